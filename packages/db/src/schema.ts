@@ -1,0 +1,303 @@
+/**
+ * The database schema. Every business row carries `workspace_id`; every unique key that identifies something
+ * across workspaces includes it. Migrations are generated from this file with drizzle-kit (`pnpm db:generate`).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const workspaces = pgTable('workspaces', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Workspace-wide settings (activity definition, windows, approval required…), validated by zod on write. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export type ChannelConsent = { email?: boolean; sms?: boolean; push?: boolean };
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    pushToken: text('push_token'),
+    timezone: text('timezone').notNull().default('UTC'),
+    birthday: date('birthday', { mode: 'string' }),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    traits: jsonb('traits').$type<Record<string, unknown>>().notNull().default({}),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    consent: jsonb('consent').$type<ChannelConsent>().notNull().default({}),
+    // Derived facts, maintained as events arrive.
+    lastActivityAt: tstz('last_activity_at'),
+    lastLoginAt: tstz('last_login_at'),
+    lastPurchaseAt: tstz('last_purchase_at'),
+    purchaseCount: integer('purchase_count').notNull().default(0),
+    totalSpend: numeric('total_spend', { precision: 14, scale: 2, mode: 'number' }).notNull().default(0),
+    signedUpAt: tstz('signed_up_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('customers_workspace_external_id').on(t.workspaceId, t.externalId),
+    index('customers_workspace_last_activity').on(t.workspaceId, t.lastActivityAt),
+    index('customers_workspace_last_login').on(t.workspaceId, t.lastLoginAt),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    /** The sender's id for the event: ingest is idempotent on it. */
+    eventId: text('event_id').notNull(),
+    customerExternalId: text('customer_external_id').notNull(),
+    /** Null until the customer exists; attached when they appear. */
+    customerId: uuid('customer_id').references(() => customers.id),
+    name: text('name').notNull(),
+    properties: jsonb('properties').$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: tstz('occurred_at').notNull(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('events_workspace_event_id').on(t.workspaceId, t.eventId),
+    index('events_customer_name_time').on(t.customerId, t.name, t.occurredAt),
+    index('events_workspace_unattached').on(t.workspaceId, t.customerExternalId).where(sql`${t.customerId} is null`),
+  ],
+);
+
+export const templates = pgTable(
+  'templates',
+  {
+    id: text('id').notNull(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    channel: text('channel', { enum: ['email', 'sms', 'push'] }).notNull(),
+    name: text('name').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    /** Email only: the HTML part; `body` is then the text part. */
+    html: text('html'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const segments = pgTable(
+  'segments',
+  {
+    id: text('id').notNull(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    name: text('name').notNull(),
+    /** A condition tree (`conditionSchema` in @wakeflow/journey). */
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const journeys = pgTable(
+  'journeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status', { enum: ['draft', 'live', 'paused', 'archived'] }).notNull().default('draft'),
+    /** The editor's draft graph and settings; versions are immutable copies compiled from it. */
+    draftGraph: jsonb('draft_graph').$type<Record<string, unknown>>().notNull(),
+    draftSettings: jsonb('draft_settings').$type<Record<string, unknown>>().notNull().default({}),
+    /** Bumped on every draft save: a save that names an older revision is a conflict, not an overwrite. */
+    draftRevision: integer('draft_revision').notNull().default(1),
+    liveVersion: integer('live_version'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('journeys_workspace').on(t.workspaceId)],
+);
+
+export const journeyVersions = pgTable(
+  'journey_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    version: integer('version').notNull(),
+    graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
+    plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+    planHash: text('plan_hash').notNull(),
+    publishedAt: createdAt(),
+    publishedBy: text('published_by'),
+  },
+  (t) => [uniqueIndex('journey_versions_journey_version').on(t.journeyId, t.version)],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workflowId: text('workflow_id').notNull(),
+    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    version: integer('version').notNull(),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    entry: integer('entry').notNull(),
+    status: text('status', { enum: ['running', 'completed', 'failed', 'cancelled'] }).notNull().default('running'),
+    outcome: text('outcome'),
+    holdout: boolean('holdout').notNull().default(false),
+    currentNodeId: text('current_node_id'),
+    /** Split arms taken, by split step id. */
+    arms: jsonb('arms').$type<Record<string, string>>().notNull().default({}),
+    startedAt: tstz('started_at').notNull(),
+    endedAt: tstz('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('runs_workflow_id').on(t.workflowId),
+    uniqueIndex('runs_journey_customer_entry').on(t.journeyId, t.customerId, t.entry),
+    index('runs_workspace_journey_status').on(t.workspaceId, t.journeyId, t.status),
+    index('runs_customer').on(t.customerId),
+  ],
+);
+
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    runId: uuid('run_id').notNull().references(() => runs.id),
+    nodeId: text('node_id').notNull(),
+    seq: integer('seq').notNull(),
+    enteredAt: tstz('entered_at').notNull(),
+    leftAt: tstz('left_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [uniqueIndex('run_steps_run_seq').on(t.runId, t.seq), index('run_steps_node').on(t.runId, t.nodeId)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    /** Run + step: the same send retried or replayed finds its row instead of sending again. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    runId: uuid('run_id').references(() => runs.id),
+    journeyId: uuid('journey_id').references(() => journeys.id),
+    nodeId: text('node_id'),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    channel: text('channel', { enum: ['email', 'sms', 'push', 'webhook'] }).notNull(),
+    templateId: text('template_id'),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    /** Why a message was skipped or failed (no consent, holdout, provider answer…). */
+    reason: text('reason'),
+    provider: text('provider'),
+    providerMessageId: text('provider_message_id'),
+    recipient: text('recipient'),
+    subject: text('subject'),
+    body: text('body'),
+    attempts: integer('attempts').notNull().default(0),
+    costMicros: integer('cost_micros'),
+    createdAt: createdAt(),
+    sentAt: tstz('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('messages_workspace_idempotency_key').on(t.workspaceId, t.idempotencyKey),
+    index('messages_customer_time').on(t.customerId, t.createdAt),
+    index('messages_journey').on(t.journeyId, t.nodeId),
+  ],
+);
+
+export const providers = pgTable(
+  'providers',
+  {
+    id: text('id').notNull(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    channel: text('channel', { enum: ['email', 'sms', 'push', 'webhook'] }).notNull(),
+    kind: text('kind').notNull(),
+    /** Non-secret settings, returned by the API. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /** Secrets, encrypted at rest; never returned by the API. */
+    secretsEncrypted: text('secrets_encrypted'),
+    unitCostMicros: integer('unit_cost_micros').notNull().default(0),
+    isDefault: boolean('is_default').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+export const coupons = pgTable(
+  'coupons',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    poolId: text('pool_id').notNull(),
+    code: text('code').notNull(),
+    valueCents: integer('value_cents').notNull().default(0),
+    /** The send or step that claimed it: a retried claim finds the same code. */
+    claimKey: text('claim_key'),
+    customerId: uuid('customer_id').references(() => customers.id),
+    claimedAt: tstz('claimed_at'),
+    redeemedAt: tstz('redeemed_at'),
+  },
+  (t) => [
+    uniqueIndex('coupons_pool_code').on(t.workspaceId, t.poolId, t.code),
+    uniqueIndex('coupons_claim_key').on(t.workspaceId, t.claimKey),
+  ],
+);
+
+export const conversions = pgTable(
+  'conversions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    runId: uuid('run_id').notNull().references(() => runs.id),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    lastMessageId: uuid('last_message_id'),
+    arm: text('arm'),
+    value: doublePrecision('value'),
+    convertedAt: tstz('converted_at').notNull(),
+  },
+  (t) => [uniqueIndex('conversions_run').on(t.runId)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: createdAt(),
+  },
+  (t) => [index('audit_workspace_time').on(t.workspaceId, t.at)],
+);

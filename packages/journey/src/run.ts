@@ -1,0 +1,122 @@
+/**
+ * The contract between whoever starts a journey run, the `journeyRun` workflow and its activities: ids, input,
+ * signals and the activity interface. Types only and pure helpers, so workflow code may import it.
+ */
+import { z } from 'zod';
+import { stableBucket } from './canonical-json';
+import { planSchema, type Plan } from './plan';
+
+export const TASK_QUEUE_PREFIX = 'wakeflow';
+
+/** One task queue per workspace, so a workspace's load and workers can be separated. */
+export function journeyTaskQueue(workspaceId: string): string {
+  return `${TASK_QUEUE_PREFIX}-${workspaceId}`;
+}
+
+export interface RunKey {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  /** 1 for the first entry of this customer into this journey, 2 for the next… */
+  entry: number;
+}
+
+/** A business key: the same trigger repeated can never start a second run. */
+export function journeyRunWorkflowId(key: RunKey): string {
+  return `journey/${key.workspaceId}/${key.journeyId}/v${key.version}/${key.customerId}/${key.entry}`;
+}
+
+/** Journey-level holdout: the same customer is always in or out of the control group of a journey. */
+export function isInHoldout(journeyId: string, customerId: string, holdoutPercent: number): boolean {
+  return holdoutPercent > 0 && stableBucket(`holdout:${journeyId}:${customerId}`) < holdoutPercent;
+}
+
+export const customerEventSchema = z.object({
+  eventId: z.string(),
+  name: z.string(),
+  properties: z.record(z.string(), z.unknown()),
+  occurredAt: z.string(),
+});
+export type CustomerEventPayload = z.infer<typeof customerEventSchema>;
+
+export const journeyRunInputSchema = z.object({
+  runId: z.string(),
+  workspaceId: z.string(),
+  journeyId: z.string(),
+  version: z.number().int().positive(),
+  customerId: z.string(),
+  entry: z.number().int().positive(),
+  plan: planSchema,
+  entryEvent: customerEventSchema.optional(),
+  holdout: z.boolean(),
+});
+export type JourneyRunInput = z.infer<typeof journeyRunInputSchema>;
+
+export interface JourneyRunResult {
+  outcome: string;
+  path: string[];
+}
+
+/** What a step's activity returns: which way to go, and what to remember for later steps and templates. */
+export interface NodeActivityResult {
+  outcome: string;
+  output?: Record<string, unknown>;
+}
+
+export interface RunStepRecord {
+  runId: string;
+  workspaceId: string;
+  nodeId: string;
+  /** 0 for the trigger, then +1 per step. */
+  seq: number;
+  /** Workflow time, so recorded times are the virtual times in tests and replays. */
+  at: string;
+  /** Outcome of the previous step (`seq - 1`), recorded when this one is entered. */
+  previousOutcome?: string;
+}
+
+export interface RunContext {
+  entry?: CustomerEventPayload;
+  /** Outputs of earlier steps by step id. */
+  steps: Record<string, Record<string, unknown>>;
+}
+
+export interface ExecuteNodeInput {
+  runId: string;
+  workflowId: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  nodeId: string;
+  nodeType: string;
+  nodeVersion: number;
+  config: Record<string, unknown>;
+  holdout: boolean;
+  context: RunContext;
+  /** Workflow time when the step began. */
+  at: string;
+}
+
+/** Activities the interpreter calls. Implemented by the worker; the workflow imports this type only. */
+export interface JourneyActivities {
+  recordStep(record: RunStepRecord): Promise<void>;
+  finishRun(input: { runId: string; workspaceId: string; outcome: string; at: string; lastSeq: number }): Promise<void>;
+  executeNode(input: ExecuteNodeInput): Promise<NodeActivityResult>;
+  /** Next time, after `after`, that is `time` on one of `weekdays` in the customer's timezone. */
+  nextLocalTime(input: { workspaceId: string; customerId: string; after: string; time: string; weekdays: number[] }): Promise<string>;
+}
+
+export const JOURNEY_RUN_WORKFLOW = 'journeyRun';
+export const CUSTOMER_EVENT_SIGNAL = 'customerEvent';
+export const RUN_STATE_QUERY = 'runState';
+
+export interface RunState {
+  currentStepId: string | null;
+  waitingFor: { kind: 'sleep' | 'event'; until: string; events?: string[] } | null;
+  path: string[];
+  receivedEvents: { eventId: string; name: string; at: string }[];
+}
+
+export type { Plan };
