@@ -77,6 +77,8 @@ export interface RunStepRecord {
 }
 
 export interface RunContext {
+  /** Workflow time the customer entered the journey. */
+  enteredAt: string;
   entry?: CustomerEventPayload;
   /** Outputs of earlier steps by step id. */
   steps: Record<string, Record<string, unknown>>;

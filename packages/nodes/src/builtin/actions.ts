@@ -1,0 +1,112 @@
+/** Built-in kinds that run as activities: branch on the customer, send a message, update the profile. */
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { conditionSchema } from '@wakeflow/journey';
+import { customers } from '@wakeflow/db';
+import { defineNode } from '../define-node';
+
+export const branch = defineNode({
+  type: 'branch',
+  version: 1,
+  config: z.object({ condition: conditionSchema }),
+  palette: { label: 'Condition', description: 'Yes/no on profile, tags, segments or recent events', icon: 'branch', category: 'flow', color: '#d97706' },
+  outcomes: ['yes', 'no'],
+  describe: () => 'If the condition holds: yes, otherwise no',
+  references: (c) => {
+    const segmentIds: string[] = [];
+    const walk = (node: z.infer<typeof conditionSchema>): void => {
+      if (node.kind === 'and' || node.kind === 'or') node.conditions.forEach(walk);
+      else if (node.kind === 'not') walk(node.condition);
+      else if (node.kind === 'segment') segmentIds.push(node.segmentId);
+    };
+    walk(c.condition);
+    return { segmentIds };
+  },
+  activity: {
+    startToCloseMs: 30_000,
+    async run(input, services) {
+      const matches = await services.conditions.matches({
+        workspaceId: input.workspaceId,
+        customerId: input.customerId,
+        condition: input.config.condition,
+        enteredAt: input.context.enteredAt,
+        now: input.at,
+      });
+      return { outcome: matches ? 'yes' : 'no' };
+    },
+  },
+});
+
+export const send = defineNode({
+  type: 'send',
+  version: 1,
+  config: z.object({
+    channel: z.enum(['email', 'sms', 'push'], { error: 'Choose email, SMS or push' }),
+    templateId: z.string().min(1, 'Choose a template'),
+  }),
+  palette: { label: 'Send message', description: 'Email, SMS or push from a template', icon: 'mail', category: 'message', color: '#16a34a' },
+  outcomes: ['next'],
+  describe: (c) => `Send ${c.channel === 'sms' ? 'SMS' : c.channel} “${c.templateId}”`,
+  references: (c) => ({ templateIds: [c.templateId] }),
+  writes: z.object({ messageId: z.string(), status: z.enum(['sent', 'skipped', 'failed']) }),
+  activity: {
+    sendsMessage: true,
+    startToCloseMs: 60_000,
+    async run(input, services) {
+      const result = await services.messaging.send({
+        workspaceId: input.workspaceId,
+        // Run + step, never the attempt: a retry or replay finds the same message row.
+        idempotencyKey: `${input.workflowId}#${input.nodeId}`,
+        customerId: input.customerId,
+        channel: input.config.channel,
+        templateId: input.config.templateId,
+        runId: input.runId,
+        journeyId: input.journeyId,
+        nodeId: input.nodeId,
+        holdout: input.holdout,
+        context: { entry: input.context.entry?.properties ?? {}, steps: input.context.steps },
+      });
+      return { outcome: 'next', output: { messageId: result.messageId, status: result.status } };
+    },
+  },
+});
+
+const traitValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const updateCustomer = defineNode({
+  type: 'update_customer',
+  version: 1,
+  config: z
+    .object({
+      setTraits: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Trait names use letters, digits and _'), traitValue).default({}),
+      addTags: z.array(z.string().min(1)).default([]),
+      removeTags: z.array(z.string().min(1)).default([]),
+    })
+    .refine((c) => Object.keys(c.setTraits).length + c.addTags.length + c.removeTags.length > 0, {
+      message: 'Set a trait or add or remove a tag',
+    }),
+  palette: { label: 'Update customer', description: 'Set a trait or add a tag', icon: 'user-edit', category: 'data', color: '#2563eb' },
+  outcomes: ['next'],
+  describe: (c) =>
+    [
+      ...Object.entries(c.setTraits).map(([k, v]) => `set ${k} = ${String(v)}`),
+      ...c.addTags.map((t) => `tag ${t}`),
+      ...c.removeTags.map((t) => `untag ${t}`),
+    ].join(', ') || 'Update customer',
+  activity: {
+    startToCloseMs: 30_000,
+    async run(input, services) {
+      const { setTraits, addTags, removeTags } = input.config;
+      // Set-based and idempotent: running it twice leaves the same profile.
+      await services.db
+        .update(customers)
+        .set({
+          traits: sql`${customers.traits} || ${JSON.stringify(setTraits)}::jsonb`,
+          tags: sql`array(select distinct t from unnest(array_cat(${customers.tags}, ${addTags}::text[])) as t where t <> all(${removeTags}::text[]) order by t)`,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(customers.workspaceId, input.workspaceId), eq(customers.id, input.customerId)));
+      return { outcome: 'next' };
+    },
+  },
+});
