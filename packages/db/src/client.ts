@@ -1,7 +1,7 @@
 /** A connection pool and the typed drizzle handle over it. */
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import * as schema from './schema';
+import * as schema from './schema/index';
 
 export type Database = NodePgDatabase<typeof schema>;
 

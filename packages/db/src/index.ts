@@ -1,4 +1,4 @@
 export * from './client';
 export * from './migrate';
-export * as schema from './schema';
-export * from './schema';
+export * as schema from './schema/index';
+export * from './schema/index';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connect, type DatabaseHandle } from './client';
 import { migrate } from './migrate';
-import { workspaces } from './schema';
+import { workspaces } from './schema/index';
 
 export const TEST_WORKSPACE_ID = 'test';
 

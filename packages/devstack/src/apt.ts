@@ -32,7 +32,7 @@ export async function aptInstall(packages: readonly string[], log: (line: string
       await runCommand({
         name: 'apt-get',
         command: 'apt-get',
-        args: ['install', '-y', '--no-install-recommends', ...packages],
+        args: ['install', '-y', ...packages],
         env,
         timeoutMs: 20 * 60_000,
       });
