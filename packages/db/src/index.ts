@@ -2,3 +2,5 @@ export * from './client';
 export * from './migrate';
 export * as schema from './schema/index';
 export * from './schema/index';
+export * from './queries/runs';
+export * from './queries/journeys';

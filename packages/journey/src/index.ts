@@ -12,3 +12,4 @@ export * from './property-filter';
 export * from './run';
 export * from './settings';
 export * from './validate';
+export * from './local-time';

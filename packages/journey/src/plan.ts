@@ -83,3 +83,19 @@ export const planSchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type Plan = z.infer<typeof planSchema>;
+
+/** Event names a running customer of this plan may be waiting for: wait steps and the goal. */
+export function planListensTo(plan: Pick<Plan, 'steps' | 'settings'>): string[] {
+  const names = new Set<string>();
+  for (const step of Object.values(plan.steps)) {
+    if (step.op === 'wait') for (const e of step.events) names.add(e.event);
+  }
+  if (plan.settings.goal) names.add(plan.settings.goal.event);
+  return [...names].sort();
+}
+
+/** The event that starts runs of this plan, when its trigger is an event trigger. */
+export function planTriggerEvent(plan: Pick<Plan, 'trigger'>): string | null {
+  const event = plan.trigger.config.event;
+  return plan.trigger.type === 'event_trigger' && typeof event === 'string' ? event : null;
+}

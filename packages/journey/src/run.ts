@@ -74,6 +74,8 @@ export interface RunStepRecord {
   at: string;
   /** Outcome of the previous step (`seq - 1`), recorded when this one is entered. */
   previousOutcome?: string;
+  /** Set when the previous step was a random split: the arm taken (holdout arms put the run in the control group). */
+  splitArm?: { stepId: string; arm: string; holdout: boolean };
 }
 
 export interface RunContext {
@@ -102,7 +104,21 @@ export interface ExecuteNodeInput {
 }
 
 /** Activities the interpreter calls. Implemented by the worker; the workflow imports this type only. */
+export interface RunRegistration {
+  runId: string;
+  workspaceId: string;
+  workflowId: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  entry: number;
+  holdout: boolean;
+  startedAt: string;
+}
+
 export interface JourneyActivities {
+  /** Creates the run's row (idempotent): the workflow id, not the row, is what prevents duplicate runs. */
+  registerRun(run: RunRegistration): Promise<void>;
   recordStep(record: RunStepRecord): Promise<void>;
   finishRun(input: { runId: string; workspaceId: string; outcome: string; at: string; lastSeq: number }): Promise<void>;
   executeNode(input: ExecuteNodeInput): Promise<NodeActivityResult>;

@@ -15,6 +15,7 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -58,6 +59,13 @@ export const customers = pgTable(
     purchaseCount: integer('purchase_count').notNull().default(0),
     totalSpend: numeric('total_spend', { precision: 14, scale: 2, mode: 'number' }).notNull().default(0),
     signedUpAt: tstz('signed_up_at'),
+    // RFM quintile scores (1–5, 5 best) and the value tier derived from them; recomputed on a schedule by
+    // @wakeflow/audience because quintiles depend on the whole customer base. Null until the first recompute.
+    rfmRecency: smallint('rfm_recency'),
+    rfmFrequency: smallint('rfm_frequency'),
+    rfmMonetary: smallint('rfm_monetary'),
+    valueTier: text('value_tier', { enum: ['high', 'mid', 'low'] }),
+    rfmComputedAt: tstz('rfm_computed_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -65,6 +73,8 @@ export const customers = pgTable(
     uniqueIndex('customers_workspace_external_id').on(t.workspaceId, t.externalId),
     index('customers_workspace_last_activity').on(t.workspaceId, t.lastActivityAt),
     index('customers_workspace_last_login').on(t.workspaceId, t.lastLoginAt),
+    // "No login for 30 days and value tier high": equality on the tier, range on the login time.
+    index('customers_workspace_tier_last_login').on(t.workspaceId, t.valueTier, t.lastLoginAt),
   ],
 );
 
@@ -101,6 +111,8 @@ export const templates = pgTable(
     body: text('body').notNull(),
     /** Email only: the HTML part; `body` is then the text part. */
     html: text('html'),
+    /** Marketing messages count against frequency caps and need consent; transactional ones do not. */
+    category: text('category', { enum: ['marketing', 'transactional'] }).notNull().default('marketing'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -151,10 +163,18 @@ export const journeyVersions = pgTable(
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
     planHash: text('plan_hash').notNull(),
+    /** Trigger kind and, for event triggers, the event name: ingest finds journeys to start without reading plans. */
+    triggerType: text('trigger_type').notNull(),
+    triggerEvent: text('trigger_event'),
+    /** Event names running customers of this version wait for (wait steps and goal): ingest signals only those. */
+    listensTo: text('listens_to').array().notNull().default(sql`'{}'::text[]`),
     publishedAt: createdAt(),
     publishedBy: text('published_by'),
   },
-  (t) => [uniqueIndex('journey_versions_journey_version').on(t.journeyId, t.version)],
+  (t) => [
+    uniqueIndex('journey_versions_journey_version').on(t.journeyId, t.version),
+    index('journey_versions_trigger_event').on(t.workspaceId, t.triggerEvent),
+  ],
 );
 
 export const runs = pgTable(
@@ -178,7 +198,7 @@ export const runs = pgTable(
   },
   (t) => [
     uniqueIndex('runs_workflow_id').on(t.workflowId),
-    uniqueIndex('runs_journey_customer_entry').on(t.journeyId, t.customerId, t.entry),
+    uniqueIndex('runs_journey_version_customer_entry').on(t.journeyId, t.version, t.customerId, t.entry),
     index('runs_workspace_journey_status').on(t.workspaceId, t.journeyId, t.status),
     index('runs_customer').on(t.customerId),
   ],
@@ -222,6 +242,18 @@ export const messages = pgTable(
     body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     costMicros: integer('cost_micros'),
+    /** Copied from the template: only marketing messages count against frequency caps. */
+    category: text('category', { enum: ['marketing', 'transactional'] }).notNull().default('marketing'),
+    /** The journey's priority (1–10) when the send was decided; decides who waits when a cap is reached. */
+    priority: integer('priority').notNull().default(5),
+    /** When the rules passed and the provider was first called: counts against caps from then on. */
+    dispatchedAt: tstz('dispatched_at'),
+    /** Quiet hours, send window or cap: the send waits until then. */
+    deferredUntil: tstz('deferred_until'),
+    /** The exact rendered message, so a retry after a crash sends the same content. */
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    /** The provider's last answer (status, body excerpt), kept for failed sends and support questions. */
+    providerResponse: jsonb('provider_response').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     sentAt: tstz('sent_at'),
   },
@@ -229,6 +261,8 @@ export const messages = pgTable(
     uniqueIndex('messages_workspace_idempotency_key').on(t.workspaceId, t.idempotencyKey),
     index('messages_customer_time').on(t.customerId, t.createdAt),
     index('messages_journey').on(t.journeyId, t.nodeId),
+    // Frequency caps count a customer's dispatched marketing messages in a rolling window.
+    index('messages_customer_dispatched').on(t.customerId, t.dispatchedAt),
   ],
 );
 
@@ -268,6 +302,9 @@ export const coupons = pgTable(
   (t) => [
     uniqueIndex('coupons_pool_code').on(t.workspaceId, t.poolId, t.code),
     uniqueIndex('coupons_claim_key').on(t.workspaceId, t.claimKey),
+    // Claiming takes the next free code of a pool; redemption events name a code without its pool.
+    index('coupons_pool_unclaimed').on(t.workspaceId, t.poolId, t.id).where(sql`${t.claimKey} is null`),
+    index('coupons_workspace_code').on(t.workspaceId, t.code),
   ],
 );
 

@@ -1,0 +1,51 @@
+/** Builds a worker for one workspace's task queue: the journey workflows plus the activities wired to real adapters. */
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { journeyTaskQueue } from '@wakeflow/journey';
+import { workflowsPath } from '@wakeflow/workflows/path';
+import type { Database } from '@wakeflow/db';
+import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
+import { createJourneyActivities } from './journey-activities';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  workspaceId: string;
+  db: Database;
+  catalog: NodeCatalog;
+  services: NodeServices;
+  /** Pre-built bundle (tests build it once); otherwise bundled from source on start. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Extra activities, e.g. the audience sweep's. */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+export function bundleJourneyWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+  log: () => undefined,
+};
+
+export async function createJourneyWorker(options: WorkerOptions): Promise<Worker> {
+  const activities = {
+    ...createJourneyActivities({ db: options.db, catalog: options.catalog, services: options.services }),
+    ...options.extraActivities,
+  };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: journeyTaskQueue(options.workspaceId),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    activities,
+    ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
+    ...(options.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Journey drafts and versions. A draft save names the revision it was based on, so two editors never overwrite
+ * each other silently; publishing compiles the draft into a new immutable version in one transaction.
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import {
+  compileJourney,
+  planListensTo,
+  planTriggerEvent,
+  type NodeCatalogView,
+  type Plan,
+  type ValidationContext,
+} from '@wakeflow/journey';
+import type { Database } from '../client';
+import { journeyVersions, journeys } from '../schema/index';
+
+export class DraftConflictError extends Error {
+  constructor(readonly currentRevision: number) {
+    super(`The draft was changed by someone else (now at revision ${currentRevision})`);
+    this.name = 'DraftConflictError';
+  }
+}
+
+export async function saveJourneyDraft(
+  db: Database,
+  input: { workspaceId: string; journeyId: string; revision: number; graph: Record<string, unknown>; settings: Record<string, unknown> },
+): Promise<number | undefined> {
+  const [updated] = await db
+    .update(journeys)
+    .set({ draftGraph: input.graph, draftSettings: input.settings, draftRevision: sql`${journeys.draftRevision} + 1`, updatedAt: new Date() })
+    .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId), eq(journeys.draftRevision, input.revision)))
+    .returning({ revision: journeys.draftRevision });
+  if (updated) return updated.revision;
+  const [current] = await db
+    .select({ revision: journeys.draftRevision })
+    .from(journeys)
+    .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId)));
+  if (!current) return undefined;
+  throw new DraftConflictError(current.revision);
+}
+
+export interface PublishedVersion {
+  version: number;
+  planHash: string;
+  plan: Plan;
+}
+
+/** Compiles the current draft (at `revision`, when given) and makes it the live version. */
+export async function publishJourneyDraft(
+  db: Database,
+  catalog: NodeCatalogView,
+  input: { workspaceId: string; journeyId: string; revision?: number; publishedBy?: string; context?: ValidationContext },
+): Promise<PublishedVersion | undefined> {
+  return db.transaction(async (tx) => {
+    const [journey] = await tx
+      .select()
+      .from(journeys)
+      .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId)))
+      .for('update');
+    if (!journey) return undefined;
+    if (input.revision !== undefined && journey.draftRevision !== input.revision) throw new DraftConflictError(journey.draftRevision);
+    const plan = compileJourney(journey.draftGraph, journey.draftSettings, catalog, input.context);
+    const [last] = await tx
+      .select({ version: journeyVersions.version })
+      .from(journeyVersions)
+      .where(eq(journeyVersions.journeyId, journey.id))
+      .orderBy(desc(journeyVersions.version))
+      .limit(1);
+    const version = (last?.version ?? 0) + 1;
+    await tx.insert(journeyVersions).values({
+      workspaceId: input.workspaceId,
+      journeyId: journey.id,
+      version,
+      graph: journey.draftGraph,
+      plan: plan as unknown as Record<string, unknown>,
+      planHash: plan.hash,
+      triggerType: plan.trigger.type,
+      triggerEvent: planTriggerEvent(plan),
+      listensTo: planListensTo(plan),
+      publishedBy: input.publishedBy ?? null,
+    });
+    await tx.update(journeys).set({ liveVersion: version, status: 'live', updatedAt: new Date() }).where(eq(journeys.id, journey.id));
+    return { version, planHash: plan.hash, plan };
+  });
+}

@@ -1,0 +1,2 @@
+/** Every workflow the worker registers. Workflow code imports only @temporalio/workflow and pure packages. */
+export { journeyRun, customerEventSignal, runStateQuery } from './journey-run';

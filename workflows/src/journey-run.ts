@@ -1,0 +1,213 @@
+/**
+ * `journeyRun`: interprets a compiled plan for one customer. Deterministic by construction — the clock is the
+ * workflow clock, randomness is a hash of stable ids, and every read or write of the outside world is an activity.
+ * Changes to this file must keep old histories replaying: put new behaviour behind `patched()` and record a history
+ * (see README, "Changing the interpreter").
+ */
+import {
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type {
+  CustomerEventPayload,
+  JourneyActivities,
+  JourneyRunInput,
+  JourneyRunResult,
+  PlanStep,
+  RunContext,
+  RunState,
+  RunStepRecord,
+  WaitEvent,
+} from '@wakeflow/journey';
+import { CUSTOMER_EVENT_SIGNAL, RUN_STATE_QUERY, matchesFilters, stableBucket } from '@wakeflow/journey';
+
+export const customerEventSignal = defineSignal<[CustomerEventPayload]>(CUSTOMER_EVENT_SIGNAL);
+export const runStateQuery = defineQuery<RunState>(RUN_STATE_QUERY);
+
+const bookkeeping = proxyActivities<JourneyActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function matchWait(events: readonly CustomerEventPayload[], waits: readonly WaitEvent[], entry?: CustomerEventPayload): WaitEvent | undefined {
+  for (const event of events) {
+    for (const wait of waits) {
+      if (wait.event !== event.name) continue;
+      if (!matchesFilters(event.properties, wait.filters)) continue;
+      if (wait.correlationKey !== undefined) {
+        const expected = entry?.properties[wait.correlationKey];
+        if (expected === undefined || expected === null || event.properties[wait.correlationKey] !== expected) continue;
+      }
+      return wait;
+    }
+  }
+  return undefined;
+}
+
+function pickArm(step: Extract<PlanStep, { op: 'split' }>, key: string): { name: string; holdout: boolean } {
+  const bucket = stableBucket(key);
+  let upper = 0;
+  for (const arm of step.arms) {
+    upper += arm.percent;
+    if (bucket < upper) return arm;
+  }
+  return step.arms[step.arms.length - 1]!;
+}
+
+export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResult> {
+  const { plan } = input;
+  const goal = plan.settings.goal;
+  const received: CustomerEventPayload[] = [];
+  const seenEventIds = new Set<string>();
+  let goalEvent: CustomerEventPayload | undefined;
+  let holdout = input.holdout;
+
+  const state: RunState = { currentStepId: null, waitingFor: null, path: [], receivedEvents: [] };
+
+  setHandler(customerEventSignal, (event) => {
+    // The same event may be signalled twice (ingest retries); count it once.
+    if (seenEventIds.has(event.eventId)) return;
+    seenEventIds.add(event.eventId);
+    received.push(event);
+    state.receivedEvents.push({ eventId: event.eventId, name: event.name, at: nowIso() });
+    if (goal && goalEvent === undefined && event.name === goal.event && matchesFilters(event.properties, goal.filters)) {
+      goalEvent = event;
+    }
+  });
+  setHandler(runStateQuery, () => state);
+
+  const context: RunContext = { enteredAt: nowIso(), ...(input.entryEvent ? { entry: input.entryEvent } : {}), steps: {} };
+  const goalReached = (): boolean => goalEvent !== undefined;
+
+  await bookkeeping.registerRun({
+    runId: input.runId,
+    workspaceId: input.workspaceId,
+    workflowId: workflowInfo().workflowId,
+    journeyId: input.journeyId,
+    version: input.version,
+    customerId: input.customerId,
+    entry: input.entry,
+    holdout: input.holdout,
+    startedAt: context.enteredAt,
+  });
+
+  let stepId = plan.entryStepId;
+  let seq = 0;
+  let previous: Pick<RunStepRecord, 'previousOutcome' | 'splitArm'> = {};
+
+  const finish = async (outcome: string): Promise<JourneyRunResult> => {
+    state.currentStepId = null;
+    state.waitingFor = null;
+    await bookkeeping.finishRun({ runId: input.runId, workspaceId: input.workspaceId, outcome, at: nowIso(), lastSeq: seq });
+    return { outcome, path: state.path };
+  };
+
+  for (;;) {
+    const step = plan.steps[stepId];
+    if (!step) throw ApplicationFailure.nonRetryable(`Plan has no step ${stepId}`, 'PlanCorrupt');
+    state.currentStepId = stepId;
+    state.path.push(stepId);
+    await bookkeeping.recordStep({ runId: input.runId, workspaceId: input.workspaceId, nodeId: stepId, seq, at: nowIso(), ...previous });
+    if (goalReached()) return finish(goal!.outcome);
+
+    let outcome: string;
+    let splitArm: RunStepRecord['splitArm'];
+    switch (step.op) {
+      case 'entry':
+        outcome = 'next';
+        break;
+      case 'sleep': {
+        state.waitingFor = { kind: 'sleep', until: new Date(Date.now() + step.ms).toISOString() };
+        await condition(goalReached, step.ms);
+        outcome = 'next';
+        break;
+      }
+      case 'sleep_until_local': {
+        const until = await bookkeeping.nextLocalTime({
+          workspaceId: input.workspaceId,
+          customerId: input.customerId,
+          after: nowIso(),
+          time: step.time,
+          weekdays: step.weekdays,
+        });
+        state.waitingFor = { kind: 'sleep', until };
+        const ms = Date.parse(until) - Date.now();
+        if (ms > 0) await condition(goalReached, ms);
+        outcome = 'next';
+        break;
+      }
+      case 'wait': {
+        // Only events that arrive after the wait began count for it.
+        const from = received.length;
+        state.waitingFor = {
+          kind: 'event',
+          until: new Date(Date.now() + step.timeoutMs).toISOString(),
+          events: step.events.map((e) => e.event),
+        };
+        let matched: WaitEvent | undefined;
+        await condition(() => {
+          matched = matchWait(received.slice(from), step.events, input.entryEvent);
+          return matched !== undefined || goalReached();
+        }, step.timeoutMs);
+        outcome = matched ? matched.outcome : step.timeoutOutcome;
+        break;
+      }
+      case 'split': {
+        const arm = pickArm(step, `split:${input.journeyId}:${step.id}:${input.customerId}`);
+        if (arm.holdout) holdout = true;
+        splitArm = { stepId: step.id, arm: arm.name, holdout: arm.holdout };
+        outcome = arm.name;
+        break;
+      }
+      case 'activity': {
+        const node = proxyActivities<JourneyActivities>({
+          startToCloseTimeout: step.startToCloseMs,
+          retry: {
+            maximumAttempts: step.retry.maximumAttempts,
+            initialInterval: step.retry.initialIntervalMs,
+            backoffCoefficient: step.retry.backoffCoefficient,
+            maximumInterval: step.retry.maximumIntervalMs,
+          },
+        });
+        const result = await node.executeNode({
+          runId: input.runId,
+          workflowId: workflowInfo().workflowId,
+          workspaceId: input.workspaceId,
+          journeyId: input.journeyId,
+          version: input.version,
+          customerId: input.customerId,
+          nodeId: step.id,
+          nodeType: step.nodeType,
+          nodeVersion: step.nodeVersion,
+          config: step.config,
+          holdout,
+          context,
+          at: nowIso(),
+        });
+        if (result.output) context.steps[step.id] = result.output;
+        outcome = result.outcome;
+        break;
+      }
+      case 'exit':
+        return finish(step.outcome);
+    }
+    state.waitingFor = null;
+    if (goalReached()) return finish(goal!.outcome);
+    const nextId = step.next[outcome];
+    if (nextId === undefined) {
+      throw ApplicationFailure.nonRetryable(`Step ${step.id} has no path for outcome “${outcome}”`, 'PlanCorrupt');
+    }
+    previous = { previousOutcome: outcome, ...(splitArm ? { splitArm } : {}) };
+    stepId = nextId;
+    seq += 1;
+  }
+}
