@@ -1,0 +1,23 @@
+/** What the HTTP layer needs from the rest of the system; main.ts wires real adapters, tests the same ones. */
+import type { Client } from '@temporalio/client';
+import type { Database } from '@wakeflow/db';
+import type { NodeCatalog } from '@wakeflow/nodes';
+import type { EventRouter, JourneyRunStarter } from '@wakeflow/temporal';
+
+export interface ApiLogger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface ApiDeps {
+  db: Database;
+  catalog: NodeCatalog;
+  temporal: Client;
+  starter: JourneyRunStarter;
+  events: EventRouter;
+  logger: ApiLogger;
+  defaultWorkspaceId: string;
+  /** Built web app to serve, if any. */
+  webDist?: string;
+}

@@ -1,0 +1,35 @@
+/** The API process: wires PostgreSQL, Temporal and the node catalog into the HTTP app. */
+import pino from 'pino';
+import { fileURLToPath } from 'node:url';
+import { connect, migrate } from '@wakeflow/db';
+import { createCatalog } from '@wakeflow/catalog';
+import { connectTemporalClient, createEventRouter, createRunStarter, temporalConfigFromEnv } from '@wakeflow/temporal';
+import { createApp } from './app';
+import { ensureWorkspace } from './workspaces';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  logger.error('DATABASE_URL is not set');
+  process.exit(2);
+}
+const port = Number(process.env.API_PORT ?? process.env.PORT ?? 3000);
+const host = process.env.API_HOST ?? '127.0.0.1';
+const defaultWorkspaceId = process.env.WAKEFLOW_WORKSPACE ?? 'default';
+
+await migrate(databaseUrl);
+const { db } = connect(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+await ensureWorkspace(db, defaultWorkspaceId);
+const { client } = await connectTemporalClient(temporalConfigFromEnv());
+const starter = createRunStarter({ db, client });
+const app = createApp({
+  db,
+  catalog: createCatalog(),
+  temporal: client,
+  starter,
+  events: createEventRouter({ db, client, starter }),
+  logger,
+  defaultWorkspaceId,
+  webDist: process.env.WAKEFLOW_WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
+});
+app.listen(port, host, () => logger.info({ url: `http://${host}:${port}` }, 'api listening'));

@@ -1,0 +1,14 @@
+/**
+ * Every route module of the API. A module is a function of the API's deps returning a router mounted under /api;
+ * add yours to this list.
+ */
+import type { Router } from 'express';
+import type { ApiDeps } from '../deps';
+import { catalogRoutes } from './catalog';
+import { ingestRoutes } from './ingest';
+import { journeyRoutes } from './journeys';
+import { runRoutes } from './runs';
+
+export type RouteModule = (deps: ApiDeps) => Router;
+
+export const routeModules: RouteModule[] = [catalogRoutes, journeyRoutes, runRoutes, ingestRoutes];

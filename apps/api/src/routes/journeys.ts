@@ -1,0 +1,271 @@
+/** Journeys: drafts (with revision checks), validation, publishing immutable versions, version history, live counts. */
+import { Router } from 'express';
+import { and, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  JourneyInvalidError,
+  journeyGraphSchema,
+  journeySettingsSchema,
+  validateJourney,
+  type ValidationContext,
+} from '@wakeflow/journey';
+import {
+  DraftConflictError,
+  journeyVersions,
+  journeys,
+  publishJourneyDraft,
+  runSteps,
+  runs,
+  saveJourneyDraft,
+  segments,
+  templates,
+  type Database,
+} from '@wakeflow/db';
+import { journeyTemplates } from '@wakeflow/nodes';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound, parseInput } from '../http/errors';
+import { workspaceOf } from '../http/workspace';
+
+const idParams = z.object({ id: z.uuid('Not a journey id') });
+const versionParams = idParams.extend({ version: z.coerce.number().int().positive('Not a version number') });
+
+const createJourneyBody = z.object({
+  name: z.string().trim().min(1, 'Give the journey a name').max(200),
+  description: z.string().max(2000).default(''),
+  templateId: z.string().optional(),
+  graph: journeyGraphSchema.optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+const draftBody = z.object({
+  graph: journeyGraphSchema,
+  settings: z.record(z.string(), z.unknown()).default({}),
+  revision: z.number().int().positive('Send the revision your draft is based on'),
+});
+
+const validateBody = z.object({
+  graph: z.unknown().optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+const publishBody = z.object({ revision: z.number().int().positive().optional() });
+
+/** Ids that exist in the workspace, so validation can name a missing template or segment. */
+export async function validationContext(db: Database, workspaceId: string): Promise<ValidationContext> {
+  const [templateRows, segmentRows] = await Promise.all([
+    db.select({ id: templates.id }).from(templates).where(eq(templates.workspaceId, workspaceId)),
+    db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId)),
+  ]);
+  return { templateIds: new Set(templateRows.map((r) => r.id)), segmentIds: new Set(segmentRows.map((r) => r.id)) };
+}
+
+function journeyDetail(row: typeof journeys.$inferSelect) {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    liveVersion: row.liveVersion,
+    draft: { graph: row.draftGraph, settings: row.draftSettings, revision: row.draftRevision },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function journeyRoutes(deps: ApiDeps): Router {
+  const { db, catalog } = deps;
+  const router = Router();
+
+  async function loadJourney(workspaceId: string, id: string) {
+    const [row] = await db.select().from(journeys).where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    if (!row) throw notFound('Journey');
+    return row;
+  }
+
+  router.get('/journeys', async (_req, res) => {
+    const rows = await db
+      .select({
+        id: journeys.id,
+        name: journeys.name,
+        description: journeys.description,
+        status: journeys.status,
+        liveVersion: journeys.liveVersion,
+        draftRevision: journeys.draftRevision,
+        updatedAt: journeys.updatedAt,
+      })
+      .from(journeys)
+      .where(eq(journeys.workspaceId, workspaceOf(res)))
+      .orderBy(desc(journeys.updatedAt));
+    res.json({ journeys: rows });
+  });
+
+  router.post('/journeys', async (req, res) => {
+    const body = parseInput(createJourneyBody, req.body, 'body');
+    let graph: Record<string, unknown> = body.graph ?? { nodes: [], edges: [] };
+    let settings: Record<string, unknown> = body.settings ?? {};
+    if (body.templateId !== undefined) {
+      const template = journeyTemplates.find((t) => t.id === body.templateId);
+      if (!template) throw new HttpError(400, 'invalid_request', 'Unknown template', { issues: [{ path: 'body.templateId', message: `No template “${body.templateId}”` }] });
+      graph = journeyGraphSchema.parse(template.graph);
+      settings = { ...template.settings };
+    }
+    const [row] = await db
+      .insert(journeys)
+      .values({ workspaceId: workspaceOf(res), name: body.name, description: body.description, draftGraph: graph, draftSettings: settings })
+      .returning();
+    res.status(201).json(journeyDetail(row!));
+  });
+
+  router.get('/journeys/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json(journeyDetail(await loadJourney(workspaceOf(res), id)));
+  });
+
+  router.patch('/journeys/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(createJourneyBody.pick({ name: true, description: true }).partial(), req.body, 'body');
+    await loadJourney(workspaceOf(res), id);
+    const [row] = await db
+      .update(journeys)
+      .set({ ...body, updatedAt: new Date() })
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceOf(res))))
+      .returning();
+    res.json(journeyDetail(row!));
+  });
+
+  router.put('/journeys/:id/draft', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(draftBody, req.body, 'body');
+    const settings = journeySettingsSchema.safeParse(body.settings);
+    if (!settings.success) {
+      throw new HttpError(400, 'invalid_request', 'Invalid journey settings', {
+        issues: settings.error.issues.map((i) => ({ path: ['body', 'settings', ...i.path.map(String)].join('.'), message: i.message })),
+      });
+    }
+    try {
+      const revision = await saveJourneyDraft(db, {
+        workspaceId: workspaceOf(res),
+        journeyId: id,
+        revision: body.revision,
+        graph: body.graph as unknown as Record<string, unknown>,
+        settings: body.settings,
+      });
+      if (revision === undefined) throw notFound('Journey');
+      res.json({ revision });
+    } catch (error) {
+      if (error instanceof DraftConflictError) {
+        throw new HttpError(409, 'draft_conflict', 'Someone else saved this journey since you opened it. Reload to see their changes.', {
+          currentRevision: error.currentRevision,
+        });
+      }
+      throw error;
+    }
+  });
+
+  router.post('/journeys/:id/validate', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(validateBody, req.body ?? {}, 'body');
+    const journey = await loadJourney(workspaceOf(res), id);
+    const context = await validationContext(db, workspaceOf(res));
+    const result = validateJourney(body.graph ?? journey.draftGraph, catalog, context, body.settings ?? journey.draftSettings);
+    res.json({ problems: result.problems });
+  });
+
+  router.post('/journeys/:id/publish', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(publishBody, req.body ?? {}, 'body');
+    const workspaceId = workspaceOf(res);
+    try {
+      const published = await publishJourneyDraft(db, catalog, {
+        workspaceId,
+        journeyId: id,
+        ...(body.revision !== undefined ? { revision: body.revision } : {}),
+        context: await validationContext(db, workspaceId),
+      });
+      if (!published) throw notFound('Journey');
+      deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
+      res.status(201).json({ version: published.version, planHash: published.planHash });
+    } catch (error) {
+      if (error instanceof JourneyInvalidError) {
+        throw new HttpError(422, 'journey_invalid', error.message, { problems: error.problems });
+      }
+      if (error instanceof DraftConflictError) {
+        throw new HttpError(409, 'draft_conflict', 'The draft changed since you opened it; reload before publishing', {
+          currentRevision: error.currentRevision,
+        });
+      }
+      throw error;
+    }
+  });
+
+  router.get('/journeys/:id/versions', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await loadJourney(workspaceOf(res), id);
+    const rows = await db
+      .select({ version: journeyVersions.version, planHash: journeyVersions.planHash, publishedAt: journeyVersions.publishedAt, publishedBy: journeyVersions.publishedBy })
+      .from(journeyVersions)
+      .where(and(eq(journeyVersions.journeyId, id), eq(journeyVersions.workspaceId, workspaceOf(res))))
+      .orderBy(desc(journeyVersions.version));
+    res.json({ versions: rows });
+  });
+
+  router.get('/journeys/:id/versions/:version', async (req, res) => {
+    const { id, version } = parseInput(versionParams, req.params, 'params');
+    const [row] = await db
+      .select()
+      .from(journeyVersions)
+      .where(and(eq(journeyVersions.journeyId, id), eq(journeyVersions.version, version), eq(journeyVersions.workspaceId, workspaceOf(res))));
+    if (!row) throw notFound('Version');
+    const plan = row.plan as { settings?: unknown };
+    res.json({ version: row.version, graph: row.graph, settings: plan.settings ?? {}, plan: row.plan, planHash: row.planHash, publishedAt: row.publishedAt });
+  });
+
+  router.get('/journeys/:id/stats', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { version } = parseInput(z.object({ version: z.coerce.number().int().positive().optional() }), req.query, 'query');
+    const journey = await loadJourney(workspaceOf(res), id);
+    const v = version ?? journey.liveVersion;
+    if (v === null || v === undefined) {
+      res.json({ version: null, nodes: {}, outcomes: {}, exits: {} });
+      return;
+    }
+    const scope = and(eq(runs.journeyId, id), eq(runs.version, v), eq(runs.workspaceId, workspaceOf(res)));
+    const stepRows = await db
+      .select({
+        nodeId: runSteps.nodeId,
+        outcome: runSteps.outcome,
+        entered: count(),
+        waiting: sql<number>`count(*) filter (where ${runSteps.leftAt} is null and ${runs.status} = 'running')`.mapWith(Number),
+        passed: sql<number>`count(*) filter (where ${runSteps.leftAt} is not null)`.mapWith(Number),
+      })
+      .from(runSteps)
+      .innerJoin(runs, eq(runs.id, runSteps.runId))
+      .where(scope)
+      .groupBy(runSteps.nodeId, runSteps.outcome)
+      .orderBy(asc(runSteps.nodeId));
+    const nodes: Record<string, { entered: number; waiting: number; passed: number }> = {};
+    const outcomes: Record<string, Record<string, number>> = {};
+    for (const row of stepRows) {
+      const n = (nodes[row.nodeId] ??= { entered: 0, waiting: 0, passed: 0 });
+      n.entered += row.entered;
+      n.waiting += row.waiting;
+      n.passed += row.passed;
+      if (row.outcome !== null) (outcomes[row.nodeId] ??= {})[row.outcome] = row.entered;
+    }
+    const exitRows = await db
+      .select({ outcome: runs.outcome, n: count() })
+      .from(runs)
+      .where(and(scope, isNotNull(runs.outcome)))
+      .groupBy(runs.outcome);
+    const [running] = await db.select({ n: count() }).from(runs).where(and(scope, isNull(runs.endedAt)));
+    res.json({
+      version: v,
+      running: running?.n ?? 0,
+      nodes,
+      outcomes,
+      exits: Object.fromEntries(exitRows.map((r) => [r.outcome!, r.n])),
+    });
+  });
+
+  return router;
+}

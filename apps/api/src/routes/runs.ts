@@ -1,0 +1,112 @@
+/** Runs: find them, open one with its steps and messages, enter a customer through the API trigger. */
+import { Router } from 'express';
+import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { customers, messages, runSteps, runs } from '@wakeflow/db';
+import type { ApiDeps } from '../deps';
+import { HttpError, notFound, parseInput } from '../http/errors';
+import { workspaceOf } from '../http/workspace';
+
+const listQuery = z.object({
+  journeyId: z.uuid().optional(),
+  version: z.coerce.number().int().positive().optional(),
+  customerId: z.uuid().optional(),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled']).optional(),
+  outcome: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Runs started before this time (the previous page's last `startedAt`). */
+  before: z.iso.datetime({ offset: true }).optional(),
+});
+
+const startBody = z.object({
+  customerExternalId: z.string().min(1, 'Name the customer'),
+  properties: z.record(z.string(), z.unknown()).default({}),
+});
+
+export function runRoutes(deps: ApiDeps): Router {
+  const { db } = deps;
+  const router = Router();
+
+  router.get('/runs', async (req, res) => {
+    const q = parseInput(listQuery, req.query, 'query');
+    const filters: SQL[] = [eq(runs.workspaceId, workspaceOf(res))];
+    if (q.journeyId) filters.push(eq(runs.journeyId, q.journeyId));
+    if (q.version) filters.push(eq(runs.version, q.version));
+    if (q.customerId) filters.push(eq(runs.customerId, q.customerId));
+    if (q.status) filters.push(eq(runs.status, q.status));
+    if (q.outcome) filters.push(eq(runs.outcome, q.outcome));
+    if (q.before) filters.push(lt(runs.startedAt, new Date(q.before)));
+    const rows = await db
+      .select({
+        id: runs.id,
+        workflowId: runs.workflowId,
+        journeyId: runs.journeyId,
+        version: runs.version,
+        customerId: runs.customerId,
+        customerExternalId: customers.externalId,
+        entry: runs.entry,
+        status: runs.status,
+        outcome: runs.outcome,
+        holdout: runs.holdout,
+        currentNodeId: runs.currentNodeId,
+        arms: runs.arms,
+        startedAt: runs.startedAt,
+        endedAt: runs.endedAt,
+      })
+      .from(runs)
+      .innerJoin(customers, eq(customers.id, runs.customerId))
+      .where(and(...filters))
+      .orderBy(desc(runs.startedAt))
+      .limit(q.limit);
+    res.json({ runs: rows });
+  });
+
+  router.get('/runs/:id', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const [run] = await db.select().from(runs).where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceOf(res))));
+    if (!run) throw notFound('Run');
+    const [steps, sent] = await Promise.all([
+      db.select().from(runSteps).where(eq(runSteps.runId, id)).orderBy(asc(runSteps.seq)),
+      db.select().from(messages).where(eq(messages.runId, id)).orderBy(asc(messages.createdAt)),
+    ]);
+    res.json({
+      run,
+      steps: steps.map((s) => ({ nodeId: s.nodeId, seq: s.seq, enteredAt: s.enteredAt, leftAt: s.leftAt, outcome: s.outcome })),
+      messages: sent.map((m) => ({
+        id: m.id,
+        nodeId: m.nodeId,
+        channel: m.channel,
+        templateId: m.templateId,
+        status: m.status,
+        reason: m.reason,
+        createdAt: m.createdAt,
+        sentAt: m.sentAt,
+      })),
+    });
+  });
+
+  router.post('/journeys/:id/runs', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.uuid('Not a journey id') }), req.params, 'params');
+    const body = parseInput(startBody, req.body, 'body');
+    const workspaceId = workspaceOf(res);
+    const [customer] = await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, body.customerExternalId)));
+    if (!customer) {
+      throw new HttpError(404, 'customer_not_found', `No customer with external id ${body.customerExternalId}`, {
+        issues: [{ path: 'body.customerExternalId', message: 'No such customer' }],
+      });
+    }
+    const result = await deps.starter.startRun({
+      workspaceId,
+      journeyId: id,
+      customerId: customer.id,
+      entryEvent: { eventId: `api:${Date.now()}`, name: 'api_entry', properties: body.properties, occurredAt: new Date().toISOString() },
+    });
+    if (!result.started && result.reason === 'not_live') throw new HttpError(409, 'journey_not_live', 'Publish the journey before entering customers');
+    res.status(result.started ? 201 : 200).json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,12 @@
+/**
+ * The node kinds this installation runs: the built-ins plus every custom kind. The API (palette, validation,
+ * publishing) and the worker (execution) both build their catalog here, so they can never disagree.
+ * To add a custom node, import its module and append it to `customNodes`.
+ */
+import { createBuiltinCatalog, type NodeCatalog, type NodeKind } from '@wakeflow/nodes';
+
+export const customNodes: readonly NodeKind[] = [];
+
+export function createCatalog(): NodeCatalog {
+  return createBuiltinCatalog(customNodes);
+}
