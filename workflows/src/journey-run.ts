@@ -190,6 +190,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
           nodeVersion: step.nodeVersion,
           config: step.config,
           holdout,
+          priority: plan.settings.priority,
           context,
           at: nowIso(),
         });

@@ -98,6 +98,8 @@ export interface ExecuteNodeInput {
   nodeVersion: number;
   config: Record<string, unknown>;
   holdout: boolean;
+  /** Journey priority from the plan's settings. */
+  priority: number;
   context: RunContext;
   /** Workflow time when the step began. */
   at: string;

@@ -21,6 +21,23 @@ export interface SendRequest {
   holdout: boolean;
   /** Run context exposed to the template (`entry`, `steps`). */
   context: Record<string, unknown>;
+  /** Workflow time when the step asked for the message (virtual time in tests and replays). */
+  requestedAt: string;
+  /**
+   * The journey's priority, 1 (lowest) to 10 (plan `settings.priority`): decides which journey's message waits or
+   * skips when a frequency cap is reached. When absent the sender reads it from the run's published plan.
+   */
+  priority?: number;
+  /** Only send inside this local-time window of the customer (S-RE-7, e.g. weekdays 20:00–21:00); otherwise wait. */
+  sendWindow?: SendWindow;
+}
+
+export interface SendWindow {
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  weekdays: number[];
+  /** 24-hour local times; `end` may be before `start` to wrap midnight. */
+  start: string;
+  end: string;
 }
 
 export interface SendResult {

@@ -25,6 +25,8 @@ export interface StartRunRequest {
   /** Defaults to the journey's live version. */
   version?: number;
   entryEvent?: CustomerEventPayload;
+  /** The trigger's clock for re-entry windows (defaults to now; tests pass virtual time). */
+  now?: Date;
 }
 
 export type StartRunResult =
@@ -64,7 +66,7 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
         if (last.status === 'running') return { started: false, reason: 'already_in_journey' };
         const reentry = plan.settings.reentry;
         if (reentry.mode === 'once') return { started: false, reason: 'reentry_not_allowed' };
-        if (reentry.mode === 'after' && Date.now() - last.startedAt.getTime() < durationToMs(reentry.duration)) {
+        if (reentry.mode === 'after' && (request.now ?? new Date()).getTime() - last.startedAt.getTime() < durationToMs(reentry.duration)) {
           return { started: false, reason: 'reentry_not_allowed' };
         }
       }

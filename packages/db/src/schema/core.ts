@@ -242,6 +242,8 @@ export const messages = pgTable(
     body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     costMicros: integer('cost_micros'),
+    /** Workflow time of the step that asked for it (the journey's clock, virtual in tests and replays). */
+    requestedAt: tstz('requested_at'),
     /** Copied from the template: only marketing messages count against frequency caps. */
     category: text('category', { enum: ['marketing', 'transactional'] }).notNull().default('marketing'),
     /** The journey's priority (1–10) when the send was decided; decides who waits when a cap is reached. */

@@ -65,6 +65,8 @@ export const send = defineNode({
         nodeId: input.nodeId,
         holdout: input.holdout,
         context: { entry: input.context.entry?.properties ?? {}, steps: input.context.steps },
+        requestedAt: input.at,
+        priority: input.priority,
       });
       return { outcome: 'next', output: { messageId: result.messageId, status: result.status } };
     },

@@ -1,0 +1,54 @@
+/**
+ * The worker process: one Temporal worker per workspace task queue, running the journey interpreter and the
+ * activities of every node kind in the catalog.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { connect, migrate, workspaces } from '@wakeflow/db';
+import { createCatalog } from '@wakeflow/catalog';
+import { temporalConfigFromEnv } from '@wakeflow/temporal';
+import { createJourneyWorker } from './create-worker';
+import { createNodeServices } from './services';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  logger.error('DATABASE_URL is not set');
+  process.exit(2);
+}
+await migrate(databaseUrl);
+const { db } = connect(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+const temporal = temporalConfigFromEnv();
+const connection = await NativeConnection.connect({
+  address: temporal.address,
+  ...(temporal.tls ? { tls: true } : {}),
+  ...(temporal.apiKey ? { apiKey: temporal.apiKey } : {}),
+});
+
+// Every workspace gets its own task queue; WAKEFLOW_WORKSPACES narrows which ones this process serves.
+const only = process.env.WAKEFLOW_WORKSPACES?.split(',').map((s) => s.trim()).filter(Boolean);
+const workspaceIds = only ?? (await db.select({ id: workspaces.id }).from(workspaces)).map((w) => w.id);
+if (workspaceIds.length === 0) workspaceIds.push(process.env.WAKEFLOW_WORKSPACE ?? 'default');
+
+const catalog = createCatalog();
+const services = createNodeServices({
+  db,
+  publicUrl: process.env.WAKEFLOW_PUBLIC_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? 3000}`,
+  logger: { info: (m, f) => logger.info(f ?? {}, m), warn: (m, f) => logger.warn(f ?? {}, m) },
+});
+const workers = await Promise.all(
+  workspaceIds.map((workspaceId) =>
+    createJourneyWorker({
+      connection,
+      namespace: temporal.namespace,
+      workspaceId,
+      db,
+      catalog,
+      services,
+      maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_ACTIVITIES ?? 100),
+      maxConcurrentWorkflowTaskExecutions: Number(process.env.WORKER_MAX_WORKFLOW_TASKS ?? 40),
+    }),
+  ),
+);
+logger.info({ workspaces: workspaceIds, catalog: catalog.list().map((k) => k.type) }, 'worker started');
+await Promise.all(workers.map((w) => w.run()));

@@ -1,0 +1,161 @@
+/**
+ * A journey test bench on real parts: a fresh PostgreSQL database, Temporal's time-skipping test server, and a
+ * worker wired exactly like production (catalog, message sender, condition evaluator).
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { and, asc, eq } from 'drizzle-orm';
+import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
+import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
+import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
+import { createCatalog } from '@wakeflow/catalog';
+import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
+import type { NodeCatalog } from '@wakeflow/nodes';
+import { createEventRouter, createRunStarter, type EventRouter, type JourneyRunStarter } from '@wakeflow/temporal';
+import { bundleJourneyWorkflows, createJourneyWorker } from '../../src/create-worker';
+import { createNodeServices } from '../../src/services';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes seconds: once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleJourneyWorkflows();
+  return bundle;
+}
+
+export function testServerExecutable() {
+  const path = process.env.WAKEFLOW_TEMPORAL_TEST_SERVER;
+  return path ? ({ type: 'existing-path', path } as const) : undefined;
+}
+
+export function devServerExecutable() {
+  const path = process.env.WAKEFLOW_TEMPORAL_CLI;
+  return path ? ({ type: 'existing-path', path } as const) : undefined;
+}
+
+export interface JourneyBench {
+  database: TestDatabase;
+  env: TestWorkflowEnvironment;
+  catalog: NodeCatalog;
+  starter: JourneyRunStarter;
+  router: EventRouter;
+  newWorker(): Promise<Worker>;
+  publish(graph: JourneyGraphInput, settings?: JourneySettingsInput, journeyId?: string): Promise<{ journeyId: string; version: number }>;
+  customer(externalId: string, extra?: Partial<Parameters<typeof upsertCustomers>[2][number]>): Promise<string>;
+  /** Ingests an event at the current (virtual) time and routes it to waiting runs. */
+  event(customerExternalId: string, name: string, properties?: Record<string, unknown>): Promise<void>;
+  now(): Promise<Date>;
+  runOf(workflowId: string): Promise<typeof runs.$inferSelect | undefined>;
+  stepsOf(runId: string): Promise<{ nodeId: string; enteredAt: Date; outcome: string | null }[]>;
+  messagesOf(customerId: string): Promise<{ channel: string; templateId: string | null; status: string; requestedAt: Date | null; nodeId: string | null }[]>;
+  close(): Promise<void>;
+}
+
+let eventSeq = 0;
+
+export async function createJourneyBench(options: { timeSkipping?: boolean } = {}): Promise<JourneyBench> {
+  const database = await createTestDatabase();
+  const { db } = database;
+  const executable = options.timeSkipping === false ? devServerExecutable() : testServerExecutable();
+  const env =
+    options.timeSkipping === false
+      ? await TestWorkflowEnvironment.createLocal({ server: { ...(executable ? { executable } : {}), ui: false } })
+      : await TestWorkflowEnvironment.createTimeSkipping({ server: executable ? { executable } : {} });
+  const catalog = createCatalog();
+  const starter = createRunStarter({ db, client: env.client });
+  const router = createEventRouter({ db, client: env.client, starter });
+  const services = createNodeServices({
+    db,
+    publicUrl: 'http://127.0.0.1:3999',
+    logger: { info: () => undefined, warn: () => undefined },
+  });
+  const workflowBundle_ = await workflowBundle();
+
+  return {
+    database,
+    env,
+    catalog,
+    starter,
+    router,
+    newWorker: () =>
+      createJourneyWorker({
+        connection: env.nativeConnection,
+        workspaceId: TEST_WORKSPACE_ID,
+        db,
+        catalog,
+        services,
+        workflowBundle: workflowBundle_,
+      }),
+    async publish(graph, settings = {}, journeyId) {
+      const parsed = journeyGraphSchema.parse(graph) as unknown as Record<string, unknown>;
+      let id = journeyId;
+      if (id === undefined) {
+        const [row] = await db
+          .insert(journeys)
+          .values({ workspaceId: TEST_WORKSPACE_ID, name: 'test journey', draftGraph: parsed, draftSettings: settings as Record<string, unknown> })
+          .returning({ id: journeys.id });
+        id = row!.id;
+      } else {
+        await db.update(journeys).set({ draftGraph: parsed, draftSettings: settings as Record<string, unknown> }).where(eq(journeys.id, id));
+      }
+      const published = await publishJourneyDraft(db, catalog, { workspaceId: TEST_WORKSPACE_ID, journeyId: id });
+      return { journeyId: id, version: published!.version };
+    },
+    async customer(externalId, extra = {}) {
+      await upsertCustomers(db, TEST_WORKSPACE_ID, [
+        {
+          externalId,
+          email: `${externalId}@example.com`,
+          phone: '+4915112345678',
+          pushToken: `push-${externalId}`,
+          consent: { email: true, sms: true, push: true },
+          ...extra,
+        },
+      ]);
+      const [row] = await db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(and(eq(customers.workspaceId, TEST_WORKSPACE_ID), eq(customers.externalId, externalId)));
+      return row!.id;
+    },
+    async event(customerExternalId, name, properties = {}) {
+      eventSeq += 1;
+      const now = new Date(await env.currentTimeMs());
+      const result = await ingestEvents(db, TEST_WORKSPACE_ID, [
+        { eventId: `test-${eventSeq}-${customerExternalId}-${name}`, customerExternalId, name, properties, occurredAt: now.toISOString() },
+      ]);
+      await router.route(
+        result.accepted.map((e) => ({
+          workspaceId: TEST_WORKSPACE_ID,
+          customerId: e.customerId,
+          eventId: e.eventId,
+          name: e.name,
+          properties: e.properties,
+          occurredAt: new Date(e.occurredAt),
+        })),
+      );
+    },
+    now: async () => new Date(await env.currentTimeMs()),
+    async runOf(workflowId) {
+      const [row] = await db.select().from(runs).where(eq(runs.workflowId, workflowId));
+      return row;
+    },
+    async stepsOf(runId) {
+      return db
+        .select({ nodeId: runSteps.nodeId, enteredAt: runSteps.enteredAt, outcome: runSteps.outcome })
+        .from(runSteps)
+        .where(eq(runSteps.runId, runId))
+        .orderBy(asc(runSteps.seq));
+    },
+    async messagesOf(customerId) {
+      return db
+        .select({ channel: messages.channel, templateId: messages.templateId, status: messages.status, requestedAt: messages.requestedAt, nodeId: messages.nodeId })
+        .from(messages)
+        .where(eq(messages.customerId, customerId))
+        .orderBy(asc(messages.requestedAt), asc(messages.channel));
+    },
+    async close() {
+      await env.teardown();
+      await database.drop();
+    },
+  };
+}
