@@ -1,0 +1,77 @@
+/**
+ * Demo data for a first start: the canonical win-back journey published, its message templates and segment, and
+ * a few hundred CDNOW customers with their real purchase history. Idempotent: a second run changes nothing.
+ */
+import { and, eq } from 'drizzle-orm';
+import { fileURLToPath } from 'node:url';
+import { journeys, publishJourneyDraft, segments, templates, type Database } from '@wakeflow/db';
+import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
+import { canonicalWinBack, type NodeCatalog } from '@wakeflow/nodes';
+import { ensureWorkspace } from '../workspaces';
+import { demoFromCdnow, loadCdnowSample } from './cdnow';
+
+export const CDNOW_SAMPLE_PATH = fileURLToPath(new URL('../../../../data/cdnow/CDNOW_sample.txt', import.meta.url));
+
+const demoTemplates = [
+  {
+    id: 'return-gift-email',
+    channel: 'email' as const,
+    name: 'Return gift (email)',
+    subject: '{{ customer.firstName | default: "Hi" }}, we saved a gift for you',
+    body: 'We noticed you have been away. Come back this week and your return gift is waiting: 20 off your next order.',
+    html: '<p>We noticed you have been away.</p><p>Come back this week and your <strong>return gift</strong> is waiting: 20 off your next order.</p>',
+  },
+  { id: 'return-gift-sms', channel: 'sms' as const, name: 'Return gift (SMS)', subject: null, body: 'We miss you! Your return gift (20 off) is waiting in your account this week.', html: null },
+  { id: 'second-wave-push', channel: 'push' as const, name: 'Second wave (push)', subject: 'Still thinking about it?', body: 'Your gift just got bigger: 50 off orders over 100, this week only.', html: null },
+  {
+    id: 'second-wave-email',
+    channel: 'email' as const,
+    name: 'Stronger offer (email)',
+    subject: 'A bigger welcome-back offer, just for you',
+    body: 'Your gift just got bigger: 50 off orders over 100. It expires in 7 days.',
+    html: '<p>Your gift just got bigger: <strong>50 off orders over 100</strong>.</p><p>It expires in 7 days.</p>',
+  },
+];
+
+const noLogin30d = {
+  id: 'no-login-30d',
+  name: 'No login for 30 days',
+  definition: {
+    kind: 'and',
+    conditions: [
+      { kind: 'event', event: 'login', window: { type: 'ever' }, count: { op: 'gte', value: 1 } },
+      { kind: 'event', event: 'login', window: { type: 'last', duration: { amount: 30, unit: 'days' } }, count: { op: 'eq', value: 0 } },
+    ],
+  },
+};
+
+export async function seedDemo(input: { db: Database; catalog: NodeCatalog; workspaceId?: string; customers?: number; today?: Date }) {
+  const { db, catalog } = input;
+  const workspaceId = input.workspaceId ?? 'default';
+  await ensureWorkspace(db, workspaceId);
+  const [existing] = await db
+    .select({ id: journeys.id })
+    .from(journeys)
+    .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.name, canonicalWinBack.name)));
+  if (existing) return { seeded: false as const, journeyId: existing.id };
+
+  await db.insert(templates).values(demoTemplates.map((t) => ({ ...t, workspaceId }))).onConflictDoNothing();
+  await db.insert(segments).values({ ...noLogin30d, workspaceId }).onConflictDoNothing();
+
+  const demo = demoFromCdnow(await loadCdnowSample(CDNOW_SAMPLE_PATH), { customers: input.customers ?? 300, today: input.today ?? new Date() });
+  await upsertCustomers(db, workspaceId, demo.customers);
+  for (let i = 0; i < demo.events.length; i += 5_000) await ingestEvents(db, workspaceId, demo.events.slice(i, i + 5_000));
+
+  const [journey] = await db
+    .insert(journeys)
+    .values({
+      workspaceId,
+      name: canonicalWinBack.name,
+      description: canonicalWinBack.description,
+      draftGraph: canonicalWinBack.graph as unknown as Record<string, unknown>,
+      draftSettings: canonicalWinBack.settings as Record<string, unknown>,
+    })
+    .returning({ id: journeys.id });
+  await publishJourneyDraft(db, catalog, { workspaceId, journeyId: journey!.id, publishedBy: 'demo' });
+  return { seeded: true as const, journeyId: journey!.id, customers: demo.customers.length, events: demo.events.length };
+}
