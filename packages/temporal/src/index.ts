@@ -1,3 +1,4 @@
 export * from './connection';
 export * from './event-router';
 export * from './run-starter';
+export * from './replay';
