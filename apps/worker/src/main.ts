@@ -5,10 +5,8 @@
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { connect, migrate, workspaces } from '@wakeflow/db';
-import { createCatalog } from '@wakeflow/catalog';
-import { temporalConfigFromEnv } from '@wakeflow/temporal';
-import { createJourneyWorker } from './create-worker';
-import { createNodeServices } from './services';
+import { createCatalog, createNodeServices } from '@wakeflow/catalog';
+import { createJourneyWorker, temporalConfigFromEnv } from '@wakeflow/temporal';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const databaseUrl = process.env.DATABASE_URL;

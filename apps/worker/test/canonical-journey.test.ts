@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { canonicalWinBack } from '@wakeflow/nodes';
-import { createJourneyBench, type JourneyBench } from './support/harness';
+import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
 
 const DAY = 86_400_000;
 

@@ -10,3 +10,4 @@ export const customNodes: readonly NodeKind[] = [];
 export function createCatalog(): NodeCatalog {
   return createBuiltinCatalog(customNodes);
 }
+export * from './services';

@@ -2,3 +2,5 @@ export * from './connection';
 export * from './event-router';
 export * from './run-starter';
 export * from './replay';
+export * from './worker/create-worker';
+export * from './worker/journey-activities';

@@ -8,12 +8,17 @@ import { and, asc, eq } from 'drizzle-orm';
 import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
 import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
-import { createCatalog } from '@wakeflow/catalog';
+import { createCatalog, createNodeServices } from '@wakeflow/catalog';
 import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
 import type { NodeCatalog } from '@wakeflow/nodes';
-import { createEventRouter, createRunStarter, type EventRouter, type JourneyRunStarter } from '@wakeflow/temporal';
-import { bundleJourneyWorkflows, createJourneyWorker } from '../../src/create-worker';
-import { createNodeServices } from '../../src/services';
+import {
+  bundleJourneyWorkflows,
+  createEventRouter,
+  createJourneyWorker,
+  createRunStarter,
+  type EventRouter,
+  type JourneyRunStarter,
+} from '@wakeflow/temporal';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test file. */
