@@ -4,11 +4,12 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Worker } from '@temporalio/worker';
 import { count, eq } from 'drizzle-orm';
 import { customers, events, journeys, segments, templates } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
 import { createApp } from '../src/app';
+
+type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

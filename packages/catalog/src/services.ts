@@ -7,7 +7,7 @@ import type { NodeLogger, NodeServices } from '@wakeflow/nodes';
 export function createNodeServices(deps: { db: Database; logger: NodeLogger; publicUrl: string }): NodeServices {
   return {
     db: deps.db,
-    messaging: createMessageSender({ db: deps.db, publicUrl: deps.publicUrl }),
+    messaging: createMessageSender({ db: deps.db, publicBaseUrl: deps.publicUrl }),
     conditions: createConditionEvaluator(deps.db),
     logger: deps.logger,
   };
