@@ -178,7 +178,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
             maximumInterval: step.retry.maximumIntervalMs,
           },
         });
-        const result = await node.executeNode({
+        const execute = () => node.executeNode({
           runId: input.runId,
           workflowId: workflowInfo().workflowId,
           workspaceId: input.workspaceId,
@@ -194,6 +194,18 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
           context,
           at: nowIso(),
         });
+        let result = await execute();
+        // A deferral ("not before 08:00 local") is a durable timer here, not an activity retry.
+        while (result.retryAt !== undefined && !goalReached()) {
+          const ms = Date.parse(result.retryAt) - Date.now();
+          state.waitingFor = { kind: 'sleep', until: result.retryAt };
+          // At least a second, so a clock disagreement can never spin the activity in a tight loop.
+          await condition(goalReached, Math.max(ms, 1_000));
+          state.waitingFor = null;
+          if (goalReached()) break;
+          result = await execute();
+        }
+        if (goalReached()) return finish(goal!.outcome);
         if (result.output) context.steps[step.id] = result.output;
         outcome = result.outcome;
         break;

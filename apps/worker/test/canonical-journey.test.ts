@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { canonicalWinBack } from '@wakeflow/nodes';
+import { templates } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
 
 const DAY = 86_400_000;
@@ -16,6 +17,16 @@ describe('canonical win-back journey', () => {
   beforeAll(async () => {
     bench = await createJourneyBench();
     worker = await bench.newWorker();
+    await bench.database.db.insert(templates).values(
+      canonicalWinBack.requires.templates.map((id) => ({
+        workspaceId: 'test',
+        id,
+        channel: id.endsWith('sms') ? ('sms' as const) : id.endsWith('push') ? ('push' as const) : ('email' as const),
+        name: id,
+        subject: 'We miss you',
+        body: 'Hello {{ customer.firstName | default: "there" }}, your gift is waiting.',
+      })),
+    );
   });
   afterAll(async () => {
     await bench?.close();

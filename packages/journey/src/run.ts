@@ -62,6 +62,11 @@ export interface JourneyRunResult {
 export interface NodeActivityResult {
   outcome: string;
   output?: Record<string, unknown>;
+  /**
+   * "Not now, ask again at this time" (quiet hours, caps, rate limits): the workflow sleeps on a durable timer and
+   * runs the step again; `outcome` is ignored.
+   */
+  retryAt?: string;
 }
 
 export interface RunStepRecord {

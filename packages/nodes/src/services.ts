@@ -42,8 +42,16 @@ export interface SendWindow {
 
 export interface SendResult {
   messageId: string;
-  status: 'sent' | 'skipped' | 'failed';
+  /**
+   * `deferred`: a rule (quiet hours, send window, frequency cap, rate limit) says "not now". The sender answers
+   * with `retryAt` instead of throwing: the journey then sleeps on a durable timer until that time and asks again
+   * with the same idempotency key, so a deferral never uses up activity retries. Rules judge by `requestedAt`
+   * (the journey's clock), not the wall clock, so they behave the same in time-skipping tests and replays.
+   */
+  status: 'sent' | 'skipped' | 'failed' | 'deferred';
   reason?: string;
+  /** With `deferred`: when to ask again (ISO time). */
+  retryAt?: string;
 }
 
 export interface MessageSender {

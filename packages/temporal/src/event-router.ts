@@ -3,7 +3,7 @@
  * event (waits and goals), and starts runs of live journeys whose trigger is that event.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, eq, inArray } from 'drizzle-orm';
 import { CUSTOMER_EVENT_SIGNAL, matchesFilters, planSchema, type CustomerEventPayload } from '@wakeflow/journey';
 import { journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
 import type { JourneyRunStarter } from './run-starter';
@@ -48,7 +48,7 @@ export function createEventRouter(deps: { db: Database; client: Client; starter:
             eq(runs.workspaceId, workspaceId),
             eq(runs.status, 'running'),
             inArray(runs.customerId, customerIds),
-            sql`${journeyVersions.listensTo} && ${names}::text[]`,
+            arrayOverlaps(journeyVersions.listensTo, names),
           ),
         );
       const signals: { workflowId: string; payload: CustomerEventPayload }[] = [];

@@ -1,1 +1,2 @@
 export * from './journey-bench';
+export * from './histories';

@@ -3,7 +3,7 @@
  * worker wired exactly like production (catalog, message sender, condition evaluator).
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { and, asc, eq } from 'drizzle-orm';
 import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
 import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
@@ -19,6 +19,18 @@ import {
   type EventRouter,
   type JourneyRunStarter,
 } from '@wakeflow/temporal';
+
+let runtimeInstalled = false;
+/** Worker state changes at INFO drown test output; warnings and errors still show. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by another bench in this process.
+  }
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test file. */
@@ -58,6 +70,7 @@ export interface JourneyBench {
 let eventSeq = 0;
 
 export async function createJourneyBench(options: { timeSkipping?: boolean } = {}): Promise<JourneyBench> {
+  quietRuntime();
   const database = await createTestDatabase();
   const { db } = database;
   const executable = options.timeSkipping === false ? devServerExecutable() : testServerExecutable();

@@ -68,6 +68,7 @@ export const send = defineNode({
         requestedAt: input.at,
         priority: input.priority,
       });
+      if (result.status === 'deferred' && result.retryAt) return { outcome: 'next', retryAt: result.retryAt };
       return { outcome: 'next', output: { messageId: result.messageId, status: result.status } };
     },
   },
@@ -104,7 +105,7 @@ export const updateCustomer = defineNode({
         .update(customers)
         .set({
           traits: sql`${customers.traits} || ${JSON.stringify(setTraits)}::jsonb`,
-          tags: sql`array(select distinct t from unnest(array_cat(${customers.tags}, ${addTags}::text[])) as t where t <> all(${removeTags}::text[]) order by t)`,
+          tags: sql`array(select distinct t from unnest(array_cat(${customers.tags}, ${sql.param(addTags)}::text[])) as t where t <> all(${sql.param(removeTags)}::text[]) order by t)`,
           updatedAt: new Date(),
         })
         .where(and(eq(customers.workspaceId, input.workspaceId), eq(customers.id, input.customerId)));
