@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { canonicalWinBack } from '@wakeflow/nodes';
 import { templates } from '@wakeflow/db';
-import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
 
 const DAY = 86_400_000;
 
@@ -65,6 +65,9 @@ describe('canonical win-back journey', () => {
       );
     });
 
+    await recordHistoryIfAsked(bench.env.client, started.neverReturns, 'canonical-still-dormant');
+    await recordHistoryIfAsked(bench.env.client, started.returnsDay10, 'canonical-reactivated');
+    await recordHistoryIfAsked(bench.env.client, started.buysDay4, 'canonical-goal');
     expect(outcomes).toEqual({
       returnsDay3: 'reactivated',
       returnsDay10: 'reactivated',

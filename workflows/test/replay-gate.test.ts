@@ -1,0 +1,46 @@
+/**
+ * The regression gate: every recorded history under workflows/histories must replay against the current
+ * interpreter. A change that would break in-flight runs fails here, in CI, before it reaches a worker.
+ * Record new histories with `WAKEFLOW_RECORD_HISTORIES=1 pnpm test` (see README, "Changing the interpreter").
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { bundleForReplay, replayJourneyHistory } from '@wakeflow/temporal';
+
+const dir = fileURLToPath(new URL('../histories/', import.meta.url));
+const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+
+describe('replay gate', () => {
+  it('has recorded histories of every journey shape', () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'canonical-still-dormant.json',
+        'canonical-reactivated.json',
+        'long-delay-update.json',
+        'local-time-delay.json',
+        'wait-timeout.json',
+        'wait-met.json',
+        'correlated-wait.json',
+        'split-holdout.json',
+        'goal-during-delay.json',
+        'branch-yes.json',
+        'branch-no.json',
+      ]),
+    );
+  });
+
+  it.each(files)('%s replays against the current interpreter', async (file) => {
+    const report = await replayJourneyHistory(await readFile(`${dir}${file}`, 'utf8'));
+    expect(report.summary).toMatch(/same decisions/);
+    expect(report.ok).toBe(true);
+  });
+
+  it('catches a deliberately non-deterministic change to the interpreter and says where', async () => {
+    const changed = await bundleForReplay(fileURLToPath(new URL('./fixtures/changed-interpreter/index.ts', import.meta.url)));
+    const report = await replayJourneyHistory(await readFile(`${dir}canonical-still-dormant.json`, 'utf8'), { workflowBundle: changed });
+    expect(report.ok).toBe(false);
+    expect(report.summary).toMatch(/diverged/);
+    expect(report.divergedAt?.eventId).toBeGreaterThan(0);
+  });
+});
