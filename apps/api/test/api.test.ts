@@ -191,6 +191,17 @@ describe('API', () => {
       expect(detail.body.steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(['t', 'mail', 'x']);
       expect(detail.body.messages).toEqual([expect.objectContaining({ channel: 'email', templateId: 'welcome', status: 'sent' })]);
 
+      const history = await request(app).get(`/api/runs/${list.body.runs[0].id}/history`);
+      expect(history.status).toBe(200);
+      expect(history.body.events.length).toBeGreaterThan(10);
+      const replayed = await request(app).post(`/api/runs/${list.body.runs[0].id}/replay`).send({});
+      expect(replayed.body).toMatchObject({ ok: true });
+      const uploaded = await request(app).post('/api/replay').send({ history: history.body });
+      expect(uploaded.body).toMatchObject({ ok: true });
+      const junk = await request(app).post('/api/replay').send({ history: { nope: 1 } });
+      expect(junk.status).toBe(400);
+      expect(junk.body.error.issues[0].path).toBe('body.history');
+
       const stats = await request(app).get(`/api/journeys/${id}/stats`);
       expect(stats.body).toMatchObject({ version: 1, running: 0, exits: { done: 1 }, nodes: { t: { entered: 1, passed: 1, waiting: 0 } } });
     });

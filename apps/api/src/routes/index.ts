@@ -5,10 +5,11 @@
 import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { catalogRoutes } from './catalog';
+import { channelRoutes } from './channels/index';
 import { ingestRoutes } from './ingest';
 import { journeyRoutes } from './journeys';
 import { runRoutes } from './runs';
 
 export type RouteModule = (deps: ApiDeps) => Router;
 
-export const routeModules: RouteModule[] = [catalogRoutes, journeyRoutes, runRoutes, ingestRoutes];
+export const routeModules: RouteModule[] = [catalogRoutes, journeyRoutes, runRoutes, ingestRoutes, channelRoutes];

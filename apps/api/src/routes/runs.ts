@@ -2,7 +2,9 @@
 import { Router } from 'express';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { customers, messages, runSteps, runs } from '@wakeflow/db';
+import { replayJourneyHistory } from '@wakeflow/temporal';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
@@ -83,6 +85,41 @@ export function runRoutes(deps: ApiDeps): Router {
         sentAt: m.sentAt,
       })),
     });
+  });
+
+  async function loadRun(workspaceId: string, id: string) {
+    const [run] = await db.select().from(runs).where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceId)));
+    if (!run) throw notFound('Run');
+    return run;
+  }
+
+  /** The run's Temporal history, in the JSON shape `temporal workflow show -o json` prints. */
+  router.get('/runs/:id/history', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const run = await loadRun(workspaceOf(res), id);
+    const history = await deps.temporal.workflow.getHandle(run.workflowId).fetchHistory();
+    res.setHeader('content-disposition', `attachment; filename="run-${run.id}-history.json"`);
+    res.type('application/json').send(historyToJSON(history));
+  });
+
+  /** Replays the run's history against the code this server runs: does it still make the same decisions? */
+  router.post('/runs/:id/replay', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const run = await loadRun(workspaceOf(res), id);
+    const history = await deps.temporal.workflow.getHandle(run.workflowId).fetchHistory();
+    res.json(await replayJourneyHistory(historyToJSON(history), { workflowId: run.workflowId }));
+  });
+
+  /** Replays an uploaded history (a file from production, say). */
+  router.post('/replay', async (req, res) => {
+    const body = parseInput(z.object({ history: z.unknown(), workflowId: z.string().optional() }), req.body, 'body');
+    try {
+      res.json(await replayJourneyHistory(body.history, body.workflowId ? { workflowId: body.workflowId } : {}));
+    } catch (error) {
+      throw new HttpError(400, 'invalid_request', error instanceof Error ? error.message : 'Not a workflow history', {
+        issues: [{ path: 'body.history', message: 'Not a workflow history: expected an object with an "events" array' }],
+      });
+    }
   });
 
   router.post('/journeys/:id/runs', async (req, res) => {

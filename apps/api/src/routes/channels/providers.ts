@@ -1,0 +1,77 @@
+/**
+ * Delivery providers: CRUD with secrets write-only (the answer lists which secret names are set, never values),
+ * the kinds with their settings/secrets JSON Schemas for the forms, and the provider each channel uses now —
+ * including the development log provider when none is configured, so the UI can say nothing is delivered.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  createProvider,
+  deleteProvider,
+  describeProviderKinds,
+  effectiveProviders,
+  getProvider,
+  listProviders,
+  providerInputSchema,
+  providerPatchSchema,
+  ProviderValidationError,
+  updateProvider,
+} from '@wakeflow/channels';
+import { HttpError, notFound, parseInput } from '../../http/errors';
+import { workspaceOf } from '../../http/workspace';
+import { channelOptions, type ChannelApiDeps } from './context';
+
+const idParams = z.object({ id: z.string().min(1).max(63) });
+
+function invalid(error: unknown): never {
+  if (error instanceof ProviderValidationError) {
+    const issues = error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
+    throw new HttpError(400, 'invalid_request', `Invalid body: ${issues[0]?.path} ${issues[0]?.message}`, { issues });
+  }
+  throw error;
+}
+
+export function providerRoutes(deps: ChannelApiDeps): Router {
+  const { db } = deps;
+  const { keys } = channelOptions(deps);
+  const router = Router();
+  const kinds = describeProviderKinds();
+
+  router.get('/providers', async (_req, res) => {
+    const workspaceId = workspaceOf(res);
+    res.json({ providers: await listProviders(db, keys, workspaceId), effective: await effectiveProviders(db, workspaceId) });
+  });
+
+  router.get('/provider-kinds', (_req, res) => {
+    res.json({ kinds });
+  });
+
+  router.post('/providers', async (req, res) => {
+    const input = parseInput(providerInputSchema, req.body, 'body');
+    const created = await createProvider(db, keys, workspaceOf(res), input).catch(invalid);
+    res.status(201).json({ provider: created });
+  });
+
+  router.get('/providers/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const provider = await getProvider(db, keys, workspaceOf(res), id);
+    if (!provider) throw notFound('Provider');
+    res.json({ provider });
+  });
+
+  router.patch('/providers/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const patch = parseInput(providerPatchSchema, req.body, 'body');
+    const updated = await updateProvider(db, keys, workspaceOf(res), id, patch).catch(invalid);
+    if (!updated) throw notFound('Provider');
+    res.json({ provider: updated });
+  });
+
+  router.delete('/providers/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    if (!(await deleteProvider(db, workspaceOf(res), id))) throw notFound('Provider');
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,88 @@
+/**
+ * The journey on a React Flow canvas. Positions come from the pure layout, so nodes are not draggable and no
+ * edges can be drawn by hand (which also means no cycles); the canvas pans, zooms, shows a minimap and fits
+ * the journey into view. It renders the graph and reports clicks; the page decides what they mean.
+ */
+import { useEffect, useRef } from 'react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type NodeTypes, type EdgeTypes } from '@xyflow/react';
+import type { FlowView, JourneyFlowNode } from '../editor-core';
+import { CanvasContext, type CanvasActions } from './canvas-context';
+import { LaneEdge } from './LaneEdge';
+import { OpenPathNode, TriggerSlotNode } from './SlotNodes';
+import { StepNode } from './StepNode';
+
+const nodeTypes: NodeTypes = { step: StepNode, open: OpenPathNode, slot: TriggerSlotNode };
+const edgeTypes: EdgeTypes = { lane: LaneEdge };
+
+export interface FocusRequest {
+  nodeId: string;
+  /** Bumped on every request so focusing the same step twice still pans. */
+  seq: number;
+}
+
+export interface JourneyCanvasProps {
+  /** The journey as flow elements, from `graphToFlow` (the page keeps it: arrow keys need the same layout). */
+  view: FlowView;
+  actions: CanvasActions;
+  onSelect?(nodeId: string | undefined): void;
+  focus?: FocusRequest;
+}
+
+function minimapColor(node: JourneyFlowNode): string {
+  return node.type === 'step' ? node.data.color : '#cbd5e1';
+}
+
+function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
+  const flow = useReactFlow();
+  const fitted = useRef(false);
+
+  useEffect(() => {
+    if (fitted.current || view.nodes.length === 0) return;
+    fitted.current = true;
+    // Wait a frame so React Flow has measured the nodes it just received.
+    requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
+  }, [view.nodes.length, flow]);
+
+  useEffect(() => {
+    if (!focus) return;
+    const box = view.layout.steps.get(focus.nodeId);
+    if (!box) return;
+    void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(flow.getZoom(), 0.8), duration: 250 });
+    // Only a new request pans; layout changes alone must not move the viewport under the manager.
+  }, [focus?.seq]);
+
+  return (
+    <CanvasContext.Provider value={actions}>
+      <ReactFlow<JourneyFlowNode>
+        nodes={view.nodes}
+        edges={view.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        deleteKeyCode={null}
+        selectionKeyCode={null}
+        multiSelectionKeyCode={null}
+        onNodeClick={(_, node) => onSelect?.(node.type === 'step' ? node.id : undefined)}
+        onPaneClick={() => onSelect?.(undefined)}
+        minZoom={0.1}
+        maxZoom={1.75}
+        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements={view.nodes.length > 150}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+        <MiniMap<JourneyFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(241,245,249,0.7)" />
+        <Controls showInteractive={false} position="bottom-left" />
+      </ReactFlow>
+    </CanvasContext.Provider>
+  );
+}
+
+export function JourneyCanvas(props: JourneyCanvasProps) {
+  return (
+    <ReactFlowProvider>
+      <CanvasInner {...props} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,66 @@
+/** A step on the canvas: kind icon and label, title, key settings in words, problem marker and live counts. */
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { AlertCircle } from 'lucide-react';
+import type { StepFlowNode } from '../editor-core';
+import { useJourneyStats } from '../api/versions';
+import { useCanvasActions } from './canvas-context';
+import { KindIcon } from './icons';
+
+function StepCounts({ nodeId, role }: { nodeId: string; role: 'trigger' | 'step' | 'exit' }) {
+  const { watch } = useCanvasActions();
+  // Subscribes to this step's slice only: a refresh re-renders the badges whose numbers changed, not the canvas.
+  const { data } = useJourneyStats(watch?.journeyId ?? '', watch?.version, (s) => s.nodes[nodeId]);
+  if (!watch) return null;
+  const counts = data ?? { entered: 0, waiting: 0, passed: 0 };
+  return (
+    <div className="step-counts" data-testid={`counts-${nodeId}`}>
+      <span title="Entered this step">
+        <b>{counts.entered.toLocaleString()}</b> {role === 'exit' ? 'exited' : 'entered'}
+      </span>
+      {role === 'exit' ? null : (
+        <>
+          <span title="Waiting here now">
+            <b>{counts.waiting.toLocaleString()}</b> waiting
+          </span>
+          <span title="Went on to the next step">
+            <b>{counts.passed.toLocaleString()}</b> passed
+          </span>
+        </>
+      )}
+    </div>
+  );
+}
+
+function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
+  const { watch } = useCanvasActions();
+  const problems = data.problems.length;
+  return (
+    <div
+      className={`step-card step-${data.role}${selected ? ' step-selected' : ''}${problems ? ' step-invalid' : ''}${watch ? ' step-watched' : ''}`}
+      style={{ ['--accent' as string]: data.color }}
+      data-testid={`step-${id}`}
+      data-kind={data.step.type}
+      title={problems ? data.problems.map((p) => p.message).join('\n') : undefined}
+    >
+      {data.role === 'trigger' ? null : <Handle type="target" position={Position.Top} isConnectable={false} className="step-handle" />}
+      <div className="step-icon">
+        <KindIcon name={data.icon} size={16} />
+      </div>
+      <div className="step-body">
+        <div className="step-kind">{data.kindLabel}</div>
+        <div className="step-title">{data.title}</div>
+        <div className="step-summary">{data.summary}</div>
+      </div>
+      {problems ? (
+        <div className="step-problem-badge" aria-label={`${problems} problem${problems === 1 ? '' : 's'}`}>
+          <AlertCircle size={14} /> {problems}
+        </div>
+      ) : null}
+      <StepCounts nodeId={id} role={data.role} />
+      {data.role === 'exit' ? null : <Handle type="source" position={Position.Bottom} isConnectable={false} className="step-handle" />}
+    </div>
+  );
+}
+
+export const StepNode = memo(StepNodeView);

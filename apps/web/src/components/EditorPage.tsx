@@ -1,0 +1,338 @@
+/**
+ * The journey editor: palette, canvas and side panel around one reducer (editor-core's `reduceEditor`). This
+ * component wires data in (journey, catalog, lookups, problems) and gestures out (actions); the decisions live
+ * in editor-core.
+ */
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { ArrowLeft, History, Redo2, Rocket, Undo2 } from 'lucide-react';
+import { useNodeCatalog } from '../api/catalog';
+import { useDraftAutosave, useDraftProblems, type SaveStatus } from '../api/draft';
+import { useJourney, usePublishJourney } from '../api/journeys';
+import { useEventNames, useMessageTemplates, useSegments } from '../api/lookups';
+import { ApiError } from '../api/client';
+import type { ApiProblem, CatalogEntry, JourneyDetail } from '../api/types';
+import { JourneyCanvas, type FocusRequest } from '../canvas/JourneyCanvas';
+import type { CanvasActions } from '../canvas/canvas-context';
+import {
+  commandFor,
+  createEditorCatalog,
+  edgeAt,
+  findNode,
+  graphToFlow,
+  groupProblems,
+  initialEditorState,
+  laneLabel,
+  neighbourStep,
+  nodeOutcomes,
+  reduceEditor,
+  stepTitle,
+  type EditorAction,
+  type EditorState,
+  type InsertPoint,
+} from '../editor-core';
+import { hrefFor } from '../router';
+import type { FormLookups } from '../schema-form/SchemaForm';
+import { DeleteDialog } from './DeleteDialog';
+import { HistoryDrawer } from './HistoryDrawer';
+import { InsertMenu } from './InsertMenu';
+import { JourneyPanel } from './JourneyPanel';
+import { Palette } from './Palette';
+import { StepPanel } from './StepPanel';
+
+export function EditorPage({ journeyId }: { journeyId: string }) {
+  const journey = useJourney(journeyId);
+  const catalog = useNodeCatalog();
+  if (journey.error || catalog.error) {
+    return <div className="page-message error">Could not open the journey: {(journey.error ?? catalog.error)?.message}</div>;
+  }
+  if (!journey.data || !catalog.data) return <div className="page-message">Loading journey…</div>;
+  return <Editor journey={journey.data} entries={catalog.data} />;
+}
+
+const saveLabels: Record<SaveStatus, string> = {
+  saved: 'All changes saved',
+  pending: 'Unsaved changes',
+  saving: 'Saving…',
+  conflict: 'Not saved: someone else changed this journey',
+  error: 'Not saved',
+};
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return Boolean(el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable));
+}
+
+function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonly CatalogEntry[] }) {
+  const catalog = useMemo(() => createEditorCatalog(entries), [entries]);
+  const [state, dispatch] = useReducer(
+    (s: EditorState, a: EditorAction) => reduceEditor(s, a, catalog),
+    journey.draft,
+    (d) => initialEditorState({ graph: d.graph, settings: d.settings }),
+  );
+  const { graph } = state.draft;
+  const autosave = useDraftAutosave(journey.id, state.draft, state.edits, journey.draft.revision);
+  const validation = useDraftProblems(journey.id, state.draft, state.edits);
+  const publish = usePublishJourney(journey.id);
+  const [publishProblems, setPublishProblems] = useState<ApiProblem[]>();
+  const problems = publishProblems ?? validation.problems;
+  const [insertMenu, setInsertMenu] = useState<{ at: InsertPoint; anchor: DOMRect }>();
+  const [focus, setFocus] = useState<FocusRequest>();
+  const [showHistory, setShowHistory] = useState(false);
+  const [published, setPublished] = useState<number>();
+
+  const segments = useSegments();
+  const templates = useMessageTemplates();
+  const events = useEventNames();
+  const lookups: FormLookups = useMemo(
+    () => ({
+      ...(segments.data ? { segments: segments.data } : {}),
+      ...(templates.data ? { templates: templates.data } : {}),
+      events: events.data ?? [],
+    }),
+    [segments.data, templates.data, events.data],
+  );
+  const describeLookups = useMemo(
+    () => ({
+      segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
+      templateName: (id: string) => templates.data?.find((t) => t.id === id)?.name,
+    }),
+    [segments.data, templates.data],
+  );
+  const problemsByNode = useMemo(() => groupProblems(problems), [problems]);
+  const view = useMemo(
+    () => graphToFlow(graph, catalog, { problemsByNode, lookups: describeLookups, ...(state.selectedId ? { selectedId: state.selectedId } : {}) }),
+    [graph, catalog, problemsByNode, describeLookups, state.selectedId],
+  );
+
+  useEffect(() => setPublishProblems(undefined), [state.edits]);
+  useEffect(() => {
+    if (!state.notice) return;
+    const timer = setTimeout(() => dispatch({ type: 'dismissNotice' }), 3500);
+    return () => clearTimeout(timer);
+  }, [state.notice]);
+
+  const select = useCallback((nodeId: string | undefined, pan = false) => {
+    dispatch({ type: 'select', nodeId });
+    if (pan && nodeId) setFocus((f) => ({ nodeId, seq: (f?.seq ?? 0) + 1 }));
+  }, []);
+
+  const canvasActions: CanvasActions = useMemo(
+    () => ({
+      readOnly: false,
+      insertAt: (at, kind) => dispatch({ type: 'insert', at, kind }),
+      openInsertMenu: (at, anchor) => setInsertMenu({ at, anchor }),
+    }),
+    [],
+  );
+
+  /** A palette click: the trigger slot for triggers, else right after the selected step, else the first open path. */
+  const pickFromPalette = (kind: string) => {
+    const entry = catalog.get(kind);
+    if (!entry) return;
+    if (entry.role === 'trigger') return dispatch({ type: 'insert', at: { kind: 'trigger' }, kind });
+    const selected = state.selectedId ? findNode(graph, state.selectedId) : undefined;
+    const outcome = selected ? nodeOutcomes(selected, catalog)[0] : undefined;
+    if (selected && outcome !== undefined) return dispatch({ type: 'insert', at: { kind: 'path', source: selected.id, outcome }, kind });
+    const open = view.layout.openPaths[0];
+    if (open) return dispatch({ type: 'insert', at: { kind: 'path', source: open.source, outcome: open.outcome }, kind });
+    dispatch({ type: 'insert', at: { kind: 'trigger' }, kind });
+  };
+
+  // One keyboard listener, commands from the one registry in editor-core/shortcuts.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target) || insertMenu) return;
+      const command = commandFor(e);
+      if (!command) return;
+      const id = state.selectedId;
+      const move = (direction: 'up' | 'down' | 'left' | 'right') => {
+        const next = neighbourStep(graph, view.layout.steps, id, direction);
+        if (next) select(next, true);
+      };
+      e.preventDefault();
+      switch (command) {
+        case 'delete':
+          if (id) dispatch({ type: 'delete', nodeId: id });
+          break;
+        case 'undo':
+          dispatch({ type: 'undo' });
+          break;
+        case 'redo':
+          dispatch({ type: 'redo' });
+          break;
+        case 'copy':
+        case 'copyBranch':
+          if (id) dispatch({ type: 'copy', nodeId: id, branch: command === 'copyBranch' });
+          break;
+        case 'paste':
+          dispatch({ type: 'paste' });
+          break;
+        case 'duplicate':
+          if (id) dispatch({ type: 'duplicate', nodeId: id });
+          break;
+        case 'selectUp':
+          return move('up');
+        case 'selectDown':
+          return move('down');
+        case 'selectLeft':
+          return move('left');
+        case 'selectRight':
+          return move('right');
+        case 'deselect':
+          select(undefined);
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [state.selectedId, graph, view.layout, insertMenu, select]);
+
+  const onPublish = async () => {
+    try {
+      const revision = await autosave.flush();
+      const result = await publish.mutateAsync(revision);
+      setPublished(result.version);
+    } catch (e) {
+      if (e instanceof ApiError && e.problems.length) setPublishProblems(e.problems);
+    }
+  };
+
+  const onLoadTheirs = async () => {
+    const theirs = await autosave.loadTheirs();
+    autosave.markSynced(state.edits + 1);
+    dispatch({ type: 'load', draft: { graph: theirs.draft.graph, settings: theirs.draft.settings } });
+  };
+
+  const selected = state.selectedId ? findNode(graph, state.selectedId) : undefined;
+  const blocked = problems.length > 0 || validation.checking || autosave.status === 'conflict' || publish.isPending;
+  const publishTitle = problems.length
+    ? `Fix ${problems.length} problem${problems.length === 1 ? '' : 's'} first`
+    : validation.checking
+      ? 'Checking the journey…'
+      : autosave.status === 'conflict'
+        ? 'Resolve the save conflict first'
+        : 'Publish a new version';
+  const pendingNode = state.pendingDelete ? findNode(graph, state.pendingDelete.nodeId) : undefined;
+
+  return (
+    <div className="editor">
+      <div className="toolbar">
+        <a className="icon-button" href={hrefFor({ page: 'journeys' })} aria-label="Back to journeys">
+          <ArrowLeft size={16} />
+        </a>
+        <div className="toolbar-title">
+          <h1>{journey.name}</h1>
+          <span className={`save-status save-${autosave.status}`} data-testid="save-status">
+            {saveLabels[autosave.status]}
+            {autosave.status === 'saved' ? ` · revision ${autosave.revision}` : ''}
+          </span>
+        </div>
+        <div className="toolbar-actions">
+          <button type="button" className="icon-button" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!state.history.past.length} onClick={() => dispatch({ type: 'undo' })}>
+            <Undo2 size={16} />
+          </button>
+          <button type="button" className="icon-button" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!state.history.future.length} onClick={() => dispatch({ type: 'redo' })}>
+            <Redo2 size={16} />
+          </button>
+          <button type="button" className={`problem-pill${problems.length ? ' problem-pill-bad' : ''}`} onClick={() => select(undefined)} data-testid="problem-count">
+            {problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}` : validation.checking ? 'Checking…' : 'No problems'}
+          </button>
+          <button type="button" className="button" onClick={() => setShowHistory((v) => !v)}>
+            <History size={14} /> History
+          </button>
+          <button type="button" className="button button-primary" disabled={blocked} title={publishTitle} onClick={() => void onPublish()}>
+            <Rocket size={14} /> {publish.isPending ? 'Publishing…' : 'Publish'}
+          </button>
+        </div>
+      </div>
+      {autosave.status === 'conflict' ? (
+        <div className="banner banner-error" role="alert">
+          Someone else saved this journey after you opened it, so your latest changes were not saved.
+          <button type="button" className="button" onClick={() => void onLoadTheirs()}>
+            Load their version
+          </button>
+          <button type="button" className="button button-danger" onClick={() => void autosave.overwrite()}>
+            Replace it with mine
+          </button>
+        </div>
+      ) : null}
+      {autosave.status === 'error' ? <div className="banner banner-error">Saving failed: {autosave.error}. Retrying on your next change.</div> : null}
+      {published !== undefined ? (
+        <div className="banner banner-ok" role="status">
+          Published version {published}. <a href={hrefFor({ page: 'version', journeyId: journey.id, version: published })}>Watch it</a>
+          <button type="button" className="link-button" onClick={() => setPublished(undefined)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      <div className="editor-body">
+        <Palette entries={entries} onPick={pickFromPalette} />
+        <div className="canvas" data-testid="canvas">
+          <JourneyCanvas view={view} actions={canvasActions} onSelect={(id) => select(id)} {...(focus ? { focus } : {})} />
+          {state.notice ? (
+            <div className={`toast toast-${state.notice.tone}`} role="status">
+              {state.notice.text}
+            </div>
+          ) : null}
+        </div>
+        {showHistory ? (
+          <HistoryDrawer journeyId={journey.id} draft={state.draft} onClose={() => setShowHistory(false)} />
+        ) : selected ? (
+          <StepPanel
+            key={selected.id}
+            step={selected}
+            entry={catalog.get(selected.type)}
+            problems={problems.filter((p) => p.nodeId === selected.id)}
+            lookups={lookups}
+            onConfig={(config, field) => dispatch({ type: 'updateConfig', nodeId: selected.id, config, field })}
+            onRename={(name) => dispatch({ type: 'rename', nodeId: selected.id, name })}
+            onCommit={() => dispatch({ type: 'seal' })}
+            onDuplicate={() => dispatch({ type: 'duplicate', nodeId: selected.id })}
+            onCopy={(branch) => dispatch({ type: 'copy', nodeId: selected.id, branch })}
+            onDelete={() => dispatch({ type: 'delete', nodeId: selected.id })}
+          />
+        ) : (
+          <JourneyPanel
+            problems={problems}
+            checking={validation.checking}
+            stepTitle={(id) => {
+              const node = findNode(graph, id);
+              return node ? stepTitle(node, catalog) : id;
+            }}
+            onFocusProblem={(p) => p.nodeId && select(p.nodeId, true)}
+            settings={state.draft.settings}
+            onSettings={(settings, field) => dispatch({ type: 'updateSettings', settings, field })}
+            onCommit={() => dispatch({ type: 'seal' })}
+            lookups={lookups}
+          />
+        )}
+      </div>
+      {insertMenu ? (
+        <InsertMenu
+          at={insertMenu.at}
+          anchor={insertMenu.anchor}
+          connected={insertMenu.at.kind === 'path' && edgeAt(graph, insertMenu.at.source, insertMenu.at.outcome) !== undefined}
+          entries={entries}
+          canPaste={state.clipboard !== undefined}
+          onPick={(kind) => {
+            dispatch({ type: 'insert', at: insertMenu.at, kind });
+            setInsertMenu(undefined);
+          }}
+          onPaste={() => {
+            dispatch({ type: 'paste', at: insertMenu.at });
+            setInsertMenu(undefined);
+          }}
+          onClose={() => setInsertMenu(undefined)}
+        />
+      ) : null}
+      {state.pendingDelete && pendingNode ? (
+        <DeleteDialog
+          pending={state.pendingDelete}
+          labelOf={(o) => laneLabel(pendingNode, o) ?? o}
+          onChoose={(keep) => dispatch({ type: 'delete', nodeId: pendingNode.id, keep })}
+          onCancel={() => dispatch({ type: 'cancelDelete' })}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/** The journeys of the workspace, and "New journey" from scratch or from a template. */
+import { useState } from 'react';
+import { Plus } from 'lucide-react';
+import { useJourneyTemplates } from '../api/catalog';
+import { useCreateJourney, useJourneys } from '../api/journeys';
+import { hrefFor, navigate } from '../router';
+
+export function JourneyListPage() {
+  const journeys = useJourneys();
+  const [creating, setCreating] = useState(false);
+  return (
+    <div className="list-page">
+      <div className="list-header">
+        <h1>Journeys</h1>
+        <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+          <Plus size={14} /> New journey
+        </button>
+      </div>
+      {journeys.error ? <div className="page-message error">Could not load journeys: {journeys.error.message}</div> : null}
+      {journeys.data && journeys.data.length === 0 ? <div className="empty-state">No journeys yet. Start one from a template: the win-back journey is a good first.</div> : null}
+      {journeys.data?.length ? (
+        <table className="journey-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Status</th>
+              <th>Live version</th>
+              <th>Last changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {journeys.data.map((j) => (
+              <tr key={j.id}>
+                <td>
+                  <a href={hrefFor({ page: 'editor', journeyId: j.id })}>{j.name}</a>
+                  {j.description ? <div className="muted small">{j.description}</div> : null}
+                </td>
+                <td>
+                  <span className={`status status-${j.status}`}>{j.status}</span>
+                </td>
+                <td>{j.liveVersion ? <a href={hrefFor({ page: 'version', journeyId: j.id, version: j.liveVersion })}>Version {j.liveVersion}</a> : '—'}</td>
+                <td>{new Date(j.updatedAt).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {creating ? <NewJourneyDialog onClose={() => setCreating(false)} /> : null}
+    </div>
+  );
+}
+
+function NewJourneyDialog({ onClose }: { onClose(): void }) {
+  const templates = useJourneyTemplates();
+  const create = useCreateJourney();
+  const [name, setName] = useState('');
+  const [templateId, setTemplateId] = useState<string>('');
+  const submit = async () => {
+    const template = templates.data?.find((t) => t.id === templateId);
+    const journey = await create.mutateAsync({ name: name.trim() || template?.name || 'Untitled journey', ...(templateId ? { templateId } : {}) });
+    navigate({ page: 'editor', journeyId: journey.id });
+  };
+  return (
+    <div className="dialog-backdrop" role="presentation" onMouseDown={onClose}>
+      <form
+        className="dialog dialog-wide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="new-journey-title"
+        onMouseDown={(e) => e.stopPropagation()}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <h2 id="new-journey-title">New journey</h2>
+        <div className="field">
+          <label className="field-label" htmlFor="journey-name">
+            Name
+          </label>
+          <input id="journey-name" autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Win back: no login for 30 days" />
+        </div>
+        <div className="field-label">Start from</div>
+        <div className="template-grid" role="radiogroup" aria-label="Start from">
+          <button type="button" role="radio" aria-checked={templateId === ''} className={`template-card${templateId === '' ? ' template-card-on' : ''}`} onClick={() => setTemplateId('')}>
+            <b>Empty canvas</b>
+            <span>Start with a trigger and build step by step.</span>
+          </button>
+          {(templates.data ?? []).map((t) => (
+            <button key={t.id} type="button" role="radio" aria-checked={templateId === t.id} className={`template-card${templateId === t.id ? ' template-card-on' : ''}`} onClick={() => setTemplateId(t.id)}>
+              <b>{t.name}</b>
+              <span>{t.description}</span>
+              <span className="muted small">{t.graph.nodes.length} steps</span>
+            </button>
+          ))}
+        </div>
+        {create.error ? <div className="field-error">{create.error.message}</div> : null}
+        <div className="dialog-footer">
+          <button type="button" className="button button-quiet" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={create.isPending}>
+            Create journey
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

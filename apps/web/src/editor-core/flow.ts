@@ -1,0 +1,131 @@
+/**
+ * Journey graph ↔ React Flow elements. The graph is the document; flow nodes and edges are a view of it with
+ * positions from the layout. Stats never enter here: they change every few seconds and would rebuild the canvas.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
+import { nodeOutcomes, roleOf, type EditorCatalog } from './catalog';
+import { describeStep, laneLabel, stepTitle, type DescribeLookups } from './describe';
+import { layoutJourney, type JourneyLayout } from './layout';
+
+export interface StepProblem {
+  path: string;
+  message: string;
+}
+
+export type StepNodeData = {
+  step: GraphNode;
+  title: string;
+  summary: string;
+  kindLabel: string;
+  icon: string;
+  color: string;
+  role: 'trigger' | 'step' | 'exit';
+  problems: StepProblem[];
+};
+export type OpenPathNodeData = { source: string; outcome: string };
+export type TriggerSlotNodeData = Record<string, never>;
+export type LaneEdgeData = { outcome: string; label?: string; open: boolean };
+
+export type StepFlowNode = Node<StepNodeData, 'step'>;
+export type OpenPathFlowNode = Node<OpenPathNodeData, 'open'>;
+export type TriggerSlotFlowNode = Node<TriggerSlotNodeData, 'slot'>;
+export type JourneyFlowNode = StepFlowNode | OpenPathFlowNode | TriggerSlotFlowNode;
+export type LaneFlowEdge = Edge<LaneEdgeData, 'lane'>;
+
+export interface FlowView {
+  nodes: JourneyFlowNode[];
+  edges: LaneFlowEdge[];
+  layout: JourneyLayout;
+}
+
+export interface ToFlowOptions {
+  problemsByNode?: ReadonlyMap<string, StepProblem[]>;
+  lookups?: DescribeLookups;
+  selectedId?: string;
+}
+
+const NO_PROBLEMS: StepProblem[] = [];
+
+export function graphToFlow(graph: JourneyGraph, catalog: EditorCatalog, options: ToFlowOptions = {}): FlowView {
+  const layout = layoutJourney({
+    graph,
+    outcomesOf: (n) => nodeOutcomes(n, catalog),
+    isTrigger: (n) => roleOf(n, catalog) === 'trigger',
+  });
+  const nodes: JourneyFlowNode[] = [];
+  for (const step of graph.nodes) {
+    const box = layout.steps.get(step.id);
+    if (!box) continue;
+    const entry = catalog.get(step.type);
+    nodes.push({
+      id: step.id,
+      type: 'step',
+      position: { x: box.x, y: box.y },
+      width: box.width,
+      height: box.height,
+      selected: options.selectedId === step.id,
+      data: {
+        step,
+        title: stepTitle(step, catalog),
+        summary: describeStep(step, catalog, options.lookups),
+        kindLabel: entry?.palette.label ?? step.type,
+        icon: entry?.palette.icon ?? 'puzzle',
+        color: entry?.palette.color ?? '#64748b',
+        role: roleOf(step, catalog),
+        problems: options.problemsByNode?.get(step.id) ?? NO_PROBLEMS,
+      },
+    });
+  }
+  for (const open of layout.openPaths) {
+    nodes.push({
+      id: open.id,
+      type: 'open',
+      position: { x: open.x, y: open.y },
+      width: open.width,
+      height: open.height,
+      selectable: false,
+      data: { source: open.source, outcome: open.outcome },
+    });
+  }
+  if (layout.triggerSlot) {
+    const s = layout.triggerSlot;
+    nodes.push({ id: s.id, type: 'slot', position: { x: s.x, y: s.y }, width: s.width, height: s.height, selectable: false, data: {} });
+  }
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const edges: LaneFlowEdge[] = layout.lanes.map((lane) => {
+    const source = byId.get(lane.source);
+    const label = source ? laneLabel(source, lane.outcome) : undefined;
+    return {
+      id: lane.id,
+      type: 'lane',
+      source: lane.source,
+      target: lane.target,
+      selectable: false,
+      data: { outcome: lane.outcome, open: lane.open, ...(label ? { label } : {}) },
+    };
+  });
+  return { nodes, edges, layout };
+}
+
+/** Back from the canvas to the document: steps from node data, paths from the lanes between steps. */
+export function flowToGraph(nodes: readonly JourneyFlowNode[], edges: readonly LaneFlowEdge[]): JourneyGraph {
+  const steps = nodes.filter((n): n is StepFlowNode => n.type === 'step').map((n) => n.data.step);
+  const ids = new Set(steps.map((s) => s.id));
+  return {
+    nodes: steps,
+    edges: edges
+      .filter((e) => e.data && !e.data.open && ids.has(e.source) && ids.has(e.target))
+      .map((e) => ({ source: e.source, outcome: e.data!.outcome, target: e.target })),
+  };
+}
+
+/** Problems grouped by step, for markers on the canvas. */
+export function groupProblems(problems: readonly { nodeId?: string; path: string; message: string }[]): Map<string, StepProblem[]> {
+  const map = new Map<string, StepProblem[]>();
+  for (const p of problems) {
+    if (!p.nodeId) continue;
+    map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), { path: p.path, message: p.message }]);
+  }
+  return map;
+}

@@ -1,0 +1,13 @@
+/** The editor's logic, pure and DOM-free: React components render its results and dispatch its actions. */
+export * from './catalog';
+export * from './clipboard';
+export * from './describe';
+export * from './diff';
+export * from './editor';
+export * from './flow';
+export * from './graph-ops';
+export * from './history';
+export * from './layout';
+export * from './navigation';
+export * from './shortcuts';
+export * from './starters';

@@ -1,0 +1,156 @@
+/**
+ * The editor end to end, in real Chromium against the real API and PostgreSQL: build the canonical win-back
+ * journey (DOMAIN S-AU-1) on an empty canvas by dragging steps from the palette and typing settings, see the
+ * problems of an unfinished journey, fix them, publish, and reopen it.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startEditorServer, type EditorServer } from './harness';
+
+const resultsDir = fileURLToPath(new URL('../test-results', import.meta.url));
+const docsImage = fileURLToPath(new URL('../../../docs/images/editor.png', import.meta.url));
+
+describe('journey editor in Chromium', () => {
+  let server: EditorServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startEditorServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const panel = () => page.getByTestId('step-panel');
+
+  /** Drags a palette item onto a drop target on the canvas (a "+" slot or the trigger slot). */
+  async function drag(kind: string, target: string): Promise<void> {
+    await page.locator(`[data-testid="${target}"]`).scrollIntoViewIfNeeded();
+    await page.dragAndDrop(`.palette [data-kind="${kind}"]`, `[data-testid="${target}"]`);
+  }
+
+  async function addSend(after: string, channel: 'email' | 'sms' | 'push', template: string, name: string): Promise<void> {
+    await drag('send', `open-${after}-next`);
+    await panel().getByLabel('Channel').selectOption(channel);
+    await panel().getByLabel('Message template').selectOption(template);
+    await panel().getByLabel('Name on the canvas').fill(name);
+  }
+
+  async function addWait(at: string): Promise<void> {
+    await drag('wait_for_event', at);
+    await panel().getByLabel('Event').first().fill('login');
+    await panel().getByRole('button', { name: 'Add event' }).click();
+    await panel().getByLabel('Event').nth(1).fill('purchase');
+  }
+
+  async function addExit(at: string, outcome: string): Promise<void> {
+    await drag('exit', at);
+    await panel().getByLabel('Outcome name').fill(outcome);
+  }
+
+  async function waitSaved(): Promise<void> {
+    await expect.poll(() => page.getByTestId('save-status').textContent(), { timeout: 10_000 }).toMatch(/All changes saved/);
+  }
+
+  it('builds the canonical journey from an empty canvas, shows its problems, publishes and reopens it', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByRole('button', { name: 'New journey' }).click();
+    await page.getByLabel('Name').fill('Win back: no login for 30 days');
+    await page.getByRole('button', { name: 'Create journey' }).click();
+    await page.getByTestId('trigger-slot').waitFor();
+
+    // Trigger: customers entering the "no login for 30 days" segment.
+    await drag('audience_trigger', 'trigger-slot');
+    await panel().getByLabel('Segment').selectOption('no-login-30d');
+
+    await addSend('audience_trigger_1', 'email', 'return-gift-email', 'Return gift email');
+    await addSend('send_1', 'sms', 'return-gift-sms', 'Return gift SMS');
+
+    // Undo and redo are one entry per gesture: the whole SMS step goes and comes back.
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid="step-send_2"]').count()).toBe(0);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('[data-testid="step-send_2"]').textContent()).toContain('Return gift SMS');
+
+    await addWait('open-send_2-next');
+    expect(await page.getByTestId('step-wait_for_event_1').textContent()).toContain('Wait up to 7 days for login or purchase');
+    await addExit('open-wait_for_event_1-login', 'reactivated');
+    await addExit('open-wait_for_event_1-purchase', 'reactivated');
+
+    // The second wave on the timeout lane.
+    await drag('send', 'open-wait_for_event_1-timeout');
+    await panel().getByLabel('Channel').selectOption('push');
+    await panel().getByLabel('Message template').selectOption('second-wave-push');
+    await addSend('send_3', 'email', 'second-wave-email', 'Stronger offer email');
+    await addWait('open-send_4-next');
+    await addExit('open-wait_for_event_2-login', 'reactivated');
+    await addExit('open-wait_for_event_2-purchase', 'reactivated');
+
+    // Unfinished: the last timeout leads nowhere, and a cleared field is wrong as it is typed.
+    await page.getByTestId('step-audience_trigger_1').click();
+    await panel().getByLabel('Segment').selectOption('');
+    await expect.poll(() => panel().getByRole('alert').first().textContent()).toBe('Required');
+    await expect.poll(() => page.getByTestId('step-audience_trigger_1').getAttribute('class')).toContain('step-invalid');
+    await panel().getByLabel('Segment').selectOption('no-login-30d');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    const problems = page.getByTestId('problem-list');
+    await expect.poll(() => problems.textContent(), { timeout: 10_000 }).toContain('leads nowhere');
+    expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
+    await problems.getByRole('button').first().click();
+    await expect.poll(() => page.getByTestId('step-wait_for_event_2').getAttribute('class')).toContain('step-selected');
+
+    await page.screenshot({ path: `${resultsDir}/editor-problems.png` });
+
+    // Fix it: the customers who never came back exit as still dormant.
+    await addExit('open-wait_for_event_2-timeout', 'still_dormant');
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    await expect.poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 }).toBe('No problems');
+    await waitSaved();
+    const publish = page.getByRole('button', { name: 'Publish' });
+    await expect.poll(() => publish.isEnabled()).toBe(true);
+    await publish.click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1' }).count(), { timeout: 10_000 }).toBe(1);
+
+    // Reopen: the journey comes back from the server exactly as built, and the published version shows counts.
+    await page.goto(`${server.url}/#/`);
+    await page.getByRole('link', { name: 'Win back: no login for 30 days' }).click();
+    await page.getByTestId('step-audience_trigger_1').waitFor();
+    expect(await page.locator('.step-card').count()).toBe(13);
+    await expect.poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 }).toBe('No problems');
+    mkdirSync(resultsDir, { recursive: true });
+    await page.getByTestId('step-wait_for_event_1').click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${resultsDir}/editor.png` });
+    mkdirSync(fileURLToPath(new URL('.', `file://${docsImage}`)), { recursive: true });
+    copyFileSync(`${resultsDir}/editor.png`, docsImage);
+
+    await page.getByRole('button', { name: 'History' }).click();
+    await expect.poll(() => page.getByTestId('diff').textContent()).toContain('No changes');
+
+    await page.goto(`${server.url}/#/journeys/${await journeyId(page)}/versions/1`);
+    await page.getByTestId('counts-send_1').waitFor();
+    expect(await page.getByTestId('counts-send_1').textContent()).toContain('0 entered');
+    await page.screenshot({ path: `${resultsDir}/version.png` });
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function journeyId(page: Page): Promise<string> {
+  const res = await page.request.get(`${new URL(page.url()).origin}/api/journeys`);
+  const body = (await res.json()) as { journeys: { id: string }[] };
+  return body.journeys[0]!.id;
+}

@@ -1,0 +1,88 @@
+/**
+ * The real API (createApp on a fresh PostgreSQL database) serving the built editor, plus headless Debian
+ * Chromium via playwright-core. Temporal is wired through a lazy connection: the editor never starts runs, so
+ * no Temporal server is needed, yet every route is the production code.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { chromium, type Browser } from 'playwright-core';
+// The API package exports no entry yet; its app factory is imported from source.
+import { createApp } from '../../api/src/app';
+import { createCatalog } from '@wakeflow/catalog';
+import { segments, templates } from '@wakeflow/db';
+import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
+import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
+
+export const webRoot = fileURLToPath(new URL('..', import.meta.url));
+export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
+
+/** Builds the editor once per run unless a build is already there (WAKEFLOW_WEB_REBUILD=1 forces one). */
+export function ensureWebBuild(): void {
+  if (existsSync(`${webDist}/index.html`) && process.env.WAKEFLOW_WEB_REBUILD !== '1') return;
+  execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
+}
+
+export interface EditorServer {
+  url: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Segments and message templates the canonical journey refers to, so it validates and publishes. */
+export async function seedWorkspace(database: TestDatabase): Promise<void> {
+  await database.db.insert(segments).values([
+    { workspaceId: TEST_WORKSPACE_ID, id: 'no-login-30d', name: 'No login for 30 days', definition: { kind: 'tag', tag: 'dormant', has: true } },
+    { workspaceId: TEST_WORKSPACE_ID, id: 'dormant-3-6m', name: 'Dormant 3–6 months', definition: { kind: 'tag', tag: 'dormant_3_6', has: true } },
+  ]);
+  await database.db.insert(templates).values([
+    { workspaceId: TEST_WORKSPACE_ID, id: 'return-gift-email', channel: 'email', name: 'Return gift email', subject: 'A gift', body: 'Welcome back' },
+    { workspaceId: TEST_WORKSPACE_ID, id: 'return-gift-sms', channel: 'sms', name: 'Return gift SMS', body: 'A gift is waiting' },
+    { workspaceId: TEST_WORKSPACE_ID, id: 'second-wave-push', channel: 'push', name: 'Second wave push', body: 'Still here for you' },
+    { workspaceId: TEST_WORKSPACE_ID, id: 'second-wave-email', channel: 'email', name: 'Stronger offer email', subject: '100 off', body: 'Come back' },
+  ]);
+}
+
+export async function startEditorServer(): Promise<EditorServer> {
+  ensureWebBuild();
+  const database = await createTestDatabase();
+  await seedWorkspace(database);
+  // Lazy: nothing connects until a route starts a run, which the editor never does.
+  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }), namespace: 'default' });
+  const starter = createRunStarter({ db: database.db, client });
+  const app = createApp({
+    db: database.db,
+    catalog: createCatalog(),
+    temporal: client,
+    starter,
+    events: createEventRouter({ db: database.db, client, starter }),
+    logger: silent,
+    defaultWorkspaceId: TEST_WORKSPACE_ID,
+    webDist,
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.drop();
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.WAKEFLOW_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+}
