@@ -16,6 +16,7 @@ describe('canonical win-back journey', () => {
 
   beforeAll(async () => {
     bench = await createJourneyBench();
+    await bench.relaxSendingRules();
     worker = await bench.newWorker();
     await bench.database.db.insert(templates).values(
       canonicalWinBack.requires.templates.map((id) => ({

@@ -11,16 +11,14 @@ import type { JourneyGraphInput, JourneySettingsInput } from '@wakeflow/journey'
 import { customers, messages, runs, templates } from '@wakeflow/db';
 import { createJourneyBench, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
 
-type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
 const DAY = 86_400_000;
 
 describe('journey shapes', () => {
   let bench: JourneyBench;
-  let worker: Worker;
 
   beforeAll(async () => {
     bench = await createJourneyBench();
-    worker = await bench.newWorker();
+    await bench.relaxSendingRules();
     await bench.database.db.insert(templates).values([
       { workspaceId: 'test', id: 'nudge', channel: 'email', name: 'Nudge', subject: 'Hi', body: 'Come back' },
       { workspaceId: 'test', id: 'nudge-sms', channel: 'sms', name: 'Nudge SMS', body: 'Come back' },
@@ -35,7 +33,7 @@ describe('journey shapes', () => {
     const customerId = await bench.customer(customerExternalId);
     const started = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
     if (!started.started) throw new Error(`not started: ${started.reason}`);
-    const result = await worker.runUntil(async () => {
+    const result = await bench.withWorker(async () => {
       await play?.();
       return (await bench.env.client.workflow.getHandle(started.workflowId).result()) as { outcome: string; path: string[] };
     });
@@ -87,7 +85,7 @@ describe('journey shapes', () => {
     const customerId = await bench.customer('tokyo', { timezone: 'Asia/Tokyo' });
     const started = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
     if (!started.started) throw new Error('not started');
-    await worker.runUntil(bench.env.client.workflow.getHandle(started.workflowId).result());
+    await bench.withWorker(() => bench.env.client.workflow.getHandle(started.workflowId).result());
     await recordHistoryIfAsked(bench.env.client, started.workflowId, 'local-time-delay');
     const steps = await bench.stepsOf((await bench.runOf(started.workflowId))!.id);
     const left = DateTime.fromJSDate(steps[2]!.enteredAt, { zone: 'Asia/Tokyo' });
@@ -142,7 +140,7 @@ describe('journey shapes', () => {
     await bench.event('shopper', 'order_placed', { order_id: 'A-1' });
     const [runRow] = await bench.database.db.select().from(runs).where(and(eq(runs.journeyId, journeyId), eq(runs.customerId, customerId)));
     expect(runRow, 'the event trigger started a run').toBeDefined();
-    const outcome = await worker.runUntil(async () => {
+    const outcome = await bench.withWorker(async () => {
       await bench.env.sleep('1 hour');
       await bench.event('shopper', 'order_paid', { order_id: 'B-7' });
       await bench.env.sleep('1 hour');
@@ -180,7 +178,7 @@ describe('journey shapes', () => {
       const r = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
       if (r.started) started.push(r.workflowId);
     }
-    await worker.runUntil(Promise.all(started.map((id) => bench.env.client.workflow.getHandle(id).result())));
+    await bench.withWorker(() => Promise.all(started.map((id) => bench.env.client.workflow.getHandle(id).result())));
     await recordHistoryIfAsked(bench.env.client, started[0]!, 'split-holdout');
     const rows = await bench.database.db.select().from(runs).where(eq(runs.journeyId, journeyId));
     const arms = rows.map((r) => r.arms.ab);
@@ -272,7 +270,7 @@ describe('journey shapes', () => {
       firstEntry.set(customerId, r.holdout);
       ids.push(r.workflowId);
     }
-    await worker.runUntil(Promise.all(ids.map((id) => bench.env.client.workflow.getHandle(id).result())));
+    await bench.withWorker(() => Promise.all(ids.map((id) => bench.env.client.workflow.getHandle(id).result())));
     const held = [...firstEntry.values()].filter(Boolean).length;
     expect(held).toBeGreaterThan(3);
     expect(held).toBeLessThan(27);
@@ -280,7 +278,7 @@ describe('journey shapes', () => {
     for (const [customerId, wasHeld] of firstEntry) {
       const again = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
       expect(again.started && again.holdout).toBe(wasHeld);
-      if (again.started) await worker.runUntil(bench.env.client.workflow.getHandle(again.workflowId).result());
+      if (again.started) await bench.withWorker(() => bench.env.client.workflow.getHandle(again.workflowId).result());
     }
     const rows = await bench.database.db.select({ holdout: runs.holdout, status: messages.status }).from(runs).innerJoin(messages, eq(messages.runId, runs.id)).where(eq(runs.journeyId, journeyId));
     expect(rows.length).toBe(60);

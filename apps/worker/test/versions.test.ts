@@ -26,6 +26,7 @@ describe('journey versions', () => {
   let bench: JourneyBench;
   beforeAll(async () => {
     bench = await createJourneyBench();
+    await bench.relaxSendingRules();
     await bench.database.db.insert(templates).values([
       { workspaceId: 'test', id: 'old', channel: 'email', name: 'Old', subject: 'old', body: 'old' },
       { workspaceId: 'test', id: 'new', channel: 'email', name: 'New', subject: 'new', body: 'new' },

@@ -9,6 +9,7 @@ import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput }
 import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
 import { createCatalog, createNodeServices } from '@wakeflow/catalog';
+import { saveChannelSettings } from '@wakeflow/channels';
 import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
 import type { NodeCatalog } from '@wakeflow/nodes';
 import {
@@ -56,6 +57,13 @@ export interface JourneyBench {
   starter: JourneyRunStarter;
   router: EventRouter;
   newWorker(): Promise<Worker>;
+  /** Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). */
+  withWorker<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Turns off quiet hours and the frequency cap, for tests about a journey's path rather than the sending rules
+   * (the virtual clock starts at the real time of day, so quiet hours would make such tests depend on it).
+   */
+  relaxSendingRules(): Promise<void>;
   publish(graph: JourneyGraphInput, settings?: JourneySettingsInput, journeyId?: string): Promise<{ journeyId: string; version: number }>;
   customer(externalId: string, extra?: Partial<Parameters<typeof upsertCustomers>[2][number]>): Promise<string>;
   /** Ingests an event at the current (virtual) time and routes it to waiting runs. */
@@ -87,6 +95,18 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     logger: { info: () => undefined, warn: () => undefined },
   });
   const workflowBundle_ = await workflowBundle();
+  const newWorker = () =>
+    createJourneyWorker({
+      connection: env.nativeConnection,
+      workspaceId: TEST_WORKSPACE_ID,
+      db,
+      catalog,
+      services,
+      workflowBundle: workflowBundle_,
+      // No sticky cache: Temporal's time-skipping test server can time out a sticky workflow task while it skips
+      // time (seen here as runs stuck after a signal), and replaying each task also exercises determinism.
+      maxCachedWorkflows: 0,
+    });
 
   return {
     database,
@@ -94,15 +114,14 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     catalog,
     starter,
     router,
-    newWorker: () =>
-      createJourneyWorker({
-        connection: env.nativeConnection,
-        workspaceId: TEST_WORKSPACE_ID,
-        db,
-        catalog,
-        services,
-        workflowBundle: workflowBundle_,
-      }),
+    newWorker,
+    async withWorker(fn) {
+      const worker = await newWorker();
+      return worker.runUntil(fn);
+    },
+    async relaxSendingRules() {
+      await saveChannelSettings(db, TEST_WORKSPACE_ID, { quietHours: { enabled: false }, frequencyCap: { enabled: false } });
+    },
     async publish(graph, settings = {}, journeyId) {
       const parsed = journeyGraphSchema.parse(graph) as unknown as Record<string, unknown>;
       let id = journeyId;

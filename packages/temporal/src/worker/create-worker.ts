@@ -17,6 +17,8 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Workflows kept in memory between tasks; 0 replays every task from history (tests use it, see the bench). */
+  maxCachedWorkflows?: number;
   /** Extra activities, e.g. the audience sweep's. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
@@ -45,6 +47,7 @@ export async function createJourneyWorker(options: WorkerOptions): Promise<Worke
     taskQueue: journeyTaskQueue(options.workspaceId),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentActivityTaskExecutions ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions } : {}),
     ...(options.maxConcurrentWorkflowTaskExecutions ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),
   });

@@ -38,15 +38,15 @@ export function createJourneyActivities(deps: { db: Database; catalog: NodeCatal
           'NodeVersionTooNew',
         );
       }
-      // Older plans keep running as long as their config still satisfies the current schema.
-      const config = kind.configSchema.safeParse(input.config);
+      // Older plans keep running as long as their config, migrated by the kind's migrateConfig, fits the current schema.
+      const config = kind.readStoredConfig(input.config, input.nodeVersion);
       if (!config.success) {
         throw ApplicationFailure.nonRetryable(
-          `Step ${input.nodeId}: its “${input.nodeType}” v${input.nodeVersion} config no longer fits v${kind.version}: ${config.error.issues[0]?.message ?? ''}`,
+          `Step ${input.nodeId}: its “${input.nodeType}” v${input.nodeVersion} config no longer fits v${kind.version}: ${config.path ? `${config.path}: ` : ''}${config.message}`,
           'NodeConfigIncompatible',
         );
       }
-      return activity.run({ ...input, config: config.data as Record<string, unknown> }, services);
+      return activity.run({ ...input, config: config.config as Record<string, unknown> }, services);
     },
 
     async nextLocalTime(input) {
