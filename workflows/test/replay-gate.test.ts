@@ -17,6 +17,8 @@ describe('replay gate', () => {
       expect.arrayContaining([
         'canonical-still-dormant.json',
         'canonical-reactivated.json',
+        'canonical-reactivated-early.json',
+        'canonical-goal.json',
         'long-delay-update.json',
         'local-time-delay.json',
         'wait-timeout.json',

@@ -20,6 +20,7 @@ describe('API', () => {
 
   beforeAll(async () => {
     bench = await createJourneyBench();
+    await bench.relaxSendingRules();
     worker = await bench.newWorker();
     app = createApp({
       db: bench.database.db,

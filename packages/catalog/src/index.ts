@@ -4,8 +4,9 @@
  * To add a custom node, import its module and append it to `customNodes`.
  */
 import { createBuiltinCatalog, type NodeCatalog, type NodeKind } from '@wakeflow/nodes';
+import { createServiceCallbackTask, recommendProducts } from '@wakeflow/custom-nodes';
 
-export const customNodes: readonly NodeKind[] = [];
+export const customNodes: readonly NodeKind[] = [recommendProducts, createServiceCallbackTask];
 
 export function createCatalog(): NodeCatalog {
   return createBuiltinCatalog(customNodes);

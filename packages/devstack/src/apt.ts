@@ -7,7 +7,9 @@ import { which } from './which.js';
 
 /** apt-get can only help as root on a Debian-like system. */
 export async function canAptInstall(): Promise<boolean> {
-  return process.getuid?.() === 0 && existsSync('/etc/debian_version') && (await which('apt-get')) !== undefined;
+  return (
+    process.getuid?.() === 0 && existsSync('/etc/debian_version') && (await which('apt-get')) !== undefined
+  );
 }
 
 let updated = false;
@@ -17,7 +19,10 @@ let updated = false;
  * concurrent apt-get fail instead of wait). Runs `apt-get update` first once per process, since a fresh machine's
  * package lists may be empty or old.
  */
-export async function aptInstall(packages: readonly string[], log: (line: string) => void = console.error): Promise<void> {
+export async function aptInstall(
+  packages: readonly string[],
+  log: (line: string) => void = (line) => void process.stderr.write(`[devstack] ${line}\n`),
+): Promise<void> {
   const lockPath = path.join(os.tmpdir(), 'wakeflow-apt.lock');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await withFileLock(
@@ -25,7 +30,13 @@ export async function aptInstall(packages: readonly string[], log: (line: string
     async () => {
       if (!updated) {
         log('apt-get update …');
-        await runCommand({ name: 'apt-get', command: 'apt-get', args: ['update'], env, timeoutMs: 10 * 60_000 });
+        await runCommand({
+          name: 'apt-get',
+          command: 'apt-get',
+          args: ['update'],
+          env,
+          timeoutMs: 10 * 60_000,
+        });
         updated = true;
       }
       log(`apt-get install -y ${packages.join(' ')} …`);

@@ -51,7 +51,11 @@ async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
  * Runs `fn` while holding an exclusive lock file, across processes (several vitest workers may install the
  * same tool at once). The lock is an O_EXCL file holding our pid, so a crashed holder is detected and taken over.
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15 * 60_000;
   const staleMs = options.staleMs ?? 30 * 60_000;
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +76,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)}s waiting for lock ${lockPath}; delete it if no other process is running`);
+      throw new Error(
+        `Timed out after ${Math.round(timeoutMs / 1000)}s waiting for lock ${lockPath}; delete it if no other process is running`,
+      );
     }
     if (!warned) {
       warned = true;

@@ -9,7 +9,9 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
     server.listen({ port: 0, host, exclusive: true }, () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : undefined;
-      server.close(() => (port === undefined ? reject(new Error('could not read the bound port')) : resolve(port)));
+      server.close(() =>
+        port === undefined ? reject(new Error('could not read the bound port')) : resolve(port),
+      );
     });
   });
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -57,13 +57,17 @@ const managed: ManagedProcess[] = [];
 const shutdownHooks: Array<() => Promise<void> | void> = [];
 let handlersInstalled = false;
 let shuttingDown = false;
+// Set by stopAll, so that children exiting because we stop them are not reported as crashes.
+let stopping = false;
 let colorIndex = 0;
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pid: number, signal: NodeJS.Signals, groupOnly = false): void {
   try {
     // Children are spawned detached, so -pid addresses the whole tree (pnpm → tsx → node).
     process.kill(-pid, signal);
   } catch {
+    // After the leader has exited its pid may belong to someone else: then only the group may be signalled.
+    if (groupOnly) return;
     try {
       process.kill(pid, signal);
     } catch {
@@ -71,6 +75,36 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     }
   }
 }
+
+/**
+ * Whether any live (non-zombie) process is still in process group `pgid`. On Linux this reads /proc, because a
+ * zombie that nobody reaps (PID 1 in some containers does not) would otherwise look alive forever.
+ */
+function groupAlive(pgid: number): boolean {
+  if (!existsSync('/proc/self/stat')) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp …"; comm may contain spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function openOutputFile(file: string, append: boolean): number {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -138,16 +172,22 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
       return lines.slice(-n).join('\n');
     },
     async stop({ signal = options.stopSignal ?? 'SIGTERM', timeoutMs = 10_000 } = {}) {
-      if (running && child.pid !== undefined) {
-        signalGroup(child.pid, signal);
-        const timer = setTimeout(() => {
-          if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-        }, timeoutMs);
-        await exited;
+      const pid = child.pid;
+      if (pid !== undefined) {
+        const deadline = Date.now() + timeoutMs;
+        if (running) signalGroup(pid, signal);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          exited,
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+        ]);
         clearTimeout(timer);
+        // The leader (e.g. pnpm) may exit before its children finish shutting down: give them the rest of the time.
+        while (Date.now() < deadline && groupAlive(pid)) await sleep(50);
+        if (running) signalGroup(pid, 'SIGKILL');
+        else signalGroup(pid, 'SIGKILL', true);
+        await exited;
       }
-      // Grandchildren may outlive the group leader (e.g. pnpm exits before its node child).
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       const i = managed.indexOf(proc);
       if (i >= 0) managed.splice(i, 1);
       return exited;
@@ -185,7 +225,9 @@ export async function runCommand(options: RunOptions): Promise<{ output: string 
   if (code !== 0) {
     const cmd = [options.command, ...(options.args ?? [])].join(' ');
     const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
-    throw new Error(`${options.name}: \`${cmd}\` ${how}${output ? `\n${proc.tail(40)}` : ''}`);
+    // Output already printed ('prefix', 'inherit') is not repeated in the message.
+    const shown = options.output === 'prefix' || options.output === 'inherit';
+    throw new Error(`${options.name}: \`${cmd}\` ${how}${output && !shown ? `\n${proc.tail(40)}` : ''}`);
   }
   return { output };
 }
@@ -198,6 +240,7 @@ export function onShutdown(hook: () => Promise<void> | void): void {
 
 /** Stops every managed child, newest first (apps before the databases they use), then runs the shutdown hooks. */
 export async function stopAll(timeoutMs = 10_000): Promise<void> {
+  stopping = true;
   for (const proc of [...managed].reverse()) {
     await proc.stop({ timeoutMs });
   }
@@ -238,6 +281,7 @@ function installShutdownHandlers(): void {
   });
 }
 
+/** True once a shutdown (signal or stopAll) has begun. */
 export function isShuttingDown(): boolean {
-  return shuttingDown;
+  return shuttingDown || stopping;
 }

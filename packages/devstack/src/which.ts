@@ -13,7 +13,10 @@ export async function isExecutable(file: string): Promise<boolean> {
 }
 
 /** Like `which`: the first executable named `name` on `pathVar` (default: $PATH), or undefined. */
-export async function which(name: string, pathVar: string | undefined = process.env.PATH): Promise<string | undefined> {
+export async function which(
+  name: string,
+  pathVar: string | undefined = process.env.PATH,
+): Promise<string | undefined> {
   if (name.includes('/')) return (await isExecutable(name)) ? path.resolve(name) : undefined;
   for (const dir of (pathVar ?? '').split(path.delimiter)) {
     if (dir === '') continue;

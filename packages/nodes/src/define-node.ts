@@ -42,7 +42,11 @@ export interface ActivityExecution<Config> {
 
 export interface NodeDefinition<S extends z.ZodType> {
   type: string;
-  /** Bump when the config schema changes in a way old plans cannot satisfy. */
+  /**
+   * Bump when the config schema changes in a way old plans cannot satisfy, and give `migrateConfig` so their
+   * configs keep working. Plans record the version they were compiled against (`nodeVersions`, and each activity
+   * step's `nodeVersion`).
+   */
   version: number;
   role?: NodeRole;
   config: S;
@@ -58,12 +62,29 @@ export interface NodeDefinition<S extends z.ZodType> {
   plan?(config: z.output<S>): PlanOp;
   /** …all others run as an activity. */
   activity?: ActivityExecution<z.output<S>>;
+  /**
+   * Rewrites a config stored by an older version of this kind (`fromVersion` < `version`) into the current
+   * schema's input, so plans published before a breaking change keep running. Steps of in-flight runs carry their
+   * config in the plan, which is immutable: this hook is the only way to adapt them. Pure and total: return the
+   * config unchanged for versions that need nothing.
+   */
+  migrateConfig?(fromVersion: number, config: Record<string, unknown>): unknown;
 }
+
+/** A stored config read with the current schema, after migrating it from the version it was saved by. */
+export type StoredConfigResult<Config> =
+  | { success: true; config: Config }
+  | { success: false; message: string; path: string };
 
 export interface NodeKind<S extends z.ZodType = z.ZodType> extends NodeKindSpec {
   definition: NodeDefinition<S>;
   palette: PaletteInfo;
   describe(config: unknown): string;
+  /**
+   * Reads a config that a plan stored under `fromVersion` of this kind: migrated with `migrateConfig` when older,
+   * then parsed with the current schema. The worker runs steps with it and `checkPlanCompatibility` uses it.
+   */
+  readStoredConfig(config: unknown, fromVersion: number): StoredConfigResult<z.output<S>>;
 }
 
 const DEFAULT_RETRY: PlanRetryPolicy = {
@@ -87,6 +108,20 @@ export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): 
     throw new Error(`Node type “${definition.type}” needs either plan() or activity`);
   }
   const parse = (config: unknown): z.output<S> => definition.config.parse(config) as z.output<S>;
+  const readStoredConfig = (config: unknown, fromVersion: number): StoredConfigResult<z.output<S>> => {
+    let input = config;
+    if (fromVersion < definition.version && definition.migrateConfig) {
+      try {
+        input = definition.migrateConfig(fromVersion, (config ?? {}) as Record<string, unknown>);
+      } catch (error) {
+        return { success: false, message: `migrating from version ${fromVersion} failed: ${(error as Error).message}`, path: '' };
+      }
+    }
+    const parsed = definition.config.safeParse(input);
+    if (parsed.success) return { success: true, config: parsed.data as z.output<S> };
+    const issue = parsed.error.issues[0];
+    return { success: false, message: issue?.message ?? 'invalid config', path: issue?.path.map(String).join('.') ?? '' };
+  };
   return {
     type: definition.type,
     version: definition.version,
@@ -95,6 +130,7 @@ export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): 
     palette: definition.palette,
     definition,
     describe: (config) => definition.describe(parse(config)),
+    readStoredConfig,
     outcomes(config) {
       if (role === 'exit') return [];
       const o = definition.outcomes;

@@ -5,3 +5,4 @@ export * from './templates';
 export { apiTrigger, audienceTrigger, eventTrigger } from './builtin/triggers';
 export { delay, exit, split, waitForEvent } from './builtin/flow';
 export { branch, send, updateCustomer } from './builtin/actions';
+export * from './compatibility';

@@ -27,7 +27,7 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger(process.env.WAKEFLOW_TEST_WORKER_LOG === 'debug' ? 'DEBUG' : 'WARN') });
   } catch {
     // Already installed by another bench in this process.
   }

@@ -4,6 +4,9 @@
  */
 import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { customerRoutes } from './audience/customers';
+import { audienceOverviewRoutes } from './audience/overview';
+import { segmentRoutes } from './audience/segments';
 import { catalogRoutes } from './catalog';
 import { channelRoutes } from './channels/index';
 import { ingestRoutes } from './ingest';
@@ -12,4 +15,13 @@ import { runRoutes } from './runs';
 
 export type RouteModule = (deps: ApiDeps) => Router;
 
-export const routeModules: RouteModule[] = [catalogRoutes, journeyRoutes, runRoutes, ingestRoutes, channelRoutes];
+export const routeModules: RouteModule[] = [
+  catalogRoutes,
+  journeyRoutes,
+  runRoutes,
+  ingestRoutes,
+  channelRoutes,
+  customerRoutes,
+  segmentRoutes,
+  audienceOverviewRoutes,
+];

@@ -39,6 +39,8 @@ export async function saveJourneyDraft(
   throw new DraftConflictError(current.revision);
 }
 
+export type PublishTransaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 export interface PublishedVersion {
   version: number;
   planHash: string;
@@ -49,7 +51,17 @@ export interface PublishedVersion {
 export async function publishJourneyDraft(
   db: Database,
   catalog: NodeCatalogView,
-  input: { workspaceId: string; journeyId: string; revision?: number; publishedBy?: string; context?: ValidationContext },
+  input: {
+    workspaceId: string;
+    journeyId: string;
+    revision?: number;
+    publishedBy?: string;
+    context?: ValidationContext;
+    /** Publish this snapshot instead of the current draft (an approved publish request publishes what was reviewed). */
+    source?: { graph: Record<string, unknown>; settings: Record<string, unknown> };
+    /** Runs inside the publishing transaction (e.g. recording the approval); throwing rolls the publish back. */
+    withinTransaction?: (tx: PublishTransaction, published: PublishedVersion) => Promise<void>;
+  },
 ): Promise<PublishedVersion | undefined> {
   return db.transaction(async (tx) => {
     const [journey] = await tx
@@ -59,7 +71,9 @@ export async function publishJourneyDraft(
       .for('update');
     if (!journey) return undefined;
     if (input.revision !== undefined && journey.draftRevision !== input.revision) throw new DraftConflictError(journey.draftRevision);
-    const plan = compileJourney(journey.draftGraph, journey.draftSettings, catalog, input.context);
+    const graph = input.source?.graph ?? journey.draftGraph;
+    const settings = input.source?.settings ?? journey.draftSettings;
+    const plan = compileJourney(graph, settings, catalog, input.context);
     const [last] = await tx
       .select({ version: journeyVersions.version })
       .from(journeyVersions)
@@ -71,7 +85,7 @@ export async function publishJourneyDraft(
       workspaceId: input.workspaceId,
       journeyId: journey.id,
       version,
-      graph: journey.draftGraph,
+      graph,
       plan: plan as unknown as Record<string, unknown>,
       planHash: plan.hash,
       triggerType: plan.trigger.type,
@@ -80,6 +94,8 @@ export async function publishJourneyDraft(
       publishedBy: input.publishedBy ?? null,
     });
     await tx.update(journeys).set({ liveVersion: version, status: 'live', updatedAt: new Date() }).where(eq(journeys.id, journey.id));
-    return { version, planHash: plan.hash, plan };
+    const published = { version, planHash: plan.hash, plan };
+    await input.withinTransaction?.(tx, published);
+    return published;
   });
 }

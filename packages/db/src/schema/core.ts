@@ -250,6 +250,8 @@ export const messages = pgTable(
     priority: integer('priority').notNull().default(5),
     /** When the rules passed and the provider was first called: counts against caps from then on. */
     dispatchedAt: tstz('dispatched_at'),
+    /** An attempt is talking to the provider until then; another attempt waits instead of calling again. */
+    leaseUntil: tstz('lease_until'),
     /** Quiet hours, send window or cap: the send waits until then. */
     deferredUntil: tstz('deferred_until'),
     /** The exact rendered message, so a retry after a crash sends the same content. */

@@ -3,3 +3,8 @@
  * (`pnpm db:generate`, serialised with flock because several people may generate at once).
  */
 export * from './core';
+export * from './audience';
+export * from './channels';
+export * from './service-tasks';
+export * from './auth';
+export * from './analytics';

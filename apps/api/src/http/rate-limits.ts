@@ -1,0 +1,72 @@
+/**
+ * Rate limits. Sign-in: failed attempts per IP and email (a guessing run against one account stops after a few
+ * tries) and all attempts per IP (a run across many accounts); successful sign-ins do not count. Ingest: requests
+ * per principal per minute, so one runaway integration cannot starve the database. Counters live in memory: with
+ * several API processes, put a shared store (e.g. rate-limit-redis) here.
+ */
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Principal } from '@wakeflow/auth';
+import type { AuthLimits } from './auth-config';
+import { HttpError } from './errors';
+
+function clientIp(req: Request): string {
+  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+}
+
+function emailOf(req: Request): string {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+}
+
+function tooMany(message: string): RequestHandler {
+  return (req, res, next) => {
+    const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+    res.setHeader('Retry-After', String(seconds));
+    next(new HttpError(429, 'rate_limited', message, { retryAfterSeconds: seconds }));
+  };
+}
+
+export function signInRateLimits(limits: AuthLimits): RequestHandler[] {
+  const perAccount = rateLimit({
+    windowMs: limits.signInWindowMs,
+    limit: limits.signInFailures,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${clientIp(req)}|${emailOf(req)}`,
+    handler: tooMany('Too many failed sign-ins; wait before trying again'),
+  });
+  const perIp = rateLimit({
+    windowMs: limits.signInWindowMs,
+    limit: limits.signInPerIp,
+    standardHeaders: false,
+    legacyHeaders: false,
+    keyGenerator: (req) => clientIp(req),
+    handler: tooMany('Too many sign-in attempts from this address; wait before trying again'),
+  });
+  return [perIp, perAccount];
+}
+
+export function ingestRateLimit(limits: AuthLimits): RequestHandler {
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: limits.ingestPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const p = (req.res?.locals.principal as Principal | undefined) ?? null;
+      if (p?.kind === 'api_key') return `key:${p.keyId}`;
+      if (p?.kind === 'user') return `user:${p.userId}`;
+      return `ip:${clientIp(req)}`;
+    },
+    handler: tooMany('Too many ingest requests; slow down or send batches'),
+  });
+  // Only the routes the permission table marks as ingest are limited.
+  return (req, res, next) => {
+    const route = res.locals.route as { rule?: string } | undefined;
+    if (route?.rule !== 'ingest') return next();
+    return limiter(req, res, next);
+  };
+}

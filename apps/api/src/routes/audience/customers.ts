@@ -1,0 +1,57 @@
+/**
+ * The customers page's API: search, one customer's profile (traits, facts, timeline, journeys), and CSV import of
+ * customers and events with a per-row error report.
+ */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { getCustomerProfile, importCustomersCsv, importEventsCsv, searchCustomers } from '@wakeflow/audience';
+import type { ApiDeps } from '../../deps';
+import { HttpError, notFound, parseInput } from '../../http/errors';
+import { workspaceOf } from '../../http/workspace';
+
+const searchQuery = z.object({
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The previous page's `next`. */
+  after: z.uuid().optional(),
+});
+
+// CSV files are sent as the raw body (text/csv); 200 MB is about two million event rows.
+const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '200mb' });
+
+function csvText(body: unknown): string {
+  if (typeof body !== 'string' || body.length === 0) {
+    throw new HttpError(415, 'csv_expected', 'Send the CSV file as the request body with Content-Type: text/csv');
+  }
+  return body;
+}
+
+export function customerRoutes(deps: ApiDeps): Router {
+  const { db } = deps;
+  const router = Router();
+
+  router.get('/customers', async (req, res) => {
+    const q = parseInput(searchQuery, req.query, 'query');
+    res.json(await searchCustomers(db, workspaceOf(res), { limit: q.limit, ...(q.q ? { q: q.q } : {}), ...(q.after ? { after: q.after } : {}) }));
+  });
+
+  router.get('/customers/:id', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.uuid() }), req.params, 'params');
+    const profile = await getCustomerProfile(db, workspaceOf(res), id);
+    if (!profile) throw notFound('Customer');
+    res.json({ customer: profile });
+  });
+
+  // 200 even with bad rows: the report lists them; 422 only when the header was refused and nothing was stored.
+  router.post('/customers/import', csvBody, async (req, res) => {
+    const report = await importCustomersCsv(db, workspaceOf(res), csvText(req.body));
+    res.status(report.rejected ? 422 : 200).json(report);
+  });
+
+  router.post('/events/import', csvBody, async (req, res) => {
+    const report = await importEventsCsv(db, workspaceOf(res), csvText(req.body));
+    res.status(report.rejected ? 422 : 200).json(report);
+  });
+
+  return router;
+}

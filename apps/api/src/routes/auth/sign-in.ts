@@ -1,0 +1,113 @@
+/**
+ * Sign-in with email and password, sign-out, who am I, and changing one's own password. Every sign-in issues a new
+ * session id and deletes the one the browser came with (session fixation); failures answer the same for unknown
+ * accounts and wrong passwords, take the same time, and are rate limited per IP and account.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import {
+  actorOf,
+  createSession,
+  deleteSession,
+  deleteSessionsOfUser,
+  findSessionPrincipal,
+  findUserByEmail,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  membershipsOf,
+  passwordProblem,
+  setPasswordHash,
+  findUserById,
+  verifyPassword,
+  writeAudit,
+} from '@wakeflow/auth';
+import { clearCookie, readCookie, sessionCookieName, setCookie } from '../../http/cookies';
+import { HttpError, parseInput } from '../../http/errors';
+import { signInRateLimits } from '../../http/rate-limits';
+import { principalOf } from '../../http/workspace';
+import { recordAudit } from '../../http/audit-trail';
+import type { AuthRouteDeps } from './context';
+import { describePrincipal } from './describe-principal';
+
+const signInBody = z.object({
+  email: z.string().trim().min(1, 'Enter your email').max(320),
+  password: z.string().min(1, 'Enter your password').max(MAX_PASSWORD_LENGTH),
+  workspaceId: z.string().min(1).optional(),
+});
+
+const changePasswordBody = z.object({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: z.string().max(MAX_PASSWORD_LENGTH),
+});
+
+/** Starts a session for a person who proved who they are; shared by password and OIDC sign-in. */
+export async function startSession(deps: AuthRouteDeps, req: Request, res: Response, userId: string, wantedWorkspace?: string) {
+  const { db, auth } = deps;
+  const memberships = await membershipsOf(db, userId);
+  const chosen = memberships.find((m) => m.workspaceId === wantedWorkspace) ?? memberships[0];
+  if (!chosen) throw new HttpError(403, 'no_workspace', 'You are not a member of any workspace yet; ask an admin to add you');
+  const cookieName = sessionCookieName(auth.secureCookies);
+  // Against fixation: whatever id the browser brought (planted or stale) dies here; the new one is fresh.
+  const previous = readCookie(req, cookieName);
+  if (previous) await deleteSession(db, previous);
+  const session = await createSession(db, { userId, workspaceId: chosen.workspaceId, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }, auth.session);
+  setCookie(res, cookieName, session.token, auth.secureCookies, Math.min(auth.session.idleMs, auth.session.absoluteMs) + auth.session.absoluteMs);
+  const principal = (await findSessionPrincipal(db, session.token, auth.session))!;
+  res.locals.principal = principal;
+  await writeAudit(db, { workspaceId: principal.workspaceId, actor: actorOf(principal), action: 'session.signed_in', entityType: 'user', entityId: userId });
+  res.locals.audited = true;
+  return principal;
+}
+
+export function signInRoutes(deps: AuthRouteDeps): Router {
+  const { db, auth } = deps;
+  const router = Router();
+  const cookieName = sessionCookieName(auth.secureCookies);
+
+  router.get('/auth/config', (_req, res) => {
+    res.json({
+      mode: auth.mode,
+      methods: { password: true, oidc: auth.oidc ? { label: auth.oidc.settings.label, startUrl: '/api/auth/oidc/start' } : null },
+      csrfHeader: 'X-CSRF-Token',
+    });
+  });
+
+  router.post('/auth/sign-in', ...signInRateLimits(auth.limits), async (req, res) => {
+    const body = parseInput(signInBody, req.body, 'body');
+    const user = await findUserByEmail(db, body.email);
+    const ok = await verifyPassword(user?.passwordHash, body.password);
+    if (!user || !ok || user.disabledAt !== null) throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
+    const principal = await startSession(deps, req, res, user.id, body.workspaceId);
+    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principal));
+  });
+
+  router.post('/auth/sign-out', async (req, res) => {
+    const token = readCookie(req, cookieName);
+    const principal = principalOf(res);
+    if (token) await deleteSession(db, token);
+    clearCookie(res, cookieName, auth.secureCookies);
+    if (principal.kind === 'user') await recordAudit(db, res, { action: 'session.signed_out', entityType: 'user', entityId: principal.userId });
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principalOf(res)));
+  });
+
+  router.post('/auth/password', async (req, res) => {
+    const principal = principalOf(res);
+    if (principal.kind !== 'user') throw new HttpError(403, 'not_a_person', 'Only a signed-in person has a password');
+    const body = parseInput(changePasswordBody, req.body, 'body');
+    const problem = passwordProblem(body.newPassword);
+    if (problem) throw new HttpError(400, 'invalid_request', problem, { issues: [{ path: 'body.newPassword', message: problem }] });
+    const user = await findUserById(db, principal.userId);
+    if (!(await verifyPassword(user?.passwordHash, body.currentPassword))) throw new HttpError(403, 'invalid_credentials', 'Your current password is not right');
+    await setPasswordHash(db, principal.userId, await hashPassword(body.newPassword));
+    // Other browsers signed in with the old password are signed out; this one stays.
+    await deleteSessionsOfUser(db, principal.userId, principal.sessionIdHash);
+    await recordAudit(db, res, { action: 'user.password_changed', entityType: 'user', entityId: principal.userId });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,24 @@
+/**
+ * @wakeflow/audience: customers, events and audiences — ingest, derived facts (rollups, RFM, tiers, dormancy),
+ * segments compiled to SQL, the branch-step condition evaluator, and audience sweeps into journeys.
+ * Workflow code is a separate entry (`@wakeflow/audience/workflows`) so the worker bundle stays deterministic.
+ */
+export * from './settings';
+export * from './ingest/events';
+export * from './ingest/customers';
+export * from './ingest/csv';
+export * from './facts/dormancy';
+export * from './facts/rfm';
+export * from './segments/fields';
+export * from './segments/compile';
+export * from './segments/check';
+export * from './segments/query';
+export * from './segments/store';
+export * from './segments/evaluator';
+export * from './sweep/types';
+export * from './sweep/reentry';
+export * from './sweep/activities';
+export * from './sweep/schedule';
+export * from './customers/profile';
+export * from './customers/dormancy-overview';
+export * from './journey-templates';

@@ -1,0 +1,208 @@
+/**
+ * The audience sweep activity: pages through the customers of a journey's trigger segment in id order, lets the
+ * re-entry policy pick who enters now, starts their runs through the injected `RunStarter`, and records
+ * membership, progress and the cursor in one transaction per page. The cursor is also heartbeated, so a worker
+ * that dies mid-sweep is replaced by a retry that resumes after the last finished page: a page is never skipped,
+ * and a page redone after a crash starts nobody twice (run ids are deterministic, and `mayEnter` skips customers
+ * this sweep already recorded).
+ */
+import { Context } from '@temporalio/activity';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { reentrySchema, type Reentry } from '@wakeflow/journey';
+import { audienceSweeps, journeys, journeyVersions, type Database } from '@wakeflow/db';
+import { attachOrphanEvents } from '../ingest/customers';
+import { recomputeRfm } from '../facts/rfm';
+import { prepareCondition, matchingCustomerIds, segmentWhere } from '../segments/query';
+import { mayEnter, type MemberState } from './reentry';
+import type { AudienceMaintenanceActivities, AudienceSweepActivities, AudienceSweepInput, RunStarter, SweepHeartbeat, SweepProgress } from './types';
+
+/** The parts of a published plan the sweep needs; the rest of the plan is the interpreter's business. */
+const planTriggerSchema = z.object({
+  trigger: z.object({ type: z.string(), config: z.record(z.string(), z.unknown()) }),
+  settings: z.object({ reentry: reentrySchema.default({ mode: 'once' }) }),
+});
+
+export type AudienceSource = { kind: 'segment'; segmentId: string; reentry: Reentry } | { kind: 'skip'; reason: string };
+
+/** What the live version of a journey sweeps for, or why it does not. */
+export async function liveAudienceSource(db: Database, workspaceId: string, journeyId: string): Promise<AudienceSource> {
+  const rows = await db
+    .select({ status: journeys.status, plan: journeyVersions.plan })
+    .from(journeys)
+    .leftJoin(journeyVersions, and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)))
+    .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)));
+  const row = rows[0];
+  if (!row) return { kind: 'skip', reason: 'journey not found' };
+  if (row.status !== 'live' || !row.plan) return { kind: 'skip', reason: `journey is ${row.status}` };
+  const plan = planTriggerSchema.safeParse(row.plan);
+  if (!plan.success) return { kind: 'skip', reason: 'live plan has no readable trigger' };
+  const { trigger, settings } = plan.data;
+  const segmentId = trigger.config.segmentId;
+  if (trigger.type !== 'audience_trigger' || typeof segmentId !== 'string') return { kind: 'skip', reason: 'trigger is not an audience trigger' };
+  return { kind: 'segment', segmentId, reentry: settings.reentry };
+}
+
+interface MemberRow extends Record<string, unknown> {
+  customer_id: string;
+  entries: number;
+  last_entered_at: Date | null;
+  last_matched_sweep: string | null;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export interface SweepDependencies {
+  db: Database;
+  runs: RunStarter;
+  /** Runs started concurrently within a page. */
+  startConcurrency?: number;
+  /** Called with each heartbeat; outside an activity (tests, scripts) this is the only heartbeat. */
+  onPage?: (progress: SweepHeartbeat) => void | Promise<void>;
+}
+
+function heartbeat(details: SweepHeartbeat): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // Not inside an activity (called directly): nothing to heartbeat to.
+  }
+}
+
+export async function runAudienceSweep(deps: SweepDependencies, input: AudienceSweepInput & { sweepKey: string }): Promise<SweepProgress> {
+  const { db, runs } = deps;
+  const { workspaceId, journeyId, sweepKey } = input;
+  const pageSize = input.pageSize ?? 500;
+
+  // The sweep row is created once per sweep key: a retried activity finds it with its counters and cursor.
+  await db.insert(audienceSweeps).values({ workspaceId, journeyId, sweepKey }).onConflictDoNothing();
+  const [sweep] = await db
+    .select()
+    .from(audienceSweeps)
+    .where(and(eq(audienceSweeps.workspaceId, workspaceId), eq(audienceSweeps.sweepKey, sweepKey)));
+  if (!sweep) throw new Error(`sweep ${sweepKey} could not be recorded`);
+  const progressOf = (s: typeof sweep): SweepProgress => ({
+    sweepId: s.id,
+    status: s.status,
+    ...(s.reason ? { reason: s.reason } : {}),
+    scanned: s.scanned,
+    matched: s.matched,
+    started: s.started,
+    cursor: s.cursor,
+  });
+  if (sweep.status !== 'running') return progressOf(sweep);
+
+  const source = await liveAudienceSource(db, workspaceId, journeyId);
+  if (source.kind === 'skip') {
+    const [done] = await db
+      .update(audienceSweeps)
+      .set({ status: 'skipped', reason: source.reason, finishedAt: new Date() })
+      .where(eq(audienceSweeps.id, sweep.id))
+      .returning();
+    return progressOf(done ?? sweep);
+  }
+
+  const prepared = await prepareCondition(db, workspaceId, { kind: 'segment', segmentId: source.segmentId, member: true });
+  const previous = await db.execute<{ id: string | null }>(sql`
+    select max(id) as id from audience_sweeps where journey_id = ${journeyId} and status = 'completed' and id < ${sweep.id}`);
+  const previousSweepId = previous.rows[0]?.id == null ? null : Number(previous.rows[0].id);
+
+  // The database row is the source of truth for the cursor (written with the page's membership in one
+  // transaction); the heartbeat carries the same values so the retry and the Temporal UI can see progress.
+  let { cursor, scanned, matched, started } = sweep;
+  heartbeat({ sweepId: sweep.id, cursor, scanned, matched, started });
+
+  for (;;) {
+    // One `now` per page: eligibility and the recorded entry time agree.
+    const now = new Date();
+    const where = segmentWhere(workspaceId, prepared, now.toISOString());
+    const ids = await matchingCustomerIds(db, where, cursor, pageSize);
+    if (ids.length === 0) break;
+
+    const members = await db.execute<MemberRow>(sql`
+      select customer_id, entries, last_entered_at, last_matched_sweep from journey_audience_members
+      where journey_id = ${journeyId} and customer_id = any(${sql.param(ids)}::uuid[])`);
+    const byCustomer = new Map<string, MemberState>(
+      members.rows.map((m) => [
+        m.customer_id,
+        {
+          entries: m.entries,
+          lastEnteredAt: m.last_entered_at ? new Date(m.last_entered_at) : null,
+          lastMatchedSweep: m.last_matched_sweep === null ? null : Number(m.last_matched_sweep),
+        },
+      ]),
+    );
+    const facts = { sweepId: sweep.id, previousSweepId, now };
+    const entering = ids.filter((id) => mayEnter(source.reentry, byCustomer.get(id), facts));
+
+    let startedHere = 0;
+    await eachLimited(entering, deps.startConcurrency ?? 16, async (customerId) => {
+      const entry = (byCustomer.get(customerId)?.entries ?? 0) + 1;
+      // `started: false` here means this entry's run already exists: an earlier attempt of this page started it
+      // and crashed before recording the page. It is counted, since that attempt's counts were never written.
+      await runs.startRun({ workspaceId, journeyId, customerId, entry });
+      startedHere++;
+    });
+
+    const pageCursor = ids[ids.length - 1] ?? cursor;
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`
+        insert into journey_audience_members (workspace_id, journey_id, customer_id, entries, last_entered_at, last_matched_sweep)
+        select ${workspaceId}, ${journeyId}::uuid, id, case when id = any(${sql.param(entering)}::uuid[]) then 1 else 0 end,
+               case when id = any(${sql.param(entering)}::uuid[]) then ${now.toISOString()}::timestamptz end, ${sweep.id}
+        from unnest(${sql.param(ids)}::uuid[]) as id
+        on conflict (journey_id, customer_id) do update set
+          entries = journey_audience_members.entries + case when excluded.entries > 0 then 1 else 0 end,
+          last_entered_at = coalesce(excluded.last_entered_at, journey_audience_members.last_entered_at),
+          previous_matched_sweep = case when journey_audience_members.last_matched_sweep = excluded.last_matched_sweep
+            then journey_audience_members.previous_matched_sweep else journey_audience_members.last_matched_sweep end,
+          last_matched_sweep = excluded.last_matched_sweep`);
+      await tx
+        .update(audienceSweeps)
+        .set({
+          cursor: pageCursor,
+          scanned: sql`${audienceSweeps.scanned} + ${ids.length}`,
+          matched: sql`${audienceSweeps.matched} + ${entering.length}`,
+          started: sql`${audienceSweeps.started} + ${startedHere}`,
+        })
+        .where(eq(audienceSweeps.id, sweep.id));
+    });
+    cursor = pageCursor;
+    scanned += ids.length;
+    matched += entering.length;
+    started += startedHere;
+    const beat = { sweepId: sweep.id, cursor, scanned, matched, started };
+    heartbeat(beat);
+    await deps.onPage?.(beat);
+    if (ids.length < pageSize) break;
+  }
+
+  const [done] = await db
+    .update(audienceSweeps)
+    .set({ status: 'completed', finishedAt: new Date() })
+    .where(eq(audienceSweeps.id, sweep.id))
+    .returning();
+  return progressOf(done ?? sweep);
+}
+
+/** The activities object the worker registers (`createAudienceActivities(deps)`). */
+export function createAudienceActivities(deps: SweepDependencies): AudienceSweepActivities & AudienceMaintenanceActivities {
+  return {
+    runAudienceSweep: (input) => runAudienceSweep(deps, input),
+    async maintainAudience({ workspaceId }) {
+      const attachedEvents = await attachOrphanEvents(deps.db, workspaceId);
+      const rfm = await recomputeRfm(deps.db, workspaceId);
+      return { attachedEvents, rfmScored: rfm.scored, rfmChanged: rfm.changed };
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Temporal Schedules that drive the audience area: one per audience-triggered journey (interval from the
+ * trigger's `everyMinutes`), and one per workspace for maintenance (orphan events, RFM). Creating is idempotent:
+ * an existing schedule is updated to the new interval instead.
+ */
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { journeyTaskQueue } from '@wakeflow/journey';
+import { AUDIENCE_MAINTENANCE_WORKFLOW, AUDIENCE_SWEEP_WORKFLOW, type AudienceSweepInput } from './types';
+
+export function audienceScheduleId(workspaceId: string, journeyId: string): string {
+  return `audience-sweep/${workspaceId}/${journeyId}`;
+}
+
+export function maintenanceScheduleId(workspaceId: string): string {
+  return `audience-maintenance/${workspaceId}`;
+}
+
+async function upsertSchedule(
+  client: Client,
+  scheduleId: string,
+  everyMinutes: number,
+  action: { workflowType: string; args: unknown[]; taskQueue: string; workflowId: string },
+): Promise<void> {
+  const spec = { intervals: [{ every: `${everyMinutes} minutes` as const }] };
+  // SKIP: a sweep still running when the next is due is not doubled; the next interval catches up.
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' as const };
+  try {
+    await client.schedule.create({ scheduleId, spec, policies, action: { type: 'startWorkflow', ...action } });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({
+      ...previous,
+      spec,
+      policies: { ...previous.policies, ...policies },
+      action: { type: 'startWorkflow', ...action },
+    }));
+  }
+}
+
+/** Call when a journey with an audience trigger goes live or its interval changes. */
+export async function upsertAudienceSchedule(
+  client: Client,
+  input: { workspaceId: string; journeyId: string; everyMinutes: number; taskQueue?: string },
+): Promise<string> {
+  const scheduleId = audienceScheduleId(input.workspaceId, input.journeyId);
+  const args: [AudienceSweepInput] = [{ workspaceId: input.workspaceId, journeyId: input.journeyId }];
+  await upsertSchedule(client, scheduleId, input.everyMinutes, {
+    workflowType: AUDIENCE_SWEEP_WORKFLOW,
+    args,
+    taskQueue: input.taskQueue ?? journeyTaskQueue(input.workspaceId),
+    // Temporal appends the scheduled time, so every sweep has its own id (and sweep key).
+    workflowId: scheduleId,
+  });
+  return scheduleId;
+}
+
+/** Call when the journey is paused, archived, or no longer has an audience trigger. */
+export async function deleteAudienceSchedule(client: Client, workspaceId: string, journeyId: string): Promise<void> {
+  try {
+    await client.schedule.getHandle(audienceScheduleId(workspaceId, journeyId)).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
+}
+
+/** Orphan-event attachment and RFM recompute for a workspace, by default daily. */
+export async function upsertMaintenanceSchedule(
+  client: Client,
+  input: { workspaceId: string; everyMinutes?: number; taskQueue?: string },
+): Promise<string> {
+  const scheduleId = maintenanceScheduleId(input.workspaceId);
+  await upsertSchedule(client, scheduleId, input.everyMinutes ?? 1440, {
+    workflowType: AUDIENCE_MAINTENANCE_WORKFLOW,
+    args: [{ workspaceId: input.workspaceId }],
+    taskQueue: input.taskQueue ?? journeyTaskQueue(input.workspaceId),
+    workflowId: scheduleId,
+  });
+  return scheduleId;
+}

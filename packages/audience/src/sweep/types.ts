@@ -1,0 +1,68 @@
+/**
+ * The contract between the audience sweep workflow, its activities and whoever starts journey runs. Types only,
+ * so workflow code can import it.
+ */
+import type { CustomerEventPayload } from '@wakeflow/journey';
+
+/** Workflow type names, as exported by `workflows/audience-sweep.ts`. */
+export const AUDIENCE_SWEEP_WORKFLOW = 'audienceSweep';
+export const AUDIENCE_MAINTENANCE_WORKFLOW = 'audienceMaintenance';
+
+/**
+ * Starts one journey run. The workflow id is a business key (journey, live version, customer, entry), so calling
+ * it twice with the same input starts one run: the second call answers `started: false`.
+ * `JourneyRunStarter` of @wakeflow/temporal fits; it should use `entry` in the run id when given, so a page
+ * redone after a crash finds the very run it started even if that run has already finished.
+ */
+export interface RunStarter {
+  startRun(input: {
+    workspaceId: string;
+    journeyId: string;
+    customerId: string;
+    /** 1 for the customer's first entry into this journey, 2 for the next…: part of the run's id. */
+    entry: number;
+    entryEvent?: CustomerEventPayload;
+  }): Promise<{ started: boolean; workflowId?: string }>;
+}
+
+export interface AudienceSweepInput {
+  workspaceId: string;
+  journeyId: string;
+  /** Identifies this sweep across activity retries; defaults to the sweep workflow's id. */
+  sweepKey?: string;
+  /** Customers per page (one heartbeat and one progress write per page). */
+  pageSize?: number;
+  /** How long a silent sweep activity is given before Temporal retries it elsewhere (default 60 s). */
+  heartbeatTimeoutMs?: number;
+}
+
+export interface SweepProgress {
+  sweepId: number;
+  status: 'running' | 'completed' | 'skipped' | 'failed';
+  reason?: string;
+  /** Customers in the audience paged through. */
+  scanned: number;
+  /** Of those, customers the re-entry policy lets in now ("newly matching"). */
+  matched: number;
+  /** Runs started for this sweep (each entering customer once, also when a retried page found its run already started). */
+  started: number;
+  cursor: string | null;
+}
+
+/** What the sweep heartbeats: enough to resume on another worker without redoing or skipping a page. */
+export interface SweepHeartbeat {
+  sweepId: number;
+  cursor: string | null;
+  scanned: number;
+  matched: number;
+  started: number;
+}
+
+export interface AudienceSweepActivities {
+  runAudienceSweep(input: AudienceSweepInput & { sweepKey: string }): Promise<SweepProgress>;
+}
+
+export interface AudienceMaintenanceActivities {
+  /** Attaches orphan events whose customer now exists, then recomputes RFM scores and tiers. */
+  maintainAudience(input: { workspaceId: string }): Promise<{ attachedEvents: number; rfmScored: number; rfmChanged: number }>;
+}

@@ -1,0 +1,61 @@
+/**
+ * Frequency caps across all journeys: at most `limit` marketing messages per customer in a rolling window. A
+ * message counts from the moment it is dispatched (rules passed, provider called), whether or not the provider has
+ * answered yet, so two journeys racing for the last slot cannot both take it; the check and the dispatch mark run
+ * in one transaction under a per-customer advisory lock.
+ *
+ * Priority decides who gives way: routine journeys may use `limit - reservedForHighPriority` slots, high-priority
+ * ones all of them; at the cap, journeys at or above `waitAtOrAbovePriority` wait until a slot frees up (the oldest
+ * counted message leaves the window), the others are skipped.
+ */
+import { and, asc, eq, gt, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { messages, type Database } from '@wakeflow/db';
+import type { ChannelSettings } from './channel-settings';
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+type CapSettings = ChannelSettings['frequencyCap'];
+
+const DAY_MS = 86_400_000;
+
+export type CapDecision = { action: 'send' } | { action: 'skip' } | { action: 'wait'; until: Date };
+
+/** Pure: given the dispatch times of counted messages in the window (any order), what this send may do. */
+export function decideFrequencyCap(counted: readonly Date[], priority: number, now: Date, cap: CapSettings): CapDecision {
+  if (!cap.enabled) return { action: 'send' };
+  const high = priority >= cap.highPriority;
+  const limit = high ? cap.limit : Math.max(0, cap.limit - cap.reservedForHighPriority);
+  const windowMs = cap.windowDays * DAY_MS;
+  const inWindow = counted.filter((d) => d.getTime() > now.getTime() - windowMs).sort((a, b) => a.getTime() - b.getTime());
+  if (inWindow.length < limit) return { action: 'send' };
+  if (priority < cap.waitAtOrAbovePriority || limit === 0) return { action: 'skip' };
+  // After the (n - limit + 1) oldest messages leave the window, fewer than `limit` remain.
+  const freesAt = new Date(inWindow[inWindow.length - limit]!.getTime() + windowMs);
+  if (freesAt.getTime() - now.getTime() > cap.maxWaitHours * 3_600_000) return { action: 'skip' };
+  return { action: 'wait', until: freesAt };
+}
+
+/** Serialises cap decisions for one customer until the surrounding transaction ends. */
+export async function lockCustomerForCap(tx: Transaction, customerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wakeflow-cap:${customerId}`}))`);
+}
+
+/** Dispatch times of the customer's marketing messages in the window that count against the cap. */
+export async function countedDispatches(tx: Transaction, customerId: string, now: Date, cap: CapSettings, excludeMessageId: string): Promise<Date[]> {
+  const since = new Date(now.getTime() - cap.windowDays * DAY_MS);
+  const rows = await tx
+    .select({ at: messages.dispatchedAt })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.customerId, customerId),
+        eq(messages.category, 'marketing'),
+        isNotNull(messages.dispatchedAt),
+        gt(messages.dispatchedAt, since),
+        // A failed send reached nobody; pending-and-dispatched ones may have.
+        inArray(messages.status, ['pending', 'sent']),
+        ne(messages.id, excludeMessageId),
+      ),
+    )
+    .orderBy(asc(messages.dispatchedAt));
+  return rows.map((r) => r.at).filter((d): d is Date => d instanceof Date);
+}

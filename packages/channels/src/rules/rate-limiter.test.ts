@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from './rate-limiter';
+
+describe('rate limiter', () => {
+  it('passes a burst of one second’s worth, then spaces calls, and hands back long waits', async () => {
+    let t = 0;
+    const limiter = createRateLimiter(() => t);
+    for (let i = 0; i < 10; i++) expect(await limiter.acquire('p', 10, 0)).toEqual({ ok: true });
+    expect(await limiter.acquire('p', 10, 0)).toEqual({ ok: false, retryAfterMs: 100 });
+    t = 100;
+    expect(await limiter.acquire('p', 10, 0)).toEqual({ ok: true });
+    expect(await limiter.acquire('other', 10, 0)).toEqual({ ok: true });
+  });
+
+  it('absorbs a short wait in-process', async () => {
+    const limiter = createRateLimiter();
+    await limiter.acquire('q', 50, 1_000);
+    const started = Date.now();
+    for (let i = 0; i < 55; i++) await limiter.acquire('q', 50, 1_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(80);
+  });
+});

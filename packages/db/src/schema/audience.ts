@@ -1,0 +1,69 @@
+/**
+ * Tables of the audience area (@wakeflow/audience): the per-customer daily rollup that rolling-window facts are
+ * summed from, the state of each journey's audience trigger per customer (re-entry), and sweep progress.
+ */
+import { bigint, bigserial, date, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { customers, journeys, workspaces } from './core';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * One row per customer and UTC day with activity. Ingest adds to it per batch (set-based upsert), so "purchases in
+ * the last 90 days" is a sum over at most 90 small rows instead of a scan of the event log.
+ */
+export const customerDailyActivity = pgTable(
+  'customer_daily_activity',
+  {
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    activityCount: integer('activity_count').notNull().default(0),
+    loginCount: integer('login_count').notNull().default(0),
+    purchaseCount: integer('purchase_count').notNull().default(0),
+    spend: numeric('spend', { precision: 14, scale: 2, mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.day] })],
+);
+
+/**
+ * What an audience-triggered journey knows about each customer it has seen: how often they entered, when last,
+ * and whether they were in the audience at the last sweep (so "every time they re-qualify" can see a re-entry).
+ */
+export const journeyAudienceMembers = pgTable(
+  'journey_audience_members',
+  {
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    entries: integer('entries').notNull().default(0),
+    lastEnteredAt: tstz('last_entered_at'),
+    /** Id of the last sweep that found the customer in the audience. */
+    lastMatchedSweep: bigint('last_matched_sweep', { mode: 'number' }),
+    /** Id of the sweep before that, so a gap (left and came back) is visible. */
+    previousMatchedSweep: bigint('previous_matched_sweep', { mode: 'number' }),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.customerId] })],
+);
+
+/** One row per sweep of an audience trigger: progress for the API, and the generation number for membership. */
+export const audienceSweeps = pgTable(
+  'audience_sweeps',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    /** The sweep workflow's id: a retried activity finds its own row instead of starting a second sweep. */
+    sweepKey: text('sweep_key').notNull(),
+    status: text('status', { enum: ['running', 'completed', 'skipped', 'failed'] }).notNull().default('running'),
+    /** Why a sweep was skipped (journey not live, no audience trigger…). */
+    reason: text('reason'),
+    scanned: integer('scanned').notNull().default(0),
+    matched: integer('matched').notNull().default(0),
+    started: integer('started').notNull().default(0),
+    /** Last customer id fully handled; mirrors the activity heartbeat for the API. */
+    cursor: text('cursor'),
+    startedAt: tstz('started_at').notNull().defaultNow(),
+    finishedAt: tstz('finished_at'),
+  },
+  (t) => [uniqueIndex('audience_sweeps_key').on(t.workspaceId, t.sweepKey), index('audience_sweeps_journey').on(t.journeyId, t.startedAt)],
+);

@@ -1,0 +1,17 @@
+/**
+ * Audience benchmark (issue 4): ingest rate, incremental fact cost per event, the "no login for 30 days and value
+ * tier high" segment count, and a full RFM recompute, on a fresh database.
+ *
+ * The data is CDNOW scaled up: each synthetic customer copies a real CDNOW customer's purchases (gaps and spend
+ * as they were), shifted so the log ends about today; logins and browses are added around those purchases until
+ * the configured events per customer are reached.
+ *
+ *   pnpm exec tsx scripts/bench-audience.ts
+ *   BENCH_CUSTOMERS=100000 BENCH_EVENTS=2000000 pnpm exec tsx scripts/bench-audience.ts
+ * Env: BENCH_CUSTOMERS (1,000,000), BENCH_EVENTS (20,000,000), BENCH_BATCH (10,000), BENCH_CONCURRENCY (2),
+ *      BENCH_KEEP=1 keeps the database; the server comes from WAKEFLOW_TEST_DATABASE_URL / DATABASE_URL.
+ */
+// The body lives in @wakeflow/audience so that its imports (drizzle, the package itself) resolve there.
+const { benchDone } = await import('../packages/audience/src/bench/run-bench');
+await benchDone;
+export {};
