@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. Workflow code imports only @temporalio/workflow and pure packages. */
 export { journeyRun, customerEventSignal, runStateQuery } from './journey-run';
+export { audienceSweep, audienceMaintenance } from '@wakeflow/audience/workflows';

@@ -9,6 +9,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -162,7 +163,14 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
         break;
       }
       case 'split': {
-        const arm = pickArm(step, `split:${input.journeyId}:${step.id}:${input.customerId}`);
+        let arm = pickArm(step, `split:${input.journeyId}:${step.id}:${input.customerId}`);
+        // An experiment's winner (input, never read here from the clock or database) replaces the drawn messaging
+        // arm; holdout arms keep their share so lift can still be measured. Runs without forced arms never reach the
+        // patch marker, so their histories are unchanged.
+        const forced = input.forcedArms?.[step.id];
+        if (forced !== undefined && !arm.holdout && patched('forced-arms')) {
+          arm = step.arms.find((a) => a.name === forced && !a.holdout) ?? arm;
+        }
         if (arm.holdout) holdout = true;
         splitArm = { stepId: step.id, arm: arm.name, holdout: arm.holdout };
         outcome = arm.name;

@@ -5,8 +5,15 @@
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { connect, migrate, workspaces } from '@wakeflow/db';
-import { createCatalog, createNodeServices } from '@wakeflow/catalog';
-import { createJourneyWorker, temporalConfigFromEnv } from '@wakeflow/temporal';
+import { createAudienceActivities } from '@wakeflow/audience';
+import { createCatalog, createEventPipeline, createNodeServices } from '@wakeflow/catalog';
+import {
+  connectTemporalClient,
+  createEventRouter,
+  createJourneyWorker,
+  createRunStarter,
+  temporalConfigFromEnv,
+} from '@wakeflow/temporal';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const databaseUrl = process.env.DATABASE_URL;
@@ -28,9 +35,16 @@ const only = process.env.WAKEFLOW_WORKSPACES?.split(',').map((s) => s.trim()).fi
 const workspaceIds = only ?? (await db.select({ id: workspaces.id }).from(workspaces)).map((w) => w.id);
 if (workspaceIds.length === 0) workspaceIds.push(process.env.WAKEFLOW_WORKSPACE ?? 'default');
 
+// The worker is also a Temporal client: audience sweeps start runs, engagement events signal them.
+const { client } = await connectTemporalClient(temporal);
+const starter = createRunStarter({ db, client });
+const pipeline = createEventPipeline({ db, router: createEventRouter({ db, client, starter }) });
+const audienceActivities = createAudienceActivities({ db, runs: starter });
+
 const catalog = createCatalog();
 const services = createNodeServices({
   db,
+  events: pipeline.recorder,
   publicUrl: process.env.WAKEFLOW_PUBLIC_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? 3000}`,
   logger: { info: (m, f) => logger.info(f ?? {}, m), warn: (m, f) => logger.warn(f ?? {}, m) },
 });
@@ -43,6 +57,7 @@ const workers = await Promise.all(
       db,
       catalog,
       services,
+      extraActivities: audienceActivities,
       maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_ACTIVITIES ?? 100),
       maxConcurrentWorkflowTaskExecutions: Number(process.env.WORKER_MAX_WORKFLOW_TASKS ?? 40),
     }),

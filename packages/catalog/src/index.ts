@@ -1,14 +1,21 @@
 /**
- * The node kinds this installation runs: the built-ins plus every custom kind. The API (palette, validation,
- * publishing) and the worker (execution) both build their catalog here, so they can never disagree.
+ * The composition of this installation: the node kinds it runs (built-ins plus every custom kind), the services
+ * they get, and the journey templates offered in the editor. The API (palette, validation, publishing) and the
+ * worker (execution) both build from here, so they can never disagree.
  * To add a custom node, import its module and append it to `customNodes`.
  */
-import { createBuiltinCatalog, type NodeCatalog, type NodeKind } from '@wakeflow/nodes';
+import { channelNodes } from '@wakeflow/channels';
+import { membershipTierTemplate } from '@wakeflow/audience';
 import { createServiceCallbackTask, recommendProducts } from '@wakeflow/custom-nodes';
+import { createBuiltinCatalog, journeyTemplates as builtinTemplates, type JourneyTemplate, type NodeCatalog, type NodeKind } from '@wakeflow/nodes';
 
-export const customNodes: readonly NodeKind[] = [recommendProducts, createServiceCallbackTask];
+export const customNodes: readonly NodeKind[] = [...channelNodes, recommendProducts, createServiceCallbackTask];
 
 export function createCatalog(): NodeCatalog {
   return createBuiltinCatalog(customNodes);
 }
+
+export const journeyTemplates: readonly JourneyTemplate[] = [...builtinTemplates, membershipTierTemplate];
+
+export * from './event-pipeline';
 export * from './services';

@@ -16,7 +16,7 @@ import {
   type CustomerEventPayload,
   type JourneyRunInput,
 } from '@wakeflow/journey';
-import { journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
+import { experiments, journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
 
 export interface StartRunRequest {
   workspaceId: string;
@@ -27,6 +27,11 @@ export interface StartRunRequest {
   entryEvent?: CustomerEventPayload;
   /** The trigger's clock for re-entry windows (defaults to now; tests pass virtual time). */
   now?: Date;
+  /**
+   * The entry number, when the trigger keeps its own count (the audience sweep does): a page redone after a crash
+   * then finds the very run it started, even one that has already finished, instead of starting entry + 1.
+   */
+  entry?: number;
 }
 
 export type StartRunResult =
@@ -70,21 +75,31 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
           return { started: false, reason: 'reentry_not_allowed' };
         }
       }
-      const [{ maxEntry } = { maxEntry: 0 }] = await db
-        .select({ maxEntry: runs.entry })
-        .from(runs)
-        .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
-        .orderBy(desc(runs.entry))
-        .limit(1);
-      const entry = maxEntry + 1;
+      let entry = request.entry;
+      if (entry === undefined) {
+        const [{ maxEntry } = { maxEntry: 0 }] = await db
+          .select({ maxEntry: runs.entry })
+          .from(runs)
+          .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
+          .orderBy(desc(runs.entry))
+          .limit(1);
+        entry = maxEntry + 1;
+      }
       const key = { workspaceId: request.workspaceId, journeyId: journey.id, version, customerId: request.customerId, entry };
       const workflowId = journeyRunWorkflowId(key);
       const holdout = isInHoldout(journey.id, request.customerId, plan.settings.holdoutPercent);
+      // Experiment winners of this version reach the run as input, so the workflow never reads them itself.
+      const winners = await db
+        .select({ stepId: experiments.splitStepId, arm: experiments.winnerArm })
+        .from(experiments)
+        .where(and(eq(experiments.workspaceId, request.workspaceId), eq(experiments.journeyId, journey.id), eq(experiments.version, version), eq(experiments.status, 'winner')));
+      const forcedArms = Object.fromEntries(winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]));
       const input: JourneyRunInput = {
         runId: randomUUID(),
         ...key,
         plan,
         holdout,
+        ...(winners.length > 0 ? { forcedArms } : {}),
         ...(request.entryEvent ? { entryEvent: request.entryEvent } : {}),
       };
       try {

@@ -8,9 +8,9 @@ import { and, asc, eq } from 'drizzle-orm';
 import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
 import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
-import { createCatalog, createNodeServices } from '@wakeflow/catalog';
+import { createCatalog, createEventPipeline, createNodeServices } from '@wakeflow/catalog';
 import { saveChannelSettings } from '@wakeflow/channels';
-import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
+import { createAudienceActivities, upsertCustomers } from '@wakeflow/audience';
 import type { NodeCatalog } from '@wakeflow/nodes';
 import {
   bundleJourneyWorkflows,
@@ -89,8 +89,10 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
   const catalog = createCatalog();
   const starter = createRunStarter({ db, client: env.client });
   const router = createEventRouter({ db, client: env.client, starter });
+  const pipeline = createEventPipeline({ db, router });
   const services = createNodeServices({
     db,
+    events: pipeline.recorder,
     publicUrl: 'http://127.0.0.1:3999',
     logger: { info: () => undefined, warn: () => undefined },
   });
@@ -103,6 +105,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       catalog,
       services,
       workflowBundle: workflowBundle_,
+      extraActivities: createAudienceActivities({ db, runs: starter }),
       // No sticky cache: Temporal's time-skipping test server can time out a sticky workflow task while it skips
       // time (seen here as runs stuck after a signal), and replaying each task also exercises determinism.
       maxCachedWorkflows: 0,
@@ -157,19 +160,9 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     async event(customerExternalId, name, properties = {}) {
       eventSeq += 1;
       const now = new Date(await env.currentTimeMs());
-      const result = await ingestEvents(db, TEST_WORKSPACE_ID, [
+      await pipeline.ingest(TEST_WORKSPACE_ID, [
         { eventId: `test-${eventSeq}-${customerExternalId}-${name}`, customerExternalId, name, properties, occurredAt: now.toISOString() },
       ]);
-      await router.route(
-        result.accepted.map((e) => ({
-          workspaceId: TEST_WORKSPACE_ID,
-          customerId: e.customerId,
-          eventId: e.eventId,
-          name: e.name,
-          properties: e.properties,
-          occurredAt: new Date(e.occurredAt),
-        })),
-      );
     },
     now: async () => new Date(await env.currentTimeMs()),
     async runOf(workflowId) {

@@ -72,6 +72,6 @@ export async function seedDemo(input: { db: Database; catalog: NodeCatalog; work
       draftSettings: canonicalWinBack.settings as Record<string, unknown>,
     })
     .returning({ id: journeys.id });
-  await publishJourneyDraft(db, catalog, { workspaceId, journeyId: journey!.id, publishedBy: 'demo' });
-  return { seeded: true as const, journeyId: journey!.id, customers: demo.customers.length, events: demo.events.length };
+  const published = await publishJourneyDraft(db, catalog, { workspaceId, journeyId: journey!.id, publishedBy: 'demo' });
+  return { seeded: true as const, journeyId: journey!.id, plan: published!.plan, customers: demo.customers.length, events: demo.events.length };
 }

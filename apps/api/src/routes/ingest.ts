@@ -1,11 +1,13 @@
 /**
  * Ingest: customers (upsert by external id) and events (idempotent by event id), single and in batches of up to
- * 10,000. Newly stored events are routed to journeys at once: waiting runs are signalled, event triggers start runs.
+ * 10,000. Newly stored events go through the event pipeline (coupons, then journeys: waiting runs are signalled,
+ * event triggers start runs).
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { customerBatchSchema, customerInputSchema, eventBatchSchema, eventInputSchema, type EventInput } from '@wakeflow/journey';
-import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
+import { upsertCustomers } from '@wakeflow/audience';
+import { createEventPipeline } from '@wakeflow/catalog';
 import type { ApiDeps } from '../deps';
 import { parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
@@ -14,25 +16,10 @@ export function ingestRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
 
+  const pipeline = createEventPipeline({ db, router: deps.events });
   async function ingest(workspaceId: string, inputs: EventInput[]) {
-    const result = await ingestEvents(db, workspaceId, inputs);
-    const routing = await deps.events.route(
-      result.accepted.map((e) => ({
-        workspaceId,
-        customerId: e.customerId,
-        eventId: e.eventId,
-        name: e.name,
-        properties: e.properties,
-        occurredAt: new Date(e.occurredAt),
-      })),
-    );
-    return {
-      accepted: result.accepted.length,
-      duplicates: result.duplicates,
-      unknownCustomers: result.accepted.filter((e) => e.customerId === null).length,
-      signalled: routing.signalled,
-      started: routing.started,
-    };
+    const { stored: _stored, ...summary } = await pipeline.ingest(workspaceId, inputs);
+    return summary;
   }
 
   router.put('/customers/:externalId', async (req, res) => {

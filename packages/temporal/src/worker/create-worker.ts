@@ -20,7 +20,7 @@ export interface WorkerOptions {
   /** Workflows kept in memory between tasks; 0 replays every task from history (tests use it, see the bench). */
   maxCachedWorkflows?: number;
   /** Extra activities, e.g. the audience sweep's. */
-  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  extraActivities?: object;
 }
 
 export function bundleJourneyWorkflows(): Promise<WorkflowBundleWithSourceMap> {
