@@ -24,6 +24,7 @@ describe('replay gate', () => {
         'wait-timeout.json',
         'wait-met.json',
         'correlated-wait.json',
+        
         'split-holdout.json',
         'goal-during-delay.json',
         'branch-yes.json',
