@@ -34,8 +34,28 @@ describe('journey editor in Chromium', () => {
 
   /** Drags a palette item onto a drop target on the canvas (a "+" slot or the trigger slot). */
   async function drag(kind: string, target: string): Promise<void> {
-    await page.locator(`[data-testid="${target}"]`).scrollIntoViewIfNeeded();
+    await bringIntoView(target);
     await page.dragAndDrop(`.palette [data-kind="${kind}"]`, `[data-testid="${target}"]`);
+  }
+
+  /** A segment picker when the API lists segments, a text field when it cannot. */
+  /** Like a manager would: pan the canvas (drag its background) until the drop target sits in the middle. */
+  async function bringIntoView(testId: string): Promise<void> {
+    await page.waitForTimeout(300);
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    const target = (await page.getByTestId(testId).boundingBox())!;
+    const dx = canvas.x + canvas.width / 2 - (target.x + target.width / 2);
+    const dy = canvas.y + canvas.height / 2 - (target.y + target.height / 2);
+    await page.mouse.move(canvas.x + 6, canvas.y + 6);
+    await page.mouse.down();
+    await page.mouse.move(canvas.x + 6 + dx, canvas.y + 6 + dy, { steps: 4 });
+    await page.mouse.up();
+  }
+
+  async function chooseSegment(id: string): Promise<void> {
+    const field = panel().getByLabel('Segment');
+    if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(id);
+    else await field.fill(id);
   }
 
   async function addSend(after: string, channel: 'email' | 'sms' | 'push', template: string, name: string): Promise<void> {
@@ -47,9 +67,9 @@ describe('journey editor in Chromium', () => {
 
   async function addWait(at: string): Promise<void> {
     await drag('wait_for_event', at);
-    await panel().getByLabel('Event').first().fill('login');
+    await panel().getByLabel('Event', { exact: true }).first().fill('login');
     await panel().getByRole('button', { name: 'Add event' }).click();
-    await panel().getByLabel('Event').nth(1).fill('purchase');
+    await panel().getByLabel('Event', { exact: true }).nth(1).fill('purchase');
   }
 
   async function addExit(at: string, outcome: string): Promise<void> {
@@ -70,7 +90,7 @@ describe('journey editor in Chromium', () => {
 
     // Trigger: customers entering the "no login for 30 days" segment.
     await drag('audience_trigger', 'trigger-slot');
-    await panel().getByLabel('Segment').selectOption('no-login-30d');
+    await chooseSegment('no-login-30d');
 
     await addSend('audience_trigger_1', 'email', 'return-gift-email', 'Return gift email');
     await addSend('send_1', 'sms', 'return-gift-sms', 'Return gift SMS');
@@ -100,17 +120,18 @@ describe('journey editor in Chromium', () => {
     await addExit('open-wait_for_event_2-purchase', 'reactivated');
 
     // Unfinished: the last timeout leads nowhere, and a cleared field is wrong as it is typed.
+    await bringIntoView('step-audience_trigger_1');
     await page.getByTestId('step-audience_trigger_1').click();
-    await panel().getByLabel('Segment').selectOption('');
+    await chooseSegment('');
     await expect.poll(() => panel().getByRole('alert').first().textContent()).toBe('Required');
     await expect.poll(() => page.getByTestId('step-audience_trigger_1').getAttribute('class')).toContain('step-invalid');
-    await panel().getByLabel('Segment').selectOption('no-login-30d');
+    await chooseSegment('no-login-30d');
     await page.keyboard.press('Escape');
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
     const problems = page.getByTestId('problem-list');
     await expect.poll(() => problems.textContent(), { timeout: 10_000 }).toContain('leads nowhere');
     expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
-    await problems.getByRole('button').first().click();
+    await problems.getByRole('button', { name: /leads nowhere/ }).click();
     await expect.poll(() => page.getByTestId('step-wait_for_event_2').getAttribute('class')).toContain('step-selected');
 
     await page.screenshot({ path: `${resultsDir}/editor-problems.png` });
@@ -129,10 +150,11 @@ describe('journey editor in Chromium', () => {
     await page.goto(`${server.url}/#/`);
     await page.getByRole('link', { name: 'Win back: no login for 30 days' }).click();
     await page.getByTestId('step-audience_trigger_1').waitFor();
-    expect(await page.locator('.step-card').count()).toBe(13);
+    expect(await page.locator('.step-card').count()).toBe(12);
     await expect.poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 }).toBe('No problems');
     mkdirSync(resultsDir, { recursive: true });
     await page.getByTestId('step-wait_for_event_1').click();
+    await page.locator('.react-flow__controls-fitview').click();
     await page.waitForTimeout(400);
     await page.screenshot({ path: `${resultsDir}/editor.png` });
     mkdirSync(fileURLToPath(new URL('.', `file://${docsImage}`)), { recursive: true });

@@ -4,9 +4,10 @@
  * no Temporal server is needed, yet every route is the production code.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser } from 'playwright-core';
@@ -20,9 +21,20 @@ import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
 export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
 
-/** Builds the editor once per run unless a build is already there (WAKEFLOW_WEB_REBUILD=1 forces one). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the editor when the build is missing or older than its sources (WAKEFLOW_WEB_REBUILD=1 forces one). */
 export function ensureWebBuild(): void {
-  if (existsSync(`${webDist}/index.html`) && process.env.WAKEFLOW_WEB_REBUILD !== '1') return;
+  const index = `${webDist}/index.html`;
+  const fresh = existsSync(index) && statSync(index).mtimeMs > newestSource(path.join(webRoot, 'src'));
+  if (fresh && process.env.WAKEFLOW_WEB_REBUILD !== '1') return;
   execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
 }
 
@@ -55,6 +67,10 @@ export async function startEditorServer(): Promise<EditorServer> {
   // Lazy: nothing connects until a route starts a run, which the editor never does.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }), namespace: 'default' });
   const starter = createRunStarter({ db: database.db, client });
+  // Listen first: the app needs its own origin, which browser requests must carry (the API's Origin check).
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = createApp({
     db: database.db,
     catalog: createCatalog(),
@@ -64,13 +80,12 @@ export async function startEditorServer(): Promise<EditorServer> {
     logger: silent,
     defaultWorkspaceId: TEST_WORKSPACE_ID,
     webDist,
+    // First-run mode on loopback: every request acts as the workspace admin, so no sign-in step is needed.
+    auth: { mode: 'local', publicUrl: url },
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  server.on('request', app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     database,
     async close() {
       server.closeAllConnections();

@@ -3,11 +3,14 @@
  * code still makes the same decisions — and if not, at which history event it diverged.
  */
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowsPath as defaultWorkflowsPath } from '@wakeflow/workflows/path';
 
-type History = temporal.api.history.v1.IHistory;
+// A CommonJS module: under Node's own ESM loader only its default export is reliable.
+const { temporal } = proto;
+type History = proto.temporal.api.history.v1.IHistory;
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
 export interface ReplayReport {
   ok: boolean;
@@ -41,7 +44,7 @@ export function parseHistory(json: unknown): History {
   return historyFromJSON(history);
 }
 
-function eventTypeName(event: temporal.api.history.v1.IHistoryEvent | undefined): string {
+function eventTypeName(event: HistoryEvent | undefined): string {
   const raw = event?.eventType;
   if (raw === undefined || raw === null) return 'unknown event';
   const name = typeof raw === 'number' ? (temporal.api.enums.v1.EventType[raw] ?? String(raw)) : String(raw);
@@ -49,7 +52,7 @@ function eventTypeName(event: temporal.api.history.v1.IHistoryEvent | undefined)
 }
 
 
-function describeEvent(event: temporal.api.history.v1.IHistoryEvent | undefined): string {
+function describeEvent(event: HistoryEvent | undefined): string {
   const type = eventTypeName(event);
   const activity = event?.activityTaskScheduledEventAttributes?.activityType?.name;
   if (activity) return `the run scheduled activity “${activity}”`;

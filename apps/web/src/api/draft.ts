@@ -127,8 +127,9 @@ export function useDraftProblems(journeyId: string, draft: JourneyDraft, edits: 
   const debouncedEdits = useDebouncedValue(edits, VALIDATE_DELAY_MS);
   const draftRef = useRef(draft);
   draftRef.current = draft;
+  const [session] = useState(() => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
   const query = useQuery({
-    queryKey: validationKeys.forEdit(journeyId, debouncedEdits),
+    queryKey: validationKeys.forEdit(journeyId, session, debouncedEdits),
     queryFn: ({ signal }) => validateDraft(journeyId, draftRef.current, signal),
     select: (data): ApiProblem[] => data.problems,
     placeholderData: keepPreviousData,

@@ -18,8 +18,10 @@ export function useJourney(id: string) {
   return useQuery({
     queryKey: journeyKeys.detail(id),
     queryFn: ({ signal }) => apiRequest(`/api/journeys/${encodeURIComponent(id)}`, journeyDetailSchema, { signal }),
-    // The editor owns the draft once loaded; refetching behind its back would fight autosave.
+    // The editor owns the draft once loaded, so no refetching behind its back (it would fight autosave); and
+    // nothing is kept after it closes, so reopening always loads what the server has.
     staleTime: Infinity,
+    gcTime: 0,
     refetchOnWindowFocus: false,
   });
 }
@@ -36,8 +38,7 @@ export function useCreateJourney() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateJourneyInput) => apiRequest('/api/journeys', journeyDetailSchema, { method: 'POST', body: input }),
-    onSuccess: (journey) => {
-      queryClient.setQueryData(journeyKeys.detail(journey.id), journey);
+    onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: journeyKeys.list() });
     },
   });

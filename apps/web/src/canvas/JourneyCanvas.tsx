@@ -13,6 +13,8 @@ import { StepNode } from './StepNode';
 
 const nodeTypes: NodeTypes = { step: StepNode, open: OpenPathNode, slot: TriggerSlotNode };
 const edgeTypes: EdgeTypes = { lane: LaneEdge };
+/** Below this zoom step text is unreadable; a journey that only fits smaller opens at its top instead. */
+const READABLE_ZOOM = 0.6;
 
 export interface FocusRequest {
   nodeId: string;
@@ -35,24 +37,41 @@ function minimapColor(node: JourneyFlowNode): string {
 function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
   const flow = useReactFlow();
   const fitted = useRef(false);
+  const wrapper = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (fitted.current || view.nodes.length === 0) return;
     fitted.current = true;
     // Wait a frame so React Flow has measured the nodes it just received.
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
+    requestAnimationFrame(() => {
+      void flow.fitView({ padding: 0.15, maxZoom: 1 }).then(() => {
+        // A long journey fitted whole is too small to read: start at its top, readable, like a document.
+        if (flow.getZoom() >= READABLE_ZOOM) return;
+        const height = wrapper.current?.clientHeight ?? 800;
+        void flow.setCenter(0, (height / 2 - 48) / READABLE_ZOOM, { zoom: READABLE_ZOOM });
+      });
+    });
   }, [view.nodes.length, flow]);
 
   useEffect(() => {
     if (!focus) return;
     const box = view.layout.steps.get(focus.nodeId);
     if (!box) return;
+    // Leave the viewport alone when the step (and the row below it) is already in sight.
+    const { x, y, zoom } = flow.getViewport();
+    const width = wrapper.current?.clientWidth ?? 0;
+    const height = wrapper.current?.clientHeight ?? 0;
+    const left = box.x * zoom + x;
+    const top = box.y * zoom + y;
+    const inSight = left >= 0 && top >= 0 && left + box.width * zoom <= width && top + (box.height + 140) * zoom <= height;
+    if (inSight) return;
     void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(flow.getZoom(), 0.8), duration: 250 });
     // Only a new request pans; layout changes alone must not move the viewport under the manager.
   }, [focus?.seq]);
 
   return (
     <CanvasContext.Provider value={actions}>
+      <div ref={wrapper} style={{ width: '100%', height: '100%' }}>
       <ReactFlow<JourneyFlowNode>
         nodes={view.nodes}
         edges={view.edges}
@@ -72,9 +91,10 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
         onlyRenderVisibleElements={view.nodes.length > 150}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-        <MiniMap<JourneyFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(241,245,249,0.7)" />
+        <MiniMap<JourneyFlowNode> position="top-right" pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(241,245,249,0.7)" />
         <Controls showInteractive={false} position="bottom-left" />
       </ReactFlow>
+      </div>
     </CanvasContext.Provider>
   );
 }

@@ -105,6 +105,11 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   );
 
   useEffect(() => setPublishProblems(undefined), [state.edits]);
+  // After an edit the canvas follows the step it selected (a new step, a pasted branch) if it is out of sight.
+  useEffect(() => {
+    if (state.edits > 0 && state.selectedId) setFocus((f) => ({ nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 }));
+    // Only edits move the view; selecting by click never does.
+  }, [state.edits]);
   useEffect(() => {
     if (!state.notice) return;
     const timer = setTimeout(() => dispatch({ type: 'dismissNotice' }), 3500);
