@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { customers, messages, journeys, publishJourneyDraft, runs, templates } from '@wakeflow/db';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
 import { upsertCustomers } from '@wakeflow/audience';
+import { saveChannelSettings } from '@wakeflow/channels';
 import { createCatalog } from '@wakeflow/catalog';
 import { createRunStarter } from '@wakeflow/temporal';
 import { startTemporalDevServer, type TemporalDevServer } from '@wakeflow/devstack';
@@ -64,6 +65,8 @@ describe('worker crash', () => {
 
   it('finishes the run after a SIGKILL with every message sent exactly once', async () => {
     const { db } = database;
+    // This test is about crashes, not sending rules: quiet hours would hold the SMS until morning.
+    await saveChannelSettings(db, 'test', { quietHours: { enabled: false }, frequencyCap: { enabled: false } });
     await db.insert(templates).values([
       { workspaceId: 'test', id: 'first', channel: 'email', name: 'First', subject: 'first', body: 'first' },
       { workspaceId: 'test', id: 'second', channel: 'sms', name: 'Second', body: 'second' },
