@@ -7,6 +7,7 @@
 import { channelNodes } from '@wakeflow/channels';
 import { membershipTierTemplate } from '@wakeflow/audience';
 import { createServiceCallbackTask, recommendProducts } from '@wakeflow/custom-nodes';
+import { birthdayMonth, churnRiskCare, gradedCouponsByDormancy } from './journey-templates';
 import { createBuiltinCatalog, journeyTemplates as builtinTemplates, type JourneyTemplate, type NodeCatalog, type NodeKind } from '@wakeflow/nodes';
 
 export const customNodes: readonly NodeKind[] = [...channelNodes, recommendProducts, createServiceCallbackTask];
@@ -15,7 +16,13 @@ export function createCatalog(): NodeCatalog {
   return createBuiltinCatalog(customNodes);
 }
 
-export const journeyTemplates: readonly JourneyTemplate[] = [...builtinTemplates, membershipTierTemplate];
+export const journeyTemplates: readonly JourneyTemplate[] = [
+  ...builtinTemplates,
+  gradedCouponsByDormancy,
+  birthdayMonth,
+  churnRiskCare,
+  membershipTierTemplate,
+];
 
 export * from './event-pipeline';
 export * from './services';

@@ -1,6 +1,10 @@
-/** The node catalog and journey templates: what the editor builds its palette, forms and "start from" list from. */
+/** The node catalog, journey templates and event names: what the editor builds its palette, forms and pickers from. */
 import { Router } from 'express';
-import { journeyTemplates } from '@wakeflow/nodes';
+import { eq, sql } from 'drizzle-orm';
+import { knownEventNames } from '@wakeflow/journey';
+import { events } from '@wakeflow/db';
+import { workspaceOf } from '../http/workspace';
+import { journeyTemplates } from '@wakeflow/catalog';
 import type { ApiDeps } from '../deps';
 
 export function catalogRoutes(deps: ApiDeps): Router {
@@ -14,5 +18,16 @@ export function catalogRoutes(deps: ApiDeps): Router {
       templates: journeyTemplates.map((t) => ({ id: t.id, name: t.name, description: t.description, graph: t.graph, settings: t.settings, requires: t.requires })),
     });
   });
+  /** Event names for pickers: the ones the product knows plus every name this workspace has seen. */
+  router.get('/event-names', async (_req, res) => {
+    const seen = await deps.db
+      .selectDistinct({ name: events.name })
+      .from(events)
+      .where(eq(events.workspaceId, workspaceOf(res)))
+      .orderBy(sql`1`)
+      .limit(500);
+    res.json({ events: [...new Set([...knownEventNames, ...seen.map((r) => r.name)])].sort() });
+  });
+
   return router;
 }
