@@ -1,14 +1,24 @@
-/** The Express app: security headers, JSON bodies, the workspace, the route modules, clean errors. */
+/**
+ * The Express app: security headers, the principal and its workspace, the permission table, rate and size limits,
+ * the audit trail, the route modules, clean errors.
+ */
 import express from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiDeps } from './deps';
+import { enforceAccess } from './http/access';
+import { auditTrail } from './http/audit-trail';
+import { resolveAuthOptions, type AuthApiDeps } from './http/auth-config';
+import { jsonBodies } from './http/body-limits';
 import { errorHandler, unknownRoute } from './http/errors';
+import { ingestRateLimit } from './http/rate-limits';
 import { resolveWorkspace } from './http/workspace';
 import { routeModules } from './routes/index';
 
-export function createApp(deps: ApiDeps): express.Express {
+export function createApp(given: AuthApiDeps): express.Express {
+  // Resolved once, so every module sees the same options (and one OIDC client).
+  const auth = resolveAuthOptions(given);
+  const deps: AuthApiDeps = { ...given, auth };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -18,9 +28,11 @@ export function createApp(deps: ApiDeps): express.Express {
   });
 
   const api = express.Router();
-  // 10,000 events per batch fit comfortably in 20 MB.
-  api.use(express.json({ limit: '20mb' }));
-  api.use(resolveWorkspace(deps.db, deps.defaultWorkspaceId));
+  api.use(resolveWorkspace(deps.db, deps.defaultWorkspaceId, auth));
+  api.use(enforceAccess(api, auth));
+  api.use(ingestRateLimit(auth.limits));
+  api.use(jsonBodies());
+  api.use(auditTrail(deps.db, deps.logger));
   for (const module of routeModules) api.use(module(deps));
   api.use(unknownRoute);
   app.use('/api', api);

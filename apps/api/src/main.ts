@@ -5,9 +5,12 @@ import { connect, migrate } from '@wakeflow/db';
 import { createCatalog } from '@wakeflow/catalog';
 import { connectTemporalClient, createEventRouter, createRunStarter, temporalConfigFromEnv } from '@wakeflow/temporal';
 import { createApp } from './app';
+import { ensureAdminAccount } from './http/admin-account';
+import { checkAuthStartup, type AuthStartup } from './http/auth-config';
+import { logRedaction } from './http/logging';
 import { ensureWorkspace } from './workspaces';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: logRedaction });
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   logger.error('DATABASE_URL is not set');
@@ -16,10 +19,18 @@ if (!databaseUrl) {
 const port = Number(process.env.API_PORT ?? process.env.PORT ?? 3000);
 const host = process.env.API_HOST ?? '127.0.0.1';
 const defaultWorkspaceId = process.env.WAKEFLOW_WORKSPACE ?? 'default';
+let authStartup: AuthStartup;
+try {
+  authStartup = checkAuthStartup(process.env, host);
+} catch (error) {
+  logger.error((error as Error).message);
+  process.exit(2);
+}
 
 await migrate(databaseUrl);
 const { db } = connect(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
 await ensureWorkspace(db, defaultWorkspaceId);
+await ensureAdminAccount(db, defaultWorkspaceId, authStartup.admin);
 const { client } = await connectTemporalClient(temporalConfigFromEnv());
 const starter = createRunStarter({ db, client });
 const app = createApp({
@@ -30,6 +41,7 @@ const app = createApp({
   events: createEventRouter({ db, client, starter }),
   logger,
   defaultWorkspaceId,
+  auth: { mode: authStartup.mode },
   webDist: process.env.WAKEFLOW_WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
 });
 app.listen(port, host, () => logger.info({ url: `http://${host}:${port}` }, 'api listening'));

@@ -30,6 +30,9 @@ describe('API', () => {
       events: bench.router,
       logger: silent,
       defaultWorkspaceId: 'test',
+      // Single-user local mode: every request is an admin of 'test'. Sign-in, roles and workspaces are tested in
+      // test/auth/.
+      auth: { mode: 'local' },
     });
     const db = bench.database.db;
     await db.insert(templates).values([
@@ -86,10 +89,10 @@ describe('API', () => {
       expect((await request(app).get('/api/journeys/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     });
 
-    it('hides other workspaces: an unknown workspace is a 404', async () => {
-      const res = await request(app).get('/api/journeys').set('x-wakeflow-workspace', 'someone-else');
-      expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe('workspace_not_found');
+    it('takes the workspace from the principal: a header naming another workspace changes nothing', async () => {
+      const res = await request(app).get('/api/auth/me').set('x-wakeflow-workspace', 'someone-else');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ kind: 'local', workspaceId: 'test' });
     });
   });
 

@@ -49,35 +49,77 @@ export async function createApiKey(
   const key = `${API_KEY_PREFIX}${randomToken()}`;
   const [row] = await db
     .insert(apiKeys)
-    .values({ workspaceId: input.workspaceId, name: input.name, scope: input.scope, prefix: key.slice(0, API_KEY_PREFIX.length + 8), keyHash: hashToken(key), createdBy: input.createdBy })
+    .values({
+      workspaceId: input.workspaceId,
+      name: input.name,
+      scope: input.scope,
+      prefix: key.slice(0, API_KEY_PREFIX.length + 8),
+      keyHash: hashToken(key),
+      createdBy: input.createdBy,
+    })
     .returning();
   return { key, apiKey: toPublic(row!) };
 }
 
-export async function findApiKeyPrincipal(db: Database, key: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
+export async function findApiKeyPrincipal(
+  db: Database,
+  key: string,
+  now = new Date(),
+): Promise<ApiKeyPrincipal | null> {
   const keyHash = hashToken(key);
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
   if (!row) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await db
       .update(apiKeys)
       .set({ lastUsedAt: now })
-      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - TOUCH_EVERY_MS)))));
+      .where(
+        and(
+          eq(apiKeys.id, row.id),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - TOUCH_EVERY_MS))),
+        ),
+      );
   }
-  return { kind: 'api_key', keyId: row.id, name: row.name, scope: row.scope, workspaceId: row.workspaceId, permissions: permissionsOfScope(row.scope) };
+  return {
+    kind: 'api_key',
+    keyId: row.id,
+    name: row.name,
+    scope: row.scope,
+    workspaceId: row.workspaceId,
+    permissions: permissionsOfScope(row.scope),
+  };
 }
 
 export async function listApiKeys(db: Database, workspaceId: string): Promise<PublicApiKey[]> {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(desc(apiKeys.createdAt));
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.workspaceId, workspaceId))
+    .orderBy(desc(apiKeys.createdAt));
   return rows.map(toPublic);
 }
 
 /** Revokes a key of the workspace; null when there is no such key, the key as it was otherwise. */
-export async function revokeApiKey(db: Database, workspaceId: string, id: string, revokedBy: string, now = new Date()): Promise<PublicApiKey | null> {
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, workspaceId)));
+export async function revokeApiKey(
+  db: Database,
+  workspaceId: string,
+  id: string,
+  revokedBy: string,
+  now = new Date(),
+): Promise<PublicApiKey | null> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, workspaceId)));
   if (!row) return null;
   if (row.revokedAt === null) {
-    await db.update(apiKeys).set({ revokedAt: now, revokedBy }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+    await db
+      .update(apiKeys)
+      .set({ revokedAt: now, revokedBy })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
   }
   return toPublic(row);
 }

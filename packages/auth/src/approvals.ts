@@ -61,7 +61,13 @@ export async function createPublishRequest(
     const superseded = await tx
       .update(publishRequests)
       .set({ status: 'superseded', decidedAt: new Date() })
-      .where(and(eq(publishRequests.workspaceId, input.workspaceId), eq(publishRequests.journeyId, input.journeyId), eq(publishRequests.status, 'pending')))
+      .where(
+        and(
+          eq(publishRequests.workspaceId, input.workspaceId),
+          eq(publishRequests.journeyId, input.journeyId),
+          eq(publishRequests.status, 'pending'),
+        ),
+      )
       .returning({ id: publishRequests.id });
     const [row] = await tx
       .insert(publishRequests)
@@ -80,7 +86,11 @@ export async function createPublishRequest(
   });
 }
 
-export async function getPublishRequest(db: Database, workspaceId: string, id: string): Promise<{ row: PublishRequestRow; journeyName: string } | null> {
+export async function getPublishRequest(
+  db: Database,
+  workspaceId: string,
+  id: string,
+): Promise<{ row: PublishRequestRow; journeyName: string } | null> {
   const [hit] = await db
     .select({ row: publishRequests, journeyName: journeys.name })
     .from(publishRequests)
@@ -110,12 +120,31 @@ export async function listPublishRequests(
 /** Records a decision on a pending request; false when it was no longer pending. */
 export async function decidePublishRequest(
   db: Pick<Database, 'update'>,
-  input: { workspaceId: string; id: string; status: 'approved' | 'rejected'; decidedBy: string; comment: string; version?: number },
+  input: {
+    workspaceId: string;
+    id: string;
+    status: 'approved' | 'rejected';
+    decidedBy: string;
+    comment: string;
+    version?: number;
+  },
 ): Promise<boolean> {
   const updated = await db
     .update(publishRequests)
-    .set({ status: input.status, decidedBy: input.decidedBy, decisionComment: input.comment, decidedAt: new Date(), version: input.version ?? null })
-    .where(and(eq(publishRequests.id, input.id), eq(publishRequests.workspaceId, input.workspaceId), eq(publishRequests.status, 'pending')))
+    .set({
+      status: input.status,
+      decidedBy: input.decidedBy,
+      decisionComment: input.comment,
+      decidedAt: new Date(),
+      version: input.version ?? null,
+    })
+    .where(
+      and(
+        eq(publishRequests.id, input.id),
+        eq(publishRequests.workspaceId, input.workspaceId),
+        eq(publishRequests.status, 'pending'),
+      ),
+    )
     .returning({ id: publishRequests.id });
   return updated.length > 0;
 }

@@ -53,7 +53,11 @@ export interface AuditRecord {
   after: unknown;
 }
 
-export async function listAudit(db: Database, workspaceId: string, filter: AuditFilter): Promise<AuditRecord[]> {
+export async function listAudit(
+  db: Database,
+  workspaceId: string,
+  filter: AuditFilter,
+): Promise<AuditRecord[]> {
   const where: SQL[] = [eq(auditLog.workspaceId, workspaceId)];
   if (filter.actor) where.push(eq(auditLog.actor, filter.actor));
   if (filter.action) where.push(eq(auditLog.action, filter.action));
@@ -62,7 +66,12 @@ export async function listAudit(db: Database, workspaceId: string, filter: Audit
   if (filter.from) where.push(gte(auditLog.at, filter.from));
   if (filter.to) where.push(lte(auditLog.at, filter.to));
   if (filter.beforeId !== undefined) where.push(lt(auditLog.id, filter.beforeId));
-  const rows = await db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.id)).limit(filter.limit);
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(filter.limit);
   return rows.map((r) => ({
     id: r.id,
     at: r.at.toISOString(),

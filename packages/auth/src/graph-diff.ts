@@ -25,7 +25,8 @@ function nodesOf(graph: Record<string, unknown>): Map<string, NodeLike> {
   const nodes = Array.isArray(graph.nodes) ? graph.nodes : [];
   const out = new Map<string, NodeLike>();
   for (const n of nodes) {
-    if (n && typeof n === 'object' && typeof (n as { id?: unknown }).id === 'string') out.set((n as NodeLike).id, n as NodeLike);
+    if (n && typeof n === 'object' && typeof (n as { id?: unknown }).id === 'string')
+      out.set((n as NodeLike).id, n as NodeLike);
   }
   return out;
 }
@@ -75,11 +76,21 @@ export function diffJourneys(before: JourneySnapshot | null, after: JourneySnaps
   const settings = keys
     .filter((k) => canonical(settingsBefore[k]) !== canonical(after.settings[k]))
     .map((k) => ({ key: k, before: settingsBefore[k] ?? null, after: after.settings[k] ?? null }));
-  const edges = { added: [...eb].filter((k) => !ea.has(k)).sort(), removed: [...ea].filter((k) => !eb.has(k)).sort() };
+  const edges = {
+    added: [...eb].filter((k) => !ea.has(k)).sort(),
+    removed: [...ea].filter((k) => !eb.has(k)).sort(),
+  };
   return {
     nodes: { added, removed, changed },
     edges,
     settings,
-    unchanged: added.length + removed.length + changed.length + edges.added.length + edges.removed.length + settings.length === 0,
+    unchanged:
+      added.length +
+        removed.length +
+        changed.length +
+        edges.added.length +
+        edges.removed.length +
+        settings.length ===
+      0,
   };
 }

@@ -8,7 +8,11 @@ import { hashToken } from './tokens';
 
 const TTL_MS = 10 * 60_000;
 
-export async function saveOidcLogin(db: Database, input: { state: string; nonce: string; codeVerifier: string; returnTo: string }, now = new Date()): Promise<void> {
+export async function saveOidcLogin(
+  db: Database,
+  input: { state: string; nonce: string; codeVerifier: string; returnTo: string },
+  now = new Date(),
+): Promise<void> {
   await db.delete(oidcLogins).where(lt(oidcLogins.expiresAt, now));
   await db.insert(oidcLogins).values({
     stateHash: hashToken(input.state),
@@ -19,7 +23,11 @@ export async function saveOidcLogin(db: Database, input: { state: string; nonce:
   });
 }
 
-export async function takeOidcLogin(db: Database, state: string, now = new Date()): Promise<{ nonce: string; codeVerifier: string; returnTo: string } | null> {
+export async function takeOidcLogin(
+  db: Database,
+  state: string,
+  now = new Date(),
+): Promise<{ nonce: string; codeVerifier: string; returnTo: string } | null> {
   const [row] = await db
     .delete(oidcLogins)
     .where(and(eq(oidcLogins.stateHash, hashToken(state)), gt(oidcLogins.expiresAt, now)))

@@ -49,7 +49,10 @@ export interface OidcClient {
   readonly settings: OidcSettings;
   start(): Promise<OidcStart>;
   /** Checks the callback (state, code, PKCE, ID token signature, nonce) and answers who signed in. */
-  finish(callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<OidcIdentity>;
+  finish(
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<OidcIdentity>;
 }
 
 function isLoopbackHttp(url: URL): boolean {

@@ -17,7 +17,11 @@ export interface PasswordResetMailer {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function passwordResetMessage(mail: PasswordResetMail): { subject: string; text: string; html: string } {
+export function passwordResetMessage(mail: PasswordResetMail): {
+  subject: string;
+  text: string;
+  html: string;
+} {
   const greeting = mail.name ? `Hello ${mail.name},` : 'Hello,';
   const minutes = Math.round((mail.expiresAt.getTime() - Date.now()) / 60_000);
   const text = `${greeting}\n\nSomeone (hopefully you) asked to reset your Wakeflow password. Open this link within ${minutes} minutes to choose a new one:\n\n${mail.link}\n\nIf you did not ask, ignore this email; your password stays as it is.\n`;

@@ -8,7 +8,9 @@ describe('roles and scopes', () => {
     expect(manager.has('journeys.approve')).toBe(false);
     expect(manager.has('providers.manage')).toBe(false);
     const reviewer = permissionsOfRoles(['reviewer']);
-    expect([...reviewer]).toEqual(expect.arrayContaining(['journeys.approve', 'runs.replay', 'workspace.read']));
+    expect([...reviewer]).toEqual(
+      expect.arrayContaining(['journeys.approve', 'runs.replay', 'workspace.read']),
+    );
     expect(reviewer.has('journeys.edit')).toBe(false);
     expect(permissionsOfRoles(['engineer']).has('api_keys.manage')).toBe(true);
     expect(permissionsOfRoles(['admin']).has('people.manage')).toBe(true);

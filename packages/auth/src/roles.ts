@@ -4,7 +4,8 @@
  * A person may hold several roles in a workspace; their permissions are the union.
  */
 export const permissions = {
-  'workspace.read': 'Read everything in the workspace: journeys, versions, runs, messages, templates, segments, coupons, providers (never their secrets), settings',
+  'workspace.read':
+    'Read everything in the workspace: journeys, versions, runs, messages, templates, segments, coupons, providers (never their secrets), settings',
   'journeys.edit': 'Create journeys, edit drafts and names',
   'journeys.publish': 'Publish a journey (through approval when the workspace requires it)',
   'journeys.operate': 'Enter customers through the API trigger, pause and archive journeys',
@@ -26,7 +27,8 @@ export const allPermissions = Object.keys(permissions) as Permission[];
 export const roles = {
   campaign_manager: {
     label: 'Campaign manager',
-    description: 'Draws journeys, segments, templates and coupons; publishes (with approval when the workspace requires it)',
+    description:
+      'Draws journeys, segments, templates and coupons; publishes (with approval when the workspace requires it)',
     permissions: ['workspace.read', 'journeys.edit', 'journeys.publish', 'journeys.operate', 'content.edit'],
   },
   engineer: {
@@ -44,7 +46,10 @@ export const roles = {
     description: 'Manages people, roles and workspace settings; reads the audit log',
     permissions: ['workspace.read', 'people.manage', 'workspace.configure', 'audit.read'],
   },
-} as const satisfies Record<string, { label: string; description: string; permissions: readonly Permission[] }>;
+} as const satisfies Record<
+  string,
+  { label: string; description: string; permissions: readonly Permission[] }
+>;
 
 export type Role = keyof typeof roles;
 export const roleNames = Object.keys(roles) as Role[];
@@ -67,8 +72,11 @@ export const apiKeyScopes = {
   ingest: { description: 'Send customers and events; nothing else', permissions: ['ingest'] },
   read: { description: 'Read everything a reviewer can read', permissions: ['workspace.read'] },
   admin: {
-    description: 'Server-to-server automation: everything except approving, people, workspace settings and API keys',
-    permissions: allPermissions.filter((p) => !['journeys.approve', 'people.manage', 'workspace.configure', 'api_keys.manage'].includes(p)),
+    description:
+      'Server-to-server automation: everything except approving, people, workspace settings and API keys',
+    permissions: allPermissions.filter(
+      (p) => !['journeys.approve', 'people.manage', 'workspace.configure', 'api_keys.manage'].includes(p),
+    ),
   },
 } as const satisfies Record<string, { description: string; permissions: readonly Permission[] }>;
 

@@ -14,16 +14,26 @@ describe('the route permission table', () => {
   it('matches literal segments before parameters, and nothing else', () => {
     expect(match('GET', '/segments/fields')).toMatchObject({ key: 'GET /segments/fields' });
     expect(match('GET', '/segments/dormant')).toMatchObject({ key: 'GET /segments/:id' });
-    expect(match('GET', '/journeys/abc/versions/3')).toMatchObject({ key: 'GET /journeys/:id/versions/:version', rule: 'workspace.read' });
+    expect(match('GET', '/journeys/abc/versions/3')).toMatchObject({
+      key: 'GET /journeys/:id/versions/:version',
+      rule: 'workspace.read',
+    });
     expect(match('HEAD', '/journeys')).toMatchObject({ key: 'GET /journeys' });
     expect(match('GET', '/journeys/abc/extra/deep')).toBeNull();
     expect(match('DELETE', '/journeys')).toBeNull();
   });
 
   it('gives ingest routes the ingest permission and nothing else needs it', () => {
-    const ingest = Object.entries(routePermissions).filter(([, r]) => r === 'ingest').map(([k]) => k);
+    const ingest = Object.entries(routePermissions)
+      .filter(([, r]) => r === 'ingest')
+      .map(([k]) => k);
     expect(ingest).toEqual(
-      expect.arrayContaining(['POST /events', 'POST /events/batch', 'PUT /customers/:externalId', 'POST /customers/batch']),
+      expect.arrayContaining([
+        'POST /events',
+        'POST /events/batch',
+        'PUT /customers/:externalId',
+        'POST /customers/batch',
+      ]),
     );
     expect(ingest.every((k) => /^(PUT|POST) \/(events|customers)/.test(k))).toBe(true);
   });

@@ -17,6 +17,7 @@ export const routePermissions = {
   'POST /auth/sign-out': 'signed_in',
   'GET /auth/me': 'signed_in',
   'POST /auth/password': 'signed_in',
+  'POST /auth/workspace': 'signed_in',
   'POST /auth/password-reset': 'public',
   'POST /auth/password-reset/confirm': 'public',
   'GET /auth/oidc/start': 'public',
@@ -74,6 +75,7 @@ export const routePermissions = {
   // Audience
   'GET /customers': 'workspace.read',
   'GET /customers/:id': 'workspace.read',
+  'GET /event-names': 'workspace.read',
   'GET /segments': 'workspace.read',
   'POST /segments': 'content.edit',
   'GET /segments/fields': 'workspace.read',
@@ -85,6 +87,20 @@ export const routePermissions = {
   'GET /audience/settings': 'workspace.read',
   'PUT /audience/settings': 'content.edit',
   'POST /audience/rfm/recompute': 'content.edit',
+
+  // Analytics: results, experiments, churn model, dormancy rules
+  'GET /journeys/:id/results': 'workspace.read',
+  'GET /runs/:id/conversion': 'workspace.read',
+  'POST /analytics/measurement/check': 'workspace.read',
+  'GET /journeys/:id/versions/:version/experiments': 'workspace.read',
+  'PUT /journeys/:id/versions/:version/experiments/:stepId': 'journeys.operate',
+  'POST /analytics/experiments/evaluate': 'journeys.operate',
+  'GET /analytics/churn-model': 'workspace.read',
+  'POST /analytics/churn-model/refit': 'content.edit',
+  'GET /analytics/customers/:externalId/facts': 'workspace.read',
+  'GET /analytics/dormancy-rules': 'workspace.read',
+  'PUT /analytics/dormancy-rules': 'content.edit',
+  'POST /analytics/dormancy-reasons/compute': 'content.edit',
 
   // Templates and coupons
   'GET /templates': 'workspace.read',
@@ -152,11 +168,19 @@ export function compileRoutePattern(path: string): RegExp {
  * A matcher over a route table. Literal segments win over parameters (`/segments/fields` before `/segments/:id`),
  * as they do in the routers, which register literal paths first.
  */
-export function createRouteMatcher(table: Record<string, RouteRule> = routePermissions): (method: string, path: string) => RouteMatch | null {
+export function createRouteMatcher(
+  table: Record<string, RouteRule> = routePermissions,
+): (method: string, path: string) => RouteMatch | null {
   const compiled: CompiledRoute[] = Object.entries(table).map(([key, rule]) => {
     const space = key.indexOf(' ');
     const path = key.slice(space + 1);
-    return { method: key.slice(0, space), pattern: compileRoutePattern(path), params: (path.match(/:/g) ?? []).length, key, rule };
+    return {
+      method: key.slice(0, space),
+      pattern: compileRoutePattern(path),
+      params: (path.match(/:/g) ?? []).length,
+      key,
+      rule,
+    };
   });
   compiled.sort((a, b) => a.params - b.params);
   return (method, path) => {

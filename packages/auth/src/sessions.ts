@@ -15,7 +15,10 @@ export interface SessionPolicy {
   absoluteMs: number;
 }
 
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 8 * 3_600_000, absoluteMs: 7 * 24 * 3_600_000 };
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleMs: 8 * 3_600_000,
+  absoluteMs: 7 * 24 * 3_600_000,
+};
 
 /** Renewing on every request would write on every request; a few minutes of slack costs nothing. */
 const RENEW_AFTER_MS = 5 * 60_000;
@@ -50,13 +53,21 @@ export async function createSession(
 }
 
 /** The signed-in person behind a session id, or null when unknown, expired, disabled or no longer a member. */
-export async function findSessionPrincipal(db: Database, token: string, policy: SessionPolicy = DEFAULT_SESSION_POLICY, now = new Date()): Promise<UserPrincipal | null> {
+export async function findSessionPrincipal(
+  db: Database,
+  token: string,
+  policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+  now = new Date(),
+): Promise<UserPrincipal | null> {
   const idHash = hashToken(token);
   const [row] = await db
     .select({ s: sessions, u: users, roles: memberships.roles })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)),
+    )
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)));
   if (!row || row.u.disabledAt !== null) return null;
   const absoluteEnd = row.s.createdAt.getTime() + policy.absoluteMs;
@@ -85,7 +96,13 @@ export async function deleteSession(db: Database, token: string): Promise<void> 
 
 /** Ends every session of a person (password reset), optionally keeping the one making the change. */
 export async function deleteSessionsOfUser(db: Database, userId: string, keepIdHash?: string): Promise<void> {
-  await db.delete(sessions).where(keepIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepIdHash)) : eq(sessions.userId, userId));
+  await db
+    .delete(sessions)
+    .where(
+      keepIdHash
+        ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepIdHash))
+        : eq(sessions.userId, userId),
+    );
 }
 
 export async function deleteExpiredSessions(db: Database, now = new Date()): Promise<void> {

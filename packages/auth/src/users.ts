@@ -10,7 +10,10 @@ export function normaliseEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | null> {
-  const [row] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)));
   return row ?? null;
 }
 
@@ -20,7 +23,10 @@ export async function findUserById(db: Database, id: string): Promise<UserRow | 
 }
 
 /** Creates the account, or returns the existing one with that email (adding a known person to a workspace). */
-export async function ensureUser(db: Database, input: { email: string; name?: string; passwordHash?: string | null }): Promise<{ user: UserRow; created: boolean }> {
+export async function ensureUser(
+  db: Database,
+  input: { email: string; name?: string; passwordHash?: string | null },
+): Promise<{ user: UserRow; created: boolean }> {
   const email = normaliseEmail(input.email);
   const [inserted] = await db
     .insert(users)
@@ -39,23 +45,45 @@ export function cleanRoles(roles: readonly string[]): Role[] {
   return [...new Set(roles.filter(isRole))].sort();
 }
 
-export async function membershipsOf(db: Database, userId: string): Promise<{ workspaceId: string; roles: Role[] }[]> {
-  const rows = await db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(asc(memberships.createdAt), asc(memberships.workspaceId));
+export async function membershipsOf(
+  db: Database,
+  userId: string,
+): Promise<{ workspaceId: string; roles: Role[] }[]> {
+  const rows = await db
+    .select()
+    .from(memberships)
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt), asc(memberships.workspaceId));
   return rows.map((r) => ({ workspaceId: r.workspaceId, roles: cleanRoles(r.roles) }));
 }
 
-export async function membershipOf(db: Database, workspaceId: string, userId: string): Promise<{ roles: Role[] } | null> {
-  const [row] = await db.select().from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+export async function membershipOf(
+  db: Database,
+  workspaceId: string,
+  userId: string,
+): Promise<{ roles: Role[] } | null> {
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
   return row ? { roles: cleanRoles(row.roles) } : null;
 }
 
 /** Sets a person's roles in a workspace (adding them if needed); answers the roles before, or null if new. */
-export async function setMembership(db: Database, workspaceId: string, userId: string, roles: readonly Role[]): Promise<{ before: Role[] | null }> {
+export async function setMembership(
+  db: Database,
+  workspaceId: string,
+  userId: string,
+  roles: readonly Role[],
+): Promise<{ before: Role[] | null }> {
   const before = await membershipOf(db, workspaceId, userId);
   await db
     .insert(memberships)
     .values({ workspaceId, userId, roles: cleanRoles(roles) })
-    .onConflictDoUpdate({ target: [memberships.workspaceId, memberships.userId], set: { roles: cleanRoles(roles), updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [memberships.workspaceId, memberships.userId],
+      set: { roles: cleanRoles(roles), updatedAt: new Date() },
+    });
   return { before: before?.roles ?? null };
 }
 
@@ -109,11 +137,22 @@ export async function countWithRole(db: Database, workspaceId: string, role: Rol
 }
 
 /** Links an OIDC identity to an account (first OIDC sign-in of a person an admin added by email). */
-export async function linkOidcIdentity(db: Database, userId: string, issuer: string, subject: string): Promise<void> {
-  await db.update(users).set({ oidcIssuer: issuer, oidcSubject: subject, updatedAt: new Date() }).where(eq(users.id, userId));
+export async function linkOidcIdentity(
+  db: Database,
+  userId: string,
+  issuer: string,
+  subject: string,
+): Promise<void> {
+  await db
+    .update(users)
+    .set({ oidcIssuer: issuer, oidcSubject: subject, updatedAt: new Date() })
+    .where(eq(users.id, userId));
 }
 
 export async function findUserByOidc(db: Database, issuer: string, subject: string): Promise<UserRow | null> {
-  const [row] = await db.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
   return row ?? null;
 }

@@ -13,14 +13,25 @@ export type AuthSettings = z.infer<typeof authSettingsSchema>;
 
 export const authSettingsPatchSchema = z.object({ requirePublishApproval: z.boolean() }).partial().strict();
 
-export async function readWorkspace(db: Database, workspaceId: string): Promise<{ id: string; name: string; settings: AuthSettings } | null> {
+export async function readWorkspace(
+  db: Database,
+  workspaceId: string,
+): Promise<{ id: string; name: string; settings: AuthSettings } | null> {
   const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!row) return null;
   const parsed = authSettingsSchema.safeParse(row.settings);
-  return { id: row.id, name: row.name, settings: parsed.success ? parsed.data : authSettingsSchema.parse({}) };
+  return {
+    id: row.id,
+    name: row.name,
+    settings: parsed.success ? parsed.data : authSettingsSchema.parse({}),
+  };
 }
 
-export async function patchAuthSettings(db: Database, workspaceId: string, patch: z.infer<typeof authSettingsPatchSchema>): Promise<void> {
+export async function patchAuthSettings(
+  db: Database,
+  workspaceId: string,
+  patch: z.infer<typeof authSettingsPatchSchema>,
+): Promise<void> {
   await db
     .update(workspaces)
     .set({ settings: sql`${workspaces.settings} || ${JSON.stringify(patch)}::jsonb` })

@@ -12,7 +12,11 @@ import { isUnsafe } from './csrf';
 import type { MatchedRoute } from './access';
 
 /** Writes an entry for this request's principal and marks the request as audited. */
-export async function recordAudit(db: Pick<Database, 'insert'>, res: Response, entry: Omit<AuditEntry, 'workspaceId' | 'actor'> & { workspaceId?: string }): Promise<void> {
+export async function recordAudit(
+  db: Pick<Database, 'insert'>,
+  res: Response,
+  entry: Omit<AuditEntry, 'workspaceId' | 'actor'> & { workspaceId?: string },
+): Promise<void> {
   const principal = res.locals.principal as Principal | undefined;
   const workspaceId = entry.workspaceId ?? principal?.workspaceId;
   if (!workspaceId) return;
@@ -23,7 +27,9 @@ export async function recordAudit(db: Pick<Database, 'insert'>, res: Response, e
 function idsOf(routeKey: string, path: string): string {
   const pattern = routeKey.slice(routeKey.indexOf(' ') + 1).split('/');
   const actual = path.split('/');
-  const ids = pattern.map((seg, i) => (seg.startsWith(':') ? actual[i] : undefined)).filter((v): v is string => v !== undefined);
+  const ids = pattern
+    .map((seg, i) => (seg.startsWith(':') ? actual[i] : undefined))
+    .filter((v): v is string => v !== undefined);
   return ids.length ? ids.map((v) => decodeURIComponent(v)).join('/') : '-';
 }
 
@@ -34,7 +40,8 @@ export function auditTrail(db: Database, logger: ApiLogger): RequestHandler {
     res.on('finish', () => {
       const route = res.locals.route as MatchedRoute | undefined;
       const principal = res.locals.principal as Principal | undefined;
-      if (res.locals.audited || !route || !principal || route.rule === 'public' || res.statusCode >= 400) return;
+      if (res.locals.audited || !route || !principal || route.rule === 'public' || res.statusCode >= 400)
+        return;
       // Ingest is data, not configuration: millions of events would drown the log.
       if (route.rule === 'ingest') return;
       const entityType = route.key.split(' ')[1]!.split('/')[1] ?? 'api';

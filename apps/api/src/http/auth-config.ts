@@ -55,7 +55,8 @@ export interface AuthStartup {
  */
 export function checkAuthStartup(env: NodeJS.ProcessEnv, host: string): AuthStartup {
   const raw = (env.WAKEFLOW_AUTH ?? 'required').trim().toLowerCase();
-  if (raw !== 'local' && raw !== 'required') throw new Error(`WAKEFLOW_AUTH must be "local" or "required", not "${raw}"`);
+  if (raw !== 'local' && raw !== 'required')
+    throw new Error(`WAKEFLOW_AUTH must be "local" or "required", not "${raw}"`);
   const password = env.WAKEFLOW_ADMIN_PASSWORD;
   const admin = password ? { email: env.WAKEFLOW_ADMIN_EMAIL ?? 'admin@localhost', password } : null;
   if (raw === 'local' && !admin && !isLoopbackHost(host)) {
@@ -78,11 +79,17 @@ export function resolveAuthOptions(deps: AuthApiDeps, env: NodeJS.ProcessEnv = p
   const publicUrl = given.publicUrl ?? defaultPublicUrl(env);
   const webPort = env.WEB_PORT ?? '5173';
   const allowedOrigins = given.allowedOrigins ?? [
-    ...(env.WAKEFLOW_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ...(env.WAKEFLOW_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     // The editor's dev server proxies /api and its browser sends its own origin.
     ...(env.NODE_ENV === 'production' ? [] : [`http://localhost:${webPort}`, `http://127.0.0.1:${webPort}`]),
   ];
-  const envMode: AuthMode = env.WAKEFLOW_AUTH?.trim().toLowerCase() === 'local' && !env.WAKEFLOW_ADMIN_PASSWORD ? 'local' : 'required';
+  const envMode: AuthMode =
+    env.WAKEFLOW_AUTH?.trim().toLowerCase() === 'local' && !env.WAKEFLOW_ADMIN_PASSWORD
+      ? 'local'
+      : 'required';
   const oidcSettings = oidcSettingsFromEnv(env, publicUrl);
   return {
     mode: given.mode ?? envMode,

@@ -32,10 +32,22 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 function options(secure: boolean, maxAgeMs?: number): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure, path: '/', ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
+  };
 }
 
-export function setCookie(res: Response, name: string, value: string, secure: boolean, maxAgeMs: number): void {
+export function setCookie(
+  res: Response,
+  name: string,
+  value: string,
+  secure: boolean,
+  maxAgeMs: number,
+): void {
   res.cookie(name, value, options(secure, maxAgeMs));
 }
 

@@ -33,6 +33,10 @@ export function checkCsrfToken(req: Request, principal: Principal): void {
   if (principal.kind !== 'user' || !isUnsafe(req.method)) return;
   const sent = req.get(CSRF_HEADER);
   if (!sent || !sameSecret(sent, principal.csrfToken)) {
-    throw new HttpError(403, 'csrf_token_invalid', `Send the session's CSRF token in the ${CSRF_HEADER} header`);
+    throw new HttpError(
+      403,
+      'csrf_token_invalid',
+      `Send the session's CSRF token in the ${CSRF_HEADER} header`,
+    );
   }
 }

@@ -8,7 +8,13 @@
  * refused at once (401) rather than falling back to a cookie, so a misconfigured integration fails loudly.
  */
 import type { RequestHandler, Response } from 'express';
-import { allPermissions, findApiKeyPrincipal, findSessionPrincipal, looksLikeApiKey, type Principal } from '@wakeflow/auth';
+import {
+  allPermissions,
+  findApiKeyPrincipal,
+  findSessionPrincipal,
+  looksLikeApiKey,
+  type Principal,
+} from '@wakeflow/auth';
 import type { Database } from '@wakeflow/db';
 import type { AuthOptions } from './auth-config';
 import { readCookie, sessionCookieName } from './cookies';
@@ -20,15 +26,24 @@ function bearer(header: string | undefined): string | null {
   return match ? match[1]! : null;
 }
 
-export function resolveWorkspace(db: Database, defaultWorkspaceId: string, options: AuthOptions): RequestHandler {
+export function resolveWorkspace(
+  db: Database,
+  defaultWorkspaceId: string,
+  options: AuthOptions,
+): RequestHandler {
   const cookieName = sessionCookieName(options.secureCookies);
-  const local: Principal = { kind: 'local', workspaceId: defaultWorkspaceId, permissions: new Set(allPermissions) };
+  const local: Principal = {
+    kind: 'local',
+    workspaceId: defaultWorkspaceId,
+    permissions: new Set(allPermissions),
+  };
   return async (req, res, next) => {
     const key = bearer(req.header('authorization'));
     let principal: Principal | null = null;
     if (key !== null) {
       principal = looksLikeApiKey(key) ? await findApiKeyPrincipal(db, key) : null;
-      if (!principal) return next(new HttpError(401, 'invalid_api_key', 'This API key is not valid or was revoked'));
+      if (!principal)
+        return next(new HttpError(401, 'invalid_api_key', 'This API key is not valid or was revoked'));
     } else {
       const token = readCookie(req, cookieName);
       if (token) principal = await findSessionPrincipal(db, token, options.session);

@@ -4,7 +4,9 @@
  */
 import type { Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { analyticsRoutes } from './analytics/index';
 import { customerRoutes } from './audience/customers';
+import { authRoutes } from './auth/index';
 import { audienceOverviewRoutes } from './audience/overview';
 import { segmentRoutes } from './audience/segments';
 import { catalogRoutes } from './catalog';
@@ -16,6 +18,7 @@ import { runRoutes } from './runs';
 export type RouteModule = (deps: ApiDeps) => Router;
 
 export const routeModules: RouteModule[] = [
+  authRoutes,
   catalogRoutes,
   journeyRoutes,
   runRoutes,
@@ -24,4 +27,5 @@ export const routeModules: RouteModule[] = [
   customerRoutes,
   segmentRoutes,
   audienceOverviewRoutes,
+  analyticsRoutes,
 ];

@@ -21,10 +21,12 @@ import {
   templates,
   type Database,
 } from '@wakeflow/db';
-import { journeyTemplates } from '@wakeflow/nodes';
+import { journeyTemplates } from '@wakeflow/catalog';
+import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@wakeflow/auth';
 import type { ApiDeps } from '../deps';
+import { recordAudit } from '../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../http/errors';
-import { workspaceOf } from '../http/workspace';
+import { principalOf, workspaceOf } from '../http/workspace';
 
 const idParams = z.object({ id: z.uuid('Not a journey id') });
 const versionParams = idParams.extend({ version: z.coerce.number().int().positive('Not a version number') });
@@ -48,7 +50,11 @@ const validateBody = z.object({
   settings: z.record(z.string(), z.unknown()).optional(),
 });
 
-const publishBody = z.object({ revision: z.number().int().positive().optional() });
+const publishBody = z.object({
+  revision: z.number().int().positive().optional(),
+  /** For the reviewer, when the workspace requires approval. */
+  comment: z.string().max(5_000).default(''),
+});
 
 /** Ids that exist in the workspace, so validation can name a missing template or segment. */
 export async function validationContext(db: Database, workspaceId: string): Promise<ValidationContext> {
@@ -113,6 +119,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .insert(journeys)
       .values({ workspaceId: workspaceOf(res), name: body.name, description: body.description, draftGraph: graph, draftSettings: settings })
       .returning();
+    await recordAudit(db, res, { action: 'journey.created', entityType: 'journey', entityId: row!.id, after: { name: row!.name, description: row!.description, templateId: body.templateId ?? null } });
     res.status(201).json(journeyDetail(row!));
   });
 
@@ -124,12 +131,19 @@ export function journeyRoutes(deps: ApiDeps): Router {
   router.patch('/journeys/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(createJourneyBody.pick({ name: true, description: true }).partial(), req.body, 'body');
-    await loadJourney(workspaceOf(res), id);
+    const before = await loadJourney(workspaceOf(res), id);
     const [row] = await db
       .update(journeys)
       .set({ ...body, updatedAt: new Date() })
       .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceOf(res))))
       .returning();
+    await recordAudit(db, res, {
+      action: 'journey.changed',
+      entityType: 'journey',
+      entityId: id,
+      before: { name: before.name, description: before.description },
+      after: { name: row!.name, description: row!.description },
+    });
     res.json(journeyDetail(row!));
   });
 
@@ -151,6 +165,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
         settings: body.settings,
       });
       if (revision === undefined) throw notFound('Journey');
+      await recordAudit(db, res, { action: 'journey.draft_saved', entityType: 'journey', entityId: id, before: { revision: body.revision }, after: { revision, settings: body.settings } });
       res.json({ revision });
     } catch (error) {
       if (error instanceof DraftConflictError) {
@@ -175,14 +190,40 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(publishBody, req.body ?? {}, 'body');
     const workspaceId = workspaceOf(res);
+    const principal = principalOf(res);
+    const workspace = await readWorkspace(db, workspaceId);
+    if (workspace?.settings.requirePublishApproval) {
+      // Approval required: a valid draft becomes a publish request; the reviewer's approval publishes it.
+      const journey = await loadJourney(workspaceId, id);
+      if (body.revision !== undefined && journey.draftRevision !== body.revision) {
+        throw new HttpError(409, 'draft_conflict', 'The draft changed since you opened it; reload before publishing', { currentRevision: journey.draftRevision });
+      }
+      const { problems } = validateJourney(journey.draftGraph, catalog, await validationContext(db, workspaceId), journey.draftSettings);
+      if (problems.length > 0) throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
+      const { request, superseded } = await createPublishRequest(db, {
+        workspaceId,
+        journeyId: id,
+        draftRevision: journey.draftRevision,
+        graph: journey.draftGraph,
+        settings: journey.draftSettings,
+        baseVersion: journey.liveVersion,
+        requestedBy: actorOf(principal),
+        comment: body.comment,
+      });
+      await recordAudit(db, res, { action: 'publish.requested', entityType: 'journey', entityId: id, after: { requestId: request.id, revision: journey.draftRevision, superseded } });
+      res.status(202).json({ approvalRequired: true, approval: toPublicRequest(request, journey.name) });
+      return;
+    }
     try {
       const published = await publishJourneyDraft(db, catalog, {
         workspaceId,
         journeyId: id,
         ...(body.revision !== undefined ? { revision: body.revision } : {}),
+        publishedBy: actorOf(principal),
         context: await validationContext(db, workspaceId),
       });
       if (!published) throw notFound('Journey');
+      await recordAudit(db, res, { action: 'journey.published', entityType: 'journey', entityId: id, after: { version: published.version, planHash: published.planHash } });
       deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
       res.status(201).json({ version: published.version, planHash: published.planHash });
     } catch (error) {

@@ -5,7 +5,17 @@
  * `audit_log` in core.ts.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { journeys, workspaces } from './core';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -26,16 +36,26 @@ export const users = pgTable(
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email').on(t.email), uniqueIndex('users_oidc_identity').on(t.oidcIssuer, t.oidcSubject)],
+  (t) => [
+    uniqueIndex('users_email').on(t.email),
+    uniqueIndex('users_oidc_identity').on(t.oidcIssuer, t.oidcSubject),
+  ],
 );
 
 /** A person's roles in one workspace (campaign_manager, engineer, reviewer, admin). */
 export const memberships = pgTable(
   'memberships',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    userId: uuid('user_id').notNull().references(() => users.id),
-    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    roles: text('roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -47,9 +67,13 @@ export const sessions = pgTable(
   'sessions',
   {
     idHash: text('id_hash').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     /** The workspace this session works in: every request it makes is scoped to it. */
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     /** Synchroniser token for unsafe requests (CSRF); random per session. */
     csrfToken: text('csrf_token').notNull(),
     createdAt: tstz('created_at').notNull().defaultNow(),
@@ -66,7 +90,9 @@ export const passwordResets = pgTable(
   'password_resets',
   {
     tokenHash: text('token_hash').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     expiresAt: tstz('expires_at').notNull(),
     usedAt: tstz('used_at'),
     createdAt: tstz('created_at').notNull().defaultNow(),
@@ -89,7 +115,9 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     name: text('name').notNull(),
     scope: text('scope', { enum: ['ingest', 'read', 'admin'] }).notNull(),
     /** The first characters of the key, shown in lists so people can tell keys apart. */
@@ -112,14 +140,20 @@ export const publishRequests = pgTable(
   'publish_requests',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     draftRevision: integer('draft_revision').notNull(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     /** The live version when requested: the reviewer's diff is against it. */
     baseVersion: integer('base_version'),
-    status: text('status', { enum: ['pending', 'approved', 'rejected', 'superseded'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'approved', 'rejected', 'superseded'] })
+      .notNull()
+      .default('pending'),
     requestedBy: text('requested_by').notNull(),
     requestComment: text('request_comment').notNull().default(''),
     requestedAt: tstz('requested_at').notNull().defaultNow(),
@@ -129,5 +163,8 @@ export const publishRequests = pgTable(
     /** The version the approval published. */
     version: integer('version'),
   },
-  (t) => [index('publish_requests_workspace_status').on(t.workspaceId, t.status), index('publish_requests_journey').on(t.journeyId)],
+  (t) => [
+    index('publish_requests_workspace_status').on(t.workspaceId, t.status),
+    index('publish_requests_journey').on(t.journeyId),
+  ],
 );

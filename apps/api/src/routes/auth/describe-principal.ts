@@ -3,7 +3,10 @@ import type { Principal } from '@wakeflow/auth';
 import { membershipsOf } from '@wakeflow/auth';
 import type { Database } from '@wakeflow/db';
 
-export async function describePrincipal(db: Database, principal: Principal): Promise<Record<string, unknown>> {
+export async function describePrincipal(
+  db: Database,
+  principal: Principal,
+): Promise<Record<string, unknown>> {
   const permissions = [...principal.permissions].sort();
   switch (principal.kind) {
     case 'user':
@@ -17,7 +20,12 @@ export async function describePrincipal(db: Database, principal: Principal): Pro
         workspaces: await membershipsOf(db, principal.userId),
       };
     case 'api_key':
-      return { kind: 'api_key', apiKey: { id: principal.keyId, name: principal.name, scope: principal.scope }, workspaceId: principal.workspaceId, permissions };
+      return {
+        kind: 'api_key',
+        apiKey: { id: principal.keyId, name: principal.name, scope: principal.scope },
+        workspaceId: principal.workspaceId,
+        permissions,
+      };
     case 'local':
       return { kind: 'local', workspaceId: principal.workspaceId, permissions };
   }

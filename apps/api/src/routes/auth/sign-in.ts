@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   actorOf,
   createSession,
+  deleteExpiredSessions,
   deleteSession,
   deleteSessionsOfUser,
   findSessionPrincipal,
@@ -41,20 +42,43 @@ const changePasswordBody = z.object({
 });
 
 /** Starts a session for a person who proved who they are; shared by password and OIDC sign-in. */
-export async function startSession(deps: AuthRouteDeps, req: Request, res: Response, userId: string, wantedWorkspace?: string) {
+export async function startSession(
+  deps: AuthRouteDeps,
+  req: Request,
+  res: Response,
+  userId: string,
+  wantedWorkspace?: string,
+) {
   const { db, auth } = deps;
   const memberships = await membershipsOf(db, userId);
   const chosen = memberships.find((m) => m.workspaceId === wantedWorkspace) ?? memberships[0];
-  if (!chosen) throw new HttpError(403, 'no_workspace', 'You are not a member of any workspace yet; ask an admin to add you');
+  if (!chosen)
+    throw new HttpError(
+      403,
+      'no_workspace',
+      'You are not a member of any workspace yet; ask an admin to add you',
+    );
   const cookieName = sessionCookieName(auth.secureCookies);
   // Against fixation: whatever id the browser brought (planted or stale) dies here; the new one is fresh.
   const previous = readCookie(req, cookieName);
   if (previous) await deleteSession(db, previous);
-  const session = await createSession(db, { userId, workspaceId: chosen.workspaceId, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }, auth.session);
-  setCookie(res, cookieName, session.token, auth.secureCookies, Math.min(auth.session.idleMs, auth.session.absoluteMs) + auth.session.absoluteMs);
+  // Sign-ins are rare enough to sweep expired rows here instead of running a job for it.
+  await deleteExpiredSessions(db);
+  const session = await createSession(
+    db,
+    { userId, workspaceId: chosen.workspaceId, ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+    auth.session,
+  );
+  setCookie(res, cookieName, session.token, auth.secureCookies, auth.session.absoluteMs);
   const principal = (await findSessionPrincipal(db, session.token, auth.session))!;
   res.locals.principal = principal;
-  await writeAudit(db, { workspaceId: principal.workspaceId, actor: actorOf(principal), action: 'session.signed_in', entityType: 'user', entityId: userId });
+  await writeAudit(db, {
+    workspaceId: principal.workspaceId,
+    actor: actorOf(principal),
+    action: 'session.signed_in',
+    entityType: 'user',
+    entityId: userId,
+  });
   res.locals.audited = true;
   return principal;
 }
@@ -67,7 +91,10 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
   router.get('/auth/config', (_req, res) => {
     res.json({
       mode: auth.mode,
-      methods: { password: true, oidc: auth.oidc ? { label: auth.oidc.settings.label, startUrl: '/api/auth/oidc/start' } : null },
+      methods: {
+        password: true,
+        oidc: auth.oidc ? { label: auth.oidc.settings.label, startUrl: '/api/auth/oidc/start' } : null,
+      },
       csrfHeader: 'X-CSRF-Token',
     });
   });
@@ -76,7 +103,8 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     const body = parseInput(signInBody, req.body, 'body');
     const user = await findUserByEmail(db, body.email);
     const ok = await verifyPassword(user?.passwordHash, body.password);
-    if (!user || !ok || user.disabledAt !== null) throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
+    if (!user || !ok || user.disabledAt !== null)
+      throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
     const principal = await startSession(deps, req, res, user.id, body.workspaceId);
     res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principal));
   });
@@ -86,7 +114,12 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     const principal = principalOf(res);
     if (token) await deleteSession(db, token);
     clearCookie(res, cookieName, auth.secureCookies);
-    if (principal.kind === 'user') await recordAudit(db, res, { action: 'session.signed_out', entityType: 'user', entityId: principal.userId });
+    if (principal.kind === 'user')
+      await recordAudit(db, res, {
+        action: 'session.signed_out',
+        entityType: 'user',
+        entityId: principal.userId,
+      });
     res.status(204).end();
   });
 
@@ -94,18 +127,44 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principalOf(res)));
   });
 
+  // Moving to another workspace of one's own is a new session there (fresh id and CSRF token), never a header.
+  router.post('/auth/workspace', async (req, res) => {
+    const principal = principalOf(res);
+    if (principal.kind !== 'user')
+      throw new HttpError(403, 'not_a_person', 'Only a signed-in person switches workspaces');
+    const { workspaceId } = parseInput(
+      z.object({ workspaceId: z.string().min(1).max(63) }),
+      req.body,
+      'body',
+    );
+    const memberships = await membershipsOf(db, principal.userId);
+    if (!memberships.some((m) => m.workspaceId === workspaceId))
+      throw new HttpError(404, 'not_found', 'Workspace not found');
+    const next = await startSession(deps, req, res, principal.userId, workspaceId);
+    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, next));
+  });
+
   router.post('/auth/password', async (req, res) => {
     const principal = principalOf(res);
-    if (principal.kind !== 'user') throw new HttpError(403, 'not_a_person', 'Only a signed-in person has a password');
+    if (principal.kind !== 'user')
+      throw new HttpError(403, 'not_a_person', 'Only a signed-in person has a password');
     const body = parseInput(changePasswordBody, req.body, 'body');
     const problem = passwordProblem(body.newPassword);
-    if (problem) throw new HttpError(400, 'invalid_request', problem, { issues: [{ path: 'body.newPassword', message: problem }] });
+    if (problem)
+      throw new HttpError(400, 'invalid_request', problem, {
+        issues: [{ path: 'body.newPassword', message: problem }],
+      });
     const user = await findUserById(db, principal.userId);
-    if (!(await verifyPassword(user?.passwordHash, body.currentPassword))) throw new HttpError(403, 'invalid_credentials', 'Your current password is not right');
+    if (!(await verifyPassword(user?.passwordHash, body.currentPassword)))
+      throw new HttpError(403, 'invalid_credentials', 'Your current password is not right');
     await setPasswordHash(db, principal.userId, await hashPassword(body.newPassword));
     // Other browsers signed in with the old password are signed out; this one stays.
     await deleteSessionsOfUser(db, principal.userId, principal.sessionIdHash);
-    await recordAudit(db, res, { action: 'user.password_changed', entityType: 'user', entityId: principal.userId });
+    await recordAudit(db, res, {
+      action: 'user.password_changed',
+      entityType: 'user',
+      entityId: principal.userId,
+    });
     res.status(204).end();
   });
 

@@ -1,0 +1,217 @@
+/**
+ * Publish approvals: the reviewer's inbox, one request with the diff against the live version and the validation
+ * result of exactly what would go live, approve (publishes that snapshot in the same transaction that records the
+ * decision) and reject (a comment is required). Nobody approves their own request, except in single-user local
+ * mode. Requests stay after the decision, with the version an approval published.
+ */
+import { Router } from 'express';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { JourneyInvalidError, validateJourney } from '@wakeflow/journey';
+import { journeyVersions, journeys, publishJourneyDraft } from '@wakeflow/db';
+import {
+  actorOf,
+  decidePublishRequest,
+  diffJourneys,
+  getPublishRequest,
+  listPublishRequests,
+  toPublicRequest,
+  writeAudit,
+  type PublishRequestStatus,
+} from '@wakeflow/auth';
+import { recordAudit } from '../../http/audit-trail';
+import { HttpError, notFound, parseInput } from '../../http/errors';
+import { principalOf, workspaceOf } from '../../http/workspace';
+import { validationContext } from '../journeys';
+import type { AuthRouteDeps } from './context';
+
+const idParams = z.object({ id: z.uuid('Not a publish request id') });
+const statuses = [
+  'pending',
+  'approved',
+  'rejected',
+  'superseded',
+] as const satisfies readonly PublishRequestStatus[];
+const listQuery = z.object({
+  status: z.enum(statuses).optional(),
+  journeyId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+class NoLongerPendingError extends Error {}
+
+export function approvalRoutes(deps: AuthRouteDeps): Router {
+  const { db, catalog } = deps;
+  const router = Router();
+
+  async function load(workspaceId: string, id: string) {
+    const found = await getPublishRequest(db, workspaceId, id);
+    if (!found) throw notFound('Publish request');
+    return found;
+  }
+
+  router.get('/approvals', async (req, res) => {
+    const q = parseInput(listQuery, req.query, 'query');
+    res.json({ approvals: await listPublishRequests(db, workspaceOf(res), q) });
+  });
+
+  router.get('/journeys/:id/approvals', async (req, res) => {
+    const { id } = parseInput(z.object({ id: z.uuid('Not a journey id') }), req.params, 'params');
+    const workspaceId = workspaceOf(res);
+    const [journey] = await db
+      .select({ id: journeys.id })
+      .from(journeys)
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    if (!journey) throw notFound('Journey');
+    res.json({ approvals: await listPublishRequests(db, workspaceId, { journeyId: id, limit: 200 }) });
+  });
+
+  router.get('/approvals/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const workspaceId = workspaceOf(res);
+    const { row, journeyName } = await load(workspaceId, id);
+    const [journey] = await db
+      .select({ liveVersion: journeys.liveVersion })
+      .from(journeys)
+      .where(eq(journeys.id, row.journeyId));
+    // Diff against what is live now (it may have moved since the request), falling back to the base of the request.
+    const against = journey?.liveVersion ?? row.baseVersion;
+    const [base] =
+      against === null || against === undefined
+        ? []
+        : await db
+            .select({ graph: journeyVersions.graph, plan: journeyVersions.plan })
+            .from(journeyVersions)
+            .where(
+              and(
+                eq(journeyVersions.journeyId, row.journeyId),
+                eq(journeyVersions.version, against),
+                eq(journeyVersions.workspaceId, workspaceId),
+              ),
+            );
+    const baseSettings = ((base?.plan as { settings?: Record<string, unknown> } | undefined)?.settings ??
+      {}) as Record<string, unknown>;
+    const validation = validateJourney(
+      row.graph,
+      catalog,
+      await validationContext(db, workspaceId),
+      row.settings,
+    );
+    res.json({
+      approval: toPublicRequest(row, journeyName),
+      liveVersion: journey?.liveVersion ?? null,
+      diffAgainstVersion: base ? against : null,
+      diff: diffJourneys(base ? { graph: base.graph, settings: baseSettings } : null, {
+        graph: row.graph,
+        settings: row.settings,
+      }),
+      validation: { valid: validation.problems.length === 0, problems: validation.problems },
+      graph: row.graph,
+      settings: row.settings,
+    });
+  });
+
+  router.post('/approvals/:id/approve', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { comment } = parseInput(
+      z.object({ comment: z.string().max(5_000).default('') }),
+      req.body ?? {},
+      'body',
+    );
+    const workspaceId = workspaceOf(res);
+    const principal = principalOf(res);
+    const actor = actorOf(principal);
+    const { row, journeyName } = await load(workspaceId, id);
+    if (row.status !== 'pending')
+      throw new HttpError(409, 'not_pending', `This request is already ${row.status}`);
+    if (row.requestedBy === actor && principal.kind !== 'local')
+      throw new HttpError(403, 'own_request', 'Someone else must review your own publish request');
+    try {
+      const published = await publishJourneyDraft(db, catalog, {
+        workspaceId,
+        journeyId: row.journeyId,
+        source: { graph: row.graph, settings: row.settings },
+        publishedBy: actor,
+        context: await validationContext(db, workspaceId),
+        withinTransaction: async (tx, version) => {
+          if (
+            !(await decidePublishRequest(tx, {
+              workspaceId,
+              id,
+              status: 'approved',
+              decidedBy: actor,
+              comment,
+              version: version.version,
+            }))
+          ) {
+            throw new NoLongerPendingError();
+          }
+          await writeAudit(tx, {
+            workspaceId,
+            actor,
+            action: 'publish.approved',
+            entityType: 'journey',
+            entityId: row.journeyId,
+            after: { requestId: id, version: version.version, comment },
+          });
+          await writeAudit(tx, {
+            workspaceId,
+            actor,
+            action: 'journey.published',
+            entityType: 'journey',
+            entityId: row.journeyId,
+            after: { version: version.version, planHash: version.planHash, requestId: id },
+          });
+        },
+      });
+      if (!published) throw notFound('Journey');
+      res.locals.audited = true;
+      const after = (await load(workspaceId, id)).row;
+      res.json({
+        approval: toPublicRequest(after, journeyName),
+        version: published.version,
+        planHash: published.planHash,
+      });
+    } catch (error) {
+      if (error instanceof NoLongerPendingError)
+        throw new HttpError(409, 'not_pending', 'Someone decided on this request a moment ago');
+      if (error instanceof JourneyInvalidError)
+        throw new HttpError(422, 'journey_invalid', error.message, { problems: error.problems });
+      throw error;
+    }
+  });
+
+  router.post('/approvals/:id/reject', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { comment } = parseInput(
+      z.object({ comment: z.string().trim().min(1, 'Say why, so the author can fix it').max(5_000) }),
+      req.body ?? {},
+      'body',
+    );
+    const workspaceId = workspaceOf(res);
+    const principal = principalOf(res);
+    const { row, journeyName } = await load(workspaceId, id);
+    if (row.status !== 'pending')
+      throw new HttpError(409, 'not_pending', `This request is already ${row.status}`);
+    if (
+      !(await decidePublishRequest(db, {
+        workspaceId,
+        id,
+        status: 'rejected',
+        decidedBy: actorOf(principal),
+        comment,
+      }))
+    ) {
+      throw new HttpError(409, 'not_pending', 'Someone decided on this request a moment ago');
+    }
+    await recordAudit(db, res, {
+      action: 'publish.rejected',
+      entityType: 'journey',
+      entityId: row.journeyId,
+      after: { requestId: id, comment },
+    });
+    res.json({ approval: toPublicRequest((await load(workspaceId, id)).row, journeyName) });
+  });
+
+  return router;
+}

@@ -1,0 +1,102 @@
+/**
+ * OpenID Connect sign-in. /start remembers state, nonce and PKCE verifier (database, keyed by the state's hash) and
+ * binds the attempt to this browser with a short-lived cookie holding the state; /callback requires both, so a
+ * callback URL planted by someone else (login CSRF) fails. Only people an admin has added may sign in: the first
+ * time by their verified email, afterwards by the provider's subject id.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  findUserByEmail,
+  findUserByOidc,
+  linkOidcIdentity,
+  sameSecret,
+  saveOidcLogin,
+  takeOidcLogin,
+} from '@wakeflow/auth';
+import { clearCookie, oidcStateCookieName, readCookie, setCookie } from '../../http/cookies';
+import { HttpError, parseInput } from '../../http/errors';
+import type { AuthRouteDeps } from './context';
+import { startSession } from './sign-in';
+
+/** Only paths on this site: an open redirect after sign-in would hand phishers a trusted link. */
+function safeReturnTo(value: string | undefined): string {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+}
+
+export function oidcRoutes(deps: AuthRouteDeps): Router {
+  const { db, auth } = deps;
+  const router = Router();
+  const stateCookie = oidcStateCookieName(auth.secureCookies);
+
+  function client() {
+    if (!auth.oidc) throw new HttpError(404, 'oidc_not_configured', 'Single sign-on is not configured');
+    return auth.oidc;
+  }
+
+  router.get('/auth/oidc/start', async (req, res) => {
+    const oidc = client();
+    const { returnTo } = parseInput(
+      z.object({ returnTo: z.string().max(2_000).optional() }),
+      req.query,
+      'query',
+    );
+    const started = await oidc.start();
+    await saveOidcLogin(db, {
+      state: started.state,
+      nonce: started.nonce,
+      codeVerifier: started.codeVerifier,
+      returnTo: safeReturnTo(returnTo),
+    });
+    setCookie(res, stateCookie, started.state, auth.secureCookies, 10 * 60_000);
+    res.redirect(302, started.url.toString());
+  });
+
+  router.get('/auth/oidc/callback', async (req, res) => {
+    const oidc = client();
+    const { state } = parseInput(z.object({ state: z.string().min(1).max(500) }).loose(), req.query, 'query');
+    const cookieState = readCookie(req, stateCookie);
+    clearCookie(res, stateCookie, auth.secureCookies);
+    if (!cookieState || !sameSecret(cookieState, state))
+      throw new HttpError(
+        400,
+        'oidc_state_mismatch',
+        'This sign-in was not started in this browser; start again',
+      );
+    const pending = await takeOidcLogin(db, state);
+    if (!pending)
+      throw new HttpError(400, 'oidc_expired', 'This sign-in expired or was already used; start again');
+    const callback = new URL(oidc.settings.redirectUri);
+    callback.search = new URL(req.originalUrl, 'http://x').search;
+    let identity;
+    try {
+      identity = await oidc.finish(callback, {
+        state,
+        nonce: pending.nonce,
+        codeVerifier: pending.codeVerifier,
+      });
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'OIDC sign-in refused');
+      throw new HttpError(401, 'oidc_failed', 'The identity provider did not confirm this sign-in');
+    }
+    let user = await findUserByOidc(db, identity.issuer, identity.subject);
+    if (!user && identity.email && identity.emailVerified) {
+      const byEmail = await findUserByEmail(db, identity.email);
+      // An account already linked to another identity is not taken over by a second one with the same email.
+      if (byEmail && byEmail.oidcSubject === null) {
+        await linkOidcIdentity(db, byEmail.id, identity.issuer, identity.subject);
+        user = byEmail;
+      }
+    }
+    if (!user || user.disabledAt !== null)
+      throw new HttpError(
+        403,
+        'not_invited',
+        'No Wakeflow account for this identity; ask an admin to add you',
+      );
+    await startSession(deps, req, res, user.id);
+    res.redirect(302, pending.returnTo);
+  });
+
+  return router;
+}

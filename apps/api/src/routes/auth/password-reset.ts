@@ -1,0 +1,100 @@
+/**
+ * Password reset by emailed link. Asking always answers 202, whether or not the account exists (no account
+ * discovery); the link carries a one-time token in its fragment (never sent to servers or in Referer headers),
+ * valid an hour. Setting the new password ends every session of that person.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  consumePasswordReset,
+  createPasswordReset,
+  deleteSessionsOfUser,
+  findUserByEmail,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  membershipsOf,
+  passwordProblem,
+  setPasswordHash,
+  writeAudit,
+  type PasswordResetMailer,
+} from '@wakeflow/auth';
+import { HttpError, parseInput } from '../../http/errors';
+import { signInRateLimits } from '../../http/rate-limits';
+import type { AuthRouteDeps } from './context';
+import { channelResetMailer } from './reset-mailer';
+
+export function resetLink(publicUrl: string, token: string): string {
+  return new URL(`/reset-password#token=${encodeURIComponent(token)}`, publicUrl).toString();
+}
+
+/** Sends a reset (or first-password) link to a person; false when they have no workspace to send it from. */
+export async function sendResetLink(
+  deps: AuthRouteDeps,
+  mailer: PasswordResetMailer,
+  user: { id: string; email: string; name: string },
+): Promise<boolean> {
+  const [membership] = await membershipsOf(deps.db, user.id);
+  if (!membership) return false;
+  const { token, expiresAt } = await createPasswordReset(deps.db, user.id);
+  await mailer.send({
+    workspaceId: membership.workspaceId,
+    to: user.email,
+    name: user.name,
+    link: resetLink(deps.auth.publicUrl, token),
+    expiresAt,
+  });
+  return true;
+}
+
+export function passwordResetRoutes(
+  deps: AuthRouteDeps,
+  mailer: PasswordResetMailer = deps.auth.mailer ?? channelResetMailer(deps.db),
+): Router {
+  const { db } = deps;
+  const router = Router();
+
+  router.post('/auth/password-reset', ...signInRateLimits(deps.auth.limits), async (req, res) => {
+    const { email } = parseInput(z.object({ email: z.string().trim().min(1).max(320) }), req.body, 'body');
+    const user = await findUserByEmail(db, email);
+    if (user && user.disabledAt === null) {
+      await sendResetLink(deps, mailer, user).catch((error: unknown) => {
+        // The answer must not reveal whether the account exists, so a delivery failure is only logged.
+        deps.logger.error({ err: error }, 'could not send a password reset link');
+      });
+    }
+    res
+      .status(202)
+      .json({ ok: true, message: 'If that account exists, a link to choose a new password is on its way' });
+  });
+
+  router.post('/auth/password-reset/confirm', async (req, res) => {
+    const body = parseInput(
+      z.object({ token: z.string().min(1).max(200), password: z.string().max(MAX_PASSWORD_LENGTH) }),
+      req.body,
+      'body',
+    );
+    const problem = passwordProblem(body.password);
+    if (problem)
+      throw new HttpError(400, 'invalid_request', problem, {
+        issues: [{ path: 'body.password', message: problem }],
+      });
+    const userId = await consumePasswordReset(db, body.token);
+    if (!userId)
+      throw new HttpError(400, 'invalid_token', 'This link is not valid any more; ask for a new one');
+    await setPasswordHash(db, userId, await hashPassword(body.password));
+    await deleteSessionsOfUser(db, userId);
+    for (const m of await membershipsOf(db, userId)) {
+      await writeAudit(db, {
+        workspaceId: m.workspaceId,
+        actor: `user:${userId}`,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: userId,
+      });
+    }
+    res.locals.audited = true;
+    res.json({ ok: true });
+  });
+
+  return router;
+}
