@@ -142,6 +142,9 @@ async function main(): Promise<void> {
     TEMPORAL_NAMESPACE: namespace,
     API_PORT: String(apiPort),
     WEB_PORT: String(webPort),
+    // The first-run experience: no accounts yet, so the local machine acts as the default workspace's admin.
+    // The API refuses this on a public address unless WAKEFLOW_ADMIN_PASSWORD is set.
+    WAKEFLOW_AUTH: process.env.WAKEFLOW_AUTH ?? 'local',
   };
   const pnpmExec = (pkg: string, ...args: string[]): string[] => ['--filter', pkg, 'exec', ...args];
 

@@ -2,7 +2,12 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '@wakeflow/db';
 import type { NodeCatalog } from '@wakeflow/nodes';
+import type { Plan } from '@wakeflow/journey';
 import type { EventRouter, JourneyRunStarter } from '@wakeflow/temporal';
+
+export interface JourneyScheduler {
+  sync(input: { workspaceId: string; journeyId: string; plan: Pick<Plan, 'trigger'> | null }): Promise<void>;
+}
 
 export interface ApiLogger {
   info(obj: unknown, msg?: string): void;
@@ -18,6 +23,11 @@ export interface ApiDeps {
   events: EventRouter;
   logger: ApiLogger;
   defaultWorkspaceId: string;
+  /**
+   * Keeps Temporal Schedules in step with live journeys (audience sweeps). Main wires it to Temporal; tests that
+   * do not exercise schedules leave it out (Temporal's time-skipping test server has no schedules).
+   */
+  schedules?: JourneyScheduler;
   /** Built web app to serve, if any. */
   webDist?: string;
 }

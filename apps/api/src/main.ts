@@ -5,6 +5,7 @@ import { connect, migrate } from '@wakeflow/db';
 import { createCatalog } from '@wakeflow/catalog';
 import { connectTemporalClient, createEventRouter, createRunStarter, temporalConfigFromEnv } from '@wakeflow/temporal';
 import { createApp } from './app';
+import { syncJourneySchedule } from './journeys/schedules';
 import { ensureAdminAccount } from './http/admin-account';
 import { checkAuthStartup, type AuthStartup } from './http/auth-config';
 import { logRedaction } from './http/logging';
@@ -41,6 +42,7 @@ const app = createApp({
   events: createEventRouter({ db, client, starter }),
   logger,
   defaultWorkspaceId,
+  schedules: { sync: async (input) => void (await syncJourneySchedule(client, input)) },
   auth: { mode: authStartup.mode },
   webDist: process.env.WAKEFLOW_WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
 });

@@ -223,6 +223,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
         context: await validationContext(db, workspaceId),
       });
       if (!published) throw notFound('Journey');
+      await deps.schedules?.sync({ workspaceId, journeyId: id, plan: published.plan });
       await recordAudit(db, res, { action: 'journey.published', entityType: 'journey', entityId: id, after: { version: published.version, planHash: published.planHash } });
       deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
       res.status(201).json({ version: published.version, planHash: published.planHash });

@@ -165,6 +165,7 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
         },
       });
       if (!published) throw notFound('Journey');
+      await deps.schedules?.sync({ workspaceId, journeyId: row.journeyId, plan: published.plan });
       res.locals.audited = true;
       const after = (await load(workspaceId, id)).row;
       res.json({

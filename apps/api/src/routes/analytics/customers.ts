@@ -1,0 +1,65 @@
+/** Churn model (fit, parameters), per-customer predictions and dormancy reasons, with the rules that give them. */
+import { Router } from 'express';
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { computeDormancyReasons, dormancyReasonRulesSchema, loadDormancyRules, refitChurnModel, saveDormancyRules } from '@wakeflow/analytics';
+import { churnModels, customerDormancyReasons, customerPredictions, customers } from '@wakeflow/db';
+import type { ApiDeps } from '../../deps';
+import { HttpError, notFound, parseInput } from '../../http/errors';
+import { workspaceOf } from '../../http/workspace';
+
+export function analyticsCustomerRoutes(deps: ApiDeps): Router {
+  const { db } = deps;
+  const router = Router();
+
+  router.post('/analytics/churn-model/refit', async (req, res) => {
+    const body = parseInput(z.object({ horizonDays: z.number().int().min(1).max(730).default(90) }), req.body ?? {}, 'body');
+    const result = await refitChurnModel(db, workspaceOf(res), { horizonDays: body.horizonDays });
+    if (!result) throw new HttpError(409, 'not_enough_data', 'At least 20 buyers, some with repeat purchases, are needed to fit the churn model');
+    res.status(201).json(result);
+  });
+
+  router.get('/analytics/churn-model', async (_req, res) => {
+    const [model] = await db.select().from(churnModels).where(eq(churnModels.workspaceId, workspaceOf(res))).orderBy(desc(churnModels.fittedAt)).limit(1);
+    if (!model) throw notFound('Churn model');
+    res.json({ model });
+  });
+
+  router.get('/analytics/customers/:externalId/facts', async (req, res) => {
+    const { externalId } = parseInput(z.object({ externalId: z.string().min(1) }), req.params, 'params');
+    const workspaceId = workspaceOf(res);
+    const [row] = await db
+      .select({
+        customerId: customers.id,
+        pAlive: customerPredictions.pAlive,
+        expectedPurchases: customerPredictions.expectedPurchases,
+        horizonDays: customerPredictions.horizonDays,
+        expectedOrderValue: customerPredictions.expectedOrderValue,
+        predictedClv: customerPredictions.predictedClv,
+        predictedAt: customerPredictions.computedAt,
+        dormancyReason: customerDormancyReasons.reason,
+        dormancyEvidence: customerDormancyReasons.evidence,
+      })
+      .from(customers)
+      .leftJoin(customerPredictions, and(eq(customerPredictions.customerId, customers.id), eq(customerPredictions.workspaceId, workspaceId)))
+      .leftJoin(customerDormancyReasons, and(eq(customerDormancyReasons.customerId, customers.id), eq(customerDormancyReasons.workspaceId, workspaceId)))
+      .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, externalId)));
+    if (!row) throw notFound('Customer');
+    res.json(row);
+  });
+
+  router.get('/analytics/dormancy-rules', async (_req, res) => {
+    res.json({ rules: await loadDormancyRules(db, workspaceOf(res)) });
+  });
+
+  router.put('/analytics/dormancy-rules', async (req, res) => {
+    const rules = parseInput(dormancyReasonRulesSchema, req.body, 'body');
+    res.json({ rules: await saveDormancyRules(db, workspaceOf(res), rules) });
+  });
+
+  router.post('/analytics/dormancy-reasons/compute', async (_req, res) => {
+    res.json({ counts: await computeDormancyReasons(db, workspaceOf(res)) });
+  });
+
+  return router;
+}
