@@ -33,6 +33,17 @@ export function navigate(route: Route): void {
   window.location.hash = hrefFor(route);
 }
 
+/** The raw hash path (e.g. `/customers/42`), for sections that parse their own paths. */
+export function useHashPath(): string {
+  const [path, setPath] = useState(() => window.location.hash.replace(/^#/, '') || '/');
+  useEffect(() => {
+    const onChange = () => setPath(window.location.hash.replace(/^#/, '') || '/');
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return path;
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
