@@ -50,6 +50,11 @@ export const journeyRunInputSchema = z.object({
   plan: planSchema,
   entryEvent: customerEventSchema.optional(),
   holdout: z.boolean(),
+  /**
+   * Experiment winners decided before this run started, by split step id: the split sends the run to that arm
+   * instead of drawing one (holdout arms keep their share). Input, so replays decide the same way.
+   */
+  forcedArms: z.record(z.string(), z.string()).optional(),
 });
 export type JourneyRunInput = z.infer<typeof journeyRunInputSchema>;
 

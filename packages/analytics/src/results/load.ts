@@ -2,7 +2,7 @@
  * Reads a journey's results from the rollup tables (never from runs): one grouped query over at most
  * days × arms rows per version, then the pure figures. Scoped by workspace like every query of the API.
  */
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type AnyColumn } from 'drizzle-orm';
 import { conversionSchema, type Conversion } from '@wakeflow/journey';
 import { journeyDailyRollups, journeyNodeDailyRollups, journeyVersions, journeys, type Database } from '@wakeflow/db';
 import { loadAnalyticsSettings } from '../settings';
@@ -32,7 +32,25 @@ export interface JourneyResults {
 
 const r = journeyDailyRollups;
 const n = journeyNodeDailyRollups;
-const num = (col: SQL | typeof r.entered) => sql<number>`coalesce(sum(${col}), 0)`.mapWith(Number);
+const num = (col: AnyColumn) => sql<number>`coalesce(sum(${col}), 0)`.mapWith(Number);
+
+/** The summed counters of journey_daily_rollups, for any grouping. */
+export function rollupTotalsSelection() {
+  return {
+    entered: num(r.entered),
+    messaged: num(r.messaged),
+    messagesSent: num(r.messagesSent),
+    converted: num(r.converted),
+    conversionValue: num(r.conversionValue),
+    costMicros: num(r.costMicros),
+    couponCents: num(r.couponCents),
+    spendBefore: num(r.spendBefore),
+    spendBeforeConverted: num(r.spendBeforeConverted),
+    spendAfterEntry: num(r.spendAfterEntry),
+    spendAfterEntrySq: num(r.spendAfterEntrySq),
+    spendAfterConversion: num(r.spendAfterConversion),
+  };
+}
 
 /** Null when the journey does not exist in the workspace. */
 export async function loadJourneyResults(db: Database, workspaceId: string, journeyId: string, query: ResultsQuery): Promise<JourneyResults | null> {
@@ -66,18 +84,7 @@ export async function loadJourneyResults(db: Database, workspaceId: string, jour
       version: sql<number>`min(${r.version})`.mapWith(Number),
       holdout: r.holdout,
       arm: r.arm,
-      entered: num(r.entered),
-      messaged: num(r.messaged),
-      messagesSent: num(r.messagesSent),
-      converted: num(r.converted),
-      conversionValue: num(r.conversionValue),
-      costMicros: num(r.costMicros),
-      couponCents: num(r.couponCents),
-      spendBefore: num(r.spendBefore),
-      spendBeforeConverted: num(r.spendBeforeConverted),
-      spendAfterEntry: num(r.spendAfterEntry),
-      spendAfterEntrySq: num(r.spendAfterEntrySq),
-      spendAfterConversion: num(r.spendAfterConversion),
+      ...rollupTotalsSelection(),
     })
     .from(r)
     .where(scope)

@@ -1,0 +1,88 @@
+/**
+ * The scheduled refit of a workspace's churn model: reads each customer's purchase days from the audience's daily
+ * rollup (not the event log), fits BG/NBD and Gamma-Gamma by maximum likelihood with time in days, records the model,
+ * and stores per-customer P(alive), expected purchases in the horizon and predicted CLV as derived facts.
+ */
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { churnModels, customerDailyActivity, type Database } from '@wakeflow/db';
+import { expectedPurchases, fitBgNbd, probabilityAlive, weighSummaries, type BgNbdFit } from './bgnbd';
+import { expectedOrderValue, fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
+import { dayNumber, summariseHistories, type Purchase } from './transactions';
+
+export interface RefitOptions {
+  /** End of the calibration period (defaults to now). */
+  now?: Date;
+  /** Horizon of "expected purchases in the next N days" and of the CLV. */
+  horizonDays?: number;
+}
+
+export interface RefitResult {
+  modelId: number;
+  customers: number;
+  bgnbd: BgNbdFit;
+  gammaGamma: GammaGammaFit | null;
+  fitMs: number;
+}
+
+const BATCH = 5_000;
+
+export async function refitChurnModel(db: Database, workspaceId: string, options: RefitOptions = {}): Promise<RefitResult | null> {
+  const now = options.now ?? new Date();
+  const horizonDays = options.horizonDays ?? 90;
+  const today = now.toISOString().slice(0, 10);
+  const rows = await db
+    .select({ customerId: customerDailyActivity.customerId, day: customerDailyActivity.day, spend: customerDailyActivity.spend })
+    .from(customerDailyActivity)
+    .where(and(eq(customerDailyActivity.workspaceId, workspaceId), gt(customerDailyActivity.purchaseCount, 0), lte(customerDailyActivity.day, today)));
+  const purchases: Purchase[] = rows.map((r) => ({ customer: r.customerId, day: dayNumber(`${r.day}T00:00:00Z`), amount: Number(r.spend) }));
+  const histories = summariseHistories(purchases, dayNumber(now));
+  // Fewer than a handful of buyers cannot identify four parameters.
+  if (histories.length < 20 || !histories.some((h) => h.x > 0)) return null;
+
+  const started = performance.now();
+  const bgnbd = fitBgNbd(weighSummaries(histories), { r: 1, alpha: 30, a: 1, b: 1 });
+  let gammaGamma: GammaGammaFit | null = null;
+  const repeat = histories.filter((h) => h.x > 0 && h.meanRepeatAmount > 0).map((h) => ({ x: h.x, mean: h.meanRepeatAmount }));
+  if (repeat.length >= 20) gammaGamma = fitGammaGamma(repeat);
+  const fitMs = Math.round(performance.now() - started);
+
+  const [model] = await db
+    .insert(churnModels)
+    .values({
+      workspaceId,
+      fittedAt: new Date(),
+      calibrationEnd: now,
+      customers: histories.length,
+      params: { ...bgnbd.params, ...(gammaGamma ? { p: gammaGamma.params.p, q: gammaGamma.params.q, gamma: gammaGamma.params.gamma } : {}) },
+      logLikelihood: bgnbd.logLikelihood,
+      spendLogLikelihood: gammaGamma?.logLikelihood ?? null,
+      fitMs,
+      horizonDays,
+    })
+    .returning({ id: churnModels.id });
+
+  const predictions = histories.map((h) => {
+    const expected = expectedPurchases(bgnbd.params, h, horizonDays);
+    const orderValue = gammaGamma ? expectedOrderValue(gammaGamma.params, { x: h.x, mean: h.meanRepeatAmount }) : null;
+    return {
+      customer_id: h.customer,
+      p_alive: probabilityAlive(bgnbd.params, h),
+      expected_purchases: expected,
+      expected_order_value: orderValue,
+      predicted_clv: orderValue === null ? null : expected * orderValue,
+    };
+  });
+  for (let i = 0; i < predictions.length; i += BATCH) {
+    const batch = JSON.stringify(predictions.slice(i, i + BATCH));
+    await db.execute(sql`
+      insert into customer_predictions as p (customer_id, workspace_id, model_id, p_alive, expected_purchases, horizon_days, expected_order_value, predicted_clv, computed_at)
+      select t.customer_id, ${workspaceId}, ${model!.id}, t.p_alive, t.expected_purchases, ${horizonDays}, t.expected_order_value, t.predicted_clv, ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${batch}::jsonb) as t(customer_id uuid, p_alive double precision, expected_purchases double precision,
+        expected_order_value double precision, predicted_clv double precision)
+      on conflict (customer_id) do update set model_id = excluded.model_id, p_alive = excluded.p_alive,
+        expected_purchases = excluded.expected_purchases, horizon_days = excluded.horizon_days,
+        expected_order_value = excluded.expected_order_value, predicted_clv = excluded.predicted_clv, computed_at = excluded.computed_at
+      where p.workspace_id = excluded.workspace_id`);
+  }
+  return { modelId: model!.id, customers: histories.length, bgnbd, gammaGamma, fitMs };
+}
