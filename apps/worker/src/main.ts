@@ -6,7 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { connect, migrate, workspaces } from '@wakeflow/db';
 import { createAudienceActivities } from '@wakeflow/audience';
-import { createCatalog, createEventPipeline, createNodeServices } from '@wakeflow/catalog';
+import { createAnalyticsActivities, createCatalog, createEventPipeline, createNodeServices, ensureWorkspaceSchedules } from '@wakeflow/catalog';
 import {
   connectTemporalClient,
   createEventRouter,
@@ -57,11 +57,13 @@ const workers = await Promise.all(
       db,
       catalog,
       services,
-      extraActivities: audienceActivities,
+      extraActivities: { ...audienceActivities, ...createAnalyticsActivities(db) },
       maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_ACTIVITIES ?? 100),
       maxConcurrentWorkflowTaskExecutions: Number(process.env.WORKER_MAX_WORKFLOW_TASKS ?? 40),
     }),
   ),
 );
+// Recurring jobs of each workspace (maintenance, experiments, churn model): idempotent, so every start may do it.
+for (const workspaceId of workspaceIds) await ensureWorkspaceSchedules(client, workspaceId);
 logger.info({ workspaces: workspaceIds, catalog: catalog.list().map((k) => k.type) }, 'worker started');
 await Promise.all(workers.map((w) => w.run()));

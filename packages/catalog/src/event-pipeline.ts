@@ -1,9 +1,11 @@
 /**
  * What happens to every ingested event, wherever it comes from (the API, a CSV import, a message being opened):
- * stored once by its event id, coupons it names marked redeemed, then routed to journeys — waiting runs are
- * signalled and event-triggered journeys start. One pipeline, so no entry point forgets a step.
+ * stored once by its event id, coupons it names marked redeemed, conversions of runs recorded, then routed to
+ * journeys — waiting runs are signalled and event-triggered journeys start. One pipeline, so no entry point
+ * forgets a step.
  */
 import { ingestEvents, type IngestResult } from '@wakeflow/audience';
+import { recordConversions } from '@wakeflow/analytics';
 import { recordCouponRedemption, type EventRecorder } from '@wakeflow/channels';
 import type { Database } from '@wakeflow/db';
 import type { EventInput } from '@wakeflow/journey';
@@ -35,6 +37,7 @@ export function createEventPipeline(deps: { db: Database; router: EventRouter })
           pipeline.recorder,
         );
       }
+      await recordConversions(db, workspaceId, result.accepted);
       const routing = await router.route(
         result.accepted.map((e) => ({
           workspaceId,

@@ -25,4 +25,5 @@ export const journeyTemplates: readonly JourneyTemplate[] = [
 ];
 
 export * from './event-pipeline';
+export * from './maintenance';
 export * from './services';

@@ -22,6 +22,7 @@ import {
   type Database,
 } from '@wakeflow/db';
 import { journeyTemplates } from '@wakeflow/catalog';
+import { checkMeasurementSettings } from '@wakeflow/analytics';
 import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@wakeflow/auth';
 import type { ApiDeps } from '../deps';
 import { recordAudit } from '../http/audit-trail';
@@ -191,6 +192,11 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const body = parseInput(publishBody, req.body ?? {}, 'body');
     const workspaceId = workspaceOf(res);
     const principal = principalOf(res);
+    // What counts as a conversion must make sense before anyone is entered (window of 0, unknown event…).
+    const measurementProblems = await checkMeasurementSettings(db, workspaceId, (await loadJourney(workspaceId, id)).draftSettings);
+    if (measurementProblems.length > 0) {
+      throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(measurementProblems).message, { problems: measurementProblems });
+    }
     const workspace = await readWorkspace(db, workspaceId);
     if (workspace?.settings.requirePublishApproval) {
       // Approval required: a valid draft becomes a publish request; the reviewer's approval publishes it.

@@ -1,0 +1,49 @@
+/**
+ * A workspace's recurring jobs, as Temporal Schedules created (or updated) idempotently when a worker starts:
+ * audience maintenance (orphan events, RFM) daily, experiments hourly, dormancy reasons and the churn model daily.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { computeDormancyReasons, evaluateExperiments, refitChurnModel } from '@wakeflow/analytics';
+import { upsertMaintenanceSchedule } from '@wakeflow/audience';
+import type { Database } from '@wakeflow/db';
+import { journeyTaskQueue } from '@wakeflow/journey';
+import type { AnalyticsJob, AnalyticsMaintenanceActivities } from '@wakeflow/workflows';
+
+export function createAnalyticsActivities(db: Database): AnalyticsMaintenanceActivities {
+  return {
+    async runAnalyticsJob({ workspaceId, job }) {
+      if (job === 'experiments') {
+        const decided = await evaluateExperiments(db, workspaceId);
+        return { experiments: decided.length };
+      }
+      if (job === 'dormancy_reasons') return { ...(await computeDormancyReasons(db, workspaceId)) };
+      const fit = await refitChurnModel(db, workspaceId);
+      return fit ? { refitted: true } : { refitted: false };
+    },
+  };
+}
+
+async function upsertAnalyticsSchedule(client: Client, workspaceId: string, name: string, everyMinutes: number, jobs: AnalyticsJob[]): Promise<void> {
+  const scheduleId = `analytics-${name}/${workspaceId}`;
+  const spec = { intervals: [{ every: `${everyMinutes} minutes` as const }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'analyticsMaintenance',
+    args: [{ workspaceId, jobs }],
+    taskQueue: journeyTaskQueue(workspaceId),
+    workflowId: scheduleId,
+  };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP };
+  try {
+    await client.schedule.create({ scheduleId, spec, action, policies });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
+  }
+}
+
+export async function ensureWorkspaceSchedules(client: Client, workspaceId: string): Promise<void> {
+  await upsertMaintenanceSchedule(client, { workspaceId });
+  await upsertAnalyticsSchedule(client, workspaceId, 'hourly', 60, ['experiments']);
+  await upsertAnalyticsSchedule(client, workspaceId, 'daily', 1440, ['dormancy_reasons', 'churn_model']);
+}

@@ -1,0 +1,22 @@
+/**
+ * `analyticsMaintenance`: the measurement jobs a workspace's schedules start — decide experiments (hourly), tag
+ * dormancy reasons and refit the churn model (daily). All the work is in activities; this only sequences them.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+
+export type AnalyticsJob = 'experiments' | 'dormancy_reasons' | 'churn_model';
+
+export interface AnalyticsMaintenanceActivities {
+  runAnalyticsJob(input: { workspaceId: string; job: AnalyticsJob }): Promise<Record<string, unknown>>;
+}
+
+const { runAnalyticsJob } = proxyActivities<AnalyticsMaintenanceActivities>({
+  startToCloseTimeout: '1 hour',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
+});
+
+export async function analyticsMaintenance(input: { workspaceId: string; jobs: AnalyticsJob[] }): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const job of input.jobs) results[job] = await runAnalyticsJob({ workspaceId: input.workspaceId, job });
+  return results;
+}
