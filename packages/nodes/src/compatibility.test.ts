@@ -77,7 +77,7 @@ describe('checkPlanCompatibility', () => {
 
   it('reports a breaking schema change, naming step, kind, field and cause', () => {
     const renamed = z.object({ message: z.string().min(1, 'Enter a message') });
-    const bumped = defineNode({ ...greetV1.definition, version: 2, config: renamed, describe: (c) => c.message });
+    const bumped = defineNode({ type: 'greet', palette, outcomes: ['next'], activity: noop, version: 2, config: renamed, describe: (c) => c.message });
     expect(checkPlanCompatibility(plan, catalogWith(bumped))).toEqual([
       {
         code: 'config_incompatible',
@@ -89,13 +89,16 @@ describe('checkPlanCompatibility', () => {
         message: 'Step hello (“Say hello”): its “greet” v1 config no longer parses — message: Invalid input: expected string, received undefined (v2 does not accept it and has no migrateConfig)',
       },
     ]);
-    const unbumped = defineNode({ ...greetV1.definition, config: renamed, describe: (c) => c.message });
+    const unbumped = defineNode({ type: 'greet', palette, outcomes: ['next'], activity: noop, version: 1, config: renamed, describe: (c) => c.message });
     expect(checkPlanCompatibility(plan, catalogWith(unbumped))[0]!.message).toMatch(/the schema of v1 changed without a version bump/);
   });
 
   it('accepts a breaking change whose migrateConfig turns old configs into new ones', () => {
     const migrated = defineNode({
-      ...greetV1.definition,
+      type: 'greet',
+      palette,
+      activity: noop,
+      outcomes: ['next'],
       version: 2,
       config: z.object({ message: z.string().min(1) }),
       describe: (c) => c.message,
