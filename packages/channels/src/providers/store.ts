@@ -60,7 +60,7 @@ export function readProviderSecrets(keys: SecretKeys, row: Pick<ProviderRow, 'wo
 }
 
 function toPublic(keys: SecretKeys, row: ProviderRow): PublicProvider {
-  let secretsSet: string[] = [];
+  let secretsSet: string[];
   try {
     secretsSet = Object.keys(readProviderSecrets(keys, row)).sort();
   } catch {
