@@ -169,6 +169,39 @@ describe('journey editor in Chromium', () => {
     await page.screenshot({ path: `${resultsDir}/version.png` });
     expect(pageErrors).toEqual([]);
   });
+
+  it('stops autosave on a conflict and lets the manager load the other version, never overwriting silently', async () => {
+    const origin = server.url;
+    const created = await page.request.post(`${origin}/api/journeys`, { data: { name: 'Two editors', templateId: 'win-back-30d' } });
+    const { id } = (await created.json()) as { id: string };
+    const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      for (const p of [page, other]) {
+        await p.goto(`${origin}/#/journeys/${id}`);
+        await p.getByTestId('step-gift_email').waitFor();
+      }
+      // The colleague renames the first email and it saves.
+      await other.getByTestId('step-gift_email').click();
+      await other.getByTestId('step-panel').getByLabel('Name on the canvas').fill('Colleague’s email');
+      await expect.poll(() => other.getByTestId('save-status').textContent(), { timeout: 10_000 }).toMatch(/All changes saved/);
+
+      // This manager, still on the old revision, edits too: the save is refused and the banner says why.
+      await page.getByTestId('step-gift_sms').click();
+      await panel().getByLabel('Name on the canvas').fill('My SMS');
+      const banner = page.getByRole('alert').filter({ hasText: 'Someone else saved this journey' });
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('save-status').textContent()).toMatch(/Not saved/);
+      const stored = (await (await page.request.get(`${origin}/api/journeys/${id}`)).json()) as { draft: { graph: { nodes: { id: string; name?: string }[] } } };
+      expect(stored.draft.graph.nodes.find((n) => n.id === 'gift_email')?.name).toBe('Colleague’s email');
+      expect(stored.draft.graph.nodes.find((n) => n.id === 'gift_sms')?.name).not.toBe('My SMS');
+
+      await banner.getByRole('button', { name: 'Load their version' }).click();
+      await expect.poll(() => banner.count()).toBe(0);
+      await expect.poll(() => page.getByTestId('step-gift_email').textContent()).toContain('Colleague’s email');
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 async function journeyId(page: Page): Promise<string> {
