@@ -27,16 +27,37 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The session's CSRF token (from sign-in or `GET /api/auth/me`), sent as `X-CSRF-Token` on every change; and who
+ * wants to hear about a 401 (the shell, which then shows sign-in).
+ */
+let csrfToken: string | undefined;
+const unauthorizedListeners = new Set<(path: string) => void>();
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+export function onUnauthorized(listener: (path: string) => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
 }
 
 export async function apiRequest<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(path, {
-    method: options.method ?? 'GET',
-    headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    method,
+    credentials: 'same-origin',
+    headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -47,6 +68,7 @@ export async function apiRequest<S extends z.ZodType>(path: string, schema: S, o
   } catch {
     // Not JSON (a proxy error page, say): reported below with the status.
   }
+  if (response.status === 401) for (const listener of unauthorizedListeners) listener(path);
   if (!response.ok) {
     const parsed = errorBodySchema.safeParse(json);
     if (parsed.success) {
@@ -61,6 +83,7 @@ export async function apiRequest<S extends z.ZodType>(path: string, schema: S, o
     }
     throw new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`);
   }
+  // 204 No Content: schemas of bodiless answers accept undefined.
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);

@@ -7,7 +7,9 @@ import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { ArrowLeft, History, Redo2, Rocket, Undo2 } from 'lucide-react';
 import { useNodeCatalog } from '../api/catalog';
 import { useDraftAutosave, useDraftProblems, type SaveStatus } from '../api/draft';
-import { useJourney, usePublishJourney } from '../api/journeys';
+import { useJourney } from '../api/journeys';
+import { usePublishOrRequest } from '../api/people';
+import { resultsHref, runsHref } from '../sections/review/routes';
 import { useEventNames, useMessageTemplates, useSegments } from '../api/lookups';
 import { ApiError } from '../api/client';
 import type { ApiProblem, CatalogEntry, JourneyDetail } from '../api/types';
@@ -72,13 +74,14 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   const { graph } = state.draft;
   const autosave = useDraftAutosave(journey.id, state.draft, state.edits, journey.draft.revision);
   const validation = useDraftProblems(journey.id, state.draft, state.edits);
-  const publish = usePublishJourney(journey.id);
+  const publish = usePublishOrRequest(journey.id);
   const [publishProblems, setPublishProblems] = useState<ApiProblem[]>();
   const problems = publishProblems ?? validation.problems;
   const [insertMenu, setInsertMenu] = useState<{ at: InsertPoint; anchor: DOMRect }>();
   const [focus, setFocus] = useState<FocusRequest>();
   const [showHistory, setShowHistory] = useState(false);
   const [published, setPublished] = useState<number>();
+  const [requested, setRequested] = useState(false);
 
   const segments = useSegments();
   const templates = useMessageTemplates();
@@ -196,7 +199,8 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     try {
       const revision = await autosave.flush();
       const result = await publish.mutateAsync(revision);
-      setPublished(result.version);
+      if ('approvalRequired' in result) setRequested(true);
+      else setPublished(result.version);
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) setPublishProblems(e.problems);
     }
@@ -242,6 +246,12 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           <button type="button" className={`problem-pill${problems.length ? ' problem-pill-bad' : ''}`} onClick={() => select(undefined)} data-testid="problem-count">
             {problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}` : validation.checking ? 'Checking…' : 'No problems'}
           </button>
+          <a className="button" href={runsHref({ journeyId: journey.id })}>
+            Runs
+          </a>
+          <a className="button" href={resultsHref(journey.id)}>
+            Results
+          </a>
           <button type="button" className="button" onClick={() => setShowHistory((v) => !v)}>
             <History size={14} /> History
           </button>
@@ -262,6 +272,14 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
         </div>
       ) : null}
       {autosave.status === 'error' ? <div className="banner banner-error">Saving failed: {autosave.error}. Retrying on your next change.</div> : null}
+      {requested ? (
+        <div className="banner banner-ok" role="status" data-testid="approval-requested">
+          Publishing needs approval: your request is waiting for a reviewer. <a href="#/team/approvals">See approvals</a>
+          <button type="button" className="link-button" onClick={() => setRequested(false)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       {published !== undefined ? (
         <div className="banner banner-ok" role="status">
           Published version {published}. <a href={hrefFor({ page: 'version', journeyId: journey.id, version: published })}>Watch it</a>

@@ -1,0 +1,63 @@
+/** Customers: search by external id, email, phone or name, and a table that opens each profile. */
+import { useState } from 'react';
+import { Search } from 'lucide-react';
+import { useCustomerSearch } from '../../api/audience';
+import { customerName, daysAgo, ErrorText, SectionPage, useDebounced } from './common';
+import { tierLabels } from './condition-tree';
+import { audienceHref, audienceTabs } from './routes';
+
+export function CustomersPage() {
+  const [q, setQ] = useState('');
+  const query = useDebounced(q.trim(), 250);
+  const search = useCustomerSearch(query);
+  const customers = search.data?.customers;
+  return (
+    <SectionPage title="Audience" tabs={audienceTabs({ page: 'customers' })}>
+      <div className="toolbar-row">
+        <label className="search-box">
+          <Search size={15} aria-hidden />
+          <input type="search" aria-label="Search customers" placeholder="Search by id, email, phone or name" value={q} onChange={(e) => setQ(e.target.value)} />
+        </label>
+        {search.isFetching ? <span className="muted small">Searching…</span> : null}
+      </div>
+      <ErrorText error={search.error} what="load customers" />
+      {customers && customers.length === 0 ? (
+        <div className="empty-state">
+          {query ? (
+            <>No customer matches “{query}”.</>
+          ) : (
+            <>
+              No customers yet. Send them to <code>PUT /api/customers/:externalId</code> or import a CSV with <code>POST /api/customers/import</code>.
+            </>
+          )}
+        </div>
+      ) : null}
+      {customers?.length ? (
+        <table className="data-table" aria-label="Customers">
+          <thead>
+            <tr>
+              <th>Customer</th>
+              <th>Email</th>
+              <th>Value tier</th>
+              <th>Last activity</th>
+            </tr>
+          </thead>
+          <tbody>
+            {customers.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <a href={audienceHref({ page: 'customer', id: c.id })}>{customerName(c)}</a>
+                  <div className="muted small">{c.externalId}</div>
+                </td>
+                <td>{c.email ?? <span className="muted">—</span>}</td>
+                <td>{c.valueTier ? <span className={`pill tier-${c.valueTier}`}>{tierLabels[c.valueTier] ?? c.valueTier}</span> : <span className="muted">Not scored</span>}</td>
+                <td>{daysAgo(c.lastActivityAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {search.data?.next ? <p className="muted small">Showing the first {customers?.length} customers; narrow the search to find others.</p> : null}
+    </SectionPage>
+  );
+}

@@ -1,0 +1,248 @@
+/**
+ * Review and people end to end, in real Chromium against the real API and PostgreSQL with sign-in required:
+ * an admin signs in, adds a campaign manager and a reviewer, turns on publish approval and creates an API key;
+ * the campaign manager's publish becomes a request; the reviewer approves it from the inbox and finds it in the
+ * audit log; then opens a run, sees its path on the canvas, its wait and signals, and replays its recorded
+ * Temporal history against the current workflow code. Temporal is a stand-in that serves that recorded history.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Client, Connection } from '@temporalio/client';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { createCatalog } from '@wakeflow/catalog';
+import { customers, messages, runSteps, runs } from '@wakeflow/db';
+import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
+import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
+import { createApp } from '../../api/src/app';
+import { ensureAdminAccount } from '../../api/src/http/admin-account';
+import { ensureWebBuild, launchChromium, seedWorkspace, webDist } from './harness';
+
+const resultsDir = fileURLToPath(new URL('../test-results', import.meta.url));
+const recordedHistory = JSON.parse(readFileSync(new URL('../../../workflows/histories/canonical-reactivated.json', import.meta.url), 'utf8')) as unknown;
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery' };
+const CAM = { email: 'cam@example.com', password: 'campaign-manager-pw' };
+const RITA = { email: 'rita@example.com', password: 'reviewer-password-1' };
+
+interface Server {
+  url: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+async function startServer(): Promise<Server> {
+  ensureWebBuild();
+  const database = await createTestDatabase();
+  await seedWorkspace(database);
+  await ensureAdminAccount(database.db, TEST_WORKSPACE_ID, ADMIN);
+  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }), namespace: 'default' });
+  const starter = createRunStarter({ db: database.db, client });
+  // Every run's history is the recorded canonical one: download and replay need nothing else from Temporal.
+  const temporal = { workflow: { getHandle: () => ({ fetchHistory: async () => historyFromJSON(recordedHistory) }) } } as unknown as Client;
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = createApp({
+    db: database.db,
+    catalog: createCatalog(),
+    temporal,
+    starter,
+    events: createEventRouter({ db: database.db, client, starter }),
+    logger: silent,
+    defaultWorkspaceId: TEST_WORKSPACE_ID,
+    webDist,
+    auth: { mode: 'required', publicUrl: url },
+  });
+  server.on('request', app);
+  return {
+    url,
+    database,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.drop();
+    },
+  };
+}
+
+describe('review and people in Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let journeyId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signIn(who: { email: string; password: string }): Promise<void> {
+    await page.goto(`${server.url}/#/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).fill(who.email);
+    await page.getByLabel('Password', { exact: true }).fill(who.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('principal').waitFor();
+  }
+
+  async function signOut(): Promise<void> {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  }
+
+  async function addPerson(email: string, name: string, password: string, role: string): Promise<void> {
+    const form = page.getByRole('form', { name: 'Add a person' });
+    await form.getByLabel('Email', { exact: true }).fill(email);
+    await form.getByLabel('Name', { exact: true }).fill(name);
+    await form.getByLabel('First password').fill(password);
+    // Campaign manager is preselected: switch it off unless that is the role wanted.
+    if (role !== 'Campaign manager') await form.getByLabel('Campaign manager').uncheck();
+    if (role !== 'Campaign manager') await form.getByLabel(role).check();
+    await form.getByRole('button', { name: 'Add person' }).click();
+    await page.getByTestId(`person-${email}`).waitFor();
+  }
+
+  it('asks for sign-in, and an admin adds people, turns on approval and creates an API key', async () => {
+    await signIn(ADMIN);
+    expect(await page.getByTestId('principal').textContent()).toContain('Admin');
+    await page.getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('form', { name: 'Add a person' }).waitFor();
+    await addPerson(CAM.email, 'Cam', CAM.password, 'Campaign manager');
+    await addPerson(RITA.email, 'Rita', RITA.password, 'Reviewer');
+    const approval = page.getByLabel('Publishing needs approval');
+    await approval.check();
+    await expect.poll(() => approval.isChecked()).toBe(true);
+
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Shop events');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByTestId('new-key-value').textContent();
+    expect(key).toMatch(/^wfk_.{43}$/);
+    await expect.poll(() => page.getByTestId('api-keys-table').textContent()).toContain('Shop events');
+    // The key works for ingest, and only the creation answer ever showed it.
+    const ingest = await fetch(`${server.url}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId: 'e2e-1', customerExternalId: 'c-1', name: 'login' }),
+    });
+    expect(ingest.status).toBeLessThan(300);
+    await page.reload();
+    await page.getByTestId('api-keys-table').waitFor();
+    expect(await page.getByTestId('new-key').count()).toBe(0);
+
+    // A journey to publish, made by the admin (the CSRF token comes from /auth/me).
+    const me = (await (await page.request.get(`${server.url}/api/auth/me`)).json()) as { csrfToken: string };
+    const created = await page.request.post(`${server.url}/api/journeys`, { data: { name: 'Win back', templateId: 'win-back-30d' }, headers: { 'x-csrf-token': me.csrfToken } });
+    expect(created.status()).toBe(201);
+    journeyId = ((await created.json()) as { id: string }).id;
+    const noToken = await page.request.post(`${server.url}/api/journeys`, { data: { name: 'No token', templateId: 'win-back-30d' } });
+    expect(noToken.status()).toBe(403);
+    await signOut();
+  });
+
+  it("turns a campaign manager's publish into a request, which a reviewer approves from the inbox", async () => {
+    await signIn(CAM);
+    await page.goto(`${server.url}/#/journeys/${journeyId}`);
+    const publish = page.getByRole('button', { name: 'Publish' });
+    await expect.poll(() => publish.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await publish.click();
+    await page.getByTestId('approval-requested').waitFor();
+    // A campaign manager may not read the audit log: the tab says why.
+    await page.goto(`${server.url}/#/team/audit`);
+    expect(await page.getByText(/Your role does not allow this: needs “Read the audit log”/).count()).toBe(1);
+    await signOut();
+
+    await signIn(RITA);
+    await page.goto(`${server.url}/#/team/approvals`);
+    await page.getByTestId('approvals-inbox').getByRole('link', { name: /Win back/ }).click();
+    await page.getByTestId('approval-detail').waitFor();
+    expect(await page.getByTestId('approval-diff').textContent()).toContain('Added step');
+    await page.getByTestId('approval-valid').waitFor();
+    // A reviewer may not add people: no form, a reason instead.
+    await page.getByLabel('Comment').fill('Looks right');
+    await page.getByRole('button', { name: 'Approve and publish' }).click();
+    await expect.poll(() => page.getByTestId('approval-decision').textContent(), { timeout: 15_000 }).toContain('published as version 1');
+    await page.screenshot({ path: `${resultsDir}/approvals.png` });
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Action').fill('publish.approved');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.getByTestId('audit-table').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('audit-table').textContent()).toContain('Rita');
+
+    await page.getByRole('link', { name: 'People & roles' }).click();
+    await page.getByTestId('people-table').waitFor();
+    expect(await page.getByRole('form', { name: 'Add a person' }).count()).toBe(0);
+    expect(await page.getByText(/needs “Add and remove people, change their roles”/).count()).toBe(1);
+  });
+
+  it('finds a run, draws its path on the canvas with its wait and signals, and replays its history', async () => {
+    const db = server.database.db;
+    const [customer] = await db.insert(customers).values({ workspaceId: TEST_WORKSPACE_ID, externalId: 'cust-42', email: 'c42@example.com' }).returning();
+    const t = (minutes: number) => new Date(Date.now() - 60 * 60_000 + minutes * 60_000);
+    const [run] = await db
+      .insert(runs)
+      .values({
+        workspaceId: TEST_WORKSPACE_ID, workflowId: `journey/${TEST_WORKSPACE_ID}/${journeyId}/v1/${customer!.id}/1`, journeyId, version: 1, customerId: customer!.id, entry: 1,
+        status: 'running', currentNodeId: 'wait_second', startedAt: t(0),
+      })
+      .returning();
+    const path: [string, string | null][] = [['trigger', 'next'], ['gift_email', 'next'], ['gift_sms', 'next'], ['wait_return', 'timeout'], ['second_push', 'next'], ['second_email', 'next'], ['wait_second', null]];
+    await db.insert(runSteps).values(
+      path.map(([nodeId, outcome], i) => ({ workspaceId: TEST_WORKSPACE_ID, runId: run!.id, nodeId, seq: i + 1, enteredAt: t(i), leftAt: outcome ? t(i + 1) : null, outcome })),
+    );
+    await db.insert(messages).values({ workspaceId: TEST_WORKSPACE_ID, idempotencyKey: `${run!.id}/gift_email`, runId: run!.id, journeyId, nodeId: 'gift_email', customerId: customer!.id, channel: 'email', status: 'sent', sentAt: t(1) });
+
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.getByLabel('Journey').selectOption(journeyId);
+    await page.getByLabel('Status').selectOption('running');
+    await page.getByLabel('Customer').fill('cust-42');
+    await page.getByRole('button', { name: 'Find customer' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toContain('customerId=');
+    await page.getByTestId('runs-table').getByRole('link', { name: 'cust-42' }).click();
+
+    await page.getByTestId('step-gift_email').waitFor();
+    const classOf = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`).getAttribute('class');
+    expect(await classOf('gift_email')).toContain('run-visited');
+    expect(await classOf('wait_second')).toContain('run-current');
+    expect(await classOf('wait_return_login')).toContain('run-unvisited');
+    expect(await page.locator('.react-flow__edge.run-taken').count()).toBe(6);
+    expect(await page.getByTestId('run-timeline').locator('li').count()).toBe(7);
+    expect(await page.getByTestId('run-timeline').textContent()).toContain('email · sent');
+    // From the (recorded) history: the login signal and the 7-day wait.
+    await expect.poll(() => page.getByTestId('signals').textContent()).toContain('login');
+    expect(await page.getByTestId('current-wait').textContent()).toContain('7 days');
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-history').click();
+    const file = await (await download).path();
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { events: unknown[] }).events).toHaveLength(100);
+
+    await page.getByRole('button', { name: 'Replay against current code' }).click();
+    await expect.poll(() => page.getByTestId('replay-report').textContent(), { timeout: 120_000 }).toContain('the current code makes the same decisions');
+    await page.screenshot({ path: `${resultsDir}/run-review.png` });
+  });
+
+  it('shows results for the journey and the workspace', async () => {
+    await page.goto(`${server.url}/#/journeys/${journeyId}/results`);
+    await page.getByTestId('results-kpis').waitFor();
+    expect(await page.getByTestId('kpi-rate').textContent()).toContain('Reactivation rate');
+    await page.getByTestId('figures-table').waitFor();
+    await page.goto(`${server.url}/#/results`);
+    await expect.poll(() => page.getByTestId('journey-results-table').textContent()).toContain('Win back');
+    await page.screenshot({ path: `${resultsDir}/results.png` });
+    expect(pageErrors).toEqual([]);
+  });
+});
