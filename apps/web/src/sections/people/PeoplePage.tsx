@@ -125,6 +125,8 @@ function ApprovalSetting() {
   const access = useAccess();
   const workspace = useWorkspace();
   const update = useUpdateWorkspace();
+  // The switch moves at once; the saved value takes over when the answer arrives (or the old one on failure).
+  const [moving, setMoving] = useState<boolean>();
   const reason = access.reason('workspace.configure');
   if (!workspace.data) return null;
   return (
@@ -133,15 +135,18 @@ function ApprovalSetting() {
         <b>Publishing needs approval</b>
         <div className="muted small">A campaign manager's publish becomes a request that a reviewer approves or rejects.</div>
         {reason ? <div className="muted small">{reason}</div> : null}
+        {update.error ? <div className="field-error">{update.error.message}</div> : null}
       </div>
       <label className="switch">
         <input
           type="checkbox"
           aria-label="Publishing needs approval"
-          // Shows the change at once while it is saved (and the saved value after).
-          checked={update.isPending ? update.variables.requirePublishApproval : workspace.data.settings.requirePublishApproval}
-          disabled={Boolean(reason)}
-          onChange={(e) => update.mutate({ requirePublishApproval: e.target.checked })}
+          checked={moving ?? workspace.data.settings.requirePublishApproval}
+          disabled={Boolean(reason) || moving !== undefined}
+          onChange={(e) => {
+            setMoving(e.target.checked);
+            update.mutate({ requirePublishApproval: e.target.checked }, { onSettled: () => setMoving(undefined) });
+          }}
         />
         <span />
       </label>
