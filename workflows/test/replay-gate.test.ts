@@ -26,6 +26,7 @@ describe('replay gate', () => {
         'correlated-wait.json',
         
         'split-holdout.json',
+        'split-forced-arm.json',
         'goal-during-delay.json',
         'branch-yes.json',
         'branch-no.json',

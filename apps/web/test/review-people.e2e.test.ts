@@ -125,8 +125,9 @@ describe('review and people in Chromium', () => {
     await addPerson(CAM.email, 'Cam', CAM.password, 'Campaign manager');
     await addPerson(RITA.email, 'Rita', RITA.password, 'Reviewer');
     const approval = page.getByLabel('Publishing needs approval');
-    await approval.check();
-    await expect.poll(() => approval.isChecked()).toBe(true);
+    // The switch shows the saved setting: it turns on once the server has stored it, not on the click itself.
+    await approval.click();
+    await expect.poll(() => approval.isChecked(), { timeout: 10_000 }).toBe(true);
 
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Shop events');

@@ -84,6 +84,13 @@ describe('churn model', () => {
       expect(p.horizonDays).toBe(90);
     }
     expect(predictions.some((p) => p.predictedClv !== null && p.predictedClv > 0)).toBe(true);
+    // Each CLV's rank: the share of customers whose CLV is at least as high, so the highest is 1/400 and the
+    // "top 20%" are about 80 customers (ties share the larger share).
+    const ranked = predictions.filter((p) => p.predictedClv !== null);
+    for (const p of ranked) {
+      const atLeast = ranked.filter((o) => o.predictedClv! >= p.predictedClv!).length;
+      expect(p.predictedClvTopPercent).toBeCloseTo((100 * atLeast) / ranked.length, 9);
+    }
     const [model] = await db.select().from(churnModels);
     expect(model!.params).toHaveProperty('r');
     expect(model!.logLikelihood).toBeLessThan(0);

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase, TEST_WORKSPACE_ID as WS, type TestDatabase } from '@wakeflow/db/testing';
 import { importCustomersCsv, importEventsCsv } from '../src/index';
 
-const CDNOW = new URL('../../../../shared/data/cdnow/CDNOW_master.txt', import.meta.url);
+const CDNOW = new URL('../../../data/cdnow/CDNOW_master.txt', import.meta.url);
 
 interface Purchase {
   customer: string;

@@ -1,5 +1,5 @@
 /**
- * Demo customers from the real CDNOW purchase log (../shared/data/cdnow, see its README), with dates shifted so the
+ * Demo customers from the real CDNOW purchase log (data/cdnow, see data/README.md), with dates shifted so the
  * log ends today: its gaps between purchases and its spend are real, so dormancy stages and RFM tiers look real.
  */
 import { readFile } from 'node:fs/promises';

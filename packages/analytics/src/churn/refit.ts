@@ -26,6 +26,24 @@ export interface RefitResult {
 
 const BATCH = 5_000;
 
+/**
+ * Each prediction's place in the workspace by predicted CLV, as the share (0–100] of customers with a predicted CLV
+ * whose CLV is at least as high (ties share the larger share): "top 20%" is `predicted_clv_top_percent ≤ 20`.
+ * Set-based, once per refit, so a segment reads it from the row instead of ranking the workspace per customer.
+ */
+export async function rankPredictedClv(db: Pick<Database, 'execute'>, workspaceId: string): Promise<void> {
+  await db.execute(sql`
+    update customer_predictions p set predicted_clv_top_percent = r.top_percent
+    from (
+      select customer_id, 100.0 * count(*) over (order by predicted_clv desc) / count(*) over () as top_percent
+      from customer_predictions where workspace_id = ${workspaceId} and predicted_clv is not null
+    ) r
+    where p.customer_id = r.customer_id and p.predicted_clv_top_percent is distinct from r.top_percent`);
+  await db.execute(sql`
+    update customer_predictions set predicted_clv_top_percent = null
+    where workspace_id = ${workspaceId} and predicted_clv is null and predicted_clv_top_percent is not null`);
+}
+
 export async function refitChurnModel(db: Database, workspaceId: string, options: RefitOptions = {}): Promise<RefitResult | null> {
   const now = options.now ?? new Date();
   const horizonDays = options.horizonDays ?? 90;
@@ -84,5 +102,6 @@ export async function refitChurnModel(db: Database, workspaceId: string, options
         expected_order_value = excluded.expected_order_value, predicted_clv = excluded.predicted_clv, computed_at = excluded.computed_at
       where p.workspace_id = excluded.workspace_id`);
   }
+  await rankPredictedClv(db, workspaceId);
   return { modelId: model!.id, customers: histories.length, bgnbd, gammaGamma, fitMs };
 }

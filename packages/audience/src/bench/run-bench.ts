@@ -34,7 +34,7 @@ interface Template {
 
 /** CDNOW customers as templates: purchase days relative to the log's end, and the dollar value of each. */
 function loadCdnow(): Template[] {
-  const text = readFileSync(new URL('../../../../../shared/data/cdnow/CDNOW_master.txt', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../../data/cdnow/CDNOW_master.txt', import.meta.url), 'utf8');
   const byCustomer = new Map<string, Template>();
   const end = Date.UTC(1998, 5, 30);
   for (const line of text.split(/\r?\n/).slice(1)) {

@@ -105,7 +105,24 @@ export const factFields: Record<string, FieldDef> = {
     expr: (ctx) => sql`extract(year from age(${localNow(ctx)}, ${c.signedUpAt} at time zone ${c.timezone}))::int`,
   },
   localDate: { type: 'text', label: 'Today in the customer time zone (MM-DD), for fixed holidays', expr: (ctx) => sql`to_char(${localNow(ctx)}, 'MM-DD')` },
+  // Churn risk and predicted value from the workspace's last churn-model refit (analytics; S-ID-7, S-ID-4).
+  pAlive: prediction('P(active) from the churn model (0–1)', 'p_alive'),
+  expectedPurchases: prediction('Expected purchases in the churn model’s horizon', 'expected_purchases'),
+  predictedClv: prediction('Predicted CLV over the churn model’s horizon', 'predicted_clv'),
+  predictedClvTopPercent: prediction('Predicted CLV rank: in the top N% of the workspace (≤ 20 = top 20%)', 'predicted_clv_top_percent'),
+  // Why a dormant customer went quiet (analytics' dormancy rules, S-ID-6); none while active.
+  dormancyReason: {
+    type: 'enum',
+    label: 'Dormancy reason',
+    values: ['bad_experience', 'need_gone', 'natural_decay', 'unknown'],
+    expr: () => sql`(select r.reason from customer_dormancy_reasons r where r.customer_id = ${c.id})`,
+  },
 };
+
+/** A column of the customer's row in `customer_predictions` (none before the first refit that saw them buy). */
+function prediction(label: string, column: string): FieldDef {
+  return { type: 'number', label, expr: () => sql`(select p.${sql.identifier(column)} from customer_predictions p where p.customer_id = ${c.id})` };
+}
 
 /** `purchases_90d`, `spend_90d`, `logins_30d`, `activeDays_30d`: sums over the daily rollup. */
 const WINDOWED = /^(purchases|spend|logins|activeDays)_(\d{1,4})d$/;
@@ -131,6 +148,64 @@ function windowedFact(name: string): FieldDef | undefined {
   };
 }
 
+/**
+ * Trends against the previous window (S-ID-7), in UTC days like the windowed facts: `logins_30d` is the last 30
+ * days, `loginsPrev_30d` the 30 days before those, `loginsChange_30d` the change in % (last against previous; none
+ * when the previous window is 0). The same for purchases, spend and activeDays; `browseDepth_30d` is the mean of the
+ * numeric event property `browseDepth` over the customer's events in the window (Prev, Change likewise; a customer
+ * who browsed in the previous window and not in the last counts as depth 0, i.e. −100%).
+ * "Login frequency down 50% and browse depth down 30%": `loginsChange_30d ≤ −50 and browseDepthChange_30d ≤ −30`.
+ */
+const TREND = /^(purchases|spend|logins|activeDays|browseDepth)(Prev|Change)?_(\d{1,4})d$/;
+const trendKinds = ['logins', 'purchases', 'spend', 'activeDays', 'browseDepth'] as const;
+
+function trendFact(name: string): FieldDef | undefined {
+  const m = name.match(TREND);
+  if (!m) return undefined;
+  const kind = m[1] as (typeof trendKinds)[number];
+  const part = (m[2] ?? 'Last') as 'Last' | 'Prev' | 'Change';
+  const days = Number(m[3]);
+  if (days < 1 || days > 1830 || (part === 'Last' && kind !== 'browseDepth')) return undefined;
+  const today = (ctx: FieldContext) => sql`(${ctx.now}::timestamptz at time zone 'UTC')::date`;
+  const label = {
+    Last: `${kind} in the last ${days} days`,
+    Prev: `${kind} in the ${days} days before the last ${days}`,
+    Change: `${kind}: change in % of the last ${days} days against the ${days} before`,
+  }[part];
+  const pick = (last: SQL, prev: SQL): SQL =>
+    ({ Last: last, Prev: prev, Change: sql`case when ${prev} > 0 then 100.0 * (coalesce(${last}, 0) - ${prev}) / ${prev} end` })[part];
+  if (kind === 'browseDepth') {
+    // Midnight UTC starting the last window, and the previous one.
+    const start = (ctx: FieldContext, back: number) => sql`((${today(ctx)} - ${back}::int)::timestamp at time zone 'UTC')`;
+    const depth = sql`(ev.properties->>'browseDepth')::numeric`;
+    return {
+      type: 'number',
+      label: label.replace('browseDepth', 'browse depth (mean)'),
+      expr: (ctx) => sql`(select ${pick(sql`w.last`, sql`w.prev`)} from (
+        select avg(${depth}) filter (where ev.occurred_at >= ${start(ctx, days - 1)}) as last,
+               avg(${depth}) filter (where ev.occurred_at < ${start(ctx, days - 1)}) as prev
+        from events ev
+        where ev.customer_id = ${c.id} and ev.occurred_at >= ${start(ctx, 2 * days - 1)} and ev.occurred_at <= ${ctx.now}::timestamptz
+          and jsonb_typeof(ev.properties->'browseDepth') = 'number') w)`,
+    };
+  }
+  const measure = (inWindow: SQL) =>
+    ({
+      purchases: sql`coalesce(sum(d.purchase_count) filter (where ${inWindow}), 0)`,
+      spend: sql`coalesce(sum(d.spend) filter (where ${inWindow}), 0)`,
+      logins: sql`coalesce(sum(d.login_count) filter (where ${inWindow}), 0)`,
+      activeDays: sql`count(*) filter (where d.activity_count > 0 and ${inWindow})`,
+    })[kind];
+  return {
+    type: 'number',
+    label,
+    expr: (ctx) => sql`(select ${pick(sql`w.last`, sql`w.prev`)} from (
+      select ${measure(sql`d.day > ${today(ctx)} - ${days}::int`)} as last, ${measure(sql`d.day <= ${today(ctx)} - ${days}::int`)} as prev
+      from customer_daily_activity d
+      where d.customer_id = ${c.id} and d.day > ${today(ctx)} - ${2 * days}::int) w)`,
+  };
+}
+
 export type ResolvedField = { kind: 'known'; name: string; def: FieldDef } | { kind: 'trait'; path: string };
 
 const TRAIT_PATH = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
@@ -142,7 +217,7 @@ export function resolveField(field: string): ResolvedField | string {
   }
   if (field.startsWith('facts.')) {
     const name = field.slice('facts.'.length);
-    const def = factFields[name] ?? windowedFact(name);
+    const def = factFields[name] ?? windowedFact(name) ?? trendFact(name);
     return def ? { kind: 'known', name: field, def } : `Unknown fact “${name}”`;
   }
   const def = profileFields[field];
@@ -166,5 +241,13 @@ export function listConditionFields(settings: AudienceSettings): ConditionFieldI
       return { field: `facts.${kind}_${days}d`, label: def?.label ?? kind, type: 'number' as const };
     }),
   );
-  return [...info('', profileFields), ...info('facts.', factFields), ...windowed];
+  const trends = settings.windowsDays.flatMap((days) =>
+    trendKinds.flatMap((kind) =>
+      (kind === 'browseDepth' ? ['', 'Prev', 'Change'] : ['Prev', 'Change']).map((part) => {
+        const field = `${kind}${part}_${days}d`;
+        return { field: `facts.${field}`, label: trendFact(field)?.label ?? field, type: 'number' as const };
+      }),
+    ),
+  );
+  return [...info('', profileFields), ...info('facts.', factFields), ...windowed, ...trends];
 }

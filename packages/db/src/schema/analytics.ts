@@ -187,6 +187,11 @@ export const customerPredictions = pgTable(
     horizonDays: integer('horizon_days').notNull(),
     expectedOrderValue: doublePrecision('expected_order_value'),
     predictedClv: doublePrecision('predicted_clv'),
+    /**
+     * Share (0–100] of the workspace's customers with a predicted CLV whose CLV is at least this one's, set at each
+     * refit: "predicted CLV in the top 20%" is `≤ 20` (segment field `facts.predictedClvTopPercent`).
+     */
+    predictedClvTopPercent: doublePrecision('predicted_clv_top_percent'),
     computedAt: tstz('computed_at').notNull(),
   },
   (t) => [index('customer_predictions_workspace_p_alive').on(t.workspaceId, t.pAlive)],

@@ -36,6 +36,7 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
         horizonDays: customerPredictions.horizonDays,
         expectedOrderValue: customerPredictions.expectedOrderValue,
         predictedClv: customerPredictions.predictedClv,
+        predictedClvTopPercent: customerPredictions.predictedClvTopPercent,
         predictedAt: customerPredictions.computedAt,
         dormancyReason: customerDormancyReasons.reason,
         dormancyEvidence: customerDormancyReasons.evidence,

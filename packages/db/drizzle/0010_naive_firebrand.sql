@@ -1,0 +1,1 @@
+ALTER TABLE "customer_predictions" ADD COLUMN "predicted_clv_top_percent" double precision;
