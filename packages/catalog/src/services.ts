@@ -1,8 +1,25 @@
 /** The services node activities use, built from real adapters: the message sender, the condition evaluator. */
 import type { Database } from '@wakeflow/db';
 import { createConditionEvaluator } from '@wakeflow/audience';
-import { createMessageSender, type EventRecorder } from '@wakeflow/channels';
+import { createMessageSender, type EventRecorder, type MessageSenderDeps } from '@wakeflow/channels';
 import type { NodeLogger, NodeServices } from '@wakeflow/nodes';
+
+/**
+ * TEST ONLY. `WAKEFLOW_TEST_CRASH_AT=after_dispatch_recorded|after_provider_accepted` makes the process kill itself
+ * with SIGKILL at that moment of a send (after the message row is marked dispatched, before the provider call; or
+ * after the provider accepted, before the row says `sent`), so apps/worker/test/send-crash.test.ts can prove the
+ * exactly-once claims on a real process. Never set it anywhere else: the worker dies on its first send.
+ */
+function crashHooksFromEnv(env: NodeJS.ProcessEnv): MessageSenderDeps['hooks'] | undefined {
+  const at = env.WAKEFLOW_TEST_CRASH_AT;
+  if (!at) return undefined;
+  const die = () => {
+    process.kill(process.pid, 'SIGKILL');
+  };
+  if (at === 'after_dispatch_recorded') return { afterDispatchRecorded: die };
+  if (at === 'after_provider_accepted') return { afterProviderAccepted: die };
+  throw new Error(`WAKEFLOW_TEST_CRASH_AT must be after_dispatch_recorded or after_provider_accepted, not ${at}`);
+}
 
 export function createNodeServices(deps: {
   db: Database;
@@ -11,9 +28,15 @@ export function createNodeServices(deps: {
   /** Where delivery, open and click events go: the event pipeline, so waiting journeys hear of them. */
   events?: EventRecorder;
 }): NodeServices {
+  const hooks = crashHooksFromEnv(process.env);
   return {
     db: deps.db,
-    messaging: createMessageSender({ db: deps.db, publicBaseUrl: deps.publicUrl, ...(deps.events ? { events: deps.events } : {}) }),
+    messaging: createMessageSender({
+      db: deps.db,
+      publicBaseUrl: deps.publicUrl,
+      ...(deps.events ? { events: deps.events } : {}),
+      ...(hooks ? { hooks } : {}),
+    }),
     conditions: createConditionEvaluator(deps.db),
     logger: deps.logger,
   };

@@ -158,6 +158,8 @@ export interface RecordedRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body's bytes (binary payloads such as encrypted web push). */
+  raw: Buffer;
 }
 
 export interface TestHttpServer {
@@ -181,7 +183,8 @@ export async function startHttpServer(): Promise<TestHttpServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const raw = Buffer.concat(chunks);
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
       const index = state.requests.push(recorded) - 1;
       const answer = state.respond(recorded, index);
       const reply = () => {

@@ -22,6 +22,7 @@ import {
   type Database,
 } from '@wakeflow/db';
 import { journeyTemplates } from '@wakeflow/catalog';
+import { checkTemplatesForPublish } from '@wakeflow/channels';
 import { checkMeasurementSettings } from '@wakeflow/analytics';
 import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@wakeflow/auth';
 import type { ApiDeps } from '../deps';
@@ -64,6 +65,42 @@ export async function validationContext(db: Database, workspaceId: string): Prom
     db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId)),
   ]);
   return { templateIds: new Set(templateRows.map((r) => r.id)), segmentIds: new Set(segmentRows.map((r) => r.id)) };
+}
+
+/**
+ * The publish check of the templates a draft's steps use (existing ones; a missing template is validateJourney's
+ * `unknown_template`): a template with parse errors or unknown variables, for another channel, or reading
+ * `steps.<id>` of a step the journey does not have, is a problem on each step that uses it.
+ */
+async function templatePublishProblems(db: Database, catalog: ApiDeps['catalog'], workspaceId: string, graph: unknown, existing: ReadonlySet<string> | undefined) {
+  const parsed = journeyGraphSchema.safeParse(graph);
+  if (!parsed.success) return []; // validateJourney reports a malformed graph
+  const uses: { nodeId: string; templateId: string; channel?: string }[] = [];
+  for (const node of parsed.data.nodes) {
+    const spec = catalog.get(node.type);
+    const config = spec?.configSchema.safeParse(node.config);
+    if (!spec || !config?.success) continue;
+    const channel = (config.data as { channel?: unknown }).channel;
+    for (const templateId of spec.references?.(config.data).templateIds ?? []) {
+      if (!existing || existing.has(templateId)) uses.push({ nodeId: node.id, templateId, ...(typeof channel === 'string' ? { channel } : {}) });
+    }
+  }
+  const problems = [];
+  const stepIds = new Set(parsed.data.nodes.map((n) => n.id));
+  for (const use of uses) {
+    for (const p of await checkTemplatesForPublish(db, workspaceId, [use], stepIds)) {
+      const first = p.problems[0];
+      problems.push({
+        code: 'invalid_config' as const,
+        nodeId: use.nodeId,
+        path: 'config.templateId',
+        message: first ? `${p.message}: ${first.field} line ${first.line}, column ${first.column}: ${first.message}` : p.message,
+        templateId: p.templateId,
+        templateProblems: p.problems,
+      });
+    }
+  }
+  return problems;
 }
 
 function journeyDetail(row: typeof journeys.$inferSelect) {
@@ -196,6 +233,16 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const measurementProblems = await checkMeasurementSettings(db, workspaceId, (await loadJourney(workspaceId, id)).draftSettings);
     if (measurementProblems.length > 0) {
       throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(measurementProblems).message, { problems: measurementProblems });
+    }
+    // A journey cannot go live with a template that would fail at send time (a stale revision is the 409 below).
+    const draft = await loadJourney(workspaceId, id);
+    if (body.revision === undefined || body.revision === draft.draftRevision) {
+      const context = await validationContext(db, workspaceId);
+      const templateProblems = await templatePublishProblems(db, catalog, workspaceId, draft.draftGraph, context.templateIds);
+      if (templateProblems.length > 0) {
+        const problems = [...validateJourney(draft.draftGraph, catalog, context, draft.draftSettings).problems, ...templateProblems];
+        throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
+      }
     }
     const workspace = await readWorkspace(db, workspaceId);
     if (workspace?.settings.requirePublishApproval) {

@@ -196,16 +196,7 @@ const bodies: Record<string, unknown> = {
  * Routes that answer another workspace's id with an empty 200 instead of 404. No data leaks (the leak check above
  * still runs on them), but they should say 404; each entry names its owner. Remove entries as they are fixed.
  */
-const KNOWN_EMPTY_NOT_404 = new Map<string, string>([
-  [
-    'GET /coupon-pools/:id/codes',
-    'channels (routes/channels/coupons.ts) lists codes without checking the pool exists',
-  ],
-  [
-    'GET /journeys/:id/sweeps',
-    'audience (routes/audience/overview.ts) lists sweeps without checking the journey exists',
-  ],
-]);
+const KNOWN_EMPTY_NOT_404 = new Map<string, string>([]);
 
 /** Routes where another workspace's id is not a lookup: upsert by external id creates the customer in a. */
 const UPSERTS = new Set(['PUT /customers/:externalId']);

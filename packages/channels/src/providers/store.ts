@@ -30,7 +30,16 @@ export const providerInputSchema = z.object({
 });
 export type ProviderInput = z.input<typeof providerInputSchema>;
 
-export const providerPatchSchema = providerInputSchema.omit({ id: true, channel: true, kind: true }).partial();
+/**
+ * Only what the patch names changes. Spelled out rather than `.partial()` of the input schema: zod v4 still applies
+ * the input's defaults inside `.partial()`, which turned a patch of one secret into "settings {}, cost 0, not default".
+ */
+export const providerPatchSchema = z.object({
+  settings: z.record(z.string(), z.unknown()).optional(),
+  secrets: z.record(z.string(), z.string().nullable()).optional(),
+  unitCostMicros: z.number().int().min(0).optional(),
+  isDefault: z.boolean().optional(),
+});
 export type ProviderPatch = z.input<typeof providerPatchSchema>;
 
 /** What the API may show of a provider. */

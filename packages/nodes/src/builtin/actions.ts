@@ -37,16 +37,38 @@ export const branch = defineNode({
   },
 });
 
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a 24-hour time like 20:00');
+const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/**
+ * Only send inside this local-time window of the customer (S-RE-7: weekday 20:00 beat 10:00). Optional, so configs
+ * saved before it existed stay valid and the node stays version 1; outside the window the send waits, never drops.
+ */
+export const sendWindowSchema = z
+  .object({
+    /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+    weekdays: z.array(z.number().int().min(1).max(7)).min(1, 'Choose at least one weekday').default([1, 2, 3, 4, 5, 6, 7]),
+    start: localTime,
+    /** May be before `start` to wrap midnight. */
+    end: localTime,
+  })
+  .refine((w) => w.start !== w.end, { message: 'The window needs an end different from its start', path: ['end'] });
+
 export const send = defineNode({
   type: 'send',
   version: 1,
   config: z.object({
     channel: z.enum(['email', 'sms', 'push'], { error: 'Choose email, SMS or push' }),
     templateId: z.string().min(1, 'Choose a template'),
+    sendWindow: sendWindowSchema.optional(),
   }),
   palette: { label: 'Send message', description: 'Email, SMS or push from a template', icon: 'mail', category: 'message', color: '#16a34a' },
   outcomes: ['next'],
-  describe: (c) => `Send ${c.channel === 'sms' ? 'SMS' : c.channel} “${c.templateId}”`,
+  describe: (c) =>
+    `Send ${c.channel === 'sms' ? 'SMS' : c.channel} “${c.templateId}”` +
+    (c.sendWindow
+      ? `, ${c.sendWindow.start}–${c.sendWindow.end} local${c.sendWindow.weekdays.length < 7 ? ` on ${[...new Set(c.sendWindow.weekdays)].sort().map((d) => weekdayNames[d - 1]).join(', ')}` : ''}`
+      : ''),
   references: (c) => ({ templateIds: [c.templateId] }),
   writes: z.object({ messageId: z.string(), status: z.enum(['sent', 'skipped', 'failed']) }),
   activity: {
@@ -67,6 +89,7 @@ export const send = defineNode({
         context: { entry: input.context.entry?.properties ?? {}, steps: input.context.steps },
         requestedAt: input.at,
         priority: input.priority,
+        ...(input.config.sendWindow ? { sendWindow: input.config.sendWindow } : {}),
       });
       if (result.status === 'deferred' && result.retryAt) return { outcome: 'next', retryAt: result.retryAt };
       return { outcome: 'next', output: { messageId: result.messageId, status: result.status } };

@@ -75,6 +75,8 @@ export function couponRoutes(deps: ChannelApiDeps): Router {
       'query',
     );
     const workspaceId = workspaceOf(res);
+    // Another workspace's pool (or none) is a 404, not an empty list.
+    if (!(await findCouponPoolRow(db, workspaceId, id))) throw notFound('Coupon pool');
     const filter =
       q.status === 'free' ? isNull(coupons.claimKey) : q.status === 'claimed' ? isNotNull(coupons.claimKey) : q.status === 'redeemed' ? isNotNull(coupons.redeemedAt) : undefined;
     const rows = await db
