@@ -6,9 +6,9 @@ import { Router } from 'express';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { audienceSettingsSchema, dormancyOverview, loadAudienceSettings, recomputeRfm, saveAudienceSettings } from '@wakeflow/audience';
-import { audienceSweeps } from '@wakeflow/db';
+import { audienceSweeps, journeys } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
-import { parseInput } from '../../http/errors';
+import { notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 
 export function audienceOverviewRoutes(deps: ApiDeps): Router {
@@ -35,10 +35,17 @@ export function audienceOverviewRoutes(deps: ApiDeps): Router {
   router.get('/journeys/:id/sweeps', async (req, res) => {
     const { id } = parseInput(z.object({ id: z.uuid() }), req.params, 'params');
     const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }), req.query, 'query');
+    const workspaceId = workspaceOf(res);
+    // Another workspace's journey (or none) is a 404, not an empty list.
+    const [journey] = await db
+      .select({ id: journeys.id })
+      .from(journeys)
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    if (!journey) throw notFound('Journey');
     const sweeps = await db
       .select()
       .from(audienceSweeps)
-      .where(and(eq(audienceSweeps.workspaceId, workspaceOf(res)), eq(audienceSweeps.journeyId, id)))
+      .where(and(eq(audienceSweeps.workspaceId, workspaceId), eq(audienceSweeps.journeyId, id)))
       .orderBy(desc(audienceSweeps.startedAt))
       .limit(limit);
     res.json({ sweeps });
