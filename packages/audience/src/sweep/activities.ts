@@ -15,7 +15,7 @@ import { attachOrphanEvents } from '../ingest/customers';
 import { recomputeRfm } from '../facts/rfm';
 import { prepareCondition, matchingCustomerIds, segmentWhere } from '../segments/query';
 import { mayEnter, type MemberState } from './reentry';
-import type { AudienceMaintenanceActivities, AudienceSweepActivities, AudienceSweepInput, RunStarter, SweepHeartbeat, SweepProgress } from './types';
+import { RUN_REFUSALS, type AudienceMaintenanceActivities, type AudienceSweepActivities, type AudienceSweepInput, type RunStarter, type SweepHeartbeat, type SweepProgress } from './types';
 
 /** The parts of a published plan the sweep needs; the rest of the plan is the interpreter's business. */
 const planTriggerSchema = z.object({
@@ -60,6 +60,13 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Whether this customer's run with this entry number exists (any version): the page was done before. */
+async function entryRunExists(db: Database, journeyId: string, customerId: string, entry: number): Promise<boolean> {
+  const found = await db.execute(sql`
+    select 1 from runs where journey_id = ${journeyId} and customer_id = ${customerId} and entry = ${entry} limit 1`);
+  return found.rows.length > 0;
 }
 
 export interface SweepDependencies {
@@ -145,21 +152,27 @@ export async function runAudienceSweep(deps: SweepDependencies, input: AudienceS
     const facts = { sweepId: sweep.id, previousSweepId, now };
     const entering = ids.filter((id) => mayEnter(source.reentry, byCustomer.get(id), facts));
 
-    let startedHere = 0;
+    const entered: string[] = [];
     await eachLimited(entering, deps.startConcurrency ?? 16, async (customerId) => {
       const entry = (byCustomer.get(customerId)?.entries ?? 0) + 1;
-      // `started: false` here means this entry's run already exists: an earlier attempt of this page started it
-      // and crashed before recording the page. It is counted, since that attempt's counts were never written.
-      await runs.startRun({ workspaceId, journeyId, customerId, entry });
-      startedHere++;
+      const result = await runs.startRun({ workspaceId, journeyId, customerId, entry, now });
+      // A refusal (still in an earlier run of this journey, journey no longer live) is no entry: not counted, and
+      // the membership's entry count stays, so the next entry keeps the next run number. Unless the run the
+      // starter found is this very entry's, started by an earlier attempt of this page that crashed before
+      // recording it: then the customer did enter.
+      if (!result.started && result.reason !== undefined && RUN_REFUSALS.includes(result.reason) && !(await entryRunExists(db, journeyId, customerId, entry))) return;
+      // `started: false` otherwise means this entry's run already exists: an earlier attempt of this page started
+      // it and crashed before recording the page. It is counted, since that attempt's counts were never written.
+      entered.push(customerId);
     });
+    const startedHere = entered.length;
 
     const pageCursor = ids[ids.length - 1] ?? cursor;
     await db.transaction(async (tx) => {
       await tx.execute(sql`
         insert into journey_audience_members (workspace_id, journey_id, customer_id, entries, last_entered_at, last_matched_sweep)
-        select ${workspaceId}, ${journeyId}::uuid, id, case when id = any(${sql.param(entering)}::uuid[]) then 1 else 0 end,
-               case when id = any(${sql.param(entering)}::uuid[]) then ${now.toISOString()}::timestamptz end, ${sweep.id}
+        select ${workspaceId}, ${journeyId}::uuid, id, case when id = any(${sql.param(entered)}::uuid[]) then 1 else 0 end,
+               case when id = any(${sql.param(entered)}::uuid[]) then ${now.toISOString()}::timestamptz end, ${sweep.id}
         from unnest(${sql.param(ids)}::uuid[]) as id
         on conflict (journey_id, customer_id) do update set
           entries = journey_audience_members.entries + case when excluded.entries > 0 then 1 else 0 end,

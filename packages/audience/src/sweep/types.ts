@@ -22,8 +22,17 @@ export interface RunStarter {
     /** 1 for the customer's first entry into this journey, 2 for the next…: part of the run's id. */
     entry: number;
     entryEvent?: CustomerEventPayload;
-  }): Promise<{ started: boolean; workflowId?: string }>;
+    /** The sweep's clock for the page, so the starter's own re-entry check agrees with the sweep's. */
+    now?: Date;
+  }): Promise<{ started: boolean; workflowId?: string; reason?: string }>;
 }
+
+/**
+ * Answers of `startRun` that mean the customer did NOT enter (e.g. still in an earlier run of the journey): such a
+ * customer is neither counted as started nor recorded as an entry. `started: false` without a reason, or with
+ * `duplicate`, means this very run already exists (a page redone after a crash) and counts as started.
+ */
+export const RUN_REFUSALS: readonly string[] = ['not_live', 'already_in_journey', 'reentry_not_allowed'];
 
 export interface AudienceSweepInput {
   workspaceId: string;
