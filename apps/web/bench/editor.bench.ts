@@ -62,7 +62,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(dist, 'index.html'))) execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
+  if (process.env.BENCH_REUSE_BUILD !== '1' || !existsSync(path.join(dist, 'index.html'))) execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
   const graph = largeJourney(STEPS);
   const detail = { id: 'bench', name: `${graph.nodes.length}-step journey`, description: null, status: 'draft', liveVersion: null, draft: { graph, settings: {}, revision: 1 }, updatedAt: new Date().toISOString() };
   const api: Record<string, unknown> = {
@@ -71,6 +71,13 @@ async function main(): Promise<void> {
     '/api/segments': { segments: [{ id: 'no-login-30d', name: 'No login for 30 days' }] },
     '/api/templates': { templates: [] },
     '/api/event-names': { events: ['login', 'purchase'] },
+    // The app asks who is signed in first; the bench stands in for an API in local mode.
+    '/api/auth/config': { mode: 'local', methods: { password: false, oidc: null }, csrfHeader: 'x-csrf-token' },
+    '/api/auth/me': {
+      kind: 'local',
+      workspaceId: 'default',
+      permissions: ['workspace.read', 'journeys.edit', 'journeys.publish', 'journeys.operate', 'content.edit', 'runs.replay'],
+    },
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
