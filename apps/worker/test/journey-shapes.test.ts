@@ -9,19 +9,9 @@ import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { JourneyGraphInput, JourneySettingsInput } from '@wakeflow/journey';
 import { customers, runs, templates } from '@wakeflow/db';
-import { createJourneyBench, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, eventually, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
 
 const DAY = 86_400_000;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('journey shapes', () => {
   let bench: JourneyBench;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import type { JourneyGraphInput } from '@wakeflow/journey';
 import { messages, templates } from '@wakeflow/db';
-import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 
 const graph = (templateId: string, days: number): JourneyGraphInput => ({
   nodes: [
@@ -21,16 +21,6 @@ const graph = (templateId: string, days: number): JourneyGraphInput => ({
     { source: 'mail', target: 'x' },
   ],
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('journey versions', () => {
   let bench: JourneyBench;

@@ -1,2 +1,3 @@
 export * from './journey-bench';
 export * from './histories';
+export * from './eventually';
