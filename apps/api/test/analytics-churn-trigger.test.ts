@@ -12,10 +12,9 @@ import { customerDormancyReasons, customerPredictions, runs, templates } from '@
 import { rankPredictedClv } from '@wakeflow/analytics';
 import type { Condition, EventInput, JourneyGraphInput } from '@wakeflow/journey';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
-import { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 
 const DAY = 86_400_000;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const churnRisk: Condition = {
   kind: 'or',
@@ -105,7 +104,7 @@ describe('a churn-risk segment as a journey trigger', () => {
 
   it('the sweep starts runs for the customers at risk, and the branch treats a bad experience apart', async () => {
     const db = bench.database.db;
-    const app = createApp({ db, catalog: bench.catalog, temporal: bench.env.client, starter: bench.starter, events: bench.router, logger: silent, defaultWorkspaceId: 'test', auth: { mode: 'local' } });
+    const app = createBenchApp(bench);
     const facts = await request(app).get('/api/analytics/customers/vip-risk/facts');
     expect(facts.status).toBe(200);
     expect(facts.body).toMatchObject({ pAlive: 0.1, predictedClv: 500, predictedClvTopPercent: 20, dormancyReason: 'bad_experience' });

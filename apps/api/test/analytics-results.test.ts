@@ -12,7 +12,8 @@ import { ingestEvents } from '@wakeflow/audience';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
 import { newcombeDifference, recordConversions, wilsonInterval } from '@wakeflow/analytics';
 import type { JourneyGraphInput } from '@wakeflow/journey';
-import { createApp } from '../src/app';
+import type { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 
 const splitJourney: JourneyGraphInput = {
   nodes: [
@@ -33,7 +34,6 @@ const splitJourney: JourneyGraphInput = {
 
 const N = Number(process.env.WAKEFLOW_E2E_CUSTOMERS ?? 200);
 const DAY = 86_400_000;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('journey results end to end', () => {
   let bench: JourneyBench;
@@ -52,7 +52,7 @@ describe('journey results end to end', () => {
       { workspaceId: 'test', id: 'nudge', channel: 'email', name: 'Nudge', subject: 'Hi', body: 'Come back' },
       { workspaceId: 'test', id: 'nudge-sms', channel: 'sms', name: 'Nudge SMS', body: 'Come back' },
     ]);
-    app = createApp({ db, catalog: bench.catalog, temporal: bench.env.client, starter: bench.starter, events: bench.router, logger: silent, defaultWorkspaceId: 'test', auth: { mode: 'local' } });
+    app = createBenchApp(bench);
     ({ journeyId } = await bench.publish(splitJourney, {
       holdoutPercent: 20,
       conversion: { events: ['purchase', 'store_purchase'], window: { amount: 7, unit: 'days' }, from: 'entry' },

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { customers, events, journeys, segments, templates } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
-import { createApp } from '../src/app';
+import type { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 
 type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('API', () => {
   let bench: JourneyBench;
@@ -22,18 +22,7 @@ describe('API', () => {
     bench = await createJourneyBench();
     await bench.relaxSendingRules();
     worker = await bench.newWorker();
-    app = createApp({
-      db: bench.database.db,
-      catalog: bench.catalog,
-      temporal: bench.env.client,
-      starter: bench.starter,
-      events: bench.router,
-      logger: silent,
-      defaultWorkspaceId: 'test',
-      // Single-user local mode: every request is an admin of 'test'. Sign-in, roles and workspaces are tested in
-      // test/auth/.
-      auth: { mode: 'local' },
-    });
+    app = createBenchApp(bench);
     const db = bench.database.db;
     await db.insert(templates).values([
       { workspaceId: 'test', id: 'welcome', channel: 'email', name: 'Welcome', subject: 'Hi', body: 'Hello {{ customer.firstName }}' },

@@ -9,9 +9,9 @@ import { and, count, eq } from 'drizzle-orm';
 import { audienceSweeps, customers, events, journeys, segments, templates, workspaces } from '@wakeflow/db';
 import { upsertCustomers } from '@wakeflow/audience';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
-import { createApp } from '../src/app';
+import type { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const DAY = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
@@ -28,16 +28,7 @@ describe('audience API', () => {
   beforeAll(async () => {
     bench = await createJourneyBench();
     await bench.relaxSendingRules();
-    app = createApp({
-      db: bench.database.db,
-      catalog: bench.catalog,
-      temporal: bench.env.client,
-      starter: bench.starter,
-      events: bench.router,
-      logger: silent,
-      defaultWorkspaceId: 'test',
-      auth: { mode: 'local' },
-    });
+    app = createBenchApp(bench);
     await db()
       .insert(templates)
       .values([

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { customers, events, providers, templates } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
-import { createApp } from '../src/app';
+import type { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 
 type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const winbackEmail = {
   id: 'winback',
@@ -33,16 +33,7 @@ describe('channel routes', () => {
     bench = await createJourneyBench();
     await bench.relaxSendingRules();
     worker = await bench.newWorker();
-    app = createApp({
-      db: bench.database.db,
-      catalog: bench.catalog,
-      temporal: bench.env.client,
-      starter: bench.starter,
-      events: bench.router,
-      logger: silent,
-      defaultWorkspaceId: 'test',
-      auth: { mode: 'local' },
-    });
+    app = createBenchApp(bench);
     const put = await request(app)
       .put('/api/customers/mei')
       .send({ email: 'mei@example.com', phone: '+8613800001111', firstName: 'Mei', timezone: 'UTC', consent: { email: true, sms: true } });

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audienceScheduleId } from '@wakeflow/audience';
 import { segments } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
-import { createApp } from '../src/app';
+import type { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 import { syncJourneySchedule } from '../src/journeys/schedules';
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('journey schedules', () => {
   let bench: JourneyBench;
@@ -19,17 +19,7 @@ describe('journey schedules', () => {
   beforeAll(async () => {
     bench = await createJourneyBench({ timeSkipping: false });
     const client = bench.env.client;
-    app = createApp({
-      db: bench.database.db,
-      catalog: bench.catalog,
-      temporal: client,
-      starter: bench.starter,
-      events: bench.router,
-      logger: silent,
-      defaultWorkspaceId: 'test',
-      schedules: { sync: async (input) => void (await syncJourneySchedule(client, input)) },
-      auth: { mode: 'local' },
-    });
+    app = createBenchApp(bench, { schedules: { sync: async (input) => void (await syncJourneySchedule(client, input)) } });
     await bench.database.db.insert(segments).values({ workspaceId: 'test', id: 'dormant', name: 'Dormant', definition: { kind: 'tag', tag: 'dormant', has: true } });
   });
   afterAll(async () => {

@@ -1,0 +1,28 @@
+/**
+ * The API app on a journey bench, wired like main.ts but in local auth mode (every request is an admin of the
+ * bench's 'test' workspace; sign-in, roles and workspaces are tested in test/auth/). Tests add what they exercise,
+ * e.g. `schedules`.
+ */
+import type { JourneyBench } from '@wakeflow/testing';
+import { createApp } from '../../src/app';
+
+type AppInput = Parameters<typeof createApp>[0];
+
+export const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export function createBenchApp(
+  bench: JourneyBench,
+  extra: Partial<AppInput> = {},
+): ReturnType<typeof createApp> {
+  return createApp({
+    db: bench.database.db,
+    catalog: bench.catalog,
+    temporal: bench.env.client,
+    starter: bench.starter,
+    events: bench.router,
+    logger: silentLogger,
+    defaultWorkspaceId: 'test',
+    auth: { mode: 'local' },
+    ...extra,
+  });
+}
