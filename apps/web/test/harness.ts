@@ -60,10 +60,20 @@ export async function seedWorkspace(database: TestDatabase): Promise<void> {
   ]);
 }
 
-export async function startEditorServer(): Promise<EditorServer> {
+export interface EditorServerOptions {
+  /** `required`: sign-in as in production; default `local`, where every request acts as the workspace admin. */
+  authMode?: 'local' | 'required';
+  /** Extra data before the app starts (e.g. an admin account). */
+  prepare?(database: TestDatabase): Promise<void>;
+  /** Stands in for Temporal where a test serves recorded histories. */
+  temporal?: Client;
+}
+
+export async function startEditorServer(options: EditorServerOptions = {}): Promise<EditorServer> {
   ensureWebBuild();
   const database = await createTestDatabase();
   await seedWorkspace(database);
+  await options.prepare?.(database);
   // Lazy: nothing connects until a route starts a run, which the editor never does.
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }), namespace: 'default' });
   const starter = createRunStarter({ db: database.db, client });
@@ -74,14 +84,14 @@ export async function startEditorServer(): Promise<EditorServer> {
   const app = createApp({
     db: database.db,
     catalog: createCatalog(),
-    temporal: client,
+    temporal: options.temporal ?? client,
     starter,
     events: createEventRouter({ db: database.db, client, starter }),
     logger: silent,
     defaultWorkspaceId: TEST_WORKSPACE_ID,
     webDist,
-    // First-run mode on loopback: every request acts as the workspace admin, so no sign-in step is needed.
-    auth: { mode: 'local', publicUrl: url },
+    // First-run mode on loopback by default: every request acts as the workspace admin, so no sign-in step.
+    auth: { mode: options.authMode ?? 'local', publicUrl: url },
   });
   server.on('request', app);
   return {

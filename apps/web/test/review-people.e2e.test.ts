@@ -6,74 +6,37 @@
  * Temporal history against the current workflow code. Temporal is a stand-in that serves that recorded history.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { createCatalog } from '@wakeflow/catalog';
 import { customers, messages, runSteps, runs } from '@wakeflow/db';
-import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
-import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
-import { createApp } from '../../api/src/app';
+import { TEST_WORKSPACE_ID } from '@wakeflow/db/testing';
 import { ensureAdminAccount } from '../../api/src/http/admin-account';
-import { ensureWebBuild, launchChromium, seedWorkspace, webDist } from './harness';
+import { launchChromium, startEditorServer, type EditorServer } from './harness';
 
 const resultsDir = fileURLToPath(new URL('../test-results', import.meta.url));
 const fullHistory = JSON.parse(readFileSync(new URL('../../../workflows/histories/canonical-reactivated.json', import.meta.url), 'utf8')) as { events: Record<string, unknown>[] };
 /** The recorded canonical run as it stood when the customer's login arrived: in its second 7-day wait, still running. */
 const signalAt = fullHistory.events.findIndex((e) => 'workflowExecutionSignaledEventAttributes' in e);
 const recordedHistory = { events: fullHistory.events.slice(0, signalAt + 1) };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery' };
 const CAM = { email: 'cam@example.com', password: 'campaign-manager-pw' };
 const RITA = { email: 'rita@example.com', password: 'reviewer-password-1' };
 
-interface Server {
-  url: string;
-  database: TestDatabase;
-  close(): Promise<void>;
-}
-
-async function startServer(): Promise<Server> {
-  ensureWebBuild();
-  const database = await createTestDatabase();
-  await seedWorkspace(database);
-  await ensureAdminAccount(database.db, TEST_WORKSPACE_ID, ADMIN);
-  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }), namespace: 'default' });
-  const starter = createRunStarter({ db: database.db, client });
+function startServer(): Promise<EditorServer> {
   // Every run's history is the recorded canonical one: download and replay need nothing else from Temporal.
   const temporal = { workflow: { getHandle: () => ({ fetchHistory: async () => historyFromJSON(recordedHistory) }) } } as unknown as Client;
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = createApp({
-    db: database.db,
-    catalog: createCatalog(),
+  return startEditorServer({
+    authMode: 'required',
     temporal,
-    starter,
-    events: createEventRouter({ db: database.db, client, starter }),
-    logger: silent,
-    defaultWorkspaceId: TEST_WORKSPACE_ID,
-    webDist,
-    auth: { mode: 'required', publicUrl: url },
+    prepare: (database) => ensureAdminAccount(database.db, TEST_WORKSPACE_ID, ADMIN).then(() => undefined),
   });
-  server.on('request', app);
-  return {
-    url,
-    database,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.drop();
-    },
-  };
 }
 
 describe('review and people in Chromium', () => {
-  let server: Server;
+  let server: EditorServer;
   let browser: Browser;
   let page: Page;
   let journeyId: string;
