@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { customers, events, journeys, segments, templates } from '@wakeflow/db';
-import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
 
@@ -197,6 +197,47 @@ describe('API', () => {
 
       const stats = await request(app).get(`/api/journeys/${id}/stats`);
       expect(stats.body).toMatchObject({ version: 1, running: 0, exits: { done: 1 }, nodes: { t: { entered: 1, passed: 1, waiting: 0 } } });
+    });
+
+    it('lets events imported from CSV reach a waiting run, like events sent to the ingest API', async () => {
+      expect((await request(app).put('/api/customers/csv-waiter').send({ email: 'waiter@example.com' })).status).toBe(200);
+      const created = await request(app).post('/api/journeys').send({
+        name: 'Waits for a login',
+        graph: {
+          nodes: [
+            { id: 't', type: 'api_trigger', config: {} },
+            { id: 'w', type: 'wait_for_event', config: { events: [{ event: 'login' }], timeout: { amount: 7, unit: 'days' } } },
+            { id: 'back', type: 'exit', config: { outcome: 'came_back' } },
+            { id: 'gone', type: 'exit', config: { outcome: 'stayed_away' } },
+          ],
+          edges: [
+            { source: 't', target: 'w' },
+            { source: 'w', outcome: 'login', target: 'back' },
+            { source: 'w', outcome: 'timeout', target: 'gone' },
+          ],
+        },
+      });
+      const id: string = created.body.id;
+      expect((await request(app).post(`/api/journeys/${id}/publish`).send({})).status).toBe(201);
+      const started = await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'csv-waiter' });
+      expect(started.status).toBe(201);
+      const handle = bench.env.client.workflow.getHandle(started.body.workflowId);
+
+      // A worker runs once (runUntil shuts it down), so this test gets its own.
+      const waitingWorker = await bench.newWorker();
+      await waitingWorker.runUntil(async () => {
+        // Only awaiting the result lets the test server skip time, so the 7-day timeout cannot fire while we poll.
+        await eventually(async () => {
+          const stats = await request(app).get(`/api/journeys/${id}/stats`);
+          return stats.body.nodes?.w?.waiting === 1 ? true : undefined;
+        }, { what: 'the run waiting at w' });
+        const csv = ['event_id,customer_external_id,name,occurred_at', `csv-wait-login,csv-waiter,login,${new Date().toISOString()}`].join('\n');
+        const imported = await request(app).post('/api/events/import').set('content-type', 'text/csv').send(csv);
+        expect(imported.body).toMatchObject({ rows: 1, imported: 1, errors: [], journeys: { signalled: 1, started: 0 } });
+        await handle.result();
+      });
+      const list = await request(app).get('/api/runs').query({ journeyId: id });
+      expect(list.body.runs[0]).toMatchObject({ status: 'completed', outcome: 'came_back' });
     });
   });
 });

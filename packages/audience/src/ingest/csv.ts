@@ -31,6 +31,21 @@ export interface CsvImportReport {
   errors: CsvRowError[];
   /** True when the header was unusable and nothing was written. */
   rejected: boolean;
+  /** Events only, when imported through the event pipeline: waiting runs signalled and runs started. */
+  journeys?: { signalled: number; started: number };
+}
+
+/**
+ * Where a batch of valid event rows goes. The default stores them only; the API passes the event pipeline so
+ * imported events reach waiting runs and event triggers exactly like events sent one by one.
+ */
+export type EventBatchSink = (
+  workspaceId: string,
+  batch: readonly EventInput[],
+) => Promise<{ accepted: number; duplicates: number; signalled?: number; started?: number }>;
+
+export interface EventsCsvOptions {
+  ingest?: EventBatchSink;
 }
 
 const BATCH = 5_000;
@@ -177,12 +192,19 @@ async function importCsv(
   workspaceId: string,
   target: Target,
   input: string | Buffer | Readable,
+  options: EventsCsvOptions = {},
 ): Promise<CsvImportReport> {
   const report: CsvImportReport = { rows: 0, imported: 0, duplicates: 0, errors: [], rejected: false };
   const addError = (e: CsvRowError) => {
     if (report.errors.length < MAX_LISTED_ERRORS) report.errors.push(e);
   };
   const settings = await loadAudienceSettings(db, workspaceId);
+  const ingest: EventBatchSink =
+    options.ingest ??
+    (async (ws, batch) => {
+      const r = await ingestEvents(db, ws, batch, { settings });
+      return { accepted: r.accepted.length, duplicates: r.duplicates };
+    });
   let customerBatch: CustomerInput[] = [];
   let eventBatch: EventInput[] = [];
   const flush = async () => {
@@ -192,9 +214,12 @@ async function importCsv(
       customerBatch = [];
     }
     if (eventBatch.length) {
-      const r = await ingestEvents(db, workspaceId, eventBatch, { settings });
-      report.imported += r.accepted.length + r.duplicates;
+      const r = await ingest(workspaceId, eventBatch);
+      report.imported += r.accepted + r.duplicates;
       report.duplicates += r.duplicates;
+      if (r.signalled !== undefined || r.started !== undefined) {
+        report.journeys = { signalled: (report.journeys?.signalled ?? 0) + (r.signalled ?? 0), started: (report.journeys?.started ?? 0) + (r.started ?? 0) };
+      }
       eventBatch = [];
     }
   };
@@ -274,6 +299,6 @@ export function importCustomersCsv(db: Database, workspaceId: string, input: str
 }
 
 /** Columns: event_id, customer_external_id, name, occurred_at, properties (JSON object) and/or properties.<name>. */
-export function importEventsCsv(db: Database, workspaceId: string, input: string | Buffer | Readable): Promise<CsvImportReport> {
-  return importCsv(db, workspaceId, 'events', input);
+export function importEventsCsv(db: Database, workspaceId: string, input: string | Buffer | Readable, options: EventsCsvOptions = {}): Promise<CsvImportReport> {
+  return importCsv(db, workspaceId, 'events', input, options);
 }

@@ -5,6 +5,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { getCustomerProfile, importCustomersCsv, importEventsCsv, searchCustomers } from '@wakeflow/audience';
+import { createEventPipeline } from '@wakeflow/catalog';
 import type { ApiDeps } from '../../deps';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
@@ -29,6 +30,8 @@ function csvText(body: unknown): string {
 export function customerRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
+  // Imported events take the same path as events sent to the ingest API: waiting runs hear them, triggers fire.
+  const pipeline = createEventPipeline({ db, router: deps.events });
 
   router.get('/customers', async (req, res) => {
     const q = parseInput(searchQuery, req.query, 'query');
@@ -49,7 +52,9 @@ export function customerRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/events/import', csvBody, async (req, res) => {
-    const report = await importEventsCsv(db, workspaceOf(res), csvText(req.body));
+    const report = await importEventsCsv(db, workspaceOf(res), csvText(req.body), {
+      ingest: async (workspaceId, batch) => pipeline.ingest(workspaceId, batch),
+    });
     res.status(report.rejected ? 422 : 200).json(report);
   });
 
