@@ -2,7 +2,7 @@
  * The audience area's API: customer search and profiles, segments (CRUD, the builder's fields and live preview)
  * and the dormancy overview. Responses are parsed here; components only call the hooks.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import type { Condition } from '@wakeflow/journey';
 import { apiRequest } from './client';
@@ -12,6 +12,7 @@ import { lookupKeys } from './keys';
 export const customerKeys = {
   all: ['customers'] as const,
   search: (q: string) => [...customerKeys.all, 'search', q] as const,
+  pages: (q: string) => [...customerKeys.all, 'pages', q] as const,
   detail: (id: string) => [...customerKeys.all, 'detail', id] as const,
 };
 
@@ -130,13 +131,29 @@ export const dormancyOverviewSchema = z.object({
 });
 export type DormancyOverview = z.infer<typeof dormancyOverviewSchema>;
 
+const customerPageSchema = z.object({ customers: z.array(customerSummarySchema), next: z.string().nullable() });
+
+function fetchCustomerPage(q: string, after: string | null, signal: AbortSignal) {
+  const params = new URLSearchParams({ limit: '50', ...(q ? { q } : {}), ...(after ? { after } : {}) });
+  return apiRequest(`/api/customers?${params}`, customerPageSchema, { signal });
+}
+
+/** The first 50 matches: enough for a picker. */
 export function useCustomerSearch(q: string) {
   return useQuery({
     queryKey: customerKeys.search(q),
-    queryFn: ({ signal }) => {
-      const params = new URLSearchParams({ limit: '50', ...(q ? { q } : {}) });
-      return apiRequest(`/api/customers?${params}`, z.object({ customers: z.array(customerSummarySchema), next: z.string().nullable() }), { signal });
-    },
+    queryFn: ({ signal }) => fetchCustomerPage(q, null, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every match, 50 at a time: the API pages by cursor (`next` → `after`), so a page never skips or repeats. */
+export function useCustomerPages(q: string) {
+  return useInfiniteQuery({
+    queryKey: customerKeys.pages(q),
+    queryFn: ({ signal, pageParam }) => fetchCustomerPage(q, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
     placeholderData: keepPreviousData,
   });
 }

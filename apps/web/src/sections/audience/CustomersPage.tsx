@@ -1,7 +1,7 @@
-/** Customers: search by external id, email, phone or name, and a table that opens each profile. */
+/** Customers: search by external id, email, phone or name, and a table that opens each profile, 50 rows at a time. */
 import { useState } from 'react';
 import { Search } from 'lucide-react';
-import { useCustomerSearch } from '../../api/audience';
+import { useCustomerPages } from '../../api/audience';
 import { customerName, daysAgo, ErrorText, SectionPage, useDebounced } from './common';
 import { tierLabels } from './condition-tree';
 import { audienceHref, audienceTabs } from './routes';
@@ -9,8 +9,8 @@ import { audienceHref, audienceTabs } from './routes';
 export function CustomersPage() {
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim(), 250);
-  const search = useCustomerSearch(query);
-  const customers = search.data?.customers;
+  const search = useCustomerPages(query);
+  const customers = search.data?.pages.flatMap((p) => p.customers);
   return (
     <SectionPage title="Audience" tabs={audienceTabs({ page: 'customers' })}>
       <div className="toolbar-row">
@@ -18,7 +18,7 @@ export function CustomersPage() {
           <Search size={15} aria-hidden />
           <input type="search" aria-label="Search customers" placeholder="Search by id, email, phone or name" value={q} onChange={(e) => setQ(e.target.value)} />
         </label>
-        {search.isFetching ? <span className="muted small">Searching…</span> : null}
+        {search.isFetching && !search.isFetchingNextPage ? <span className="muted small">Searching…</span> : null}
       </div>
       <ErrorText error={search.error} what="load customers" />
       {customers && customers.length === 0 ? (
@@ -57,7 +57,14 @@ export function CustomersPage() {
           </tbody>
         </table>
       ) : null}
-      {search.data?.next ? <p className="muted small">Showing the first {customers?.length} customers; narrow the search to find others.</p> : null}
+      {search.hasNextPage ? (
+        <div className="toolbar-row">
+          <span className="muted small">Showing {customers?.length} customers.</span>
+          <button type="button" className="button" disabled={search.isFetchingNextPage} onClick={() => void search.fetchNextPage()}>
+            {search.isFetchingNextPage ? 'Loading…' : 'Show 50 more'}
+          </button>
+        </div>
+      ) : null}
     </SectionPage>
   );
 }
