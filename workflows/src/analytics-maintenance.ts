@@ -1,10 +1,11 @@
 /**
  * `analyticsMaintenance`: the measurement jobs a workspace's schedules start — decide experiments (hourly), tag
- * dormancy reasons and refit the churn model (daily). All the work is in activities; this only sequences them.
+ * dormancy reasons, refit the churn model and snapshot customers per dormancy stage (daily). All the work is in
+ * activities; this only sequences them.
  */
 import { proxyActivities } from '@temporalio/workflow';
 
-export type AnalyticsJob = 'experiments' | 'dormancy_reasons' | 'churn_model';
+export type AnalyticsJob = 'experiments' | 'dormancy_reasons' | 'churn_model' | 'dormancy_snapshot';
 
 export interface AnalyticsMaintenanceActivities {
   runAnalyticsJob(input: { workspaceId: string; job: AnalyticsJob }): Promise<Record<string, unknown>>;

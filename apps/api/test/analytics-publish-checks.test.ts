@@ -3,28 +3,15 @@
  * the workspace never received, a holdout of 100% or more. Through the HTTP API on a fresh PostgreSQL database:
  * the draft save refuses what the settings schema can tell alone, the publish refuses every one of them (also for
  * a draft stored before the check existed), `POST /api/analytics/measurement/check` answers the editor, and nothing
- * is published. Temporal is a stub that fails loudly: publishing an API-triggered journey never reaches it.
+ * is published.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Client } from '@temporalio/client';
-import { createCatalog } from '@wakeflow/catalog';
 import { journeys, journeyVersions } from '@wakeflow/db';
-import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
-import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
-import { createApp } from '../src/app';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function temporalStub(): Client {
-  return new Proxy({} as object, {
-    get(_target, prop) {
-      if (prop === 'then') return undefined;
-      throw new Error(`These tests do not run Temporal (used client.${String(prop)})`);
-    },
-  }) as Client;
-}
+import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
+import type { createApp } from '../src/app';
+import { createBenchApp } from './support/bench-app';
 
 const graph = {
   nodes: [
@@ -36,18 +23,15 @@ const graph = {
 const week = { amount: 7, unit: 'days' };
 
 describe('measurement definitions checked at publish', () => {
-  let database: TestDatabase;
+  let bench: JourneyBench;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const { db } = database;
-    const temporal = temporalStub();
-    const starter = createRunStarter({ db, client: temporal });
-    app = createApp({ db, catalog: createCatalog(), temporal, starter, events: createEventRouter({ db, client: temporal, starter }), logger: silent, defaultWorkspaceId: 'test', auth: { mode: 'local' } });
+    bench = await createJourneyBench();
+    app = createBenchApp(bench);
   });
   afterAll(async () => {
-    await database?.drop();
+    await bench?.close();
   });
 
   async function journeyWithDraft(settings: Record<string, unknown>): Promise<{ id: string; revision: number }> {
@@ -62,7 +46,7 @@ describe('measurement definitions checked at publish', () => {
   /** A draft as it might have been stored before the settings were checked on save. */
   async function storedDraft(settings: Record<string, unknown>): Promise<string> {
     const { id } = await journeyWithDraft({});
-    await database.db.update(journeys).set({ draftSettings: settings }).where(eq(journeys.id, id));
+    await bench.database.db.update(journeys).set({ draftSettings: settings }).where(eq(journeys.id, id));
     return id;
   }
 
@@ -70,7 +54,7 @@ describe('measurement definitions checked at publish', () => {
     const res = await request(app).post(`/api/journeys/${id}/publish`).send({});
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('journey_invalid');
-    expect(await database.db.select().from(journeyVersions).where(eq(journeyVersions.journeyId, id))).toEqual([]);
+    expect(await bench.database.db.select().from(journeyVersions).where(eq(journeyVersions.journeyId, id))).toEqual([]);
     return res.body.error as { message: string; problems: { code: string; path: string; message: string }[] };
   }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { customers, events, journeys, templates } from '@wakeflow/db';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
-import { previewSegment } from '@wakeflow/audience';
+import { dormancyHistory, previewSegment } from '@wakeflow/audience';
 import { createCatalog } from '@wakeflow/catalog';
 import { seedDemo } from '../src/demo/seed';
 
@@ -42,5 +42,23 @@ describe('demo seed', () => {
     expect(again.seeded).toBe(false);
     const [c2] = await db.select({ n: count() }).from(customers).where(eq(customers.workspaceId, 'demo'));
     expect(c2!.n).toBe(120);
+  });
+
+  it('leaves a dormancy trend: past days rebuilt from the shifted CDNOW history, today from the customers', async () => {
+    const history = await dormancyHistory(database.db, 'demo', { from: '2025-01-01', to: '2026-11-26' });
+    // CDNOW spans 1997-01..1998-06, shifted to end on 2026-11-26: about 18 months of days.
+    expect(history.days.length).toBeGreaterThan(500);
+    expect(history.days.at(-1)).toBe('2026-11-26');
+    const count = (day: string, stage?: string) =>
+      history.cells.filter((c) => c.day === day && (!stage || c.stage === stage)).reduce((s, c) => s + c.customers, 0);
+    const today = '2026-11-26';
+    expect(count(today)).toBe(120);
+    // Everyone is active in the first weeks; by the end most have lapsed, many for over a year.
+    const peakActive = Math.max(...history.days.map((d) => count(d, 'active')));
+    expect(peakActive).toBeGreaterThan(count(today, 'active'));
+    expect(count(history.days[0]!, 'dormant_12m_plus')).toBe(0);
+    expect(count(today, 'dormant_12m_plus')).toBeGreaterThan(0);
+    // Tiers come from the seed's RFM recompute.
+    expect(history.cells.some((c) => c.day === today && c.tier === 'high' && c.customers > 0)).toBe(true);
   });
 });

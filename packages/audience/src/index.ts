@@ -21,4 +21,5 @@ export * from './sweep/activities';
 export * from './sweep/schedule';
 export * from './customers/profile';
 export * from './customers/dormancy-overview';
+export * from './customers/dormancy-history';
 export * from './journey-templates';

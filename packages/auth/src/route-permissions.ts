@@ -84,6 +84,7 @@ export const routePermissions = {
   'PATCH /segments/:id': 'content.edit',
   'DELETE /segments/:id': 'content.edit',
   'GET /audience/dormancy': 'workspace.read',
+  'GET /audience/dormancy/history': 'workspace.read',
   'GET /audience/settings': 'workspace.read',
   'PUT /audience/settings': 'content.edit',
   'POST /audience/rfm/recompute': 'content.edit',

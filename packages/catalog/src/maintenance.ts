@@ -1,10 +1,11 @@
 /**
  * A workspace's recurring jobs, as Temporal Schedules created (or updated) idempotently when a worker starts:
- * audience maintenance (orphan events, RFM) daily, experiments hourly, dormancy reasons and the churn model daily.
+ * audience maintenance (orphan events, RFM) daily, experiments hourly, dormancy reasons, the churn model and the
+ * dormancy-stage snapshot daily.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { computeDormancyReasons, evaluateExperiments, refitChurnModel } from '@wakeflow/analytics';
-import { upsertMaintenanceSchedule } from '@wakeflow/audience';
+import { snapshotDormancy, upsertMaintenanceSchedule } from '@wakeflow/audience';
 import type { Database } from '@wakeflow/db';
 import { journeyTaskQueue } from '@wakeflow/journey';
 import type { AnalyticsJob, AnalyticsMaintenanceActivities } from '@wakeflow/workflows';
@@ -17,6 +18,7 @@ export function createAnalyticsActivities(db: Database): AnalyticsMaintenanceAct
         return { experiments: decided.length };
       }
       if (job === 'dormancy_reasons') return { ...(await computeDormancyReasons(db, workspaceId)) };
+      if (job === 'dormancy_snapshot') return { ...(await snapshotDormancy(db, workspaceId)) };
       const fit = await refitChurnModel(db, workspaceId);
       return fit ? { refitted: true } : { refitted: false };
     },
@@ -45,5 +47,5 @@ async function upsertAnalyticsSchedule(client: Client, workspaceId: string, name
 export async function ensureWorkspaceSchedules(client: Client, workspaceId: string): Promise<void> {
   await upsertMaintenanceSchedule(client, { workspaceId });
   await upsertAnalyticsSchedule(client, workspaceId, 'hourly', 60, ['experiments']);
-  await upsertAnalyticsSchedule(client, workspaceId, 'daily', 1440, ['dormancy_reasons', 'churn_model']);
+  await upsertAnalyticsSchedule(client, workspaceId, 'daily', 1440, ['dormancy_reasons', 'churn_model', 'dormancy_snapshot']);
 }

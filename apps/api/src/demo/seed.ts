@@ -1,11 +1,12 @@
 /**
  * Demo data for a first start: the canonical win-back journey published, its message templates and segment, and
- * a few hundred CDNOW customers with their real purchase history. Idempotent: a second run changes nothing.
+ * a few hundred CDNOW customers with their real purchase history, value tiers, and daily dormancy-stage snapshots
+ * reconstructed from that history so the dashboard's trend is not empty. Idempotent: a second run changes nothing.
  */
 import { and, eq } from 'drizzle-orm';
 import { fileURLToPath } from 'node:url';
 import { journeys, publishJourneyDraft, segments, templates, type Database } from '@wakeflow/db';
-import { ingestEvents, upsertCustomers } from '@wakeflow/audience';
+import { backfillDormancyFromEvents, ingestEvents, recomputeRfm, snapshotDormancy, upsertCustomers } from '@wakeflow/audience';
 import { canonicalWinBack, type NodeCatalog } from '@wakeflow/nodes';
 import { ensureWorkspace } from '../workspaces';
 import { demoFromCdnow, loadCdnowSample } from './cdnow';
@@ -58,9 +59,16 @@ export async function seedDemo(input: { db: Database; catalog: NodeCatalog; work
   await db.insert(templates).values(demoTemplates.map((t) => ({ ...t, workspaceId }))).onConflictDoNothing();
   await db.insert(segments).values({ ...noLogin30d, workspaceId }).onConflictDoNothing();
 
-  const demo = demoFromCdnow(await loadCdnowSample(CDNOW_SAMPLE_PATH), { customers: input.customers ?? 300, today: input.today ?? new Date() });
+  const today = input.today ?? new Date();
+  const demo = demoFromCdnow(await loadCdnowSample(CDNOW_SAMPLE_PATH), { customers: input.customers ?? 300, today });
   await upsertCustomers(db, workspaceId, demo.customers);
   for (let i = 0; i < demo.events.length; i += 5_000) await ingestEvents(db, workspaceId, demo.events.slice(i, i + 5_000));
+  await recomputeRfm(db, workspaceId, { now: today });
+  // Past days from the (date-shifted) history, then today from the customers table like the daily job does.
+  const firstEvent = demo.events.reduce((min, e) => (e.occurredAt < min ? e.occurredAt : min), today.toISOString());
+  const yesterday = new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10);
+  if (firstEvent.slice(0, 10) <= yesterday) await backfillDormancyFromEvents(db, workspaceId, { from: firstEvent.slice(0, 10), to: yesterday });
+  await snapshotDormancy(db, workspaceId, { now: today });
 
   const [journey] = await db
     .insert(journeys)

@@ -26,6 +26,7 @@ export const segmentKeys = {
 
 export const dormancyKeys = {
   overview: ['audience-dormancy'] as const,
+  history: (from: string, to: string, tier: string) => ['audience-dormancy', 'history', from, to, tier] as const,
 };
 
 const iso = z.string();
@@ -130,6 +131,16 @@ export const dormancyOverviewSchema = z.object({
   stageBoundariesDays: z.array(z.number()),
 });
 export type DormancyOverview = z.infer<typeof dormancyOverviewSchema>;
+
+export const dormancyHistorySchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  stages: z.array(z.string()),
+  tiers: z.array(z.string()),
+  days: z.array(z.string()),
+  cells: z.array(z.object({ day: z.string(), stage: z.string(), tier: z.string(), customers: z.number() })),
+});
+export type DormancyHistory = z.infer<typeof dormancyHistorySchema>;
 
 const customerPageSchema = z.object({ customers: z.array(customerSummarySchema), next: z.string().nullable() });
 
@@ -262,6 +273,18 @@ export function useDormancyOverview() {
   return useQuery({
     queryKey: dormancyKeys.overview,
     queryFn: ({ signal }) => apiRequest('/api/audience/dormancy', dormancyOverviewSchema, { signal }),
+  });
+}
+
+/** Daily snapshots of customers per stage (× tier) from `from` to `to` (UTC days); `tier` '' means every tier. */
+export function useDormancyHistory(range: { from: string; to: string; tier: string }) {
+  return useQuery({
+    queryKey: dormancyKeys.history(range.from, range.to, range.tier),
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({ from: range.from, to: range.to, ...(range.tier ? { tier: range.tier } : {}) });
+      return apiRequest(`/api/audience/dormancy/history?${params}`, dormancyHistorySchema, { signal });
+    },
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -2,7 +2,7 @@
  * Runs and results: find runs, open one with its steps and messages, its Temporal history (download and replay),
  * and the measurement figures (journey results, experiments, the dormancy overview) the results pages chart.
  */
-import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiRequest } from './client';
 
@@ -193,10 +193,14 @@ export const liftFiguresSchema = z.object({
 });
 export type LiftFigures = z.infer<typeof liftFiguresSchema>;
 
+/** `day-arm`: per entry day and arm (plus the pooled holdout), cumulative to date. */
+export const resultsGroupBys = ['arm', 'day', 'node', 'day-arm'] as const;
+export type ResultsGroupBy = (typeof resultsGroupBys)[number];
+
 export const journeyResultsSchema = z.object({
   journeyId: z.string(),
   version: z.number().nullable(),
-  groupBy: z.enum(['arm', 'day', 'node']),
+  groupBy: z.enum(resultsGroupBys),
   conversion: z.unknown().nullable(),
   ltvWindowDays: z.number(),
   overall: z.object({
@@ -221,14 +225,14 @@ export const journeyResultsSchema = z.object({
 });
 export type JourneyResults = z.infer<typeof journeyResultsSchema>;
 
-export function resultsUrl(journeyId: string, options: { version?: number; groupBy: 'arm' | 'day' | 'node'; format?: 'json' | 'csv' }): string {
+export function resultsUrl(journeyId: string, options: { version?: number; groupBy: ResultsGroupBy; format?: 'json' | 'csv' }): string {
   const params = new URLSearchParams({ groupBy: options.groupBy });
   if (options.version !== undefined) params.set('version', String(options.version));
   if (options.format) params.set('format', options.format);
   return `/api/journeys/${encodeURIComponent(journeyId)}/results?${params.toString()}`;
 }
 
-export function useJourneyResults(journeyId: string, version: number | undefined, groupBy: 'arm' | 'day' | 'node') {
+export function useJourneyResults(journeyId: string, version: number | undefined, groupBy: ResultsGroupBy) {
   return useQuery({
     queryKey: resultKeys.journey(journeyId, version, groupBy),
     queryFn: ({ signal }) => apiRequest(resultsUrl(journeyId, { groupBy, ...(version !== undefined ? { version } : {}) }), journeyResultsSchema, { signal }),
@@ -236,9 +240,22 @@ export function useJourneyResults(journeyId: string, version: number | undefined
   });
 }
 
+/** An experiment's settings as the API returns them; the limits are the API's (`experimentSettingsSchema`), not repeated here. */
+export const experimentSettingsSchema = z.object({
+  controlArm: z.string(),
+  autoWinner: z.boolean(),
+  alpha: z.number(),
+  tau: z.number(),
+  minPerArm: z.number(),
+  maxDays: z.number(),
+});
+export type ExperimentSettings = z.infer<typeof experimentSettingsSchema>;
+/** What the settings form sends: numbers as typed, null for an empty box (the API then names the field). */
+export type ExperimentSettingsInput = { [K in keyof ExperimentSettings]: ExperimentSettings[K] extends number ? number | null : ExperimentSettings[K] };
+
 export const experimentSchema = z.object({
   splitStepId: z.string(),
-  settings: z.record(z.string(), z.unknown()).nullable().optional(),
+  settings: experimentSettingsSchema,
   status: z.string(),
   winnerArm: z.string().nullable(),
   decidedAt: z.string().nullable(),
@@ -272,6 +289,22 @@ export function useExperiments(journeyId: string, version: number | undefined) {
       apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}/experiments`, z.object({ experiments: z.array(experimentSchema) }), { signal }),
     select: (data) => data.experiments,
     enabled: version !== undefined,
+  });
+}
+
+/** Saves a split's experiment settings; the API answers 400 with `issues` naming the field (`body.alpha`, …). */
+export function useSaveExperimentSettings(journeyId: string, version: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ splitStepId, settings }: { splitStepId: string; settings: ExperimentSettingsInput }) =>
+      apiRequest(
+        `/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}/experiments/${encodeURIComponent(splitStepId)}`,
+        z.object({ experiment: z.object({ splitStepId: z.string() }).loose() }),
+        { method: 'PUT', body: settings },
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: resultKeys.experiments(journeyId, version) });
+    },
   });
 }
 

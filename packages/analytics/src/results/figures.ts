@@ -143,7 +143,7 @@ export function liftFigures(treatment: RollupTotals, holdout: RollupTotals): Lif
   };
 }
 
-export type GroupBy = 'arm' | 'day' | 'node';
+export type GroupBy = 'arm' | 'day' | 'node' | 'day-arm';
 
 export interface ResultGroup {
   key: string;
@@ -227,6 +227,35 @@ export function groupRows(rows: readonly RollupRow[], groupBy: 'arm' | 'day'): R
       // A day compares its own treatment with its own holdout; an arm (messaged) compares with the pooled holdout.
       lift: groupBy === 'day' ? liftFigures(g.treatment, g.control) : g.holdout ? null : liftFigures(g.totals, pooledHoldout),
     }));
+}
+
+/**
+ * Reactivation over time by arm: for every entry day and every series (each arm's treatment runs, and one pooled
+ * holdout), the figures of the runs that entered from the first day asked for up to that day (cumulative to date).
+ * An arm's lift is against the pooled holdout over the same days, as in `groupRows` by arm.
+ */
+export function dayArmGroups(rows: readonly RollupRow[]): ResultGroup[] {
+  const days = [...new Set(rows.map((r) => r.day))].sort();
+  const arms = [...new Set(rows.filter((r) => !r.holdout).map((r) => r.arm))].sort();
+  const hasHoldout = rows.some((r) => r.holdout);
+  const cumulative = new Map<string, RollupTotals>(arms.map((a) => [a, emptyTotals()]));
+  const holdout = emptyTotals();
+  const byDay = new Map<string, RollupRow[]>();
+  for (const r of rows) {
+    const list = byDay.get(r.day);
+    if (list) list.push(r);
+    else byDay.set(r.day, [r]);
+  }
+  const out: ResultGroup[] = [];
+  for (const day of days) {
+    for (const r of byDay.get(day) ?? []) addTotals(r.holdout ? holdout : cumulative.get(r.arm)!, r);
+    for (const arm of arms) {
+      const t = cumulative.get(arm)!;
+      out.push({ key: `${day}|${arm}|treatment`, day, arm, holdout: false, figures: groupFigures(t), lift: liftFigures(t, holdout) });
+    }
+    if (hasHoldout) out.push({ key: `${day}|holdout`, day, holdout: true, figures: groupFigures(holdout), lift: null });
+  }
+  return out;
 }
 
 export function nodeFigures(rows: readonly NodeRollupRow[]): NodeFigures[] {

@@ -6,7 +6,7 @@ import { and, desc, eq, sql, type AnyColumn } from 'drizzle-orm';
 import { conversionSchema, type Conversion } from '@wakeflow/journey';
 import { journeyDailyRollups, journeyNodeDailyRollups, journeyVersions, journeys, type Database } from '@wakeflow/db';
 import { loadAnalyticsSettings } from '../settings';
-import { groupRows, nodeFigures, overallFigures, type GroupBy, type NodeFigures, type ResultGroup, type ResultsOverall, type RollupRow } from './figures';
+import { dayArmGroups, groupRows, nodeFigures, overallFigures, type GroupBy, type NodeFigures, type ResultGroup, type ResultsOverall, type RollupRow } from './figures';
 
 export interface ResultsQuery {
   /** One version, or every version of the journey together. */
@@ -98,7 +98,7 @@ export async function loadJourneyResults(db: Database, workspaceId: string, jour
     conversion: parsedConversion.success ? parsedConversion.data : null,
     ltvWindowDays: settings.ltvWindowDays,
     overall: overallFigures(rows),
-    groups: query.groupBy === 'node' ? [] : groupRows(rows, query.groupBy),
+    groups: query.groupBy === 'node' ? [] : query.groupBy === 'day-arm' ? dayArmGroups(rows) : groupRows(rows, query.groupBy),
   };
   if (query.groupBy === 'node') {
     const nodeRows = await db

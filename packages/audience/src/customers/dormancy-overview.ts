@@ -20,7 +20,8 @@ export interface DormancyOverview {
   stageBoundariesDays: readonly number[];
 }
 
-const tiers: readonly TierOrUnscored[] = ['high', 'mid', 'low', 'unscored'];
+export const dormancyTiers: readonly TierOrUnscored[] = ['high', 'mid', 'low', 'unscored'];
+const tiers = dormancyTiers;
 
 export async function dormancyOverview(db: Database, workspaceId: string, options: { now?: Date } = {}): Promise<DormancyOverview> {
   const settings = await loadAudienceSettings(db, workspaceId);

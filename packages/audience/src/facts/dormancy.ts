@@ -24,17 +24,26 @@ export function dormancyStageOf(lastActivityAt: Date | string | null, now: Date,
 }
 
 /** Cut-off instants: a customer is in stage i when cutoff(i) < last_activity_at <= cutoff(i-1). */
-function cutoffs(now: string, settings: AudienceSettings): SQL[] {
-  return settings.dormancyStagesDays.map((d) => sql`(${now}::timestamptz - make_interval(days => ${d}))`);
+function cutoffsAt(at: SQL, settings: AudienceSettings): SQL[] {
+  return settings.dormancyStagesDays.map((d) => sql`(${at} - make_interval(days => ${d}))`);
 }
 
-export function dormancyStageSql(now: string, settings: AudienceSettings): SQL {
-  const [c0, c1, c2, c3] = cutoffs(now, settings);
-  const t = customers.lastActivityAt;
+function cutoffs(now: string, settings: AudienceSettings): SQL[] {
+  return cutoffsAt(sql`${now}::timestamptz`, settings);
+}
+
+/** The stage of any last-activity expression as of any instant expression (e.g. per day in a history query). */
+export function dormancyStageCaseSql(lastActivity: SQL, at: SQL, settings: AudienceSettings): SQL {
+  const [c0, c1, c2, c3] = cutoffsAt(at, settings);
+  const t = lastActivity;
   return sql`(case when ${t} is null then 'never_active'
     when ${t} > ${c0} then 'active' when ${t} > ${c1} then 'dormant_1_3m'
     when ${t} > ${c2} then 'dormant_3_6m' when ${t} > ${c3} then 'dormant_6_12m'
     else 'dormant_12m_plus' end)`;
+}
+
+export function dormancyStageSql(now: string, settings: AudienceSettings): SQL {
+  return dormancyStageCaseSql(sql`${customers.lastActivityAt}`, sql`${now}::timestamptz`, settings);
 }
 
 /** One stage as a range on `last_activity_at`, so the (workspace, last_activity_at) index can answer it. */

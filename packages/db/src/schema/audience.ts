@@ -1,6 +1,7 @@
 /**
  * Tables of the audience area (@wakeflow/audience): the per-customer daily rollup that rolling-window facts are
- * summed from, the state of each journey's audience trigger per customer (re-entry), and sweep progress.
+ * summed from, the state of each journey's audience trigger per customer (re-entry), sweep progress, and the
+ * daily snapshot of customers per dormancy stage.
  */
 import { bigint, bigserial, date, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { customers, journeys, workspaces } from './core';
@@ -66,4 +67,22 @@ export const audienceSweeps = pgTable(
     finishedAt: tstz('finished_at'),
   },
   (t) => [uniqueIndex('audience_sweeps_key').on(t.workspaceId, t.sweepKey), index('audience_sweeps_journey').on(t.journeyId, t.startedAt)],
+);
+
+/**
+ * Customers per dormancy stage × value tier ('unscored' before the first RFM recompute) per UTC day. The stage
+ * changes with the clock, so history cannot be recomputed from `customers` later: a daily job writes today's row
+ * set (an upsert, so a rerun the same day overwrites it). Stage and tier are @wakeflow/audience's enums as text.
+ */
+export const dormancyDailySnapshots = pgTable(
+  'dormancy_daily_snapshots',
+  {
+    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    stage: text('stage').notNull(),
+    valueTier: text('value_tier').notNull(),
+    customers: integer('customers').notNull(),
+    takenAt: tstz('taken_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.stage, t.valueTier] })],
 );

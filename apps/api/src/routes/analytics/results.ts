@@ -15,7 +15,7 @@ const idParams = z.object({ id: z.uuid('Not a journey id') });
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 const resultsQuery = z.object({
   version: z.coerce.number().int().positive('Not a version number').optional(),
-  groupBy: z.enum(['arm', 'node', 'day'], { error: 'Group by arm, node or day' }).default('arm'),
+  groupBy: z.enum(['arm', 'node', 'day', 'day-arm'], { error: 'Group by arm, node, day or day-arm' }).default('arm'),
   format: z.enum(['json', 'csv'], { error: 'Use json or csv' }).default('json'),
   from: day.optional(),
   to: day.optional(),

@@ -1,15 +1,40 @@
 /**
- * Audience-wide views and settings: the dormancy overview (stage × value tier), the workspace's fact definitions,
+ * Audience-wide views and settings: the dormancy overview (stage × value tier) and its daily history, the workspace's fact definitions,
  * an on-demand RFM recompute, and the progress of a journey's audience sweeps.
  */
 import { Router } from 'express';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { audienceSettingsSchema, dormancyOverview, loadAudienceSettings, recomputeRfm, saveAudienceSettings } from '@wakeflow/audience';
+import { audienceSettingsSchema, dormancyHistory, dormancyOverview, loadAudienceSettings, recomputeRfm, saveAudienceSettings } from '@wakeflow/audience';
 import { audienceSweeps, journeys } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
 import { notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
+
+/** A real calendar day (2026-02-30 is refused, not rolled over). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')
+  .refine((v) => {
+    const parsed = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === v;
+  }, 'Not a calendar day');
+
+const MAX_HISTORY_DAYS = 3660;
+
+const historyQuery = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+    tier: z.enum(['high', 'mid', 'low', 'unscored'], { error: 'Use high, mid, low or unscored' }).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (!q.from) return;
+    const to = q.to ?? new Date().toISOString().slice(0, 10);
+    const span = (Date.parse(to) - Date.parse(q.from)) / 86_400_000;
+    if (span < 0) ctx.addIssue({ code: 'custom', path: ['from'], message: 'Must not be after to (default today)' });
+    else if (span >= MAX_HISTORY_DAYS) ctx.addIssue({ code: 'custom', path: ['from'], message: `At most ${MAX_HISTORY_DAYS} days before to` });
+  });
 
 export function audienceOverviewRoutes(deps: ApiDeps): Router {
   const { db } = deps;
@@ -17,6 +42,17 @@ export function audienceOverviewRoutes(deps: ApiDeps): Router {
 
   router.get('/audience/dormancy', async (_req, res) => {
     res.json(await dormancyOverview(db, workspaceOf(res)));
+  });
+
+  router.get('/audience/dormancy/history', async (req, res) => {
+    const query = parseInput(historyQuery, req.query, 'query');
+    res.json(
+      await dormancyHistory(db, workspaceOf(res), {
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+        ...(query.tier ? { tier: query.tier } : {}),
+      }),
+    );
   });
 
   router.get('/audience/settings', async (_req, res) => {

@@ -1,10 +1,11 @@
 /**
  * The dormancy overview (DOMAIN S-ID-3/4): customers per dormancy stage, stacked by value tier, as a chart and as
- * the table behind it.
+ * the table behind it, and the stages' daily history.
  */
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useDormancyOverview, useRecomputeRfm, type DormancyOverview } from '../../api/audience';
 import { ErrorText, formatDateTime, SectionPage } from './common';
+import { DormancyHistoryChart } from './DormancyHistoryChart';
 import { stageLabels, tierLabels } from './condition-tree';
 import { audienceTabs } from './routes';
 
@@ -41,6 +42,11 @@ export function DormancyPage() {
       <ErrorText error={recompute.error} what="recompute RFM" />
       {data && data.total === 0 ? <div className="empty-state">No customers yet: the overview fills in as customers and their events arrive.</div> : null}
       {data && data.total > 0 ? <DormancyOverviewView data={data} /> : null}
+      {data && data.total > 0 ? (
+        <div className="aud-card aud-chart-card">
+          <DormancyHistoryChart title="Stages over time" headClassName="chart-head" />
+        </div>
+      ) : null}
     </SectionPage>
   );
 }

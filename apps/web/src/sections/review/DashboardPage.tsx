@@ -1,11 +1,12 @@
 /**
- * The workspace dashboard: customers by dormancy stage (now, by value tier) and the reactivation rate per month
- * over every journey's treatment runs against the industry band of 15–20% (DOMAIN S-ME-1).
+ * The workspace dashboard: customers by dormancy stage (now by value tier, and per day over time) and the
+ * reactivation rate per month over every journey's treatment runs against the industry band of 15–20% (DOMAIN S-ME-1).
  */
 import { Download } from 'lucide-react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useJourneys } from '../../api/journeys';
 import { useDormancyOverview, useResultsByDay } from '../../api/review';
+import { DormancyHistoryChart } from '../audience/DormancyHistoryChart';
 import { downloadText, toCsv } from './csv';
 import { formatCount, formatPercent, humanise } from './format';
 import { resultsHref } from './routes';
@@ -67,9 +68,7 @@ export function DashboardPage() {
               </BarChart>
             </ResponsiveContainer>
           ) : null}
-          <p className="muted small">
-            Now{dormancy.data ? `, ${formatCount(dormancy.data.total)} customers` : ''}. The API keeps no daily snapshot of stages, so this chart shows today only.
-          </p>
+          <p className="muted small">Now{dormancy.data ? `, ${formatCount(dormancy.data.total)} customers` : ''}. The trend is in the chart below.</p>
         </section>
         <section className="card">
           <div className="card-header">
@@ -111,6 +110,9 @@ export function DashboardPage() {
           <p className="muted small">Treatment runs of every live journey, by the month they entered.</p>
         </section>
       </div>
+      <section className="card">
+        <DormancyHistoryChart />
+      </section>
       <section className="card">
         <div className="card-header">
           <h3>Journeys</h3>

@@ -11,9 +11,11 @@ import { hrefFor } from '../../router';
 import { downloadText, toCsv, type CsvColumn } from './csv';
 import { formatCount, formatInterval, formatMoney, formatPercent, humanise } from './format';
 import { resultsHref, runsHref } from './routes';
-import { armSeries, dailySeries, INDUSTRY_BAND, type ArmPoint } from './series';
+import { ExperimentSettingsForm } from './ExperimentSettingsForm';
+import { armDayColumns, armDaySeries, armSeries, dailySeries, INDUSTRY_BAND, type ArmPoint } from './series';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
+const ARM_COLOURS = ['#4f46e5', '#0ea5e9', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6'];
 
 function Kpi({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -54,7 +56,7 @@ function winnerText(e: Experiment): string {
   return e.test.reason ?? `${humanise(e.test.state || e.status)}: no winner yet`;
 }
 
-function ExperimentPanel({ experiment, file }: { experiment: Experiment; file: string }) {
+function ExperimentPanel({ journeyId, version, experiment, file }: { journeyId: string; version: number; experiment: Experiment; file: string }) {
   return (
     <section className="card" data-testid={`experiment-${experiment.splitStepId}`}>
       <div className="card-header">
@@ -94,6 +96,7 @@ function ExperimentPanel({ experiment, file }: { experiment: Experiment; file: s
           ))}
         </tbody>
       </table>
+      <ExperimentSettingsForm journeyId={journeyId} version={version} experiment={experiment} />
     </section>
   );
 }
@@ -107,6 +110,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
   const versions = useVersions(journeyId);
   const byArm = useJourneyResults(journeyId, version, 'arm');
   const byDay = useJourneyResults(journeyId, version, 'day');
+  const byDayArm = useJourneyResults(journeyId, version, 'day-arm');
   const experimentVersion = version ?? versions.data?.[0]?.version;
   const experiments = useExperiments(journeyId, experimentVersion);
   const results = byArm.data;
@@ -114,6 +118,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
   const lift = overall?.lift;
   const days = byDay.data ? dailySeries(byDay.data) : [];
   const arms = results ? armSeries(results) : [];
+  const armDays = byDayArm.data ? armDaySeries(byDayArm.data) : { series: [], rows: [], points: [] };
   const armChart = arms.map((a) => ({ ...a, error: a.rate !== null && a.low !== null && a.high !== null ? [a.rate - a.low, a.high - a.rate] : [0, 0] }));
   const suffix = `${journeyId.slice(0, 8)}${version ? `-v${version}` : ''}`;
   const groups = [figuresRow('Treatment', overall?.treatment), figuresRow('Holdout', overall?.holdout), figuresRow('All', overall?.all)].filter((g) => g.f);
@@ -213,6 +218,37 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                 <p className="muted">No runs yet.</p>
               )}
             </section>
+            <section className="card" data-testid="arm-days-chart">
+              <div className="card-header">
+                <h3>Reactivation to date by arm</h3>
+                <button type="button" className="button" disabled={!armDays.points.length} onClick={() => downloadText(`results-${suffix}-by-day-arm.csv`, toCsv(armDays.points, armDayColumns))}>
+                  <Download size={14} /> CSV
+                </button>
+              </div>
+              {armDays.rows.length ? (
+                <>
+                  <ResponsiveContainer width="100%" height={260}>
+                    <LineChart data={armDays.rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                      <CartesianGrid stroke="#eef0f4" vertical={false} />
+                      <XAxis dataKey="day" tick={{ fontSize: 11 }} />
+                      <YAxis tickFormatter={pct} tick={{ fontSize: 11 }} width={44} />
+                      <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
+                      <Legend />
+                      {armDays.series.map((s, i) =>
+                        s.holdout ? (
+                          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke="#94a3b8" strokeWidth={2} strokeDasharray="4 4" dot={false} />
+                        ) : (
+                          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={ARM_COLOURS[i % ARM_COLOURS.length]} strokeWidth={2} dot={false} />
+                        ),
+                      )}
+                    </LineChart>
+                  </ResponsiveContainer>
+                  <p className="muted small">Cumulative: each day's rate is of everyone who entered up to that day, converted so far. Recent entrants' windows may still be open.</p>
+                </>
+              ) : (
+                <p className="muted">No runs yet.</p>
+              )}
+            </section>
             <section className="card">
               <div className="card-header">
                 <h3>Value before and after waking</h3>
@@ -275,8 +311,10 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
             </section>
           </div>
           <h2 className="section-title">Experiments{experimentVersion ? ` in version ${experimentVersion}` : ''}</h2>
-          {experiments.data?.length ? (
-            experiments.data.map((e) => <ExperimentPanel key={e.splitStepId} experiment={e} file={`experiment-${suffix}-${e.splitStepId}.csv`} />)
+          {experimentVersion !== undefined && experiments.data?.length ? (
+            experiments.data.map((e) => (
+              <ExperimentPanel key={e.splitStepId} journeyId={journeyId} version={experimentVersion} experiment={e} file={`experiment-${suffix}-${e.splitStepId}.csv`} />
+            ))
           ) : (
             <p className="muted">{experiments.error ? `Could not load experiments: ${experiments.error.message}` : 'No split steps in this version, so no experiments.'}</p>
           )}
