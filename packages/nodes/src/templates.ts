@@ -24,7 +24,13 @@ export const canonicalWinBack: JourneyTemplate = {
   name: 'Win back: no login for 30 days',
   description:
     'Email + SMS with a return gift; if the customer has not logged in or bought within 7 days, a second wave by push and email with a stronger offer.',
-  settings: { goal: { event: 'purchase', outcome: 'purchased' }, reentry: { mode: 'after', duration: { amount: 90, unit: 'days' } } },
+  settings: {
+    goal: { event: 'purchase', outcome: 'purchased' },
+    reentry: { mode: 'after', duration: { amount: 90, unit: 'days' } },
+    // Reactivated = back within both waves (7 + 7 days); a 10% holdout measures what the messages added.
+    conversion: { events: ['login', 'purchase'], window: { amount: 14, unit: 'days' }, from: 'entry' },
+    holdoutPercent: 10,
+  },
   requires: {
     segments: ['no-login-30d'],
     templates: ['return-gift-email', 'return-gift-sms', 'second-wave-push', 'second-wave-email'],

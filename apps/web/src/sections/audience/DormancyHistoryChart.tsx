@@ -68,7 +68,8 @@ export function DormancyHistoryChart({ title = 'Customers by dormancy stage over
             <XAxis dataKey="day" tick={{ fontSize: 11 }} minTickGap={24} />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
             <Tooltip />
-            <Legend />
+            {/* In stage order, like the stack; recharts sorts legend items by label otherwise. */}
+            <Legend itemSorter={(item) => stages.indexOf(String(item.dataKey))} />
             {stages.map((stage) => (
               <Area
                 key={stage}

@@ -7,6 +7,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, R
 import { useJourneys } from '../../api/journeys';
 import { useDormancyOverview, useResultsByDay } from '../../api/review';
 import { DormancyHistoryChart } from '../audience/DormancyHistoryChart';
+import { stageLabels } from '../audience/condition-tree';
 import { downloadText, toCsv } from './csv';
 import { formatCount, formatPercent, humanise } from './format';
 import { resultsHref } from './routes';
@@ -24,7 +25,7 @@ export function DashboardPage() {
   const stages = dormancy.data?.stages ?? [];
   const tiers = dormancy.data?.tiers ?? [];
   const stageRows = stages.map((stage) => ({
-    stage: humanise(stage),
+    stage: stageLabels[stage] ?? humanise(stage),
     ...Object.fromEntries(tiers.map((tier) => [tier, dormancy.data!.cells.find((c) => c.stage === stage && c.tier === tier)?.customers ?? 0])),
   }));
   const rows = live.map((j) => {
@@ -58,10 +59,11 @@ export function DashboardPage() {
             <ResponsiveContainer width="100%" height={260}>
               <BarChart data={stageRows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#eef0f4" vertical={false} />
-                <XAxis dataKey="stage" tick={{ fontSize: 11 }} />
+                {/* interval 0: every stage is labelled; the default drops every other label when they are long. */}
+                <XAxis dataKey="stage" tick={{ fontSize: 10 }} interval={0} />
                 <YAxis tick={{ fontSize: 11 }} width={48} />
                 <Tooltip />
-                <Legend />
+                <Legend itemSorter={(item) => tiers.indexOf(String(item.dataKey))} />
                 {tiers.map((tier) => (
                   <Bar key={tier} dataKey={tier} name={`${humanise(tier)} value`} stackId="tier" fill={tierColors[tier] ?? '#a5b4fc'} />
                 ))}

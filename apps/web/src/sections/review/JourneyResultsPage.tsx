@@ -14,7 +14,10 @@ import { resultsHref, runsHref } from './routes';
 import { ExperimentSettingsForm } from './ExperimentSettingsForm';
 import { armDayColumns, armDaySeries, armSeries, dailySeries, INDUSTRY_BAND, type ArmPoint } from './series';
 
-const pct = (v: number) => `${Math.round(v * 100)}%`;
+/** Axis ticks: whole percents, with one decimal below 10% so small rates do not all read "1%". */
+const pct = (v: number) => (v > 0 && v < 0.1 ? `${(v * 100).toFixed(1)}%` : `${Math.round(v * 100)}%`);
+/** Rates start at 0 and show at least the industry band, so an empty journey does not draw a 0–400% axis. */
+const rateDomain: [number, (dataMax: number) => number] = [0, (dataMax) => Math.min(1, Math.max(INDUSTRY_BAND[1] * 1.25, dataMax * 1.1))];
 const ARM_COLOURS = ['#4f46e5', '#0ea5e9', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6'];
 
 function Kpi({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
@@ -183,7 +186,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                   <LineChart data={days} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
                     <CartesianGrid stroke="#eef0f4" vertical={false} />
                     <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-                    <YAxis tickFormatter={pct} tick={{ fontSize: 11 }} width={44} />
+                    <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
                     <ReferenceArea y1={INDUSTRY_BAND[0]} y2={INDUSTRY_BAND[1]} fill="#e7f6ec" fillOpacity={0.7} label={{ value: 'industry 15–20%', position: 'insideTopLeft', fontSize: 10, fill: '#15803d' }} />
                     <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
                     <Legend />
@@ -207,7 +210,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                   <BarChart data={armChart} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
                     <CartesianGrid stroke="#eef0f4" vertical={false} />
                     <XAxis dataKey="arm" tick={{ fontSize: 11 }} />
-                    <YAxis tickFormatter={pct} tick={{ fontSize: 11 }} width={44} />
+                    <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
                     <Tooltip formatter={(v) => (typeof v === 'number' ? formatPercent(v) : String(v))} />
                     <Bar dataKey="rate" name="Reactivation rate" fill="#4f46e5" radius={[4, 4, 0, 0]}>
                       <ErrorBar dataKey="error" width={6} stroke="#1f2733" />
@@ -231,7 +234,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                     <LineChart data={armDays.rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
                       <CartesianGrid stroke="#eef0f4" vertical={false} />
                       <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-                      <YAxis tickFormatter={pct} tick={{ fontSize: 11 }} width={44} />
+                      <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
                       <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
                       <Legend />
                       {armDays.series.map((s, i) =>
@@ -273,7 +276,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                 {lift?.spendAfterEntryDifferenceInterval ? ` (95%: ${formatMoney(lift.spendAfterEntryDifferenceInterval[0])} to ${formatMoney(lift.spendAfterEntryDifferenceInterval[1])})` : ''}
               </p>
             </section>
-            <section className="card">
+            <section className="card card-wide">
               <div className="card-header">
                 <h3>Figures</h3>
                 <a className="button" href={resultsUrl(journeyId, { groupBy: 'arm', format: 'csv', ...(version ? { version } : {}) })} download={`results-${suffix}-by-arm-figures.csv`}>
