@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Client } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { customers, messages, runSteps, runs } from '@wakeflow/db';
+import { customers, dormancyDailySnapshots, journeyDailyRollups, messages, runSteps, runs } from '@wakeflow/db';
 import { TEST_WORKSPACE_ID } from '@wakeflow/db/testing';
 import { ensureAdminAccount } from '../../api/src/http/admin-account';
 import { launchChromium, startEditorServer, type EditorServer } from './harness';
@@ -201,12 +201,43 @@ describe('review and people in Chromium', () => {
   });
 
   it('shows results for the journey and the workspace', async () => {
+    const db = server.database.db;
+    // Rollups of an A/B split with a holdout over three past days, and a week of dormancy snapshots: the charts
+    // must draw one line per arm plus the holdout, cost bars per arm, and the stacked stages over time.
+    const rollup = (day: string, arm: string, holdout: boolean, entered: number, converted: number) => ({
+      workspaceId: TEST_WORKSPACE_ID, journeyId, version: 1, day, arm, holdout, entered, converted,
+      messaged: holdout ? 0 : entered, messagesSent: holdout ? 0 : entered, costMicros: holdout ? 0 : entered * 50_000,
+    });
+    await db.insert(journeyDailyRollups).values(
+      ['2026-10-01', '2026-10-02', '2026-10-03'].flatMap((day, i) => [
+        rollup(day, 's=a', false, 40, 6 + i), rollup(day, 's=b', false, 40, 9 + i), rollup(day, 's=a', true, 10, 1),
+      ]),
+    );
+    const week = Array.from({ length: 7 }, (_, i) => new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10));
+    await db.insert(dormancyDailySnapshots).values(
+      week.flatMap((day, i) => [
+        { workspaceId: TEST_WORKSPACE_ID, day, stage: 'active', valueTier: 'high', customers: 30 + i },
+        { workspaceId: TEST_WORKSPACE_ID, day, stage: 'dormant_1_3m', valueTier: 'mid', customers: 20 },
+        { workspaceId: TEST_WORKSPACE_ID, day, stage: 'dormant_12m_plus', valueTier: 'low', customers: 50 - i },
+      ]),
+    );
+
     await page.goto(`${server.url}/#/journeys/${journeyId}/results`);
     await page.getByTestId('results-kpis').waitFor();
     expect(await page.getByTestId('kpi-rate').textContent()).toContain('Reactivation rate');
     await page.getByTestId('figures-table').waitFor();
+    const armDays = page.getByTestId('arm-days-chart');
+    // Four lines: the run of the previous test (before any split), the two arms, and the holdout.
+    await expect.poll(() => armDays.locator('.recharts-line').count()).toBe(4);
+    expect(await armDays.locator('.recharts-legend-wrapper').textContent()).toMatch(/No split.*s: a.*s: b.*Holdout/);
+    await expect.poll(() => page.getByTestId('cost-chart').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(4);
+    await page.screenshot({ path: `${resultsDir}/journey-results.png`, fullPage: true });
+
     await page.goto(`${server.url}/#/results`);
     await expect.poll(() => page.getByTestId('journey-results-table').textContent()).toContain('Win back');
+    const history = page.getByTestId('dormancy-history');
+    await expect.poll(() => history.locator('.recharts-area').count()).toBeGreaterThanOrEqual(3);
+    expect(await history.locator('.recharts-legend-wrapper').textContent()).toMatch(/Active.*Dormant 1–3 months.*Dormant 12\+ months/);
     await page.screenshot({ path: `${resultsDir}/results.png` });
     expect(pageErrors).toEqual([]);
   });

@@ -38,6 +38,9 @@ const armColumns: CsvColumn<ArmPoint>[] = [
   { header: 'rate', value: (a) => a.rate },
   { header: 'rate low', value: (a) => a.low },
   { header: 'rate high', value: (a) => a.high },
+  { header: 'cost', value: (a) => a.cost },
+  { header: 'cost per reactivation', value: (a) => a.costPerReactivation },
+  { header: 'cost per incremental reactivation', value: (a) => a.costPerIncremental },
 ];
 
 type ExperimentArm = Experiment['arms'][number];
@@ -121,6 +124,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
   const lift = overall?.lift;
   const days = byDay.data ? dailySeries(byDay.data) : [];
   const arms = results ? armSeries(results) : [];
+  const treatmentArms = arms.filter((a) => !a.holdout);
   const armDays = byDayArm.data ? armDaySeries(byDayArm.data) : { series: [], rows: [], points: [] };
   const armChart = arms.map((a) => ({ ...a, error: a.rate !== null && a.low !== null && a.high !== null ? [a.rate - a.low, a.high - a.rate] : [0, 0] }));
   const suffix = `${journeyId.slice(0, 8)}${version ? `-v${version}` : ''}`;
@@ -236,7 +240,7 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                       <XAxis dataKey="day" tick={{ fontSize: 11 }} />
                       <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
                       <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
-                      <Legend />
+                      <Legend itemSorter={(item) => armDays.series.findIndex((x) => x.key === item.dataKey)} />
                       {armDays.series.map((s, i) =>
                         s.holdout ? (
                           <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke="#94a3b8" strokeWidth={2} strokeDasharray="4 4" dot={false} />
@@ -251,6 +255,30 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
               ) : (
                 <p className="muted">No runs yet.</p>
               )}
+            </section>
+            <section className="card" data-testid="cost-chart">
+              <div className="card-header">
+                <h3>Cost per reactivation by arm</h3>
+                <button type="button" className="button" disabled={!treatmentArms.length} onClick={() => downloadText(`results-${suffix}-cost-by-arm.csv`, toCsv(treatmentArms, armColumns))}>
+                  <Download size={14} /> CSV
+                </button>
+              </div>
+              {treatmentArms.length ? (
+                <ResponsiveContainer width="100%" height={260}>
+                  <BarChart data={treatmentArms} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+                    <CartesianGrid stroke="#eef0f4" vertical={false} />
+                    <XAxis dataKey="arm" tick={{ fontSize: 11 }} />
+                    <YAxis tick={{ fontSize: 11 }} width={52} />
+                    <Tooltip formatter={(v) => formatMoney(typeof v === 'number' ? v : null)} />
+                    <Legend />
+                    <Bar dataKey="costPerReactivation" name="Per reactivation" fill="#4f46e5" radius={[4, 4, 0, 0]} />
+                    <Bar dataKey="costPerIncremental" name="Per incremental reactivation (vs holdout)" fill="#f59e0b" radius={[4, 4, 0, 0]} />
+                  </BarChart>
+                </ResponsiveContainer>
+              ) : (
+                <p className="muted">No runs yet.</p>
+              )}
+              <p className="muted small">Messages at each provider's unit cost plus coupons redeemed, divided by reactivations; an empty bar has none yet.</p>
             </section>
             <section className="card">
               <div className="card-header">

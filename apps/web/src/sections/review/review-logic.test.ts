@@ -60,7 +60,13 @@ describe('results series', () => {
     expect(armLabel('', false)).toBe('No split');
     expect(armLabel('split1=a&split2=b', true)).toBe('split1: a, split2: b (holdout)');
     const r = results([{ key: 'a|treatment', arm: 'a', holdout: false, figures: figures(10, 2), lift: null }]);
-    expect(armSeries(r)[0]).toMatchObject({ arm: 'a', rate: 0.2, entered: 10, holdout: false });
+    expect(armSeries(r)[0]).toMatchObject({ arm: 'a', rate: 0.2, entered: 10, holdout: false, costPerIncremental: null });
+  });
+
+  it("carries each arm's cost per reactivation and per incremental reactivation", () => {
+    const paid = { ...figures(100, 20), cost: { messages: 8, coupons: 12, total: 20 }, costPerReactivation: 1 };
+    const r = results([{ key: 'b|treatment', arm: 'b', holdout: false, figures: paid, lift: { ...lift(50, 5), incrementalReactivations: 10, costPerIncrementalReactivation: 2 } }]);
+    expect(armSeries(r)[0]).toMatchObject({ arm: 'b', cost: 20, costPerReactivation: 1, costPerIncremental: 2 });
   });
 });
 

@@ -38,6 +38,10 @@ export interface ArmPoint {
   entered: number;
   converted: number;
   holdout: boolean;
+  /** Message and coupon cost of the arm, its cost per reactivation, and per reactivation above the holdout. */
+  cost: number;
+  costPerReactivation: number | null;
+  costPerIncremental: number | null;
 }
 
 /** Arm keys are the arm name, `''` before any split, `step=arm&…` with several splits. */
@@ -57,6 +61,9 @@ export function armSeries(results: JourneyResults): ArmPoint[] {
       entered: g.figures.entered,
       converted: g.figures.converted,
       holdout: g.holdout ?? false,
+      cost: g.figures.cost.total,
+      costPerReactivation: g.figures.costPerReactivation,
+      costPerIncremental: g.lift?.costPerIncrementalReactivation ?? null,
     }));
 }
 
