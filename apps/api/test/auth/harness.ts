@@ -1,13 +1,10 @@
 /**
- * A real API on a fresh PostgreSQL database for the auth tests, with people of every role, API keys and sessions
- * made through the real sign-in route. Temporal is a stub that fails loudly: these tests stop at authorisation,
- * workspace scoping and approval, before any run would start (a route that reached Temporal here would answer 500
- * and fail the test that called it).
+ * A real API for the auth tests, on the journey bench (a fresh PostgreSQL database and Temporal's test server), with
+ * people of every role, API keys and sessions made through the real sign-in route, in required-auth mode.
  */
 import request from 'supertest';
-import type { Client } from '@temporalio/client';
-import { createCatalog } from '@wakeflow/catalog';
-import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
+import { workspaces as workspacesTable } from '@wakeflow/db';
+import type { TestDatabase } from '@wakeflow/db/testing';
 import {
   createApiKey,
   ensureUser,
@@ -16,22 +13,13 @@ import {
   type ApiKeyScope,
   type Role,
 } from '@wakeflow/auth';
-import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
+import { createJourneyBench } from '@wakeflow/testing';
 import { createApp } from '../../src/app';
 import type { AuthOptions } from '../../src/http/auth-config';
 import { channelResetMailer } from '../../src/routes/auth/reset-mailer';
 
 export const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 export const PASSWORD = 'correct horse battery staple';
-
-function temporalStub(): Client {
-  return new Proxy({} as object, {
-    get(_target, prop) {
-      if (prop === 'then') return undefined;
-      throw new Error(`The auth tests do not run Temporal (used client.${String(prop)})`);
-    },
-  }) as Client;
-}
 
 export interface Session {
   cookie: string;
@@ -70,16 +58,16 @@ export async function createHarness(
   } = {},
 ): Promise<Harness> {
   const workspaces = options.workspaces ?? ['a', 'b'];
-  const database = await createTestDatabase({ workspaceIds: workspaces });
+  const bench = await createJourneyBench();
+  const { database } = bench;
   const { db } = database;
-  const temporal = temporalStub();
-  const starter = createRunStarter({ db, client: temporal });
+  await db.insert(workspacesTable).values(workspaces.map((id) => ({ id, name: id }))).onConflictDoNothing();
   const app = createApp({
     db,
-    catalog: createCatalog(),
-    temporal,
-    starter,
-    events: createEventRouter({ db, client: temporal, starter }),
+    catalog: bench.catalog,
+    temporal: bench.env.client,
+    starter: bench.starter,
+    events: bench.router,
     logger: silent,
     defaultWorkspaceId: workspaces[0]!,
     auth: {
@@ -127,6 +115,6 @@ export async function createHarness(
       const m = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
       return agent[m](path).set('Cookie', session.cookie).set('x-csrf-token', session.csrfToken);
     },
-    close: () => database.drop(),
+    close: () => bench.close(),
   };
 }
