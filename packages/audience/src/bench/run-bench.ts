@@ -170,13 +170,42 @@ export async function runDataBench(): Promise<void> {
       `fact update cost: ${perEventUs.toFixed(1)} µs/event (insert only ${((plainMs / (rounds * BATCH)) * 1000).toFixed(1)} µs/event, with facts ${((factsMs / (rounds * BATCH)) * 1000).toFixed(1)} µs/event)`,
     );
 
-    await db.execute(sql`analyze customers`);
+    // What autovacuum does between the bulk load and a scheduled recompute: 20M fact updates leave one dead
+    // version per customer update, and the RFM pass would otherwise run alongside that cleanup.
+    started = performance.now();
+    await db.execute(sql`vacuum (analyze) customers`);
     await db.execute(sql`analyze customer_daily_activity`);
+    console.log(`vacuum + analyze of customers after the load: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     started = performance.now();
     const rfm = await recomputeRfm(db, WS, { settings });
-    console.log(`RFM recompute: ${fmt(rfm.scored)} scored, ${fmt(rfm.changed)} written in ${((performance.now() - started) / 1000).toFixed(2)} s (target < 30 s)`);
+    const secs = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2);
+    console.log(
+      `RFM recompute: ${fmt(rfm.scored)} scored, ${fmt(rfm.changed)} written in ${((performance.now() - started) / 1000).toFixed(2)} s (target < 30 s; ranking and staging ${secs(rfm.stageMs)} s, writing ${secs(rfm.writeMs)} s in ${rfm.chunks ?? 0} chunks)`,
+    );
     await db.execute(sql`analyze customers`);
+
+    // The daily re-score: 5% of the base buys once more, then the same full recompute (only changed rows written).
+    const buyers = Math.round(CUSTOMERS * 0.05);
+    for (let offset = 0; offset < buyers; offset += BATCH) {
+      await ingestEvents(
+        db,
+        WS,
+        Array.from({ length: Math.min(BATCH, buyers - offset) }, (_, i) => ({
+          eventId: `rescore-${offset + i}`,
+          customerExternalId: `cust-${Math.floor(random() * CUSTOMERS)}`,
+          name: 'purchase',
+          occurredAt: new Date(now - DAY / 2).toISOString(),
+          properties: { amount: 15 },
+        })),
+        { settings },
+      );
+    }
+    started = performance.now();
+    const again = await recomputeRfm(db, WS, { settings });
+    console.log(
+      `RFM re-score after ${fmt(buyers)} new purchases: ${fmt(again.changed)} written in ${((performance.now() - started) / 1000).toFixed(2)} s (ranking and staging ${secs(again.stageMs)} s, writing ${secs(again.writeMs)} s)`,
+    );
 
     const condition = {
       kind: 'and',

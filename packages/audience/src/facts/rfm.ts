@@ -62,7 +62,7 @@ export async function recomputeRfm(db: Database, workspaceId: string, options: R
 
   // A regular (unlogged: never replicated nor crash-safe, and it need not be) table rather than a temporary one,
   // so that the writing connections can read it. One per run, so runs for different workspaces do not meet.
-  const stage = sql.identifier(`wakeflow_rfm_stage_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`);
+  const stage = sql`${sql.identifier(`wakeflow_rfm_stage_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`)}`;
   try {
     const { scored, staged } = await db.transaction(async (tx) => {
       // The three sorts of a large base spill to disk at the default 4 MB.
@@ -125,14 +125,16 @@ export async function recomputeRfm(db: Database, workspaceId: string, options: R
           const res = await tx.execute(writeSql(stage, workspaceId, now, chunk.chunk * chunkRows, (chunk.chunk + 1) * chunkRows, chunk.lo, chunk.hi));
           return res.rowCount ?? 0;
         });
-      // Rewriting a row and its index entries is CPU work for the backend; two backends use two cores.
+      // Rewriting a row and its five index entries is mostly CPU work for the backend, so two backends use two
+      // cores. 1M synthetic customers, all changed: one connection 26 s in all, two 15–17 s, three no better;
+      // the single statement this replaced took 23–25 s there.
       let next = 0;
       let failed = false;
       const worker = async () => {
         while (!failed && next < bounds.rows.length) {
           const chunk = bounds.rows[next++]!;
           try {
-            const written = await writeChunk(chunk);
+            const written = await writeChunk(chunk); // not `changed += await …`: that reads changed before waiting
             changed += written;
           } catch (error) {
             failed = true;
