@@ -1,5 +1,5 @@
 /** Every workflow the worker registers. Workflow code imports only @temporalio/workflow and pure packages. */
 export { journeyRun, customerEventSignal, runStateQuery } from './journey-run';
-export { audienceSweep, audienceMaintenance } from '@wakeflow/audience/workflows';
+export { audienceSweep, audienceMaintenance, audienceFactsRebuild } from '@wakeflow/audience/workflows';
 export { analyticsMaintenance } from './analytics-maintenance';
 export type { AnalyticsJob, AnalyticsMaintenanceActivities } from './analytics-maintenance';

@@ -87,6 +87,8 @@ export const routePermissions = {
   'GET /audience/dormancy/history': 'workspace.read',
   'GET /audience/settings': 'workspace.read',
   'PUT /audience/settings': 'content.edit',
+  'GET /audience/facts/rebuild': 'workspace.read',
+  'POST /audience/facts/rebuild': 'content.edit',
   'POST /audience/rfm/recompute': 'content.edit',
 
   // Analytics: results, experiments, churn model, dormancy rules

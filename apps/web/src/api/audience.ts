@@ -298,3 +298,96 @@ export function useRecomputeRfm() {
     },
   });
 }
+
+// ---- Fact definitions and the facts rebuild ----
+
+export const audienceSettingsKeys = {
+  settings: ['audience-settings'] as const,
+  rebuild: ['audience-settings', 'rebuild'] as const,
+};
+
+export const audienceSettingsSchema = z.object({
+  activity: z.object({ mode: z.enum(['all_except', 'only']), events: z.array(z.string()) }),
+  loginEvents: z.array(z.string()),
+  purchaseEvents: z.array(z.string()),
+  amountProperty: z.string(),
+  windowsDays: z.array(z.number()),
+  dormancyStagesDays: z.array(z.number()),
+  valueTier: z.object({ highMin: z.number(), midMin: z.number() }),
+});
+export type AudienceSettings = z.infer<typeof audienceSettingsSchema>;
+
+/** What the form sends: numbers it could not read go as null, so the server's schema names the field. */
+export interface AudienceSettingsInput {
+  activity: { mode: 'all_except' | 'only'; events: string[] };
+  loginEvents: string[];
+  purchaseEvents: string[];
+  amountProperty: string;
+  windowsDays: (number | null)[];
+  dormancyStagesDays: (number | null)[];
+  valueTier: { highMin: number | null; midMin: number | null };
+}
+
+export const factsRebuildSchema = z.object({
+  workflowId: z.string(),
+  status: z.enum(['running', 'completed', 'failed']),
+  customersUpdated: z.number().nullable(),
+  customersScanned: z.number().nullable(),
+  startedAt: iso,
+  finishedAt: iso.nullable(),
+});
+export type FactsRebuild = z.infer<typeof factsRebuildSchema>;
+
+export function useAudienceSettings() {
+  return useQuery({
+    queryKey: audienceSettingsKeys.settings,
+    queryFn: ({ signal }) => apiRequest('/api/audience/settings', z.object({ settings: audienceSettingsSchema }), { signal }),
+    select: (data) => data.settings,
+    // The form owns the values once loaded; a refetch must not reset what is being edited.
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+}
+
+/** The workspace's latest facts rebuild (null: never), polled every 2 s while it runs. */
+export function useFactsRebuild() {
+  return useQuery({
+    queryKey: audienceSettingsKeys.rebuild,
+    queryFn: ({ signal }) => apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: factsRebuildSchema.nullable() }), { signal }),
+    select: (data) => data.rebuild,
+    refetchInterval: (query) => (query.state.data?.rebuild?.status === 'running' ? 2000 : false),
+  });
+}
+
+/** Facts, windows, stages and tiers feed the profiles, the dormancy overview and the builder's fields. */
+function invalidateFactViews(queryClient: ReturnType<typeof useQueryClient>) {
+  void queryClient.invalidateQueries({ queryKey: audienceSettingsKeys.rebuild });
+  void queryClient.invalidateQueries({ queryKey: customerKeys.all });
+  void queryClient.invalidateQueries({ queryKey: dormancyKeys.overview });
+  void queryClient.invalidateQueries({ queryKey: segmentKeys.fields() });
+}
+
+export function useSaveAudienceSettings() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: AudienceSettingsInput) =>
+      apiRequest(
+        '/api/audience/settings',
+        z.object({ settings: audienceSettingsSchema, rebuild: z.object({ workflowId: z.string() }).nullable() }),
+        { method: 'PUT', body: settings },
+      ),
+    onSuccess: ({ settings }) => {
+      queryClient.setQueryData(audienceSettingsKeys.settings, { settings });
+      invalidateFactViews(queryClient);
+    },
+  });
+}
+
+/** Starts a rebuild by hand (after one failed). */
+export function useStartFactsRebuild() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: z.object({ workflowId: z.string() }) }), { method: 'POST' }),
+    onSuccess: () => invalidateFactViews(queryClient),
+  });
+}

@@ -13,6 +13,8 @@ import { reentrySchema, type Reentry } from '@wakeflow/journey';
 import { audienceSweeps, journeys, journeyVersions, type Database } from '@wakeflow/db';
 import { attachOrphanEvents } from '../ingest/customers';
 import { recomputeRfm } from '../facts/rfm';
+import { rebuildFactsActivity } from '../facts/rebuild';
+import type { FactsRebuildActivities } from '../facts/rebuild-types';
 import { prepareCondition, matchingCustomerIds, segmentWhere } from '../segments/query';
 import { mayEnter, type MemberState } from './reentry';
 import { RUN_REFUSALS, type AudienceMaintenanceActivities, type AudienceSweepActivities, type AudienceSweepInput, type RunStarter, type SweepHeartbeat, type SweepProgress } from './types';
@@ -209,9 +211,10 @@ export async function runAudienceSweep(deps: SweepDependencies, input: AudienceS
 }
 
 /** The activities object the worker registers (`createAudienceActivities(deps)`). */
-export function createAudienceActivities(deps: SweepDependencies): AudienceSweepActivities & AudienceMaintenanceActivities {
+export function createAudienceActivities(deps: SweepDependencies): AudienceSweepActivities & AudienceMaintenanceActivities & FactsRebuildActivities {
   return {
     runAudienceSweep: (input) => runAudienceSweep(deps, input),
+    rebuildAudienceFacts: (input) => rebuildFactsActivity(deps.db, input),
     async maintainAudience({ workspaceId }) {
       const attachedEvents = await attachOrphanEvents(deps.db, workspaceId);
       const rfm = await recomputeRfm(deps.db, workspaceId);

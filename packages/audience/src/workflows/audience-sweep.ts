@@ -4,8 +4,11 @@
  *
  * - `audienceSweep`: one sweep of a journey's audience trigger, started by the journey's Temporal Schedule.
  * - `audienceMaintenance`: attach orphan events and recompute RFM scores, started by a workspace's schedule.
+ * - `audienceFactsRebuild` (facts-rebuild.ts, re-exported here as this file is the package's workflows entry):
+ *   recompute derived facts after the event definitions changed.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+export { audienceFactsRebuild } from './facts-rebuild';
 import type { AudienceMaintenanceActivities, AudienceSweepActivities, AudienceSweepInput, SweepProgress } from '../sweep/types';
 
 const { maintainAudience } = proxyActivities<AudienceMaintenanceActivities>({

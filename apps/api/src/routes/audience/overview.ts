@@ -1,14 +1,24 @@
 /**
- * Audience-wide views and settings: the dormancy overview (stage × value tier) and its daily history, the workspace's fact definitions,
- * an on-demand RFM recompute, and the progress of a journey's audience sweeps.
+ * Audience-wide views and settings: the dormancy overview (stage × value tier) and its daily history, the workspace's fact definitions
+ * (with the facts rebuild they start), an on-demand RFM recompute, and the progress of a journey's audience sweeps.
  */
 import { Router } from 'express';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { audienceSettingsSchema, dormancyHistory, dormancyOverview, loadAudienceSettings, recomputeRfm, saveAudienceSettings } from '@wakeflow/audience';
+import {
+  audienceSettingsSchema,
+  dormancyHistory,
+  dormancyOverview,
+  eventDefinitionsChanged,
+  factsRebuildStatus,
+  loadAudienceSettings,
+  recomputeRfm,
+  saveAudienceSettings,
+  startFactsRebuild,
+} from '@wakeflow/audience';
 import { audienceSweeps, journeys } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
-import { notFound, parseInput } from '../../http/errors';
+import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 
 /** A real calendar day (2026-02-30 is refused, not rolled over). */
@@ -61,8 +71,33 @@ export function audienceOverviewRoutes(deps: ApiDeps): Router {
 
   router.put('/audience/settings', async (req, res) => {
     const body = parseInput(audienceSettingsSchema, req.body, 'body');
-    res.json({ settings: await saveAudienceSettings(db, workspaceOf(res), body) });
+    const workspaceId = workspaceOf(res);
+    const before = await loadAudienceSettings(db, workspaceId);
+    const settings = await saveAudienceSettings(db, workspaceId, body);
+    // Stored facts follow the event definitions; rebuilding them can take long, so it runs on Temporal, not here.
+    // Saved first: the rebuild reads the stored settings, and ingest from now on applies the new ones.
+    const rebuild = eventDefinitionsChanged(before, settings) ? await startRebuild(workspaceId) : null;
+    res.json({ settings, rebuild });
   });
+
+  router.get('/audience/facts/rebuild', async (_req, res) => {
+    res.json({ rebuild: await factsRebuildStatus(deps.temporal, workspaceOf(res)) });
+  });
+
+  /** Starts a rebuild by hand, e.g. when starting it after a settings change failed. */
+  router.post('/audience/facts/rebuild', async (_req, res) => {
+    res.status(202).json({ rebuild: await startRebuild(workspaceOf(res)) });
+  });
+
+  async function startRebuild(workspaceId: string): Promise<{ workflowId: string }> {
+    try {
+      const { workflowId } = await startFactsRebuild(deps.temporal, { workspaceId });
+      return { workflowId };
+    } catch (error) {
+      deps.logger.error({ err: error, workspaceId }, 'could not start the facts rebuild');
+      throw new HttpError(503, 'rebuild_not_started', 'Could not start rebuilding the facts (any settings were saved); start it with POST /api/audience/facts/rebuild', {});
+    }
+  }
 
   router.post('/audience/rfm/recompute', async (_req, res) => {
     res.json(await recomputeRfm(db, workspaceOf(res)));

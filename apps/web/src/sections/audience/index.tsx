@@ -1,7 +1,8 @@
-/** The audience section: customers and their profiles, the segment builder, and the dormancy overview (issue 4). */
+/** The audience section: customers and their profiles, the segment builder, the dormancy overview (issue 4) and the fact definitions. */
 import type { Section } from '../section';
 import { CustomerProfilePage } from './CustomerProfilePage';
 import { CustomersPage } from './CustomersPage';
+import { DefinitionsPage } from './DefinitionsPage';
 import { DormancyPage } from './DormancyPage';
 import { SegmentBuilderPage, SegmentsPage } from './SegmentsPage';
 import { AUDIENCE_PATH, parseAudiencePath } from './routes';
@@ -24,6 +25,8 @@ export const audienceSection: Section = {
         return <SegmentBuilderPage key={route.id ?? 'new'} id={route.id} />;
       case 'dormancy':
         return <DormancyPage />;
+      case 'definitions':
+        return <DefinitionsPage />;
     }
   },
 };

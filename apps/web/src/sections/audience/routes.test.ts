@@ -4,7 +4,7 @@ import { messagesHref, parseMessagesPath, type MessagesRoute } from '../messages
 
 describe('section paths', () => {
   it('round-trips every audience page and ignores other paths', () => {
-    const routes: AudienceRoute[] = [{ page: 'customers' }, { page: 'customer', id: 'c-1' }, { page: 'segments' }, { page: 'segment', id: null }, { page: 'segment', id: 'vip' }, { page: 'dormancy' }];
+    const routes: AudienceRoute[] = [{ page: 'customers' }, { page: 'customer', id: 'c-1' }, { page: 'segments' }, { page: 'segment', id: null }, { page: 'segment', id: 'vip' }, { page: 'dormancy' }, { page: 'definitions' }];
     for (const r of routes) expect(parseAudiencePath(audienceHref(r).slice(1))).toEqual(r);
     expect(parseAudiencePath('/journeys/1')).toBeNull();
     expect(parseAudiencePath('/audiences')).toBeNull();

@@ -1,10 +1,11 @@
-/** Hash paths of the audience section: `/audience` customers, `/audience/customers/:id`, segments, dormancy. */
+/** Hash paths of the audience section: `/audience` customers, `/audience/customers/:id`, segments, dormancy, definitions. */
 export type AudienceRoute =
   | { page: 'customers' }
   | { page: 'customer'; id: string }
   | { page: 'segments' }
   | { page: 'segment'; id: string | null }
-  | { page: 'dormancy' };
+  | { page: 'dormancy' }
+  | { page: 'definitions' };
 
 export const AUDIENCE_PATH = '/audience';
 
@@ -17,6 +18,7 @@ export function parseAudiencePath(path: string): AudienceRoute | null {
   if (rest[0] === 'segments' && rest.length === 1) return { page: 'segments' };
   if (rest[0] === 'segments' && rest.length === 2) return { page: 'segment', id: rest[1] === 'new' ? null : rest[1]! };
   if (rest[0] === 'dormancy' && rest.length === 1) return { page: 'dormancy' };
+  if (rest[0] === 'definitions' && rest.length === 1) return { page: 'definitions' };
   return null;
 }
 
@@ -32,6 +34,8 @@ export function audienceHref(route: AudienceRoute): string {
       return `#${AUDIENCE_PATH}/segments/${route.id ? encodeURIComponent(route.id) : 'new'}`;
     case 'dormancy':
       return `#${AUDIENCE_PATH}/dormancy`;
+    case 'definitions':
+      return `#${AUDIENCE_PATH}/definitions`;
   }
 }
 
@@ -41,5 +45,6 @@ export function audienceTabs(route: AudienceRoute) {
     { label: 'Customers', href: audienceHref({ page: 'customers' }), active: on(['customers', 'customer']) },
     { label: 'Segments', href: audienceHref({ page: 'segments' }), active: on(['segments', 'segment']) },
     { label: 'Dormancy', href: audienceHref({ page: 'dormancy' }), active: on(['dormancy']) },
+    { label: 'Definitions', href: audienceHref({ page: 'definitions' }), active: on(['definitions']) },
   ];
 }
