@@ -93,7 +93,7 @@ async function resultsBenchmark(): Promise<void> {
       select (select count(*) from runs) as runs, (select count(*) from messages) as messages, (select count(*) from journey_daily_rollups) as rollups`)).rows;
     console.log(`rows: runs ${counts!.runs}, messages ${counts!.messages}, rollup rows ${counts!.rollups}`);
 
-    for (const groupBy of ['arm', 'day', 'node'] as const) {
+    for (const groupBy of ['arm', 'day', 'node', 'day-arm'] as const) {
       // Twice: the first call also warms the connection and the plan cache.
       await loadJourneyResults(db, WS, journeyId, { groupBy });
       const r = await timed(`results groupBy=${groupBy}`, () => loadJourneyResults(db, WS, journeyId, { groupBy }));
