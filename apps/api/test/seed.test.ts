@@ -1,7 +1,7 @@
 /** The demo seed on a fresh database: the canonical journey live, its templates and segment, CDNOW customers. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { customers, events, journeys, templates } from '@wakeflow/db';
+import { customers, events, journeys, journeyVersions, templates } from '@wakeflow/db';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
 import { dormancyHistory, previewSegment } from '@wakeflow/audience';
 import { createCatalog } from '@wakeflow/catalog';
@@ -22,6 +22,12 @@ describe('demo seed', () => {
     expect(first).toMatchObject({ seeded: true, customers: 120 });
     const [journey] = await db.select().from(journeys).where(eq(journeys.workspaceId, 'demo'));
     expect(journey).toMatchObject({ status: 'live', liveVersion: 1 });
+    // Its results mean something from day one: reactivation is defined and a holdout measures the lift.
+    const [version] = await db.select({ plan: journeyVersions.plan }).from(journeyVersions).where(eq(journeyVersions.journeyId, journey!.id));
+    expect((version!.plan as { settings: unknown }).settings).toMatchObject({
+      holdoutPercent: 10,
+      conversion: { events: ['login', 'purchase'], window: { amount: 14, unit: 'days' }, from: 'entry' },
+    });
     const [c] = await db.select({ n: count() }).from(customers).where(eq(customers.workspaceId, 'demo'));
     expect(c!.n).toBe(120);
     const [e] = await db.select({ n: count() }).from(events).where(eq(events.workspaceId, 'demo'));
