@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import { CustomerProfilePage } from './CustomerProfilePage';
-import { DormancyOverviewView, dormancyRows } from './DormancyPage';
+import { DormancyOverviewView, dormancyCsv, dormancyRows } from './DormancyPage';
 import { fakeApi, renderWithClient } from './test-support';
 
 afterEach(() => {
@@ -87,5 +87,9 @@ describe('dormancy overview', () => {
     renderWithClient(<DormancyOverviewView data={data} />);
     const table = screen.getByRole('table', { name: 'Customers by stage and tier' });
     expect(within(table).getAllByRole('row')[2]!.textContent).toBe('Dormant 1–3 months055');
+  });
+
+  it('exports the table as CSV', () => {
+    expect(dormancyCsv(data)).toBe('stage,high,low,total\r\nactive,3,1,4\r\ndormant_1_3m,0,5,5\r\n');
   });
 });

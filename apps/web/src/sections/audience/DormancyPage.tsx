@@ -2,12 +2,14 @@
  * The dormancy overview (DOMAIN S-ID-3/4): customers per dormancy stage, stacked by value tier, as a chart and as
  * the table behind it, and the stages' daily history.
  */
+import { Download } from 'lucide-react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useDormancyOverview, useRecomputeRfm, type DormancyOverview } from '../../api/audience';
 import { ErrorText, formatDateTime, SectionPage } from './common';
 import { DormancyHistoryChart } from './DormancyHistoryChart';
 import { stageLabels, tierLabels } from './condition-tree';
 import { audienceTabs } from './routes';
+import { downloadText, toCsv } from '../review/csv';
 
 const tierColors: Record<string, string> = { high: '#4f46e5', mid: '#818cf8', low: '#c7d2fe', unscored: '#d5dae1' };
 
@@ -22,6 +24,15 @@ export function dormancyRows(overview: DormancyOverview): Record<string, string 
     }
     return row;
   });
+}
+
+/** The table as CSV: stage key, one column per tier key, total (keys, like the other exports). */
+export function dormancyCsv(overview: DormancyOverview): string {
+  return toCsv(dormancyRows(overview), [
+    { header: 'stage', value: (r) => r.stage },
+    ...overview.tiers.map((tier) => ({ header: tier, value: (r: Record<string, string | number>) => r[tier] })),
+    { header: 'total', value: (r) => r.total },
+  ]);
 }
 
 export function DormancyPage() {
@@ -62,6 +73,9 @@ export function DormancyOverviewView({ data }: { data: DormancyOverview }) {
           <span className="muted small">
             {data.total.toLocaleString()} customers · as of {formatDateTime(data.at)}
           </span>
+          <button type="button" className="button" onClick={() => downloadText(`dormancy-${data.at.slice(0, 10)}.csv`, dormancyCsv(data))}>
+            <Download size={14} /> CSV
+          </button>
         </div>
         <div className="chart" data-testid="dormancy-chart" style={{ width: '100%', height: 320 }}>
           <ResponsiveContainer width="100%" height="100%" minWidth={300}>
