@@ -4,16 +4,42 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process', 'os', 'url', 'stream', 'timers', 'dns', 'worker_threads'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'child_process',
+  'os',
+  'url',
+  'stream',
+  'timers',
+  'dns',
+  'worker_threads',
+];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'packages/db/drizzle/**', 'apps/web/test-results/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.data/**',
+      'packages/db/drizzle/**',
+      'apps/web/test-results/**',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -30,7 +56,17 @@ export default tseslint.config(
   {
     files: ['packages/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@wakeflow/api', '@wakeflow/worker', '@wakeflow/web'], message: 'Packages never import apps.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@wakeflow/api', '@wakeflow/worker', '@wakeflow/web'],
+              message: 'Packages never import apps.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -40,9 +76,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Workflow code must be deterministic: do I/O in an activity.' })),
+          paths: nodeBuiltins
+            .flatMap((m) => [m, `node:${m}`])
+            .map((name) => ({
+              name,
+              message: 'Workflow code must be deterministic: do I/O in an activity.',
+            })),
           patterns: [
-            { group: ['@wakeflow/db', '@wakeflow/channels', '@wakeflow/temporal', '@wakeflow/nodes', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code imports only @temporalio/workflow and pure packages.' },
+            {
+              group: [
+                '@wakeflow/db',
+                '@wakeflow/channels',
+                '@wakeflow/temporal',
+                '@wakeflow/nodes',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflow code imports only @temporalio/workflow and pure packages.',
+            },
           ],
         },
       ],
@@ -54,7 +106,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['@wakeflow/*', '@temporalio/*', 'pg', 'drizzle-orm', 'drizzle-orm/*', 'node:*'], message: 'The domain core is pure: no adapters, no I/O.' }],
+          patterns: [
+            {
+              group: ['@wakeflow/*', '@temporalio/*', 'pg', 'drizzle-orm', 'drizzle-orm/*', 'node:*'],
+              message: 'The domain core is pure: no adapters, no I/O.',
+            },
+          ],
         },
       ],
     },

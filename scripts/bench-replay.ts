@@ -14,12 +14,23 @@ const TARGET_EVENTS = Number(process.env.BENCH_HISTORY_EVENTS ?? 10_000);
 const bench = await createJourneyBench();
 try {
   await bench.relaxSendingRules();
-  await bench.database.db.insert(templates).values({ workspaceId: 'test', id: 'hello', channel: 'email', name: 'Hello', subject: 'Hi', body: 'Hello' });
+  await bench.database.db.insert(templates).values({
+    workspaceId: 'test',
+    id: 'hello',
+    channel: 'email',
+    name: 'Hello',
+    subject: 'Hi',
+    body: 'Hello',
+  });
   const { journeyId } = await bench.publish({
     nodes: [
       { id: 't', type: 'api_trigger', config: {} },
       { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'hello' } },
-      { id: 'w', type: 'wait_for_event', config: { events: [{ event: 'login' }], timeout: { amount: 30, unit: 'days' } } },
+      {
+        id: 'w',
+        type: 'wait_for_event',
+        config: { events: [{ event: 'login' }], timeout: { amount: 30, unit: 'days' } },
+      },
       { id: 'back', type: 'exit', config: { outcome: 'back' } },
       { id: 'gone', type: 'exit', config: { outcome: 'gone' } },
     ],
@@ -42,23 +53,37 @@ try {
     for (let i = 0; length < TARGET_EVENTS; i++) {
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
-          handle.signal(CUSTOMER_EVENT_SIGNAL, { eventId: `b-${i}-${j}`, name: 'browse', properties: { page: j }, occurredAt: new Date().toISOString() }),
+          handle.signal(CUSTOMER_EVENT_SIGNAL, {
+            eventId: `b-${i}-${j}`,
+            name: 'browse',
+            properties: { page: j },
+            occurredAt: new Date().toISOString(),
+          }),
         ),
       );
       length = (await handle.describe()).historyLength;
     }
-    await handle.signal(CUSTOMER_EVENT_SIGNAL, { eventId: 'login', name: 'login', properties: {}, occurredAt: new Date().toISOString() });
+    await handle.signal(CUSTOMER_EVENT_SIGNAL, {
+      eventId: 'login',
+      name: 'login',
+      properties: {},
+      occurredAt: new Date().toISOString(),
+    });
     await handle.result();
   });
   const history = await handle.fetchHistory();
   const json = historyToJSON(history);
-  console.log(`recorded a history of ${history.events?.length} events (${(json.length / 1e6).toFixed(1)} MB) in ${((Date.now() - recordStarted) / 1000).toFixed(1)} s`);
+  console.log(
+    `recorded a history of ${history.events?.length} events (${(json.length / 1e6).toFixed(1)} MB) in ${((Date.now() - recordStarted) / 1000).toFixed(1)} s`,
+  );
 
   const bundle = await bundleForReplay();
   const t0 = performance.now();
   const report = await replayJourneyHistory(json, { workflowBundle: bundle, workflowId: started.workflowId });
   const ms = performance.now() - t0;
-  console.log(`replay: ${report.ok ? 'same decisions' : 'DIVERGED'} — ${history.events?.length} events in ${(ms / 1000).toFixed(2)} s (${Math.round((history.events?.length ?? 0) / (ms / 1000))} events/s)`);
+  console.log(
+    `replay: ${report.ok ? 'same decisions' : 'DIVERGED'} — ${history.events?.length} events in ${(ms / 1000).toFixed(2)} s (${Math.round((history.events?.length ?? 0) / (ms / 1000))} events/s)`,
+  );
   if (!report.ok) process.exitCode = 1;
 } finally {
   await bench.close();

@@ -3,7 +3,12 @@
  * once, and hands them to every test file through environment variables.
  */
 import pg from 'pg';
-import { ensurePostgres, findTemporalCli, findTemporalTestServer, type PostgresHandle } from '@wakeflow/devstack';
+import {
+  ensurePostgres,
+  findTemporalCli,
+  findTemporalTestServer,
+  type PostgresHandle,
+} from '@wakeflow/devstack';
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });

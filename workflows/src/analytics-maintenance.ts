@@ -16,7 +16,10 @@ const { runAnalyticsJob } = proxyActivities<AnalyticsMaintenanceActivities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 5 },
 });
 
-export async function analyticsMaintenance(input: { workspaceId: string; jobs: AnalyticsJob[] }): Promise<Record<string, unknown>> {
+export async function analyticsMaintenance(input: {
+  workspaceId: string;
+  jobs: AnalyticsJob[];
+}): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   for (const job of input.jobs) results[job] = await runAnalyticsJob({ workspaceId: input.workspaceId, job });
   return results;

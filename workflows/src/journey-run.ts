@@ -39,14 +39,19 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
-function matchWait(events: readonly CustomerEventPayload[], waits: readonly WaitEvent[], entry?: CustomerEventPayload): WaitEvent | undefined {
+function matchWait(
+  events: readonly CustomerEventPayload[],
+  waits: readonly WaitEvent[],
+  entry?: CustomerEventPayload,
+): WaitEvent | undefined {
   for (const event of events) {
     for (const wait of waits) {
       if (wait.event !== event.name) continue;
       if (!matchesFilters(event.properties, wait.filters)) continue;
       if (wait.correlationKey !== undefined) {
         const expected = entry?.properties[wait.correlationKey];
-        if (expected === undefined || expected === null || event.properties[wait.correlationKey] !== expected) continue;
+        if (expected === undefined || expected === null || event.properties[wait.correlationKey] !== expected)
+          continue;
       }
       return wait;
     }
@@ -80,13 +85,22 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     seenEventIds.add(event.eventId);
     received.push(event);
     state.receivedEvents.push({ eventId: event.eventId, name: event.name, at: nowIso() });
-    if (goal && goalEvent === undefined && event.name === goal.event && matchesFilters(event.properties, goal.filters)) {
+    if (
+      goal &&
+      goalEvent === undefined &&
+      event.name === goal.event &&
+      matchesFilters(event.properties, goal.filters)
+    ) {
       goalEvent = event;
     }
   });
   setHandler(runStateQuery, () => state);
 
-  const context: RunContext = { enteredAt: nowIso(), ...(input.entryEvent ? { entry: input.entryEvent } : {}), steps: {} };
+  const context: RunContext = {
+    enteredAt: nowIso(),
+    ...(input.entryEvent ? { entry: input.entryEvent } : {}),
+    steps: {},
+  };
   const goalReached = (): boolean => goalEvent !== undefined;
 
   await bookkeeping.registerRun({
@@ -108,7 +122,13 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
   const finish = async (outcome: string): Promise<JourneyRunResult> => {
     state.currentStepId = null;
     state.waitingFor = null;
-    await bookkeeping.finishRun({ runId: input.runId, workspaceId: input.workspaceId, outcome, at: nowIso(), lastSeq: seq });
+    await bookkeeping.finishRun({
+      runId: input.runId,
+      workspaceId: input.workspaceId,
+      outcome,
+      at: nowIso(),
+      lastSeq: seq,
+    });
     return { outcome, path: state.path };
   };
 
@@ -117,7 +137,14 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     if (!step) throw ApplicationFailure.nonRetryable(`Plan has no step ${stepId}`, 'PlanCorrupt');
     state.currentStepId = stepId;
     state.path.push(stepId);
-    await bookkeeping.recordStep({ runId: input.runId, workspaceId: input.workspaceId, nodeId: stepId, seq, at: nowIso(), ...previous });
+    await bookkeeping.recordStep({
+      runId: input.runId,
+      workspaceId: input.workspaceId,
+      nodeId: stepId,
+      seq,
+      at: nowIso(),
+      ...previous,
+    });
     if (goalReached()) return finish(goal!.outcome);
 
     let outcome: string;
@@ -186,22 +213,23 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
             maximumInterval: step.retry.maximumIntervalMs,
           },
         });
-        const execute = () => node.executeNode({
-          runId: input.runId,
-          workflowId: workflowInfo().workflowId,
-          workspaceId: input.workspaceId,
-          journeyId: input.journeyId,
-          version: input.version,
-          customerId: input.customerId,
-          nodeId: step.id,
-          nodeType: step.nodeType,
-          nodeVersion: step.nodeVersion,
-          config: step.config,
-          holdout,
-          priority: plan.settings.priority,
-          context,
-          at: nowIso(),
-        });
+        const execute = () =>
+          node.executeNode({
+            runId: input.runId,
+            workflowId: workflowInfo().workflowId,
+            workspaceId: input.workspaceId,
+            journeyId: input.journeyId,
+            version: input.version,
+            customerId: input.customerId,
+            nodeId: step.id,
+            nodeType: step.nodeType,
+            nodeVersion: step.nodeVersion,
+            config: step.config,
+            holdout,
+            priority: plan.settings.priority,
+            context,
+            at: nowIso(),
+          });
         let result = await execute();
         // A deferral ("not before 08:00 local") is a durable timer here, not an activity retry.
         while (result.retryAt !== undefined && !goalReached()) {
@@ -225,7 +253,10 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     if (goalReached()) return finish(goal!.outcome);
     const nextId = step.next[outcome];
     if (nextId === undefined) {
-      throw ApplicationFailure.nonRetryable(`Step ${step.id} has no path for outcome “${outcome}”`, 'PlanCorrupt');
+      throw ApplicationFailure.nonRetryable(
+        `Step ${step.id} has no path for outcome “${outcome}”`,
+        'PlanCorrupt',
+      );
     }
     previous = { previousOutcome: outcome, ...(splitArm ? { splitArm } : {}) };
     stepId = nextId;

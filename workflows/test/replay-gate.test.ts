@@ -24,7 +24,7 @@ describe('replay gate', () => {
         'wait-timeout.json',
         'wait-met.json',
         'correlated-wait.json',
-        
+
         'split-holdout.json',
         'split-forced-arm.json',
         'goal-during-delay.json',
@@ -41,8 +41,12 @@ describe('replay gate', () => {
   });
 
   it('catches a deliberately non-deterministic change to the interpreter and says where', async () => {
-    const changed = await bundleForReplay(fileURLToPath(new URL('./fixtures/changed-interpreter/index.ts', import.meta.url)));
-    const report = await replayJourneyHistory(await readFile(`${dir}canonical-still-dormant.json`, 'utf8'), { workflowBundle: changed });
+    const changed = await bundleForReplay(
+      fileURLToPath(new URL('./fixtures/changed-interpreter/index.ts', import.meta.url)),
+    );
+    const report = await replayJourneyHistory(await readFile(`${dir}canonical-still-dormant.json`, 'utf8'), {
+      workflowBundle: changed,
+    });
     expect(report.ok).toBe(false);
     expect(report.summary).toMatch(/diverged/);
     expect(report.divergedAt?.eventId).toBeGreaterThan(0);

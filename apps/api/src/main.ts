@@ -3,7 +3,12 @@ import pino from 'pino';
 import { fileURLToPath } from 'node:url';
 import { connect, migrate } from '@wakeflow/db';
 import { createCatalog } from '@wakeflow/catalog';
-import { connectTemporalClient, createEventRouter, createRunStarter, temporalConfigFromEnv } from '@wakeflow/temporal';
+import {
+  connectTemporalClient,
+  createEventRouter,
+  createRunStarter,
+  temporalConfigFromEnv,
+} from '@wakeflow/temporal';
 import { createApp } from './app';
 import { syncJourneySchedule } from './journeys/schedules';
 import { ensureAdminAccount } from './http/admin-account';

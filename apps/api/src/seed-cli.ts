@@ -20,11 +20,19 @@ await migrate(url);
 const handle = connect(url);
 try {
   const result = await seedDemo({ db: handle.db, catalog: createCatalog(), workspaceId });
-  console.log(result.seeded ? `demo data loaded: ${result.customers} customers, ${result.events} events` : 'demo data already present');
+  console.log(
+    result.seeded
+      ? `demo data loaded: ${result.customers} customers, ${result.events} events`
+      : 'demo data already present',
+  );
   if (result.seeded && process.env.TEMPORAL_ADDRESS) {
     const { client, connection } = await connectTemporalClient(temporalConfigFromEnv());
     try {
-      const { scheduleId } = await syncJourneySchedule(client, { workspaceId, journeyId: result.journeyId, plan: result.plan });
+      const { scheduleId } = await syncJourneySchedule(client, {
+        workspaceId,
+        journeyId: result.journeyId,
+        plan: result.plan,
+      });
       await upsertMaintenanceSchedule(client, { workspaceId });
       if (scheduleId) await client.schedule.getHandle(scheduleId).trigger();
       console.log('demo journey scheduled; its first audience sweep is running');

@@ -39,7 +39,13 @@ const churnRisk: Condition = {
 const careJourney: JourneyGraphInput = {
   nodes: [
     { id: 't', type: 'audience_trigger', config: { segmentId: 'churn-risk', everyMinutes: 60 } },
-    { id: 'why', type: 'branch', config: { condition: { kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bad_experience' } } },
+    {
+      id: 'why',
+      type: 'branch',
+      config: {
+        condition: { kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bad_experience' },
+      },
+    },
     { id: 'sorry', type: 'send', config: { channel: 'email', templateId: 'apology' } },
     { id: 'care', type: 'send', config: { channel: 'email', templateId: 'care' } },
     { id: 'x', type: 'exit', config: { outcome: 'cared' } },
@@ -64,10 +70,18 @@ describe('a churn-risk segment as a journey trigger', () => {
     await bench.relaxSendingRules();
     const db = bench.database.db;
     await db.insert(templates).values([
-      { workspaceId: 'test', id: 'apology', channel: 'email', name: 'Apology', subject: 'Sorry', body: 'We fixed it' },
+      {
+        workspaceId: 'test',
+        id: 'apology',
+        channel: 'email',
+        name: 'Apology',
+        subject: 'Sorry',
+        body: 'We fixed it',
+      },
       { workspaceId: 'test', id: 'care', channel: 'email', name: 'Care', subject: 'Hi', body: 'We miss you' },
     ]);
-    for (const name of ['vip-risk', 'vip-safe', 'low-risk', 'fading', 'steady']) ids[name] = await bench.customer(name);
+    for (const name of ['vip-risk', 'vip-safe', 'low-risk', 'fading', 'steady'])
+      ids[name] = await bench.customer(name);
     // The model's facts, five buyers: vip-risk alone is in the top 20% by CLV (vip-safe is top 40%, low-risk 60%).
     const predictions = [
       ['vip-risk', 0.1, 500],
@@ -77,16 +91,42 @@ describe('a churn-risk segment as a journey trigger', () => {
       ['steady', 0.8, 30],
     ] as const;
     await db.insert(customerPredictions).values(
-      predictions.map(([name, pAlive, clv]) => ({ customerId: ids[name]!, workspaceId: 'test', modelId: 1, pAlive, expectedPurchases: 1, horizonDays: 90, expectedOrderValue: clv, predictedClv: clv, computedAt: new Date() })),
+      predictions.map(([name, pAlive, clv]) => ({
+        customerId: ids[name]!,
+        workspaceId: 'test',
+        modelId: 1,
+        pAlive,
+        expectedPurchases: 1,
+        horizonDays: 90,
+        expectedOrderValue: clv,
+        predictedClv: clv,
+        computedAt: new Date(),
+      })),
     );
     await rankPredictedClv(db, 'test');
-    await db.insert(customerDormancyReasons).values({ customerId: ids['vip-risk']!, workspaceId: 'test', reason: 'bad_experience', computedAt: new Date() });
+    await db.insert(customerDormancyReasons).values({
+      customerId: ids['vip-risk']!,
+      workspaceId: 'test',
+      reason: 'bad_experience',
+      computedAt: new Date(),
+    });
     // The sweep evaluates at the wall clock: fading logs in 6× then 2×, browsing 10 deep then 5 (−67%, −50%);
     // steady logs in 5× in each window.
     const now = Date.now();
     let seq = 0;
     const at = (daysAgo: number) => new Date(now - daysAgo * DAY).toISOString();
-    const ev = (who: string, name: string, daysAgo: number, properties: Record<string, unknown> = {}): EventInput => ({ eventId: `ct-${++seq}`, customerExternalId: who, name, occurredAt: at(daysAgo), properties });
+    const ev = (
+      who: string,
+      name: string,
+      daysAgo: number,
+      properties: Record<string, unknown> = {},
+    ): EventInput => ({
+      eventId: `ct-${++seq}`,
+      customerExternalId: who,
+      name,
+      occurredAt: at(daysAgo),
+      properties,
+    });
     await ingestEvents(db, 'test', [
       ...[40, 42, 44, 46, 48, 50].map((d) => ev('fading', 'login', d)),
       ...[5, 7].map((d) => ev('fading', 'login', d)),
@@ -107,7 +147,12 @@ describe('a churn-risk segment as a journey trigger', () => {
     const app = createBenchApp(bench);
     const facts = await request(app).get('/api/analytics/customers/vip-risk/facts');
     expect(facts.status).toBe(200);
-    expect(facts.body).toMatchObject({ pAlive: 0.1, predictedClv: 500, predictedClvTopPercent: 20, dormancyReason: 'bad_experience' });
+    expect(facts.body).toMatchObject({
+      pAlive: 0.1,
+      predictedClv: 500,
+      predictedClvTopPercent: 20,
+      dormancyReason: 'bad_experience',
+    });
 
     const { journeyId } = await bench.publish(careJourney, {});
     // The production run starter, noting which workflows the sweep started.
@@ -119,18 +164,33 @@ describe('a churn-risk segment as a journey trigger', () => {
         return result;
       },
     };
-    const progress = await runAudienceSweep({ db, runs: starter }, { workspaceId: 'test', journeyId, sweepKey: 'churn-1' });
+    const progress = await runAudienceSweep(
+      { db, runs: starter },
+      { workspaceId: 'test', journeyId, sweepKey: 'churn-1' },
+    );
     // vip-risk by the model (P 0.1, top 20%); fading by the rule. low-risk is at risk but not in the top 20%.
     expect(progress).toMatchObject({ status: 'completed', matched: 2, started: 2 });
-    await bench.withWorker(() => Promise.all(workflowIds.map((id) => bench.env.client.workflow.getHandle(id).result())));
-    const finished = await db.select({ customerId: runs.customerId, status: runs.status }).from(runs).where(eq(runs.journeyId, journeyId));
+    await bench.withWorker(() =>
+      Promise.all(workflowIds.map((id) => bench.env.client.workflow.getHandle(id).result())),
+    );
+    const finished = await db
+      .select({ customerId: runs.customerId, status: runs.status })
+      .from(runs)
+      .where(eq(runs.journeyId, journeyId));
     expect(finished.map((r) => r.customerId).sort()).toEqual([ids['vip-risk'], ids['fading']].sort());
     expect(finished.every((r) => r.status === 'completed')).toBe(true);
-    expect((await bench.messagesOf(ids['vip-risk']!)).map((m) => [m.templateId, m.status])).toEqual([['apology', 'sent']]);
-    expect((await bench.messagesOf(ids['fading']!)).map((m) => [m.templateId, m.status])).toEqual([['care', 'sent']]);
+    expect((await bench.messagesOf(ids['vip-risk']!)).map((m) => [m.templateId, m.status])).toEqual([
+      ['apology', 'sent'],
+    ]);
+    expect((await bench.messagesOf(ids['fading']!)).map((m) => [m.templateId, m.status])).toEqual([
+      ['care', 'sent'],
+    ]);
 
     // Still in the segment at the next sweep: the journey lets each customer in once.
-    const again = await runAudienceSweep({ db, runs: starter }, { workspaceId: 'test', journeyId, sweepKey: 'churn-2' });
+    const again = await runAudienceSweep(
+      { db, runs: starter },
+      { workspaceId: 'test', journeyId, sweepKey: 'churn-2' },
+    );
     expect(again).toMatchObject({ status: 'completed', started: 0 });
   });
 });

@@ -17,7 +17,13 @@ const graph: JourneyGraphInput = {
     {
       id: 's',
       type: 'split',
-      config: { arms: [{ name: 'a', percent: 40 }, { name: 'b', percent: 40 }, { name: 'control', percent: 20, holdout: true }] },
+      config: {
+        arms: [
+          { name: 'a', percent: 40 },
+          { name: 'b', percent: 40 },
+          { name: 'control', percent: 20, holdout: true },
+        ],
+      },
     },
     { id: 'email', type: 'send', config: { channel: 'email', templateId: 'nudge' } },
     { id: 'sms', type: 'send', config: { channel: 'sms', templateId: 'nudge-sms' } },
@@ -75,7 +81,11 @@ describe('forced arms of a decided experiment', () => {
 
     // Customers until the draws cover every arm (at least one "a" replaced by "b", and one holdout).
     const customers: { customerId: string; drawn: 'a' | 'b' | 'control' }[] = [];
-    for (let i = 0; customers.filter((c) => c.drawn === 'a').length < 2 || !customers.some((c) => c.drawn === 'control'); i++) {
+    for (
+      let i = 0;
+      customers.filter((c) => c.drawn === 'a').length < 2 || !customers.some((c) => c.drawn === 'control');
+      i++
+    ) {
       if (i >= 60) throw new Error('the stable hash never drew every arm');
       const customerId = await bench.customer(`forced-${i}`);
       customers.push({ customerId, drawn: drawnArm(journeyId, customerId) });
@@ -92,7 +102,9 @@ describe('forced arms of a decided experiment', () => {
         // The winner reached the run as input, never read by the workflow itself.
         const history = await handle.fetchHistory();
         const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-        expect(defaultPayloadConverter.fromPayload<{ forcedArms?: Record<string, string> }>(payload!).forcedArms).toEqual({ s: 'b' });
+        expect(
+          defaultPayloadConverter.fromPayload<{ forcedArms?: Record<string, string> }>(payload!).forcedArms,
+        ).toEqual({ s: 'b' });
         started.push({ workflowId: r.workflowId, customerId: c.customerId, drawn: c.drawn });
       }
     });
@@ -104,9 +116,22 @@ describe('forced arms of a decided experiment', () => {
       expect(run.holdout).toBe(s.drawn === 'control');
       expect(run.status).toBe('completed');
       const steps = await bench.stepsOf(run.id);
-      expect(steps.map((st) => st.nodeId)).toEqual(['t', 's', expectedArm === 'b' ? 'sms' : 'held', 'd', 'x']);
-      const sent = await db.select({ status: messages.status, channel: messages.channel, reason: messages.reason }).from(messages).where(eq(messages.runId, run.id));
-      expect(sent).toEqual(expectedArm === 'b' ? [{ status: 'sent', channel: 'sms', reason: null }] : [{ status: 'skipped', channel: 'email', reason: 'holdout' }]);
+      expect(steps.map((st) => st.nodeId)).toEqual([
+        't',
+        's',
+        expectedArm === 'b' ? 'sms' : 'held',
+        'd',
+        'x',
+      ]);
+      const sent = await db
+        .select({ status: messages.status, channel: messages.channel, reason: messages.reason })
+        .from(messages)
+        .where(eq(messages.runId, run.id));
+      expect(sent).toEqual(
+        expectedArm === 'b'
+          ? [{ status: 'sent', channel: 'sms', reason: null }]
+          : [{ status: 'skipped', channel: 'email', reason: 'holdout' }],
+      );
     }
 
     // The patch marker is in the history of a run whose draw was replaced, and only there.

@@ -34,11 +34,15 @@ describe('measurement definitions checked at publish', () => {
     await bench?.close();
   });
 
-  async function journeyWithDraft(settings: Record<string, unknown>): Promise<{ id: string; revision: number }> {
+  async function journeyWithDraft(
+    settings: Record<string, unknown>,
+  ): Promise<{ id: string; revision: number }> {
     const created = await request(app).post('/api/journeys').send({ name: 'Win back' });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
-    const saved = await request(app).put(`/api/journeys/${id}/draft`).send({ graph, settings, revision: created.body.draft.revision });
+    const saved = await request(app)
+      .put(`/api/journeys/${id}/draft`)
+      .send({ graph, settings, revision: created.body.draft.revision });
     expect(saved.status).toBe(200);
     return { id, revision: saved.body.revision };
   }
@@ -54,7 +58,9 @@ describe('measurement definitions checked at publish', () => {
     const res = await request(app).post(`/api/journeys/${id}/publish`).send({});
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('journey_invalid');
-    expect(await bench.database.db.select().from(journeyVersions).where(eq(journeyVersions.journeyId, id))).toEqual([]);
+    expect(
+      await bench.database.db.select().from(journeyVersions).where(eq(journeyVersions.journeyId, id)),
+    ).toEqual([]);
     return res.body.error as { message: string; problems: { code: string; path: string; message: string }[] };
   }
 
@@ -63,32 +69,53 @@ describe('measurement definitions checked at publish', () => {
     const { id, revision } = await journeyWithDraft({});
     const save = await request(app).put(`/api/journeys/${id}/draft`).send({ graph, settings: bad, revision });
     expect(save.status).toBe(400);
-    expect(save.body.error.issues).toEqual([{ path: 'body.settings.conversion.window.amount', message: 'Must be more than 0' }]);
+    expect(save.body.error.issues).toEqual([
+      { path: 'body.settings.conversion.window.amount', message: 'Must be more than 0' },
+    ]);
 
     const error = await refusedPublish(await storedDraft(bad));
-    expect(error.problems).toEqual([{ code: 'invalid_settings', path: 'settings.conversion.window.amount', message: 'Must be more than 0' }]);
+    expect(error.problems).toEqual([
+      { code: 'invalid_settings', path: 'settings.conversion.window.amount', message: 'Must be more than 0' },
+    ]);
     expect(error.message).toContain('Must be more than 0');
 
     const checked = await request(app).post('/api/analytics/measurement/check').send({ settings: bad });
     expect(checked.status).toBe(422);
     expect(checked.body.error).toMatchObject({ code: 'measurement_invalid', message: 'Must be more than 0' });
-    expect(checked.body.error.problems).toEqual([{ code: 'invalid_settings', path: 'settings.conversion.window.amount', message: 'Must be more than 0' }]);
+    expect(checked.body.error.problems).toEqual([
+      { code: 'invalid_settings', path: 'settings.conversion.window.amount', message: 'Must be more than 0' },
+    ]);
   });
 
   it('a holdout of 100% or more is refused at save, at publish and by the check', async () => {
     for (const holdoutPercent of [100, 150]) {
       const bad = { holdoutPercent, conversion: { events: ['purchase'], window: week } };
       const { id, revision } = await journeyWithDraft({});
-      const save = await request(app).put(`/api/journeys/${id}/draft`).send({ graph, settings: bad, revision });
+      const save = await request(app)
+        .put(`/api/journeys/${id}/draft`)
+        .send({ graph, settings: bad, revision });
       expect(save.status).toBe(400);
-      expect(save.body.error.issues).toEqual([{ path: 'body.settings.holdoutPercent', message: 'Must be below 100: a journey needs somebody to message' }]);
+      expect(save.body.error.issues).toEqual([
+        {
+          path: 'body.settings.holdoutPercent',
+          message: 'Must be below 100: a journey needs somebody to message',
+        },
+      ]);
 
       const error = await refusedPublish(await storedDraft(bad));
-      expect(error.problems).toEqual([{ code: 'invalid_settings', path: 'settings.holdoutPercent', message: 'Must be below 100: a journey needs somebody to message' }]);
+      expect(error.problems).toEqual([
+        {
+          code: 'invalid_settings',
+          path: 'settings.holdoutPercent',
+          message: 'Must be below 100: a journey needs somebody to message',
+        },
+      ]);
 
       const checked = await request(app).post('/api/analytics/measurement/check').send({ settings: bad });
       expect(checked.status).toBe(422);
-      expect(checked.body.error.problems.map((p: { path: string }) => p.path)).toEqual(['settings.holdoutPercent']);
+      expect(checked.body.error.problems.map((p: { path: string }) => p.path)).toEqual([
+        'settings.holdoutPercent',
+      ]);
     }
   });
 
@@ -97,7 +124,11 @@ describe('measurement definitions checked at publish', () => {
     const { id } = await journeyWithDraft(bad);
     const error = await refusedPublish(id);
     expect(error.problems).toEqual([
-      { code: 'invalid_settings', path: 'settings.conversion.events.1', message: 'No event “purchse” has been received in this workspace; check the name or send one first' },
+      {
+        code: 'invalid_settings',
+        path: 'settings.conversion.events.1',
+        message: 'No event “purchse” has been received in this workspace; check the name or send one first',
+      },
     ]);
     expect(error.message).toContain('purchse');
     const checked = await request(app).post('/api/analytics/measurement/check').send({ settings: bad });
@@ -107,13 +138,28 @@ describe('measurement definitions checked at publish', () => {
     // Once the workspace has received the event, the same name is accepted.
     const ingested = await request(app)
       .post('/api/events/batch')
-      .send({ events: [{ eventId: 'e-1', customerExternalId: 'c-1', name: 'purchse', occurredAt: new Date().toISOString(), properties: {} }] });
+      .send({
+        events: [
+          {
+            eventId: 'e-1',
+            customerExternalId: 'c-1',
+            name: 'purchse',
+            occurredAt: new Date().toISOString(),
+            properties: {},
+          },
+        ],
+      });
     expect(ingested.status).toBeLessThan(300);
-    expect((await request(app).post('/api/analytics/measurement/check').send({ settings: bad })).body).toEqual({ problems: [] });
+    expect(
+      (await request(app).post('/api/analytics/measurement/check').send({ settings: bad })).body,
+    ).toEqual({ problems: [] });
   });
 
   it('a good definition publishes', async () => {
-    const { id, revision } = await journeyWithDraft({ holdoutPercent: 99, conversion: { events: ['login', 'purchase'], window: week, from: 'first_message' } });
+    const { id, revision } = await journeyWithDraft({
+      holdoutPercent: 99,
+      conversion: { events: ['login', 'purchase'], window: week, from: 'first_message' },
+    });
     const published = await request(app).post(`/api/journeys/${id}/publish`).send({ revision });
     expect(published.status).toBe(201);
     expect(published.body).toMatchObject({ version: 1 });

@@ -17,8 +17,18 @@ interface Group {
   day: string;
   arm?: string;
   holdout: boolean;
-  figures: { entered: number; converted: number; rate: number | null; rateInterval: [number, number] | null; cost: { total: number } };
-  lift: { holdout: { entered: number; converted: number }; absoluteLift: number; absoluteLiftInterval: [number, number] } | null;
+  figures: {
+    entered: number;
+    converted: number;
+    rate: number | null;
+    rateInterval: [number, number] | null;
+    cost: { total: number };
+  };
+  lift: {
+    holdout: { entered: number; converted: number };
+    absoluteLift: number;
+    absoluteLiftInterval: [number, number];
+  } | null;
 }
 
 describe('results by day and arm (cumulative, against the holdout)', () => {
@@ -35,29 +45,54 @@ describe('results by day and arm (cumulative, against the holdout)', () => {
     const created = await request(app).post('/api/journeys').send({ name: 'Win back' });
     expect(created.status).toBe(201);
     journeyId = created.body.id;
-    const [other] = await db.insert(journeys).values({ workspaceId: 'other', name: 'Elsewhere', draftGraph: { nodes: [], edges: [] } }).returning({ id: journeys.id });
+    const [other] = await db
+      .insert(journeys)
+      .values({ workspaceId: 'other', name: 'Elsewhere', draftGraph: { nodes: [], edges: [] } })
+      .returning({ id: journeys.id });
     otherJourneyId = other!.id;
 
-    const row = (version: number, day: string, arm: string, holdout: boolean, entered: number, converted: number) => ({
-      workspaceId: 'test', journeyId, version, day, arm, holdout, entered, converted,
-      messaged: holdout ? 0 : entered, messagesSent: holdout ? 0 : entered, costMicros: holdout ? 0 : entered * 1_000_000,
+    const row = (
+      version: number,
+      day: string,
+      arm: string,
+      holdout: boolean,
+      entered: number,
+      converted: number,
+    ) => ({
+      workspaceId: 'test',
+      journeyId,
+      version,
+      day,
+      arm,
+      holdout,
+      entered,
+      converted,
+      messaged: holdout ? 0 : entered,
+      messagesSent: holdout ? 0 : entered,
+      costMicros: holdout ? 0 : entered * 1_000_000,
     });
     // Version 1 as in the figures unit test: a 2/10, 3/10, 5/20; b 1/10, 4/10, none; holdout 0/5, 1/5, 1/10.
     // Version 2 adds a third day's entrants to b and the holdout.
-    await db.insert(journeyDailyRollups).values([
-      row(1, '2026-01-01', 'a', false, 10, 2),
-      row(1, '2026-01-01', 'b', false, 10, 1),
-      row(1, '2026-01-01', 'a', true, 3, 0),
-      row(1, '2026-01-01', 'b', true, 2, 0),
-      row(1, '2026-01-02', 'a', false, 10, 3),
-      row(1, '2026-01-02', 'b', false, 10, 4),
-      row(1, '2026-01-02', 'a', true, 5, 1),
-      row(1, '2026-01-03', 'a', false, 20, 5),
-      row(1, '2026-01-03', 'b', true, 10, 1),
-      row(2, '2026-01-03', 'b', false, 10, 5),
-      row(2, '2026-01-03', 'a', true, 4, 2),
-    ]);
-    await db.insert(journeyDailyRollups).values({ ...row(1, '2026-01-01', 'a', false, 99, 99), workspaceId: 'other', journeyId: otherJourneyId });
+    await db
+      .insert(journeyDailyRollups)
+      .values([
+        row(1, '2026-01-01', 'a', false, 10, 2),
+        row(1, '2026-01-01', 'b', false, 10, 1),
+        row(1, '2026-01-01', 'a', true, 3, 0),
+        row(1, '2026-01-01', 'b', true, 2, 0),
+        row(1, '2026-01-02', 'a', false, 10, 3),
+        row(1, '2026-01-02', 'b', false, 10, 4),
+        row(1, '2026-01-02', 'a', true, 5, 1),
+        row(1, '2026-01-03', 'a', false, 20, 5),
+        row(1, '2026-01-03', 'b', true, 10, 1),
+        row(2, '2026-01-03', 'b', false, 10, 5),
+        row(2, '2026-01-03', 'a', true, 4, 2),
+      ]);
+    await db.insert(journeyDailyRollups).values({
+      ...row(1, '2026-01-01', 'a', false, 99, 99),
+      workspaceId: 'other',
+      journeyId: otherJourneyId,
+    });
   });
   afterAll(async () => {
     await bench?.close();
@@ -76,13 +111,25 @@ describe('results by day and arm (cumulative, against the holdout)', () => {
     expect(res.body.groupBy).toBe('day-arm');
     const groups: Group[] = res.body.groups;
     expect(groups.map((g) => g.key)).toEqual([
-      '2026-01-01|a|treatment', '2026-01-01|b|treatment', '2026-01-01|holdout',
-      '2026-01-02|a|treatment', '2026-01-02|b|treatment', '2026-01-02|holdout',
-      '2026-01-03|a|treatment', '2026-01-03|b|treatment', '2026-01-03|holdout',
+      '2026-01-01|a|treatment',
+      '2026-01-01|b|treatment',
+      '2026-01-01|holdout',
+      '2026-01-02|a|treatment',
+      '2026-01-02|b|treatment',
+      '2026-01-02|holdout',
+      '2026-01-03|a|treatment',
+      '2026-01-03|b|treatment',
+      '2026-01-03|holdout',
     ]);
     const a2 = find(groups, '2026-01-02|a|treatment');
     expect(a2).toMatchObject({ day: '2026-01-02', arm: 'a', holdout: false });
-    expect(a2.figures).toMatchObject({ entered: 20, converted: 5, rate: 0.25, rateInterval: wilsonInterval(5, 20), cost: { total: 20 } });
+    expect(a2.figures).toMatchObject({
+      entered: 20,
+      converted: 5,
+      rate: 0.25,
+      rateInterval: wilsonInterval(5, 20),
+      cost: { total: 20 },
+    });
     expect(a2.lift!.holdout).toMatchObject({ entered: 10, converted: 1 });
     expect(a2.lift!.absoluteLiftInterval).toEqual(newcombeDifference(5, 20, 1, 10));
     // b had nobody on day 3: its figures to date carry over.
@@ -90,7 +137,12 @@ describe('results by day and arm (cumulative, against the holdout)', () => {
     const h3 = find(groups, '2026-01-03|holdout');
     expect(h3).toMatchObject({ holdout: true, lift: null });
     expect(h3.arm).toBeUndefined();
-    expect(h3.figures).toMatchObject({ entered: 20, converted: 2, rate: 0.1, rateInterval: wilsonInterval(2, 20) });
+    expect(h3.figures).toMatchObject({
+      entered: 20,
+      converted: 2,
+      rate: 0.1,
+      rateInterval: wilsonInterval(2, 20),
+    });
     // The last day is the whole period: the same as the overall holdout.
     expect(res.body.overall.holdout).toMatchObject({ entered: 20, converted: 2 });
   });
@@ -103,7 +155,9 @@ describe('results by day and arm (cumulative, against the holdout)', () => {
     const later: Group[] = (await get('groupBy=day-arm&version=1&from=2026-01-02&to=2026-01-03')).body.groups;
     expect(later.map((g) => g.day)).not.toContain('2026-01-01');
     expect(find(later, '2026-01-03|a|treatment').figures).toMatchObject({ entered: 30, converted: 8 });
-    expect(find(later, '2026-01-03|a|treatment').lift!.absoluteLiftInterval).toEqual(newcombeDifference(8, 30, 2, 15));
+    expect(find(later, '2026-01-03|a|treatment').lift!.absoluteLiftInterval).toEqual(
+      newcombeDifference(8, 30, 2, 15),
+    );
   });
 
   it('exports the series as CSV, one line per day and series', async () => {
@@ -114,12 +168,18 @@ describe('results by day and arm (cumulative, against the holdout)', () => {
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines).toHaveLength(1 + 1 + 9);
     expect(lines[0]!.startsWith('group,day,arm,holdout,entered,')).toBe(true);
-    expect(lines.find((l) => l.startsWith('2026-01-02|a|treatment,'))).toMatch(/^2026-01-02\|a\|treatment,2026-01-02,a,false,20,20,20,5,0\.25,/);
-    expect(lines.find((l) => l.startsWith('2026-01-03|holdout,'))).toMatch(/^2026-01-03\|holdout,2026-01-03,,true,20,0,0,2,0\.1,/);
+    expect(lines.find((l) => l.startsWith('2026-01-02|a|treatment,'))).toMatch(
+      /^2026-01-02\|a\|treatment,2026-01-02,a,false,20,20,20,5,0\.25,/,
+    );
+    expect(lines.find((l) => l.startsWith('2026-01-03|holdout,'))).toMatch(
+      /^2026-01-03\|holdout,2026-01-03,,true,20,0,0,2,0\.1,/,
+    );
   });
 
   it('names the wrong field of experiment settings, as the results page’s settings form reads it', async () => {
-    const res = await request(app).put(`/api/journeys/${journeyId}/versions/1/experiments/s`).send({ controlArm: 'a', alpha: 0.5, minPerArm: 5 });
+    const res = await request(app)
+      .put(`/api/journeys/${journeyId}/versions/1/experiments/s`)
+      .send({ controlArm: 'a', alpha: 0.5, minPerArm: 5 });
     expect(res.status).toBe(400);
     expect(res.body.error.issues).toEqual([
       { path: 'body.alpha', message: 'At most 0.2' },
@@ -130,7 +190,12 @@ describe('results by day and arm (cumulative, against the holdout)', () => {
   it('refuses an unknown grouping and another workspace’s journey', async () => {
     const bad = await get('groupBy=week-arm');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.issues[0]).toEqual({ path: 'query.groupBy', message: 'Group by arm, node, day or day-arm' });
-    expect((await request(app).get(`/api/journeys/${otherJourneyId}/results?groupBy=day-arm`)).status).toBe(404);
+    expect(bad.body.error.issues[0]).toEqual({
+      path: 'query.groupBy',
+      message: 'Group by arm, node, day or day-arm',
+    });
+    expect((await request(app).get(`/api/journeys/${otherJourneyId}/results?groupBy=day-arm`)).status).toBe(
+      404,
+    );
   });
 });

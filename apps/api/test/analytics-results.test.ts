@@ -18,7 +18,16 @@ import { createBenchApp } from './support/bench-app';
 const splitJourney: JourneyGraphInput = {
   nodes: [
     { id: 't', type: 'api_trigger', config: {} },
-    { id: 's', type: 'split', config: { arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] } },
+    {
+      id: 's',
+      type: 'split',
+      config: {
+        arms: [
+          { name: 'a', percent: 50 },
+          { name: 'b', percent: 50 },
+        ],
+      },
+    },
     { id: 'email', type: 'send', config: { channel: 'email', templateId: 'nudge' } },
     { id: 'sms', type: 'send', config: { channel: 'sms', templateId: 'nudge-sms' } },
     { id: 'x', type: 'exit', config: { outcome: 'done' } },
@@ -55,7 +64,11 @@ describe('journey results end to end', () => {
     app = createBenchApp(bench);
     ({ journeyId } = await bench.publish(splitJourney, {
       holdoutPercent: 20,
-      conversion: { events: ['purchase', 'store_purchase'], window: { amount: 7, unit: 'days' }, from: 'entry' },
+      conversion: {
+        events: ['purchase', 'store_purchase'],
+        window: { amount: 7, unit: 'days' },
+        from: 'entry',
+      },
     }));
     for (let i = 0; i < N; i++) customerIds.push(await bench.customer(`e2e-${i}`));
     startedAt = await bench.now();
@@ -76,9 +89,30 @@ describe('journey results end to end', () => {
     const inputs: EventInput[] = [];
     customerIds.forEach((_, i) => {
       const at = (days: number) => new Date(startedAt.getTime() + days * DAY).toISOString();
-      if (i % 3 === 0) inputs.push({ eventId: `buy-${i}`, customerExternalId: `e2e-${i}`, name: 'purchase', properties: { amount: 10 + (i % 7) }, occurredAt: at(1) });
-      if (i % 5 === 1) inputs.push({ eventId: `store-${i}`, customerExternalId: `e2e-${i}`, name: 'store_purchase', properties: { amount: 25 }, occurredAt: at(2) });
-      if (i % 7 === 2) inputs.push({ eventId: `late-${i}`, customerExternalId: `e2e-${i}`, name: 'purchase', properties: { amount: 99 }, occurredAt: at(8) });
+      if (i % 3 === 0)
+        inputs.push({
+          eventId: `buy-${i}`,
+          customerExternalId: `e2e-${i}`,
+          name: 'purchase',
+          properties: { amount: 10 + (i % 7) },
+          occurredAt: at(1),
+        });
+      if (i % 5 === 1)
+        inputs.push({
+          eventId: `store-${i}`,
+          customerExternalId: `e2e-${i}`,
+          name: 'store_purchase',
+          properties: { amount: 25 },
+          occurredAt: at(2),
+        });
+      if (i % 7 === 2)
+        inputs.push({
+          eventId: `late-${i}`,
+          customerExternalId: `e2e-${i}`,
+          name: 'purchase',
+          properties: { amount: 99 },
+          occurredAt: at(8),
+        });
     });
     const stored = await ingestEvents(db, 'test', inputs);
     await recordConversions(db, 'test', stored.accepted);
@@ -89,10 +123,18 @@ describe('journey results end to end', () => {
   });
 
   function expected() {
-    const groups = { a: { entered: 0, converted: 0 }, b: { entered: 0, converted: 0 }, holdout: { entered: 0, converted: 0 } };
+    const groups = {
+      a: { entered: 0, converted: 0 },
+      b: { entered: 0, converted: 0 },
+      holdout: { entered: 0, converted: 0 },
+    };
     customerIds.forEach((customerId, i) => {
       const converted = i % 3 === 0 || i % 5 === 1 ? 1 : 0;
-      const group = isInHoldout(journeyId, customerId, 20) ? 'holdout' : stableBucket(`split:${journeyId}:s:${customerId}`) < 50 ? 'a' : 'b';
+      const group = isInHoldout(journeyId, customerId, 20)
+        ? 'holdout'
+        : stableBucket(`split:${journeyId}:s:${customerId}`) < 50
+          ? 'a'
+          : 'b';
       groups[group].entered += 1;
       groups[group].converted += converted;
     });
@@ -101,7 +143,11 @@ describe('journey results end to end', () => {
 
   it('holdout members are tracked like the others and never messaged', async () => {
     const db = bench.database.db;
-    const rows = await db.select({ holdout: runs.holdout, status: messages.status, reason: messages.reason }).from(runs).innerJoin(messages, eq(messages.runId, runs.id)).where(eq(runs.journeyId, journeyId));
+    const rows = await db
+      .select({ holdout: runs.holdout, status: messages.status, reason: messages.reason })
+      .from(runs)
+      .innerJoin(messages, eq(messages.runId, runs.id))
+      .where(eq(runs.journeyId, journeyId));
     expect(rows).toHaveLength(N);
     for (const r of rows) {
       if (r.holdout) expect([r.status, r.reason]).toEqual(['skipped', 'holdout']);
@@ -116,17 +162,33 @@ describe('journey results end to end', () => {
     expect(res.status).toBe(200);
     const { overall, groups } = res.body;
     expect(overall.all.entered).toBe(N);
-    expect(overall.treatment).toMatchObject({ entered: treated.entered, converted: treated.converted, messaged: treated.entered, messagesSent: treated.entered });
-    expect(overall.holdout).toMatchObject({ entered: e.holdout.entered, converted: e.holdout.converted, messaged: 0 });
+    expect(overall.treatment).toMatchObject({
+      entered: treated.entered,
+      converted: treated.converted,
+      messaged: treated.entered,
+      messagesSent: treated.entered,
+    });
+    expect(overall.holdout).toMatchObject({
+      entered: e.holdout.entered,
+      converted: e.holdout.converted,
+      messaged: 0,
+    });
     expect(overall.treatment.rateInterval).toEqual(wilsonInterval(treated.converted, treated.entered));
-    expect(overall.lift.absoluteLift).toBeCloseTo(treated.converted / treated.entered - e.holdout.converted / e.holdout.entered, 12);
-    expect(overall.lift.absoluteLiftInterval).toEqual(newcombeDifference(treated.converted, treated.entered, e.holdout.converted, e.holdout.entered));
+    expect(overall.lift.absoluteLift).toBeCloseTo(
+      treated.converted / treated.entered - e.holdout.converted / e.holdout.entered,
+      12,
+    );
+    expect(overall.lift.absoluteLiftInterval).toEqual(
+      newcombeDifference(treated.converted, treated.entered, e.holdout.converted, e.holdout.entered),
+    );
     for (const arm of ['a', 'b'] as const) {
       const g = groups.find((x: { arm: string; holdout: boolean }) => x.arm === arm && !x.holdout);
       expect(g.figures).toMatchObject({ entered: e[arm].entered, converted: e[arm].converted });
     }
     const held = groups.filter((x: { holdout: boolean }) => x.holdout);
-    expect(held.reduce((s: number, g: { figures: { entered: number } }) => s + g.figures.entered, 0)).toBe(e.holdout.entered);
+    expect(held.reduce((s: number, g: { figures: { entered: number } }) => s + g.figures.entered, 0)).toBe(
+      e.holdout.entered,
+    );
 
     const nodes = await request(app).get(`/api/journeys/${journeyId}/results?groupBy=node`);
     const byNode = Object.fromEntries(nodes.body.nodes.map((n: { nodeId: string }) => [n.nodeId, n]));
@@ -142,23 +204,39 @@ describe('journey results end to end', () => {
 
   it('shows each run’s conversion', async () => {
     const db = bench.database.db;
-    const [run] = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.journeyId, journeyId), eq(runs.customerId, customerIds[0]!)));
+    const [run] = await db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.journeyId, journeyId), eq(runs.customerId, customerIds[0]!)));
     const res = await request(app).get(`/api/runs/${run!.id}/conversion`);
     expect(res.status).toBe(200);
     expect(res.body.converted).toBe(true);
     expect(res.body.conversion.value).toBe(10);
-    expect((await request(app).get('/api/runs/00000000-0000-4000-8000-000000000000/conversion')).status).toBe(404);
+    expect((await request(app).get('/api/runs/00000000-0000-4000-8000-000000000000/conversion')).status).toBe(
+      404,
+    );
   });
 
   it('refuses bad definitions and bad queries with clear errors', async () => {
     const bad = await request(app)
       .post('/api/analytics/measurement/check')
-      .send({ settings: { holdoutPercent: 100, conversion: { events: ['purchase'], window: { amount: 0, unit: 'days' } } } });
+      .send({
+        settings: {
+          holdoutPercent: 100,
+          conversion: { events: ['purchase'], window: { amount: 0, unit: 'days' } },
+        },
+      });
     expect(bad.status).toBe(422);
-    expect(bad.body.error.problems.map((p: { path: string }) => p.path)).toEqual(expect.arrayContaining(['settings.holdoutPercent', 'settings.conversion.window.amount']));
-    const unknown = await request(app).post('/api/analytics/measurement/check').send({ settings: { conversion: { events: ['purchace'], window: { amount: 7, unit: 'days' } } } });
+    expect(bad.body.error.problems.map((p: { path: string }) => p.path)).toEqual(
+      expect.arrayContaining(['settings.holdoutPercent', 'settings.conversion.window.amount']),
+    );
+    const unknown = await request(app)
+      .post('/api/analytics/measurement/check')
+      .send({ settings: { conversion: { events: ['purchace'], window: { amount: 7, unit: 'days' } } } });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.error.message).toBe('No event “purchace” has been received in this workspace; check the name or send one first');
+    expect(unknown.body.error.message).toBe(
+      'No event “purchace” has been received in this workspace; check the name or send one first',
+    );
     const groupBy = await request(app).get(`/api/journeys/${journeyId}/results?groupBy=week`);
     expect(groupBy.status).toBe(400);
     expect(groupBy.body.error.issues[0].path).toBe('query.groupBy');

@@ -12,7 +12,6 @@ import { createBenchApp } from './support/bench-app';
 
 type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
 
-
 describe('API', () => {
   let bench: JourneyBench;
   let worker: Worker;
@@ -25,9 +24,21 @@ describe('API', () => {
     app = createBenchApp(bench);
     const db = bench.database.db;
     await db.insert(templates).values([
-      { workspaceId: 'test', id: 'welcome', channel: 'email', name: 'Welcome', subject: 'Hi', body: 'Hello {{ customer.firstName }}' },
+      {
+        workspaceId: 'test',
+        id: 'welcome',
+        channel: 'email',
+        name: 'Welcome',
+        subject: 'Hi',
+        body: 'Hello {{ customer.firstName }}',
+      },
     ]);
-    await db.insert(segments).values({ workspaceId: 'test', id: 'dormant', name: 'Dormant', definition: { kind: 'tag', tag: 'dormant', has: true } });
+    await db.insert(segments).values({
+      workspaceId: 'test',
+      id: 'dormant',
+      name: 'Dormant',
+      definition: { kind: 'tag', tag: 'dormant', has: true },
+    });
   });
   afterAll(async () => {
     await bench?.close();
@@ -41,14 +52,19 @@ describe('API', () => {
     });
 
     it('answers malformed JSON with a 400 and no stack trace', async () => {
-      const res = await request(app).post('/api/journeys').set('content-type', 'application/json').send('{"name": ');
+      const res = await request(app)
+        .post('/api/journeys')
+        .set('content-type', 'application/json')
+        .send('{"name": ');
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('invalid_json');
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
     });
 
     it('names every bad field', async () => {
-      const res = await request(app).post('/api/journeys').send({ name: '', graph: { nodes: [{ id: 'a b', type: 'exit' }], edges: [] } });
+      const res = await request(app)
+        .post('/api/journeys')
+        .send({ name: '', graph: { nodes: [{ id: 'a b', type: 'exit' }], edges: [] } });
       expect(res.status).toBe(400);
       expect(res.body.error.issues).toEqual(
         expect.arrayContaining([
@@ -99,16 +115,22 @@ describe('API', () => {
         ],
         edges: [{ source: 'trigger', outcome: 'next', target: 'mail' }],
       };
-      const saved = await request(app).put(`/api/journeys/${id}/draft`).send({ graph: broken, settings: {}, revision: 1 });
+      const saved = await request(app)
+        .put(`/api/journeys/${id}/draft`)
+        .send({ graph: broken, settings: {}, revision: 1 });
       expect(saved.status).toBe(200);
       expect(saved.body.revision).toBe(2);
 
-      const stale = await request(app).put(`/api/journeys/${id}/draft`).send({ graph: broken, settings: {}, revision: 1 });
+      const stale = await request(app)
+        .put(`/api/journeys/${id}/draft`)
+        .send({ graph: broken, settings: {}, revision: 1 });
       expect(stale.status).toBe(409);
       expect(stale.body.error).toMatchObject({ code: 'draft_conflict', currentRevision: 2 });
 
       const validated = await request(app).post(`/api/journeys/${id}/validate`).send({});
-      expect(validated.body.problems.map((p: { code: string; nodeId: string }) => [p.code, p.nodeId])).toEqual(
+      expect(
+        validated.body.problems.map((p: { code: string; nodeId: string }) => [p.code, p.nodeId]),
+      ).toEqual(
         expect.arrayContaining([
           ['unknown_template', 'mail'],
           ['dangling_outcome', 'mail'],
@@ -119,10 +141,20 @@ describe('API', () => {
       expect(refused.body.error.problems.length).toBeGreaterThanOrEqual(2);
 
       const fixed = {
-        nodes: [...broken.nodes.slice(0, 1), { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'welcome' } }, { id: 'done', type: 'exit', config: { outcome: 'sent' } }],
+        nodes: [
+          ...broken.nodes.slice(0, 1),
+          { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'welcome' } },
+          { id: 'done', type: 'exit', config: { outcome: 'sent' } },
+        ],
         edges: [...broken.edges, { source: 'mail', outcome: 'next', target: 'done' }],
       };
-      expect((await request(app).put(`/api/journeys/${id}/draft`).send({ graph: fixed, settings: {}, revision: 2 })).status).toBe(200);
+      expect(
+        (
+          await request(app)
+            .put(`/api/journeys/${id}/draft`)
+            .send({ graph: fixed, settings: {}, revision: 2 })
+        ).status,
+      ).toBe(200);
       const published = await request(app).post(`/api/journeys/${id}/publish`).send({ revision: 3 });
       expect(published.status).toBe(201);
       expect(published.body).toMatchObject({ version: 1, planHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -130,7 +162,9 @@ describe('API', () => {
       const versions = await request(app).get(`/api/journeys/${id}/versions`);
       expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
       const version = await request(app).get(`/api/journeys/${id}/versions/1`);
-      expect(version.body.graph).toEqual(JSON.parse(JSON.stringify({ ...fixed, nodes: fixed.nodes.map((n) => ({ ...n })) })));
+      expect(version.body.graph).toEqual(
+        JSON.parse(JSON.stringify({ ...fixed, nodes: fixed.nodes.map((n) => ({ ...n })) })),
+      );
       const [row] = await bench.database.db.select().from(journeys).where(eq(journeys.id, id));
       expect(row).toMatchObject({ status: 'live', liveVersion: 1 });
     });
@@ -146,32 +180,45 @@ describe('API', () => {
 
   describe('customers, events and runs', () => {
     it('enters a customer through the API and shows the run with its steps and message', async () => {
-      const upsert = await request(app).put('/api/customers/api-1').send({ email: 'api-1@example.com', consent: { email: true }, firstName: 'Ada' });
+      const upsert = await request(app)
+        .put('/api/customers/api-1')
+        .send({ email: 'api-1@example.com', consent: { email: true }, firstName: 'Ada' });
       expect(upsert.status).toBe(200);
-      const [customer] = await bench.database.db.select().from(customers).where(eq(customers.externalId, 'api-1'));
+      const [customer] = await bench.database.db
+        .select()
+        .from(customers)
+        .where(eq(customers.externalId, 'api-1'));
       expect(customer).toMatchObject({ email: 'api-1@example.com', firstName: 'Ada' });
 
-      const created = await request(app).post('/api/journeys').send({
-        name: 'API entry',
-        graph: {
-          nodes: [
-            { id: 't', type: 'api_trigger', config: {} },
-            { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'welcome' } },
-            { id: 'x', type: 'exit', config: { outcome: 'done' } },
-          ],
-          edges: [
-            { source: 't', target: 'mail' },
-            { source: 'mail', target: 'x' },
-          ],
-        },
-      });
+      const created = await request(app)
+        .post('/api/journeys')
+        .send({
+          name: 'API entry',
+          graph: {
+            nodes: [
+              { id: 't', type: 'api_trigger', config: {} },
+              { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'welcome' } },
+              { id: 'x', type: 'exit', config: { outcome: 'done' } },
+            ],
+            edges: [
+              { source: 't', target: 'mail' },
+              { source: 'mail', target: 'x' },
+            ],
+          },
+        });
       const id: string = created.body.id;
-      expect((await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'api-1' })).status).toBe(409);
+      expect(
+        (await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'api-1' })).status,
+      ).toBe(409);
       expect((await request(app).post(`/api/journeys/${id}/publish`).send({})).status).toBe(201);
-      const unknown = await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'nobody' });
+      const unknown = await request(app)
+        .post(`/api/journeys/${id}/runs`)
+        .send({ customerExternalId: 'nobody' });
       expect(unknown.status).toBe(404);
 
-      const started = await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'api-1', properties: { source: 'test' } });
+      const started = await request(app)
+        .post(`/api/journeys/${id}/runs`)
+        .send({ customerExternalId: 'api-1', properties: { source: 'test' } });
       expect(started.status).toBe(201);
       await worker.runUntil(bench.env.client.workflow.getHandle(started.body.workflowId).result());
       const again = await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'api-1' });
@@ -179,10 +226,16 @@ describe('API', () => {
 
       const list = await request(app).get('/api/runs').query({ journeyId: id });
       expect(list.body.runs).toHaveLength(1);
-      expect(list.body.runs[0]).toMatchObject({ status: 'completed', outcome: 'done', customerExternalId: 'api-1' });
+      expect(list.body.runs[0]).toMatchObject({
+        status: 'completed',
+        outcome: 'done',
+        customerExternalId: 'api-1',
+      });
       const detail = await request(app).get(`/api/runs/${list.body.runs[0].id}`);
       expect(detail.body.steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(['t', 'mail', 'x']);
-      expect(detail.body.messages).toEqual([expect.objectContaining({ channel: 'email', templateId: 'welcome', status: 'sent' })]);
+      expect(detail.body.messages).toEqual([
+        expect.objectContaining({ channel: 'email', templateId: 'welcome', status: 'sent' }),
+      ]);
 
       const history = await request(app).get(`/api/runs/${list.body.runs[0].id}/history`);
       expect(history.status).toBe(200);
@@ -191,35 +244,52 @@ describe('API', () => {
       expect(replayed.body).toMatchObject({ ok: true });
       const uploaded = await request(app).post('/api/replay').send({ history: history.body });
       expect(uploaded.body).toMatchObject({ ok: true });
-      const junk = await request(app).post('/api/replay').send({ history: { nope: 1 } });
+      const junk = await request(app)
+        .post('/api/replay')
+        .send({ history: { nope: 1 } });
       expect(junk.status).toBe(400);
       expect(junk.body.error.issues[0].path).toBe('body.history');
 
       const stats = await request(app).get(`/api/journeys/${id}/stats`);
-      expect(stats.body).toMatchObject({ version: 1, running: 0, exits: { done: 1 }, nodes: { t: { entered: 1, passed: 1, waiting: 0 } } });
+      expect(stats.body).toMatchObject({
+        version: 1,
+        running: 0,
+        exits: { done: 1 },
+        nodes: { t: { entered: 1, passed: 1, waiting: 0 } },
+      });
     });
 
     it('lets events imported from CSV reach a waiting run, like events sent to the ingest API', async () => {
-      expect((await request(app).put('/api/customers/csv-waiter').send({ email: 'waiter@example.com' })).status).toBe(200);
-      const created = await request(app).post('/api/journeys').send({
-        name: 'Waits for a login',
-        graph: {
-          nodes: [
-            { id: 't', type: 'api_trigger', config: {} },
-            { id: 'w', type: 'wait_for_event', config: { events: [{ event: 'login' }], timeout: { amount: 7, unit: 'days' } } },
-            { id: 'back', type: 'exit', config: { outcome: 'came_back' } },
-            { id: 'gone', type: 'exit', config: { outcome: 'stayed_away' } },
-          ],
-          edges: [
-            { source: 't', target: 'w' },
-            { source: 'w', outcome: 'login', target: 'back' },
-            { source: 'w', outcome: 'timeout', target: 'gone' },
-          ],
-        },
-      });
+      expect(
+        (await request(app).put('/api/customers/csv-waiter').send({ email: 'waiter@example.com' })).status,
+      ).toBe(200);
+      const created = await request(app)
+        .post('/api/journeys')
+        .send({
+          name: 'Waits for a login',
+          graph: {
+            nodes: [
+              { id: 't', type: 'api_trigger', config: {} },
+              {
+                id: 'w',
+                type: 'wait_for_event',
+                config: { events: [{ event: 'login' }], timeout: { amount: 7, unit: 'days' } },
+              },
+              { id: 'back', type: 'exit', config: { outcome: 'came_back' } },
+              { id: 'gone', type: 'exit', config: { outcome: 'stayed_away' } },
+            ],
+            edges: [
+              { source: 't', target: 'w' },
+              { source: 'w', outcome: 'login', target: 'back' },
+              { source: 'w', outcome: 'timeout', target: 'gone' },
+            ],
+          },
+        });
       const id: string = created.body.id;
       expect((await request(app).post(`/api/journeys/${id}/publish`).send({})).status).toBe(201);
-      const started = await request(app).post(`/api/journeys/${id}/runs`).send({ customerExternalId: 'csv-waiter' });
+      const started = await request(app)
+        .post(`/api/journeys/${id}/runs`)
+        .send({ customerExternalId: 'csv-waiter' });
       expect(started.status).toBe(201);
       const handle = bench.env.client.workflow.getHandle(started.body.workflowId);
 
@@ -227,13 +297,27 @@ describe('API', () => {
       const waitingWorker = await bench.newWorker();
       await waitingWorker.runUntil(async () => {
         // Only awaiting the result lets the test server skip time, so the 7-day timeout cannot fire while we poll.
-        await eventually(async () => {
-          const stats = await request(app).get(`/api/journeys/${id}/stats`);
-          return stats.body.nodes?.w?.waiting === 1 ? true : undefined;
-        }, { what: 'the run waiting at w' });
-        const csv = ['event_id,customer_external_id,name,occurred_at', `csv-wait-login,csv-waiter,login,${new Date().toISOString()}`].join('\n');
-        const imported = await request(app).post('/api/events/import').set('content-type', 'text/csv').send(csv);
-        expect(imported.body).toMatchObject({ rows: 1, imported: 1, errors: [], journeys: { signalled: 1, started: 0 } });
+        await eventually(
+          async () => {
+            const stats = await request(app).get(`/api/journeys/${id}/stats`);
+            return stats.body.nodes?.w?.waiting === 1 ? true : undefined;
+          },
+          { what: 'the run waiting at w' },
+        );
+        const csv = [
+          'event_id,customer_external_id,name,occurred_at',
+          `csv-wait-login,csv-waiter,login,${new Date().toISOString()}`,
+        ].join('\n');
+        const imported = await request(app)
+          .post('/api/events/import')
+          .set('content-type', 'text/csv')
+          .send(csv);
+        expect(imported.body).toMatchObject({
+          rows: 1,
+          imported: 1,
+          errors: [],
+          journeys: { signalled: 1, started: 0 },
+        });
         await handle.result();
       });
       const list = await request(app).get('/api/runs').query({ journeyId: id });

@@ -24,8 +24,20 @@ describe('dormancy history API', () => {
     await upsertCustomers(db, 'test', [{ externalId: 'fresh' }, { externalId: 'quiet' }]);
     const now = new Date('2026-05-10T12:00:00Z');
     await ingestEvents(db, 'test', [
-      { eventId: 'f1', customerExternalId: 'fresh', name: 'login', properties: {}, occurredAt: new Date(now.getTime() - 2 * DAY).toISOString() },
-      { eventId: 'q1', customerExternalId: 'quiet', name: 'login', properties: {}, occurredAt: new Date(now.getTime() - 45 * DAY).toISOString() },
+      {
+        eventId: 'f1',
+        customerExternalId: 'fresh',
+        name: 'login',
+        properties: {},
+        occurredAt: new Date(now.getTime() - 2 * DAY).toISOString(),
+      },
+      {
+        eventId: 'q1',
+        customerExternalId: 'quiet',
+        name: 'login',
+        properties: {},
+        occurredAt: new Date(now.getTime() - 45 * DAY).toISOString(),
+      },
     ]);
     await snapshotDormancy(db, 'test', { now: new Date(now.getTime() - DAY) });
     await snapshotDormancy(db, 'test', { now });
@@ -37,13 +49,21 @@ describe('dormancy history API', () => {
   });
 
   it('answers the days in range with every stage × tier cell', async () => {
-    const res = await request(app).get('/api/audience/dormancy/history').query({ from: '2026-05-01', to: '2026-05-10' });
+    const res = await request(app)
+      .get('/api/audience/dormancy/history')
+      .query({ from: '2026-05-01', to: '2026-05-10' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ from: '2026-05-01', to: '2026-05-10', days: ['2026-05-09', '2026-05-10'] });
+    expect(res.body).toMatchObject({
+      from: '2026-05-01',
+      to: '2026-05-10',
+      days: ['2026-05-09', '2026-05-10'],
+    });
     expect(res.body.stages).toContain('dormant_1_3m');
     expect(res.body.tiers).toEqual(['high', 'mid', 'low', 'unscored']);
     expect(res.body.cells).toHaveLength(2 * 6 * 4);
-    const nonZero = (res.body.cells as { day: string; stage: string; tier: string; customers: number }[]).filter((c) => c.customers > 0);
+    const nonZero = (
+      res.body.cells as { day: string; stage: string; tier: string; customers: number }[]
+    ).filter((c) => c.customers > 0);
     expect(nonZero).toEqual([
       { day: '2026-05-09', stage: 'active', tier: 'unscored', customers: 1 },
       { day: '2026-05-09', stage: 'dormant_1_3m', tier: 'unscored', customers: 1 },
@@ -53,12 +73,18 @@ describe('dormancy history API', () => {
   });
 
   it('filters by tier and leaves days outside the range out', async () => {
-    const res = await request(app).get('/api/audience/dormancy/history').query({ from: '2026-05-10', to: '2026-05-10', tier: 'high' });
+    const res = await request(app)
+      .get('/api/audience/dormancy/history')
+      .query({ from: '2026-05-10', to: '2026-05-10', tier: 'high' });
     expect(res.status).toBe(200);
     expect(res.body.days).toEqual(['2026-05-10']);
     expect(res.body.tiers).toEqual(['high']);
     expect(res.body.cells).toHaveLength(6);
-    expect(res.body.cells.every((c: { tier: string; customers: number }) => c.tier === 'high' && c.customers === 0)).toBe(true);
+    expect(
+      res.body.cells.every(
+        (c: { tier: string; customers: number }) => c.tier === 'high' && c.customers === 0,
+      ),
+    ).toBe(true);
   });
 
   it('answers 400 naming the field for a bad date, an impossible day, a reversed range or an unknown tier', async () => {

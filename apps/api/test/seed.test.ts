@@ -18,12 +18,21 @@ describe('demo seed', () => {
 
   it('loads a live canonical journey and real CDNOW customers, once', async () => {
     const { db } = database;
-    const first = await seedDemo({ db, catalog: createCatalog(), workspaceId: 'demo', customers: 120, today: new Date('2026-11-26T12:00:00Z') });
+    const first = await seedDemo({
+      db,
+      catalog: createCatalog(),
+      workspaceId: 'demo',
+      customers: 120,
+      today: new Date('2026-11-26T12:00:00Z'),
+    });
     expect(first).toMatchObject({ seeded: true, customers: 120 });
     const [journey] = await db.select().from(journeys).where(eq(journeys.workspaceId, 'demo'));
     expect(journey).toMatchObject({ status: 'live', liveVersion: 1 });
     // Its results mean something from day one: reactivation is defined and a holdout measures the lift.
-    const [version] = await db.select({ plan: journeyVersions.plan }).from(journeyVersions).where(eq(journeyVersions.journeyId, journey!.id));
+    const [version] = await db
+      .select({ plan: journeyVersions.plan })
+      .from(journeyVersions)
+      .where(eq(journeyVersions.journeyId, journey!.id));
     expect((version!.plan as { settings: unknown }).settings).toMatchObject({
       holdoutPercent: 10,
       conversion: { events: ['login', 'purchase'], window: { amount: 14, unit: 'days' }, from: 'entry' },
@@ -38,7 +47,12 @@ describe('demo seed', () => {
     const dormant = await previewSegment(
       db,
       'demo',
-      { kind: 'event', event: 'login', window: { type: 'last', duration: { amount: 30, unit: 'days' } }, count: { op: 'eq', value: 0 } },
+      {
+        kind: 'event',
+        event: 'login',
+        window: { type: 'last', duration: { amount: 30, unit: 'days' } },
+        count: { op: 'eq', value: 0 },
+      },
       { now: new Date('2026-11-26T12:00:00Z') },
     );
     expect(dormant.count).toBeGreaterThan(60);
@@ -56,7 +70,9 @@ describe('demo seed', () => {
     expect(history.days.length).toBeGreaterThan(500);
     expect(history.days.at(-1)).toBe('2026-11-26');
     const count = (day: string, stage?: string) =>
-      history.cells.filter((c) => c.day === day && (!stage || c.stage === stage)).reduce((s, c) => s + c.customers, 0);
+      history.cells
+        .filter((c) => c.day === day && (!stage || c.stage === stage))
+        .reduce((s, c) => s + c.customers, 0);
     const today = '2026-11-26';
     expect(count(today)).toBe(120);
     // Everyone is active in the first weeks; by the end most have lapsed, many for over a year.

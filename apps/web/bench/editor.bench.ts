@@ -20,7 +20,9 @@ const STEPS = Number(process.env.BENCH_STEPS ?? 300);
 
 /** A realistic large journey: sends, delays and waits down a spine, condition branches and A/B splits off it. */
 export function largeJourney(steps: number): JourneyGraph {
-  const nodes: JourneyGraph['nodes'] = [{ id: 'trigger', type: 'audience_trigger', config: { segmentId: 'no-login-30d', everyMinutes: 60 } }];
+  const nodes: JourneyGraph['nodes'] = [
+    { id: 'trigger', type: 'audience_trigger', config: { segmentId: 'no-login-30d', everyMinutes: 60 } },
+  ];
   const edges: JourneyGraph['edges'] = [];
   let tail = { id: 'trigger', outcome: 'next' };
   let i = 0;
@@ -32,23 +34,71 @@ export function largeJourney(steps: number): JourneyGraph {
     i++;
     const kind = i % 5;
     if (kind === 0) {
-      add({ id: `branch_${i}`, type: 'branch', config: { condition: { kind: 'tag', tag: `vip_${i}`, has: true } } }, tail);
-      add({ id: `exit_${i}`, type: 'exit', config: { outcome: 'completed' } }, { id: `branch_${i}`, outcome: 'no' });
+      add(
+        {
+          id: `branch_${i}`,
+          type: 'branch',
+          config: { condition: { kind: 'tag', tag: `vip_${i}`, has: true } },
+        },
+        tail,
+      );
+      add(
+        { id: `exit_${i}`, type: 'exit', config: { outcome: 'completed' } },
+        { id: `branch_${i}`, outcome: 'no' },
+      );
       tail = { id: `branch_${i}`, outcome: 'yes' };
     } else if (kind === 1) {
-      add({ id: `send_${i}`, type: 'send', config: { channel: 'email', templateId: 'return-gift-email' } }, tail);
+      add(
+        { id: `send_${i}`, type: 'send', config: { channel: 'email', templateId: 'return-gift-email' } },
+        tail,
+      );
       tail = { id: `send_${i}`, outcome: 'next' };
     } else if (kind === 2) {
-      add({ id: `delay_${i}`, type: 'delay', config: { mode: 'duration', duration: { amount: 2, unit: 'days' } } }, tail);
+      add(
+        {
+          id: `delay_${i}`,
+          type: 'delay',
+          config: { mode: 'duration', duration: { amount: 2, unit: 'days' } },
+        },
+        tail,
+      );
       tail = { id: `delay_${i}`, outcome: 'next' };
     } else if (kind === 3) {
-      add({ id: `split_${i}`, type: 'split', config: { arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] } }, tail);
-      add({ id: `send_b_${i}`, type: 'send', config: { channel: 'sms', templateId: 'return-gift-sms' } }, { id: `split_${i}`, outcome: 'b' });
-      add({ id: `exit_b_${i}`, type: 'exit', config: { outcome: 'completed' } }, { id: `send_b_${i}`, outcome: 'next' });
+      add(
+        {
+          id: `split_${i}`,
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'a', percent: 50 },
+              { name: 'b', percent: 50 },
+            ],
+          },
+        },
+        tail,
+      );
+      add(
+        { id: `send_b_${i}`, type: 'send', config: { channel: 'sms', templateId: 'return-gift-sms' } },
+        { id: `split_${i}`, outcome: 'b' },
+      );
+      add(
+        { id: `exit_b_${i}`, type: 'exit', config: { outcome: 'completed' } },
+        { id: `send_b_${i}`, outcome: 'next' },
+      );
       tail = { id: `split_${i}`, outcome: 'a' };
     } else {
-      add({ id: `wait_${i}`, type: 'wait_for_event', config: { events: [{ event: 'purchase' }], timeout: { amount: 7, unit: 'days' } } }, tail);
-      add({ id: `exit_p_${i}`, type: 'exit', config: { outcome: 'reactivated' } }, { id: `wait_${i}`, outcome: 'purchase' });
+      add(
+        {
+          id: `wait_${i}`,
+          type: 'wait_for_event',
+          config: { events: [{ event: 'purchase' }], timeout: { amount: 7, unit: 'days' } },
+        },
+        tail,
+      );
+      add(
+        { id: `exit_p_${i}`, type: 'exit', config: { outcome: 'reactivated' } },
+        { id: `wait_${i}`, outcome: 'purchase' },
+      );
       tail = { id: `wait_${i}`, outcome: 'timeout' };
     }
   }
@@ -62,9 +112,18 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_REUSE_BUILD !== '1' || !existsSync(path.join(dist, 'index.html'))) execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
+  if (process.env.BENCH_REUSE_BUILD !== '1' || !existsSync(path.join(dist, 'index.html')))
+    execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
   const graph = largeJourney(STEPS);
-  const detail = { id: 'bench', name: `${graph.nodes.length}-step journey`, description: null, status: 'draft', liveVersion: null, draft: { graph, settings: {}, revision: 1 }, updatedAt: new Date().toISOString() };
+  const detail = {
+    id: 'bench',
+    name: `${graph.nodes.length}-step journey`,
+    description: null,
+    status: 'draft',
+    liveVersion: null,
+    draft: { graph, settings: {}, revision: 1 },
+    updatedAt: new Date().toISOString(),
+  };
   const api: Record<string, unknown> = {
     '/api/node-catalog': catalog,
     '/api/journeys/bench': detail,
@@ -72,11 +131,22 @@ async function main(): Promise<void> {
     '/api/templates': { templates: [] },
     '/api/event-names': { events: ['login', 'purchase'] },
     // The app asks who is signed in first; the bench stands in for an API in local mode.
-    '/api/auth/config': { mode: 'local', methods: { password: false, oidc: null }, csrfHeader: 'x-csrf-token' },
+    '/api/auth/config': {
+      mode: 'local',
+      methods: { password: false, oidc: null },
+      csrfHeader: 'x-csrf-token',
+    },
     '/api/auth/me': {
       kind: 'local',
       workspaceId: 'default',
-      permissions: ['workspace.read', 'journeys.edit', 'journeys.publish', 'journeys.operate', 'content.edit', 'runs.replay'],
+      permissions: [
+        'workspace.read',
+        'journeys.edit',
+        'journeys.publish',
+        'journeys.operate',
+        'content.edit',
+        'runs.replay',
+      ],
     },
   };
   const server = createServer((req, res) => {
@@ -99,7 +169,16 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: process.env.WAKEFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -147,10 +226,14 @@ async function main(): Promise<void> {
         await page.waitForTimeout(16);
       }
     }
-    const frames = (await page.evaluate('(() => { window.__recording = false; return window.__frames.slice(1); })()')) as number[];
-    const dropped = frames.filter((f) => f > 1000 / 60 * 1.5).length;
+    const frames = (await page.evaluate(
+      '(() => { window.__recording = false; return window.__frames.slice(1); })()',
+    )) as number[];
+    const dropped = frames.filter((f) => f > (1000 / 60) * 1.5).length;
     console.log(`editor bench: ${graph.nodes.length} steps (${rendered} rendered in view)`);
-    console.log(`  open:     median ${percentile(opens, 50)} ms, max ${Math.max(...opens)} ms over ${opens.length} opens`);
+    console.log(
+      `  open:     median ${percentile(opens, 50)} ms, max ${Math.max(...opens)} ms over ${opens.length} opens`,
+    );
     console.log(
       `  pan/zoom: ${frames.length} frames, median ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms, ${dropped} frames over 25 ms`,
     );

@@ -17,10 +17,23 @@ function Principal() {
   const me = useMe();
   const signOut = useSignOut();
   if (!me.data) return null;
-  const who = me.data.kind === 'user' ? (me.data.user.name || me.data.user.email) : me.data.kind === 'local' ? 'Local mode (admin)' : `API key ${me.data.apiKey.name}`;
+  const who =
+    me.data.kind === 'user'
+      ? me.data.user.name || me.data.user.email
+      : me.data.kind === 'local'
+        ? 'Local mode (admin)'
+        : `API key ${me.data.apiKey.name}`;
   return (
     <div className="app-principal" data-testid="principal">
-      <span title={me.data.kind === 'user' ? me.data.user.email : 'No sign-in: this machine acts as the workspace admin'}>{who}</span>
+      <span
+        title={
+          me.data.kind === 'user'
+            ? me.data.user.email
+            : 'No sign-in: this machine acts as the workspace admin'
+        }
+      >
+        {who}
+      </span>
       {me.data.kind === 'user' ? (
         <button type="button" className="header-button" onClick={() => signOut.mutate()}>
           <LogOut size={14} /> Sign out
@@ -34,9 +47,14 @@ function Principal() {
 export function App() {
   const queryClient = useQueryClient();
   const me = useMe();
-    // A 401 elsewhere means the session ended: ask who we are again (its own 401 and sign-in's are answers, not news).
+  // A 401 elsewhere means the session ended: ask who we are again (its own 401 and sign-in's are answers, not news).
   useEffect(
-    () => onUnauthorized((path) => (path.startsWith('/api/auth/') ? undefined : void queryClient.invalidateQueries({ queryKey: authKeys.me }))),
+    () =>
+      onUnauthorized((path) =>
+        path.startsWith('/api/auth/')
+          ? undefined
+          : void queryClient.invalidateQueries({ queryKey: authKeys.me }),
+      ),
     [queryClient],
   );
   if (me.isPending) return <div className="page-message">Loading…</div>;
@@ -72,7 +90,13 @@ function Shell() {
         {sectionPage ?? null}
         {!sectionPage && route.page === 'journeys' ? <JourneyListPage /> : null}
         {route.page === 'editor' ? <EditorPage key={route.journeyId} journeyId={route.journeyId} /> : null}
-        {route.page === 'version' ? <VersionPage key={`${route.journeyId}@${route.version}`} journeyId={route.journeyId} version={route.version} /> : null}
+        {route.page === 'version' ? (
+          <VersionPage
+            key={`${route.journeyId}@${route.version}`}
+            journeyId={route.journeyId}
+            version={route.version}
+          />
+        ) : null}
       </main>
     </div>
   );

@@ -12,7 +12,8 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   const version = /^\/journeys\/([^/]+)\/versions\/(\d+)$/.exec(path);
-  if (version) return { page: 'version', journeyId: decodeURIComponent(version[1]!), version: Number(version[2]) };
+  if (version)
+    return { page: 'version', journeyId: decodeURIComponent(version[1]!), version: Number(version[2]) };
   const editor = /^\/journeys\/([^/]+)$/.exec(path);
   if (editor) return { page: 'editor', journeyId: decodeURIComponent(editor[1]!) };
   return { page: 'journeys' };

@@ -17,7 +17,11 @@ const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
 
 async function importCsv(server: EditorServer, path: string, csv: string): Promise<void> {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
 }
 
@@ -55,11 +59,32 @@ describe('audience and messages in Chromium', () => {
       ].join('\n'),
     );
     await fetch(`${server.url}/api/audience/rfm/recompute`, { method: 'POST' });
-    const found = (await (await fetch(`${server.url}/api/customers?q=lovelace`)).json()) as { customers: { id: string }[] };
+    const found = (await (await fetch(`${server.url}/api/customers?q=lovelace`)).json()) as {
+      customers: { id: string }[];
+    };
     const ada = found.customers[0];
     await server.database.db.insert(messages).values([
-      { workspaceId: TEST_WORKSPACE_ID, idempotencyKey: 'k1', customerId: ada!.id, channel: 'email', status: 'sent', provider: 'log', recipient: 'ada@example.com', subject: 'A gift for you', body: 'Welcome back' },
-      { workspaceId: TEST_WORKSPACE_ID, idempotencyKey: 'k2', customerId: ada!.id, channel: 'sms', status: 'skipped', reason: 'no_consent', subject: null, body: 'A gift is waiting' },
+      {
+        workspaceId: TEST_WORKSPACE_ID,
+        idempotencyKey: 'k1',
+        customerId: ada!.id,
+        channel: 'email',
+        status: 'sent',
+        provider: 'log',
+        recipient: 'ada@example.com',
+        subject: 'A gift for you',
+        body: 'Welcome back',
+      },
+      {
+        workspaceId: TEST_WORKSPACE_ID,
+        idempotencyKey: 'k2',
+        customerId: ada!.id,
+        channel: 'sms',
+        status: 'skipped',
+        reason: 'no_consent',
+        subject: null,
+        body: 'A gift is waiting',
+      },
     ]);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -76,7 +101,9 @@ describe('audience and messages in Chromium', () => {
     await page.getByRole('table', { name: 'Customers' }).waitFor();
     expect(await page.getByRole('table', { name: 'Customers' }).locator('tbody tr').count()).toBe(4);
     await page.getByLabel('Search customers').fill('lovelace');
-    await expect.poll(() => page.getByRole('table', { name: 'Customers' }).locator('tbody tr').count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Customers' }).locator('tbody tr').count())
+      .toBe(1);
     await page.getByRole('link', { name: 'Ada Lovelace' }).click();
     const profile = page.getByTestId('customer-profile');
     await profile.waitFor();
@@ -112,7 +139,9 @@ describe('audience and messages in Chromium', () => {
     const third = page.getByTestId('condition-row').nth(2);
     await third.getByLabel('Field').selectOption('__trait');
     await third.getByLabel('Trait path').fill('traits.bad path');
-    await expect.poll(() => third.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('Use a dot path like traits.city');
+    await expect
+      .poll(() => third.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toContain('Use a dot path like traits.city');
     await third.getByLabel('Trait path').fill('traits.city');
     await third.getByLabel('Value').fill('Hangzhou');
     await expect.poll(() => page.getByTestId('segment-count').textContent(), { timeout: 10_000 }).toBe('1');
@@ -131,7 +160,9 @@ describe('audience and messages in Chromium', () => {
     const table = page.getByRole('table', { name: 'Customers by stage and tier' });
     const totals = await table.locator('tbody tr td:last-child').allTextContents();
     expect(totals.map(Number).reduce((a, b) => a + b, 0)).toBe(4);
-    expect(await table.locator('tbody tr', { hasText: 'Never active' }).locator('td:last-child').textContent()).toBe('1');
+    expect(
+      await table.locator('tbody tr', { hasText: 'Never active' }).locator('td:last-child').textContent(),
+    ).toBe('1');
     await page.screenshot({ path: `${resultsDir}/dormancy.png`, fullPage: true });
   });
 
@@ -141,18 +172,28 @@ describe('audience and messages in Chromium', () => {
     await page.getByRole('link', { name: 'New template' }).click();
     await page.getByLabel('Name').fill('Gift SMS v2');
     await page.getByLabel('Channel', { exact: true }).selectOption('sms');
-    await page.getByLabel('Message', { exact: true }).fill('Hi {{ customer.first_name }},\nyour gift: {{ customer.shoe_size }} {% if %}');
+    await page
+      .getByLabel('Message', { exact: true })
+      .fill('Hi {{ customer.first_name }},\nyour gift: {{ customer.shoe_size }} {% if %}');
     await page.getByRole('button', { name: 'Create template' }).click();
     const problems = page.locator('.template-problems');
-    await expect.poll(() => page.getByText(/Not saved: \d problems? in the template/).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByText(/Not saved: \d problems? in the template/).count(), { timeout: 10_000 })
+      .toBe(1);
     expect(await problems.textContent()).toMatch(/line 2, column \d+/);
     await page.screenshot({ path: `${resultsDir}/template-problems.png`, fullPage: true });
-    await page.getByLabel('Message', { exact: true }).fill('Hi {{ customer.first_name }}, your gift is waiting: {{ entry.code | default: "BACK20" }}');
+    await page
+      .getByLabel('Message', { exact: true })
+      .fill('Hi {{ customer.first_name }}, your gift is waiting: {{ entry.code | default: "BACK20" }}');
     await expect.poll(() => problems.count(), { timeout: 10_000 }).toBe(0);
     await page.getByLabel('Preview for').fill('ada');
-    await expect.poll(() => page.getByLabel('Preview customer').locator('option').count(), { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(() => page.getByLabel('Preview customer').locator('option').count(), { timeout: 10_000 })
+      .toBe(2);
     await page.getByLabel('Preview customer').selectOption({ label: 'Ada Lovelace (ada)' });
-    await expect.poll(() => page.getByTestId('template-preview').textContent(), { timeout: 10_000 }).toContain('Hi Ada, your gift is waiting: BACK20');
+    await expect
+      .poll(() => page.getByTestId('template-preview').textContent(), { timeout: 10_000 })
+      .toContain('Hi Ada, your gift is waiting: BACK20');
     expect(await page.getByTestId('template-preview').getByRole('alert').count()).toBe(0);
     await page.screenshot({ path: `${resultsDir}/template-editor.png`, fullPage: true });
     await page.getByRole('button', { name: 'Create template' }).click();
@@ -176,7 +217,12 @@ describe('audience and messages in Chromium', () => {
     await expect.poll(() => page.getByTestId('effective-email').textContent()).toContain('main-smtp');
     expect(await page.getByTestId('effective-sms').textContent()).toContain('Nothing is delivered');
     await page.getByRole('button', { name: 'Edit' }).click();
-    expect(await page.getByRole('dialog').getByLabel(/^password/).inputValue()).toBe('');
+    expect(
+      await page
+        .getByRole('dialog')
+        .getByLabel(/^password/)
+        .inputValue(),
+    ).toBe('');
     expect(await page.content()).not.toContain('very-secret-pw');
     await page.screenshot({ path: `${resultsDir}/providers.png`, fullPage: true });
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -197,7 +243,9 @@ describe('audience and messages in Chromium', () => {
     await page.getByLabel('Codes to import').fill('WELCOME-0001\nWELCOME-0002, WELCOME-0003');
     await page.getByRole('button', { name: 'Import 3 codes' }).click();
     await expect.poll(() => page.getByTestId('free-back-20').textContent()).toBe('8');
-    expect(await page.getByRole('table', { name: 'Codes of 20 off, no minimum' }).textContent()).toContain('WELCOME-0002');
+    expect(await page.getByRole('table', { name: 'Codes of 20 off, no minimum' }).textContent()).toContain(
+      'WELCOME-0002',
+    );
     await page.screenshot({ path: `${resultsDir}/coupons.png`, fullPage: true });
   });
 

@@ -58,7 +58,12 @@ describe('journey editor in Chromium', () => {
     else await field.fill(id);
   }
 
-  async function addSend(after: string, channel: 'email' | 'sms' | 'push', template: string, name: string): Promise<void> {
+  async function addSend(
+    after: string,
+    channel: 'email' | 'sms' | 'push',
+    template: string,
+    name: string,
+  ): Promise<void> {
     await drag('send', `open-${after}-next`);
     await panel().getByLabel('Channel').selectOption(channel);
     await panel().getByLabel('Message template').selectOption(template);
@@ -78,7 +83,9 @@ describe('journey editor in Chromium', () => {
   }
 
   async function waitSaved(): Promise<void> {
-    await expect.poll(() => page.getByTestId('save-status').textContent(), { timeout: 10_000 }).toMatch(/All changes saved/);
+    await expect
+      .poll(() => page.getByTestId('save-status').textContent(), { timeout: 10_000 })
+      .toMatch(/All changes saved/);
   }
 
   it('builds the canonical journey from an empty canvas, shows its problems, publishes and reopens it', async () => {
@@ -103,10 +110,14 @@ describe('journey editor in Chromium', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('[data-testid="step-send_2"]').count()).toBe(0);
     for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+z');
-    await expect.poll(() => page.locator('[data-testid="step-send_2"]').textContent()).toContain('Return gift SMS');
+    await expect
+      .poll(() => page.locator('[data-testid="step-send_2"]').textContent())
+      .toContain('Return gift SMS');
 
     await addWait('open-send_2-next');
-    expect(await page.getByTestId('step-wait_for_event_1').textContent()).toContain('Wait up to 7 days for login or purchase');
+    expect(await page.getByTestId('step-wait_for_event_1').textContent()).toContain(
+      'Wait up to 7 days for login or purchase',
+    );
     await addExit('open-wait_for_event_1-login', 'reactivated');
     await addExit('open-wait_for_event_1-purchase', 'reactivated');
 
@@ -124,7 +135,9 @@ describe('journey editor in Chromium', () => {
     await page.getByTestId('step-audience_trigger_1').click();
     await chooseSegment('');
     await expect.poll(() => panel().getByRole('alert').first().textContent()).toBe('Required');
-    await expect.poll(() => page.getByTestId('step-audience_trigger_1').getAttribute('class')).toContain('step-invalid');
+    await expect
+      .poll(() => page.getByTestId('step-audience_trigger_1').getAttribute('class'))
+      .toContain('step-invalid');
     await chooseSegment('no-login-30d');
     await page.keyboard.press('Escape');
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
@@ -132,26 +145,36 @@ describe('journey editor in Chromium', () => {
     await expect.poll(() => problems.textContent(), { timeout: 10_000 }).toContain('leads nowhere');
     expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
     await problems.getByRole('button', { name: /leads nowhere/ }).click();
-    await expect.poll(() => page.getByTestId('step-wait_for_event_2').getAttribute('class')).toContain('step-selected');
+    await expect
+      .poll(() => page.getByTestId('step-wait_for_event_2').getAttribute('class'))
+      .toContain('step-selected');
 
     await page.screenshot({ path: `${resultsDir}/editor-problems.png` });
 
     // Fix it: the customers who never came back exit as still dormant.
     await addExit('open-wait_for_event_2-timeout', 'still_dormant');
     await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
-    await expect.poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 }).toBe('No problems');
+    await expect
+      .poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 })
+      .toBe('No problems');
     await waitSaved();
     const publish = page.getByRole('button', { name: 'Publish' });
     await expect.poll(() => publish.isEnabled()).toBe(true);
     await publish.click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Published version 1' }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
 
     // Reopen: the journey comes back from the server exactly as built, and the published version shows counts.
     await page.goto(`${server.url}/#/`);
     await page.getByRole('link', { name: 'Win back: no login for 30 days' }).click();
     await page.getByTestId('step-audience_trigger_1').waitFor();
     expect(await page.locator('.step-card').count()).toBe(12);
-    await expect.poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 }).toBe('No problems');
+    await expect
+      .poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 })
+      .toBe('No problems');
     mkdirSync(resultsDir, { recursive: true });
     await page.getByTestId('step-wait_for_event_1').click();
     await page.locator('.react-flow__controls-fitview').click();
@@ -172,7 +195,9 @@ describe('journey editor in Chromium', () => {
 
   it('stops autosave on a conflict and lets the manager load the other version, never overwriting silently', async () => {
     const origin = server.url;
-    const created = await page.request.post(`${origin}/api/journeys`, { data: { name: 'Two editors', templateId: 'win-back-30d' } });
+    const created = await page.request.post(`${origin}/api/journeys`, {
+      data: { name: 'Two editors', templateId: 'win-back-30d' },
+    });
     const { id } = (await created.json()) as { id: string };
     const other = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
@@ -183,7 +208,9 @@ describe('journey editor in Chromium', () => {
       // The colleague renames the first email and it saves.
       await other.getByTestId('step-gift_email').click();
       await other.getByTestId('step-panel').getByLabel('Name on the canvas').fill('Colleague’s email');
-      await expect.poll(() => other.getByTestId('save-status').textContent(), { timeout: 10_000 }).toMatch(/All changes saved/);
+      await expect
+        .poll(() => other.getByTestId('save-status').textContent(), { timeout: 10_000 })
+        .toMatch(/All changes saved/);
 
       // This manager, still on the old revision, edits too: the save is refused and the banner says why.
       await page.getByTestId('step-gift_sms').click();
@@ -191,13 +218,17 @@ describe('journey editor in Chromium', () => {
       const banner = page.getByRole('alert').filter({ hasText: 'Someone else saved this journey' });
       await banner.waitFor({ timeout: 10_000 });
       expect(await page.getByTestId('save-status').textContent()).toMatch(/Not saved/);
-      const stored = (await (await page.request.get(`${origin}/api/journeys/${id}`)).json()) as { draft: { graph: { nodes: { id: string; name?: string }[] } } };
+      const stored = (await (await page.request.get(`${origin}/api/journeys/${id}`)).json()) as {
+        draft: { graph: { nodes: { id: string; name?: string }[] } };
+      };
       expect(stored.draft.graph.nodes.find((n) => n.id === 'gift_email')?.name).toBe('Colleague’s email');
       expect(stored.draft.graph.nodes.find((n) => n.id === 'gift_sms')?.name).not.toBe('My SMS');
 
       await banner.getByRole('button', { name: 'Load their version' }).click();
       await expect.poll(() => banner.count()).toBe(0);
-      await expect.poll(() => page.getByTestId('step-gift_email').textContent()).toContain('Colleague’s email');
+      await expect
+        .poll(() => page.getByTestId('step-gift_email').textContent())
+        .toContain('Colleague’s email');
     } finally {
       await other.close();
     }

@@ -49,14 +49,50 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 /** Segments and message templates the canonical journey refers to, so it validates and publishes. */
 export async function seedWorkspace(database: TestDatabase): Promise<void> {
   await database.db.insert(segments).values([
-    { workspaceId: TEST_WORKSPACE_ID, id: 'no-login-30d', name: 'No login for 30 days', definition: { kind: 'tag', tag: 'dormant', has: true } },
-    { workspaceId: TEST_WORKSPACE_ID, id: 'dormant-3-6m', name: 'Dormant 3–6 months', definition: { kind: 'tag', tag: 'dormant_3_6', has: true } },
+    {
+      workspaceId: TEST_WORKSPACE_ID,
+      id: 'no-login-30d',
+      name: 'No login for 30 days',
+      definition: { kind: 'tag', tag: 'dormant', has: true },
+    },
+    {
+      workspaceId: TEST_WORKSPACE_ID,
+      id: 'dormant-3-6m',
+      name: 'Dormant 3–6 months',
+      definition: { kind: 'tag', tag: 'dormant_3_6', has: true },
+    },
   ]);
   await database.db.insert(templates).values([
-    { workspaceId: TEST_WORKSPACE_ID, id: 'return-gift-email', channel: 'email', name: 'Return gift email', subject: 'A gift', body: 'Welcome back' },
-    { workspaceId: TEST_WORKSPACE_ID, id: 'return-gift-sms', channel: 'sms', name: 'Return gift SMS', body: 'A gift is waiting' },
-    { workspaceId: TEST_WORKSPACE_ID, id: 'second-wave-push', channel: 'push', name: 'Second wave push', body: 'Still here for you' },
-    { workspaceId: TEST_WORKSPACE_ID, id: 'second-wave-email', channel: 'email', name: 'Stronger offer email', subject: '100 off', body: 'Come back' },
+    {
+      workspaceId: TEST_WORKSPACE_ID,
+      id: 'return-gift-email',
+      channel: 'email',
+      name: 'Return gift email',
+      subject: 'A gift',
+      body: 'Welcome back',
+    },
+    {
+      workspaceId: TEST_WORKSPACE_ID,
+      id: 'return-gift-sms',
+      channel: 'sms',
+      name: 'Return gift SMS',
+      body: 'A gift is waiting',
+    },
+    {
+      workspaceId: TEST_WORKSPACE_ID,
+      id: 'second-wave-push',
+      channel: 'push',
+      name: 'Second wave push',
+      body: 'Still here for you',
+    },
+    {
+      workspaceId: TEST_WORKSPACE_ID,
+      id: 'second-wave-email',
+      channel: 'email',
+      name: 'Stronger offer email',
+      subject: '100 off',
+      body: 'Come back',
+    },
   ]);
 }
 
@@ -75,7 +111,10 @@ export async function startEditorServer(options: EditorServerOptions = {}): Prom
   await seedWorkspace(database);
   await options.prepare?.(database);
   // Lazy: nothing connects until a route starts a run, which the editor never does.
-  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }), namespace: 'default' });
+  const client = new Client({
+    connection: Connection.lazy({ address: '127.0.0.1:7233' }),
+    namespace: 'default',
+  });
   const starter = createRunStarter({ db: database.db, client });
   // Listen first: the app needs its own origin, which browser requests must carry (the API's Origin check).
   const server = createServer();
@@ -108,6 +147,15 @@ export async function startEditorServer(options: EditorServerOptions = {}): Prom
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.WAKEFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
 }

@@ -11,13 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Client } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { customers, dormancyDailySnapshots, journeyDailyRollups, messages, runSteps, runs } from '@wakeflow/db';
+import {
+  customers,
+  dormancyDailySnapshots,
+  journeyDailyRollups,
+  messages,
+  runSteps,
+  runs,
+} from '@wakeflow/db';
 import { TEST_WORKSPACE_ID } from '@wakeflow/db/testing';
 import { ensureAdminAccount } from '../../api/src/http/admin-account';
 import { launchChromium, startEditorServer, type EditorServer } from './harness';
 
 const resultsDir = fileURLToPath(new URL('../test-results', import.meta.url));
-const fullHistory = JSON.parse(readFileSync(new URL('../../../workflows/histories/canonical-reactivated.json', import.meta.url), 'utf8')) as { events: Record<string, unknown>[] };
+const fullHistory = JSON.parse(
+  readFileSync(new URL('../../../workflows/histories/canonical-reactivated.json', import.meta.url), 'utf8'),
+) as { events: Record<string, unknown>[] };
 /** The recorded canonical run as it stood when the customer's login arrived: in its second 7-day wait, still running. */
 const signalAt = fullHistory.events.findIndex((e) => 'workflowExecutionSignaledEventAttributes' in e);
 const recordedHistory = { events: fullHistory.events.slice(0, signalAt + 1) };
@@ -27,7 +36,9 @@ const RITA = { email: 'rita@example.com', password: 'reviewer-password-1' };
 
 function startServer(): Promise<EditorServer> {
   // Every run's history is the recorded canonical one: download and replay need nothing else from Temporal.
-  const temporal = { workflow: { getHandle: () => ({ fetchHistory: async () => historyFromJSON(recordedHistory) }) } } as unknown as Client;
+  const temporal = {
+    workflow: { getHandle: () => ({ fetchHistory: async () => historyFromJSON(recordedHistory) }) },
+  } as unknown as Client;
   return startEditorServer({
     authMode: 'required',
     temporal,
@@ -99,7 +110,11 @@ describe('review and people in Chromium', () => {
     expect(key).toMatch(/^wfk_.{43}$/);
     await expect.poll(() => page.getByTestId('api-keys-table').textContent()).toContain('Shop events');
     // The key is accepted on ingest (the body is checked, not refused) and nowhere else; only creation showed it.
-    const ingest = await fetch(`${server.url}/api/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
+    const ingest = await fetch(`${server.url}/api/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(ingest.status).toBe(400);
     const read = await fetch(`${server.url}/api/journeys`, { headers: { authorization: `Bearer ${key}` } });
     expect(read.status).toBe(403);
@@ -109,10 +124,15 @@ describe('review and people in Chromium', () => {
 
     // A journey to publish, made by the admin (the CSRF token comes from /auth/me).
     const me = (await (await page.request.get(`${server.url}/api/auth/me`)).json()) as { csrfToken: string };
-    const created = await page.request.post(`${server.url}/api/journeys`, { data: { name: 'Win back', templateId: 'win-back-30d' }, headers: { 'x-csrf-token': me.csrfToken } });
+    const created = await page.request.post(`${server.url}/api/journeys`, {
+      data: { name: 'Win back', templateId: 'win-back-30d' },
+      headers: { 'x-csrf-token': me.csrfToken },
+    });
     expect(created.status()).toBe(201);
     journeyId = ((await created.json()) as { id: string }).id;
-    const noToken = await page.request.post(`${server.url}/api/journeys`, { data: { name: 'No token', templateId: 'win-back-30d' } });
+    const noToken = await page.request.post(`${server.url}/api/journeys`, {
+      data: { name: 'No token', templateId: 'win-back-30d' },
+    });
     expect(noToken.status()).toBe(403);
     await signOut();
   });
@@ -131,14 +151,19 @@ describe('review and people in Chromium', () => {
 
     await signIn(RITA);
     await page.goto(`${server.url}/#/team/approvals`);
-    await page.getByTestId('approvals-inbox').getByRole('link', { name: /Win back/ }).click();
+    await page
+      .getByTestId('approvals-inbox')
+      .getByRole('link', { name: /Win back/ })
+      .click();
     await page.getByTestId('approval-detail').waitFor();
     expect(await page.getByTestId('approval-diff').textContent()).toContain('Added step');
     await page.getByTestId('approval-valid').waitFor();
     // A reviewer may not add people: no form, a reason instead.
     await page.getByLabel('Comment').fill('Looks right');
     await page.getByRole('button', { name: 'Approve and publish' }).click();
-    await expect.poll(() => page.getByTestId('approval-decision').textContent(), { timeout: 15_000 }).toContain('published as version 1');
+    await expect
+      .poll(() => page.getByTestId('approval-decision').textContent(), { timeout: 15_000 })
+      .toContain('published as version 1');
     await page.screenshot({ path: `${resultsDir}/approvals.png` });
 
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -155,20 +180,56 @@ describe('review and people in Chromium', () => {
 
   it('finds a run, draws its path on the canvas with its wait and signals, and replays its history', async () => {
     const db = server.database.db;
-    const [customer] = await db.insert(customers).values({ workspaceId: TEST_WORKSPACE_ID, externalId: 'cust-42', email: 'c42@example.com' }).returning();
+    const [customer] = await db
+      .insert(customers)
+      .values({ workspaceId: TEST_WORKSPACE_ID, externalId: 'cust-42', email: 'c42@example.com' })
+      .returning();
     const t = (minutes: number) => new Date(Date.now() - 60 * 60_000 + minutes * 60_000);
     const [run] = await db
       .insert(runs)
       .values({
-        workspaceId: TEST_WORKSPACE_ID, workflowId: `journey/${TEST_WORKSPACE_ID}/${journeyId}/v1/${customer!.id}/1`, journeyId, version: 1, customerId: customer!.id, entry: 1,
-        status: 'running', currentNodeId: 'wait_second', startedAt: t(0),
+        workspaceId: TEST_WORKSPACE_ID,
+        workflowId: `journey/${TEST_WORKSPACE_ID}/${journeyId}/v1/${customer!.id}/1`,
+        journeyId,
+        version: 1,
+        customerId: customer!.id,
+        entry: 1,
+        status: 'running',
+        currentNodeId: 'wait_second',
+        startedAt: t(0),
       })
       .returning();
-    const path: [string, string | null][] = [['trigger', 'next'], ['gift_email', 'next'], ['gift_sms', 'next'], ['wait_return', 'timeout'], ['second_push', 'next'], ['second_email', 'next'], ['wait_second', null]];
+    const path: [string, string | null][] = [
+      ['trigger', 'next'],
+      ['gift_email', 'next'],
+      ['gift_sms', 'next'],
+      ['wait_return', 'timeout'],
+      ['second_push', 'next'],
+      ['second_email', 'next'],
+      ['wait_second', null],
+    ];
     await db.insert(runSteps).values(
-      path.map(([nodeId, outcome], i) => ({ workspaceId: TEST_WORKSPACE_ID, runId: run!.id, nodeId, seq: i + 1, enteredAt: t(i), leftAt: outcome ? t(i + 1) : null, outcome })),
+      path.map(([nodeId, outcome], i) => ({
+        workspaceId: TEST_WORKSPACE_ID,
+        runId: run!.id,
+        nodeId,
+        seq: i + 1,
+        enteredAt: t(i),
+        leftAt: outcome ? t(i + 1) : null,
+        outcome,
+      })),
     );
-    await db.insert(messages).values({ workspaceId: TEST_WORKSPACE_ID, idempotencyKey: `${run!.id}/gift_email`, runId: run!.id, journeyId, nodeId: 'gift_email', customerId: customer!.id, channel: 'email', status: 'sent', sentAt: t(1) });
+    await db.insert(messages).values({
+      workspaceId: TEST_WORKSPACE_ID,
+      idempotencyKey: `${run!.id}/gift_email`,
+      runId: run!.id,
+      journeyId,
+      nodeId: 'gift_email',
+      customerId: customer!.id,
+      channel: 'email',
+      status: 'sent',
+      sentAt: t(1),
+    });
 
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await page.getByLabel('Journey').selectOption(journeyId);
@@ -193,10 +254,14 @@ describe('review and people in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('download-history').click();
     const file = await (await download).path();
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { events: unknown[] }).events).toHaveLength(signalAt + 1);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { events: unknown[] }).events).toHaveLength(
+      signalAt + 1,
+    );
 
     await page.getByRole('button', { name: 'Replay against current code' }).click();
-    await expect.poll(() => page.getByTestId('replay-report').textContent(), { timeout: 120_000 }).toContain('the current code makes the same decisions');
+    await expect
+      .poll(() => page.getByTestId('replay-report').textContent(), { timeout: 120_000 })
+      .toContain('the current code makes the same decisions');
     await page.screenshot({ path: `${resultsDir}/run-review.png` });
   });
 
@@ -205,20 +270,41 @@ describe('review and people in Chromium', () => {
     // Rollups of an A/B split with a holdout over three past days, and a week of dormancy snapshots: the charts
     // must draw one line per arm plus the holdout, cost bars per arm, and the stacked stages over time.
     const rollup = (day: string, arm: string, holdout: boolean, entered: number, converted: number) => ({
-      workspaceId: TEST_WORKSPACE_ID, journeyId, version: 1, day, arm, holdout, entered, converted,
-      messaged: holdout ? 0 : entered, messagesSent: holdout ? 0 : entered, costMicros: holdout ? 0 : entered * 50_000,
+      workspaceId: TEST_WORKSPACE_ID,
+      journeyId,
+      version: 1,
+      day,
+      arm,
+      holdout,
+      entered,
+      converted,
+      messaged: holdout ? 0 : entered,
+      messagesSent: holdout ? 0 : entered,
+      costMicros: holdout ? 0 : entered * 50_000,
     });
-    await db.insert(journeyDailyRollups).values(
-      ['2026-10-01', '2026-10-02', '2026-10-03'].flatMap((day, i) => [
-        rollup(day, 's=a', false, 40, 6 + i), rollup(day, 's=b', false, 40, 9 + i), rollup(day, 's=a', true, 10, 1),
-      ]),
+    await db
+      .insert(journeyDailyRollups)
+      .values(
+        ['2026-10-01', '2026-10-02', '2026-10-03'].flatMap((day, i) => [
+          rollup(day, 's=a', false, 40, 6 + i),
+          rollup(day, 's=b', false, 40, 9 + i),
+          rollup(day, 's=a', true, 10, 1),
+        ]),
+      );
+    const week = Array.from({ length: 7 }, (_, i) =>
+      new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10),
     );
-    const week = Array.from({ length: 7 }, (_, i) => new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10));
     await db.insert(dormancyDailySnapshots).values(
       week.flatMap((day, i) => [
         { workspaceId: TEST_WORKSPACE_ID, day, stage: 'active', valueTier: 'high', customers: 30 + i },
         { workspaceId: TEST_WORKSPACE_ID, day, stage: 'dormant_1_3m', valueTier: 'mid', customers: 20 },
-        { workspaceId: TEST_WORKSPACE_ID, day, stage: 'dormant_12m_plus', valueTier: 'low', customers: 50 - i },
+        {
+          workspaceId: TEST_WORKSPACE_ID,
+          day,
+          stage: 'dormant_12m_plus',
+          valueTier: 'low',
+          customers: 50 - i,
+        },
       ]),
     );
 
@@ -229,15 +315,21 @@ describe('review and people in Chromium', () => {
     const armDays = page.getByTestId('arm-days-chart');
     // Four lines: the run of the previous test (before any split), the two arms, and the holdout.
     await expect.poll(() => armDays.locator('.recharts-line').count()).toBe(4);
-    expect(await armDays.locator('.recharts-legend-wrapper').textContent()).toMatch(/No split.*s: a.*s: b.*Holdout/);
-    await expect.poll(() => page.getByTestId('cost-chart').locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(4);
+    expect(await armDays.locator('.recharts-legend-wrapper').textContent()).toMatch(
+      /No split.*s: a.*s: b.*Holdout/,
+    );
+    await expect
+      .poll(() => page.getByTestId('cost-chart').locator('.recharts-bar-rectangle').count())
+      .toBeGreaterThanOrEqual(4);
     await page.screenshot({ path: `${resultsDir}/journey-results.png`, fullPage: true });
 
     await page.goto(`${server.url}/#/results`);
     await expect.poll(() => page.getByTestId('journey-results-table').textContent()).toContain('Win back');
     const history = page.getByTestId('dormancy-history');
     await expect.poll(() => history.locator('.recharts-area').count()).toBeGreaterThanOrEqual(3);
-    expect(await history.locator('.recharts-legend-wrapper').textContent()).toMatch(/Active.*Dormant 1–3 months.*Dormant 12\+ months/);
+    expect(await history.locator('.recharts-legend-wrapper').textContent()).toMatch(
+      /Active.*Dormant 1–3 months.*Dormant 12\+ months/,
+    );
     await page.screenshot({ path: `${resultsDir}/results.png` });
     expect(pageErrors).toEqual([]);
   });

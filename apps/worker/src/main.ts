@@ -6,7 +6,13 @@ import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { connect, migrate, workspaces } from '@wakeflow/db';
 import { createAudienceActivities } from '@wakeflow/audience';
-import { createAnalyticsActivities, createCatalog, createEventPipeline, createNodeServices, ensureWorkspaceSchedules } from '@wakeflow/catalog';
+import {
+  createAnalyticsActivities,
+  createCatalog,
+  createEventPipeline,
+  createNodeServices,
+  ensureWorkspaceSchedules,
+} from '@wakeflow/catalog';
 import {
   connectTemporalClient,
   createEventRouter,
@@ -31,7 +37,9 @@ const connection = await NativeConnection.connect({
 });
 
 // Every workspace gets its own task queue; WAKEFLOW_WORKSPACES narrows which ones this process serves.
-const only = process.env.WAKEFLOW_WORKSPACES?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.WAKEFLOW_WORKSPACES?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const workspaceIds = only ?? (await db.select({ id: workspaces.id }).from(workspaces)).map((w) => w.id);
 if (workspaceIds.length === 0) workspaceIds.push(process.env.WAKEFLOW_WORKSPACE ?? 'default');
 

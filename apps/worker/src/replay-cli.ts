@@ -35,5 +35,8 @@ async function loadHistory(): Promise<{ history: unknown; workflowId?: string }>
 const { history, workflowId } = await loadHistory();
 const report = await replayJourneyHistory(history, workflowId ? { workflowId } : {});
 if (values.json) console.log(JSON.stringify(report, null, 2));
-else console.log(`${report.ok ? '✔' : '✘'} ${report.summary}${report.ok || !report.detail ? '' : `\n\n${report.detail}`}`);
+else
+  console.log(
+    `${report.ok ? '✔' : '✘'} ${report.summary}${report.ok || !report.detail ? '' : `\n\n${report.detail}`}`,
+  );
 process.exit(report.ok ? 0 : 1);

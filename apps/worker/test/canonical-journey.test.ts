@@ -20,14 +20,21 @@ describe('canonical win-back journey', () => {
       canonicalWinBack.requires.templates.map((id) => ({
         workspaceId: 'test',
         id,
-        channel: id.endsWith('sms') ? ('sms' as const) : id.endsWith('push') ? ('push' as const) : ('email' as const),
+        channel: id.endsWith('sms')
+          ? ('sms' as const)
+          : id.endsWith('push')
+            ? ('push' as const)
+            : ('email' as const),
         name: id,
         subject: 'We miss you',
         body: 'Hello {{ customer.firstName | default: "there" }}, your gift is waiting.',
       })),
     );
     // No holdout: these tests follow named customers down each path, and a holdout member gets no message.
-    ({ journeyId } = await bench.publish(canonicalWinBack.graph, { ...canonicalWinBack.settings, holdoutPercent: 0 }));
+    ({ journeyId } = await bench.publish(canonicalWinBack.graph, {
+      ...canonicalWinBack.settings,
+      holdoutPercent: 0,
+    }));
   });
   afterAll(async () => {
     await bench?.close();
@@ -37,7 +44,10 @@ describe('canonical win-back journey', () => {
    * Enters one customer, plays their behaviour on the virtual clock and waits for the run to end. Customers run
    * one at a time: the time-skipping server can expire a workflow task of one run while it skips time for another.
    */
-  async function journeyOf(externalId: string, behaviour: (t0: Date) => Promise<void> = async () => undefined) {
+  async function journeyOf(
+    externalId: string,
+    behaviour: (t0: Date) => Promise<void> = async () => undefined,
+  ) {
     const customerId = await bench.customer(externalId);
     const t0 = await bench.now();
     const started = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
@@ -48,9 +58,21 @@ describe('canonical win-back journey', () => {
     });
     const run = (await bench.runOf(started.workflowId))!;
     const day = (d: Date | null) => Math.round(((d?.getTime() ?? NaN) - t0.getTime()) / DAY);
-    const messages = (await bench.messagesOf(customerId)).map((m) => ({ channel: m.channel, template: m.templateId, day: day(m.requestedAt), status: m.status }));
+    const messages = (await bench.messagesOf(customerId)).map((m) => ({
+      channel: m.channel,
+      template: m.templateId,
+      day: day(m.requestedAt),
+      status: m.status,
+    }));
     const steps = (await bench.stepsOf(run.id)).map((s) => [s.nodeId, day(s.enteredAt), s.outcome]);
-    return { outcome: result.outcome, run, endedDay: day(run.endedAt), messages, steps, workflowId: started.workflowId };
+    return {
+      outcome: result.outcome,
+      run,
+      endedDay: day(run.endedAt),
+      messages,
+      steps,
+      workflowId: started.workflowId,
+    };
   }
 
   const firstWave = [

@@ -24,8 +24,14 @@ describe('channel nodes in journeys', () => {
   let server: http.Server;
   let base: string;
   const received: Received[] = [];
-  let respond: (index: number) => { status: number; body?: string; delayMs?: number } = () => ({ status: 200, body: '{}' });
-  const savedEnv = { hosts: process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS, all: process.env.WAKEFLOW_ALLOW_PRIVATE_NETWORKS };
+  let respond: (index: number) => { status: number; body?: string; delayMs?: number } = () => ({
+    status: 200,
+    body: '{}',
+  });
+  const savedEnv = {
+    hosts: process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS,
+    all: process.env.WAKEFLOW_ALLOW_PRIVATE_NETWORKS,
+  };
 
   beforeAll(async () => {
     bench = await createJourneyBench();
@@ -34,7 +40,13 @@ describe('channel nodes in journeys', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const index = received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }) - 1;
+        const index =
+          received.push({
+            method: req.method ?? '',
+            url: req.url ?? '',
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }) - 1;
         const answer = respond(index);
         const reply = () => {
           if (res.destroyed) return;
@@ -48,8 +60,21 @@ describe('channel nodes in journeys', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await bench.database.db.insert(templates).values([
-      { workspaceId: 'test', id: 'task-sms', channel: 'sms', name: 'Task', body: 'Hi {{ customer.first_name }}, ticket {{ steps.hook.body.task_id }} is open', category: 'transactional' },
-      { workspaceId: 'test', id: 'evening-sms', channel: 'sms', name: 'Evening', body: 'Good evening {{ customer.first_name }}' },
+      {
+        workspaceId: 'test',
+        id: 'task-sms',
+        channel: 'sms',
+        name: 'Task',
+        body: 'Hi {{ customer.first_name }}, ticket {{ steps.hook.body.task_id }} is open',
+        category: 'transactional',
+      },
+      {
+        workspaceId: 'test',
+        id: 'evening-sms',
+        channel: 'sms',
+        name: 'Evening',
+        body: 'Good evening {{ customer.first_name }}',
+      },
     ]);
   });
   afterEach(() => {
@@ -79,20 +104,35 @@ describe('channel nodes in journeys', () => {
     ],
   });
 
-  const body = '{"customer": {{ customer.external_id | json }}, "name": {{ customer.first_name | json }}, "source": {{ entry.source | json }}, "note": "churn risk"}';
+  const body =
+    '{"customer": {{ customer.external_id | json }}, "name": {{ customer.first_name | json }}, "source": {{ entry.source | json }}, "note": "churn risk"}';
 
-  async function run(graph: ReturnType<typeof webhookJourney>, externalId: string, properties: Record<string, unknown> = { source: 'app' }) {
+  async function run(
+    graph: ReturnType<typeof webhookJourney>,
+    externalId: string,
+    properties: Record<string, unknown> = { source: 'app' },
+  ) {
     const { journeyId } = await bench.publish(graph);
     const customerId = await bench.customer(externalId, { firstName: 'Lin', timezone: 'UTC' });
     const started = await bench.starter.startRun({
       workspaceId: 'test',
       journeyId,
       customerId,
-      entryEvent: { eventId: `entry-${externalId}`, name: 'api_entry', properties, occurredAt: (await bench.now()).toISOString() },
+      entryEvent: {
+        eventId: `entry-${externalId}`,
+        name: 'api_entry',
+        properties,
+        occurredAt: (await bench.now()).toISOString(),
+      },
     });
     if (!started.started) throw new Error(`not started: ${started.reason}`);
-    const result = await bench.withWorker(() => bench.env.client.workflow.getHandle(started.workflowId).result() as Promise<{ outcome: string }>);
-    const log = await bench.database.db.select().from(messages).where(and(eq(messages.customerId, customerId), eq(messages.nodeId, 'hook')));
+    const result = await bench.withWorker(
+      () => bench.env.client.workflow.getHandle(started.workflowId).result() as Promise<{ outcome: string }>,
+    );
+    const log = await bench.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.customerId, customerId), eq(messages.nodeId, 'hook')));
     return { outcome: result.outcome, workflowId: started.workflowId, customerId, hookRow: log[0] };
   }
 
@@ -101,13 +141,19 @@ describe('channel nodes in journeys', () => {
     const r = await run(webhookJourney({ body }), 'ssrf-1');
     expect(r.outcome).toBe('failed');
     expect(received).toHaveLength(0);
-    expect(r.hookRow).toMatchObject({ status: 'failed', channel: 'webhook', reason: expect.stringMatching(/^blocked: Refused to connect to 127\.0\.0\.1/) });
+    expect(r.hookRow).toMatchObject({
+      status: 'failed',
+      channel: 'webhook',
+      reason: expect.stringMatching(/^blocked: Refused to connect to 127\.0\.0\.1/),
+    });
   });
 
   it('calls an explicitly allowed host with the rendered body and the run’s idempotency key; the answer feeds the next template', async () => {
     process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS = '127.0.0.1';
     respond = () => ({ status: 201, body: JSON.stringify({ task_id: 'T-4711' }) });
-    const r = await run(webhookJourney({ body, headers: { 'X-Source': 'wakeflow' } }), 'hook-1', { source: 'app' });
+    const r = await run(webhookJourney({ body, headers: { 'X-Source': 'wakeflow' } }), 'hook-1', {
+      source: 'app',
+    });
     expect(r.outcome).toBe('called');
     expect(received).toHaveLength(1);
     const got = received[0]!;
@@ -116,20 +162,43 @@ describe('channel nodes in journeys', () => {
     expect(got.headers['idempotency-key']).toBe(`${r.workflowId}#hook`);
     expect(got.headers['x-source']).toBe('wakeflow');
     expect(got.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(got.body)).toEqual({ customer: 'hook-1', name: 'Lin', source: 'app', note: 'churn risk' });
-    expect(r.hookRow).toMatchObject({ status: 'sent', providerResponse: { status: 201, body: { task_id: 'T-4711' } } });
-    const [sms] = await bench.database.db.select().from(outbox).where(eq(outbox.recipient, '+4915112345678')).orderBy(outbox.id);
+    expect(JSON.parse(got.body)).toEqual({
+      customer: 'hook-1',
+      name: 'Lin',
+      source: 'app',
+      note: 'churn risk',
+    });
+    expect(r.hookRow).toMatchObject({
+      status: 'sent',
+      providerResponse: { status: 201, body: { task_id: 'T-4711' } },
+    });
+    const [sms] = await bench.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.recipient, '+4915112345678'))
+      .orderBy(outbox.id);
     expect(sms?.body).toBe('Hi Lin, ticket T-4711 is open');
   });
 
   it('retries a timeout and a 5xx with the same key, then succeeds once', async () => {
     process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS = '127.0.0.1';
-    respond = (i) => (i === 0 ? { status: 200, body: '{"late":true}', delayMs: 1_500 } : i === 1 ? { status: 503, body: '{"error":"busy"}' } : { status: 200, body: '{"task_id":"T-2"}' });
+    respond = (i) =>
+      i === 0
+        ? { status: 200, body: '{"late":true}', delayMs: 1_500 }
+        : i === 1
+          ? { status: 503, body: '{"error":"busy"}' }
+          : { status: 200, body: '{"task_id":"T-2"}' };
     const r = await run(webhookJourney({ body, timeoutMs: 500 }), 'hook-retry');
     expect(r.outcome).toBe('called');
     expect(received).toHaveLength(3);
-    expect(new Set(received.map((q) => q.headers['idempotency-key']))).toEqual(new Set([`${r.workflowId}#hook`]));
-    expect(r.hookRow).toMatchObject({ status: 'sent', attempts: 3, providerResponse: { status: 200, body: { task_id: 'T-2' } } });
+    expect(new Set(received.map((q) => q.headers['idempotency-key']))).toEqual(
+      new Set([`${r.workflowId}#hook`]),
+    );
+    expect(r.hookRow).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+      providerResponse: { status: 200, body: { task_id: 'T-2' } },
+    });
   });
 
   it('takes a 4xx to the failure path with the answer kept', async () => {
@@ -139,11 +208,17 @@ describe('channel nodes in journeys', () => {
     expect(r.outcome).toBe('failed');
     expect(received).toHaveLength(1);
     expect(received[0]!.method).toBe('PUT');
-    expect(r.hookRow).toMatchObject({ status: 'failed', reason: 'http_422', providerResponse: { status: 422, body: { error: 'unknown customer' } } });
+    expect(r.hookRow).toMatchObject({
+      status: 'failed',
+      reason: 'http_422',
+      providerResponse: { status: 422, body: { error: 'unknown customer' } },
+    });
   });
 
   it('refuses at publish a body template that does not parse', async () => {
-    await expect(bench.publish(webhookJourney({ body: '{"x": {{ customer.first_name }' }))).rejects.toThrow(/Line 1, column \d+/);
+    await expect(bench.publish(webhookJourney({ body: '{"x": {{ customer.first_name }' }))).rejects.toThrow(
+      /Line 1, column \d+/,
+    );
   });
 
   describe('send window (S-RE-7)', () => {
@@ -152,7 +227,15 @@ describe('channel nodes in journeys', () => {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
         { id: 'morning', type: 'delay', config: { mode: 'local_time', time: '10:00', weekdays } },
-        { id: 'sms', type: 'send', config: { channel: 'sms', templateId: 'evening-sms', sendWindow: { weekdays: [1, 2, 3, 4, 5], start: '20:00', end: '21:00' } } },
+        {
+          id: 'sms',
+          type: 'send',
+          config: {
+            channel: 'sms',
+            templateId: 'evening-sms',
+            sendWindow: { weekdays: [1, 2, 3, 4, 5], start: '20:00', end: '21:00' },
+          },
+        },
         { id: 'x', type: 'exit', config: { outcome: 'done' } },
       ],
       edges: [
@@ -168,7 +251,10 @@ describe('channel nodes in journeys', () => {
       const started = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
       if (!started.started) throw new Error(`not started: ${started.reason}`);
       await bench.withWorker(() => bench.env.client.workflow.getHandle(started.workflowId).result());
-      const [row] = await bench.database.db.select().from(messages).where(eq(messages.customerId, customerId));
+      const [row] = await bench.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.customerId, customerId));
       const local = (d: Date | null | undefined) => DateTime.fromJSDate(d!).setZone(zone);
       return { row: row!, asked: local(row!.requestedAt), sent: local(row!.dispatchedAt) };
     }
@@ -194,8 +280,17 @@ describe('channel nodes in journeys', () => {
     it('keeps old send configs valid and refuses an empty window', () => {
       const schema = bench.catalog.get('send')!.configSchema;
       expect(schema.safeParse({ channel: 'sms', templateId: 'x' }).success).toBe(true);
-      expect(schema.safeParse({ channel: 'sms', templateId: 'x', sendWindow: { start: '20:00', end: '20:00' } }).success).toBe(false);
-      expect(schema.safeParse({ channel: 'sms', templateId: 'x', sendWindow: { weekdays: [8], start: '20:00', end: '21:00' } }).success).toBe(false);
+      expect(
+        schema.safeParse({ channel: 'sms', templateId: 'x', sendWindow: { start: '20:00', end: '20:00' } })
+          .success,
+      ).toBe(false);
+      expect(
+        schema.safeParse({
+          channel: 'sms',
+          templateId: 'x',
+          sendWindow: { weekdays: [8], start: '20:00', end: '21:00' },
+        }).success,
+      ).toBe(false);
       expect(bench.catalog.get('send')!.version).toBe(1);
     });
   });

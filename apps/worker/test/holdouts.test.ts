@@ -15,7 +15,16 @@ describe('splits and holdouts', () => {
   beforeAll(async () => {
     bench = await createJourneyBench({ timeSkipping: false });
     await bench.relaxSendingRules();
-    await bench.database.db.insert(templates).values([{ workspaceId: 'test', id: 'nudge', channel: 'email', name: 'Nudge', subject: 'Hi', body: 'Come back' }]);
+    await bench.database.db.insert(templates).values([
+      {
+        workspaceId: 'test',
+        id: 'nudge',
+        channel: 'email',
+        name: 'Nudge',
+        subject: 'Hi',
+        body: 'Come back',
+      },
+    ]);
   });
   afterAll(async () => {
     await bench?.close();
@@ -25,7 +34,16 @@ describe('splits and holdouts', () => {
     const graph: JourneyGraphInput = {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
-        { id: 'ab', type: 'split', config: { arms: [{ name: 'email', percent: 50 }, { name: 'control', percent: 50, holdout: true }] } },
+        {
+          id: 'ab',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'email', percent: 50 },
+              { name: 'control', percent: 50, holdout: true },
+            ],
+          },
+        },
         { id: 'mail_a', type: 'send', config: { channel: 'email', templateId: 'nudge' } },
         { id: 'mail_b', type: 'send', config: { channel: 'email', templateId: 'nudge' } },
         { id: 'xa', type: 'exit', config: { outcome: 'a' } },
@@ -46,7 +64,9 @@ describe('splits and holdouts', () => {
       const r = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
       if (r.started) started.push(r.workflowId);
     }
-    await bench.withWorker(() => Promise.all(started.map((id) => bench.env.client.workflow.getHandle(id).result())));
+    await bench.withWorker(() =>
+      Promise.all(started.map((id) => bench.env.client.workflow.getHandle(id).result())),
+    );
     await recordHistoryIfAsked(bench.env.client, started[0]!, 'split-holdout');
     const rows = await bench.database.db.select().from(runs).where(eq(runs.journeyId, journeyId));
     const arms = rows.map((r) => r.arms.ab);
@@ -85,7 +105,9 @@ describe('splits and holdouts', () => {
       firstEntry.set(customerId, r.holdout);
       ids.push(r.workflowId);
     }
-    await bench.withWorker(() => Promise.all(ids.map((id) => bench.env.client.workflow.getHandle(id).result())));
+    await bench.withWorker(() =>
+      Promise.all(ids.map((id) => bench.env.client.workflow.getHandle(id).result())),
+    );
     const held = [...firstEntry.values()].filter(Boolean).length;
     expect(held).toBeGreaterThan(3);
     expect(held).toBeLessThan(27);
@@ -96,8 +118,14 @@ describe('splits and holdouts', () => {
       expect(r.started && r.holdout).toBe(wasHeld);
       if (r.started) again.push(r.workflowId);
     }
-    await bench.withWorker(() => Promise.all(again.map((id) => bench.env.client.workflow.getHandle(id).result())));
-    const rows = await bench.database.db.select({ holdout: runs.holdout, status: messages.status }).from(runs).innerJoin(messages, eq(messages.runId, runs.id)).where(eq(runs.journeyId, journeyId));
+    await bench.withWorker(() =>
+      Promise.all(again.map((id) => bench.env.client.workflow.getHandle(id).result())),
+    );
+    const rows = await bench.database.db
+      .select({ holdout: runs.holdout, status: messages.status })
+      .from(runs)
+      .innerJoin(messages, eq(messages.runId, runs.id))
+      .where(eq(runs.journeyId, journeyId));
     expect(rows.length).toBe(60);
     for (const r of rows) expect(r.status).toBe(r.holdout ? 'skipped' : 'sent');
   });

@@ -28,14 +28,23 @@ describe('journey shapes', () => {
     await bench?.close();
   });
 
-  async function run(name: string, graph: JourneyGraphInput, settings: JourneySettingsInput, customerExternalId: string, play?: () => Promise<void>) {
+  async function run(
+    name: string,
+    graph: JourneyGraphInput,
+    settings: JourneySettingsInput,
+    customerExternalId: string,
+    play?: () => Promise<void>,
+  ) {
     const { journeyId } = await bench.publish(graph, settings);
     const customerId = await bench.customer(customerExternalId);
     const started = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
     if (!started.started) throw new Error(`not started: ${started.reason}`);
     const result = await bench.withWorker(async () => {
       await play?.();
-      return (await bench.env.client.workflow.getHandle(started.workflowId).result()) as { outcome: string; path: string[] };
+      return (await bench.env.client.workflow.getHandle(started.workflowId).result()) as {
+        outcome: string;
+        path: string[];
+      };
     });
     await recordHistoryIfAsked(bench.env.client, started.workflowId, name);
     const row = (await bench.runOf(started.workflowId))!;
@@ -49,8 +58,16 @@ describe('journey shapes', () => {
       {
         nodes: [
           { id: 't', type: 'api_trigger', config: {} },
-          { id: 'half_year', type: 'delay', config: { mode: 'duration', duration: { amount: 26, unit: 'weeks' } } },
-          { id: 'tag', type: 'update_customer', config: { addTags: ['waited'], setTraits: { patience: 'high' } } },
+          {
+            id: 'half_year',
+            type: 'delay',
+            config: { mode: 'duration', duration: { amount: 26, unit: 'weeks' } },
+          },
+          {
+            id: 'tag',
+            type: 'update_customer',
+            config: { addTags: ['waited'], setTraits: { patience: 'high' } },
+          },
           { id: 'x', type: 'exit', config: { outcome: 'done' } },
         ],
         edges: [
@@ -73,7 +90,11 @@ describe('journey shapes', () => {
     const graph: JourneyGraphInput = {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
-        { id: 'evening', type: 'delay', config: { mode: 'local_time', time: '20:00', weekdays: [1, 2, 3, 4, 5] } },
+        {
+          id: 'evening',
+          type: 'delay',
+          config: { mode: 'local_time', time: '20:00', weekdays: [1, 2, 3, 4, 5] },
+        },
         { id: 'x', type: 'exit', config: { outcome: 'done' } },
       ],
       edges: [
@@ -98,7 +119,14 @@ describe('journey shapes', () => {
     const graph: JourneyGraphInput = {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
-        { id: 'w', type: 'wait_for_event', config: { events: [{ event: 'login' }, { event: 'app_open', outcome: 'opened' }], timeout: { amount: 3, unit: 'days' } } },
+        {
+          id: 'w',
+          type: 'wait_for_event',
+          config: {
+            events: [{ event: 'login' }, { event: 'app_open', outcome: 'opened' }],
+            timeout: { amount: 3, unit: 'days' },
+          },
+        },
         { id: 'back', type: 'exit', config: { outcome: 'back' } },
         { id: 'app', type: 'exit', config: { outcome: 'app' } },
         { id: 'gone', type: 'exit', config: { outcome: 'gone' } },
@@ -125,7 +153,14 @@ describe('journey shapes', () => {
     const graph: JourneyGraphInput = {
       nodes: [
         { id: 't', type: 'event_trigger', config: { event: 'order_placed' } },
-        { id: 'w', type: 'wait_for_event', config: { events: [{ event: 'order_paid', correlationKey: 'order_id', outcome: 'paid' }], timeout: { amount: 2, unit: 'days' } } },
+        {
+          id: 'w',
+          type: 'wait_for_event',
+          config: {
+            events: [{ event: 'order_paid', correlationKey: 'order_id', outcome: 'paid' }],
+            timeout: { amount: 2, unit: 'days' },
+          },
+        },
         { id: 'paid', type: 'exit', config: { outcome: 'paid' } },
         { id: 'unpaid', type: 'exit', config: { outcome: 'unpaid' } },
       ],
@@ -141,14 +176,19 @@ describe('journey shapes', () => {
       await bench.event('shopper', 'order_placed', { order_id: 'A-1' });
       // The event trigger started the run; its row appears once the worker has registered it.
       const row = await eventually(async () => {
-        const [r] = await bench.database.db.select().from(runs).where(and(eq(runs.journeyId, journeyId), eq(runs.customerId, customerId)));
+        const [r] = await bench.database.db
+          .select()
+          .from(runs)
+          .where(and(eq(runs.journeyId, journeyId), eq(runs.customerId, customerId)));
         return r;
       });
       await bench.env.sleep('1 hour');
       await bench.event('shopper', 'order_paid', { order_id: 'B-7' });
       await bench.env.sleep('1 hour');
       await bench.event('shopper', 'order_paid', { order_id: 'A-1' });
-      const result = (await bench.env.client.workflow.getHandle(row.workflowId).result()) as { outcome: string };
+      const result = (await bench.env.client.workflow.getHandle(row.workflowId).result()) as {
+        outcome: string;
+      };
       return { outcome: result.outcome, runRow: row };
     });
     await recordHistoryIfAsked(bench.env.client, runRow!.workflowId, 'correlated-wait');
@@ -174,7 +214,13 @@ describe('journey shapes', () => {
           { source: 'mail', target: 'x' },
         ],
       },
-      { goal: { event: 'purchase', filters: [{ path: 'amount', op: 'gte', value: 10 }], outcome: 'converted' } },
+      {
+        goal: {
+          event: 'purchase',
+          filters: [{ path: 'amount', op: 'gte', value: 10 }],
+          outcome: 'converted',
+        },
+      },
       'buyer',
       async () => {
         await bench.env.sleep('1 day');
@@ -192,7 +238,11 @@ describe('journey shapes', () => {
     const graph: JourneyGraphInput = {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
-        { id: 'vip', type: 'branch', config: { condition: { kind: 'trait', field: 'traits.tier', op: 'eq', value: 'gold' } } },
+        {
+          id: 'vip',
+          type: 'branch',
+          config: { condition: { kind: 'trait', field: 'traits.tier', op: 'eq', value: 'gold' } },
+        },
         { id: 'yes', type: 'exit', config: { outcome: 'vip' } },
         { id: 'no', type: 'exit', config: { outcome: 'regular' } },
       ],

@@ -33,7 +33,11 @@ type Channel = 'email' | 'sms';
 const scenarios = [
   { workspace: 'crash-dispatch', crashAt: 'after_dispatch_recorded', order: ['email', 'sms'] as Channel[] },
   { workspace: 'crash-accept-sms', crashAt: 'after_provider_accepted', order: ['sms', 'email'] as Channel[] },
-  { workspace: 'crash-accept-mail', crashAt: 'after_provider_accepted', order: ['email', 'sms'] as Channel[] },
+  {
+    workspace: 'crash-accept-mail',
+    crashAt: 'after_provider_accepted',
+    order: ['email', 'sms'] as Channel[],
+  },
 ] as const;
 
 interface Mail {
@@ -66,7 +70,11 @@ describe('sending through worker crashes (SIGKILL)', () => {
     };
     delete env.WAKEFLOW_TEST_CRASH_AT;
     if (crashAt) env.WAKEFLOW_TEST_CRASH_AT = crashAt;
-    const child = spawn(process.execPath, ['--import', 'tsx', workerMain], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', workerMain], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     children.push(child);
     return child;
   }
@@ -84,7 +92,10 @@ describe('sending through worker crashes (SIGKILL)', () => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          const headers = Buffer.concat(chunks).toString('utf8').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+          const headers = Buffer.concat(chunks)
+            .toString('utf8')
+            .split(/\r?\n\r?\n/)[0]!
+            .replace(/\r?\n[ \t]+/g, ' ');
           const messageId = /^Message-ID:\s*(\S+)/im.exec(headers)?.[1] ?? '';
           for (const rcpt of session.envelope.rcptTo) mails.push({ to: rcpt.address, messageId });
           callback();
@@ -115,7 +126,8 @@ describe('sending through worker crashes (SIGKILL)', () => {
   });
 
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await connection?.close();
     await server?.stop();
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
@@ -140,15 +152,43 @@ describe('sending through worker crashes (SIGKILL)', () => {
       // Crashes, not sending rules: quiet hours would hold SMS until morning, and the cap is not the point here.
       await saveChannelSettings(db, ws, { quietHours: { enabled: false }, frequencyCap: { enabled: false } });
       await db.insert(templates).values([
-        { workspaceId: ws, id: 'gift-email', channel: 'email', name: 'Gift', subject: 'A gift for {{ customer.first_name }}', body: 'Come back, {{ customer.first_name }}' },
-        { workspaceId: ws, id: 'gift-sms', channel: 'sms', name: 'Gift SMS', body: 'Gift waiting, {{ customer.first_name }}' },
+        {
+          workspaceId: ws,
+          id: 'gift-email',
+          channel: 'email',
+          name: 'Gift',
+          subject: 'A gift for {{ customer.first_name }}',
+          body: 'Come back, {{ customer.first_name }}',
+        },
+        {
+          workspaceId: ws,
+          id: 'gift-sms',
+          channel: 'sms',
+          name: 'Gift SMS',
+          body: 'Gift waiting, {{ customer.first_name }}',
+        },
       ]);
-      await createProvider(db, keys, ws, { id: 'mail', channel: 'email', kind: 'smtp', settings: { host: '127.0.0.1', port: smtpPort, fromAddress: 'shop@wakeflow.example', timeoutMs: 5_000 } });
+      await createProvider(db, keys, ws, {
+        id: 'mail',
+        channel: 'email',
+        kind: 'smtp',
+        settings: {
+          host: '127.0.0.1',
+          port: smtpPort,
+          fromAddress: 'shop@wakeflow.example',
+          timeoutMs: 5_000,
+        },
+      });
       await createProvider(db, keys, ws, {
         id: 'gateway',
         channel: 'sms',
         kind: 'http',
-        settings: { url: `${gatewayUrl}/sms`, idempotencyHeader: 'Idempotency-Key', messageIdPath: 'id', timeoutMs: 5_000 },
+        settings: {
+          url: `${gatewayUrl}/sms`,
+          idempotencyHeader: 'Idempotency-Key',
+          messageIdPath: 'id',
+          timeoutMs: 5_000,
+        },
         secrets: { authHeaderValue: 'Bearer test' },
       });
       await upsertCustomers(
@@ -176,9 +216,15 @@ describe('sending through worker crashes (SIGKILL)', () => {
           { source: 'second', target: 'x' },
         ],
       };
-      const [journey] = await db.insert(journeys).values({ workspaceId: ws, name: s.workspace, draftGraph: graph, draftSettings: {} }).returning();
+      const [journey] = await db
+        .insert(journeys)
+        .values({ workspaceId: ws, name: s.workspace, draftGraph: graph, draftSettings: {} })
+        .returning();
       await publishJourneyDraft(db, catalog, { workspaceId: ws, journeyId: journey!.id });
-      for (const c of await db.select({ id: customers.id }).from(customers).where(eq(customers.workspaceId, ws))) {
+      for (const c of await db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(eq(customers.workspaceId, ws))) {
         const run = await starter.startRun({ workspaceId: ws, journeyId: journey!.id, customerId: c.id });
         if (!run.started) throw new Error(`not started: ${run.reason}`);
         started.push({ workspace: ws, workflowId: run.workflowId });
@@ -188,7 +234,12 @@ describe('sending through worker crashes (SIGKILL)', () => {
     // Each crashing worker dies by its own hand at its first send's crash point.
     const exits = await Promise.all(
       [...crashing.values()].map(
-        (child) => new Promise<string | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode) : child.once('exit', (_code, signal) => resolve(signal)))),
+        (child) =>
+          new Promise<string | null>((resolve) =>
+            child.exitCode !== null || child.signalCode !== null
+              ? resolve(child.signalCode)
+              : child.once('exit', (_code, signal) => resolve(signal)),
+          ),
       ),
     );
     expect(exits).toEqual(['SIGKILL', 'SIGKILL', 'SIGKILL']);
@@ -196,7 +247,9 @@ describe('sending through worker crashes (SIGKILL)', () => {
 
     // A fresh worker picks everything up (the dead attempts time out after the send activity's start-to-close).
     startWorker(scenarios.map((s) => s.workspace).join(','));
-    const results = await Promise.all(started.map((r) => client.workflow.getHandle(r.workflowId).result() as Promise<{ outcome: string }>));
+    const results = await Promise.all(
+      started.map((r) => client.workflow.getHandle(r.workflowId).result() as Promise<{ outcome: string }>),
+    );
     expect(results.map((r) => r.outcome)).toEqual(started.map(() => 'done'));
 
     const rows = await db.select().from(messages);
@@ -207,7 +260,9 @@ describe('sending through worker crashes (SIGKILL)', () => {
     for (const s of scenarios) {
       const ws = s.workspace;
       const emails = Array.from({ length: CUSTOMERS }, (_, i) => `${ws}-${i}@example.com`);
-      const phones = (await db.select({ phone: customers.phone }).from(customers).where(eq(customers.workspaceId, ws))).map((c) => c.phone!);
+      const phones = (
+        await db.select({ phone: customers.phone }).from(customers).where(eq(customers.workspaceId, ws))
+      ).map((c) => c.phone!);
       const mailCopies = emails.map((to) => mails.filter((m) => m.to === to));
       const smsDelivered = phones.map((to) => [...deliveredSms.values()].filter((p) => p === to).length);
       const smsRequests = phones.map((to) => gatewayRequests.filter((r) => r.to === to).length);

@@ -47,22 +47,34 @@ describe('journey versions', () => {
     // One run moves at a time: the time-skipping server can expire one run's workflow task while it skips time
     // for another. The v1 run waits (5 days) while v2 is published and the v2 run (1 day) goes all the way.
     const results = await worker.runUntil(async () => {
-      await eventually(async () => ((await bench.runOf(first.workflowId))?.currentNodeId === 'wait' ? true : undefined));
+      await eventually(async () =>
+        (await bench.runOf(first.workflowId))?.currentNodeId === 'wait' ? true : undefined,
+      );
       const { version: v2 } = await bench.publish(graph('new', 1), {}, journeyId);
       expect(v2).toBe(v1 + 1);
       const second = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId: late });
       if (!second.started) throw new Error('not started');
-      const lateResult = (await bench.env.client.workflow.getHandle(second.workflowId).result()) as { outcome: string };
-      const earlyResult = (await bench.env.client.workflow.getHandle(first.workflowId).result()) as { outcome: string };
+      const lateResult = (await bench.env.client.workflow.getHandle(second.workflowId).result()) as {
+        outcome: string;
+      };
+      const earlyResult = (await bench.env.client.workflow.getHandle(first.workflowId).result()) as {
+        outcome: string;
+      };
       return [earlyResult, lateResult];
     });
     expect(results.map((r) => r.outcome)).toEqual(['done_old', 'done_new']);
     const earlyRun = await bench.runOf(first.workflowId);
     expect(earlyRun?.version).toBe(1);
-    const sent = await bench.database.db.select({ templateId: messages.templateId, customerId: messages.customerId }).from(messages).orderBy(asc(messages.createdAt));
+    const sent = await bench.database.db
+      .select({ templateId: messages.templateId, customerId: messages.customerId })
+      .from(messages)
+      .orderBy(asc(messages.createdAt));
     expect(sent.filter((m) => m.customerId === early).map((m) => m.templateId)).toEqual(['old']);
     expect(sent.filter((m) => m.customerId === late).map((m) => m.templateId)).toEqual(['new']);
-    const lateRows = await bench.database.db.select({ id: messages.id }).from(messages).where(eq(messages.customerId, late));
+    const lateRows = await bench.database.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.customerId, late));
     expect(lateRows).toHaveLength(1);
   });
 });

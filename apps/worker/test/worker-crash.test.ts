@@ -66,17 +66,32 @@ describe('worker crash', () => {
   it('finishes the run after a SIGKILL with every message sent exactly once', async () => {
     const { db } = database;
     // This test is about crashes, not sending rules: quiet hours would hold the SMS until morning.
-    await saveChannelSettings(db, 'test', { quietHours: { enabled: false }, frequencyCap: { enabled: false } });
+    await saveChannelSettings(db, 'test', {
+      quietHours: { enabled: false },
+      frequencyCap: { enabled: false },
+    });
     await db.insert(templates).values([
       { workspaceId: 'test', id: 'first', channel: 'email', name: 'First', subject: 'first', body: 'first' },
       { workspaceId: 'test', id: 'second', channel: 'sms', name: 'Second', body: 'second' },
     ]);
-    await upsertCustomers(db, 'test', [{ externalId: 'crash-1', email: 'crash@example.com', phone: '+4915112345678', consent: { email: true, sms: true }, timezone: 'UTC' }]);
+    await upsertCustomers(db, 'test', [
+      {
+        externalId: 'crash-1',
+        email: 'crash@example.com',
+        phone: '+4915112345678',
+        consent: { email: true, sms: true },
+        timezone: 'UTC',
+      },
+    ]);
     const graph = {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
         { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'first' } },
-        { id: 'pause', type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'minutes' } } },
+        {
+          id: 'pause',
+          type: 'delay',
+          config: { mode: 'duration', duration: { amount: 1, unit: 'minutes' } },
+        },
         { id: 'sms', type: 'send', config: { channel: 'sms', templateId: 'second' } },
         { id: 'x', type: 'exit', config: { outcome: 'done' } },
       ],
@@ -87,14 +102,24 @@ describe('worker crash', () => {
         { source: 'sms', outcome: 'next', target: 'x' },
       ],
     };
-    const [journey] = await db.insert(journeys).values({ workspaceId: 'test', name: 'crash', draftGraph: graph, draftSettings: {} }).returning();
+    const [journey] = await db
+      .insert(journeys)
+      .values({ workspaceId: 'test', name: 'crash', draftGraph: graph, draftSettings: {} })
+      .returning();
     await publishJourneyDraft(db, createCatalog(), { workspaceId: 'test', journeyId: journey!.id });
     const client = new Client({ connection });
     const starter = createRunStarter({ db, client });
-    const [customerRow] = await db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, 'crash-1'));
+    const [customerRow] = await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(eq(customers.externalId, 'crash-1'));
     if (!customerRow) throw new Error('customer missing');
     const first = startWorker();
-    const started = await starter.startRun({ workspaceId: 'test', journeyId: journey!.id, customerId: customerRow.id });
+    const started = await starter.startRun({
+      workspaceId: 'test',
+      journeyId: journey!.id,
+      customerId: customerRow.id,
+    });
     if (!started.started) throw new Error(`not started: ${started.reason}`);
 
     // Kill the worker once the run is past the first send and inside the delay.
@@ -108,7 +133,10 @@ describe('worker crash', () => {
     startWorker();
     const result = (await client.workflow.getHandle(started.workflowId).result()) as { outcome: string };
     expect(result.outcome).toBe('done');
-    const sent = await db.select({ nodeId: messages.nodeId, status: messages.status }).from(messages).orderBy(asc(messages.createdAt));
+    const sent = await db
+      .select({ nodeId: messages.nodeId, status: messages.status })
+      .from(messages)
+      .orderBy(asc(messages.createdAt));
     expect(sent).toEqual([
       { nodeId: 'mail', status: 'sent' },
       { nodeId: 'sms', status: 'sent' },

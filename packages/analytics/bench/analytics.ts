@@ -42,7 +42,16 @@ async function resultsBenchmark(): Promise<void> {
     const graph = journeyGraphSchema.parse({
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
-        { id: 's', type: 'split', config: { arms: [{ name: 'email', percent: 50 }, { name: 'sms', percent: 50 }] } },
+        {
+          id: 's',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'email', percent: 50 },
+              { name: 'sms', percent: 50 },
+            ],
+          },
+        },
         { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'nudge' } },
         { id: 'text', type: 'send', config: { channel: 'sms', templateId: 'nudge' } },
         { id: 'x', type: 'exit', config: { outcome: 'done' } },
@@ -55,14 +64,24 @@ async function resultsBenchmark(): Promise<void> {
         { source: 'text', target: 'x' },
       ],
     }) as unknown as Record<string, unknown>;
-    const settings = { holdoutPercent: 10, conversion: { events: ['purchase'], window: { amount: 7, unit: 'days' } } };
-    const [j] = await db.insert(journeys).values({ workspaceId: WS, name: 'bench', draftGraph: graph, draftSettings: settings }).returning({ id: journeys.id });
+    const settings = {
+      holdoutPercent: 10,
+      conversion: { events: ['purchase'], window: { amount: 7, unit: 'days' } },
+    };
+    const [j] = await db
+      .insert(journeys)
+      .values({ workspaceId: WS, name: 'bench', draftGraph: graph, draftSettings: settings })
+      .returning({ id: journeys.id });
     await publishJourneyDraft(db, createBuiltinCatalog(), { workspaceId: WS, journeyId: j!.id });
     const journeyId = j!.id;
 
-    console.log(`\nResults of one journey: ${RUNS.toLocaleString('en')} runs, ${(RUNS * 5).toLocaleString('en')} messages (generation goes through the triggers)`);
+    console.log(
+      `\nResults of one journey: ${RUNS.toLocaleString('en')} runs, ${(RUNS * 5).toLocaleString('en')} messages (generation goes through the triggers)`,
+    );
     await timed(`insert ${CUSTOMERS.toLocaleString('en')} customers`, () =>
-      db.execute(sql`insert into customers (workspace_id, external_id) select ${WS}, 'b' || g from generate_series(1, ${CUSTOMERS}::int) g`),
+      db.execute(
+        sql`insert into customers (workspace_id, external_id) select ${WS}, 'b' || g from generate_series(1, ${CUSTOMERS}::int) g`,
+      ),
     );
     await timed(`insert ${RUNS.toLocaleString('en')} runs (+ summaries, rollups)`, () =>
       db.execute(sql`
@@ -89,14 +108,18 @@ async function resultsBenchmark(): Promise<void> {
         from runs r where r.journey_id = ${journeyId} and (hashtext(r.workflow_id) & 1023) < case when r.holdout then 102 else 123 end`),
     );
     await db.execute(sql`analyze`);
-    const [counts] = (await db.execute<{ runs: string; messages: string; rollups: string }>(sql`
-      select (select count(*) from runs) as runs, (select count(*) from messages) as messages, (select count(*) from journey_daily_rollups) as rollups`)).rows;
+    const [counts] = (
+      await db.execute<{ runs: string; messages: string; rollups: string }>(sql`
+      select (select count(*) from runs) as runs, (select count(*) from messages) as messages, (select count(*) from journey_daily_rollups) as rollups`)
+    ).rows;
     console.log(`rows: runs ${counts!.runs}, messages ${counts!.messages}, rollup rows ${counts!.rollups}`);
 
     for (const groupBy of ['arm', 'day', 'node', 'day-arm'] as const) {
       // Twice: the first call also warms the connection and the plan cache.
       await loadJourneyResults(db, WS, journeyId, { groupBy });
-      const r = await timed(`results groupBy=${groupBy}`, () => loadJourneyResults(db, WS, journeyId, { groupBy }));
+      const r = await timed(`results groupBy=${groupBy}`, () =>
+        loadJourneyResults(db, WS, journeyId, { groupBy }),
+      );
       if (groupBy === 'arm') {
         const o = r!.overall;
         console.log(
@@ -108,8 +131,13 @@ async function resultsBenchmark(): Promise<void> {
         );
       }
     }
-    const experiments = await timed('experiment results (chance to beat, mSPRT)', () => experimentResults(db, WS, journeyId, 1));
-    for (const a of experiments[0]!.arms) console.log(`  arm ${a.arm}: ${a.converted}/${a.entered}, chance to beat control ${a.chanceToBeatControl?.toFixed(4) ?? '-'}`);
+    const experiments = await timed('experiment results (chance to beat, mSPRT)', () =>
+      experimentResults(db, WS, journeyId, 1),
+    );
+    for (const a of experiments[0]!.arms)
+      console.log(
+        `  arm ${a.arm}: ${a.converted}/${a.entered}, chance to beat control ${a.chanceToBeatControl?.toFixed(4) ?? '-'}`,
+      );
   } finally {
     await database.drop();
   }
@@ -124,9 +152,13 @@ async function churnBenchmark(): Promise<void> {
   const fit = fitBgNbd(weeks);
   const ms = performance.now() - t0;
   const p = fit.params;
-  console.log(`  customers ${fit.customers}, r ${p.r.toFixed(4)}, alpha ${p.alpha.toFixed(4)}, a ${p.a.toFixed(4)}, b ${p.b.toFixed(4)}, LL ${fit.logLikelihood.toFixed(2)}, fit ${(ms / 1000).toFixed(2)} s`);
+  console.log(
+    `  customers ${fit.customers}, r ${p.r.toFixed(4)}, alpha ${p.alpha.toFixed(4)}, a ${p.a.toFixed(4)}, b ${p.b.toFixed(4)}, LL ${fit.logLikelihood.toFixed(2)}, fit ${(ms / 1000).toFixed(2)} s`,
+  );
   const t1 = performance.now();
-  const gg = fitGammaGamma(histories.filter((h) => h.x > 0).map((h) => ({ x: h.x, mean: h.meanRepeatAmount })));
+  const gg = fitGammaGamma(
+    histories.filter((h) => h.x > 0).map((h) => ({ x: h.x, mean: h.meanRepeatAmount })),
+  );
   console.log(
     `  Gamma-Gamma: p ${gg.params.p.toFixed(3)}, q ${gg.params.q.toFixed(3)}, gamma ${gg.params.gamma.toFixed(3)}, LL ${gg.logLikelihood.toFixed(2)}, fit ${((performance.now() - t1) / 1000).toFixed(2)} s`,
   );
@@ -152,7 +184,9 @@ function aaBenchmark(): void {
       }
     }
   }
-  console.log(`\nA/A: 1,000 experiments, 200 looks each: false winners ${winners} (${(winners / 10).toFixed(1)}%, α = 5%)`);
+  console.log(
+    `\nA/A: 1,000 experiments, 200 looks each: false winners ${winners} (${(winners / 10).toFixed(1)}%, α = 5%)`,
+  );
 }
 
 await resultsBenchmark();

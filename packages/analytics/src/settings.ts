@@ -15,7 +15,10 @@ export type AnalyticsSettings = z.output<typeof analyticsSettingsSchema>;
 type Queryable = Pick<Database, 'select'>;
 
 export async function loadAnalyticsSettings(db: Queryable, workspaceId: string): Promise<AnalyticsSettings> {
-  const rows = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const rows = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   const parsed = analyticsSettingsSchema.safeParse(rows[0]?.settings?.analytics ?? {});
   return parsed.success ? parsed.data : analyticsSettingsSchema.parse({});
 }

@@ -6,7 +6,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { EventInput } from '@wakeflow/journey';
-import { conversions, coupons, customerDailyActivity, customers, journeyNodeDailyRollups, messages, runSteps, runs, runSummaries, type Database } from '@wakeflow/db';
+import {
+  conversions,
+  coupons,
+  customerDailyActivity,
+  customers,
+  journeyNodeDailyRollups,
+  messages,
+  runSteps,
+  runs,
+  runSummaries,
+  type Database,
+} from '@wakeflow/db';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
 import { ingestEvents } from '@wakeflow/audience';
 import { checkMeasurementSettings, loadJourneyResults, recordConversions, resultsToCsv } from '../src/index';
@@ -25,7 +36,9 @@ const customerIds: string[] = [];
 const runIds: string[] = [];
 let eventSeq = 0;
 
-async function ingest(events: { customer: number; name: string; at: Date; properties?: Record<string, unknown> }[]) {
+async function ingest(
+  events: { customer: number; name: string; at: Date; properties?: Record<string, unknown> }[],
+) {
   const inputs: EventInput[] = events.map((e) => ({
     eventId: `fx-${++eventSeq}`,
     customerExternalId: `c${e.customer}`,
@@ -42,17 +55,32 @@ beforeAll(async () => {
   db = database.db;
   journeyId = await publish(db, WS, splitJourney, {
     holdoutPercent: 20,
-    conversion: { events: ['purchase', 'store_purchase'], window: { amount: 7, unit: 'days' }, from: 'entry' },
+    conversion: {
+      events: ['purchase', 'store_purchase'],
+      window: { amount: 7, unit: 'days' },
+      from: 'entry',
+    },
   });
   // Customers c1..c10; c3 spent 100 the day before going quiet (2025-10-01).
   for (let i = 1; i <= 10; i++) {
     const [c] = await db
       .insert(customers)
-      .values({ workspaceId: WS, externalId: `c${i}`, ...(i === 3 ? { lastActivityAt: new Date('2025-10-01T12:00:00Z') } : {}) })
+      .values({
+        workspaceId: WS,
+        externalId: `c${i}`,
+        ...(i === 3 ? { lastActivityAt: new Date('2025-10-01T12:00:00Z') } : {}),
+      })
       .returning({ id: customers.id });
     customerIds.push(c!.id);
   }
-  await db.insert(customerDailyActivity).values({ workspaceId: WS, customerId: customerIds[2]!, day: '2025-10-01', activityCount: 1, purchaseCount: 1, spend: 100 });
+  await db.insert(customerDailyActivity).values({
+    workspaceId: WS,
+    customerId: customerIds[2]!,
+    day: '2025-10-01',
+    activityCount: 1,
+    purchaseCount: 1,
+    spend: 100,
+  });
   // Runs r1..r10: r1, r2 in the journey-level holdout; six start on day 1, four on day 2.
   const arms = ['a', 'b', 'a', 'a', 'a', 'b', 'b', 'b', 'a', 'b'];
   for (let i = 1; i <= 10; i++) {
@@ -75,12 +103,26 @@ beforeAll(async () => {
   for (let i = 1; i <= 10; i++) {
     const runId = runIds[i - 1]!;
     const start = i <= 6 ? d1 : d2;
-    await db.insert(runSteps).values({ workspaceId: WS, runId, nodeId: 't', seq: 0, enteredAt: start, leftAt: start, outcome: 'next' });
+    await db.insert(runSteps).values({
+      workspaceId: WS,
+      runId,
+      nodeId: 't',
+      seq: 0,
+      enteredAt: start,
+      leftAt: start,
+      outcome: 'next',
+    });
     await db.insert(runSteps).values({ workspaceId: WS, runId, nodeId: 's', seq: 1, enteredAt: start });
-    await db.update(runSteps).set({ leftAt: start, outcome: arms[i - 1]! }).where(eq(runSteps.runId, runId));
+    await db
+      .update(runSteps)
+      .set({ leftAt: start, outcome: arms[i - 1]! })
+      .where(eq(runSteps.runId, runId));
     const node = arms[i - 1] === 'a' ? 'email' : 'sms';
     await db.insert(runSteps).values({ workspaceId: WS, runId, nodeId: node, seq: 2, enteredAt: start });
-    await db.update(runs).set({ arms: { s: arms[i - 1]! }, currentNodeId: node }).where(eq(runs.id, runId));
+    await db
+      .update(runs)
+      .set({ arms: { s: arms[i - 1]! }, currentNodeId: node })
+      .where(eq(runs.id, runId));
     const held = i <= 2;
     // Messages go in pending and are marked sent later, as the sender does; holdout members' are skipped.
     const [m] = await db
@@ -103,12 +145,31 @@ beforeAll(async () => {
   }
   // A failed retry message for r5 costs nothing.
   await db.insert(messages).values({
-    workspaceId: WS, idempotencyKey: 'r5-failed', runId: runIds[4]!, journeyId, nodeId: 'email', customerId: customerIds[4]!, channel: 'email',
-    status: 'failed', requestedAt: d1, costMicros: 1_000,
+    workspaceId: WS,
+    idempotencyKey: 'r5-failed',
+    runId: runIds[4]!,
+    journeyId,
+    nodeId: 'email',
+    customerId: customerIds[4]!,
+    channel: 'email',
+    status: 'failed',
+    requestedAt: d1,
+    costMicros: 1_000,
   });
   // r3's coupon (20.00) is redeemed.
-  await db.insert(coupons).values({ workspaceId: WS, poolId: 'p', code: 'X1', valueCents: 2000, claimKey: 'wf-3#email', customerId: customerIds[2]!, claimedAt: d1 });
-  await db.update(coupons).set({ redeemedAt: at(d1, 2) }).where(eq(coupons.code, 'X1'));
+  await db.insert(coupons).values({
+    workspaceId: WS,
+    poolId: 'p',
+    code: 'X1',
+    valueCents: 2000,
+    claimKey: 'wf-3#email',
+    customerId: customerIds[2]!,
+    claimedAt: d1,
+  });
+  await db
+    .update(coupons)
+    .set({ redeemedAt: at(d1, 2) })
+    .where(eq(coupons.code, 'X1'));
 
   await ingest([
     { customer: 3, name: 'purchase', at: at(d1, 2), properties: { amount: 50 } },
@@ -153,15 +214,30 @@ describe('conversions', () => {
 describe('rollups', () => {
   it('keep one summary per run that matches the run’s arm, messages, cost and conversion', async () => {
     const [s3] = await db.select().from(runSummaries).where(eq(runSummaries.runId, runIds[2]!));
-    expect(s3).toMatchObject({ arm: 'a', holdout: false, messagesSent: 1, costMicros: 1_000, couponCents: 2000, converted: true, spendBefore: 100, spendAfterEntry: 50, spendAfterConversion: 50 });
+    expect(s3).toMatchObject({
+      arm: 'a',
+      holdout: false,
+      messagesSent: 1,
+      costMicros: 1_000,
+      couponCents: 2000,
+      converted: true,
+      spendBefore: 100,
+      spendAfterEntry: 50,
+      spendAfterConversion: 50,
+    });
     const [s8] = await db.select().from(runSummaries).where(eq(runSummaries.runId, runIds[7]!));
     expect(s8).toMatchObject({ spendAfterEntry: 15, spendAfterConversion: 15 });
   });
 
   it('count reached, left, sent and converted per node', async () => {
     const rows = await db
-      .select({ nodeId: journeyNodeDailyRollups.nodeId, reached: sql<number>`sum(reached)::int`, left: sql<number>`sum("left")::int`,
-        sent: sql<number>`sum(messages_sent)::int`, converted: sql<number>`sum(converted)::int` })
+      .select({
+        nodeId: journeyNodeDailyRollups.nodeId,
+        reached: sql<number>`sum(reached)::int`,
+        left: sql<number>`sum("left")::int`,
+        sent: sql<number>`sum(messages_sent)::int`,
+        converted: sql<number>`sum(converted)::int`,
+      })
       .from(journeyNodeDailyRollups)
       .groupBy(journeyNodeDailyRollups.nodeId);
     const byNode = Object.fromEntries(rows.map((r) => [r.nodeId, r]));
@@ -205,7 +281,8 @@ describe('results', () => {
 
   it('groups by arm, day and node', async () => {
     const byArm = (await loadJourneyResults(db, WS, journeyId, { groupBy: 'arm' }))!.groups;
-    const arm = (name: string, holdout: boolean) => byArm.find((g) => g.arm === name && g.holdout === holdout)!;
+    const arm = (name: string, holdout: boolean) =>
+      byArm.find((g) => g.arm === name && g.holdout === holdout)!;
     expect(arm('a', false).figures).toMatchObject({ entered: 4, converted: 1 });
     expect(arm('b', false).figures).toMatchObject({ entered: 4, converted: 2 });
     expect(arm('a', true).figures).toMatchObject({ entered: 1, converted: 1 });
@@ -216,15 +293,33 @@ describe('results', () => {
       ['2026-01-02', 4, 1],
     ]);
     const byNode = (await loadJourneyResults(db, WS, journeyId, { groupBy: 'node' }))!.nodes!;
-    expect(byNode.find((n) => n.nodeId === 'sms')).toMatchObject({ reached: 5, atNode: 5, messagesSent: 4, converted: 2 });
-    const filtered = (await loadJourneyResults(db, WS, journeyId, { groupBy: 'arm', version: 1, from: '2026-01-02' }))!;
+    expect(byNode.find((n) => n.nodeId === 'sms')).toMatchObject({
+      reached: 5,
+      atNode: 5,
+      messagesSent: 4,
+      converted: 2,
+    });
+    const filtered = (await loadJourneyResults(db, WS, journeyId, {
+      groupBy: 'arm',
+      version: 1,
+      from: '2026-01-02',
+    }))!;
     expect(filtered.overall.all.entered).toBe(4);
   });
 
   it('exports CSV with the same figures', async () => {
     const csv = resultsToCsv((await loadJourneyResults(db, WS, journeyId, { groupBy: 'arm' }))!);
     const [header, total] = csv.split('\r\n');
-    expect(header!.split(',').slice(0, 8)).toEqual(['group', 'day', 'arm', 'holdout', 'entered', 'messaged', 'messages_sent', 'converted']);
+    expect(header!.split(',').slice(0, 8)).toEqual([
+      'group',
+      'day',
+      'arm',
+      'holdout',
+      'entered',
+      'messaged',
+      'messages_sent',
+      'converted',
+    ]);
     expect(total!.split(',').slice(0, 8)).toEqual(['total', '', '', '', '10', '8', '8', '4']);
   });
 
@@ -239,23 +334,69 @@ describe('window from the first message', () => {
       holdoutPercent: 50,
       conversion: { events: ['purchase'], window: { amount: 2, unit: 'days' }, from: 'first_message' },
     });
-    const [c] = await db.insert(customers).values({ workspaceId: WS, externalId: 'fm1' }).returning({ id: customers.id });
+    const [c] = await db
+      .insert(customers)
+      .values({ workspaceId: WS, externalId: 'fm1' })
+      .returning({ id: customers.id });
     const t0 = new Date('2026-02-01T00:00:00Z');
     const [r] = await db
       .insert(runs)
-      .values({ workspaceId: WS, workflowId: 'wf-fm1', journeyId: jid, version: 1, customerId: c!.id, entry: 1, holdout: true, startedAt: t0 })
+      .values({
+        workspaceId: WS,
+        workflowId: 'wf-fm1',
+        journeyId: jid,
+        version: 1,
+        customerId: c!.id,
+        entry: 1,
+        holdout: true,
+        startedAt: t0,
+      })
       .returning({ id: runs.id });
     await db.insert(messages).values({
-      workspaceId: WS, idempotencyKey: 'fm1', runId: r!.id, journeyId: jid, nodeId: 'email', customerId: c!.id, channel: 'email',
-      status: 'skipped', reason: 'holdout', requestedAt: at(t0, 3),
+      workspaceId: WS,
+      idempotencyKey: 'fm1',
+      runId: r!.id,
+      journeyId: jid,
+      nodeId: 'email',
+      customerId: c!.id,
+      channel: 'email',
+      status: 'skipped',
+      reason: 'holdout',
+      requestedAt: at(t0, 3),
     });
     const inputs: EventInput[] = [
-      { eventId: 'fm-early', customerExternalId: 'fm1', name: 'purchase', properties: {}, occurredAt: at(t0, 1).toISOString() },
-      { eventId: 'fm-late', customerExternalId: 'fm1', name: 'purchase', properties: {}, occurredAt: at(t0, 6).toISOString() },
+      {
+        eventId: 'fm-early',
+        customerExternalId: 'fm1',
+        name: 'purchase',
+        properties: {},
+        occurredAt: at(t0, 1).toISOString(),
+      },
+      {
+        eventId: 'fm-late',
+        customerExternalId: 'fm1',
+        name: 'purchase',
+        properties: {},
+        occurredAt: at(t0, 6).toISOString(),
+      },
     ];
     await recordConversions(db, WS, (await ingestEvents(db, WS, inputs)).accepted);
     expect(await db.select().from(conversions).where(eq(conversions.runId, r!.id))).toHaveLength(0);
-    await recordConversions(db, WS, (await ingestEvents(db, WS, [{ eventId: 'fm-in', customerExternalId: 'fm1', name: 'purchase', properties: {}, occurredAt: at(t0, 4).toISOString() }])).accepted);
+    await recordConversions(
+      db,
+      WS,
+      (
+        await ingestEvents(db, WS, [
+          {
+            eventId: 'fm-in',
+            customerExternalId: 'fm1',
+            name: 'purchase',
+            properties: {},
+            occurredAt: at(t0, 4).toISOString(),
+          },
+        ])
+      ).accepted,
+    );
     expect(await db.select().from(conversions).where(eq(conversions.runId, r!.id))).toHaveLength(1);
   });
 });
@@ -272,12 +413,30 @@ describe('measurement settings', () => {
         ['settings.conversion.window.amount', 'Must be more than 0'],
       ]),
     );
-    const unknown = await checkMeasurementSettings(db, WS, { conversion: { events: ['purchase', 'purchse'], window: { amount: 7, unit: 'days' } } });
+    const unknown = await checkMeasurementSettings(db, WS, {
+      conversion: { events: ['purchase', 'purchse'], window: { amount: 7, unit: 'days' } },
+    });
     expect(unknown).toEqual([
-      { code: 'invalid_settings', path: 'settings.conversion.events.1', message: 'No event “purchse” has been received in this workspace; check the name or send one first' },
+      {
+        code: 'invalid_settings',
+        path: 'settings.conversion.events.1',
+        message: 'No event “purchse” has been received in this workspace; check the name or send one first',
+      },
     ]);
     // An event the workspace has sent is known.
-    await ingestEvents(db, WS, [{ eventId: 'custom-1', customerExternalId: 'c1', name: 'renewal', properties: {}, occurredAt: d1.toISOString() }]).then((r) => recordConversions(db, WS, r.accepted));
-    expect(await checkMeasurementSettings(db, WS, { conversion: { events: ['renewal'], window: { amount: 7, unit: 'days' } } })).toEqual([]);
+    await ingestEvents(db, WS, [
+      {
+        eventId: 'custom-1',
+        customerExternalId: 'c1',
+        name: 'renewal',
+        properties: {},
+        occurredAt: d1.toISOString(),
+      },
+    ]).then((r) => recordConversions(db, WS, r.accepted));
+    expect(
+      await checkMeasurementSettings(db, WS, {
+        conversion: { events: ['renewal'], window: { amount: 7, unit: 'days' } },
+      }),
+    ).toEqual([]);
   });
 });

@@ -4,9 +4,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { churnModels, customerDailyActivity, customerDormancyReasons, customerPredictions, customers, events, runs, type Database } from '@wakeflow/db';
+import {
+  churnModels,
+  customerDailyActivity,
+  customerDormancyReasons,
+  customerPredictions,
+  customers,
+  events,
+  runs,
+  type Database,
+} from '@wakeflow/db';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
-import { computeDormancyReasons, configureExperiment, evaluateExperiments, experimentResults, forcedArmsOf, refitChurnModel, seededRandom, simulateBgNbdCustomer } from '../src/index';
+import {
+  computeDormancyReasons,
+  configureExperiment,
+  evaluateExperiments,
+  experimentResults,
+  forcedArmsOf,
+  refitChurnModel,
+  seededRandom,
+  simulateBgNbdCustomer,
+} from '../src/index';
 import { publish, splitJourney } from './helpers';
 
 const WS = 'test';
@@ -23,9 +41,13 @@ afterAll(async () => {
 
 describe('experiments', () => {
   it('decides a clear winner from the rollups and hands it to new runs', async () => {
-    const journeyId = await publish(db, WS, splitJourney, { conversion: { events: ['purchase'], window: { amount: 7, unit: 'days' } } });
+    const journeyId = await publish(db, WS, splitJourney, {
+      conversion: { events: ['purchase'], window: { amount: 7, unit: 'days' } },
+    });
     // 600 runs per arm set-based: arm a converts 10%, arm b 25%.
-    await db.execute(sql`insert into customers (workspace_id, external_id) select ${WS}, 'x' || g from generate_series(1, 1200) g`);
+    await db.execute(
+      sql`insert into customers (workspace_id, external_id) select ${WS}, 'x' || g from generate_series(1, 1200) g`,
+    );
     await db.execute(sql`
       insert into runs (workspace_id, workflow_id, journey_id, version, customer_id, entry, holdout, arms, started_at)
       select ${WS}, 'wf-x-' || c.external_id, ${journeyId}, 1, c.id, 1, false,
@@ -44,8 +66,15 @@ describe('experiments', () => {
     expect(before!.test.state).toBe('winner');
     // Without auto-winner settings nothing is recorded.
     expect(await evaluateExperiments(db, WS)).toEqual([]);
-    await expect(configureExperiment(db, WS, { journeyId, version: 1, splitStepId: 's' }, { controlArm: 'zzz' })).rejects.toThrow('The split has no arm “zzz”');
-    await configureExperiment(db, WS, { journeyId, version: 1, splitStepId: 's' }, { controlArm: 'a', autoWinner: true, minPerArm: 100 });
+    await expect(
+      configureExperiment(db, WS, { journeyId, version: 1, splitStepId: 's' }, { controlArm: 'zzz' }),
+    ).rejects.toThrow('The split has no arm “zzz”');
+    await configureExperiment(
+      db,
+      WS,
+      { journeyId, version: 1, splitStepId: 's' },
+      { controlArm: 'a', autoWinner: true, minPerArm: 100 },
+    );
     const decided = await evaluateExperiments(db, WS);
     expect(decided).toHaveLength(1);
     expect(decided[0]).toMatchObject({ status: 'winner', winnerArm: 'b' });
@@ -61,21 +90,36 @@ describe('churn model', () => {
     const end = Math.floor(now.getTime() / 86_400_000);
     const rows: (typeof customerDailyActivity.$inferInsert)[] = [];
     for (let i = 0; i < 400; i++) {
-      const [c] = await db.insert(customers).values({ workspaceId: WS, externalId: `buyer${i}` }).returning({ id: customers.id });
+      const [c] = await db
+        .insert(customers)
+        .values({ workspaceId: WS, externalId: `buyer${i}` })
+        .returning({ id: customers.id });
       const T = 100 + Math.floor(rnd.next() * 200);
       const s = simulateBgNbdCustomer(rnd, { r: 0.5, alpha: 20, a: 0.8, b: 3 }, T);
       const first = end - T;
       const days = new Set([first]);
       // x repeat days spread up to tx, the last exactly at tx.
-      for (let k = 1; k < s.x; k++) days.add(first + 1 + Math.floor(rnd.next() * Math.max(1, Math.floor(s.tx) - 1)));
+      for (let k = 1; k < s.x; k++)
+        days.add(first + 1 + Math.floor(rnd.next() * Math.max(1, Math.floor(s.tx) - 1)));
       if (s.x > 0) days.add(first + Math.max(1, Math.floor(s.tx)));
-      for (const d of days) rows.push({ workspaceId: WS, customerId: c!.id, day: new Date(d * 86_400_000).toISOString().slice(0, 10), activityCount: 1, purchaseCount: 1, spend: 20 + Math.round(rnd.next() * 30) });
+      for (const d of days)
+        rows.push({
+          workspaceId: WS,
+          customerId: c!.id,
+          day: new Date(d * 86_400_000).toISOString().slice(0, 10),
+          activityCount: 1,
+          purchaseCount: 1,
+          spend: 20 + Math.round(rnd.next() * 30),
+        });
     }
     await db.insert(customerDailyActivity).values(rows);
     const result = await refitChurnModel(db, WS, { now, horizonDays: 90 });
     expect(result).not.toBeNull();
     expect(result!.customers).toBe(400);
-    const predictions = await db.select().from(customerPredictions).where(eq(customerPredictions.workspaceId, WS));
+    const predictions = await db
+      .select()
+      .from(customerPredictions)
+      .where(eq(customerPredictions.workspaceId, WS));
     expect(predictions).toHaveLength(400);
     for (const p of predictions) {
       expect(p.pAlive).toBeGreaterThan(0);
@@ -105,25 +149,42 @@ describe('dormancy reasons', () => {
     for (const name of ['complainer', 'resolved', 'parent', 'fading', 'quiet', 'active']) {
       const [c] = await db
         .insert(customers)
-        .values({ workspaceId: WS, externalId: name, lastActivityAt: name === 'active' ? new Date('2026-06-29T00:00:00Z') : lastActive })
+        .values({
+          workspaceId: WS,
+          externalId: name,
+          lastActivityAt: name === 'active' ? new Date('2026-06-29T00:00:00Z') : lastActive,
+        })
         .returning({ id: customers.id });
       ids[name] = c!.id;
     }
     const ev = (customer: string, name: string, at: string, properties: Record<string, unknown> = {}) => ({
-      workspaceId: WS, eventId: `${customer}-${name}-${at}`, customerExternalId: customer, customerId: ids[customer]!, name, properties, occurredAt: new Date(at),
+      workspaceId: WS,
+      eventId: `${customer}-${name}-${at}`,
+      customerExternalId: customer,
+      customerId: ids[customer]!,
+      name,
+      properties,
+      occurredAt: new Date(at),
     });
-    await db.insert(events).values([
-      ev('complainer', 'complaint', '2026-02-20T00:00:00Z'),
-      ev('resolved', 'complaint', '2026-02-10T00:00:00Z'),
-      ev('resolved', 'complaint_resolved', '2026-02-12T00:00:00Z'),
-      ev('parent', 'purchase', '2022-05-01T00:00:00Z', { category: 'baby_products' }),
-      ev('parent', 'purchase', '2023-05-01T00:00:00Z', { category: 'baby_products' }),
-    ]);
+    await db
+      .insert(events)
+      .values([
+        ev('complainer', 'complaint', '2026-02-20T00:00:00Z'),
+        ev('resolved', 'complaint', '2026-02-10T00:00:00Z'),
+        ev('resolved', 'complaint_resolved', '2026-02-12T00:00:00Z'),
+        ev('parent', 'purchase', '2022-05-01T00:00:00Z', { category: 'baby_products' }),
+        ev('parent', 'purchase', '2023-05-01T00:00:00Z', { category: 'baby_products' }),
+      ]);
     // Fading: 9, 5, 2 active days in the three 90-day windows before the last activity.
     const activity: (typeof customerDailyActivity.$inferInsert)[] = [];
     const addDays = (customer: string, endDay: string, n: number) => {
       for (let i = 0; i < n; i++) {
-        activity.push({ workspaceId: WS, customerId: ids[customer]!, day: new Date(Date.parse(endDay) - i * 86_400_000).toISOString().slice(0, 10), activityCount: 1 });
+        activity.push({
+          workspaceId: WS,
+          customerId: ids[customer]!,
+          day: new Date(Date.parse(endDay) - i * 86_400_000).toISOString().slice(0, 10),
+          activityCount: 1,
+        });
       }
     };
     addDays('fading', '2026-03-01', 2);
@@ -135,7 +196,9 @@ describe('dormancy reasons', () => {
     await db.insert(customerDailyActivity).values(activity);
 
     const counts = await computeDormancyReasons(db, WS, now);
-    const stored = await db.select({ customerId: customerDormancyReasons.customerId, reason: customerDormancyReasons.reason }).from(customerDormancyReasons);
+    const stored = await db
+      .select({ customerId: customerDormancyReasons.customerId, reason: customerDormancyReasons.reason })
+      .from(customerDormancyReasons);
     const reasonOf = (name: string) => stored.find((s) => s.customerId === ids[name])?.reason;
     expect(reasonOf('complainer')).toBe('bad_experience');
     expect(reasonOf('resolved')).toBe('unknown');

@@ -5,7 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { createConditionEvaluator, defaultAudienceSettings, ingestEvents, listConditionFields, previewSegment, resolveField, upsertCustomers } from '@wakeflow/audience';
+import {
+  createConditionEvaluator,
+  defaultAudienceSettings,
+  ingestEvents,
+  listConditionFields,
+  previewSegment,
+  resolveField,
+  upsertCustomers,
+} from '@wakeflow/audience';
 import { customerDormancyReasons, customerPredictions, customers, type Database } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID as WS, type TestDatabase } from '@wakeflow/db/testing';
 import type { Condition, EventInput } from '@wakeflow/journey';
@@ -22,19 +30,31 @@ afterAll(async () => {
 });
 
 async function idsOf(externalIds: string[]): Promise<Map<string, string>> {
-  const rows = await db.select({ id: customers.id, externalId: customers.externalId }).from(customers).where(and(eq(customers.workspaceId, WS), inArray(customers.externalId, externalIds)));
+  const rows = await db
+    .select({ id: customers.id, externalId: customers.externalId })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, WS), inArray(customers.externalId, externalIds)));
   return new Map(rows.map((r) => [r.externalId, r.id]));
 }
 
 /** The value of a fact for each customer, through the same field definitions the compiler uses. */
-async function factValues(field: string, now: string, externalIds: string[]): Promise<Record<string, number | string | null>> {
+async function factValues(
+  field: string,
+  now: string,
+  externalIds: string[],
+): Promise<Record<string, number | string | null>> {
   const resolved = resolveField(field);
   if (typeof resolved === 'string' || resolved.kind !== 'known') throw new Error(String(resolved));
   const expr = resolved.def.expr({ now, settings: defaultAudienceSettings });
   const rows = await db.execute<{ external_id: string; v: string | number | null }>(
     sql`select external_id, ${expr} as v from customers where workspace_id = ${WS} and external_id = any(${sql.param(externalIds)}::text[])`,
   );
-  return Object.fromEntries(rows.rows.map((r) => [r.external_id, r.v === null ? null : typeof r.v === 'string' && !/^-?[\d.]+$/.test(r.v) ? r.v : Number(r.v)]));
+  return Object.fromEntries(
+    rows.rows.map((r) => [
+      r.external_id,
+      r.v === null ? null : typeof r.v === 'string' && !/^-?[\d.]+$/.test(r.v) ? r.v : Number(r.v),
+    ]),
+  );
 }
 
 const preview = async (definition: Condition, now?: Date) => {
@@ -48,7 +68,11 @@ describe('churn risk and predicted value as segment facts', () => {
   const externalIds = pAlive.map((_, i) => `risk-${i + 1}`);
 
   beforeAll(async () => {
-    await upsertCustomers(db, WS, [...externalIds, 'risk-none'].map((externalId) => ({ externalId })));
+    await upsertCustomers(
+      db,
+      WS,
+      [...externalIds, 'risk-none'].map((externalId) => ({ externalId })),
+    );
     const ids = await idsOf(externalIds);
     await db.insert(customerPredictions).values(
       externalIds.map((externalId, i) => ({
@@ -70,7 +94,10 @@ describe('churn risk and predicted value as segment facts', () => {
   it('ranks predicted CLV as “top N%” of the workspace', async () => {
     const values = await factValues('facts.predictedClvTopPercent', new Date().toISOString(), externalIds);
     expect(externalIds.map((e) => values[e])).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-    const clv = await factValues('facts.predictedClv', new Date().toISOString(), [...externalIds, 'risk-none']);
+    const clv = await factValues('facts.predictedClv', new Date().toISOString(), [
+      ...externalIds,
+      'risk-none',
+    ]);
     expect(clv['risk-1']).toBe(100);
     expect(clv['risk-none']).toBeNull();
   });
@@ -86,20 +113,48 @@ describe('churn risk and predicted value as segment facts', () => {
     // Top 20% = risk-1 (CLV 100, p 0.1) and risk-2 (CLV 90, p 0.8): only risk-1 is also at risk.
     expect(await preview(definition)).toEqual({ count: 1, members: ['risk-1'] });
     // Top 50% at risk: risk-1 (0.1), risk-3 (0.25), risk-5 (0.05).
-    expect(await preview({ ...definition, conditions: [definition.conditions[0]!, { kind: 'trait', field: 'facts.predictedClvTopPercent', op: 'lte', value: 50 }] })).toEqual({
+    expect(
+      await preview({
+        ...definition,
+        conditions: [
+          definition.conditions[0]!,
+          { kind: 'trait', field: 'facts.predictedClvTopPercent', op: 'lte', value: 50 },
+        ],
+      }),
+    ).toEqual({
       count: 3,
       members: ['risk-1', 'risk-3', 'risk-5'],
     });
     // Absolute thresholds, and a customer without a prediction is in neither "p < 0.3" nor "p ≥ 0.3".
-    expect(await preview({ kind: 'trait', field: 'facts.expectedPurchases', op: 'gte', value: 1.75 })).toEqual({ count: 3, members: ['risk-1', 'risk-2', 'risk-3'] });
+    expect(
+      await preview({ kind: 'trait', field: 'facts.expectedPurchases', op: 'gte', value: 1.75 }),
+    ).toEqual({ count: 3, members: ['risk-1', 'risk-2', 'risk-3'] });
     expect((await preview({ kind: 'trait', field: 'facts.pAlive', op: 'gte', value: 0.3 })).count).toBe(5);
-    expect((await preview({ kind: 'trait', field: 'facts.pAlive', op: 'not_exists' })).members).toEqual(['risk-none']);
+    expect((await preview({ kind: 'trait', field: 'facts.pAlive', op: 'not_exists' })).members).toEqual([
+      'risk-none',
+    ]);
     // A branch decides the same way for one customer.
     const ids = await idsOf(['risk-1', 'risk-2']);
     const evaluator = createConditionEvaluator(db);
     const now = new Date().toISOString();
-    expect(await evaluator.matches({ workspaceId: WS, customerId: ids.get('risk-1')!, condition: definition, enteredAt: now, now })).toBe(true);
-    expect(await evaluator.matches({ workspaceId: WS, customerId: ids.get('risk-2')!, condition: definition, enteredAt: now, now })).toBe(false);
+    expect(
+      await evaluator.matches({
+        workspaceId: WS,
+        customerId: ids.get('risk-1')!,
+        condition: definition,
+        enteredAt: now,
+        now,
+      }),
+    ).toBe(true);
+    expect(
+      await evaluator.matches({
+        workspaceId: WS,
+        customerId: ids.get('risk-2')!,
+        condition: definition,
+        enteredAt: now,
+        now,
+      }),
+    ).toBe(false);
   });
 
   it('dormancy reason is an enum fact', async () => {
@@ -109,14 +164,32 @@ describe('churn risk and predicted value as segment facts', () => {
       { customerId: ids.get('risk-2')!, workspaceId: WS, reason: 'natural_decay', computedAt: new Date() },
       { customerId: ids.get('risk-3')!, workspaceId: WS, reason: 'need_gone', computedAt: new Date() },
     ]);
-    expect(await preview({ kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bad_experience' })).toEqual({ count: 1, members: ['risk-1'] });
-    expect(await preview({ kind: 'trait', field: 'facts.dormancyReason', op: 'in', value: ['natural_decay', 'need_gone'] })).toEqual({ count: 2, members: ['risk-2', 'risk-3'] });
+    expect(
+      await preview({ kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bad_experience' }),
+    ).toEqual({ count: 1, members: ['risk-1'] });
+    expect(
+      await preview({
+        kind: 'trait',
+        field: 'facts.dormancyReason',
+        op: 'in',
+        value: ['natural_decay', 'need_gone'],
+      }),
+    ).toEqual({ count: 2, members: ['risk-2', 'risk-3'] });
     // Not "bad experience" includes customers without a reason (not dormant).
-    expect((await preview({ kind: 'not', condition: { kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bad_experience' } })).count).toBe(10);
-    await expect(previewSegment(db, WS, { kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bored' })).rejects.toThrow(
-      'Choose one of bad_experience, need_gone, natural_decay, unknown',
-    );
-    await expect(previewSegment(db, WS, { kind: 'trait', field: 'facts.dormancyReason', op: 'gt', value: 'unknown' })).rejects.toThrow('can only be compared with equals');
+    expect(
+      (
+        await preview({
+          kind: 'not',
+          condition: { kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bad_experience' },
+        })
+      ).count,
+    ).toBe(10);
+    await expect(
+      previewSegment(db, WS, { kind: 'trait', field: 'facts.dormancyReason', op: 'eq', value: 'bored' }),
+    ).rejects.toThrow('Choose one of bad_experience, need_gone, natural_decay, unknown');
+    await expect(
+      previewSegment(db, WS, { kind: 'trait', field: 'facts.dormancyReason', op: 'gt', value: 'unknown' }),
+    ).rejects.toThrow('can only be compared with equals');
   });
 });
 
@@ -126,13 +199,30 @@ describe('the article’s rule trigger: login frequency down 50% and browse dept
   const last = (day: number) => `2026-06-${String(day).padStart(2, '0')}T10:00:00Z`;
   const prev = (day: number) => `2026-05-${String(day).padStart(2, '0')}T10:00:00Z`;
   let seq = 0;
-  const login = (who: string, at: string): EventInput => ({ eventId: `l-${++seq}`, customerExternalId: who, name: 'login', occurredAt: at, properties: {} });
-  const view = (who: string, at: string, browseDepth: unknown): EventInput => ({ eventId: `v-${++seq}`, customerExternalId: who, name: 'session', occurredAt: at, properties: { browseDepth } });
-  const logins = (who: string, at: (d: number) => string, n: number) => Array.from({ length: n }, (_, i) => login(who, at(3 + i)));
+  const login = (who: string, at: string): EventInput => ({
+    eventId: `l-${++seq}`,
+    customerExternalId: who,
+    name: 'login',
+    occurredAt: at,
+    properties: {},
+  });
+  const view = (who: string, at: string, browseDepth: unknown): EventInput => ({
+    eventId: `v-${++seq}`,
+    customerExternalId: who,
+    name: 'session',
+    occurredAt: at,
+    properties: { browseDepth },
+  });
+  const logins = (who: string, at: (d: number) => string, n: number) =>
+    Array.from({ length: n }, (_, i) => login(who, at(3 + i)));
   const who = ['trend-1', 'trend-2', 'trend-3', 'trend-4', 'trend-5'];
 
   beforeAll(async () => {
-    await upsertCustomers(db, WS, who.map((externalId) => ({ externalId })));
+    await upsertCustomers(
+      db,
+      WS,
+      who.map((externalId) => ({ externalId })),
+    );
     await ingestEvents(db, WS, [
       // trend-1: logins 10 → 4 (−60%); depth 5, 5, 6 (mean 16/3) → 2, 4 (mean 3): −43.75%. Matches.
       ...logins('trend-1', prev, 10),
@@ -165,13 +255,43 @@ describe('the article’s rule trigger: login frequency down 50% and browse dept
 
   it('computes the facts for each customer by hand-checked values', async () => {
     const at = now.toISOString();
-    expect(await factValues('facts.logins_30d', at, who)).toEqual({ 'trend-1': 4, 'trend-2': 6, 'trend-3': 2, 'trend-4': 0, 'trend-5': 3 });
-    expect(await factValues('facts.loginsPrev_30d', at, who)).toEqual({ 'trend-1': 10, 'trend-2': 10, 'trend-3': 8, 'trend-4': 4, 'trend-5': 0 });
-    expect(await factValues('facts.loginsChange_30d', at, who)).toEqual({ 'trend-1': -60, 'trend-2': -40, 'trend-3': -75, 'trend-4': -100, 'trend-5': null });
-    expect(await factValues('facts.browseDepth_30d', at, who)).toEqual({ 'trend-1': 3, 'trend-2': 2, 'trend-3': 5, 'trend-4': null, 'trend-5': 1 });
+    expect(await factValues('facts.logins_30d', at, who)).toEqual({
+      'trend-1': 4,
+      'trend-2': 6,
+      'trend-3': 2,
+      'trend-4': 0,
+      'trend-5': 3,
+    });
+    expect(await factValues('facts.loginsPrev_30d', at, who)).toEqual({
+      'trend-1': 10,
+      'trend-2': 10,
+      'trend-3': 8,
+      'trend-4': 4,
+      'trend-5': 0,
+    });
+    expect(await factValues('facts.loginsChange_30d', at, who)).toEqual({
+      'trend-1': -60,
+      'trend-2': -40,
+      'trend-3': -75,
+      'trend-4': -100,
+      'trend-5': null,
+    });
+    expect(await factValues('facts.browseDepth_30d', at, who)).toEqual({
+      'trend-1': 3,
+      'trend-2': 2,
+      'trend-3': 5,
+      'trend-4': null,
+      'trend-5': 1,
+    });
     const prevDepth = await factValues('facts.browseDepthPrev_30d', at, who);
     expect(prevDepth['trend-1']).toBeCloseTo(16 / 3, 10);
-    expect({ ...prevDepth, 'trend-1': 0 }).toEqual({ 'trend-1': 0, 'trend-2': 5, 'trend-3': 6, 'trend-4': 4, 'trend-5': null });
+    expect({ ...prevDepth, 'trend-1': 0 }).toEqual({
+      'trend-1': 0,
+      'trend-2': 5,
+      'trend-3': 6,
+      'trend-4': 4,
+      'trend-5': null,
+    });
     const change = await factValues('facts.browseDepthChange_30d', at, who);
     expect(change['trend-1']).toBeCloseTo(-43.75, 10);
     expect(change['trend-3']).toBeCloseTo((100 * (5 - 6)) / 6, 10);
@@ -196,7 +316,18 @@ describe('the article’s rule trigger: login frequency down 50% and browse dept
     expect(await factValues('facts.logins_30d', later, ['trend-1'])).toEqual({ 'trend-1': 2 });
     expect(await factValues('facts.loginsPrev_30d', later, ['trend-1'])).toEqual({ 'trend-1': 9 });
     const fields = listConditionFields(defaultAudienceSettings).map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['facts.pAlive', 'facts.expectedPurchases', 'facts.predictedClv', 'facts.predictedClvTopPercent', 'facts.dormancyReason', 'facts.loginsChange_30d', 'facts.browseDepthChange_30d', 'facts.browseDepth_90d']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'facts.pAlive',
+        'facts.expectedPurchases',
+        'facts.predictedClv',
+        'facts.predictedClvTopPercent',
+        'facts.dormancyReason',
+        'facts.loginsChange_30d',
+        'facts.browseDepthChange_30d',
+        'facts.browseDepth_90d',
+      ]),
+    );
     expect(typeof resolveField('facts.logins_0d')).toBe('string');
     expect(typeof resolveField('facts.loginsLast_30d')).toBe('string');
   });

@@ -12,7 +12,10 @@ import type { Condition, JourneyGraphInput, JourneySettingsInput } from '@wakefl
 const isSilver: Condition = { kind: 'trait', field: 'traits.membershipTier', op: 'eq', value: 'silver' };
 const upgradeDue: Condition = {
   kind: 'and',
-  conditions: [{ kind: 'trait', field: 'facts.activeMonthsInRow', op: 'gte', value: 3 }, { kind: 'not', condition: isSilver }],
+  conditions: [
+    { kind: 'trait', field: 'facts.activeMonthsInRow', op: 'gte', value: 3 },
+    { kind: 'not', condition: isSilver },
+  ],
 };
 const downgradeDue: Condition = {
   kind: 'and',
@@ -22,7 +25,11 @@ const downgradeDue: Condition = {
 /** Segments the template needs; create them in the workspace before publishing the journey. */
 export const membershipTierSegments: readonly { id: string; name: string; definition: Condition }[] = [
   { id: 'tier-upgrade-due', name: 'Tier upgrade due: 3 active months in a row', definition: upgradeDue },
-  { id: 'tier-downgrade-due', name: 'Tier downgrade due: 2 inactive months in a row', definition: downgradeDue },
+  {
+    id: 'tier-downgrade-due',
+    name: 'Tier downgrade due: 2 inactive months in a row',
+    definition: downgradeDue,
+  },
   {
     id: 'tier-change-due',
     name: 'Membership tier change due',
@@ -55,24 +62,48 @@ export const membershipTierTemplate: {
   },
   graph: {
     nodes: [
-      { id: 'trigger', type: 'audience_trigger', config: { segmentId: 'tier-change-due', everyMinutes: 1440 } },
-      { id: 'upgrade_due', type: 'branch', name: 'Upgrade due?', config: { condition: { kind: 'segment', segmentId: 'tier-upgrade-due', member: true } } },
+      {
+        id: 'trigger',
+        type: 'audience_trigger',
+        config: { segmentId: 'tier-change-due', everyMinutes: 1440 },
+      },
+      {
+        id: 'upgrade_due',
+        type: 'branch',
+        name: 'Upgrade due?',
+        config: { condition: { kind: 'segment', segmentId: 'tier-upgrade-due', member: true } },
+      },
       {
         id: 'make_silver',
         type: 'update_customer',
         name: 'Upgrade to silver',
         config: { setTraits: { membershipTier: 'silver' }, addTags: ['tier-silver'], removeTags: [] },
       },
-      { id: 'upgrade_email', type: 'send', name: 'Exclusive discount', config: { channel: 'email', templateId: 'tier-upgrade-email' } },
+      {
+        id: 'upgrade_email',
+        type: 'send',
+        name: 'Exclusive discount',
+        config: { channel: 'email', templateId: 'tier-upgrade-email' },
+      },
       { id: 'upgraded', type: 'exit', config: { outcome: 'upgraded' } },
-      { id: 'downgrade_due', type: 'branch', name: 'Downgrade due?', config: { condition: { kind: 'segment', segmentId: 'tier-downgrade-due', member: true } } },
+      {
+        id: 'downgrade_due',
+        type: 'branch',
+        name: 'Downgrade due?',
+        config: { condition: { kind: 'segment', segmentId: 'tier-downgrade-due', member: true } },
+      },
       {
         id: 'make_standard',
         type: 'update_customer',
         name: 'Back to standard',
         config: { setTraits: { membershipTier: 'standard' }, addTags: [], removeTags: ['tier-silver'] },
       },
-      { id: 'downgrade_email', type: 'send', name: 'We miss you', config: { channel: 'email', templateId: 'tier-downgrade-email' } },
+      {
+        id: 'downgrade_email',
+        type: 'send',
+        name: 'We miss you',
+        config: { channel: 'email', templateId: 'tier-downgrade-email' },
+      },
       { id: 'downgraded', type: 'exit', config: { outcome: 'downgraded' } },
       { id: 'unchanged', type: 'exit', config: { outcome: 'unchanged' } },
     ],

@@ -13,7 +13,10 @@ describe('audience settings', () => {
     expect(s.windowsDays).toEqual([30, 90, 180, 365]);
   });
   it('refuses stage boundaries that do not increase and tiers in the wrong order', () => {
-    const r = audienceSettingsSchema.safeParse({ dormancyStagesDays: [30, 20, 180, 365], valueTier: { highMin: 8, midMin: 12 } });
+    const r = audienceSettingsSchema.safeParse({
+      dormancyStagesDays: [30, 20, 180, 365],
+      valueTier: { highMin: 8, midMin: 12 },
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['dormancyStagesDays', 'valueTier']);
   });

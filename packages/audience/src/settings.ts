@@ -25,7 +25,10 @@ export const audienceSettingsSchema = z
     loginEvents: eventNames.default(['login']),
     purchaseEvents: eventNames.default(['purchase', 'store_purchase']),
     /** Property holding a purchase's amount (dot path); non-numeric or missing counts as 0 spend. */
-    amountProperty: z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/).default('amount'),
+    amountProperty: z
+      .string()
+      .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/)
+      .default('amount'),
     /** Rolling windows (days) shown on profiles and offered in the segment builder; conditions may use any. */
     windowsDays: z.array(days).min(1).default([30, 90, 180, 365]),
     /** Upper bounds (days since last activity) of: active, 1–3 months, 3–6 months, 6–12 months; beyond is 12+. */
@@ -63,16 +66,26 @@ type Queryable = Pick<Database, 'select'>;
 
 /** The workspace's audience settings; invalid stored settings fall back to defaults rather than stop ingest. */
 export async function loadAudienceSettings(db: Queryable, workspaceId: string): Promise<AudienceSettings> {
-  const rows = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const rows = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   const stored = rows[0]?.settings?.audience;
   const parsed = audienceSettingsSchema.safeParse(stored);
   return parsed.success ? parsed.data : defaultAudienceSettings;
 }
 
 /** Validates and stores the audience settings, leaving the other areas' settings untouched. */
-export async function saveAudienceSettings(db: Database, workspaceId: string, input: AudienceSettingsInput): Promise<AudienceSettings> {
+export async function saveAudienceSettings(
+  db: Database,
+  workspaceId: string,
+  input: AudienceSettingsInput,
+): Promise<AudienceSettings> {
   const settings = audienceSettingsSchema.parse(input);
-  const rows = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const rows = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   const current = rows[0]?.settings ?? {};
   await db
     .update(workspaces)

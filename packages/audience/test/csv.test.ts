@@ -18,10 +18,17 @@ interface Purchase {
 }
 
 function cdnowSlice(rows: number): Purchase[] {
-  const lines = readFileSync(CDNOW, 'utf8').split(/\r?\n/).slice(1, rows + 1);
+  const lines = readFileSync(CDNOW, 'utf8')
+    .split(/\r?\n/)
+    .slice(1, rows + 1);
   return lines.map((line) => {
     const [customer = '', ymd = '', cds = '0', dollars = '0'] = line.trim().split(/\s+/);
-    return { customer, date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, cds: Number(cds), dollars: Number(dollars) };
+    return {
+      customer,
+      date: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`,
+      cds: Number(cds),
+      dollars: Number(dollars),
+    };
   });
 }
 
@@ -37,7 +44,9 @@ describe('CSV import', () => {
   it('imports the good rows of a CDNOW events file and lists each bad row', async () => {
     const purchases = cdnowSlice(2_000);
     const lines = ['event_id,customer_external_id,name,occurred_at,properties.amount,properties.cds'];
-    purchases.forEach((p, i) => lines.push(`cdnow-${i},${p.customer},purchase,${p.date}T12:00:00Z,${p.dollars},${p.cds}`));
+    purchases.forEach((p, i) =>
+      lines.push(`cdnow-${i},${p.customer},purchase,${p.date}T12:00:00Z,${p.dollars},${p.cds}`),
+    );
     // Break five rows (file lines = index + 2, after the header).
     lines[11] = 'cdnow-10,00005,purchase,1997-13-45,10,1'; // impossible date
     lines[21] = 'cdnow-20,,purchase,1997-01-02T12:00:00Z,10,1'; // no customer
@@ -101,7 +110,9 @@ describe('CSV import', () => {
     expect(report.rejected).toBe(true);
     expect(report.imported).toBe(0);
     expect(report.errors[0]).toMatchObject({ line: 1, column: 'favourite_colour' });
-    const n = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from customers where external_id = 'refused-1'`);
+    const n = await t.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from customers where external_id = 'refused-1'`,
+    );
     expect(n.rows[0]?.n).toBe(0);
   });
 });

@@ -32,7 +32,11 @@ let t: TestDatabase;
 
 /** `stage/tier` → customers for one day, zero cells left out. */
 function cellsOf(history: DormancyHistory, day: string): Record<string, number> {
-  return Object.fromEntries(history.cells.filter((c) => c.day === day && c.customers > 0).map((c) => [`${c.stage}/${c.tier}`, c.customers]));
+  return Object.fromEntries(
+    history.cells
+      .filter((c) => c.day === day && c.customers > 0)
+      .map((c) => [`${c.stage}/${c.tier}`, c.customers]),
+  );
 }
 
 beforeAll(async () => {
@@ -40,7 +44,11 @@ beforeAll(async () => {
   // Default boundaries 30/90/180/365 days. Days since last activity at NOW, and the stage that gives:
   // a 5 → active, b 29 → active, c 30d+1h → 1–3m, d 100 → 3–6m, e 200 → 6–12m, f 400 → 12m+, g only a message
   // receipt (not activity) → never active.
-  await upsertCustomers(t.db, WS, ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((externalId) => ({ externalId })));
+  await upsertCustomers(
+    t.db,
+    WS,
+    ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((externalId) => ({ externalId })),
+  );
   await ingestEvents(t.db, WS, [
     event('a', 'login', daysAgo(5, NOW)),
     event('b', 'purchase', daysAgo(29, NOW), { amount: 5 }),
@@ -50,8 +58,14 @@ beforeAll(async () => {
     event('f', 'login', daysAgo(400, NOW)),
     event('g', 'message_opened', daysAgo(1, NOW)),
   ]);
-  await t.db.update(customers).set({ valueTier: 'high' }).where(and(eq(customers.workspaceId, WS), eq(customers.externalId, 'a')));
-  await t.db.update(customers).set({ valueTier: 'low' }).where(and(eq(customers.workspaceId, WS), inArray(customers.externalId, ['d', 'f'])));
+  await t.db
+    .update(customers)
+    .set({ valueTier: 'high' })
+    .where(and(eq(customers.workspaceId, WS), eq(customers.externalId, 'a')));
+  await t.db
+    .update(customers)
+    .set({ valueTier: 'low' })
+    .where(and(eq(customers.workspaceId, WS), inArray(customers.externalId, ['d', 'f'])));
 });
 afterAll(async () => {
   await t?.drop();
@@ -75,7 +89,8 @@ describe('snapshotDormancy', () => {
     });
     // Same definition as the live overview at the same instant.
     const overview = await dormancyOverview(t.db, WS, { now: NOW });
-    const key = (c: { stage: string; tier: string; customers: number }) => [`${c.stage}/${c.tier}`, c.customers] as const;
+    const key = (c: { stage: string; tier: string; customers: number }) =>
+      [`${c.stage}/${c.tier}`, c.customers] as const;
     expect(Object.fromEntries(history.cells.map(key))).toEqual(Object.fromEntries(overview.cells.map(key)));
   });
 
@@ -84,7 +99,10 @@ describe('snapshotDormancy', () => {
     // d comes back; the rerun later the same day moves d from 3–6m to active.
     await ingestEvents(t.db, WS, [event('d', 'login', new Date(NOW.getTime() + HOUR).toISOString())]);
     await snapshotDormancy(t.db, WS, { now: new Date(NOW.getTime() + 2 * HOUR) });
-    const rows = await t.db.select().from(dormancyDailySnapshots).where(eq(dormancyDailySnapshots.workspaceId, WS));
+    const rows = await t.db
+      .select()
+      .from(dormancyDailySnapshots)
+      .where(eq(dormancyDailySnapshots.workspaceId, WS));
     expect(rows).toHaveLength(24);
     const history = await dormancyHistory(t.db, WS, { from: '2026-03-01', to: '2026-03-01' });
     expect(cellsOf(history, '2026-03-01')).toEqual({
@@ -131,7 +149,10 @@ describe('backfillDormancyFromEvents', () => {
       { externalId: 'x', signedUpAt: '2026-01-01T09:00:00Z' },
       { externalId: 'y', signedUpAt: '2026-01-05T08:00:00Z' },
     ]);
-    await ingestEvents(t.db, BF, [...xEvents.map((at) => event('x', 'login', at)), event('x', 'message_delivered', '2026-01-19T10:00:00Z')]);
+    await ingestEvents(t.db, BF, [
+      ...xEvents.map((at) => event('x', 'login', at)),
+      event('x', 'message_delivered', '2026-01-19T10:00:00Z'),
+    ]);
     // A recorded snapshot of Jan 20 that the backfill must not replace.
     await snapshotDormancy(t.db, BF, { now: new Date('2026-01-20T12:00:00Z') });
   });
@@ -146,11 +167,23 @@ describe('backfillDormancyFromEvents', () => {
     expect(cellsOf(history, '2026-01-04')).toEqual({ 'active/unscored': 1 }); // y signs up on Jan 5
     expect(cellsOf(history, '2026-01-05')).toEqual({ 'active/unscored': 1, 'never_active/unscored': 1 });
     expect(cellsOf(history, '2026-01-07')).toEqual({ 'active/unscored': 1, 'never_active/unscored': 1 }); // 6d14h
-    expect(cellsOf(history, '2026-01-08')).toEqual({ 'dormant_1_3m/unscored': 1, 'never_active/unscored': 1 }); // 7d14h
-    expect(cellsOf(history, '2026-01-09')).toEqual({ 'dormant_1_3m/unscored': 1, 'never_active/unscored': 1 }); // Jan 10 not yet
+    expect(cellsOf(history, '2026-01-08')).toEqual({
+      'dormant_1_3m/unscored': 1,
+      'never_active/unscored': 1,
+    }); // 7d14h
+    expect(cellsOf(history, '2026-01-09')).toEqual({
+      'dormant_1_3m/unscored': 1,
+      'never_active/unscored': 1,
+    }); // Jan 10 not yet
     expect(cellsOf(history, '2026-01-10')).toEqual({ 'active/unscored': 1, 'never_active/unscored': 1 });
-    expect(cellsOf(history, '2026-01-17')).toEqual({ 'dormant_1_3m/unscored': 1, 'never_active/unscored': 1 });
-    expect(cellsOf(history, '2026-01-19')).toEqual({ 'dormant_1_3m/unscored': 1, 'never_active/unscored': 1 }); // receipt ≠ activity
+    expect(cellsOf(history, '2026-01-17')).toEqual({
+      'dormant_1_3m/unscored': 1,
+      'never_active/unscored': 1,
+    });
+    expect(cellsOf(history, '2026-01-19')).toEqual({
+      'dormant_1_3m/unscored': 1,
+      'never_active/unscored': 1,
+    }); // receipt ≠ activity
 
     // Every day agrees with the TypeScript stage function on the same events.
     const settings = await loadAudienceSettings(t.db, BF);
@@ -171,7 +204,9 @@ describe('backfillDormancyFromEvents', () => {
       .where(and(eq(dormancyDailySnapshots.workspaceId, BF), eq(dormancyDailySnapshots.day, '2026-01-20')))
       .limit(1);
     expect(recorded?.takenAt.toISOString()).toBe('2026-01-20T12:00:00.000Z');
-    expect(await backfillDormancyFromEvents(t.db, BF, { from: '2025-12-31', to: '2026-01-20' })).toEqual({ days: 0 });
+    expect(await backfillDormancyFromEvents(t.db, BF, { from: '2025-12-31', to: '2026-01-20' })).toEqual({
+      days: 0,
+    });
   });
 });
 
@@ -179,7 +214,10 @@ describe('the daily analytics job', () => {
   it('`dormancy_snapshot` files today’s counts', async () => {
     await upsertCustomers(t.db, JOBS, [{ externalId: 'solo' }]);
     const today = new Date().toISOString().slice(0, 10);
-    const result = await createAnalyticsActivities(t.db).runAnalyticsJob({ workspaceId: JOBS, job: 'dormancy_snapshot' });
+    const result = await createAnalyticsActivities(t.db).runAnalyticsJob({
+      workspaceId: JOBS,
+      job: 'dormancy_snapshot',
+    });
     expect(result).toEqual({ day: today, total: 1 });
     const history = await dormancyHistory(t.db, JOBS, { from: today, to: today });
     expect(cellsOf(history, today)).toEqual({ 'never_active/unscored': 1 });

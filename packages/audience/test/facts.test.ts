@@ -7,7 +7,13 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase, TEST_WORKSPACE_ID as WS, type TestDatabase } from '@wakeflow/db/testing';
 import { customers } from '@wakeflow/db';
 import type { EventInput } from '@wakeflow/journey';
-import { dormancyOverview, getCustomerProfile, ingestEvents, recomputeRfm, upsertCustomers } from '../src/index';
+import {
+  dormancyOverview,
+  getCustomerProfile,
+  ingestEvents,
+  recomputeRfm,
+  upsertCustomers,
+} from '../src/index';
 import { event } from './helpers';
 
 let t: TestDatabase;
@@ -24,7 +30,11 @@ beforeAll(async () => {
       events.push(event(`c${i}`, 'purchase', day, { amount: (10 * i) / k }));
     }
   });
-  await upsertCustomers(t.db, WS, [...counts.map((_, idx) => ({ externalId: `c${idx + 1}` })), { externalId: 'nobuy' }, { externalId: 'never' }]);
+  await upsertCustomers(t.db, WS, [
+    ...counts.map((_, idx) => ({ externalId: `c${idx + 1}` })),
+    { externalId: 'nobuy' },
+    { externalId: 'never' },
+  ]);
   events.push(event('nobuy', 'login', '2026-04-25T08:00:00Z'));
   await ingestEvents(t.db, WS, events);
 });
@@ -34,7 +44,9 @@ afterAll(async () => {
 
 const scores = async () => {
   const rows = await t.db.select().from(customers).where(eq(customers.workspaceId, WS));
-  return Object.fromEntries(rows.map((r) => [r.externalId, [r.rfmRecency, r.rfmFrequency, r.rfmMonetary, r.valueTier]]));
+  return Object.fromEntries(
+    rows.map((r) => [r.externalId, [r.rfmRecency, r.rfmFrequency, r.rfmMonetary, r.valueTier]]),
+  );
 };
 
 describe('recomputeRfm', () => {
@@ -68,7 +80,9 @@ describe('recomputeRfm', () => {
   it('moves a customer up after new purchases', async () => {
     await ingestEvents(t.db, WS, [
       event('c1', 'purchase', '2026-01-05T00:00:00Z', { amount: 500 }),
-      ...Array.from({ length: 8 }, (_, j) => event('c1', 'purchase', `2025-11-0${j + 1}T00:00:00Z`, { amount: 1 })),
+      ...Array.from({ length: 8 }, (_, j) =>
+        event('c1', 'purchase', `2025-11-0${j + 1}T00:00:00Z`, { amount: 1 }),
+      ),
     ]);
     await recomputeRfm(t.db, WS);
     // c1 is now the most recent, most frequent (10) and biggest spender (510).
@@ -79,7 +93,8 @@ describe('recomputeRfm', () => {
 describe('dormancy overview and profile', () => {
   it('counts customers per stage × tier at a given time', async () => {
     const overview = await dormancyOverview(t.db, WS, { now: new Date('2026-05-01T00:00:00Z') });
-    const cell = (stage: string, tier: string) => overview.cells.find((c) => c.stage === stage && c.tier === tier)?.customers;
+    const cell = (stage: string, tier: string) =>
+      overview.cells.find((c) => c.stage === stage && c.tier === tier)?.customers;
     expect(overview.total).toBe(12);
     expect(overview.cells).toHaveLength(6 * 4);
     // c1 bought on 2026-01-05 (116 days before) → 3–6 months; c2..c10 last bought 2025-12-02..10 (142–150 days).
@@ -96,10 +111,26 @@ describe('dormancy overview and profile', () => {
   it('shows facts, windows and the timeline on the profile', async () => {
     const [c9] = await t.db.select().from(customers).where(eq(customers.externalId, 'c9'));
     const profile = await getCustomerProfile(t.db, WS, c9!.id, { now: new Date('2025-12-20T00:00:00Z') });
-    expect(profile?.facts).toMatchObject({ purchaseCount: 6, totalSpend: 90, valueTier: 'high', rfm: { recency: 4, frequency: 4, monetary: 4 }, dormancyStage: 'active' });
+    expect(profile?.facts).toMatchObject({
+      purchaseCount: 6,
+      totalSpend: 90,
+      valueTier: 'high',
+      rfm: { recency: 4, frequency: 4, monetary: 4 },
+      dormancyStage: 'active',
+    });
     // Purchases on Dec 4..9: all within 30 days of Dec 20.
-    expect(profile?.facts.windows.find((w) => w.days === 30)).toEqual({ days: 30, purchases: 6, spend: 90, logins: 0, activeDays: 6 });
+    expect(profile?.facts.windows.find((w) => w.days === 30)).toEqual({
+      days: 30,
+      purchases: 6,
+      spend: 90,
+      logins: 0,
+      activeDays: 6,
+    });
     expect(profile?.timeline).toHaveLength(6);
-    expect(profile?.timeline[0]).toMatchObject({ kind: 'event', name: 'purchase', at: '2025-12-09T12:00:00.000Z' });
+    expect(profile?.timeline[0]).toMatchObject({
+      kind: 'event',
+      name: 'purchase',
+      at: '2025-12-09T12:00:00.000Z',
+    });
   });
 });

@@ -9,8 +9,19 @@ export async function createLiveAudienceJourney(
   options: { segmentId: string; reentry?: Reentry; everyMinutes?: number },
 ): Promise<string> {
   const id = randomUUID();
-  await db.insert(journeys).values({ id, workspaceId, name: `audience ${options.segmentId}`, status: 'live', liveVersion: 1, draftGraph: {} });
-  const trigger = { nodeId: 'trigger', type: 'audience_trigger', config: { segmentId: options.segmentId, everyMinutes: options.everyMinutes ?? 60 } };
+  await db.insert(journeys).values({
+    id,
+    workspaceId,
+    name: `audience ${options.segmentId}`,
+    status: 'live',
+    liveVersion: 1,
+    draftGraph: {},
+  });
+  const trigger = {
+    nodeId: 'trigger',
+    type: 'audience_trigger',
+    config: { segmentId: options.segmentId, everyMinutes: options.everyMinutes ?? 60 },
+  };
   await db.insert(journeyVersions).values({
     workspaceId,
     journeyId: id,
@@ -25,9 +36,15 @@ export async function createLiveAudienceJourney(
 }
 
 let seq = 0;
-export function event(customerExternalId: string, name: string, occurredAt: string, properties: Record<string, unknown> = {}): EventInput {
+export function event(
+  customerExternalId: string,
+  name: string,
+  occurredAt: string,
+  properties: Record<string, unknown> = {},
+): EventInput {
   seq += 1;
   return { eventId: `e-${Date.now().toString(36)}-${seq}`, customerExternalId, name, occurredAt, properties };
 }
 
-export const daysAgo = (days: number, from = new Date()) => new Date(from.getTime() - days * 86_400_000).toISOString();
+export const daysAgo = (days: number, from = new Date()) =>
+  new Date(from.getTime() - days * 86_400_000).toISOString();

@@ -53,7 +53,9 @@ describe('ingestEvents', () => {
     expect(result.accepted.every((e) => e.customerId === null)).toBe(true);
     expect(await customerRow('late')).toBeUndefined();
 
-    const report = await upsertCustomersWithReport(t.db, WS, [{ externalId: 'late', email: 'late@example.com' }]);
+    const report = await upsertCustomersWithReport(t.db, WS, [
+      { externalId: 'late', email: 'late@example.com' },
+    ]);
     expect(report.created).toBe(1);
     expect(report.attachedEvents).toBe(4);
     const row = await customerRow('late');
@@ -103,7 +105,12 @@ describe('ingestEvents', () => {
     const ids = Array.from({ length: 500 }, (_, i) => ({ externalId: `bulk-${i}` }));
     await upsertCustomers(t.db, WS, ids);
     const events = Array.from({ length: 10_000 }, (_, i) =>
-      event(`bulk-${i % 600}`, i % 3 === 0 ? 'purchase' : 'login', new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), { amount: 1 }),
+      event(
+        `bulk-${i % 600}`,
+        i % 3 === 0 ? 'purchase' : 'login',
+        new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        { amount: 1 },
+      ),
     );
     const started = performance.now();
     const result = await ingestEvents(t.db, WS, events);
@@ -112,8 +119,12 @@ describe('ingestEvents', () => {
     // bulk-500..599 are unknown: their events wait unattached.
     const unknown = events.filter((e) => Number(e.customerExternalId.slice(5)) >= 500).length;
     expect(result.accepted.filter((e) => e.customerId === null)).toHaveLength(unknown);
-    const purchases = await t.db.execute<{ n: number }>(sql`select sum(purchase_count)::int as n from customers where external_id like 'bulk-%'`);
-    expect(purchases.rows[0]?.n).toBe(events.filter((e, i) => i % 3 === 0 && Number(e.customerExternalId.slice(5)) < 500).length);
+    const purchases = await t.db.execute<{ n: number }>(
+      sql`select sum(purchase_count)::int as n from customers where external_id like 'bulk-%'`,
+    );
+    expect(purchases.rows[0]?.n).toBe(
+      events.filter((e, i) => i % 3 === 0 && Number(e.customerExternalId.slice(5)) < 500).length,
+    );
     expect(ms).toBeLessThan(10_000);
   });
 });
@@ -121,10 +132,24 @@ describe('ingestEvents', () => {
 describe('upsertCustomers', () => {
   it('keeps fields left out, clears fields sent as null, merges traits and consent, adds tags', async () => {
     await upsertCustomers(t.db, WS, [
-      { externalId: 'merge', email: 'a@example.com', phone: '+4915112345678', traits: { city: 'Berlin', plan: 'free' }, consent: { email: true }, tags: ['vip'] },
+      {
+        externalId: 'merge',
+        email: 'a@example.com',
+        phone: '+4915112345678',
+        traits: { city: 'Berlin', plan: 'free' },
+        consent: { email: true },
+        tags: ['vip'],
+      },
     ]);
     const [again] = await upsertCustomers(t.db, WS, [
-      { externalId: 'merge', phone: null, traits: { plan: 'pro' }, consent: { sms: false }, tags: ['beta'], timezone: 'Europe/Berlin' },
+      {
+        externalId: 'merge',
+        phone: null,
+        traits: { plan: 'pro' },
+        consent: { sms: false },
+        tags: ['beta'],
+        timezone: 'Europe/Berlin',
+      },
     ]);
     expect(again?.created).toBe(false);
     const row = await customerRow('merge');

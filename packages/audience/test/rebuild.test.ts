@@ -9,7 +9,13 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
 import { customerDailyActivity, customers, events } from '@wakeflow/db';
 import type { EventInput } from '@wakeflow/journey';
-import { ingestEvents, rebuildFacts, saveAudienceSettings, upsertCustomers, type AudienceSettingsInput } from '../src/index';
+import {
+  ingestEvents,
+  rebuildFacts,
+  saveAudienceSettings,
+  upsertCustomers,
+  type AudienceSettingsInput,
+} from '../src/index';
 
 const REBUILT = 'rebuilt';
 const FRESH = 'fresh';
@@ -28,7 +34,17 @@ const settingsB: AudienceSettingsInput = {
 
 let t: TestDatabase;
 
-const names = ['login', 'app_open', 'page_view', 'purchase', 'store_purchase', 'order_completed', 'message_opened', 'message_delivered', 'search'];
+const names = [
+  'login',
+  'app_open',
+  'page_view',
+  'purchase',
+  'store_purchase',
+  'order_completed',
+  'message_opened',
+  'message_delivered',
+  'search',
+];
 const people = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'];
 
 /** A deterministic mix: every customer gets several names over several days, with odd amounts here and there. */
@@ -37,10 +53,15 @@ function fixtureEvents(prefix: string, from: number, count: number): EventInput[
   for (let i = from; i < from + count; i++) {
     const who = i % 11 === 0 ? 'ghost' : people[(i * 5) % people.length]!;
     const name = names[(i * 7) % names.length]!;
-    const at = new Date(Date.UTC(2026, 0, 1) + ((i * 37) % 40) * 86_400_000 + ((i * 13) % 24) * 3_600_000).toISOString();
+    const at = new Date(
+      Date.UTC(2026, 0, 1) + ((i * 37) % 40) * 86_400_000 + ((i * 13) % 24) * 3_600_000,
+    ).toISOString();
     // Amounts with at most two decimals: ingest rounds spend per batch, so only those sum the same in any batching.
     const amounts: unknown[] = [12.5, '7.25', 'n/a', 3, null, { nested: 1 }, ' 40 ', 1e2];
-    const properties: Record<string, unknown> = { amount: amounts[i % amounts.length], total: { value: amounts[(i + 3) % amounts.length] } };
+    const properties: Record<string, unknown> = {
+      amount: amounts[i % amounts.length],
+      total: { value: amounts[(i + 3) % amounts.length] },
+    };
     if (i % 9 === 0) delete properties.total;
     list.push({ eventId: `${prefix}-${i}`, customerExternalId: who, name, occurredAt: at, properties });
   }
@@ -86,7 +107,11 @@ async function rollupOf(workspaceId: string) {
 beforeAll(async () => {
   t = await createTestDatabase({ workspaceIds: [REBUILT, FRESH, OTHER, HAND, BUSY, BUSY_FRESH] });
   for (const ws of [REBUILT, FRESH, OTHER]) {
-    await upsertCustomers(t.db, ws, [...people, 'idle'].map((externalId) => ({ externalId })));
+    await upsertCustomers(
+      t.db,
+      ws,
+      [...people, 'idle'].map((externalId) => ({ externalId })),
+    );
   }
   await saveAudienceSettings(t.db, FRESH, settingsB);
   const list = fixtureEvents('e', 0, 400);
@@ -109,7 +134,10 @@ describe('rebuildFacts', () => {
 
     await saveAudienceSettings(t.db, REBUILT, settingsB);
     const seen: number[] = [];
-    const result = await rebuildFacts(t.db, REBUILT, { chunkSize: 3, onChunk: (p) => void seen.push(p.customersScanned) });
+    const result = await rebuildFacts(t.db, REBUILT, {
+      chunkSize: 3,
+      onChunk: (p) => void seen.push(p.customersScanned),
+    });
 
     expect(await factsOf(REBUILT)).toEqual(await factsOf(FRESH));
     expect(await rollupOf(REBUILT)).toEqual(await rollupOf(FRESH));
@@ -125,15 +153,34 @@ describe('rebuildFacts', () => {
     const ghosts = await t.db
       .select({ n: sql<number>`count(*)::int` })
       .from(events)
-      .where(and(eq(events.workspaceId, REBUILT), eq(events.customerExternalId, 'ghost'), isNull(events.customerId)));
+      .where(
+        and(
+          eq(events.workspaceId, REBUILT),
+          eq(events.customerExternalId, 'ghost'),
+          isNull(events.customerId),
+        ),
+      );
     expect(ghosts[0]?.n).toBeGreaterThan(0);
   });
 
   it('writes nothing on a second run', async () => {
-    const updatedAt = await t.db.select({ id: customers.id, at: customers.updatedAt }).from(customers).where(eq(customers.workspaceId, REBUILT));
+    const updatedAt = await t.db
+      .select({ id: customers.id, at: customers.updatedAt })
+      .from(customers)
+      .where(eq(customers.workspaceId, REBUILT));
     const again = await rebuildFacts(t.db, REBUILT);
-    expect(again).toMatchObject({ customersScanned: 8, customersUpdated: 0, rollupRowsWritten: 0, rollupRowsDeleted: 0 });
-    expect(await t.db.select({ id: customers.id, at: customers.updatedAt }).from(customers).where(eq(customers.workspaceId, REBUILT))).toEqual(updatedAt);
+    expect(again).toMatchObject({
+      customersScanned: 8,
+      customersUpdated: 0,
+      rollupRowsWritten: 0,
+      rollupRowsDeleted: 0,
+    });
+    expect(
+      await t.db
+        .select({ id: customers.id, at: customers.updatedAt })
+        .from(customers)
+        .where(eq(customers.workspaceId, REBUILT)),
+    ).toEqual(updatedAt);
   });
 
   it('keeps agreeing as ingest and late customers carry on from the rebuilt facts', async () => {
@@ -147,7 +194,12 @@ describe('rebuildFacts', () => {
   });
 
   it('agrees with ingest that runs while it rebuilds', async () => {
-    for (const ws of [BUSY, BUSY_FRESH]) await upsertCustomers(t.db, ws, [...people, 'idle'].map((externalId) => ({ externalId })));
+    for (const ws of [BUSY, BUSY_FRESH])
+      await upsertCustomers(
+        t.db,
+        ws,
+        [...people, 'idle'].map((externalId) => ({ externalId })),
+      );
     await saveAudienceSettings(t.db, BUSY_FRESH, settingsB);
     const early = fixtureEvents('early', 0, 300);
     const late = fixtureEvents('during', 300, 300);
@@ -163,7 +215,13 @@ describe('rebuildFacts', () => {
 
   it('matches a fixture worked out by hand, clearing facts that no longer count', async () => {
     await upsertCustomers(t.db, HAND, [{ externalId: 'h1' }, { externalId: 'h2' }]);
-    const e = (id: string, who: string, name: string, at: string, properties: Record<string, unknown> = {}): EventInput => ({
+    const e = (
+      id: string,
+      who: string,
+      name: string,
+      at: string,
+      properties: Record<string, unknown> = {},
+    ): EventInput => ({
       eventId: id,
       customerExternalId: who,
       name,
@@ -182,10 +240,19 @@ describe('rebuildFacts', () => {
       e('7', 'h2', 'purchase', '2026-03-02T00:00:00Z', { amount: 5 }),
     ]);
     const h1Before = (await factsOf(HAND))[0];
-    expect(h1Before).toMatchObject({ lastActivityAt: new Date('2026-03-04T07:00:00Z'), purchaseCount: 1, totalSpend: 99 });
+    expect(h1Before).toMatchObject({
+      lastActivityAt: new Date('2026-03-04T07:00:00Z'),
+      purchaseCount: 1,
+      totalSpend: 99,
+    });
 
     // Now only visits are activity, 'buy' is the purchase and its amount is `price`.
-    await saveAudienceSettings(t.db, HAND, { activity: { mode: 'only', events: ['visit'] }, loginEvents: ['login'], purchaseEvents: ['buy'], amountProperty: 'price' });
+    await saveAudienceSettings(t.db, HAND, {
+      activity: { mode: 'only', events: ['visit'] },
+      loginEvents: ['login'],
+      purchaseEvents: ['buy'],
+      amountProperty: 'price',
+    });
     const result = await rebuildFacts(t.db, HAND);
     expect(result).toMatchObject({ customersScanned: 2, customersUpdated: 2 });
 
@@ -199,7 +266,14 @@ describe('rebuildFacts', () => {
         totalSpend: 14.75,
       },
       // Their only event is no longer a purchase nor activity: back to no facts at all.
-      { externalId: 'h2', lastActivityAt: null, lastLoginAt: null, lastPurchaseAt: null, purchaseCount: 0, totalSpend: 0 },
+      {
+        externalId: 'h2',
+        lastActivityAt: null,
+        lastLoginAt: null,
+        lastPurchaseAt: null,
+        purchaseCount: 0,
+        totalSpend: 0,
+      },
     ]);
     expect(await rollupOf(HAND)).toEqual([
       { externalId: 'h1', day: '2026-03-01', activity: 1, logins: 0, purchases: 1, spend: 10.5 },

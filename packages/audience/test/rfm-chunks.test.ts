@@ -63,15 +63,13 @@ beforeAll(async () => {
     });
   }
   // Another workspace's buyer is never touched.
-  await t.db
-    .insert(customers)
-    .values({
-      workspaceId: OTHER,
-      externalId: 'x1',
-      purchaseCount: 4,
-      totalSpend: 99,
-      lastPurchaseAt: new Date(),
-    });
+  await t.db.insert(customers).values({
+    workspaceId: OTHER,
+    externalId: 'x1',
+    purchaseCount: 4,
+    totalSpend: 99,
+    lastPurchaseAt: new Date(),
+  });
 });
 afterAll(async () => {
   await t?.drop();

@@ -38,7 +38,13 @@ beforeAll(async () => {
       traits: { city: 'Berlin', age: 35, interests: ['jazz', 'rock'], holds: { fund: true } },
       tags: ['vip'],
     },
-    { externalId: 'bob', email: 'bob@mail.com', timezone: 'America/New_York', birthday: '1984-05-02', traits: { city: 'Hamburg', age: '42' } },
+    {
+      externalId: 'bob',
+      email: 'bob@mail.com',
+      timezone: 'America/New_York',
+      birthday: '1984-05-02',
+      traits: { city: 'Hamburg', age: '42' },
+    },
     { externalId: 'carol', tags: ['vip', 'beta'], signedUpAt: '2024-05-31T10:00:00Z' },
     { externalId: 'dave' },
   ]);
@@ -69,8 +75,19 @@ async function who(condition: Condition | Record<string, unknown>): Promise<stri
   return preview.sample.map((c) => c.externalId).sort();
 }
 
-const trait = (field: string, op: string, value?: unknown) => ({ kind: 'trait', field, op, ...(value === undefined ? {} : { value }) });
-const ev = (name: string, window: Record<string, unknown>, op: string, value: number, filters?: unknown[]) => ({
+const trait = (field: string, op: string, value?: unknown) => ({
+  kind: 'trait',
+  field,
+  op,
+  ...(value === undefined ? {} : { value }),
+});
+const ev = (
+  name: string,
+  window: Record<string, unknown>,
+  op: string,
+  value: number,
+  filters?: unknown[],
+) => ({
   kind: 'event',
   event: name,
   window,
@@ -102,7 +119,11 @@ describe('trait conditions', () => {
     expect(await who(trait('facts.daysSinceLastLogin', 'lt', 30))).toEqual(['alice']);
     expect(await who(trait('facts.valueTier', 'eq', 'high'))).toEqual(['dave']);
     expect(await who(trait('facts.dormancyStage', 'eq', 'dormant_12m_plus'))).toEqual(['dave']);
-    expect(await who(trait('facts.dormancyStage', 'in', ['never_active', 'active']))).toEqual(['alice', 'bob', 'carol']);
+    expect(await who(trait('facts.dormancyStage', 'in', ['never_active', 'active']))).toEqual([
+      'alice',
+      'bob',
+      'carol',
+    ]);
     expect(await who(trait('facts.dormancyStage', 'neq', 'active'))).toEqual(['carol', 'dave']);
     expect(await who(trait('facts.purchaseCount', 'gte', 3))).toEqual(['dave']);
     expect(await who(trait('facts.spend_30d', 'gt', 100))).toEqual(['alice']);
@@ -136,9 +157,15 @@ describe('event conditions', () => {
   });
 
   it('with property filters', async () => {
-    expect(await who(ev('purchase', { type: 'ever' }, 'gte', 1, [{ path: 'amount', op: 'gte', value: 100 }]))).toEqual(['alice']);
-    expect(await who(ev('purchase', { type: 'ever' }, 'gte', 1, [{ path: 'category', op: 'eq', value: 'cd' }]))).toEqual(['alice']);
-    expect(await who(ev('complaint', { type: 'ever' }, 'eq', 0, [{ path: 'topic', op: 'eq', value: 'delivery' }]))).toEqual(['alice', 'carol', 'dave']);
+    expect(
+      await who(ev('purchase', { type: 'ever' }, 'gte', 1, [{ path: 'amount', op: 'gte', value: 100 }])),
+    ).toEqual(['alice']);
+    expect(
+      await who(ev('purchase', { type: 'ever' }, 'gte', 1, [{ path: 'category', op: 'eq', value: 'cd' }])),
+    ).toEqual(['alice']);
+    expect(
+      await who(ev('complaint', { type: 'ever' }, 'eq', 0, [{ path: 'topic', op: 'eq', value: 'delivery' }])),
+    ).toEqual(['alice', 'carol', 'dave']);
   });
 });
 
@@ -152,23 +179,47 @@ describe('tags, segments, and/or/not', () => {
     expect(
       await who({
         kind: 'and',
-        conditions: [ev('login', last(180), 'lt', 3), trait('traits.holds.fund', 'eq', true), trait('traits.age', 'gte', 30), trait('traits.age', 'lte', 40)],
+        conditions: [
+          ev('login', last(180), 'lt', 3),
+          trait('traits.holds.fund', 'eq', true),
+          trait('traits.age', 'gte', 30),
+          trait('traits.age', 'lte', 40),
+        ],
       }),
     ).toEqual(['alice']);
   });
 
   it('or and not', async () => {
-    expect(await who({ kind: 'or', conditions: [trait('traits.city', 'eq', 'Hamburg'), { kind: 'tag', tag: 'beta', has: true }] })).toEqual(['bob', 'carol']);
+    expect(
+      await who({
+        kind: 'or',
+        conditions: [trait('traits.city', 'eq', 'Hamburg'), { kind: 'tag', tag: 'beta', has: true }],
+      }),
+    ).toEqual(['bob', 'carol']);
     // NOT over a trait that is missing (null) still counts the customer: leaves are never null.
-    expect(await who({ kind: 'not', condition: trait('traits.city', 'eq', 'Berlin') })).toEqual(['bob', 'carol', 'dave']);
+    expect(await who({ kind: 'not', condition: trait('traits.city', 'eq', 'Berlin') })).toEqual([
+      'bob',
+      'carol',
+      'dave',
+    ]);
   });
 
   it('saved segments inside other segments, and as membership tests', async () => {
-    await createSegment(t.db, WS, { id: 'vips', name: 'VIPs', definition: { kind: 'tag', tag: 'vip', has: true } });
+    await createSegment(t.db, WS, {
+      id: 'vips',
+      name: 'VIPs',
+      definition: { kind: 'tag', tag: 'vip', has: true },
+    });
     await createSegment(t.db, WS, {
       id: 'vip-berlin',
       name: 'VIPs in Berlin',
-      definition: { kind: 'and', conditions: [{ kind: 'segment', segmentId: 'vips', member: true }, trait('traits.city', 'eq', 'Berlin')] },
+      definition: {
+        kind: 'and',
+        conditions: [
+          { kind: 'segment', segmentId: 'vips', member: true },
+          trait('traits.city', 'eq', 'Berlin'),
+        ],
+      },
     });
     expect(await who({ kind: 'segment', segmentId: 'vip-berlin', member: true })).toEqual(['alice']);
     expect(await who({ kind: 'segment', segmentId: 'vips', member: false })).toEqual(['bob', 'dave']);
@@ -176,14 +227,30 @@ describe('tags, segments, and/or/not', () => {
   });
 
   it('refuses a segment that reaches itself through others, naming the node', async () => {
-    await createSegment(t.db, WS, { id: 'cyc-a', name: 'A', definition: { kind: 'tag', tag: 'x', has: true } });
-    await createSegment(t.db, WS, { id: 'cyc-b', name: 'B', definition: { kind: 'segment', segmentId: 'cyc-a', member: true } });
+    await createSegment(t.db, WS, {
+      id: 'cyc-a',
+      name: 'A',
+      definition: { kind: 'tag', tag: 'x', has: true },
+    });
+    await createSegment(t.db, WS, {
+      id: 'cyc-b',
+      name: 'B',
+      definition: { kind: 'segment', segmentId: 'cyc-a', member: true },
+    });
     const attempt = updateSegment(t.db, WS, 'cyc-a', {
-      definition: { kind: 'or', conditions: [{ kind: 'tag', tag: 'x', has: true }, { kind: 'segment', segmentId: 'cyc-b', member: true }] },
+      definition: {
+        kind: 'or',
+        conditions: [
+          { kind: 'tag', tag: 'x', has: true },
+          { kind: 'segment', segmentId: 'cyc-b', member: true },
+        ],
+      },
     });
     await expect(attempt).rejects.toBeInstanceOf(ConditionInvalidError);
     const error = (await attempt.catch((e: unknown) => e)) as ConditionInvalidError;
-    expect(error.problems).toEqual([{ path: 'conditions.1.segmentId', message: expect.stringMatching(/cyc-a → cyc-b → cyc-a/) }]);
+    expect(error.problems).toEqual([
+      { path: 'conditions.1.segmentId', message: expect.stringMatching(/cyc-a → cyc-b → cyc-a/) },
+    ]);
   });
 });
 
@@ -203,7 +270,9 @@ describe('invalid trees', () => {
     const error = (await attempt.catch((e: unknown) => e)) as ConditionInvalidError;
     expect(error).toBeInstanceOf(ConditionInvalidError);
     // Shape errors (the empty "or") are reported first and alone: the rest cannot be checked on a broken shape.
-    expect(error.problems).toEqual([{ path: 'conditions.5.conditions', message: 'Add at least one condition' }]);
+    expect(error.problems).toEqual([
+      { path: 'conditions.5.conditions', message: 'Add at least one condition' },
+    ]);
 
     const second = (await previewSegment(t.db, WS, {
       kind: 'and',
@@ -234,16 +303,34 @@ describe('invalid trees', () => {
 describe('createConditionEvaluator', () => {
   it('evaluates one customer with since-entry windows anchored at entry', async () => {
     const evaluator: ConditionEvaluator = createConditionEvaluator(t.db);
-    const boughtSinceEntry: Condition = { kind: 'event', event: 'purchase', window: { type: 'since_entry' }, count: { op: 'gte', value: 1 } };
-    const base = { workspaceId: WS, customerId: idOf.alice!, condition: boughtSinceEntry, now: NOW.toISOString() };
+    const boughtSinceEntry: Condition = {
+      kind: 'event',
+      event: 'purchase',
+      window: { type: 'since_entry' },
+      count: { op: 'gte', value: 1 },
+    };
+    const base = {
+      workspaceId: WS,
+      customerId: idOf.alice!,
+      condition: boughtSinceEntry,
+      now: NOW.toISOString(),
+    };
     expect(await evaluator.matches({ ...base, enteredAt: ago(7) })).toBe(true);
     expect(await evaluator.matches({ ...base, enteredAt: ago(3) })).toBe(false);
     // Same tree as the segments above, one customer at a time.
     const vipBerlin: Condition = { kind: 'segment', segmentId: 'vip-berlin', member: true };
     expect(await evaluator.matches({ ...base, condition: vipBerlin, enteredAt: ago(1) })).toBe(true);
-    expect(await evaluator.matches({ ...base, customerId: idOf.bob!, condition: vipBerlin, enteredAt: ago(1) })).toBe(false);
+    expect(
+      await evaluator.matches({ ...base, customerId: idOf.bob!, condition: vipBerlin, enteredAt: ago(1) }),
+    ).toBe(false);
     // Another workspace's id for a customer of this one: no match, not an error.
-    expect(await evaluator.matches({ ...base, workspaceId: 'other', condition: { kind: 'tag', tag: 'vip', has: true }, enteredAt: ago(1) })).toBe(false);
+    expect(
+      await evaluator.matches({
+        ...base,
+        workspaceId: 'other',
+        condition: { kind: 'tag', tag: 'vip', has: true },
+        enteredAt: ago(1),
+      }),
+    ).toBe(false);
   });
-
 });

@@ -20,7 +20,10 @@ export interface IngestSummary {
 }
 
 export interface EventPipeline {
-  ingest(workspaceId: string, inputs: readonly EventInput[]): Promise<IngestSummary & { stored: IngestResult['accepted'] }>;
+  ingest(
+    workspaceId: string,
+    inputs: readonly EventInput[],
+  ): Promise<IngestSummary & { stored: IngestResult['accepted'] }>;
   /** The same pipeline as the channels' recorder of delivered, opened and clicked events. */
   recorder: EventRecorder;
 }
@@ -33,7 +36,13 @@ export function createEventPipeline(deps: { db: Database; router: EventRouter })
       for (const e of result.accepted) {
         await recordCouponRedemption(
           db,
-          { workspaceId, name: e.name, properties: e.properties, occurredAt: new Date(e.occurredAt), customerId: e.customerId },
+          {
+            workspaceId,
+            name: e.name,
+            properties: e.properties,
+            occurredAt: new Date(e.occurredAt),
+            customerId: e.customerId,
+          },
           pipeline.recorder,
         );
       }

@@ -8,9 +8,19 @@ import { channelNodes } from '@wakeflow/channels';
 import { membershipTierTemplate } from '@wakeflow/audience';
 import { createServiceCallbackTask, recommendProducts } from '@wakeflow/custom-nodes';
 import { birthdayMonth, churnRiskCare, gradedCouponsByDormancy } from './journey-templates';
-import { createBuiltinCatalog, journeyTemplates as builtinTemplates, type JourneyTemplate, type NodeCatalog, type NodeKind } from '@wakeflow/nodes';
+import {
+  createBuiltinCatalog,
+  journeyTemplates as builtinTemplates,
+  type JourneyTemplate,
+  type NodeCatalog,
+  type NodeKind,
+} from '@wakeflow/nodes';
 
-export const customNodes: readonly NodeKind[] = [...channelNodes, recommendProducts, createServiceCallbackTask];
+export const customNodes: readonly NodeKind[] = [
+  ...channelNodes,
+  recommendProducts,
+  createServiceCallbackTask,
+];
 
 export function createCatalog(): NodeCatalog {
   return createBuiltinCatalog(customNodes);

@@ -25,7 +25,13 @@ export function createAnalyticsActivities(db: Database): AnalyticsMaintenanceAct
   };
 }
 
-async function upsertAnalyticsSchedule(client: Client, workspaceId: string, name: string, everyMinutes: number, jobs: AnalyticsJob[]): Promise<void> {
+async function upsertAnalyticsSchedule(
+  client: Client,
+  workspaceId: string,
+  name: string,
+  everyMinutes: number,
+  jobs: AnalyticsJob[],
+): Promise<void> {
   const scheduleId = `analytics-${name}/${workspaceId}`;
   const spec = { intervals: [{ every: `${everyMinutes} minutes` as const }] };
   const action = {
@@ -47,5 +53,9 @@ async function upsertAnalyticsSchedule(client: Client, workspaceId: string, name
 export async function ensureWorkspaceSchedules(client: Client, workspaceId: string): Promise<void> {
   await upsertMaintenanceSchedule(client, { workspaceId });
   await upsertAnalyticsSchedule(client, workspaceId, 'hourly', 60, ['experiments']);
-  await upsertAnalyticsSchedule(client, workspaceId, 'daily', 1440, ['dormancy_reasons', 'churn_model', 'dormancy_snapshot']);
+  await upsertAnalyticsSchedule(client, workspaceId, 'daily', 1440, [
+    'dormancy_reasons',
+    'churn_model',
+    'dormancy_snapshot',
+  ]);
 }

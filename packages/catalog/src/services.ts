@@ -18,7 +18,9 @@ function crashHooksFromEnv(env: NodeJS.ProcessEnv): MessageSenderDeps['hooks'] |
   };
   if (at === 'after_dispatch_recorded') return { afterDispatchRecorded: die };
   if (at === 'after_provider_accepted') return { afterProviderAccepted: die };
-  throw new Error(`WAKEFLOW_TEST_CRASH_AT must be after_dispatch_recorded or after_provider_accepted, not ${at}`);
+  throw new Error(
+    `WAKEFLOW_TEST_CRASH_AT must be after_dispatch_recorded or after_provider_accepted, not ${at}`,
+  );
 }
 
 export function createNodeServices(deps: {

@@ -46,8 +46,19 @@ export * from './coupons/pools';
 export * from './coupons/claim';
 export * from './coupons/redemption';
 
-export { createWebhookNode, webhook, webhookConfigSchema, type WebhookConfig, type WebhookNodeOptions } from './nodes/webhook';
-export { couponOffer, chooseOffer, couponOfferConfigSchema, type CouponOfferConfig } from './nodes/coupon-offer';
+export {
+  createWebhookNode,
+  webhook,
+  webhookConfigSchema,
+  type WebhookConfig,
+  type WebhookNodeOptions,
+} from './nodes/webhook';
+export {
+  couponOffer,
+  chooseOffer,
+  couponOfferConfigSchema,
+  type CouponOfferConfig,
+} from './nodes/coupon-offer';
 
 import type { NodeKind } from '@wakeflow/nodes';
 import { couponOffer } from './nodes/coupon-offer';

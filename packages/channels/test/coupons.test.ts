@@ -27,7 +27,10 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-async function pool(id: string, values: { pattern?: string; valueCents?: number; minSpendCents?: number } = {}) {
+async function pool(
+  id: string,
+  values: { pattern?: string; valueCents?: number; minSpendCents?: number } = {},
+) {
   await createCouponPool(tdb.db, WORKSPACE, { id, name: id, ...values });
   return (await findCouponPoolRow(tdb.db, WORKSPACE, id))!;
 }
@@ -35,9 +38,17 @@ async function pool(id: string, values: { pattern?: string; valueCents?: number;
 describe('coupon pools', () => {
   it('imports unique codes and reports duplicates', async () => {
     const p = await pool('import', { valueCents: 2000 });
-    expect(await importCouponCodes(tdb.db, p, ['a1b2c3', 'A1B2C3', 'zz-999'])).toEqual({ inserted: 2, duplicates: 1 });
+    expect(await importCouponCodes(tdb.db, p, ['a1b2c3', 'A1B2C3', 'zz-999'])).toEqual({
+      inserted: 2,
+      duplicates: 1,
+    });
     expect(await importCouponCodes(tdb.db, p, ['ZZ-999', 'NEW-1'])).toEqual({ inserted: 1, duplicates: 1 });
-    expect((await getCouponPool(tdb.db, WORKSPACE, 'import'))!.stock).toEqual({ total: 3, free: 3, claimed: 0, redeemed: 0 });
+    expect((await getCouponPool(tdb.db, WORKSPACE, 'import'))!.stock).toEqual({
+      total: 3,
+      free: 3,
+      claimed: 0,
+      redeemed: 0,
+    });
   });
 
   it('hands each code to exactly one claim under 60 concurrent claims, retries included', async () => {
@@ -45,8 +56,21 @@ describe('coupon pools', () => {
     expect(await generateCouponCodes(tdb.db, p, 40)).toEqual({ inserted: 40 });
     const customerIds = await Promise.all(Array.from({ length: 50 }, () => seedCustomer(tdb.db)));
     // 50 distinct claims plus 10 retries of the first ten keys, all at once.
-    const requests = [...customerIds.map((c, i) => ({ key: `run-${i}#offer`, c })), ...customerIds.slice(0, 10).map((c, i) => ({ key: `run-${i}#offer`, c }))];
-    const claimed = await Promise.all(requests.map((r) => claimCoupon(tdb.db, { workspaceId: WORKSPACE, poolId: 'race', claimKey: r.key, customerId: r.c, now })));
+    const requests = [
+      ...customerIds.map((c, i) => ({ key: `run-${i}#offer`, c })),
+      ...customerIds.slice(0, 10).map((c, i) => ({ key: `run-${i}#offer`, c })),
+    ];
+    const claimed = await Promise.all(
+      requests.map((r) =>
+        claimCoupon(tdb.db, {
+          workspaceId: WORKSPACE,
+          poolId: 'race',
+          claimKey: r.key,
+          customerId: r.c,
+          now,
+        }),
+      ),
+    );
     const byKey = new Map<string, string>();
     requests.forEach((r, i) => {
       const code = claimed[i]!.code;
@@ -56,14 +80,25 @@ describe('coupon pools', () => {
     const codes = [...byKey.values()];
     expect(new Set(codes).size).toBe(50);
     // 40 from stock, 10 minted from the pattern once the stock ran out.
-    const rows = await tdb.db.select().from(coupons).where(and(eq(coupons.poolId, 'race'), isNotNull(coupons.claimKey)));
+    const rows = await tdb.db
+      .select()
+      .from(coupons)
+      .where(and(eq(coupons.poolId, 'race'), isNotNull(coupons.claimKey)));
     expect(rows).toHaveLength(50);
     expect(rows.every((r) => /^RC-[A-Z]{4}-\d{4}$/.test(r.code))).toBe(true);
   });
 
   it('returns null from an empty pool without a pattern', async () => {
     await pool('empty');
-    expect(await claimCoupon(tdb.db, { workspaceId: WORKSPACE, poolId: 'empty', claimKey: 'k', customerId: await seedCustomer(tdb.db), now })).toBeNull();
+    expect(
+      await claimCoupon(tdb.db, {
+        workspaceId: WORKSPACE,
+        poolId: 'empty',
+        claimKey: 'k',
+        customerId: await seedCustomer(tdb.db),
+        now,
+      }),
+    ).toBeNull();
   });
 });
 
@@ -79,7 +114,10 @@ describe('the coupon_offer node (S-RE-3)', () => {
         { name: 'fifty_off', poolId: 'wb50', minDaysInactive: 180, maxDaysInactive: 365 },
       ],
     }) as Record<string, unknown>;
-    const services = { db: tdb.db, logger: { info: () => undefined, warn: () => undefined } } as unknown as Parameters<NonNullable<typeof couponOffer.definition.activity>['run']>[1];
+    const services = {
+      db: tdb.db,
+      logger: { info: () => undefined, warn: () => undefined },
+    } as unknown as Parameters<NonNullable<typeof couponOffer.definition.activity>['run']>[1];
     const run = async (customerId: string, workflowId: string) =>
       couponOffer.definition.activity!.run(
         {
@@ -100,13 +138,28 @@ describe('the coupon_offer node (S-RE-3)', () => {
         },
         services,
       );
-    const midDormant = await seedCustomer(tdb.db, { lastActivityAt: new Date(now.getTime() - 120 * 86_400_000) });
-    const lateDormant = await seedCustomer(tdb.db, { lastActivityAt: new Date(now.getTime() - 200 * 86_400_000) });
+    const midDormant = await seedCustomer(tdb.db, {
+      lastActivityAt: new Date(now.getTime() - 120 * 86_400_000),
+    });
+    const lateDormant = await seedCustomer(tdb.db, {
+      lastActivityAt: new Date(now.getTime() - 200 * 86_400_000),
+    });
     const active = await seedCustomer(tdb.db, { lastActivityAt: new Date(now.getTime() - 5 * 86_400_000) });
     const first = await run(midDormant, 'wf-a');
-    expect(first).toEqual({ outcome: 'assigned', output: expect.objectContaining({ offer: 'twenty_off', code: 'TWENTY-1', value_cents: 2000, min_spend_cents: 0 }) });
+    expect(first).toEqual({
+      outcome: 'assigned',
+      output: expect.objectContaining({
+        offer: 'twenty_off',
+        code: 'TWENTY-1',
+        value_cents: 2000,
+        min_spend_cents: 0,
+      }),
+    });
     expect(await run(midDormant, 'wf-a')).toEqual(first);
-    expect(await run(lateDormant, 'wf-b')).toEqual({ outcome: 'assigned', output: expect.objectContaining({ offer: 'fifty_off', code: 'FIFTY-1', min_spend_cents: 30000 }) });
+    expect(await run(lateDormant, 'wf-b')).toEqual({
+      outcome: 'assigned',
+      output: expect.objectContaining({ offer: 'fifty_off', code: 'FIFTY-1', min_spend_cents: 30000 }),
+    });
     expect(await run(active, 'wf-c')).toEqual({ outcome: 'none' });
     expect(await run(lateDormant, 'wf-d')).toEqual({ outcome: 'none' }); // wb50 is used up
   });
@@ -117,19 +170,75 @@ describe('redemption', () => {
     const p = await pool('redeem', { valueCents: 1000 });
     await importCouponCodes(tdb.db, p, ['RED-1', 'RED-2', 'RED-3']);
     const customerId = await seedCustomer(tdb.db);
-    for (const key of ['r1', 'r2', 'r3']) await claimCoupon(tdb.db, { workspaceId: WORKSPACE, poolId: 'redeem', claimKey: key, customerId, now });
+    for (const key of ['r1', 'r2', 'r3'])
+      await claimCoupon(tdb.db, { workspaceId: WORKSPACE, poolId: 'redeem', claimKey: key, customerId, now });
     const recorder = createDbEventRecorder(tdb.db);
-    expect(await recordCouponRedemption(tdb.db, { workspaceId: WORKSPACE, name: 'coupon_redeemed', properties: { code: 'red-1' }, occurredAt: now, customerId }, recorder)).toBe(1);
-    expect(await recordCouponRedemption(tdb.db, { workspaceId: WORKSPACE, name: 'purchase', properties: { amount: 99, coupon_code: 'RED-2' }, occurredAt: now, customerId }, recorder)).toBe(1);
-    expect(await recordCouponRedemption(tdb.db, { workspaceId: WORKSPACE, name: 'purchase', properties: { coupon_code: 'RED-2' }, occurredAt: now, customerId }, recorder)).toBe(0);
-    const derived = await tdb.db.select().from(events).where(and(eq(events.customerId, customerId), eq(events.name, 'coupon_redeemed')));
+    expect(
+      await recordCouponRedemption(
+        tdb.db,
+        {
+          workspaceId: WORKSPACE,
+          name: 'coupon_redeemed',
+          properties: { code: 'red-1' },
+          occurredAt: now,
+          customerId,
+        },
+        recorder,
+      ),
+    ).toBe(1);
+    expect(
+      await recordCouponRedemption(
+        tdb.db,
+        {
+          workspaceId: WORKSPACE,
+          name: 'purchase',
+          properties: { amount: 99, coupon_code: 'RED-2' },
+          occurredAt: now,
+          customerId,
+        },
+        recorder,
+      ),
+    ).toBe(1);
+    expect(
+      await recordCouponRedemption(
+        tdb.db,
+        {
+          workspaceId: WORKSPACE,
+          name: 'purchase',
+          properties: { coupon_code: 'RED-2' },
+          occurredAt: now,
+          customerId,
+        },
+        recorder,
+      ),
+    ).toBe(0);
+    const derived = await tdb.db
+      .select()
+      .from(events)
+      .where(and(eq(events.customerId, customerId), eq(events.name, 'coupon_redeemed')));
     expect(derived).toHaveLength(1);
     expect(derived[0]!.properties).toMatchObject({ code: 'RED-2', source: 'purchase' });
 
     // A historical purchase imported into the event log is caught up set-based.
-    const [c] = await tdb.db.select({ externalId: customers.externalId }).from(customers).where(eq(customers.id, customerId));
-    await tdb.db.insert(events).values({ workspaceId: WORKSPACE, eventId: 'hist-1', customerExternalId: c!.externalId, customerId, name: 'purchase', properties: { coupons: ['red-3'] }, occurredAt: now });
+    const [c] = await tdb.db
+      .select({ externalId: customers.externalId })
+      .from(customers)
+      .where(eq(customers.id, customerId));
+    await tdb.db.insert(events).values({
+      workspaceId: WORKSPACE,
+      eventId: 'hist-1',
+      customerExternalId: c!.externalId,
+      customerId,
+      name: 'purchase',
+      properties: { coupons: ['red-3'] },
+      occurredAt: now,
+    });
     expect(await syncCouponRedemptions(tdb.db, WORKSPACE)).toBe(1);
-    expect((await getCouponPool(tdb.db, WORKSPACE, 'redeem'))!.stock).toEqual({ total: 3, free: 0, claimed: 3, redeemed: 3 });
+    expect((await getCouponPool(tdb.db, WORKSPACE, 'redeem'))!.stock).toEqual({
+      total: 3,
+      free: 0,
+      claimed: 3,
+      redeemed: 3,
+    });
   });
 });

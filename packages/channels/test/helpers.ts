@@ -20,7 +20,10 @@ export interface SeededRun {
   workflowId: string;
 }
 
-export async function seedJourney(db: Database, options: { priority?: number } = {}): Promise<{ journeyId: string }> {
+export async function seedJourney(
+  db: Database,
+  options: { priority?: number } = {},
+): Promise<{ journeyId: string }> {
   const [journey] = await db
     .insert(journeys)
     .values({ workspaceId: WORKSPACE, name: `journey ${++counter}`, draftGraph: { nodes: [], edges: [] } })
@@ -37,7 +40,10 @@ export async function seedJourney(db: Database, options: { priority?: number } =
   return { journeyId: journey!.id };
 }
 
-export async function seedCustomer(db: Database, values: Partial<typeof customers.$inferInsert> = {}): Promise<string> {
+export async function seedCustomer(
+  db: Database,
+  values: Partial<typeof customers.$inferInsert> = {},
+): Promise<string> {
   const n = ++counter;
   const [c] = await db
     .insert(customers)
@@ -61,12 +67,23 @@ export async function seedRun(db: Database, customerId: string, journeyId: strin
   const workflowId = `journey/${WORKSPACE}/${journeyId}/v1/${customerId}/${n}`;
   const [run] = await db
     .insert(runs)
-    .values({ workspaceId: WORKSPACE, workflowId, journeyId, version: 1, customerId, entry: n, startedAt: new Date() })
+    .values({
+      workspaceId: WORKSPACE,
+      workflowId,
+      journeyId,
+      version: 1,
+      customerId,
+      entry: n,
+      startedAt: new Date(),
+    })
     .returning({ id: runs.id });
   return { customerId, journeyId, runId: run!.id, workflowId };
 }
 
-export async function seedTemplate(db: Database, values: Partial<typeof templates.$inferInsert> & { id: string }): Promise<void> {
+export async function seedTemplate(
+  db: Database,
+  values: Partial<typeof templates.$inferInsert> & { id: string },
+): Promise<void> {
   await db.insert(templates).values({
     workspaceId: WORKSPACE,
     channel: 'email',
@@ -125,7 +142,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       logins.push({ username: auth.username ?? '', password: auth.password ?? '' });
       callback(null, { user: auth.username });
     },
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+    onRcptTo(
+      address: SMTPServerAddress,
+      _session: SMTPServerSession,
+      callback: (err?: Error | null) => void,
+    ) {
       const reject = rejectRecipient.get(address.address);
       if (reject) {
         const error = Object.assign(new Error(reject.message), { responseCode: reject.code });
@@ -150,7 +171,13 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, received, rejectRecipient, logins, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    received,
+    rejectRecipient,
+    logins,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 export interface RecordedRequest {
@@ -184,7 +211,13 @@ export async function startHttpServer(): Promise<TestHttpServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: raw.toString('utf8'),
+        raw,
+      };
       const index = state.requests.push(recorded) - 1;
       const answer = state.respond(recorded, index);
       const reply = () => {

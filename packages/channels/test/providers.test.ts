@@ -4,7 +4,14 @@
  * auth, form body) and web push (VAPID JWT, aes128gcm payload decrypted with the subscriber's keys, TTL, urgency,
  * topic). 5xx and 429 are transient (retried), other 4xx permanent; private targets are refused unless allowed.
  */
-import { createECDH, createPublicKey, hkdfSync, randomBytes, createDecipheriv, verify as verifySignature } from 'node:crypto';
+import {
+  createECDH,
+  createPublicKey,
+  hkdfSync,
+  randomBytes,
+  createDecipheriv,
+  verify as verifySignature,
+} from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
@@ -22,12 +29,27 @@ import {
   type MessageProvider,
   type OutgoingMessage,
 } from '../src/index';
-import { seedCustomer, seedJourney, seedRun, seedTemplate, sendRequest, startHttpServer, WORKSPACE, type TestHttpServer } from './helpers';
+import {
+  seedCustomer,
+  seedJourney,
+  seedRun,
+  seedTemplate,
+  sendRequest,
+  startHttpServer,
+  WORKSPACE,
+  type TestHttpServer,
+} from './helpers';
 
 const keys = deriveSecretKeys('f'.repeat(64));
 const loopbackAllowed: AddressPolicy = { allowPrivateNetworks: false, allowedHosts: ['127.0.0.1'] };
 
-function build(kind: string, channel: 'sms' | 'push', settings: Record<string, unknown>, secrets: Record<string, string>, policy = loopbackAllowed): MessageProvider {
+function build(
+  kind: string,
+  channel: 'sms' | 'push',
+  settings: Record<string, unknown>,
+  secrets: Record<string, string>,
+  policy = loopbackAllowed,
+): MessageProvider {
   return providerKinds[kind]!.create({ id: `${kind}-test`, channel, settings, secrets, policy });
 }
 
@@ -71,7 +93,8 @@ describe('generic HTTP provider', () => {
     headers: { 'X-Tenant': 'shop-1' },
     authHeaderName: 'X-Api-Key',
     idempotencyHeader: 'X-Request-Key',
-    bodyTemplate: '{"recipient": {{ to | json }}, "content": {{ text | json }}, "ref": {{ message_id | json }}, "key": {{ idempotency_key | json }}}',
+    bodyTemplate:
+      '{"recipient": {{ to | json }}, "content": {{ text | json }}, "ref": {{ message_id | json }}, "key": {{ idempotency_key | json }}}',
     messageIdPath: 'data.message_id',
     timeoutMs: 1_000,
   });
@@ -97,7 +120,10 @@ describe('generic HTTP provider', () => {
       ref: '0b0f9a52-6a7e-4c1e-9a39-5a1a2b3c4d5e',
       key: 'journey/test/j1/v1/c1/1#sms',
     });
-    expect(receipt).toEqual({ providerMessageId: 'gw-777', response: expect.objectContaining({ status: 202 }) });
+    expect(receipt).toEqual({
+      providerMessageId: 'gw-777',
+      response: expect.objectContaining({ status: 202 }),
+    });
   });
 
   it('without an idempotency header it says so and sends none', async () => {
@@ -141,10 +167,18 @@ describe('generic HTTP provider', () => {
 describe('Twilio SMS provider', () => {
   const sid = `AC${'0123456789abcdef'.repeat(2)}`;
   const twilio = (over: Record<string, unknown> = {}) =>
-    build('twilio', 'sms', { accountSid: sid, from: '+15005550006', baseUrl: server.url, timeoutMs: 1_000, ...over }, { authToken: 'tw_secret_token' });
+    build(
+      'twilio',
+      'sms',
+      { accountSid: sid, from: '+15005550006', baseUrl: server.url, timeoutMs: 1_000, ...over },
+      { authToken: 'tw_secret_token' },
+    );
 
   it('posts the form to the account’s Messages resource with basic auth and keeps the message SID', async () => {
-    server.respond = () => ({ status: 201, body: JSON.stringify({ sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' }) });
+    server.respond = () => ({
+      status: 201,
+      body: JSON.stringify({ sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' }),
+    });
     const provider = twilio({ statusCallback: 'https://wakeflow.example/api/hooks/twilio' });
     expect(provider.acceptsIdempotencyKey).toBe(false);
     const receipt = await provider.send(message());
@@ -178,14 +212,19 @@ describe('Twilio SMS provider', () => {
       server.respond = () => ({ status, body: '{"code":20429,"message":"Too Many Requests"}' });
       expect((await failureOf(provider.send(message()))).kind).toBe('transient');
     }
-    server.respond = () => ({ status: 400, body: '{"code":21211,"message":"The \'To\' number is not a valid phone number.","status":400}' });
+    server.respond = () => ({
+      status: 400,
+      body: '{"code":21211,"message":"The \'To\' number is not a valid phone number.","status":400}',
+    });
     const bad = await failureOf(provider.send(message()));
     expect(bad.kind).toBe('permanent');
     expect(String(bad.response.body)).toContain('21211');
   });
 
   it('refuses settings that are not a Twilio account', () => {
-    expect(providerKinds.twilio!.settings.safeParse({ accountSid: 'nope', from: '+15005550006' }).success).toBe(false);
+    expect(
+      providerKinds.twilio!.settings.safeParse({ accountSid: 'nope', from: '+15005550006' }).success,
+    ).toBe(false);
     expect(providerKinds.twilio!.settings.safeParse({ accountSid: sid }).success).toBe(false);
   });
 });
@@ -214,13 +253,35 @@ describe('web push provider', () => {
   subscriber.generateKeys();
   const authSecret = randomBytes(16);
   const subscription = () =>
-    JSON.stringify({ endpoint: `${server.url}/push/v1/sub-123`, keys: { p256dh: subscriber.getPublicKey().toString('base64url'), auth: authSecret.toString('base64url') } });
+    JSON.stringify({
+      endpoint: `${server.url}/push/v1/sub-123`,
+      keys: {
+        p256dh: subscriber.getPublicKey().toString('base64url'),
+        auth: authSecret.toString('base64url'),
+      },
+    });
   const provider = () =>
-    build('web_push', 'push', { vapidPublicKey: vapid.publicKey, vapidSubject: 'mailto:ops@shop.example', ttlSeconds: 3_600, urgency: 'high', timeoutMs: 1_000 }, { vapidPrivateKey: vapid.privateKey });
+    build(
+      'web_push',
+      'push',
+      {
+        vapidPublicKey: vapid.publicKey,
+        vapidSubject: 'mailto:ops@shop.example',
+        ttlSeconds: 3_600,
+        urgency: 'high',
+        timeoutMs: 1_000,
+      },
+      { vapidPrivateKey: vapid.privateKey },
+    );
 
   it('delivers an encrypted payload the subscriber can read, signed with the VAPID key', async () => {
     server.respond = () => ({ status: 201, body: '' });
-    const msg = message({ channel: 'push', to: subscription(), subject: 'We miss you', text: 'A gift is waiting' });
+    const msg = message({
+      channel: 'push',
+      to: subscription(),
+      subject: 'We miss you',
+      text: 'A gift is waiting',
+    });
     await provider().send(msg);
     const got = server.requests.at(-1)!;
     expect(got.method).toBe('POST');
@@ -238,12 +299,29 @@ describe('web push provider', () => {
     expect(auth).not.toBeNull();
     const [header, claims, signature] = auth![1]!.split('.');
     expect(auth![2]).toBe(vapid.publicKey);
-    expect(JSON.parse(Buffer.from(claims!, 'base64url').toString())).toMatchObject({ aud: server.url, sub: 'mailto:ops@shop.example' });
-    const jwk = { kty: 'EC', crv: 'P-256', x: Buffer.from(vapid.publicKey, 'base64url').subarray(1, 33).toString('base64url'), y: Buffer.from(vapid.publicKey, 'base64url').subarray(33).toString('base64url') };
-    const ok = verifySignature('sha256', Buffer.from(`${header}.${claims}`), { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature!, 'base64url'));
+    expect(JSON.parse(Buffer.from(claims!, 'base64url').toString())).toMatchObject({
+      aud: server.url,
+      sub: 'mailto:ops@shop.example',
+    });
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: Buffer.from(vapid.publicKey, 'base64url').subarray(1, 33).toString('base64url'),
+      y: Buffer.from(vapid.publicKey, 'base64url').subarray(33).toString('base64url'),
+    };
+    const ok = verifySignature(
+      'sha256',
+      Buffer.from(`${header}.${claims}`),
+      { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature!, 'base64url'),
+    );
     expect(ok).toBe(true);
 
-    expect(JSON.parse(decryptWebPush(got.raw, subscriber, authSecret))).toEqual({ title: 'We miss you', body: 'A gift is waiting', messageId: msg.messageId });
+    expect(JSON.parse(decryptWebPush(got.raw, subscriber, authSecret))).toEqual({
+      title: 'We miss you',
+      body: 'A gift is waiting',
+      messageId: msg.messageId,
+    });
   });
 
   it('a gone subscription (404/410) is permanent, a 5xx or 429 is retried, a token that is no subscription is refused', async () => {
@@ -258,7 +336,9 @@ describe('web push provider', () => {
       expect((await failureOf(provider().send(msg))).kind).toBe(kind);
     }
     const before = server.requests.length;
-    expect((await failureOf(provider().send(message({ channel: 'push', to: 'fcm-token-123' })))).kind).toBe('permanent');
+    expect((await failureOf(provider().send(message({ channel: 'push', to: 'fcm-token-123' })))).kind).toBe(
+      'permanent',
+    );
     expect(server.requests.length).toBe(before);
   });
 });
@@ -275,19 +355,36 @@ describe('through the sender, from provider rows', () => {
   it('sends an SMS through a Twilio row: permanent failure recorded with the answer, 5xx retried then sent once', async () => {
     const { db } = tdb;
     const { journeyId } = await seedJourney(db);
-    await seedTemplate(db, { id: 'sms', channel: 'sms', subject: null, html: null, body: 'Hi {{ customer.first_name }}' });
+    await seedTemplate(db, {
+      id: 'sms',
+      channel: 'sms',
+      subject: null,
+      html: null,
+      body: 'Hi {{ customer.first_name }}',
+    });
     await createProvider(db, keys, WORKSPACE, {
       id: 'twilio',
       channel: 'sms',
       kind: 'twilio',
-      settings: { accountSid: `AC${'b'.repeat(32)}`, from: '+15005550006', baseUrl: server.url, timeoutMs: 1_000 },
+      settings: {
+        accountSid: `AC${'b'.repeat(32)}`,
+        from: '+15005550006',
+        baseUrl: server.url,
+        timeoutMs: 1_000,
+      },
       secrets: { authToken: 'row-token' },
     });
-    const sender = createMessageSender({ db, keys, publicBaseUrl: 'https://wakeflow.example', addressPolicy: loopbackAllowed });
+    const sender = createMessageSender({
+      db,
+      keys,
+      publicBaseUrl: 'https://wakeflow.example',
+      addressPolicy: loopbackAllowed,
+    });
     try {
       const good = await seedRun(db, await seedCustomer(db), journeyId);
       let calls = 0;
-      server.respond = () => (++calls < 3 ? { status: 503, body: '{"message":"down"}' } : { status: 201, body: '{"sid":"SMabc"}' });
+      server.respond = () =>
+        ++calls < 3 ? { status: 503, body: '{"message":"down"}' } : { status: 201, body: '{"sid":"SMabc"}' };
       const req = sendRequest(good, 'sms', { channel: 'sms', templateId: 'sms' });
       for (let attempt = 1; attempt <= 2; attempt++) {
         const error = await sender.send(req).then(
@@ -302,15 +399,28 @@ describe('through the sender, from provider rows', () => {
       expect(await sender.send(req)).toEqual(sent);
       expect(calls).toBe(3);
       const [row] = await db.select().from(messages).where(eq(messages.id, sent.messageId));
-      expect(row).toMatchObject({ status: 'sent', provider: 'twilio', providerMessageId: 'SMabc', attempts: 3 });
-      expect(Buffer.from(String(server.requests.at(-1)!.headers.authorization).split(' ')[1]!, 'base64').toString()).toBe(`AC${'b'.repeat(32)}:row-token`);
+      expect(row).toMatchObject({
+        status: 'sent',
+        provider: 'twilio',
+        providerMessageId: 'SMabc',
+        attempts: 3,
+      });
+      expect(
+        Buffer.from(
+          String(server.requests.at(-1)!.headers.authorization).split(' ')[1]!,
+          'base64',
+        ).toString(),
+      ).toBe(`AC${'b'.repeat(32)}:row-token`);
 
       const badNumber = await seedRun(db, await seedCustomer(db, { phone: '+100' }), journeyId);
       server.respond = () => ({ status: 400, body: '{"code":21211,"message":"invalid To"}' });
       const failed = await sender.send(sendRequest(badNumber, 'sms', { channel: 'sms', templateId: 'sms' }));
       expect(failed).toMatchObject({ status: 'failed', reason: expect.stringContaining('HTTP 400') });
       const [failedRow] = await db.select().from(messages).where(eq(messages.id, failed.messageId));
-      expect(failedRow!.providerResponse).toMatchObject({ status: 400, body: expect.stringContaining('21211') });
+      expect(failedRow!.providerResponse).toMatchObject({
+        status: 400,
+        body: expect.stringContaining('21211'),
+      });
       const [customer] = await db.select().from(customers).where(eq(customers.id, badNumber.customerId));
       expect(customer!.phone).toBe('+100');
     } finally {

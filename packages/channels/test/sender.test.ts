@@ -19,7 +19,17 @@ import {
   type ChannelMessageSender,
   type MessageSenderDeps,
 } from '../src/index';
-import { closedPort, seedCustomer, seedJourney, seedRun, seedTemplate, sendRequest, startHttpServer, WORKSPACE, type TestHttpServer } from './helpers';
+import {
+  closedPort,
+  seedCustomer,
+  seedJourney,
+  seedRun,
+  seedTemplate,
+  sendRequest,
+  startHttpServer,
+  WORKSPACE,
+  type TestHttpServer,
+} from './helpers';
 
 const keys = deriveSecretKeys('e'.repeat(64));
 const policy = { allowPrivateNetworks: false, allowedHosts: ['127.0.0.1'] };
@@ -30,7 +40,13 @@ let journeyId: string;
 const NOON = new Date('2026-06-15T12:00:00Z');
 
 function sender(over: Partial<MessageSenderDeps> = {}): ChannelMessageSender {
-  return createMessageSender({ db: tdb.db, keys, publicBaseUrl: 'https://wakeflow.example', addressPolicy: policy, ...over });
+  return createMessageSender({
+    db: tdb.db,
+    keys,
+    publicBaseUrl: 'https://wakeflow.example',
+    addressPolicy: policy,
+    ...over,
+  });
 }
 
 async function messageRow(id: string) {
@@ -39,7 +55,11 @@ async function messageRow(id: string) {
 }
 
 /** Runs a send like Temporal would: retry every retryable failure, up to `attempts`. */
-async function sendWithRetries(s: ChannelMessageSender, req: SendRequest, attempts: number): Promise<{ result: SendResult; failures: ApplicationFailure[] }> {
+async function sendWithRetries(
+  s: ChannelMessageSender,
+  req: SendRequest,
+  attempts: number,
+): Promise<{ result: SendResult; failures: ApplicationFailure[] }> {
   const failures: ApplicationFailure[] = [];
   for (let i = 0; i < attempts; i++) {
     try {
@@ -56,8 +76,21 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   ({ journeyId } = await seedJourney(tdb.db));
   await seedTemplate(tdb.db, { id: 'welcome' });
-  await seedTemplate(tdb.db, { id: 'sms-gift', channel: 'sms', subject: null, html: null, body: 'Hi {{ customer.first_name }}, code {{ steps.offer.code }}' });
-  await seedTemplate(tdb.db, { id: 'receipt', channel: 'sms', subject: null, html: null, body: 'Order {{ entry.order_id | default: "?" }} shipped', category: 'transactional' });
+  await seedTemplate(tdb.db, {
+    id: 'sms-gift',
+    channel: 'sms',
+    subject: null,
+    html: null,
+    body: 'Hi {{ customer.first_name }}, code {{ steps.offer.code }}',
+  });
+  await seedTemplate(tdb.db, {
+    id: 'receipt',
+    channel: 'sms',
+    subject: null,
+    html: null,
+    body: 'Order {{ entry.order_id | default: "?" }} shipped',
+    category: 'transactional',
+  });
 });
 
 afterAll(async () => {
@@ -77,14 +110,20 @@ describe('development default: the log provider', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.subject).toBe('Welcome back, Mei');
     expect((await messageRow(first.messageId)).provider).toBe('log');
-    const delivered = await tdb.db.select().from(events).where(eq(events.eventId, `msg:${first.messageId}:delivered`));
+    const delivered = await tdb.db
+      .select()
+      .from(events)
+      .where(eq(events.eventId, `msg:${first.messageId}:delivered`));
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.name).toBe('message_delivered');
   });
 
   it('fails the send instead when the deployment turned the fallback off', async () => {
     const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);
-    expect(await sender({ fallbackToLog: false }).send(sendRequest(run, 'n'))).toMatchObject({ status: 'failed', reason: 'no_provider' });
+    expect(await sender({ fallbackToLog: false }).send(sendRequest(run, 'n'))).toMatchObject({
+      status: 'failed',
+      reason: 'no_provider',
+    });
   });
 });
 
@@ -94,29 +133,57 @@ describe('rules', () => {
     const req = sendRequest(run, 'n', { holdout: true });
     const result = await sender().send(req);
     expect(result).toMatchObject({ status: 'skipped', reason: 'holdout' });
-    expect(await tdb.db.select().from(outbox).where(eq(outbox.idempotencyKey, req.idempotencyKey))).toHaveLength(0);
+    expect(
+      await tdb.db.select().from(outbox).where(eq(outbox.idempotencyKey, req.idempotencyKey)),
+    ).toHaveLength(0);
     expect((await messageRow(result.messageId)).dispatchedAt).toBeNull();
   });
 
   it('skips customers without consent or address, and honours the one-click unsubscribe link', async () => {
     const s = sender();
     const noConsent = await seedCustomer(tdb.db, { consent: {} });
-    expect(await s.send(sendRequest(await seedRun(tdb.db, noConsent, journeyId), 'n'))).toMatchObject({ status: 'skipped', reason: 'no_consent' });
+    expect(await s.send(sendRequest(await seedRun(tdb.db, noConsent, journeyId), 'n'))).toMatchObject({
+      status: 'skipped',
+      reason: 'no_consent',
+    });
     const noEmail = await seedCustomer(tdb.db, { email: null });
-    expect(await s.send(sendRequest(await seedRun(tdb.db, noEmail, journeyId), 'n'))).toMatchObject({ status: 'skipped', reason: 'no_recipient' });
+    expect(await s.send(sendRequest(await seedRun(tdb.db, noEmail, journeyId), 'n'))).toMatchObject({
+      status: 'skipped',
+      reason: 'no_recipient',
+    });
 
     const customerId = await seedCustomer(tdb.db);
     const first = await s.send(sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n'));
     const [box] = await tdb.db.select().from(outbox).where(eq(outbox.messageId, first.messageId));
     const token = /\/api\/t\/u\/([^\s"'>]+)/.exec(box!.body)![1]!;
     expect(await applyUnsubscribe(tdb.db, keys, createDbEventRecorder(tdb.db), token, new Date())).toBe(true);
-    expect(await applyUnsubscribe(tdb.db, keys, createDbEventRecorder(tdb.db), `${token.slice(0, -2)}xx`, new Date())).toBe(false);
+    expect(
+      await applyUnsubscribe(
+        tdb.db,
+        keys,
+        createDbEventRecorder(tdb.db),
+        `${token.slice(0, -2)}xx`,
+        new Date(),
+      ),
+    ).toBe(false);
 
-    expect(await s.send(sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n'))).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+    expect(await s.send(sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n'))).toMatchObject({
+      status: 'skipped',
+      reason: 'unsubscribed',
+    });
     // Only email was withdrawn: SMS still goes.
-    const sms = await s.send(sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n', { channel: 'sms', templateId: 'sms-gift', context: { steps: { offer: { code: 'C1' } } } }));
+    const sms = await s.send(
+      sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n', {
+        channel: 'sms',
+        templateId: 'sms-gift',
+        context: { steps: { offer: { code: 'C1' } } },
+      }),
+    );
     expect(sms.status).toBe('sent');
-    const unsubscribed = await tdb.db.select().from(events).where(and(eq(events.customerId, customerId), eq(events.name, 'unsubscribed')));
+    const unsubscribed = await tdb.db
+      .select()
+      .from(events)
+      .where(and(eq(events.customerId, customerId), eq(events.name, 'unsubscribed')));
     expect(unsubscribed).toHaveLength(1);
   });
 
@@ -131,11 +198,22 @@ describe('rules', () => {
       requestedAt: '2026-03-08T06:30:00.000Z',
     });
     const deferred = await s.send(req);
-    expect(deferred).toMatchObject({ status: 'deferred', reason: 'quiet_hours', retryAt: '2026-03-08T12:00:00.000Z' });
+    expect(deferred).toMatchObject({
+      status: 'deferred',
+      reason: 'quiet_hours',
+      retryAt: '2026-03-08T12:00:00.000Z',
+    });
     const [row] = await tdb.db.select().from(messages).where(eq(messages.idempotencyKey, req.idempotencyKey));
-    expect(row).toMatchObject({ id: deferred.messageId, status: 'pending', reason: 'deferred: quiet_hours', dispatchedAt: null });
+    expect(row).toMatchObject({
+      id: deferred.messageId,
+      status: 'pending',
+      reason: 'deferred: quiet_hours',
+      dispatchedAt: null,
+    });
     expect(row!.deferredUntil?.toISOString()).toBe('2026-03-08T12:00:00.000Z');
-    expect(await tdb.db.select().from(outbox).where(eq(outbox.idempotencyKey, req.idempotencyKey))).toHaveLength(0);
+    expect(
+      await tdb.db.select().from(outbox).where(eq(outbox.idempotencyKey, req.idempotencyKey)),
+    ).toHaveLength(0);
 
     // The journey slept until retryAt and asks again with the same key.
     const sent = await s.send({ ...req, requestedAt: '2026-03-08T12:00:00.000Z' });
@@ -148,7 +226,11 @@ describe('rules', () => {
       sendWindow: { weekdays: [1, 2, 3, 4, 5], start: '20:00', end: '21:00' },
       requestedAt: '2026-01-16T02:00:00.000Z', // Friday 10:00 in Shanghai
     });
-    expect(await sender().send(req)).toMatchObject({ status: 'deferred', reason: 'send_window', retryAt: '2026-01-16T12:00:00.000Z' });
+    expect(await sender().send(req)).toMatchObject({
+      status: 'deferred',
+      reason: 'send_window',
+      retryAt: '2026-01-16T12:00:00.000Z',
+    });
   });
 
   it('caps marketing across journeys, with priority deciding who skips and who waits', async () => {
@@ -158,16 +240,24 @@ describe('rules', () => {
     const routine = (await seedJourney(tdb.db, { priority: 5 })).journeyId;
     const urgent = (await seedJourney(tdb.db, { priority: 9 })).journeyId;
     const send = async (journey: string, channel: 'email' | 'sms' = 'email') =>
-      s
-        .send(sendRequest(await seedRun(tdb.db, customerId, journey), 'n', channel === 'sms' ? { channel, templateId: 'sms-gift', context: { steps: { offer: { code: 'X' } } } } : {}))
-;
+      s.send(
+        sendRequest(
+          await seedRun(tdb.db, customerId, journey),
+          'n',
+          channel === 'sms'
+            ? { channel, templateId: 'sms-gift', context: { steps: { offer: { code: 'X' } } } }
+            : {},
+        ),
+      );
 
     expect(await send(routine)).toMatchObject({ status: 'sent' });
     expect(await send(routine, 'sms')).toMatchObject({ status: 'sent' });
     // A routine journey leaves the last slot of 3 for high priority: skipped.
     expect(await send(routine)).toMatchObject({ status: 'skipped', reason: 'frequency_cap' });
     // Transactional messages do not count and are not capped.
-    const receipt = await s.send(sendRequest(await seedRun(tdb.db, customerId, routine), 'n', { channel: 'sms', templateId: 'receipt' }));
+    const receipt = await s.send(
+      sendRequest(await seedRun(tdb.db, customerId, routine), 'n', { channel: 'sms', templateId: 'receipt' }),
+    );
     expect(receipt.status).toBe('sent');
     // The priority-9 journey (priority read from its published plan) gets the reserved slot…
     expect(await send(urgent)).toMatchObject({ status: 'sent' });
@@ -179,10 +269,22 @@ describe('rules', () => {
     const old = new Date(now.getTime() - 6.5 * 86_400_000);
     for (let i = 0; i < 3; i++) {
       const run = await seedRun(tdb.db, other, routine);
-      await tdb.db.insert(messages).values({ workspaceId: WORKSPACE, idempotencyKey: `${run.workflowId}#old`, customerId: other, channel: 'email', status: 'sent', dispatchedAt: i === 0 ? old : now, runId: run.runId });
+      await tdb.db.insert(messages).values({
+        workspaceId: WORKSPACE,
+        idempotencyKey: `${run.workflowId}#old`,
+        customerId: other,
+        channel: 'email',
+        status: 'sent',
+        dispatchedAt: i === 0 ? old : now,
+        runId: run.runId,
+      });
     }
     const waiting = await s.send(sendRequest(await seedRun(tdb.db, other, urgent), 'n', { priority: 9 }));
-    expect(waiting).toMatchObject({ status: 'deferred', reason: 'frequency_cap', retryAt: new Date(old.getTime() + 7 * 86_400_000).toISOString() });
+    expect(waiting).toMatchObject({
+      status: 'deferred',
+      reason: 'frequency_cap',
+      retryAt: new Date(old.getTime() + 7 * 86_400_000).toISOString(),
+    });
   });
 
   it('never exceeds the cap when journeys race for the last slot', async () => {
@@ -199,8 +301,14 @@ describe('rules', () => {
     const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);
     // `steps.offer.code` without a default, and the run has no offer step output.
     const result = await sender().send(sendRequest(run, 'n', { channel: 'sms', templateId: 'sms-gift' }));
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^template_error: body 1:\d+: undefined variable: steps\.offer/) });
-    expect(await sender().send(sendRequest(run, 'm', { templateId: 'nope' }))).toMatchObject({ status: 'failed', reason: 'template_not_found' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/^template_error: body 1:\d+: undefined variable: steps\.offer/),
+    });
+    expect(await sender().send(sendRequest(run, 'm', { templateId: 'nope' }))).toMatchObject({
+      status: 'failed',
+      reason: 'template_not_found',
+    });
   });
 });
 
@@ -220,7 +328,12 @@ describe('exactly once through crashes and provider trouble', () => {
       id: 'gateway',
       channel: 'sms',
       kind: 'http',
-      settings: { url: `${gateway.url}/send`, idempotencyHeader: 'Idempotency-Key', messageIdPath: 'id', timeoutMs: 2_000 },
+      settings: {
+        url: `${gateway.url}/send`,
+        idempotencyHeader: 'Idempotency-Key',
+        messageIdPath: 'id',
+        timeoutMs: 2_000,
+      },
       secrets: { authHeaderValue: 'Bearer sk_test_123' },
       isDefault: true,
     });
@@ -232,7 +345,11 @@ describe('exactly once through crashes and provider trouble', () => {
   });
 
   const smsRequest = async (nodeId: string) =>
-    sendRequest(await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId), nodeId, { channel: 'sms', templateId: 'sms-gift', context: { steps: { offer: { code: 'K9' } } } });
+    sendRequest(await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId), nodeId, {
+      channel: 'sms',
+      templateId: 'sms-gift',
+      context: { steps: { offer: { code: 'K9' } } },
+    });
 
   it('passes the idempotency key and the auth secret to the gateway', async () => {
     const req = await smsRequest('n');
@@ -246,31 +363,46 @@ describe('exactly once through crashes and provider trouble', () => {
 
   it('a crash between recording the dispatch and calling the provider loses nothing', async () => {
     const req = await smsRequest('n');
-    const crashing = sender({ hooks: { afterDispatchRecorded: () => Promise.reject(new Error('worker killed')) } });
+    const crashing = sender({
+      hooks: { afterDispatchRecorded: () => Promise.reject(new Error('worker killed')) },
+    });
     await expect(crashing.send(req)).rejects.toThrow('worker killed');
     expect(delivered.has(req.idempotencyKey)).toBe(false);
     const [row] = await tdb.db.select().from(messages).where(eq(messages.idempotencyKey, req.idempotencyKey));
     expect(row!.dispatchedAt).not.toBeNull();
     // Meanwhile the template changed: the retry still sends what was rendered and recorded.
-    await tdb.db.update(templates).set({ body: 'CHANGED {{ customer.first_name }}' }).where(eq(templates.id, 'sms-gift'));
+    await tdb.db
+      .update(templates)
+      .set({ body: 'CHANGED {{ customer.first_name }}' })
+      .where(eq(templates.id, 'sms-gift'));
     try {
       const result = await sender().send(req);
       expect(result.status).toBe('sent');
       expect(JSON.parse(gateway.requests.at(-1)!.body).text).toBe('Hi Mei, code K9');
     } finally {
-      await tdb.db.update(templates).set({ body: 'Hi {{ customer.first_name }}, code {{ steps.offer.code }}' }).where(eq(templates.id, 'sms-gift'));
+      await tdb.db
+        .update(templates)
+        .set({ body: 'Hi {{ customer.first_name }}, code {{ steps.offer.code }}' })
+        .where(eq(templates.id, 'sms-gift'));
     }
   });
 
   it('a crash after the provider accepted but before the status update delivers once (the key deduplicates)', async () => {
     const req = await smsRequest('n');
     const calls = gateway.requests.length;
-    const crashing = sender({ hooks: { afterProviderAccepted: () => Promise.reject(new Error('worker killed')) } });
+    const crashing = sender({
+      hooks: { afterProviderAccepted: () => Promise.reject(new Error('worker killed')) },
+    });
     await expect(crashing.send(req)).rejects.toThrow('worker killed');
-    const [pending] = await tdb.db.select().from(messages).where(eq(messages.idempotencyKey, req.idempotencyKey));
+    const [pending] = await tdb.db
+      .select()
+      .from(messages)
+      .where(eq(messages.idempotencyKey, req.idempotencyKey));
     expect(pending!.status).toBe('pending');
     // The dead attempt's lease holds off an immediate retry (it might still be talking to the gateway)…
-    const busy = (await sender().send(req).catch((e: unknown) => e)) as ApplicationFailure;
+    const busy = (await sender()
+      .send(req)
+      .catch((e: unknown) => e)) as ApplicationFailure;
     expect(busy.type).toBe('SendInProgress');
     expect(Number(busy.nextRetryDelay)).toBeGreaterThan(50_000);
     // …and the retry after it expires calls the gateway again with the same key.
@@ -278,7 +410,9 @@ describe('exactly once through crashes and provider trouble', () => {
     const result = await sender({ now: () => later }).send(req);
     expect(result.status).toBe('sent');
     // Two calls reached the gateway with the same key; one message was delivered.
-    const sameKey = gateway.requests.slice(calls).filter((r) => r.headers['idempotency-key'] === req.idempotencyKey);
+    const sameKey = gateway.requests
+      .slice(calls)
+      .filter((r) => r.headers['idempotency-key'] === req.idempotencyKey);
     expect(sameKey).toHaveLength(2);
     expect([...delivered.keys()].filter((k) => k === req.idempotencyKey)).toHaveLength(1);
     expect((await messageRow(result.messageId)).attempts).toBe(1);
@@ -288,7 +422,8 @@ describe('exactly once through crashes and provider trouble', () => {
     const req = await smsRequest('n');
     const normal = gateway.respond;
     let storm = 6;
-    gateway.respond = (r, i) => (storm-- > 0 ? { status: i % 2 ? 503 : 502, body: 'upstream down' } : normal(r, i));
+    gateway.respond = (r, i) =>
+      storm-- > 0 ? { status: i % 2 ? 503 : 502, body: 'upstream down' } : normal(r, i);
     try {
       const { result, failures } = await sendWithRetries(sender(), req, 10);
       expect(failures).toHaveLength(6);
@@ -308,7 +443,10 @@ describe('exactly once through crashes and provider trouble', () => {
       gateway.respond = () => ({ status: 400, body: '{"error":"invalid number"}' });
       const result = await sender().send(await smsRequest('n'));
       expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('HTTP 400') });
-      expect((await messageRow(result.messageId)).providerResponse).toMatchObject({ status: 400, body: '{"error":"invalid number"}' });
+      expect((await messageRow(result.messageId)).providerResponse).toMatchObject({
+        status: 400,
+        body: '{"error":"invalid number"}',
+      });
     } finally {
       gateway.respond = normal;
     }
@@ -316,18 +454,52 @@ describe('exactly once through crashes and provider trouble', () => {
 
   it('an unreachable or hanging gateway is a retryable failure, and the message stays pending', async () => {
     const dead = await closedPort();
-    await tdb.db.update(providers).set({ settings: { url: `http://127.0.0.1:${dead}/send`, idempotencyHeader: 'Idempotency-Key', timeoutMs: 1_000, headers: {}, contentType: 'application/json', bodyTemplate: '{"text": {{ text | json }}}', method: 'POST', authHeaderName: 'Authorization' }, updatedAt: new Date() }).where(eq(providers.id, 'gateway'));
+    await tdb.db
+      .update(providers)
+      .set({
+        settings: {
+          url: `http://127.0.0.1:${dead}/send`,
+          idempotencyHeader: 'Idempotency-Key',
+          timeoutMs: 1_000,
+          headers: {},
+          contentType: 'application/json',
+          bodyTemplate: '{"text": {{ text | json }}}',
+          method: 'POST',
+          authHeaderName: 'Authorization',
+        },
+        updatedAt: new Date(),
+      })
+      .where(eq(providers.id, 'gateway'));
     const req = await smsRequest('n');
-    const error = (await sender().send(req).catch((e: unknown) => e)) as ApplicationFailure;
+    const error = (await sender()
+      .send(req)
+      .catch((e: unknown) => e)) as ApplicationFailure;
     expect(error.type).toBe('ProviderUnavailable');
     const [row] = await tdb.db.select().from(messages).where(eq(messages.idempotencyKey, req.idempotencyKey));
     expect(row).toMatchObject({ status: 'pending', reason: expect.stringMatching(/^retrying:/) });
 
     const normal = gateway.respond;
     gateway.respond = (r, i) => ({ ...normal(r, i), delayMs: 3_000 });
-    await tdb.db.update(providers).set({ settings: { url: `${gateway.url}/send`, idempotencyHeader: 'Idempotency-Key', timeoutMs: 500, headers: {}, contentType: 'application/json', bodyTemplate: '{"text": {{ text | json }}}', method: 'POST', authHeaderName: 'Authorization' }, updatedAt: new Date() }).where(eq(providers.id, 'gateway'));
+    await tdb.db
+      .update(providers)
+      .set({
+        settings: {
+          url: `${gateway.url}/send`,
+          idempotencyHeader: 'Idempotency-Key',
+          timeoutMs: 500,
+          headers: {},
+          contentType: 'application/json',
+          bodyTemplate: '{"text": {{ text | json }}}',
+          method: 'POST',
+          authHeaderName: 'Authorization',
+        },
+        updatedAt: new Date(),
+      })
+      .where(eq(providers.id, 'gateway'));
     try {
-      const slow = (await sender().send(await smsRequest('n')).catch((e: unknown) => e)) as ApplicationFailure;
+      const slow = (await sender()
+        .send(await smsRequest('n'))
+        .catch((e: unknown) => e)) as ApplicationFailure;
       expect(slow.type).toBe('ProviderUnavailable');
       expect(slow.message).toMatch(/within 500 ms/);
     } finally {
@@ -339,15 +511,34 @@ describe('exactly once through crashes and provider trouble', () => {
     const req = await smsRequest('n');
     const normal = gateway.respond;
     gateway.respond = (r, i) => ({ ...normal(r, i), delayMs: 300 });
-    await tdb.db.update(providers).set({ settings: { url: `${gateway.url}/send`, idempotencyHeader: 'Idempotency-Key', timeoutMs: 2_000, headers: {}, contentType: 'application/json', bodyTemplate: '{"text": {{ text | json }}}', method: 'POST', authHeaderName: 'Authorization' }, updatedAt: new Date() }).where(eq(providers.id, 'gateway'));
+    await tdb.db
+      .update(providers)
+      .set({
+        settings: {
+          url: `${gateway.url}/send`,
+          idempotencyHeader: 'Idempotency-Key',
+          timeoutMs: 2_000,
+          headers: {},
+          contentType: 'application/json',
+          bodyTemplate: '{"text": {{ text | json }}}',
+          method: 'POST',
+          authHeaderName: 'Authorization',
+        },
+        updatedAt: new Date(),
+      })
+      .where(eq(providers.id, 'gateway'));
     try {
       const calls = gateway.requests.length;
-      const both = await Promise.all([sender().send(req), sender().send(req)].map((p) => p.catch((e: unknown) => e)));
+      const both = await Promise.all(
+        [sender().send(req), sender().send(req)].map((p) => p.catch((e: unknown) => e)),
+      );
       const sent = both.filter((b) => (b as SendResult).status === 'sent');
       const busy = both.filter((b) => b instanceof ApplicationFailure);
       expect(sent.length + busy.length).toBe(2);
       expect(sent.length).toBeGreaterThanOrEqual(1);
-      expect(gateway.requests.slice(calls).filter((r) => r.headers['idempotency-key'] === req.idempotencyKey)).toHaveLength(1);
+      expect(
+        gateway.requests.slice(calls).filter((r) => r.headers['idempotency-key'] === req.idempotencyKey),
+      ).toHaveLength(1);
     } finally {
       gateway.respond = normal;
     }
@@ -359,7 +550,9 @@ describe('workspace settings', () => {
     const customerId = await seedCustomer(tdb.db, { consent: {} });
     await saveChannelSettings(tdb.db, WORKSPACE, { consent: { mode: 'opt_out' } });
     try {
-      expect((await sender().send(sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n'))).status).toBe('sent');
+      expect(
+        (await sender().send(sendRequest(await seedRun(tdb.db, customerId, journeyId), 'n'))).status,
+      ).toBe('sent');
     } finally {
       await saveChannelSettings(tdb.db, WORKSPACE, {});
     }

@@ -7,8 +7,24 @@ import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
 import { messages, providers } from '@wakeflow/db';
-import { createMessageSender, createProvider, deriveSecretKeys, verifyToken, type ChannelMessageSender } from '../src/index';
-import { closedPort, seedCustomer, seedJourney, seedRun, seedTemplate, sendRequest, startSmtpServer, WORKSPACE, type TestSmtpServer } from './helpers';
+import {
+  createMessageSender,
+  createProvider,
+  deriveSecretKeys,
+  verifyToken,
+  type ChannelMessageSender,
+} from '../src/index';
+import {
+  closedPort,
+  seedCustomer,
+  seedJourney,
+  seedRun,
+  seedTemplate,
+  sendRequest,
+  startSmtpServer,
+  WORKSPACE,
+  type TestSmtpServer,
+} from './helpers';
 
 const keys = deriveSecretKeys('d'.repeat(64));
 const policy = { allowPrivateNetworks: false, allowedHosts: ['127.0.0.1'] };
@@ -24,13 +40,24 @@ beforeAll(async () => {
     id: 'local-smtp',
     channel: 'email',
     kind: 'smtp',
-    settings: { host: '127.0.0.1', port: smtp.port, fromAddress: 'hello@shop.example', fromName: 'Shop', user: 'shop' },
+    settings: {
+      host: '127.0.0.1',
+      port: smtp.port,
+      fromAddress: 'hello@shop.example',
+      fromName: 'Shop',
+      user: 'shop',
+    },
     secrets: { password: 'smtp-password' },
     isDefault: true,
   });
   await seedTemplate(tdb.db, { id: 'welcome' });
   ({ journeyId } = await seedJourney(tdb.db));
-  sender = createMessageSender({ db: tdb.db, keys, publicBaseUrl: 'https://wakeflow.example', addressPolicy: policy });
+  sender = createMessageSender({
+    db: tdb.db,
+    keys,
+    publicBaseUrl: 'https://wakeflow.example',
+    addressPolicy: policy,
+  });
 });
 
 afterAll(async () => {
@@ -43,7 +70,9 @@ describe('SMTP delivery', () => {
   it('delivers HTML and text parts with one-click unsubscribe headers and a stable Message-ID', async () => {
     const customerId = await seedCustomer(tdb.db, { firstName: 'Mei <b>' });
     const run = await seedRun(tdb.db, customerId, journeyId);
-    const result = await sender.send(sendRequest(run, 'gift_email', { context: { entry: {}, steps: { offer: { code: 'WB20-XYZ' } } } }));
+    const result = await sender.send(
+      sendRequest(run, 'gift_email', { context: { entry: {}, steps: { offer: { code: 'WB20-XYZ' } } } }),
+    );
     expect(result.status).toBe('sent');
 
     const mail = smtp.received.at(-1)!;
@@ -57,15 +86,27 @@ describe('SMTP delivery', () => {
     expect(mail.parsed.messageId).toMatch(/^<[0-9a-f]{32}@shop\.example>$/);
 
     const headerBlock = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-    const url = /^List-Unsubscribe: <(https:\/\/wakeflow\.example\/api\/t\/u\/[^>]+)>$/m.exec(headerBlock)?.[1];
+    const url = /^List-Unsubscribe: <(https:\/\/wakeflow\.example\/api\/t\/u\/[^>]+)>$/m.exec(
+      headerBlock,
+    )?.[1];
     expect(url).toBeDefined();
-    expect(verifyToken(keys, 'unsubscribe', url!.split('/').at(-1)!)).toMatchObject({ w: WORKSPACE, c: customerId, ch: 'email', m: result.messageId });
+    expect(verifyToken(keys, 'unsubscribe', url!.split('/').at(-1)!)).toMatchObject({
+      w: WORKSPACE,
+      c: customerId,
+      ch: 'email',
+      m: result.messageId,
+    });
     expect(headerBlock).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     // The body's own unsubscribe link is kept as is; other links go through the click redirect; an open pixel is added.
     expect(mail.parsed.html).toContain(`href="${url}"`);
     expect(mail.parsed.html).toMatch(/href="https:\/\/wakeflow\.example\/api\/t\/c\/[^"]+">Shop/);
     expect(mail.parsed.html).toMatch(/<img src="https:\/\/wakeflow\.example\/api\/t\/o\//);
-    expect(row).toMatchObject({ status: 'sent', provider: 'local-smtp', attempts: 1, subject: 'Welcome back, Mei <b>' });
+    expect(row).toMatchObject({
+      status: 'sent',
+      provider: 'local-smtp',
+      attempts: 1,
+      subject: 'Welcome back, Mei <b>',
+    });
     // The password was stored encrypted and decrypted for the login.
     expect(smtp.logins).toContainEqual({ username: 'shop', password: 'smtp-password' });
   });
@@ -96,7 +137,10 @@ describe('SMTP delivery', () => {
     expect((error as ApplicationFailure).nonRetryable).toBeFalsy();
     smtp.rejectRecipient.delete('busy@shop.example');
     expect((await sender.send(req)).status).toBe('sent');
-    const [retried] = await tdb.db.select().from(messages).where(eq(messages.idempotencyKey, req.idempotencyKey));
+    const [retried] = await tdb.db
+      .select()
+      .from(messages)
+      .where(eq(messages.idempotencyKey, req.idempotencyKey));
     expect(retried!.attempts).toBe(2);
   });
 
@@ -105,15 +149,27 @@ describe('SMTP delivery', () => {
       id: 'dead-smtp',
       channel: 'email',
       kind: 'smtp',
-      settings: { host: '127.0.0.1', port: await closedPort(), fromAddress: 'x@shop.example', timeoutMs: 2_000 },
+      settings: {
+        host: '127.0.0.1',
+        port: await closedPort(),
+        fromAddress: 'x@shop.example',
+        timeoutMs: 2_000,
+      },
       isDefault: true,
     });
     try {
       const req = sendRequest(await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId), 'n1');
       const error = await sender.send(req).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApplicationFailure);
-      const [row] = await tdb.db.select().from(messages).where(eq(messages.idempotencyKey, req.idempotencyKey));
-      expect(row).toMatchObject({ status: 'pending', provider: 'dead-smtp', reason: expect.stringMatching(/^retrying: SMTP/) });
+      const [row] = await tdb.db
+        .select()
+        .from(messages)
+        .where(eq(messages.idempotencyKey, req.idempotencyKey));
+      expect(row).toMatchObject({
+        status: 'pending',
+        provider: 'dead-smtp',
+        reason: expect.stringMatching(/^retrying: SMTP/),
+      });
       expect(row!.dispatchedAt).not.toBeNull();
     } finally {
       await tdb.db.delete(providers).where(eq(providers.id, 'dead-smtp'));
@@ -121,10 +177,20 @@ describe('SMTP delivery', () => {
   });
 
   it('refuses an SMTP host on a private address unless the operator allows it', async () => {
-    const strict = createMessageSender({ db: tdb.db, keys, publicBaseUrl: 'https://wakeflow.example', addressPolicy: { allowPrivateNetworks: false, allowedHosts: [] } });
+    const strict = createMessageSender({
+      db: tdb.db,
+      keys,
+      publicBaseUrl: 'https://wakeflow.example',
+      addressPolicy: { allowPrivateNetworks: false, allowedHosts: [] },
+    });
     try {
-      const result = await strict.send(sendRequest(await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId), 'n1'));
-      expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('private, loopback and link-local') });
+      const result = await strict.send(
+        sendRequest(await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId), 'n1'),
+      );
+      expect(result).toMatchObject({
+        status: 'failed',
+        reason: expect.stringContaining('private, loopback and link-local'),
+      });
     } finally {
       await strict.close();
     }

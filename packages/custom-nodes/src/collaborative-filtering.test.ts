@@ -11,7 +11,13 @@
  * For alice with k = 3 (bob, erin, carol; Σsim ≈ 1.6523): D = (2/3 + 1/√3) / Σ ≈ 0.7529, E = (1/√6 + 1/√3) / Σ ≈ 0.5965.
  */
 import { describe, expect, it } from 'vitest';
-import { buildPurchaseMatrix, cosineSimilarity, mostPopular, nearestNeighbours, recommendFromSimilarCustomers } from './collaborative-filtering';
+import {
+  buildPurchaseMatrix,
+  cosineSimilarity,
+  mostPopular,
+  nearestNeighbours,
+  recommendFromSimilarCustomers,
+} from './collaborative-filtering';
 
 const bought: Record<string, string[]> = {
   alice: ['A', 'B', 'C'],
@@ -20,7 +26,9 @@ const bought: Record<string, string[]> = {
   dave: ['F'],
   erin: ['B', 'C', 'D', 'E'],
 };
-const rows = Object.entries(bought).flatMap(([customerId, products]) => products.map((productId) => ({ customerId, productId, purchases: 1 })));
+const rows = Object.entries(bought).flatMap(([customerId, products]) =>
+  products.map((productId) => ({ customerId, productId, purchases: 1 })),
+);
 const matrix = buildPurchaseMatrix(rows, 'binary');
 
 describe('collaborative filtering', () => {
@@ -48,7 +56,9 @@ describe('collaborative filtering', () => {
       { productId: 'D', score: 1 },
       { productId: 'E', score: 0.4641 },
     ]);
-    expect(recommendFromSimilarCustomers(matrix, 'alice', { limit: 1, neighbours: 3 })).toEqual([{ productId: 'D', score: 0.7529 }]);
+    expect(recommendFromSimilarCustomers(matrix, 'alice', { limit: 1, neighbours: 3 })).toEqual([
+      { productId: 'D', score: 0.7529 },
+    ]);
   });
 
   it('recommends nothing to customers without history or without similar customers', () => {
@@ -70,7 +80,9 @@ describe('collaborative filtering', () => {
       'count',
     );
     expect(cosineSimilarity(counted.get('alice')!, counted.get('bob')!)).toBeCloseTo(2 / Math.sqrt(18), 10);
-    expect(recommendFromSimilarCustomers(counted, 'alice', { limit: 3, neighbours: 3 })).toEqual([{ productId: 'D', score: 2 }]);
+    expect(recommendFromSimilarCustomers(counted, 'alice', { limit: 3, neighbours: 3 })).toEqual([
+      { productId: 'D', score: 2 },
+    ]);
   });
 
   it('falls back to the most popular products the customer does not have', () => {

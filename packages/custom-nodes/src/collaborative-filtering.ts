@@ -48,7 +48,11 @@ function round(n: number): number {
  * The customer's k most similar customers (similarity > 0), most similar first; ties by customer id so the result
  * does not depend on the order rows were loaded in.
  */
-export function nearestNeighbours(matrix: PurchaseMatrix, customerId: string, k: number): { customerId: string; similarity: number }[] {
+export function nearestNeighbours(
+  matrix: PurchaseMatrix,
+  customerId: string,
+  k: number,
+): { customerId: string; similarity: number }[] {
   const target = matrix.get(customerId);
   if (!target || target.size === 0) return [];
   const scored: { customerId: string; similarity: number }[] = [];
@@ -66,7 +70,11 @@ export function nearestNeighbours(matrix: PurchaseMatrix, customerId: string, k:
  * score(p) = Σ_v sim(u, v) · w(v, p) / Σ_v sim(u, v) over the k nearest neighbours v. With 0/1 weights this is the
  * share of the neighbourhood's similarity that bought p, between 0 and 1. Best first; ties by product id.
  */
-export function recommendFromSimilarCustomers(matrix: PurchaseMatrix, customerId: string, options: RecommendOptions): ScoredProduct[] {
+export function recommendFromSimilarCustomers(
+  matrix: PurchaseMatrix,
+  customerId: string,
+  options: RecommendOptions,
+): ScoredProduct[] {
   const target = matrix.get(customerId);
   const neighbours = nearestNeighbours(matrix, customerId, options.neighbours);
   if (!target || neighbours.length === 0) return [];

@@ -37,7 +37,9 @@ export const tagBySpend = defineNode({
       const tag = sql`${input.config.tag}::text`;
       await db
         .update(customers)
-        .set({ tags: sql`case when ${tag} = any(${customers.tags}) then ${customers.tags} else array_append(${customers.tags}, ${tag}) end` })
+        .set({
+          tags: sql`case when ${tag} = any(${customers.tags}) then ${customers.tags} else array_append(${customers.tags}, ${tag}) end`,
+        })
         .where(customer);
       return { outcome: 'tagged', output: { totalSpend } };
     },

@@ -47,7 +47,11 @@ function matrixCte(q: Omit<PurchaseQuery, 'customerId'>): SQL {
 
 /** The customer's row and the rows of every customer who bought at least one of the same products. */
 export async function loadNeighbourhood(db: Database, q: PurchaseQuery): Promise<PurchaseRow[]> {
-  const result = await db.execute<{ customer_id: string; product_id: string; purchases: number }>(sql`${matrixCte(q)}
+  const result = await db.execute<{
+    customer_id: string;
+    product_id: string;
+    purchases: number;
+  }>(sql`${matrixCte(q)}
     select m.customer_id, m.product_id, m.purchases
     from m
     where m.customer_id in (
@@ -55,7 +59,11 @@ export async function loadNeighbourhood(db: Database, q: PurchaseQuery): Promise
       from m other
       where other.product_id in (select mine.product_id from m mine where mine.customer_id = ${q.customerId})
     )`);
-  return result.rows.map((r) => ({ customerId: r.customer_id, productId: r.product_id, purchases: Number(r.purchases) }));
+  return result.rows.map((r) => ({
+    customerId: r.customer_id,
+    productId: r.product_id,
+    purchases: Number(r.purchases),
+  }));
 }
 
 /** The `limit` products bought by the most customers, and how many customers bought anything. */
@@ -64,7 +72,11 @@ export async function loadPopularity(
   q: Omit<PurchaseQuery, 'customerId'>,
   limit: number,
 ): Promise<{ products: { productId: string; buyers: number }[]; totalBuyers: number }> {
-  const result = await db.execute<{ product_id: string; buyers: number; total_buyers: number }>(sql`${matrixCte(q)}
+  const result = await db.execute<{
+    product_id: string;
+    buyers: number;
+    total_buyers: number;
+  }>(sql`${matrixCte(q)}
     select m.product_id, count(*)::int as buyers, (select count(distinct customer_id) from m)::int as total_buyers
     from m
     group by m.product_id

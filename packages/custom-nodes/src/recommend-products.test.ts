@@ -17,13 +17,22 @@ describe('recommend_products', () => {
   it('refuses limits outside 1–20 and property names that are not identifiers', () => {
     expect(recommendProductsConfigSchema.safeParse({ limit: 21 }).success).toBe(false);
     expect(recommendProductsConfigSchema.safeParse({ productProperty: 'product id' }).success).toBe(false);
-    expect(recommendProductsConfigSchema.safeParse({ productProperty: 'sku', lookback: { amount: 90, unit: 'days' } }).success).toBe(true);
+    expect(
+      recommendProductsConfigSchema.safeParse({
+        productProperty: 'sku',
+        lookback: { amount: 90, unit: 'days' },
+      }).success,
+    ).toBe(true);
   });
 
   it('describes itself for the canvas', () => {
     expect(recommendProducts.describe({})).toBe('Recommend 3 products from purchase events by “productId”');
-    expect(recommendProducts.describe({ limit: 1, productProperty: 'sku', lookback: { amount: 90, unit: 'days' } })).toBe(
-      'Recommend 1 product from purchase events by “sku” in the last 90 days',
-    );
+    expect(
+      recommendProducts.describe({
+        limit: 1,
+        productProperty: 'sku',
+        lookback: { amount: 90, unit: 'days' },
+      }),
+    ).toBe('Recommend 1 product from purchase events by “sku” in the last 90 days');
   });
 });

@@ -7,7 +7,12 @@
 import { z } from 'zod';
 import { durationSchema, durationToMs, formatDuration } from '@wakeflow/journey';
 import { defineNode } from '@wakeflow/nodes';
-import { buildPurchaseMatrix, mostPopular, recommendFromSimilarCustomers, type ScoredProduct } from './collaborative-filtering';
+import {
+  buildPurchaseMatrix,
+  mostPopular,
+  recommendFromSimilarCustomers,
+  type ScoredProduct,
+} from './collaborative-filtering';
 import { loadNeighbourhood, loadPopularity } from './purchase-matrix';
 
 export const recommendProductsConfigSchema = z.object({
@@ -69,14 +74,22 @@ export const recommendProducts = defineNode({
       const rows = await loadNeighbourhood(services.db, { ...window, customerId: input.customerId });
       const matrix = buildPurchaseMatrix(rows, c.weighting);
       let output: RecommendationOutput = { items: [], source: 'none' };
-      const similar = recommendFromSimilarCustomers(matrix, input.customerId, { limit: c.limit, neighbours: c.neighbours });
+      const similar = recommendFromSimilarCustomers(matrix, input.customerId, {
+        limit: c.limit,
+        neighbours: c.neighbours,
+      });
       if (similar.length > 0) {
         output = { items: similar, source: 'similar_customers' };
       } else if (c.fallback === 'popular') {
         const owned = new Set(matrix.get(input.customerId)?.keys() ?? []);
         // Fetch enough to still have `limit` after dropping what the customer already owns.
         const popularity = await loadPopularity(services.db, window, c.limit + owned.size);
-        const popular: ScoredProduct[] = mostPopular(popularity.products, popularity.totalBuyers, owned, c.limit);
+        const popular: ScoredProduct[] = mostPopular(
+          popularity.products,
+          popularity.totalBuyers,
+          owned,
+          c.limit,
+        );
         if (popular.length > 0) output = { items: popular, source: 'popular' };
       }
       return { outcome: output.items.length > 0 ? 'found' : 'none', output };

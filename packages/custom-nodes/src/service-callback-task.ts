@@ -45,7 +45,8 @@ async function createTaskOnce(
     .select({ id: serviceTasks.id, dueAt: serviceTasks.dueAt })
     .from(serviceTasks)
     .where(and(eq(serviceTasks.runId, task.runId), eq(serviceTasks.nodeId, task.nodeId)));
-  if (!existing) throw new Error(`Service task for run ${task.runId} step ${task.nodeId} neither created nor found`);
+  if (!existing)
+    throw new Error(`Service task for run ${task.runId} step ${task.nodeId} neither created nor found`);
   return existing;
 }
 
@@ -69,7 +70,10 @@ export const createServiceCallbackTask = defineNode({
     sendsMessage: true,
     async run(input, services) {
       if (input.holdout) {
-        services.logger.info('service task skipped for holdout member', { runId: input.runId, nodeId: input.nodeId });
+        services.logger.info('service task skipped for holdout member', {
+          runId: input.runId,
+          nodeId: input.nodeId,
+        });
         return { outcome: 'next', output: { taskId: null, dueAt: null } };
       }
       const task = await createTaskOnce(services.db, {

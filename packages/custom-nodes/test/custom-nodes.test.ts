@@ -27,7 +27,11 @@ const journey: JourneyGraphInput = {
   nodes: [
     { id: 't', type: 'api_trigger', config: {} },
     { id: 'reco', type: 'recommend_products', config: {} },
-    { id: 'call', type: 'create_service_callback_task', config: { reason: 'High-value customer gone quiet: offer the dedicated line' } },
+    {
+      id: 'call',
+      type: 'create_service_callback_task',
+      config: { reason: 'High-value customer gone quiet: offer the dedicated line' },
+    },
     { id: 'mail', type: 'send', config: { channel: 'email', templateId: 'picks' } },
     { id: 'done', type: 'exit', config: { outcome: 'done' } },
     { id: 'nothing', type: 'exit', config: { outcome: 'nothing' } },
@@ -47,7 +51,13 @@ describe('custom nodes in the catalog', () => {
   it('documents both kinds with their JSON Schemas, outcomes and outputs', () => {
     const entries = new Map(catalog.describe().map((e) => [e.type, e]));
     const reco = entries.get('recommend_products');
-    expect(reco).toMatchObject({ version: 1, role: 'step', outcomes: ['found', 'none'], executes: 'activity', palette: { category: 'custom' } });
+    expect(reco).toMatchObject({
+      version: 1,
+      role: 'step',
+      outcomes: ['found', 'none'],
+      executes: 'activity',
+      palette: { category: 'custom' },
+    });
     expect(reco!.configSchema).toMatchObject({
       type: 'object',
       properties: {
@@ -57,13 +67,23 @@ describe('custom nodes in the catalog', () => {
         fallback: { enum: ['popular', 'none'] },
       },
     });
-    expect(reco!.writesSchema).toMatchObject({ properties: { items: { type: 'array', items: { properties: { productId: { type: 'string' }, score: { type: 'number' } } } } } });
+    expect(reco!.writesSchema).toMatchObject({
+      properties: {
+        items: {
+          type: 'array',
+          items: { properties: { productId: { type: 'string' }, score: { type: 'number' } } },
+        },
+      },
+    });
 
     const task = entries.get('create_service_callback_task');
     expect(task).toMatchObject({ version: 1, outcomes: ['next'], executes: 'activity' });
     expect(task!.configSchema).toMatchObject({
       required: ['reason'],
-      properties: { priority: { enum: ['low', 'normal', 'high', 'urgent'], default: 'high' }, dueIn: { default: { amount: 48, unit: 'hours' } } },
+      properties: {
+        priority: { enum: ['low', 'normal', 'high', 'urgent'], default: 'high' },
+        dueIn: { default: { amount: 48, unit: 'hours' } },
+      },
     });
     expect(task!.writesSchema).toMatchObject({ properties: { taskId: {}, dueAt: {} } });
   });
@@ -71,14 +91,30 @@ describe('custom nodes in the catalog', () => {
   it('validates their configs like built-ins, naming the step and field', () => {
     const bad = structuredClone(journey);
     bad.nodes[1] = { id: 'reco', type: 'recommend_products', config: { limit: 0, weighting: 'magic' } };
-    bad.nodes[2] = { id: 'call', type: 'create_service_callback_task', config: { reason: '  ', dueIn: { amount: 2, unit: 'fortnights' } } };
-    const problems = validateJourney(bad, catalog).problems.map((p) => ({ nodeId: p.nodeId, path: p.path, message: p.message }));
+    bad.nodes[2] = {
+      id: 'call',
+      type: 'create_service_callback_task',
+      config: { reason: '  ', dueIn: { amount: 2, unit: 'fortnights' } },
+    };
+    const problems = validateJourney(bad, catalog).problems.map((p) => ({
+      nodeId: p.nodeId,
+      path: p.path,
+      message: p.message,
+    }));
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ nodeId: 'reco', path: 'config.limit', message: 'At least 1' }),
         expect.objectContaining({ nodeId: 'reco', path: 'config.weighting' }),
-        expect.objectContaining({ nodeId: 'call', path: 'config.reason', message: 'Say why the service team should call' }),
-        expect.objectContaining({ nodeId: 'call', path: 'config.dueIn.unit', message: 'Choose minutes, hours, days or weeks' }),
+        expect.objectContaining({
+          nodeId: 'call',
+          path: 'config.reason',
+          message: 'Say why the service team should call',
+        }),
+        expect.objectContaining({
+          nodeId: 'call',
+          path: 'config.dueIn.unit',
+          message: 'Choose minutes, hours, days or weeks',
+        }),
       ]),
     );
   });
@@ -90,7 +126,14 @@ describe('custom nodes in the catalog', () => {
       op: 'activity',
       nodeType: 'recommend_products',
       nodeVersion: 1,
-      config: { productProperty: 'productId', event: 'purchase', limit: 3, neighbours: 20, weighting: 'binary', fallback: 'popular' },
+      config: {
+        productProperty: 'productId',
+        event: 'purchase',
+        limit: 3,
+        neighbours: 20,
+        weighting: 'binary',
+        fallback: 'popular',
+      },
       next: { found: 'call', none: 'nothing' },
       startToCloseMs: 60_000,
       retry: { maximumAttempts: 5 },
@@ -109,7 +152,13 @@ describe('custom nodes on the worker', () => {
 
   /** A fresh worker per run: `runUntil` shuts its worker down afterwards. */
   function runToEnd(workflowId: string): Promise<{ outcome: string; path: string[] }> {
-    return bench.withWorker(() => bench.env.client.workflow.getHandle(workflowId).result() as Promise<{ outcome: string; path: string[] }>);
+    return bench.withWorker(
+      () =>
+        bench.env.client.workflow.getHandle(workflowId).result() as Promise<{
+          outcome: string;
+          path: string[];
+        }>,
+    );
   }
 
   beforeAll(async () => {
@@ -126,7 +175,8 @@ describe('custom nodes on the worker', () => {
     });
     for (const [customer, products] of Object.entries(purchases)) {
       await bench.customer(customer);
-      for (const productId of products) await bench.event(customer, 'purchase', { amount: 10, items: 1, category: 'music', productId });
+      for (const productId of products)
+        await bench.event(customer, 'purchase', { amount: 10, items: 1, category: 'music', productId });
     }
     // Purchases without the configured product property are not part of the matrix.
     await bench.event('dave', 'purchase', { amount: 99, items: 1, category: 'music' });
@@ -150,7 +200,10 @@ describe('custom nodes on the worker', () => {
   }
 
   it('recommends what similar customers bought, creates the callback task, and templates read both outputs', async () => {
-    const { result, run, steps, message, tasks, customerId, journeyId } = await runFor('alice', 'custom-nodes');
+    const { result, run, steps, message, tasks, customerId, journeyId } = await runFor(
+      'alice',
+      'custom-nodes',
+    );
     expect(result).toEqual({ outcome: 'done', path: ['t', 'reco', 'call', 'mail', 'done'] });
     expect(steps.map((s) => s.outcome)).toEqual(['next', 'found', 'next', 'next', 'done']);
 
@@ -183,7 +236,12 @@ describe('custom nodes on the worker', () => {
 
   it('takes the `none` path when there is nothing to recommend', async () => {
     const { journeyId } = await bench.publish(
-      { ...journey, nodes: journey.nodes.map((n) => (n.id === 'reco' ? { ...n, config: { productProperty: 'sku', fallback: 'none' } } : n)) },
+      {
+        ...journey,
+        nodes: journey.nodes.map((n) =>
+          n.id === 'reco' ? { ...n, config: { productProperty: 'sku', fallback: 'none' } } : n,
+        ),
+      },
       { reentry: { mode: 'always' } },
     );
     const customerId = await bench.customer('alice');
@@ -195,7 +253,11 @@ describe('custom nodes on the worker', () => {
 
   it('creates one task per run and step however often the activity runs, and none for holdout members', async () => {
     const { run, customerId, journeyId } = await runFor('bob');
-    const services = createNodeServices({ db: bench.database.db, publicUrl: 'http://127.0.0.1:3999', logger: { info: () => undefined, warn: () => undefined } });
+    const services = createNodeServices({
+      db: bench.database.db,
+      publicUrl: 'http://127.0.0.1:3999',
+      logger: { info: () => undefined, warn: () => undefined },
+    });
     const activity = createServiceCallbackTask.definition.activity!;
     const input: Parameters<typeof activity.run>[0] = {
       runId: run.id,
@@ -226,6 +288,8 @@ describe('custom nodes on the worker', () => {
 
     const holdout = await activity.run({ ...input, nodeId: 'call_holdout', holdout: true }, services);
     expect(holdout).toEqual({ outcome: 'next', output: { taskId: null, dueAt: null } });
-    expect(await bench.database.db.select().from(serviceTasks).where(eq(serviceTasks.nodeId, 'call_holdout'))).toEqual([]);
+    expect(
+      await bench.database.db.select().from(serviceTasks).where(eq(serviceTasks.nodeId, 'call_holdout')),
+    ).toEqual([]);
   });
 });

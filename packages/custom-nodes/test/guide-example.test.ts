@@ -42,7 +42,10 @@ function tagBySpendV2(options: { migrate: boolean }) {
     version: 2,
     config,
     ...(options.migrate
-      ? { migrateConfig: (fromVersion: number, c: Record<string, unknown>) => (fromVersion < 2 ? { threshold: c.minSpend, tag: c.tag } : c) }
+      ? {
+          migrateConfig: (fromVersion: number, c: Record<string, unknown>) =>
+            fromVersion < 2 ? { threshold: c.minSpend, tag: c.tag } : c,
+        }
       : {}),
     palette: v1.palette,
     outcomes: ['tagged', 'below'],
@@ -51,7 +54,11 @@ function tagBySpendV2(options: { migrate: boolean }) {
     activity: {
       ...v1.activity!,
       // v1's implementation with the renamed field, so the run proves the migrated config reached `run()`.
-      run: (input, services) => v1.activity!.run({ ...input, config: { minSpend: input.config.threshold, tag: input.config.tag } }, services),
+      run: (input, services) =>
+        v1.activity!.run(
+          { ...input, config: { minSpend: input.config.threshold, tag: input.config.tag } },
+          services,
+        ),
     },
   });
 }
@@ -59,16 +66,28 @@ function tagBySpendV2(options: { migrate: boolean }) {
 describe('the guide’s example', () => {
   it('is exactly the code in docs/custom-nodes.md', async () => {
     const [guide, code] = await Promise.all([readFile(guideUrl, 'utf8'), readFile(exampleUrl, 'utf8')]);
-    const block = /<!-- guide-example: packages\/custom-nodes\/src\/guide-example\.ts -->\n```ts\n([\s\S]*?)```/.exec(guide);
+    const block =
+      /<!-- guide-example: packages\/custom-nodes\/src\/guide-example\.ts -->\n```ts\n([\s\S]*?)```/.exec(
+        guide,
+      );
     expect(block, 'the guide lost its example block or marker').not.toBeNull();
     expect(block![1]).toBe(code);
   });
 
   it('is a valid node kind with a documented palette entry', () => {
-    const [entry] = createBuiltinCatalog([tagBySpend]).describe().filter((e) => e.type === 'tag_by_spend');
-    expect(entry).toMatchObject({ version: 1, outcomes: ['tagged', 'below'], executes: 'activity', palette: { label: 'Tag by spend' } });
+    const [entry] = createBuiltinCatalog([tagBySpend])
+      .describe()
+      .filter((e) => e.type === 'tag_by_spend');
+    expect(entry).toMatchObject({
+      version: 1,
+      outcomes: ['tagged', 'below'],
+      executes: 'activity',
+      palette: { label: 'Tag by spend' },
+    });
     expect(entry!.configSchema).toMatchObject({ required: ['minSpend', 'tag'] });
-    expect(tagBySpend.describe({ minSpend: 500, tag: 'vip' })).toBe('Tag “vip” when lifetime spend is at least 500');
+    expect(tagBySpend.describe({ minSpend: 500, tag: 'vip' })).toBe(
+      'Tag “vip” when lifetime spend is at least 500',
+    );
   });
 });
 
@@ -89,12 +108,18 @@ describe('the guide’s example on the bench', () => {
           workspaceId: 'test',
           db: bench.database.db,
           catalog,
-          services: createNodeServices({ db: bench.database.db, publicUrl: 'http://127.0.0.1:3999', logger: { info: () => undefined, warn: () => undefined } }),
+          services: createNodeServices({
+            db: bench.database.db,
+            publicUrl: 'http://127.0.0.1:3999',
+            logger: { info: () => undefined, warn: () => undefined },
+          }),
           workflowBundle: await workflowBundle(),
           maxCachedWorkflows: 0,
         })
       : await bench.newWorker();
-    const result = worker.runUntil(bench.env.client.workflow.getHandle(started.workflowId).result() as Promise<{ outcome: string }>);
+    const result = worker.runUntil(
+      bench.env.client.workflow.getHandle(started.workflowId).result() as Promise<{ outcome: string }>,
+    );
     return { result, customerId };
   }
 
@@ -110,7 +135,10 @@ describe('the guide’s example on the bench', () => {
     bench = await createJourneyBench();
     bench.catalog.register(tagBySpend);
     ({ journeyId } = await bench.publish(graph, { reentry: { mode: 'always' } }));
-    const [version] = await bench.database.db.select({ plan: journeyVersions.plan }).from(journeyVersions).where(eq(journeyVersions.journeyId, journeyId));
+    const [version] = await bench.database.db
+      .select({ plan: journeyVersions.plan })
+      .from(journeyVersions)
+      .where(eq(journeyVersions.journeyId, journeyId));
     plan = planSchema.parse(version!.plan);
     await bench.customer('big-spender');
     await bench.event('big-spender', 'purchase', { amount: 350, items: 1, category: 'music' });
@@ -139,7 +167,11 @@ describe('the guide’s example on the bench', () => {
 
   it('records the version in the plan, and a v2 with migrateConfig runs v1 plans', async () => {
     expect(plan.nodeVersions.tag_by_spend).toBe(1);
-    expect(plan.steps.vip).toMatchObject({ op: 'activity', nodeVersion: 1, config: { minSpend: 500, tag: 'vip' } });
+    expect(plan.steps.vip).toMatchObject({
+      op: 'activity',
+      nodeVersion: 1,
+      config: { minSpend: 500, tag: 'vip' },
+    });
 
     const migrating = createBuiltinCatalog([tagBySpendV2({ migrate: true })]);
     expect(checkPlanCompatibility(plan, migrating)).toEqual([]);
@@ -158,14 +190,28 @@ describe('the guide’s example on the bench', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect(String((error as WorkflowFailedError).cause?.cause)).toMatch(/config no longer fits v2: threshold/);
+    expect(String((error as WorkflowFailedError).cause?.cause)).toMatch(
+      /config no longer fits v2: threshold/,
+    );
   });
 
   it('is refused by a catalog older than the plan', () => {
     const newer = createBuiltinCatalog([tagBySpendV2({ migrate: true })]);
-    const planV2 = { ...plan, nodeVersions: { ...plan.nodeVersions, tag_by_spend: 2 }, steps: { ...plan.steps, vip: { ...plan.steps.vip!, nodeVersion: 2, config: { threshold: 500, tag: 'vip' } } } } as Plan;
+    const planV2 = {
+      ...plan,
+      nodeVersions: { ...plan.nodeVersions, tag_by_spend: 2 },
+      steps: {
+        ...plan.steps,
+        vip: { ...plan.steps.vip!, nodeVersion: 2, config: { threshold: 500, tag: 'vip' } },
+      },
+    } as Plan;
     expect(checkPlanCompatibility(planV2, createBuiltinCatalog([tagBySpend]))).toEqual([
-      expect.objectContaining({ code: 'node_version_too_new', stepId: 'vip', planVersion: 2, catalogVersion: 1 }),
+      expect.objectContaining({
+        code: 'node_version_too_new',
+        stepId: 'vip',
+        planVersion: 2,
+        catalogVersion: 1,
+      }),
     ]);
     expect(checkPlanCompatibility(planV2, newer)).toEqual([]);
   });

@@ -16,7 +16,11 @@ export interface TestDatabase extends DatabaseHandle {
 }
 
 function serverUrl(): string {
-  return process.env.WAKEFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return (
+    process.env.WAKEFLOW_TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/postgres'
+  );
 }
 
 function withDatabase(url: string, database: string): string {
@@ -39,7 +43,10 @@ export async function createTestDatabase(options: { workspaceIds?: string[] } = 
   await migrate(url);
   const handle = connect(url);
   const ids = options.workspaceIds ?? [TEST_WORKSPACE_ID];
-  await handle.db.insert(workspaces).values(ids.map((id) => ({ id, name: id }))).onConflictDoNothing();
+  await handle.db
+    .insert(workspaces)
+    .values(ids.map((id) => ({ id, name: id })))
+    .onConflictDoNothing();
   return {
     ...handle,
     url,

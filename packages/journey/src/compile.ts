@@ -36,7 +36,11 @@ export function compileJourney(
   const body = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     entryStepId: validation.triggerId,
-    trigger: { nodeId: trigger.node.id, type: trigger.spec.type, config: trigger.config as Record<string, unknown> },
+    trigger: {
+      nodeId: trigger.node.id,
+      type: trigger.spec.type,
+      config: trigger.config as Record<string, unknown>,
+    },
     steps,
     settings: journeySettingsSchema.parse(settings ?? {}),
     nodeVersions,

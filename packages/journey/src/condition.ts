@@ -6,7 +6,18 @@ import { z } from 'zod';
 import { durationSchema, type Duration } from './duration';
 import { propertyFilterSchema, type PropertyFilter } from './property-filter';
 
-export const comparisonOps = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists', 'in'] as const;
+export const comparisonOps = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'exists',
+  'not_exists',
+  'in',
+] as const;
 export type ComparisonOp = (typeof comparisonOps)[number];
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -65,8 +76,14 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     eventConditionSchema,
     tagConditionSchema,
     segmentConditionSchema,
-    z.object({ kind: z.literal('and'), conditions: z.array(conditionSchema).min(1, 'Add at least one condition') }),
-    z.object({ kind: z.literal('or'), conditions: z.array(conditionSchema).min(1, 'Add at least one condition') }),
+    z.object({
+      kind: z.literal('and'),
+      conditions: z.array(conditionSchema).min(1, 'Add at least one condition'),
+    }),
+    z.object({
+      kind: z.literal('or'),
+      conditions: z.array(conditionSchema).min(1, 'Add at least one condition'),
+    }),
     z.object({ kind: z.literal('not'), condition: conditionSchema }),
   ]),
 );

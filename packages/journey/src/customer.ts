@@ -39,5 +39,8 @@ export const customerInputSchema = z.object({
 export type CustomerInput = z.infer<typeof customerInputSchema>;
 
 export const customerBatchSchema = z.object({
-  customers: z.array(customerInputSchema).min(1, 'Send at least one customer').max(10_000, 'At most 10,000 per request'),
+  customers: z
+    .array(customerInputSchema)
+    .min(1, 'Send at least one customer')
+    .max(10_000, 'At most 10,000 per request'),
 });

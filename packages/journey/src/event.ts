@@ -35,5 +35,8 @@ export const eventInputSchema = z.object({
 export type EventInput = z.infer<typeof eventInputSchema>;
 
 export const eventBatchSchema = z.object({
-  events: z.array(eventInputSchema).min(1, 'Send at least one event').max(10_000, 'At most 10,000 per request'),
+  events: z
+    .array(eventInputSchema)
+    .min(1, 'Send at least one event')
+    .max(10_000, 'At most 10,000 per request'),
 });

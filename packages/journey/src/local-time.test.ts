@@ -4,23 +4,38 @@ import { isWithinLocalWindow, nextLocalTime } from './local-time';
 describe('nextLocalTime', () => {
   it('finds 20:00 the same day in the customer zone when it is still ahead', () => {
     // 10:00 UTC = 11:00 in Berlin (winter) → 20:00 Berlin = 19:00 UTC.
-    expect(nextLocalTime(new Date('2026-01-14T10:00:00Z'), 'Europe/Berlin', '20:00', [1, 2, 3, 4, 5]).toISOString()).toBe(
-      '2026-01-14T19:00:00.000Z',
-    );
+    expect(
+      nextLocalTime(
+        new Date('2026-01-14T10:00:00Z'),
+        'Europe/Berlin',
+        '20:00',
+        [1, 2, 3, 4, 5],
+      ).toISOString(),
+    ).toBe('2026-01-14T19:00:00.000Z');
   });
 
   it('skips to the next allowed weekday', () => {
     // Friday 2026-01-16 21:00 Berlin → next weekday 20:00 is Monday the 19th.
-    expect(nextLocalTime(new Date('2026-01-16T20:00:00Z'), 'Europe/Berlin', '20:00', [1, 2, 3, 4, 5]).toISOString()).toBe(
-      '2026-01-19T19:00:00.000Z',
-    );
+    expect(
+      nextLocalTime(
+        new Date('2026-01-16T20:00:00Z'),
+        'Europe/Berlin',
+        '20:00',
+        [1, 2, 3, 4, 5],
+      ).toISOString(),
+    ).toBe('2026-01-19T19:00:00.000Z');
   });
 
   it('keeps the local hour across a DST change', () => {
     // Berlin moves to summer time on 2026-03-29: 20:00 local is 19:00 UTC before, 18:00 UTC after.
-    expect(nextLocalTime(new Date('2026-03-28T19:30:00Z'), 'Europe/Berlin', '20:00', [1, 2, 3, 4, 5, 6, 7]).toISOString()).toBe(
-      '2026-03-29T18:00:00.000Z',
-    );
+    expect(
+      nextLocalTime(
+        new Date('2026-03-28T19:30:00Z'),
+        'Europe/Berlin',
+        '20:00',
+        [1, 2, 3, 4, 5, 6, 7],
+      ).toISOString(),
+    ).toBe('2026-03-29T18:00:00.000Z');
   });
 
   it('moves a time that does not exist on the spring-forward day to a valid instant', () => {

@@ -14,13 +14,21 @@ export function parseLocalTime(time: string): { hour: number; minute: number } {
  * The first instant strictly after `after` that is `time` on one of `weekdays` (ISO: 1 = Monday) in `timeZone`.
  * Unknown zones fall back to UTC rather than failing a run.
  */
-export function nextLocalTime(after: Date, timeZone: string, time: string, weekdays: readonly number[]): Date {
+export function nextLocalTime(
+  after: Date,
+  timeZone: string,
+  time: string,
+  weekdays: readonly number[],
+): Date {
   const { hour, minute } = parseLocalTime(time);
   const allowed = new Set(weekdays.length ? weekdays : [1, 2, 3, 4, 5, 6, 7]);
   let zone = DateTime.fromJSDate(after, { zone: timeZone });
   if (!zone.isValid) zone = DateTime.fromJSDate(after, { zone: 'utc' });
   for (let day = 0; day <= 8; day++) {
-    const candidate = zone.startOf('day').plus({ days: day }).set({ hour, minute, second: 0, millisecond: 0 });
+    const candidate = zone
+      .startOf('day')
+      .plus({ days: day })
+      .set({ hour, minute, second: 0, millisecond: 0 });
     if (allowed.has(candidate.weekday) && candidate.toMillis() > after.getTime()) return candidate.toJSDate();
   }
   throw new Error('unreachable: some allowed weekday occurs within 8 days');

@@ -44,7 +44,9 @@ export const planOpSchema = z.discriminatedUnion('op', [
   }),
   z.object({
     op: z.literal('split'),
-    arms: z.array(z.object({ name: z.string().min(1), percent: z.number().min(0).max(100), holdout: z.boolean() })).min(1),
+    arms: z
+      .array(z.object({ name: z.string().min(1), percent: z.number().min(0).max(100), holdout: z.boolean() }))
+      .min(1),
   }),
   z.object({
     op: z.literal('activity'),

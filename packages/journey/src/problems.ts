@@ -49,7 +49,9 @@ export function problemsFromZod(
 
 export class JourneyInvalidError extends Error {
   constructor(readonly problems: Problem[]) {
-    super(`The journey has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]?.message ?? ''}`);
+    super(
+      `The journey has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]?.message ?? ''}`,
+    );
     this.name = 'JourneyInvalidError';
   }
 }

@@ -4,11 +4,24 @@
  */
 import { z } from 'zod';
 
-export const propertyFilterOps = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists'] as const;
+export const propertyFilterOps = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'exists',
+  'not_exists',
+] as const;
 
 export const propertyFilterSchema = z.object({
   /** Dot path into the properties, e.g. `order.total`. */
-  path: z.string().min(1, 'Name the property').regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'Use a dot path like order.total'),
+  path: z
+    .string()
+    .min(1, 'Name the property')
+    .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'Use a dot path like order.total'),
   op: z.enum(propertyFilterOps),
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
 });
@@ -34,9 +47,14 @@ function compare(actual: unknown, filter: PropertyFilter): boolean {
     case 'not_exists':
       return actual === undefined || actual === null;
     case 'eq':
-      return actual === expected || (actual != null && expected != null && String(actual) === String(expected));
+      return (
+        actual === expected || (actual != null && expected != null && String(actual) === String(expected))
+      );
     case 'neq':
-      return !(actual === expected || (actual != null && expected != null && String(actual) === String(expected)));
+      return !(
+        actual === expected ||
+        (actual != null && expected != null && String(actual) === String(expected))
+      );
     case 'contains':
       if (Array.isArray(actual)) return actual.some((v) => String(v) === String(expected));
       return typeof actual === 'string' && expected !== undefined && actual.includes(String(expected));

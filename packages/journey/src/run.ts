@@ -132,10 +132,22 @@ export interface JourneyActivities {
   /** Creates the run's row (idempotent): the workflow id, not the row, is what prevents duplicate runs. */
   registerRun(run: RunRegistration): Promise<void>;
   recordStep(record: RunStepRecord): Promise<void>;
-  finishRun(input: { runId: string; workspaceId: string; outcome: string; at: string; lastSeq: number }): Promise<void>;
+  finishRun(input: {
+    runId: string;
+    workspaceId: string;
+    outcome: string;
+    at: string;
+    lastSeq: number;
+  }): Promise<void>;
   executeNode(input: ExecuteNodeInput): Promise<NodeActivityResult>;
   /** Next time, after `after`, that is `time` on one of `weekdays` in the customer's timezone. */
-  nextLocalTime(input: { workspaceId: string; customerId: string; after: string; time: string; weekdays: number[] }): Promise<string>;
+  nextLocalTime(input: {
+    workspaceId: string;
+    customerId: string;
+    after: string;
+    time: string;
+    weekdays: number[];
+  }): Promise<string>;
 }
 
 export const JOURNEY_RUN_WORKFLOW = 'journeyRun';

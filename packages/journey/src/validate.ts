@@ -44,7 +44,8 @@ export function validateJourney(
 
   if (settings !== undefined) {
     const parsedSettings = journeySettingsSchema.safeParse(settings);
-    if (!parsedSettings.success) problems.push(...problemsFromZod(parsedSettings.error, 'invalid_settings', ['settings']));
+    if (!parsedSettings.success)
+      problems.push(...problemsFromZod(parsedSettings.error, 'invalid_settings', ['settings']));
   }
 
   const parsed = journeyGraphSchema.safeParse(input);
@@ -58,7 +59,12 @@ export function validateJourney(
   const byId = new Map<string, GraphNode>();
   graph.nodes.forEach((node, index) => {
     if (byId.has(node.id)) {
-      problems.push({ code: 'duplicate_node_id', nodeId: node.id, path: `nodes.${index}.id`, message: `Two steps share the id ${node.id}` });
+      problems.push({
+        code: 'duplicate_node_id',
+        nodeId: node.id,
+        path: `nodes.${index}.id`,
+        message: `Two steps share the id ${node.id}`,
+      });
       return;
     }
     byId.set(node.id, node);
@@ -77,17 +83,32 @@ export function validateJourney(
       problems.push(...problemsFromZod(config.error, 'invalid_config', ['config'], node.id));
       return;
     }
-    const validated: ValidatedNode = { node, spec, config: config.data, outcomes: spec.outcomes(config.data) };
+    const validated: ValidatedNode = {
+      node,
+      spec,
+      config: config.data,
+      outcomes: spec.outcomes(config.data),
+    };
     result.nodes.set(node.id, validated);
     const refs = spec.references?.(config.data);
     for (const templateId of refs?.templateIds ?? []) {
       if (context.templateIds && !context.templateIds.has(templateId)) {
-        problems.push({ code: 'unknown_template', nodeId: node.id, path: 'config.templateId', message: `Template “${templateId}” does not exist` });
+        problems.push({
+          code: 'unknown_template',
+          nodeId: node.id,
+          path: 'config.templateId',
+          message: `Template “${templateId}” does not exist`,
+        });
       }
     }
     for (const segmentId of refs?.segmentIds ?? []) {
       if (context.segmentIds && !context.segmentIds.has(segmentId)) {
-        problems.push({ code: 'unknown_segment', nodeId: node.id, path: 'config.segmentId', message: `Segment “${segmentId}” does not exist` });
+        problems.push({
+          code: 'unknown_segment',
+          nodeId: node.id,
+          path: 'config.segmentId',
+          message: `Segment “${segmentId}” does not exist`,
+        });
       }
     }
   });
@@ -95,10 +116,19 @@ export function validateJourney(
   const triggers = [...result.nodes.values()].filter((n) => n.spec.role === 'trigger');
   const triggerLike = graph.nodes.filter((n) => catalog.get(n.type)?.role === 'trigger');
   if (triggerLike.length === 0) {
-    problems.push({ code: 'no_trigger', path: 'nodes', message: 'Add a trigger: the journey needs a way for customers to enter' });
+    problems.push({
+      code: 'no_trigger',
+      path: 'nodes',
+      message: 'Add a trigger: the journey needs a way for customers to enter',
+    });
   } else if (triggerLike.length > 1) {
     for (const t of triggerLike.slice(1)) {
-      problems.push({ code: 'multiple_triggers', nodeId: t.id, path: 'type', message: 'A journey has exactly one trigger; remove this one' });
+      problems.push({
+        code: 'multiple_triggers',
+        nodeId: t.id,
+        path: 'type',
+        message: 'A journey has exactly one trigger; remove this one',
+      });
     }
   }
   result.triggerId = triggers[0]?.node.id ?? triggerLike[0]?.id;
@@ -116,11 +146,21 @@ export function validateJourney(
       return;
     }
     if (catalog.get(target.type)?.role === 'trigger') {
-      problems.push({ code: 'edge_into_trigger', nodeId: target.id, path: `edges.${index}.target`, message: 'Nothing can lead back into the trigger' });
+      problems.push({
+        code: 'edge_into_trigger',
+        nodeId: target.id,
+        path: `edges.${index}.target`,
+        message: 'Nothing can lead back into the trigger',
+      });
     }
     const validated = result.nodes.get(source.id);
     if (catalog.get(source.type)?.role === 'exit') {
-      problems.push({ code: 'edge_from_exit', nodeId: source.id, path: `edges.${index}.source`, message: `${label(source)} ends the journey; nothing can follow it` });
+      problems.push({
+        code: 'edge_from_exit',
+        nodeId: source.id,
+        path: `edges.${index}.source`,
+        message: `${label(source)} ends the journey; nothing can follow it`,
+      });
       return;
     }
     if (validated && !validated.outcomes.includes(edge.outcome)) {
@@ -134,7 +174,12 @@ export function validateJourney(
     }
     const outgoing = result.next.get(source.id) ?? new Map<string, string>();
     if (outgoing.has(edge.outcome)) {
-      problems.push({ code: 'duplicate_edge', nodeId: source.id, path: `edges.${index}`, message: `The “${edge.outcome}” path of ${label(source)} is connected twice` });
+      problems.push({
+        code: 'duplicate_edge',
+        nodeId: source.id,
+        path: `edges.${index}`,
+        message: `The “${edge.outcome}” path of ${label(source)} is connected twice`,
+      });
       return;
     }
     outgoing.set(edge.outcome, edge.target);
@@ -171,7 +216,12 @@ export function validateJourney(
           if (!reportedCycles.has(target)) {
             reportedCycles.add(target);
             const node = byId.get(target);
-            problems.push({ code: 'cycle', nodeId: target, path: 'edges', message: `The journey loops back to ${node ? label(node) : target}; journeys cannot have loops` });
+            problems.push({
+              code: 'cycle',
+              nodeId: target,
+              path: 'edges',
+              message: `The journey loops back to ${node ? label(node) : target}; journeys cannot have loops`,
+            });
           }
         } else if (s === undefined) {
           visit(target);
@@ -182,7 +232,12 @@ export function validateJourney(
     visit(triggerId);
     for (const node of graph.nodes) {
       if (!state.has(node.id) && catalog.get(node.type)?.role !== 'trigger') {
-        problems.push({ code: 'unreachable', nodeId: node.id, path: 'edges', message: `${label(node)} cannot be reached from the trigger` });
+        problems.push({
+          code: 'unreachable',
+          nodeId: node.id,
+          path: 'edges',
+          message: `${label(node)} cannot be reached from the trigger`,
+        });
       }
     }
   }

@@ -35,9 +35,15 @@ export class NodeCatalog implements NodeCatalogView {
       role: k.role,
       palette: k.palette,
       outcomes: typeof k.definition.outcomes === 'function' ? null : [...k.definition.outcomes],
-      configSchema: z.toJSONSchema(k.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      configSchema: z.toJSONSchema(k.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >,
       writesSchema: k.definition.writes
-        ? (z.toJSONSchema(k.definition.writes, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>)
+        ? (z.toJSONSchema(k.definition.writes, { io: 'output', unrepresentable: 'any' }) as Record<
+            string,
+            unknown
+          >)
         : null,
       executes: k.role === 'trigger' ? 'entry' : k.definition.plan ? 'interpreter' : 'activity',
     }));

@@ -10,7 +10,13 @@ import { builtinNodes, NodeCatalog } from './catalog';
 import { checkPlanCompatibility } from './compatibility';
 import { defineNode, type NodeKind } from './define-node';
 
-const palette = { label: 'Greet', description: 'Greets', icon: 'hand', category: 'custom', color: '#000' } as const;
+const palette = {
+  label: 'Greet',
+  description: 'Greets',
+  icon: 'hand',
+  category: 'custom',
+  color: '#000',
+} as const;
 const noop = { run: async () => ({ outcome: 'next' }) };
 
 /** v1 of a custom kind: `{ text }`. */
@@ -45,14 +51,24 @@ describe('checkPlanCompatibility', () => {
   it('accepts the catalog the plan was compiled with, and additive changes', () => {
     expect(plan.nodeVersions.greet).toBe(1);
     expect(checkPlanCompatibility(plan, catalogWith(greetV1))).toEqual([]);
-    const additive = defineNode({ ...greetV1.definition, version: 2, config: z.object({ text: z.string().min(1), emoji: z.boolean().default(false) }) });
+    const additive = defineNode({
+      ...greetV1.definition,
+      version: 2,
+      config: z.object({ text: z.string().min(1), emoji: z.boolean().default(false) }),
+    });
     expect(checkPlanCompatibility(plan, catalogWith(additive))).toEqual([]);
   });
 
   it('reports a kind the catalog no longer has, for activity and interpreter steps alike', () => {
     const withoutDelay = new NodeCatalog([...builtinNodes.filter((k) => k.type !== 'delay')]);
     expect(checkPlanCompatibility(plan, withoutDelay)).toEqual([
-      expect.objectContaining({ code: 'unknown_node_type', stepId: 'hello', nodeType: 'greet', planVersion: 1, catalogVersion: null }),
+      expect.objectContaining({
+        code: 'unknown_node_type',
+        stepId: 'hello',
+        nodeType: 'greet',
+        planVersion: 1,
+        catalogVersion: null,
+      }),
       expect.objectContaining({ code: 'unknown_node_type', stepId: 'wait', nodeType: 'delay' }),
     ]);
     expect(checkPlanCompatibility(plan, withoutDelay)[0]!.message).toBe(
@@ -70,14 +86,23 @@ describe('checkPlanCompatibility', () => {
         nodeType: 'greet',
         planVersion: 2,
         catalogVersion: 1,
-        message: 'Step hello (“Say hello”) needs “greet” v2, but this catalog has v1: deploy the newer node before the plan',
+        message:
+          'Step hello (“Say hello”) needs “greet” v2, but this catalog has v1: deploy the newer node before the plan',
       },
     ]);
   });
 
   it('reports a breaking schema change, naming step, kind, field and cause', () => {
     const renamed = z.object({ message: z.string().min(1, 'Enter a message') });
-    const bumped = defineNode({ type: 'greet', palette, outcomes: ['next'], activity: noop, version: 2, config: renamed, describe: (c) => c.message });
+    const bumped = defineNode({
+      type: 'greet',
+      palette,
+      outcomes: ['next'],
+      activity: noop,
+      version: 2,
+      config: renamed,
+      describe: (c) => c.message,
+    });
     expect(checkPlanCompatibility(plan, catalogWith(bumped))).toEqual([
       {
         code: 'config_incompatible',
@@ -86,11 +111,22 @@ describe('checkPlanCompatibility', () => {
         planVersion: 1,
         catalogVersion: 2,
         path: 'message',
-        message: 'Step hello (“Say hello”): its “greet” v1 config no longer parses — message: Invalid input: expected string, received undefined (v2 does not accept it and has no migrateConfig)',
+        message:
+          'Step hello (“Say hello”): its “greet” v1 config no longer parses — message: Invalid input: expected string, received undefined (v2 does not accept it and has no migrateConfig)',
       },
     ]);
-    const unbumped = defineNode({ type: 'greet', palette, outcomes: ['next'], activity: noop, version: 1, config: renamed, describe: (c) => c.message });
-    expect(checkPlanCompatibility(plan, catalogWith(unbumped))[0]!.message).toMatch(/the schema of v1 changed without a version bump/);
+    const unbumped = defineNode({
+      type: 'greet',
+      palette,
+      outcomes: ['next'],
+      activity: noop,
+      version: 1,
+      config: renamed,
+      describe: (c) => c.message,
+    });
+    expect(checkPlanCompatibility(plan, catalogWith(unbumped))[0]!.message).toMatch(
+      /the schema of v1 changed without a version bump/,
+    );
   });
 
   it('accepts a breaking change whose migrateConfig turns old configs into new ones', () => {
@@ -105,7 +141,10 @@ describe('checkPlanCompatibility', () => {
       migrateConfig: (from, config) => (from < 2 ? { message: config.text } : config),
     });
     expect(checkPlanCompatibility(plan, catalogWith(migrated))).toEqual([]);
-    expect(migrated.readStoredConfig({ text: 'Hi' }, 1)).toEqual({ success: true, config: { message: 'Hi' } });
+    expect(migrated.readStoredConfig({ text: 'Hi' }, 1)).toEqual({
+      success: true,
+      config: { message: 'Hi' },
+    });
     // Configs already at the current version are not migrated again.
     expect(migrated.readStoredConfig({ text: 'Hi' }, 2)).toMatchObject({ success: false, path: 'message' });
   });
@@ -126,10 +165,18 @@ describe('checkPlanCompatibility', () => {
 
   it('checks the trigger’s stored config', () => {
     const eventTrigger = builtinNodes.find((k) => k.type === 'event_trigger')!;
-    const stricter = defineNode({ ...eventTrigger.definition, config: z.object({ event: z.string(), channel: z.enum(['web', 'app']) }) });
+    const stricter = defineNode({
+      ...eventTrigger.definition,
+      config: z.object({ event: z.string(), channel: z.enum(['web', 'app']) }),
+    });
     const catalog = new NodeCatalog([...builtinNodes.filter((k) => k !== eventTrigger), stricter, greetV1]);
     expect(checkPlanCompatibility(plan, catalog)).toEqual([
-      expect.objectContaining({ code: 'config_incompatible', stepId: 't', nodeType: 'event_trigger', path: 'channel' }),
+      expect.objectContaining({
+        code: 'config_incompatible',
+        stepId: 't',
+        nodeType: 'event_trigger',
+        path: 'channel',
+      }),
     ]);
   });
 });

@@ -29,7 +29,10 @@ type CheckedPlan = Pick<Plan, 'steps' | 'trigger' | 'nodeVersions'>;
  * accepts (after its `migrateConfig`). Only activity steps and the trigger keep a config in the plan; interpreter
  * steps (delay, wait, split, exit) are compiled to self-contained instructions, so for them only the kind is checked.
  */
-export function checkPlanCompatibility(plan: CheckedPlan, catalog: Pick<NodeCatalog, 'get'>): PlanIncompatibility[] {
+export function checkPlanCompatibility(
+  plan: CheckedPlan,
+  catalog: Pick<NodeCatalog, 'get'>,
+): PlanIncompatibility[] {
   const problems: PlanIncompatibility[] = [];
   for (const step of Object.values(plan.steps).sort((a, b) => a.id.localeCompare(b.id))) {
     const planVersion = step.op === 'activity' ? step.nodeVersion : (plan.nodeVersions[step.type] ?? 1);
@@ -57,7 +60,12 @@ export function checkPlanCompatibility(plan: CheckedPlan, catalog: Pick<NodeCata
       });
       continue;
     }
-    const config = step.op === 'activity' ? step.config : step.op === 'entry' && plan.trigger.nodeId === step.id ? plan.trigger.config : undefined;
+    const config =
+      step.op === 'activity'
+        ? step.config
+        : step.op === 'entry' && plan.trigger.nodeId === step.id
+          ? plan.trigger.config
+          : undefined;
     if (config === undefined) continue;
     const read = kind.readStoredConfig(config, planVersion);
     if (!read.success) {

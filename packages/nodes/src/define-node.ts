@@ -73,8 +73,7 @@ export interface NodeDefinition<S extends z.ZodType> {
 
 /** A stored config read with the current schema, after migrating it from the version it was saved by. */
 export type StoredConfigResult<Config> =
-  | { success: true; config: Config }
-  | { success: false; message: string; path: string };
+  { success: true; config: Config } | { success: false; message: string; path: string };
 
 export interface NodeKind<S extends z.ZodType = z.ZodType> extends NodeKindSpec {
   definition: NodeDefinition<S>;
@@ -114,13 +113,21 @@ export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): 
       try {
         input = definition.migrateConfig(fromVersion, (config ?? {}) as Record<string, unknown>);
       } catch (error) {
-        return { success: false, message: `migrating from version ${fromVersion} failed: ${(error as Error).message}`, path: '' };
+        return {
+          success: false,
+          message: `migrating from version ${fromVersion} failed: ${(error as Error).message}`,
+          path: '',
+        };
       }
     }
     const parsed = definition.config.safeParse(input);
     if (parsed.success) return { success: true, config: parsed.data as z.output<S> };
     const issue = parsed.error.issues[0];
-    return { success: false, message: issue?.message ?? 'invalid config', path: issue?.path.map(String).join('.') ?? '' };
+    return {
+      success: false,
+      message: issue?.message ?? 'invalid config',
+      path: issue?.path.map(String).join('.') ?? '',
+    };
   };
   return {
     type: definition.type,

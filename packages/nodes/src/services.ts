@@ -60,7 +60,13 @@ export interface MessageSender {
 
 export interface ConditionEvaluator {
   /** Whether the customer meets the condition now; `enteredAt` anchors "since entry" windows. */
-  matches(input: { workspaceId: string; customerId: string; condition: Condition; enteredAt: string; now: string }): Promise<boolean>;
+  matches(input: {
+    workspaceId: string;
+    customerId: string;
+    condition: Condition;
+    enteredAt: string;
+    now: string;
+  }): Promise<boolean>;
 }
 
 export interface NodeLogger {

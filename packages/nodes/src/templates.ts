@@ -38,8 +38,18 @@ export const canonicalWinBack: JourneyTemplate = {
   graph: {
     nodes: [
       { id: 'trigger', type: 'audience_trigger', config: { segmentId: 'no-login-30d', everyMinutes: 60 } },
-      { id: 'gift_email', type: 'send', name: 'Return gift email', config: { channel: 'email', templateId: 'return-gift-email' } },
-      { id: 'gift_sms', type: 'send', name: 'Return gift SMS', config: { channel: 'sms', templateId: 'return-gift-sms' } },
+      {
+        id: 'gift_email',
+        type: 'send',
+        name: 'Return gift email',
+        config: { channel: 'email', templateId: 'return-gift-email' },
+      },
+      {
+        id: 'gift_sms',
+        type: 'send',
+        name: 'Return gift SMS',
+        config: { channel: 'sms', templateId: 'return-gift-sms' },
+      },
       {
         id: 'wait_return',
         type: 'wait_for_event',
@@ -47,8 +57,18 @@ export const canonicalWinBack: JourneyTemplate = {
       },
       { id: 'wait_return_login', type: 'exit', config: { outcome: 'reactivated' } },
       { id: 'wait_return_purchase', type: 'exit', config: { outcome: 'reactivated' } },
-      { id: 'second_push', type: 'send', name: 'Second wave push', config: { channel: 'push', templateId: 'second-wave-push' } },
-      { id: 'second_email', type: 'send', name: 'Stronger offer email', config: { channel: 'email', templateId: 'second-wave-email' } },
+      {
+        id: 'second_push',
+        type: 'send',
+        name: 'Second wave push',
+        config: { channel: 'push', templateId: 'second-wave-push' },
+      },
+      {
+        id: 'second_email',
+        type: 'send',
+        name: 'Stronger offer email',
+        config: { channel: 'email', templateId: 'second-wave-email' },
+      },
       {
         id: 'wait_second',
         type: 'wait_for_event',

@@ -3,7 +3,12 @@
  * reported on the right step and field.
  */
 import { describe, expect, it } from 'vitest';
-import { JourneyInvalidError, compileJourney, validateJourney, type JourneyGraphInput } from '@wakeflow/journey';
+import {
+  JourneyInvalidError,
+  compileJourney,
+  validateJourney,
+  type JourneyGraphInput,
+} from '@wakeflow/journey';
 import { createBuiltinCatalog } from './catalog';
 
 const catalog = createBuiltinCatalog();
@@ -23,7 +28,11 @@ const base = (): JourneyGraphInput => ({
 });
 
 function problems(graph: unknown, context = {}) {
-  return validateJourney(graph, catalog, context).problems.map((p) => ({ code: p.code, nodeId: p.nodeId, path: p.path }));
+  return validateJourney(graph, catalog, context).problems.map((p) => ({
+    code: p.code,
+    nodeId: p.nodeId,
+    path: p.path,
+  }));
 }
 
 describe('validateJourney', () => {
@@ -92,7 +101,11 @@ describe('validateJourney', () => {
 
   it('reports each unconnected path of a wait, by name', () => {
     const g = base();
-    g.nodes[1] = { id: 'd', type: 'wait_for_event', config: { events: [{ event: 'login' }], timeout: { amount: 7, unit: 'days' } } };
+    g.nodes[1] = {
+      id: 'd',
+      type: 'wait_for_event',
+      config: { events: [{ event: 'login' }], timeout: { amount: 7, unit: 'days' } },
+    };
     g.edges[1] = { source: 'd', outcome: 'login', target: 's' };
     expect(problems(g)).toContainEqual({ code: 'dangling_outcome', nodeId: 'd', path: 'outcomes.timeout' });
   });
@@ -106,7 +119,11 @@ describe('validateJourney', () => {
   it('reports an edge to a missing step', () => {
     const g = base();
     g.edges[2] = { source: 's', outcome: 'next', target: 'nowhere' };
-    expect(problems(g)).toContainEqual({ code: 'unknown_edge_endpoint', nodeId: 's', path: 'edges.2.target' });
+    expect(problems(g)).toContainEqual({
+      code: 'unknown_edge_endpoint',
+      nodeId: 's',
+      path: 'edges.2.target',
+    });
   });
 
   it('reports the same path connected twice', () => {
@@ -123,7 +140,11 @@ describe('validateJourney', () => {
 
   it('reports a cycle', () => {
     const g = base();
-    g.nodes[3] = { id: 'x', type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } };
+    g.nodes[3] = {
+      id: 'x',
+      type: 'delay',
+      config: { mode: 'duration', duration: { amount: 1, unit: 'days' } },
+    };
     g.edges.push({ source: 'x', outcome: 'next', target: 'd' });
     expect(problems(g)).toContainEqual({ code: 'cycle', nodeId: 'd', path: 'edges' });
   });
@@ -137,7 +158,16 @@ describe('validateJourney', () => {
 
   it('reports split percentages that do not add up and duplicate arm names', () => {
     const g = base();
-    g.nodes[1] = { id: 'd', type: 'split', config: { arms: [{ name: 'a', percent: 50 }, { name: 'a', percent: 30 }] } };
+    g.nodes[1] = {
+      id: 'd',
+      type: 'split',
+      config: {
+        arms: [
+          { name: 'a', percent: 50 },
+          { name: 'a', percent: 30 },
+        ],
+      },
+    };
     const found = problems(g);
     expect(found).toContainEqual({ code: 'invalid_config', nodeId: 'd', path: 'config.arms' });
     expect(found).toContainEqual({ code: 'invalid_config', nodeId: 'd', path: 'config.arms.1.name' });
@@ -146,7 +176,11 @@ describe('validateJourney', () => {
   it('reports a condition branch with an empty AND', () => {
     const g = base();
     g.nodes[1] = { id: 'd', type: 'branch', config: { condition: { kind: 'and', conditions: [] } } };
-    expect(problems(g)).toContainEqual({ code: 'invalid_config', nodeId: 'd', path: 'config.condition.conditions' });
+    expect(problems(g)).toContainEqual({
+      code: 'invalid_config',
+      nodeId: 'd',
+      path: 'config.condition.conditions',
+    });
   });
 
   it('reports duplicate step ids and malformed graphs', () => {
@@ -154,12 +188,17 @@ describe('validateJourney', () => {
     g.nodes.push({ id: 'd', type: 'exit', config: {} });
     expect(problems(g)).toContainEqual({ code: 'duplicate_node_id', nodeId: 'd', path: 'nodes.4.id' });
     expect(problems({ nodes: 'nope' })[0]).toMatchObject({ code: 'invalid_graph', path: 'nodes' });
-    expect(problems({ nodes: [{ id: 'bad id!', type: 'exit' }], edges: [] })[0]).toMatchObject({ code: 'invalid_graph', path: 'nodes.0.id' });
+    expect(problems({ nodes: [{ id: 'bad id!', type: 'exit' }], edges: [] })[0]).toMatchObject({
+      code: 'invalid_graph',
+      path: 'nodes.0.id',
+    });
   });
 
   it('reports settings problems: a holdout of 100% and a bad goal', () => {
     const result = validateJourney(base(), catalog, {}, { holdoutPercent: 100, goal: { event: '' } });
-    expect(result.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['settings.holdoutPercent', 'settings.goal.event']));
+    expect(result.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['settings.holdoutPercent', 'settings.goal.event']),
+    );
   });
 
   it('returns every problem at once', () => {
@@ -202,7 +241,10 @@ describe('compileJourney', () => {
     g.nodes[1] = {
       id: 'd',
       type: 'wait_for_event',
-      config: { events: [{ event: 'order_paid', correlationKey: 'order_id', outcome: 'paid' }], timeout: { amount: 2, unit: 'hours' } },
+      config: {
+        events: [{ event: 'order_paid', correlationKey: 'order_id', outcome: 'paid' }],
+        timeout: { amount: 2, unit: 'hours' },
+      },
     };
     g.edges[1] = { source: 'd', outcome: 'paid', target: 's' };
     g.nodes.push({ id: 'late', type: 'exit', config: { outcome: 'unpaid' } });

@@ -18,7 +18,9 @@ export function temporalConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Tem
   };
 }
 
-export async function connectTemporalClient(config: TemporalConfig): Promise<{ client: Client; connection: Connection }> {
+export async function connectTemporalClient(
+  config: TemporalConfig,
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({
     address: config.address,
     ...(config.tls ? { tls: true } : {}),

@@ -4,7 +4,12 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, arrayOverlaps, eq, inArray } from 'drizzle-orm';
-import { CUSTOMER_EVENT_SIGNAL, matchesFilters, planSchema, type CustomerEventPayload } from '@wakeflow/journey';
+import {
+  CUSTOMER_EVENT_SIGNAL,
+  matchesFilters,
+  planSchema,
+  type CustomerEventPayload,
+} from '@wakeflow/journey';
 import { journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
 import type { JourneyRunStarter } from './run-starter';
 
@@ -24,7 +29,11 @@ export interface EventRoutingResult {
 
 const SIGNAL_CONCURRENCY = 32;
 
-async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
@@ -40,9 +49,16 @@ export function createEventRouter(deps: { db: Database; client: Client; starter:
       const names = [...new Set(known.map((e) => e.name))];
 
       const listening = await db
-        .select({ workflowId: runs.workflowId, customerId: runs.customerId, listensTo: journeyVersions.listensTo })
+        .select({
+          workflowId: runs.workflowId,
+          customerId: runs.customerId,
+          listensTo: journeyVersions.listensTo,
+        })
         .from(runs)
-        .innerJoin(journeyVersions, and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)))
+        .innerJoin(
+          journeyVersions,
+          and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)),
+        )
         .where(
           and(
             eq(runs.workspaceId, workspaceId),
@@ -70,10 +86,24 @@ export function createEventRouter(deps: { db: Database; client: Client; starter:
       });
 
       const triggered = await db
-        .select({ journeyId: journeys.id, version: journeyVersions.version, triggerEvent: journeyVersions.triggerEvent, plan: journeyVersions.plan })
+        .select({
+          journeyId: journeys.id,
+          version: journeyVersions.version,
+          triggerEvent: journeyVersions.triggerEvent,
+          plan: journeyVersions.plan,
+        })
         .from(journeys)
-        .innerJoin(journeyVersions, and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)))
-        .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.status, 'live'), inArray(journeyVersions.triggerEvent, names)));
+        .innerJoin(
+          journeyVersions,
+          and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)),
+        )
+        .where(
+          and(
+            eq(journeys.workspaceId, workspaceId),
+            eq(journeys.status, 'live'),
+            inArray(journeyVersions.triggerEvent, names),
+          ),
+        );
       let started = 0;
       for (const journey of triggered) {
         const plan = planSchema.parse(journey.plan);
@@ -98,5 +128,10 @@ export function createEventRouter(deps: { db: Database; client: Client; starter:
 export type EventRouter = ReturnType<typeof createEventRouter>;
 
 function toPayload(event: RoutableEvent): CustomerEventPayload {
-  return { eventId: event.eventId, name: event.name, properties: event.properties, occurredAt: event.occurredAt.toISOString() };
+  return {
+    eventId: event.eventId,
+    name: event.name,
+    properties: event.properties,
+    occurredAt: event.occurredAt.toISOString(),
+  };
 }

@@ -23,13 +23,21 @@ export interface ReplayReport {
   detail?: string;
 }
 
-const quietLogger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined };
+const quietLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  log: () => undefined,
+};
 
 let defaultBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundles the workflow code once per process (or from another entry point, e.g. a changed interpreter). */
 export function bundleForReplay(workflowsPath = defaultWorkflowsPath): Promise<WorkflowBundleWithSourceMap> {
-  if (workflowsPath !== defaultWorkflowsPath) return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  if (workflowsPath !== defaultWorkflowsPath)
+    return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   defaultBundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   return defaultBundle;
 }
@@ -37,7 +45,10 @@ export function bundleForReplay(workflowsPath = defaultWorkflowsPath): Promise<W
 /** Accepts a history as exported by `temporal workflow show -o json`, the Web UI, or this API. */
 export function parseHistory(json: unknown): History {
   const value = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-  const history = value && typeof value === 'object' && 'history' in value && !('events' in value) ? (value as { history: unknown }).history : value;
+  const history =
+    value && typeof value === 'object' && 'history' in value && !('events' in value)
+      ? (value as { history: unknown }).history
+      : value;
   if (!history || typeof history !== 'object' || !Array.isArray((history as { events?: unknown }).events)) {
     throw new Error('Not a workflow history: expected an object with an "events" array');
   }
@@ -50,7 +61,6 @@ function eventTypeName(event: HistoryEvent | undefined): string {
   const name = typeof raw === 'number' ? (temporal.api.enums.v1.EventType[raw] ?? String(raw)) : String(raw);
   return name.replace(/^EVENT_TYPE_/, '');
 }
-
 
 function describeEvent(event: HistoryEvent | undefined): string {
   const type = eventTypeName(event);
@@ -65,7 +75,8 @@ function describeEvent(event: HistoryEvent | undefined): string {
 
 export function explainDivergence(history: History, message: string): ReplayReport['divergedAt'] {
   const events = history.events ?? [];
-  const match = /HistoryEvent\s*\(\s*id:\s*(\d+)/i.exec(message) ?? /event(?:\s+id)?[:\s#]+(\d+)/i.exec(message);
+  const match =
+    /HistoryEvent\s*\(\s*id:\s*(\d+)/i.exec(message) ?? /event(?:\s+id)?[:\s#]+(\d+)/i.exec(message);
   const eventId = match ? Number(match[1]) : undefined;
   const event = eventId !== undefined ? events.find((e) => Number(e.eventId) === eventId) : undefined;
   if (eventId === undefined) return undefined;
@@ -81,12 +92,19 @@ export async function replayJourneyHistory(
   const workflowBundle = options.workflowBundle ?? (await bundleForReplay());
   try {
     await Worker.runReplayHistory({ workflowBundle, replayName: 'wakeflow-replay' }, history, workflowId);
-    return { ok: true, workflowId, summary: `Replayed ${history.events?.length ?? 0} events: the current code makes the same decisions as the recorded run.` };
+    return {
+      ok: true,
+      workflowId,
+      summary: `Replayed ${history.events?.length ?? 0} events: the current code makes the same decisions as the recorded run.`,
+    };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const divergedAt = explainDivergence(history, detail);
-    const deterministic = (error as { name?: string }).name === 'DeterminismViolationError' || /nondetermin/i.test(detail);
-    const where = divergedAt ? ` at event ${divergedAt.eventId} (${divergedAt.eventType}), where ${divergedAt.description}` : '';
+    const deterministic =
+      (error as { name?: string }).name === 'DeterminismViolationError' || /nondetermin/i.test(detail);
+    const where = divergedAt
+      ? ` at event ${divergedAt.eventId} (${divergedAt.eventType}), where ${divergedAt.description}`
+      : '';
     return {
       ok: false,
       workflowId,

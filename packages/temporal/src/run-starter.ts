@@ -36,7 +36,11 @@ export interface StartRunRequest {
 
 export type StartRunResult =
   | { started: true; workflowId: string; runId: string; entry: number; holdout: boolean }
-  | { started: false; workflowId?: string; reason: 'not_live' | 'already_in_journey' | 'reentry_not_allowed' | 'duplicate' };
+  | {
+      started: false;
+      workflowId?: string;
+      reason: 'not_live' | 'already_in_journey' | 'reentry_not_allowed' | 'duplicate';
+    };
 
 export interface JourneyRunStarter {
   startRun(request: StartRunRequest): Promise<StartRunResult>;
@@ -71,7 +75,10 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
         if (last.status === 'running') return { started: false, reason: 'already_in_journey' };
         const reentry = plan.settings.reentry;
         if (reentry.mode === 'once') return { started: false, reason: 'reentry_not_allowed' };
-        if (reentry.mode === 'after' && (request.now ?? new Date()).getTime() - last.startedAt.getTime() < durationToMs(reentry.duration)) {
+        if (
+          reentry.mode === 'after' &&
+          (request.now ?? new Date()).getTime() - last.startedAt.getTime() < durationToMs(reentry.duration)
+        ) {
           return { started: false, reason: 'reentry_not_allowed' };
         }
       }
@@ -85,15 +92,30 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
           .limit(1);
         entry = maxEntry + 1;
       }
-      const key = { workspaceId: request.workspaceId, journeyId: journey.id, version, customerId: request.customerId, entry };
+      const key = {
+        workspaceId: request.workspaceId,
+        journeyId: journey.id,
+        version,
+        customerId: request.customerId,
+        entry,
+      };
       const workflowId = journeyRunWorkflowId(key);
       const holdout = isInHoldout(journey.id, request.customerId, plan.settings.holdoutPercent);
       // Experiment winners of this version reach the run as input, so the workflow never reads them itself.
       const winners = await db
         .select({ stepId: experiments.splitStepId, arm: experiments.winnerArm })
         .from(experiments)
-        .where(and(eq(experiments.workspaceId, request.workspaceId), eq(experiments.journeyId, journey.id), eq(experiments.version, version), eq(experiments.status, 'winner')));
-      const forcedArms = Object.fromEntries(winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]));
+        .where(
+          and(
+            eq(experiments.workspaceId, request.workspaceId),
+            eq(experiments.journeyId, journey.id),
+            eq(experiments.version, version),
+            eq(experiments.status, 'winner'),
+          ),
+        );
+      const forcedArms = Object.fromEntries(
+        winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]),
+      );
       const input: JourneyRunInput = {
         runId: randomUUID(),
         ...key,
@@ -110,7 +132,8 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
       } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false, workflowId, reason: 'duplicate' };
+        if (error instanceof WorkflowExecutionAlreadyStartedError)
+          return { started: false, workflowId, reason: 'duplicate' };
         throw error;
       }
       return { started: true, workflowId, runId: input.runId, entry, holdout };

@@ -27,7 +27,9 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger(process.env.WAKEFLOW_TEST_WORKER_LOG === 'debug' ? 'DEBUG' : 'WARN') });
+    Runtime.install({
+      logger: new DefaultLogger(process.env.WAKEFLOW_TEST_WORKER_LOG === 'debug' ? 'DEBUG' : 'WARN'),
+    });
   } catch {
     // Already installed by another bench in this process.
   }
@@ -64,14 +66,29 @@ export interface JourneyBench {
    * (the virtual clock starts at the real time of day, so quiet hours would make such tests depend on it).
    */
   relaxSendingRules(): Promise<void>;
-  publish(graph: JourneyGraphInput, settings?: JourneySettingsInput, journeyId?: string): Promise<{ journeyId: string; version: number }>;
-  customer(externalId: string, extra?: Partial<Parameters<typeof upsertCustomers>[2][number]>): Promise<string>;
+  publish(
+    graph: JourneyGraphInput,
+    settings?: JourneySettingsInput,
+    journeyId?: string,
+  ): Promise<{ journeyId: string; version: number }>;
+  customer(
+    externalId: string,
+    extra?: Partial<Parameters<typeof upsertCustomers>[2][number]>,
+  ): Promise<string>;
   /** Ingests an event at the current (virtual) time and routes it to waiting runs. */
   event(customerExternalId: string, name: string, properties?: Record<string, unknown>): Promise<void>;
   now(): Promise<Date>;
   runOf(workflowId: string): Promise<typeof runs.$inferSelect | undefined>;
   stepsOf(runId: string): Promise<{ nodeId: string; enteredAt: Date; outcome: string | null }[]>;
-  messagesOf(customerId: string): Promise<{ channel: string; templateId: string | null; status: string; requestedAt: Date | null; nodeId: string | null }[]>;
+  messagesOf(customerId: string): Promise<
+    {
+      channel: string;
+      templateId: string | null;
+      status: string;
+      requestedAt: Date | null;
+      nodeId: string | null;
+    }[]
+  >;
   close(): Promise<void>;
 }
 
@@ -84,7 +101,9 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
   const executable = options.timeSkipping === false ? devServerExecutable() : testServerExecutable();
   const env =
     options.timeSkipping === false
-      ? await TestWorkflowEnvironment.createLocal({ server: { ...(executable ? { executable } : {}), ui: false } })
+      ? await TestWorkflowEnvironment.createLocal({
+          server: { ...(executable ? { executable } : {}), ui: false },
+        })
       : await TestWorkflowEnvironment.createTimeSkipping({ server: executable ? { executable } : {} });
   const catalog = createCatalog();
   const starter = createRunStarter({ db, client: env.client });
@@ -123,7 +142,10 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       return worker.runUntil(fn);
     },
     async relaxSendingRules() {
-      await saveChannelSettings(db, TEST_WORKSPACE_ID, { quietHours: { enabled: false }, frequencyCap: { enabled: false } });
+      await saveChannelSettings(db, TEST_WORKSPACE_ID, {
+        quietHours: { enabled: false },
+        frequencyCap: { enabled: false },
+      });
     },
     async publish(graph, settings = {}, journeyId) {
       const parsed = journeyGraphSchema.parse(graph) as unknown as Record<string, unknown>;
@@ -131,13 +153,24 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       if (id === undefined) {
         const [row] = await db
           .insert(journeys)
-          .values({ workspaceId: TEST_WORKSPACE_ID, name: 'test journey', draftGraph: parsed, draftSettings: settings as Record<string, unknown> })
+          .values({
+            workspaceId: TEST_WORKSPACE_ID,
+            name: 'test journey',
+            draftGraph: parsed,
+            draftSettings: settings as Record<string, unknown>,
+          })
           .returning({ id: journeys.id });
         id = row!.id;
       } else {
-        await db.update(journeys).set({ draftGraph: parsed, draftSettings: settings as Record<string, unknown> }).where(eq(journeys.id, id));
+        await db
+          .update(journeys)
+          .set({ draftGraph: parsed, draftSettings: settings as Record<string, unknown> })
+          .where(eq(journeys.id, id));
       }
-      const published = await publishJourneyDraft(db, catalog, { workspaceId: TEST_WORKSPACE_ID, journeyId: id });
+      const published = await publishJourneyDraft(db, catalog, {
+        workspaceId: TEST_WORKSPACE_ID,
+        journeyId: id,
+      });
       return { journeyId: id, version: published!.version };
     },
     async customer(externalId, extra = {}) {
@@ -161,7 +194,13 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       eventSeq += 1;
       const now = new Date(await env.currentTimeMs());
       await pipeline.ingest(TEST_WORKSPACE_ID, [
-        { eventId: `test-${eventSeq}-${customerExternalId}-${name}`, customerExternalId, name, properties, occurredAt: now.toISOString() },
+        {
+          eventId: `test-${eventSeq}-${customerExternalId}-${name}`,
+          customerExternalId,
+          name,
+          properties,
+          occurredAt: now.toISOString(),
+        },
       ]);
     },
     now: async () => new Date(await env.currentTimeMs()),
@@ -178,7 +217,13 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     },
     async messagesOf(customerId) {
       return db
-        .select({ channel: messages.channel, templateId: messages.templateId, status: messages.status, requestedAt: messages.requestedAt, nodeId: messages.nodeId })
+        .select({
+          channel: messages.channel,
+          templateId: messages.templateId,
+          status: messages.status,
+          requestedAt: messages.requestedAt,
+          nodeId: messages.nodeId,
+        })
         .from(messages)
         .where(eq(messages.customerId, customerId))
         .orderBy(asc(messages.requestedAt), asc(messages.channel));

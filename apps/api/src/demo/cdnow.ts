@@ -18,14 +18,37 @@ export function parseCdnow(text: string): CdnowPurchase[] {
   for (const line of text.split(/\r?\n/)) {
     const parts = line.trim().split(/\s+/);
     if (parts.length < 4 || !/^\d+$/.test(parts[0]!)) continue;
-    const [customerId, date, cds, dollars] = parts.length >= 5 ? [parts[0], parts[2], parts[3], parts[4]] : parts;
+    const [customerId, date, cds, dollars] =
+      parts.length >= 5 ? [parts[0], parts[2], parts[3], parts[4]] : parts;
     rows.push({ customerId: customerId!, date: date!, cds: Number(cds), dollars: Number(dollars) });
   }
   return rows;
 }
 
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Shanghai', 'Europe/London', 'America/Los_Angeles', 'Asia/Tokyo'];
-const FIRST = ['Ada', 'Bo', 'Chen', 'Dana', 'Emil', 'Fatima', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kim', 'Lea', 'Mei', 'Noah'];
+const ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Shanghai',
+  'Europe/London',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+];
+const FIRST = [
+  'Ada',
+  'Bo',
+  'Chen',
+  'Dana',
+  'Emil',
+  'Fatima',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kim',
+  'Lea',
+  'Mei',
+  'Noah',
+];
 
 /** A small deterministic PRNG so the demo is the same on every machine. */
 function mulberry32(seed: number): () => number {
@@ -38,7 +61,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-export function demoFromCdnow(purchases: readonly CdnowPurchase[], options: { customers: number; today: Date }) {
+export function demoFromCdnow(
+  purchases: readonly CdnowPurchase[],
+  options: { customers: number; today: Date },
+) {
   const byCustomer = new Map<string, CdnowPurchase[]>();
   for (const p of purchases) {
     const list = byCustomer.get(p.customerId) ?? [];
@@ -47,7 +73,8 @@ export function demoFromCdnow(purchases: readonly CdnowPurchase[], options: { cu
   }
   const chosen = [...byCustomer.keys()].sort().slice(0, options.customers);
   const lastDate = purchases.reduce((max, p) => (p.date > max ? p.date : max), '00000000');
-  const toDate = (yyyymmdd: string) => new Date(`${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}T12:00:00Z`);
+  const toDate = (yyyymmdd: string) =>
+    new Date(`${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}T12:00:00Z`);
   const shift = options.today.getTime() - toDate(lastDate).getTime();
   const random = mulberry32(1997);
   const customers: CustomerInput[] = [];
@@ -70,7 +97,13 @@ export function demoFromCdnow(purchases: readonly CdnowPurchase[], options: { cu
     list.forEach((p, n) => {
       const at = new Date(toDate(p.date).getTime() + shift);
       // CDNOW logs purchases only; a shopper logs in before buying and now and then browses without buying.
-      events.push({ eventId: `cdnow-${id}-${n}-login`, customerExternalId: externalId, name: 'login', properties: {}, occurredAt: new Date(at.getTime() - 20 * 60_000).toISOString() });
+      events.push({
+        eventId: `cdnow-${id}-${n}-login`,
+        customerExternalId: externalId,
+        name: 'login',
+        properties: {},
+        occurredAt: new Date(at.getTime() - 20 * 60_000).toISOString(),
+      });
       events.push({
         eventId: `cdnow-${id}-${n}-purchase`,
         customerExternalId: externalId,
@@ -81,7 +114,13 @@ export function demoFromCdnow(purchases: readonly CdnowPurchase[], options: { cu
       if (random() < 0.5) {
         const browseAt = new Date(at.getTime() + Math.floor(random() * 20 + 1) * 86_400_000);
         if (browseAt < options.today) {
-          events.push({ eventId: `cdnow-${id}-${n}-browse`, customerExternalId: externalId, name: 'login', properties: { browseDepth: Math.ceil(random() * 8) }, occurredAt: browseAt.toISOString() });
+          events.push({
+            eventId: `cdnow-${id}-${n}-browse`,
+            customerExternalId: externalId,
+            name: 'login',
+            properties: { browseDepth: Math.ceil(random() * 8) },
+            occurredAt: browseAt.toISOString(),
+          });
         }
       }
     });

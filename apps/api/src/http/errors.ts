@@ -35,11 +35,20 @@ export function issuesFromZod(error: z.ZodError, prefix: string): FieldIssue[] {
 }
 
 /** Parses request input with the shared schema, or answers 400 naming every bad field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = issuesFromZod(result.error, where);
-    throw new HttpError(400, 'invalid_request', `Invalid ${where}: ${issues[0]?.path} ${issues[0]?.message}`, { issues });
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `Invalid ${where}: ${issues[0]?.path} ${issues[0]?.message}`,
+      { issues },
+    );
   }
   return result.data;
 }
@@ -51,14 +60,18 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
 export function errorHandler(log: { error(obj: unknown, msg?: string): void }): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (error instanceof HttpError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, ...error.details } });
+      res
+        .status(error.status)
+        .json({ error: { code: error.code, message: error.message, ...error.details } });
       return;
     }
     // Body-parser errors carry a status and a type; they describe the client's input, not our state.
     const status = (error as { status?: number }).status;
     const type = (error as { type?: string }).type;
     if (type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON' } });
+      res
+        .status(400)
+        .json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON' } });
       return;
     }
     if (type === 'entity.too.large') {
@@ -66,7 +79,9 @@ export function errorHandler(log: { error(obj: unknown, msg?: string): void }): 
       return;
     }
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: { code: type ?? 'bad_request', message: 'The request could not be read' } });
+      res
+        .status(status)
+        .json({ error: { code: type ?? 'bad_request', message: 'The request could not be read' } });
       return;
     }
     log.error({ err: error }, 'unhandled error');

@@ -13,7 +13,11 @@ export async function syncJourneySchedule(
   const trigger = input.plan?.trigger;
   if (trigger?.type === 'audience_trigger') {
     const everyMinutes = typeof trigger.config.everyMinutes === 'number' ? trigger.config.everyMinutes : 60;
-    const scheduleId = await upsertAudienceSchedule(client, { workspaceId: input.workspaceId, journeyId: input.journeyId, everyMinutes });
+    const scheduleId = await upsertAudienceSchedule(client, {
+      workspaceId: input.workspaceId,
+      journeyId: input.journeyId,
+      everyMinutes,
+    });
     return { scheduleId };
   }
   await deleteAudienceSchedule(client, input.workspaceId, input.journeyId);

@@ -15,7 +15,14 @@ export function catalogRoutes(deps: ApiDeps): Router {
   });
   router.get('/journey-templates', (_req, res) => {
     res.json({
-      templates: journeyTemplates.map((t) => ({ id: t.id, name: t.name, description: t.description, graph: t.graph, settings: t.settings, requires: t.requires })),
+      templates: journeyTemplates.map((t) => ({
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        graph: t.graph,
+        settings: t.settings,
+        requires: t.requires,
+      })),
     });
   });
   /** Event names for pickers: the ones the product knows plus every name this workspace has seen. */

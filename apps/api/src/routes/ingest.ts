@@ -5,7 +5,13 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { customerBatchSchema, customerInputSchema, eventBatchSchema, eventInputSchema, type EventInput } from '@wakeflow/journey';
+import {
+  customerBatchSchema,
+  customerInputSchema,
+  eventBatchSchema,
+  eventInputSchema,
+  type EventInput,
+} from '@wakeflow/journey';
 import { upsertCustomers } from '@wakeflow/audience';
 import { createEventPipeline } from '@wakeflow/catalog';
 import type { ApiDeps } from '../deps';

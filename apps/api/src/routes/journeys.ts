@@ -64,7 +64,10 @@ export async function validationContext(db: Database, workspaceId: string): Prom
     db.select({ id: templates.id }).from(templates).where(eq(templates.workspaceId, workspaceId)),
     db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId)),
   ]);
-  return { templateIds: new Set(templateRows.map((r) => r.id)), segmentIds: new Set(segmentRows.map((r) => r.id)) };
+  return {
+    templateIds: new Set(templateRows.map((r) => r.id)),
+    segmentIds: new Set(segmentRows.map((r) => r.id)),
+  };
 }
 
 /**
@@ -72,7 +75,13 @@ export async function validationContext(db: Database, workspaceId: string): Prom
  * `unknown_template`): a template with parse errors or unknown variables, for another channel, or reading
  * `steps.<id>` of a step the journey does not have, is a problem on each step that uses it.
  */
-async function templatePublishProblems(db: Database, catalog: ApiDeps['catalog'], workspaceId: string, graph: unknown, existing: ReadonlySet<string> | undefined) {
+async function templatePublishProblems(
+  db: Database,
+  catalog: ApiDeps['catalog'],
+  workspaceId: string,
+  graph: unknown,
+  existing: ReadonlySet<string> | undefined,
+) {
   const parsed = journeyGraphSchema.safeParse(graph);
   if (!parsed.success) return []; // validateJourney reports a malformed graph
   const uses: { nodeId: string; templateId: string; channel?: string }[] = [];
@@ -82,7 +91,8 @@ async function templatePublishProblems(db: Database, catalog: ApiDeps['catalog']
     if (!spec || !config?.success) continue;
     const channel = (config.data as { channel?: unknown }).channel;
     for (const templateId of spec.references?.(config.data).templateIds ?? []) {
-      if (!existing || existing.has(templateId)) uses.push({ nodeId: node.id, templateId, ...(typeof channel === 'string' ? { channel } : {}) });
+      if (!existing || existing.has(templateId))
+        uses.push({ nodeId: node.id, templateId, ...(typeof channel === 'string' ? { channel } : {}) });
     }
   }
   const problems = [];
@@ -94,7 +104,9 @@ async function templatePublishProblems(db: Database, catalog: ApiDeps['catalog']
         code: 'invalid_config' as const,
         nodeId: use.nodeId,
         path: 'config.templateId',
-        message: first ? `${p.message}: ${first.field} line ${first.line}, column ${first.column}: ${first.message}` : p.message,
+        message: first
+          ? `${p.message}: ${first.field} line ${first.line}, column ${first.column}: ${first.message}`
+          : p.message,
         templateId: p.templateId,
         templateProblems: p.problems,
       });
@@ -121,7 +133,10 @@ export function journeyRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   async function loadJourney(workspaceId: string, id: string) {
-    const [row] = await db.select().from(journeys).where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    const [row] = await db
+      .select()
+      .from(journeys)
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
     if (!row) throw notFound('Journey');
     return row;
   }
@@ -149,15 +164,29 @@ export function journeyRoutes(deps: ApiDeps): Router {
     let settings: Record<string, unknown> = body.settings ?? {};
     if (body.templateId !== undefined) {
       const template = journeyTemplates.find((t) => t.id === body.templateId);
-      if (!template) throw new HttpError(400, 'invalid_request', 'Unknown template', { issues: [{ path: 'body.templateId', message: `No template “${body.templateId}”` }] });
+      if (!template)
+        throw new HttpError(400, 'invalid_request', 'Unknown template', {
+          issues: [{ path: 'body.templateId', message: `No template “${body.templateId}”` }],
+        });
       graph = journeyGraphSchema.parse(template.graph);
       settings = { ...template.settings };
     }
     const [row] = await db
       .insert(journeys)
-      .values({ workspaceId: workspaceOf(res), name: body.name, description: body.description, draftGraph: graph, draftSettings: settings })
+      .values({
+        workspaceId: workspaceOf(res),
+        name: body.name,
+        description: body.description,
+        draftGraph: graph,
+        draftSettings: settings,
+      })
       .returning();
-    await recordAudit(db, res, { action: 'journey.created', entityType: 'journey', entityId: row!.id, after: { name: row!.name, description: row!.description, templateId: body.templateId ?? null } });
+    await recordAudit(db, res, {
+      action: 'journey.created',
+      entityType: 'journey',
+      entityId: row!.id,
+      after: { name: row!.name, description: row!.description, templateId: body.templateId ?? null },
+    });
     res.status(201).json(journeyDetail(row!));
   });
 
@@ -168,7 +197,11 @@ export function journeyRoutes(deps: ApiDeps): Router {
 
   router.patch('/journeys/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const body = parseInput(createJourneyBody.pick({ name: true, description: true }).partial(), req.body, 'body');
+    const body = parseInput(
+      createJourneyBody.pick({ name: true, description: true }).partial(),
+      req.body,
+      'body',
+    );
     const before = await loadJourney(workspaceOf(res), id);
     const [row] = await db
       .update(journeys)
@@ -191,7 +224,10 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const settings = journeySettingsSchema.safeParse(body.settings);
     if (!settings.success) {
       throw new HttpError(400, 'invalid_request', 'Invalid journey settings', {
-        issues: settings.error.issues.map((i) => ({ path: ['body', 'settings', ...i.path.map(String)].join('.'), message: i.message })),
+        issues: settings.error.issues.map((i) => ({
+          path: ['body', 'settings', ...i.path.map(String)].join('.'),
+          message: i.message,
+        })),
       });
     }
     try {
@@ -203,13 +239,24 @@ export function journeyRoutes(deps: ApiDeps): Router {
         settings: body.settings,
       });
       if (revision === undefined) throw notFound('Journey');
-      await recordAudit(db, res, { action: 'journey.draft_saved', entityType: 'journey', entityId: id, before: { revision: body.revision }, after: { revision, settings: body.settings } });
+      await recordAudit(db, res, {
+        action: 'journey.draft_saved',
+        entityType: 'journey',
+        entityId: id,
+        before: { revision: body.revision },
+        after: { revision, settings: body.settings },
+      });
       res.json({ revision });
     } catch (error) {
       if (error instanceof DraftConflictError) {
-        throw new HttpError(409, 'draft_conflict', 'Someone else saved this journey since you opened it. Reload to see their changes.', {
-          currentRevision: error.currentRevision,
-        });
+        throw new HttpError(
+          409,
+          'draft_conflict',
+          'Someone else saved this journey since you opened it. Reload to see their changes.',
+          {
+            currentRevision: error.currentRevision,
+          },
+        );
       }
       throw error;
     }
@@ -220,7 +267,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const body = parseInput(validateBody, req.body ?? {}, 'body');
     const journey = await loadJourney(workspaceOf(res), id);
     const context = await validationContext(db, workspaceOf(res));
-    const result = validateJourney(body.graph ?? journey.draftGraph, catalog, context, body.settings ?? journey.draftSettings);
+    const result = validateJourney(
+      body.graph ?? journey.draftGraph,
+      catalog,
+      context,
+      body.settings ?? journey.draftSettings,
+    );
     res.json({ problems: result.problems });
   });
 
@@ -230,17 +282,32 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const workspaceId = workspaceOf(res);
     const principal = principalOf(res);
     // What counts as a conversion must make sense before anyone is entered (window of 0, unknown event…).
-    const measurementProblems = await checkMeasurementSettings(db, workspaceId, (await loadJourney(workspaceId, id)).draftSettings);
+    const measurementProblems = await checkMeasurementSettings(
+      db,
+      workspaceId,
+      (await loadJourney(workspaceId, id)).draftSettings,
+    );
     if (measurementProblems.length > 0) {
-      throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(measurementProblems).message, { problems: measurementProblems });
+      throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(measurementProblems).message, {
+        problems: measurementProblems,
+      });
     }
     // A journey cannot go live with a template that would fail at send time (a stale revision is the 409 below).
     const draft = await loadJourney(workspaceId, id);
     if (body.revision === undefined || body.revision === draft.draftRevision) {
       const context = await validationContext(db, workspaceId);
-      const templateProblems = await templatePublishProblems(db, catalog, workspaceId, draft.draftGraph, context.templateIds);
+      const templateProblems = await templatePublishProblems(
+        db,
+        catalog,
+        workspaceId,
+        draft.draftGraph,
+        context.templateIds,
+      );
       if (templateProblems.length > 0) {
-        const problems = [...validateJourney(draft.draftGraph, catalog, context, draft.draftSettings).problems, ...templateProblems];
+        const problems = [
+          ...validateJourney(draft.draftGraph, catalog, context, draft.draftSettings).problems,
+          ...templateProblems,
+        ];
         throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
       }
     }
@@ -249,10 +316,21 @@ export function journeyRoutes(deps: ApiDeps): Router {
       // Approval required: a valid draft becomes a publish request; the reviewer's approval publishes it.
       const journey = await loadJourney(workspaceId, id);
       if (body.revision !== undefined && journey.draftRevision !== body.revision) {
-        throw new HttpError(409, 'draft_conflict', 'The draft changed since you opened it; reload before publishing', { currentRevision: journey.draftRevision });
+        throw new HttpError(
+          409,
+          'draft_conflict',
+          'The draft changed since you opened it; reload before publishing',
+          { currentRevision: journey.draftRevision },
+        );
       }
-      const { problems } = validateJourney(journey.draftGraph, catalog, await validationContext(db, workspaceId), journey.draftSettings);
-      if (problems.length > 0) throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
+      const { problems } = validateJourney(
+        journey.draftGraph,
+        catalog,
+        await validationContext(db, workspaceId),
+        journey.draftSettings,
+      );
+      if (problems.length > 0)
+        throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
       const { request, superseded } = await createPublishRequest(db, {
         workspaceId,
         journeyId: id,
@@ -263,7 +341,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
         requestedBy: actorOf(principal),
         comment: body.comment,
       });
-      await recordAudit(db, res, { action: 'publish.requested', entityType: 'journey', entityId: id, after: { requestId: request.id, revision: journey.draftRevision, superseded } });
+      await recordAudit(db, res, {
+        action: 'publish.requested',
+        entityType: 'journey',
+        entityId: id,
+        after: { requestId: request.id, revision: journey.draftRevision, superseded },
+      });
       res.status(202).json({ approvalRequired: true, approval: toPublicRequest(request, journey.name) });
       return;
     }
@@ -277,7 +360,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
       });
       if (!published) throw notFound('Journey');
       await deps.schedules?.sync({ workspaceId, journeyId: id, plan: published.plan });
-      await recordAudit(db, res, { action: 'journey.published', entityType: 'journey', entityId: id, after: { version: published.version, planHash: published.planHash } });
+      await recordAudit(db, res, {
+        action: 'journey.published',
+        entityType: 'journey',
+        entityId: id,
+        after: { version: published.version, planHash: published.planHash },
+      });
       deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
       res.status(201).json({ version: published.version, planHash: published.planHash });
     } catch (error) {
@@ -285,9 +373,14 @@ export function journeyRoutes(deps: ApiDeps): Router {
         throw new HttpError(422, 'journey_invalid', error.message, { problems: error.problems });
       }
       if (error instanceof DraftConflictError) {
-        throw new HttpError(409, 'draft_conflict', 'The draft changed since you opened it; reload before publishing', {
-          currentRevision: error.currentRevision,
-        });
+        throw new HttpError(
+          409,
+          'draft_conflict',
+          'The draft changed since you opened it; reload before publishing',
+          {
+            currentRevision: error.currentRevision,
+          },
+        );
       }
       throw error;
     }
@@ -297,7 +390,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     await loadJourney(workspaceOf(res), id);
     const rows = await db
-      .select({ version: journeyVersions.version, planHash: journeyVersions.planHash, publishedAt: journeyVersions.publishedAt, publishedBy: journeyVersions.publishedBy })
+      .select({
+        version: journeyVersions.version,
+        planHash: journeyVersions.planHash,
+        publishedAt: journeyVersions.publishedAt,
+        publishedBy: journeyVersions.publishedBy,
+      })
       .from(journeyVersions)
       .where(and(eq(journeyVersions.journeyId, id), eq(journeyVersions.workspaceId, workspaceOf(res))))
       .orderBy(desc(journeyVersions.version));
@@ -309,15 +407,32 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const [row] = await db
       .select()
       .from(journeyVersions)
-      .where(and(eq(journeyVersions.journeyId, id), eq(journeyVersions.version, version), eq(journeyVersions.workspaceId, workspaceOf(res))));
+      .where(
+        and(
+          eq(journeyVersions.journeyId, id),
+          eq(journeyVersions.version, version),
+          eq(journeyVersions.workspaceId, workspaceOf(res)),
+        ),
+      );
     if (!row) throw notFound('Version');
     const plan = row.plan as { settings?: unknown };
-    res.json({ version: row.version, graph: row.graph, settings: plan.settings ?? {}, plan: row.plan, planHash: row.planHash, publishedAt: row.publishedAt });
+    res.json({
+      version: row.version,
+      graph: row.graph,
+      settings: plan.settings ?? {},
+      plan: row.plan,
+      planHash: row.planHash,
+      publishedAt: row.publishedAt,
+    });
   });
 
   router.get('/journeys/:id/stats', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const { version } = parseInput(z.object({ version: z.coerce.number().int().positive().optional() }), req.query, 'query');
+    const { version } = parseInput(
+      z.object({ version: z.coerce.number().int().positive().optional() }),
+      req.query,
+      'query',
+    );
     const journey = await loadJourney(workspaceOf(res), id);
     const v = version ?? journey.liveVersion;
     if (v === null || v === undefined) {
@@ -330,7 +445,10 @@ export function journeyRoutes(deps: ApiDeps): Router {
         nodeId: runSteps.nodeId,
         outcome: runSteps.outcome,
         entered: count(),
-        waiting: sql<number>`count(*) filter (where ${runSteps.leftAt} is null and ${runs.status} = 'running')`.mapWith(Number),
+        waiting:
+          sql<number>`count(*) filter (where ${runSteps.leftAt} is null and ${runs.status} = 'running')`.mapWith(
+            Number,
+          ),
         passed: sql<number>`count(*) filter (where ${runSteps.leftAt} is not null)`.mapWith(Number),
       })
       .from(runSteps)
@@ -352,7 +470,10 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .from(runs)
       .where(and(scope, isNotNull(runs.outcome)))
       .groupBy(runs.outcome);
-    const [running] = await db.select({ n: count() }).from(runs).where(and(scope, isNull(runs.endedAt)));
+    const [running] = await db
+      .select({ n: count() })
+      .from(runs)
+      .where(and(scope, isNull(runs.endedAt)));
     res.json({
       version: v,
       running: running?.n ?? 0,

@@ -65,7 +65,10 @@ export function runRoutes(deps: ApiDeps): Router {
 
   router.get('/runs/:id', async (req, res) => {
     const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
-    const [run] = await db.select().from(runs).where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceOf(res))));
+    const [run] = await db
+      .select()
+      .from(runs)
+      .where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceOf(res))));
     if (!run) throw notFound('Run');
     const [steps, sent] = await Promise.all([
       db.select().from(runSteps).where(eq(runSteps.runId, id)).orderBy(asc(runSteps.seq)),
@@ -73,7 +76,13 @@ export function runRoutes(deps: ApiDeps): Router {
     ]);
     res.json({
       run,
-      steps: steps.map((s) => ({ nodeId: s.nodeId, seq: s.seq, enteredAt: s.enteredAt, leftAt: s.leftAt, outcome: s.outcome })),
+      steps: steps.map((s) => ({
+        nodeId: s.nodeId,
+        seq: s.seq,
+        enteredAt: s.enteredAt,
+        leftAt: s.leftAt,
+        outcome: s.outcome,
+      })),
       messages: sent.map((m) => ({
         id: m.id,
         nodeId: m.nodeId,
@@ -88,7 +97,10 @@ export function runRoutes(deps: ApiDeps): Router {
   });
 
   async function loadRun(workspaceId: string, id: string) {
-    const [run] = await db.select().from(runs).where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceId)));
+    const [run] = await db
+      .select()
+      .from(runs)
+      .where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceId)));
     if (!run) throw notFound('Run');
     return run;
   }
@@ -112,13 +124,29 @@ export function runRoutes(deps: ApiDeps): Router {
 
   /** Replays an uploaded history (a file from production, say). */
   router.post('/replay', async (req, res) => {
-    const body = parseInput(z.object({ history: z.unknown(), workflowId: z.string().optional() }), req.body, 'body');
+    const body = parseInput(
+      z.object({ history: z.unknown(), workflowId: z.string().optional() }),
+      req.body,
+      'body',
+    );
     try {
-      res.json(await replayJourneyHistory(body.history, body.workflowId ? { workflowId: body.workflowId } : {}));
+      res.json(
+        await replayJourneyHistory(body.history, body.workflowId ? { workflowId: body.workflowId } : {}),
+      );
     } catch (error) {
-      throw new HttpError(400, 'invalid_request', error instanceof Error ? error.message : 'Not a workflow history', {
-        issues: [{ path: 'body.history', message: 'Not a workflow history: expected an object with an "events" array' }],
-      });
+      throw new HttpError(
+        400,
+        'invalid_request',
+        error instanceof Error ? error.message : 'Not a workflow history',
+        {
+          issues: [
+            {
+              path: 'body.history',
+              message: 'Not a workflow history: expected an object with an "events" array',
+            },
+          ],
+        },
+      );
     }
   });
 
@@ -131,17 +159,28 @@ export function runRoutes(deps: ApiDeps): Router {
       .from(customers)
       .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, body.customerExternalId)));
     if (!customer) {
-      throw new HttpError(404, 'customer_not_found', `No customer with external id ${body.customerExternalId}`, {
-        issues: [{ path: 'body.customerExternalId', message: 'No such customer' }],
-      });
+      throw new HttpError(
+        404,
+        'customer_not_found',
+        `No customer with external id ${body.customerExternalId}`,
+        {
+          issues: [{ path: 'body.customerExternalId', message: 'No such customer' }],
+        },
+      );
     }
     const result = await deps.starter.startRun({
       workspaceId,
       journeyId: id,
       customerId: customer.id,
-      entryEvent: { eventId: `api:${Date.now()}`, name: 'api_entry', properties: body.properties, occurredAt: new Date().toISOString() },
+      entryEvent: {
+        eventId: `api:${Date.now()}`,
+        name: 'api_entry',
+        properties: body.properties,
+        occurredAt: new Date().toISOString(),
+      },
     });
-    if (!result.started && result.reason === 'not_live') throw new HttpError(409, 'journey_not_live', 'Publish the journey before entering customers');
+    if (!result.started && result.reason === 'not_live')
+      throw new HttpError(409, 'journey_not_live', 'Publish the journey before entering customers');
     res.status(result.started ? 201 : 200).json(result);
   });
 

@@ -61,7 +61,10 @@ export async function createHarness(
   const bench = await createJourneyBench();
   const { database } = bench;
   const { db } = database;
-  await db.insert(workspacesTable).values(workspaces.map((id) => ({ id, name: id }))).onConflictDoNothing();
+  await db
+    .insert(workspacesTable)
+    .values(workspaces.map((id) => ({ id, name: id })))
+    .onConflictDoNothing();
   const app = createApp({
     db,
     catalog: bench.catalog,

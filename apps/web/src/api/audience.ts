@@ -2,7 +2,13 @@
  * The audience area's API: customer search and profiles, segments (CRUD, the builder's fields and live preview)
  * and the dormancy overview. Responses are parsed here; components only call the hooks.
  */
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { z } from 'zod';
 import type { Condition } from '@wakeflow/journey';
 import { apiRequest } from './client';
@@ -21,12 +27,14 @@ export const segmentKeys = {
   list: () => [...segmentKeys.all, 'list'] as const,
   detail: (id: string) => [...segmentKeys.all, 'detail', id] as const,
   fields: () => [...segmentKeys.all, 'fields'] as const,
-  preview: (definition: string, segmentId: string | undefined) => [...segmentKeys.all, 'preview', segmentId ?? '', definition] as const,
+  preview: (definition: string, segmentId: string | undefined) =>
+    [...segmentKeys.all, 'preview', segmentId ?? '', definition] as const,
 };
 
 export const dormancyKeys = {
   overview: ['audience-dormancy'] as const,
-  history: (from: string, to: string, tier: string) => ['audience-dormancy', 'history', from, to, tier] as const,
+  history: (from: string, to: string, tier: string) =>
+    ['audience-dormancy', 'history', from, to, tier] as const,
 };
 
 const iso = z.string();
@@ -42,10 +50,22 @@ export const customerSummarySchema = z.object({
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
-const windowFactsSchema = z.object({ days: z.number(), purchases: z.number(), spend: z.number(), logins: z.number(), activeDays: z.number() });
+const windowFactsSchema = z.object({
+  days: z.number(),
+  purchases: z.number(),
+  spend: z.number(),
+  logins: z.number(),
+  activeDays: z.number(),
+});
 
 const timelineItemSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('event'), at: iso, eventId: z.string(), name: z.string(), properties: z.record(z.string(), z.unknown()) }),
+  z.object({
+    kind: z.literal('event'),
+    at: iso,
+    eventId: z.string(),
+    name: z.string(),
+    properties: z.record(z.string(), z.unknown()),
+  }),
   z.object({
     kind: z.literal('message'),
     at: iso,
@@ -119,7 +139,11 @@ export const conditionFieldSchema = z.object({
 });
 export type ConditionField = z.infer<typeof conditionFieldSchema>;
 
-export const segmentPreviewSchema = z.object({ count: z.number(), sample: z.array(customerSummarySchema), tookMs: z.number() });
+export const segmentPreviewSchema = z.object({
+  count: z.number(),
+  sample: z.array(customerSummarySchema),
+  tookMs: z.number(),
+});
 export type SegmentPreview = z.infer<typeof segmentPreviewSchema>;
 
 export const dormancyOverviewSchema = z.object({
@@ -142,7 +166,10 @@ export const dormancyHistorySchema = z.object({
 });
 export type DormancyHistory = z.infer<typeof dormancyHistorySchema>;
 
-const customerPageSchema = z.object({ customers: z.array(customerSummarySchema), next: z.string().nullable() });
+const customerPageSchema = z.object({
+  customers: z.array(customerSummarySchema),
+  next: z.string().nullable(),
+});
 
 function fetchCustomerPage(q: string, after: string | null, signal: AbortSignal) {
   const params = new URLSearchParams({ limit: '50', ...(q ? { q } : {}), ...(after ? { after } : {}) });
@@ -172,7 +199,10 @@ export function useCustomerPages(q: string) {
 export function useCustomerProfile(id: string) {
   return useQuery({
     queryKey: customerKeys.detail(id),
-    queryFn: ({ signal }) => apiRequest(`/api/customers/${encodeURIComponent(id)}`, z.object({ customer: customerProfileSchema }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/customers/${encodeURIComponent(id)}`, z.object({ customer: customerProfileSchema }), {
+        signal,
+      }),
     select: (data) => data.customer,
   });
 }
@@ -180,7 +210,8 @@ export function useCustomerProfile(id: string) {
 export function useSavedSegments() {
   return useQuery({
     queryKey: segmentKeys.list(),
-    queryFn: ({ signal }) => apiRequest('/api/segments', z.object({ segments: z.array(savedSegmentSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/segments', z.object({ segments: z.array(savedSegmentSchema) }), { signal }),
     select: (data) => data.segments,
   });
 }
@@ -188,7 +219,10 @@ export function useSavedSegments() {
 export function useSavedSegment(id: string | undefined) {
   return useQuery({
     queryKey: segmentKeys.detail(id ?? ''),
-    queryFn: ({ signal }) => apiRequest(`/api/segments/${encodeURIComponent(id ?? '')}`, z.object({ segment: savedSegmentSchema }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/segments/${encodeURIComponent(id ?? '')}`, z.object({ segment: savedSegmentSchema }), {
+        signal,
+      }),
     select: (data) => data.segment,
     enabled: Boolean(id),
     // The builder owns the tree once loaded; a refetch must not reset what is being edited.
@@ -200,7 +234,8 @@ export function useSavedSegment(id: string | undefined) {
 export function useConditionFields() {
   return useQuery({
     queryKey: segmentKeys.fields(),
-    queryFn: ({ signal }) => apiRequest('/api/segments/fields', z.object({ fields: z.array(conditionFieldSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/segments/fields', z.object({ fields: z.array(conditionFieldSchema) }), { signal }),
     select: (data) => data.fields,
     staleTime: 5 * 60_000,
   });
@@ -241,13 +276,21 @@ export function useSaveSegment() {
   return useMutation({
     mutationFn: (input: SegmentSaveInput) =>
       input.id
-        ? apiRequest(`/api/segments/${encodeURIComponent(input.id)}`, z.object({ segment: savedSegmentSchema }), {
-            method: 'PATCH',
-            body: { name: input.name, definition: input.definition },
-          })
+        ? apiRequest(
+            `/api/segments/${encodeURIComponent(input.id)}`,
+            z.object({ segment: savedSegmentSchema }),
+            {
+              method: 'PATCH',
+              body: { name: input.name, definition: input.definition },
+            },
+          )
         : apiRequest('/api/segments', z.object({ segment: savedSegmentSchema }), {
             method: 'POST',
-            body: { ...(input.newId ? { id: input.newId } : {}), name: input.name, definition: input.definition },
+            body: {
+              ...(input.newId ? { id: input.newId } : {}),
+              name: input.name,
+              definition: input.definition,
+            },
           }),
     onSuccess: ({ segment }) => {
       queryClient.setQueryData(segmentKeys.detail(segment.id), { segment });
@@ -260,7 +303,8 @@ export function useSaveSegment() {
 export function useDeleteSegment() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest(`/api/segments/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    mutationFn: (id: string) =>
+      apiRequest(`/api/segments/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
     onSuccess: (_data, id) => {
       queryClient.removeQueries({ queryKey: segmentKeys.detail(id) });
       void queryClient.invalidateQueries({ queryKey: segmentKeys.list() });
@@ -281,7 +325,11 @@ export function useDormancyHistory(range: { from: string; to: string; tier: stri
   return useQuery({
     queryKey: dormancyKeys.history(range.from, range.to, range.tier),
     queryFn: ({ signal }) => {
-      const params = new URLSearchParams({ from: range.from, to: range.to, ...(range.tier ? { tier: range.tier } : {}) });
+      const params = new URLSearchParams({
+        from: range.from,
+        to: range.to,
+        ...(range.tier ? { tier: range.tier } : {}),
+      });
       return apiRequest(`/api/audience/dormancy/history?${params}`, dormancyHistorySchema, { signal });
     },
     placeholderData: keepPreviousData,
@@ -341,7 +389,8 @@ export type FactsRebuild = z.infer<typeof factsRebuildSchema>;
 export function useAudienceSettings() {
   return useQuery({
     queryKey: audienceSettingsKeys.settings,
-    queryFn: ({ signal }) => apiRequest('/api/audience/settings', z.object({ settings: audienceSettingsSchema }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/audience/settings', z.object({ settings: audienceSettingsSchema }), { signal }),
     select: (data) => data.settings,
     // The form owns the values once loaded; a refetch must not reset what is being edited.
     staleTime: Infinity,
@@ -353,7 +402,10 @@ export function useAudienceSettings() {
 export function useFactsRebuild() {
   return useQuery({
     queryKey: audienceSettingsKeys.rebuild,
-    queryFn: ({ signal }) => apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: factsRebuildSchema.nullable() }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: factsRebuildSchema.nullable() }), {
+        signal,
+      }),
     select: (data) => data.rebuild,
     refetchInterval: (query) => (query.state.data?.rebuild?.status === 'running' ? 2000 : false),
   });
@@ -373,7 +425,10 @@ export function useSaveAudienceSettings() {
     mutationFn: (settings: AudienceSettingsInput) =>
       apiRequest(
         '/api/audience/settings',
-        z.object({ settings: audienceSettingsSchema, rebuild: z.object({ workflowId: z.string() }).nullable() }),
+        z.object({
+          settings: audienceSettingsSchema,
+          rebuild: z.object({ workflowId: z.string() }).nullable(),
+        }),
         { method: 'PUT', body: settings },
       ),
     onSuccess: ({ settings }) => {
@@ -387,7 +442,10 @@ export function useSaveAudienceSettings() {
 export function useStartFactsRebuild() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: z.object({ workflowId: z.string() }) }), { method: 'POST' }),
+    mutationFn: () =>
+      apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: z.object({ workflowId: z.string() }) }), {
+        method: 'POST',
+      }),
     onSuccess: () => invalidateFactViews(queryClient),
   });
 }

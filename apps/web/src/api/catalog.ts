@@ -17,7 +17,10 @@ export function useNodeCatalog() {
 export function useJourneyTemplates() {
   return useQuery({
     queryKey: journeyTemplateKeys.all,
-    queryFn: ({ signal }) => apiRequest('/api/journey-templates', z.object({ templates: z.array(journeyTemplateSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/journey-templates', z.object({ templates: z.array(journeyTemplateSchema) }), {
+        signal,
+      }),
     select: (data) => data.templates,
     staleTime: Infinity,
   });

@@ -9,7 +9,14 @@ const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    issues: z.array(z.object({ path: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]), message: z.string() })).optional(),
+    issues: z
+      .array(
+        z.object({
+          path: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]),
+          message: z.string(),
+        }),
+      )
+      .optional(),
     problems: z.array(problemSchema).optional(),
   }),
 });
@@ -49,7 +56,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function apiRequest<S extends z.ZodType>(path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
+export async function apiRequest<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  options: RequestOptions = {},
+): Promise<z.output<S>> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -78,15 +89,26 @@ export async function apiRequest<S extends z.ZodType>(path: string, schema: S, o
         e.code,
         e.message,
         e.problems ?? [],
-        (e.issues ?? []).map((i) => ({ path: Array.isArray(i.path) ? i.path.join('.') : i.path, message: i.message })),
+        (e.issues ?? []).map((i) => ({
+          path: Array.isArray(i.path) ? i.path.join('.') : i.path,
+          message: i.message,
+        })),
       );
     }
-    throw new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}`);
+    throw new ApiError(
+      response.status,
+      'http_error',
+      `The server answered ${response.status} ${response.statusText}`,
+    );
   }
   // 204 No Content: schemas of bodiless answers accept undefined.
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new ApiError(response.status, 'bad_response', `Unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    throw new ApiError(
+      response.status,
+      'bad_response',
+      `Unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

@@ -28,18 +28,30 @@ export interface DraftAutosave {
   markSynced(edits: number): void;
 }
 
-export function useDraftAutosave(journeyId: string, draft: JourneyDraft, edits: number, initialRevision: number): DraftAutosave {
+export function useDraftAutosave(
+  journeyId: string,
+  draft: JourneyDraft,
+  edits: number,
+  initialRevision: number,
+): DraftAutosave {
   const [status, setStatus] = useState<SaveStatus>('saved');
   const [revision, setRevision] = useState(initialRevision);
   const [error, setError] = useState<string>();
-  const latest = useRef({ draft, edits, revision: initialRevision, savedEdits: edits, status: 'saved' as SaveStatus });
+  const latest = useRef({
+    draft,
+    edits,
+    revision: initialRevision,
+    savedEdits: edits,
+    status: 'saved' as SaveStatus,
+  });
   latest.current.draft = draft;
   latest.current.edits = edits;
   const inFlight = useRef<Promise<number> | null>(null);
 
   const saveNow = useCallback(async (): Promise<number> => {
     const state = latest.current;
-    if (state.status === 'conflict') throw new ApiError(409, 'draft_conflict', 'Someone else saved this journey');
+    if (state.status === 'conflict')
+      throw new ApiError(409, 'draft_conflict', 'Someone else saved this journey');
     if (inFlight.current) await inFlight.current.catch(() => undefined);
     if (state.savedEdits === state.edits) return state.revision;
     const editsAtSave = state.edits;
@@ -139,7 +151,8 @@ export function useDraftProblems(journeyId: string, draft: JourneyDraft, edits: 
   return {
     problems: query.data ?? NO_PROBLEMS,
     /** The problems shown may be for an earlier edit: publishing waits until they are current. */
-    checking: debouncedEdits !== edits || query.isFetching || query.isPlaceholderData || query.data === undefined,
+    checking:
+      debouncedEdits !== edits || query.isFetching || query.isPlaceholderData || query.data === undefined,
     error: query.error,
   };
 }

@@ -4,12 +4,18 @@ import { z } from 'zod';
 import type { JourneyGraph, JourneySettings } from '@wakeflow/journey';
 import { apiRequest } from './client';
 import { journeyKeys, versionKeys } from './keys';
-import { journeyDetailSchema, journeySummarySchema, problemsResponseSchema, type JourneyDraft } from './types';
+import {
+  journeyDetailSchema,
+  journeySummarySchema,
+  problemsResponseSchema,
+  type JourneyDraft,
+} from './types';
 
 export function useJourneys() {
   return useQuery({
     queryKey: journeyKeys.list(),
-    queryFn: ({ signal }) => apiRequest('/api/journeys', z.object({ journeys: z.array(journeySummarySchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/journeys', z.object({ journeys: z.array(journeySummarySchema) }), { signal }),
     select: (data) => data.journeys,
   });
 }
@@ -17,7 +23,8 @@ export function useJourneys() {
 export function useJourney(id: string) {
   return useQuery({
     queryKey: journeyKeys.detail(id),
-    queryFn: ({ signal }) => apiRequest(`/api/journeys/${encodeURIComponent(id)}`, journeyDetailSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/journeys/${encodeURIComponent(id)}`, journeyDetailSchema, { signal }),
     // The editor owns the draft once loaded, so no refetching behind its back (it would fight autosave); and
     // nothing is kept after it closes, so reopening always loads what the server has.
     staleTime: Infinity,
@@ -37,7 +44,8 @@ export interface CreateJourneyInput {
 export function useCreateJourney() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateJourneyInput) => apiRequest('/api/journeys', journeyDetailSchema, { method: 'POST', body: input }),
+    mutationFn: (input: CreateJourneyInput) =>
+      apiRequest('/api/journeys', journeyDetailSchema, { method: 'POST', body: input }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: journeyKeys.list() });
     },
@@ -67,10 +75,14 @@ export function usePublishJourney(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (revision: number) =>
-      apiRequest(`/api/journeys/${encodeURIComponent(id)}/publish`, z.object({ version: z.number(), planHash: z.string() }), {
-        method: 'POST',
-        body: { revision },
-      }),
+      apiRequest(
+        `/api/journeys/${encodeURIComponent(id)}/publish`,
+        z.object({ version: z.number(), planHash: z.string() }),
+        {
+          method: 'POST',
+          body: { revision },
+        },
+      ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: versionKeys.all(id) });
       void queryClient.invalidateQueries({ queryKey: journeyKeys.list() });

@@ -30,5 +30,6 @@ export const lookupKeys = {
 
 export const validationKeys = {
   /** Per editor session: edit counts restart when the journey is reopened, results of an old session must not match. */
-  forEdit: (journeyId: string, session: string, edits: number) => ['journeys', journeyId, 'validation', session, edits] as const,
+  forEdit: (journeyId: string, session: string, edits: number) =>
+    ['journeys', journeyId, 'validation', session, edits] as const,
 };

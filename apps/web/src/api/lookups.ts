@@ -10,7 +10,8 @@ const LOOKUP_STALE_MS = 60_000;
 export function useSegments() {
   return useQuery({
     queryKey: lookupKeys.segments,
-    queryFn: ({ signal }) => apiRequest('/api/segments', z.object({ segments: z.array(segmentSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/segments', z.object({ segments: z.array(segmentSchema) }), { signal }),
     select: (data) => data.segments,
     staleTime: LOOKUP_STALE_MS,
   });
@@ -19,7 +20,8 @@ export function useSegments() {
 export function useMessageTemplates() {
   return useQuery({
     queryKey: lookupKeys.messageTemplates,
-    queryFn: ({ signal }) => apiRequest('/api/templates', z.object({ templates: z.array(messageTemplateSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/templates', z.object({ templates: z.array(messageTemplateSchema) }), { signal }),
     select: (data) => data.templates,
     staleTime: LOOKUP_STALE_MS,
   });
@@ -28,7 +30,8 @@ export function useMessageTemplates() {
 export function useEventNames() {
   return useQuery({
     queryKey: lookupKeys.eventNames,
-    queryFn: ({ signal }) => apiRequest('/api/event-names', z.object({ events: z.array(z.string()) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/event-names', z.object({ events: z.array(z.string()) }), { signal }),
     select: (data) => data.events,
     staleTime: LOOKUP_STALE_MS,
   });

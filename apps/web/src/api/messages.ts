@@ -84,7 +84,8 @@ export interface TemplateSaveInput extends TemplateDraft {
 export function useTemplateList() {
   return useQuery({
     queryKey: templateKeys.list(),
-    queryFn: ({ signal }) => apiRequest('/api/templates', z.object({ templates: z.array(templateViewSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/templates', z.object({ templates: z.array(templateViewSchema) }), { signal }),
     select: (data) => data.templates,
   });
 }
@@ -92,7 +93,12 @@ export function useTemplateList() {
 export function useTemplate(id: string | undefined) {
   return useQuery({
     queryKey: templateKeys.detail(id ?? ''),
-    queryFn: ({ signal }) => apiRequest(`/api/templates/${encodeURIComponent(id ?? '')}`, z.object({ template: templateViewSchema }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(
+        `/api/templates/${encodeURIComponent(id ?? '')}`,
+        z.object({ template: templateViewSchema }),
+        { signal },
+      ),
     select: (data) => data.template,
     enabled: Boolean(id),
     staleTime: Infinity,
@@ -101,7 +107,11 @@ export function useTemplate(id: string | undefined) {
 }
 
 export function validateTemplateDraft(draft: TemplateDraft, signal?: AbortSignal) {
-  return apiRequest('/api/templates/validate', validationSchema, { method: 'POST', body: draft, ...(signal ? { signal } : {}) });
+  return apiRequest('/api/templates/validate', validationSchema, {
+    method: 'POST',
+    body: draft,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** Parse and variable problems of a (debounced) draft, with line and column per field. */
@@ -148,10 +158,23 @@ export function useSaveTemplate(existing: boolean) {
     mutationFn: async (input: TemplateSaveInput) => {
       const check = await validateTemplateDraft(input);
       if (!check.ok) throw new TemplateProblemsError(check.problems);
-      const body = { name: input.name, subject: input.subject, body: input.body, html: input.html, category: input.category };
+      const body = {
+        name: input.name,
+        subject: input.subject,
+        body: input.body,
+        html: input.html,
+        category: input.category,
+      };
       const answer = existing
-        ? await apiRequest(`/api/templates/${encodeURIComponent(input.id)}`, z.object({ template: templateViewSchema }), { method: 'PATCH', body })
-        : await apiRequest('/api/templates', z.object({ template: templateViewSchema }), { method: 'POST', body: { ...body, id: input.id, channel: input.channel } });
+        ? await apiRequest(
+            `/api/templates/${encodeURIComponent(input.id)}`,
+            z.object({ template: templateViewSchema }),
+            { method: 'PATCH', body },
+          )
+        : await apiRequest('/api/templates', z.object({ template: templateViewSchema }), {
+            method: 'POST',
+            body: { ...body, id: input.id, channel: input.channel },
+          });
       return answer.template;
     },
     onSuccess: (template) => {
@@ -165,7 +188,8 @@ export function useSaveTemplate(existing: boolean) {
 export function useDeleteTemplate() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest(`/api/templates/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    mutationFn: (id: string) =>
+      apiRequest(`/api/templates/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
     onSuccess: (_d, id) => {
       queryClient.removeQueries({ queryKey: templateKeys.detail(id) });
       void queryClient.invalidateQueries({ queryKey: templateKeys.list() });
@@ -212,14 +236,20 @@ export type ProviderKind = z.infer<typeof providerKindSchema>;
 export function useProviders() {
   return useQuery({
     queryKey: providerKeys.list(),
-    queryFn: ({ signal }) => apiRequest('/api/providers', z.object({ providers: z.array(providerSchema), effective: z.array(effectiveProviderSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(
+        '/api/providers',
+        z.object({ providers: z.array(providerSchema), effective: z.array(effectiveProviderSchema) }),
+        { signal },
+      ),
   });
 }
 
 export function useProviderKinds() {
   return useQuery({
     queryKey: providerKeys.kinds(),
-    queryFn: ({ signal }) => apiRequest('/api/provider-kinds', z.object({ kinds: z.array(providerKindSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/provider-kinds', z.object({ kinds: z.array(providerKindSchema) }), { signal }),
     select: (data) => data.kinds,
     staleTime: Infinity,
   });
@@ -240,11 +270,18 @@ export function useSaveProvider(existing: boolean) {
   return useMutation({
     mutationFn: (input: ProviderSaveInput) =>
       existing
-        ? apiRequest(`/api/providers/${encodeURIComponent(input.id)}`, z.object({ provider: providerSchema }), {
-            method: 'PATCH',
-            body: { settings: input.settings, secrets: input.secrets, isDefault: input.isDefault },
-          })
-        : apiRequest('/api/providers', z.object({ provider: providerSchema }), { method: 'POST', body: input }),
+        ? apiRequest(
+            `/api/providers/${encodeURIComponent(input.id)}`,
+            z.object({ provider: providerSchema }),
+            {
+              method: 'PATCH',
+              body: { settings: input.settings, secrets: input.secrets, isDefault: input.isDefault },
+            },
+          )
+        : apiRequest('/api/providers', z.object({ provider: providerSchema }), {
+            method: 'POST',
+            body: input,
+          }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: providerKeys.list() });
     },
@@ -254,7 +291,8 @@ export function useSaveProvider(existing: boolean) {
 export function useDeleteProvider() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest(`/api/providers/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    mutationFn: (id: string) =>
+      apiRequest(`/api/providers/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: providerKeys.list() });
     },
@@ -297,7 +335,8 @@ export interface CouponPoolInput {
 export function useCouponPools() {
   return useQuery({
     queryKey: couponKeys.list(),
-    queryFn: ({ signal }) => apiRequest('/api/coupon-pools', z.object({ pools: z.array(couponPoolSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/coupon-pools', z.object({ pools: z.array(couponPoolSchema) }), { signal }),
     select: (data) => data.pools,
   });
 }
@@ -306,9 +345,13 @@ export function useCouponCodes(poolId: string | null, status: 'all' | 'free' | '
   return useQuery({
     queryKey: couponKeys.codes(poolId ?? '', status),
     queryFn: ({ signal }) =>
-      apiRequest(`/api/coupon-pools/${encodeURIComponent(poolId ?? '')}/codes?limit=100${status === 'all' ? '' : `&status=${status}`}`, z.object({ codes: z.array(couponCodeSchema) }), {
-        signal,
-      }),
+      apiRequest(
+        `/api/coupon-pools/${encodeURIComponent(poolId ?? '')}/codes?limit=100${status === 'all' ? '' : `&status=${status}`}`,
+        z.object({ codes: z.array(couponCodeSchema) }),
+        {
+          signal,
+        },
+      ),
     select: (data) => data.codes,
     enabled: Boolean(poolId),
   });
@@ -319,8 +362,15 @@ export function useSaveCouponPool(existing: boolean) {
   return useMutation({
     mutationFn: (input: CouponPoolInput) =>
       existing
-        ? apiRequest(`/api/coupon-pools/${encodeURIComponent(input.id)}`, z.object({ pool: couponPoolSchema }), { method: 'PUT', body: input })
-        : apiRequest('/api/coupon-pools', z.object({ pool: couponPoolSchema }), { method: 'POST', body: input }),
+        ? apiRequest(
+            `/api/coupon-pools/${encodeURIComponent(input.id)}`,
+            z.object({ pool: couponPoolSchema }),
+            { method: 'PUT', body: input },
+          )
+        : apiRequest('/api/coupon-pools', z.object({ pool: couponPoolSchema }), {
+            method: 'POST',
+            body: input,
+          }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: couponKeys.all });
     },
@@ -331,7 +381,11 @@ export function useImportCouponCodes(poolId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (codes: string[]) =>
-      apiRequest(`/api/coupon-pools/${encodeURIComponent(poolId)}/codes`, z.object({ inserted: z.number(), duplicates: z.number() }), { method: 'POST', body: { codes } }),
+      apiRequest(
+        `/api/coupon-pools/${encodeURIComponent(poolId)}/codes`,
+        z.object({ inserted: z.number(), duplicates: z.number() }),
+        { method: 'POST', body: { codes } },
+      ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: couponKeys.all });
     },
@@ -342,7 +396,11 @@ export function useGenerateCouponCodes(poolId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (count: number) =>
-      apiRequest(`/api/coupon-pools/${encodeURIComponent(poolId)}/generate`, z.object({ inserted: z.number() }), { method: 'POST', body: { count } }),
+      apiRequest(
+        `/api/coupon-pools/${encodeURIComponent(poolId)}/generate`,
+        z.object({ inserted: z.number() }),
+        { method: 'POST', body: { count } },
+      ),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: couponKeys.all });
     },
@@ -384,7 +442,8 @@ export type MessageLogEntry = z.infer<typeof messageLogEntrySchema>;
 /** The query string of a log request; empty filters are left out, so the API sees only what was chosen. */
 export function messageLogQuery(filters: MessageLogFilters, limit = 100): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(filters)) if (typeof value === 'string' && value.trim()) params.set(name, value.trim());
+  for (const [name, value] of Object.entries(filters))
+    if (typeof value === 'string' && value.trim()) params.set(name, value.trim());
   params.set('limit', String(limit));
   return params.toString();
 }
@@ -392,7 +451,12 @@ export function messageLogQuery(filters: MessageLogFilters, limit = 100): string
 export function useMessageLog(filters: MessageLogFilters) {
   return useQuery({
     queryKey: messageLogKeys.list(filters),
-    queryFn: ({ signal }) => apiRequest(`/api/messages?${messageLogQuery(filters)}`, z.object({ messages: z.array(messageLogEntrySchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(
+        `/api/messages?${messageLogQuery(filters)}`,
+        z.object({ messages: z.array(messageLogEntrySchema) }),
+        { signal },
+      ),
     select: (data) => data.messages,
     placeholderData: keepPreviousData,
     retry: false,

@@ -92,7 +92,8 @@ export function useMe() {
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; password: string }) => apiRequest('/api/auth/sign-in', meSchema, { method: 'POST', body: input }),
+    mutationFn: (input: { email: string; password: string }) =>
+      apiRequest('/api/auth/sign-in', meSchema, { method: 'POST', body: input }),
     onSuccess: (me) => {
       remember(me);
       // Everything cached belonged to nobody (or someone else): start over as this person.
@@ -117,14 +118,25 @@ export function useSignOut() {
 
 export function useRequestPasswordReset() {
   return useMutation({
-    mutationFn: (email: string) => apiRequest('/api/auth/password-reset', z.object({ ok: z.boolean(), message: z.string() }), { method: 'POST', body: { email } }),
+    mutationFn: (email: string) =>
+      apiRequest('/api/auth/password-reset', z.object({ ok: z.boolean(), message: z.string() }), {
+        method: 'POST',
+        body: { email },
+      }),
   });
 }
 
 // ---- Roles and people ----
 
 export const rolesSchema = z.object({
-  roles: z.array(z.object({ id: z.string(), label: z.string(), description: z.string(), permissions: z.array(z.string()) })),
+  roles: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      description: z.string(),
+      permissions: z.array(z.string()),
+    }),
+  ),
   permissions: z.record(z.string(), z.string()),
   apiKeyScopes: z.record(z.string(), z.object({ description: z.string(), permissions: z.array(z.string()) })),
 });
@@ -152,7 +164,8 @@ export type Person = z.infer<typeof personSchema>;
 export function usePeople(enabled = true) {
   return useQuery({
     queryKey: peopleKeys.people,
-    queryFn: ({ signal }) => apiRequest('/api/people', z.object({ people: z.array(personSchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/people', z.object({ people: z.array(personSchema) }), { signal }),
     select: (data) => data.people,
     enabled,
   });
@@ -170,7 +183,10 @@ export function useAddPerson() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: AddPersonInput) =>
-      apiRequest('/api/people', z.object({ person: personSchema, invited: z.boolean() }), { method: 'POST', body: input }),
+      apiRequest('/api/people', z.object({ person: personSchema, invited: z.boolean() }), {
+        method: 'POST',
+        body: input,
+      }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: peopleKeys.people }),
   });
 }
@@ -179,7 +195,10 @@ export function useChangeRoles() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ userId, roles }: { userId: string; roles: string[] }) =>
-      apiRequest(`/api/people/${encodeURIComponent(userId)}`, z.object({ person: personSchema }), { method: 'PATCH', body: { roles } }),
+      apiRequest(`/api/people/${encodeURIComponent(userId)}`, z.object({ person: personSchema }), {
+        method: 'PATCH',
+        body: { roles },
+      }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: peopleKeys.people });
       void queryClient.invalidateQueries({ queryKey: authKeys.me });
@@ -190,7 +209,8 @@ export function useChangeRoles() {
 export function useRemovePerson() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (userId: string) => apiRequest(`/api/people/${encodeURIComponent(userId)}`, z.undefined(), { method: 'DELETE' }),
+    mutationFn: (userId: string) =>
+      apiRequest(`/api/people/${encodeURIComponent(userId)}`, z.undefined(), { method: 'DELETE' }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: peopleKeys.people }),
   });
 }
@@ -198,7 +218,11 @@ export function useRemovePerson() {
 // ---- Workspace settings ----
 
 export const workspaceSchema = z.object({
-  workspace: z.object({ id: z.string(), name: z.string(), settings: z.object({ requirePublishApproval: z.boolean() }).loose() }),
+  workspace: z.object({
+    id: z.string(),
+    name: z.string(),
+    settings: z.object({ requirePublishApproval: z.boolean() }).loose(),
+  }),
 });
 
 export function useWorkspace() {
@@ -212,7 +236,8 @@ export function useWorkspace() {
 export function useUpdateWorkspace() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (settings: { requirePublishApproval: boolean }) => apiRequest('/api/workspace', workspaceSchema, { method: 'PATCH', body: settings }),
+    mutationFn: (settings: { requirePublishApproval: boolean }) =>
+      apiRequest('/api/workspace', workspaceSchema, { method: 'PATCH', body: settings }),
     onSuccess: (data) => queryClient.setQueryData(peopleKeys.workspace, data),
   });
 }
@@ -235,7 +260,8 @@ export type ApiKey = z.infer<typeof apiKeySchema>;
 export function useApiKeys(enabled = true) {
   return useQuery({
     queryKey: peopleKeys.apiKeys,
-    queryFn: ({ signal }) => apiRequest('/api/api-keys', z.object({ apiKeys: z.array(apiKeySchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/api-keys', z.object({ apiKeys: z.array(apiKeySchema) }), { signal }),
     select: (data) => data.apiKeys,
     enabled,
   });
@@ -245,7 +271,11 @@ export function useCreateApiKey() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { name: string; scope: string }) =>
-      apiRequest('/api/api-keys', z.object({ apiKey: apiKeySchema, key: z.string(), note: z.string().optional() }), { method: 'POST', body: input }),
+      apiRequest(
+        '/api/api-keys',
+        z.object({ apiKey: apiKeySchema, key: z.string(), note: z.string().optional() }),
+        { method: 'POST', body: input },
+      ),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: peopleKeys.apiKeys }),
   });
 }
@@ -253,7 +283,8 @@ export function useCreateApiKey() {
 export function useRevokeApiKey() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest(`/api/api-keys/${encodeURIComponent(id)}`, z.undefined(), { method: 'DELETE' }),
+    mutationFn: (id: string) =>
+      apiRequest(`/api/api-keys/${encodeURIComponent(id)}`, z.undefined(), { method: 'DELETE' }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: peopleKeys.apiKeys }),
   });
 }
@@ -302,7 +333,11 @@ export function useApprovals(status: string) {
   return useQuery({
     queryKey: approvalKeys.list(status),
     queryFn: ({ signal }) =>
-      apiRequest(`/api/approvals${status ? `?status=${encodeURIComponent(status)}` : ''}`, z.object({ approvals: z.array(approvalSchema) }), { signal }),
+      apiRequest(
+        `/api/approvals${status ? `?status=${encodeURIComponent(status)}` : ''}`,
+        z.object({ approvals: z.array(approvalSchema) }),
+        { signal },
+      ),
     select: (data) => data.approvals,
   });
 }
@@ -310,7 +345,8 @@ export function useApprovals(status: string) {
 export function useApproval(id: string | undefined) {
   return useQuery({
     queryKey: approvalKeys.detail(id ?? ''),
-    queryFn: ({ signal }) => apiRequest(`/api/approvals/${encodeURIComponent(id!)}`, approvalDetailSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/approvals/${encodeURIComponent(id!)}`, approvalDetailSchema, { signal }),
     enabled: id !== undefined,
   });
 }
@@ -318,7 +354,15 @@ export function useApproval(id: string | undefined) {
 export function useDecideApproval() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, decision, comment }: { id: string; decision: 'approve' | 'reject'; comment: string }) =>
+    mutationFn: ({
+      id,
+      decision,
+      comment,
+    }: {
+      id: string;
+      decision: 'approve' | 'reject';
+      comment: string;
+    }) =>
       apiRequest(
         `/api/approvals/${encodeURIComponent(id)}/${decision}`,
         z.object({ approval: approvalSchema, version: z.number().optional() }).loose(),
@@ -343,7 +387,10 @@ export function usePublishOrRequest(journeyId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (revision: number) =>
-      apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/publish`, publishAnswerSchema, { method: 'POST', body: { revision } }),
+      apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/publish`, publishAnswerSchema, {
+        method: 'POST',
+        body: { revision },
+      }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: versionKeys.all(journeyId) });
       void queryClient.invalidateQueries({ queryKey: journeyKeys.list() });
@@ -378,7 +425,8 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export function auditQueryString(filters: AuditFilters, limit = 100): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(filters))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   params.set('limit', String(limit));
   return params.toString();
 }
@@ -387,7 +435,11 @@ export function useAudit(filters: AuditFilters, enabled = true) {
   return useQuery({
     queryKey: auditKeys.list(filters),
     queryFn: ({ signal }) =>
-      apiRequest(`/api/audit?${auditQueryString(filters)}`, z.object({ entries: z.array(auditEntrySchema), nextBefore: z.number().nullable() }), { signal }),
+      apiRequest(
+        `/api/audit?${auditQueryString(filters)}`,
+        z.object({ entries: z.array(auditEntrySchema), nextBefore: z.number().nullable() }),
+        { signal },
+      ),
     enabled,
   });
 }

@@ -25,8 +25,10 @@ export const runKeys = {
 };
 
 export const resultKeys = {
-  journey: (journeyId: string, version: number | undefined, groupBy: string) => ['journeys', journeyId, 'results', version ?? 'all', groupBy] as const,
-  experiments: (journeyId: string, version: number) => ['journeys', journeyId, 'experiments', version] as const,
+  journey: (journeyId: string, version: number | undefined, groupBy: string) =>
+    ['journeys', journeyId, 'results', version ?? 'all', groupBy] as const,
+  experiments: (journeyId: string, version: number) =>
+    ['journeys', journeyId, 'experiments', version] as const,
   dormancy: ['audience', 'dormancy'] as const,
 };
 
@@ -100,7 +102,8 @@ export type ReplayReport = z.infer<typeof replayReportSchema>;
 
 export function runsQueryString(filters: RunFilters): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(filters))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   return params.toString();
 }
 
@@ -108,7 +111,10 @@ export function useRuns(filters: RunFilters, enabled = true) {
   return useQuery({
     enabled,
     queryKey: runKeys.list(filters),
-    queryFn: ({ signal }) => apiRequest(`/api/runs?${runsQueryString(filters)}`, z.object({ runs: z.array(runSummarySchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/runs?${runsQueryString(filters)}`, z.object({ runs: z.array(runSummarySchema) }), {
+        signal,
+      }),
     select: (data) => data.runs,
   });
 }
@@ -137,7 +143,8 @@ export function useRunHistory(id: string) {
 
 export function useReplayRun(id: string) {
   return useMutation({
-    mutationFn: () => apiRequest(`/api/runs/${encodeURIComponent(id)}/replay`, replayReportSchema, { method: 'POST' }),
+    mutationFn: () =>
+      apiRequest(`/api/runs/${encodeURIComponent(id)}/replay`, replayReportSchema, { method: 'POST' }),
   });
 }
 
@@ -145,7 +152,12 @@ export const runConversionSchema = z.object({
   runId: z.string(),
   converted: z.boolean(),
   conversion: z
-    .object({ eventId: z.union([z.string(), z.number()]), convertedAt: z.string(), arm: z.string().nullable(), value: z.number().nullable() })
+    .object({
+      eventId: z.union([z.string(), z.number()]),
+      convertedAt: z.string(),
+      arm: z.string().nullable(),
+      value: z.number().nullable(),
+    })
     .loose()
     .nullable(),
 });
@@ -153,7 +165,8 @@ export const runConversionSchema = z.object({
 export function useRunConversion(id: string) {
   return useQuery({
     queryKey: runKeys.conversion(id),
-    queryFn: ({ signal }) => apiRequest(`/api/runs/${encodeURIComponent(id)}/conversion`, runConversionSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/runs/${encodeURIComponent(id)}/conversion`, runConversionSchema, { signal }),
     retry: false,
   });
 }
@@ -220,12 +233,25 @@ export const journeyResultsSchema = z.object({
     }),
   ),
   nodes: z
-    .array(z.object({ nodeId: z.string(), reached: z.number(), left: z.number(), atNode: z.number(), messagesSent: z.number(), cost: z.number(), converted: z.number() }))
+    .array(
+      z.object({
+        nodeId: z.string(),
+        reached: z.number(),
+        left: z.number(),
+        atNode: z.number(),
+        messagesSent: z.number(),
+        cost: z.number(),
+        converted: z.number(),
+      }),
+    )
     .optional(),
 });
 export type JourneyResults = z.infer<typeof journeyResultsSchema>;
 
-export function resultsUrl(journeyId: string, options: { version?: number; groupBy: ResultsGroupBy; format?: 'json' | 'csv' }): string {
+export function resultsUrl(
+  journeyId: string,
+  options: { version?: number; groupBy: ResultsGroupBy; format?: 'json' | 'csv' },
+): string {
   const params = new URLSearchParams({ groupBy: options.groupBy });
   if (options.version !== undefined) params.set('version', String(options.version));
   if (options.format) params.set('format', options.format);
@@ -235,7 +261,12 @@ export function resultsUrl(journeyId: string, options: { version?: number; group
 export function useJourneyResults(journeyId: string, version: number | undefined, groupBy: ResultsGroupBy) {
   return useQuery({
     queryKey: resultKeys.journey(journeyId, version, groupBy),
-    queryFn: ({ signal }) => apiRequest(resultsUrl(journeyId, { groupBy, ...(version !== undefined ? { version } : {}) }), journeyResultsSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(
+        resultsUrl(journeyId, { groupBy, ...(version !== undefined ? { version } : {}) }),
+        journeyResultsSchema,
+        { signal },
+      ),
     enabled: journeyId !== '',
   });
 }
@@ -251,7 +282,11 @@ export const experimentSettingsSchema = z.object({
 });
 export type ExperimentSettings = z.infer<typeof experimentSettingsSchema>;
 /** What the settings form sends: numbers as typed, null for an empty box (the API then names the field). */
-export type ExperimentSettingsInput = { [K in keyof ExperimentSettings]: ExperimentSettings[K] extends number ? number | null : ExperimentSettings[K] };
+export type ExperimentSettingsInput = {
+  [K in keyof ExperimentSettings]: ExperimentSettings[K] extends number
+    ? number | null
+    : ExperimentSettings[K];
+};
 
 export const experimentSchema = z.object({
   splitStepId: z.string(),
@@ -276,7 +311,17 @@ export const experimentSchema = z.object({
     .object({
       state: z.string(),
       reason: z.string().optional(),
-      comparisons: z.array(z.object({ arm: z.string(), difference: z.number().nullable(), likelihoodRatio: z.number().nullable(), pValue: z.number().nullable().optional(), significant: z.boolean() })).default([]),
+      comparisons: z
+        .array(
+          z.object({
+            arm: z.string(),
+            difference: z.number().nullable(),
+            likelihoodRatio: z.number().nullable(),
+            pValue: z.number().nullable().optional(),
+            significant: z.boolean(),
+          }),
+        )
+        .default([]),
     })
     .loose(),
 });
@@ -286,7 +331,11 @@ export function useExperiments(journeyId: string, version: number | undefined) {
   return useQuery({
     queryKey: resultKeys.experiments(journeyId, version ?? -1),
     queryFn: ({ signal }) =>
-      apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}/experiments`, z.object({ experiments: z.array(experimentSchema) }), { signal }),
+      apiRequest(
+        `/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}/experiments`,
+        z.object({ experiments: z.array(experimentSchema) }),
+        { signal },
+      ),
     select: (data) => data.experiments,
     enabled: version !== undefined,
   });
@@ -325,11 +374,16 @@ export function useDormancyOverview() {
 }
 
 /** Customers matching a search (external id, email, phone, name), for the run finder's customer filter. */
-export const customerMatchSchema = z.object({ id: z.string(), externalId: z.string(), email: z.string().nullable().optional() }).loose();
+export const customerMatchSchema = z
+  .object({ id: z.string(), externalId: z.string(), email: z.string().nullable().optional() })
+  .loose();
 export type CustomerMatch = z.infer<typeof customerMatchSchema>;
 
 export function findCustomers(q: string) {
-  return apiRequest(`/api/customers?q=${encodeURIComponent(q)}&limit=10`, z.object({ customers: z.array(customerMatchSchema) })).then((d) => d.customers);
+  return apiRequest(
+    `/api/customers?q=${encodeURIComponent(q)}&limit=10`,
+    z.object({ customers: z.array(customerMatchSchema) }),
+  ).then((d) => d.customers);
 }
 
 export function useFindCustomers() {
@@ -341,7 +395,8 @@ export function useResultsByDay(journeyIds: readonly string[]) {
   return useQueries({
     queries: journeyIds.map((id) => ({
       queryKey: resultKeys.journey(id, undefined, 'day'),
-      queryFn: ({ signal }: { signal: AbortSignal }) => apiRequest(resultsUrl(id, { groupBy: 'day' }), journeyResultsSchema, { signal }),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        apiRequest(resultsUrl(id, { groupBy: 'day' }), journeyResultsSchema, { signal }),
     })),
   });
 }

@@ -3,7 +3,13 @@
  * Journey graphs and settings reuse the domain schemas from @wakeflow/journey: one schema per concept.
  */
 import { z } from 'zod';
-import { journeyGraphSchema, journeySettingsSchema, type JourneyGraph, type JourneySettings, type Problem } from '@wakeflow/journey';
+import {
+  journeyGraphSchema,
+  journeySettingsSchema,
+  type JourneyGraph,
+  type JourneySettings,
+  type Problem,
+} from '@wakeflow/journey';
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 
@@ -68,7 +74,11 @@ export const problemSchema = z.object({
 });
 export const problemsResponseSchema = z.object({ problems: z.array(problemSchema) });
 
-export const versionSummarySchema = z.object({ version: z.number(), planHash: z.string(), publishedAt: z.string() });
+export const versionSummarySchema = z.object({
+  version: z.number(),
+  planHash: z.string(),
+  publishedAt: z.string(),
+});
 export type VersionSummary = z.infer<typeof versionSummarySchema>;
 export const versionDetailSchema = versionSummarySchema.extend({
   graph: journeyGraphSchema,
@@ -79,7 +89,9 @@ export type VersionDetail = z.infer<typeof versionDetailSchema>;
 
 const countMap = z.record(z.string(), z.number());
 export const journeyStatsSchema = z.object({
-  nodes: z.record(z.string(), z.object({ entered: z.number(), waiting: z.number(), passed: z.number() })).default({}),
+  nodes: z
+    .record(z.string(), z.object({ entered: z.number(), waiting: z.number(), passed: z.number() }))
+    .default({}),
   outcomes: z.record(z.string(), countMap).default({}),
   exits: countMap.default({}),
 });

@@ -8,7 +8,12 @@ import { journeyStatsSchema, versionDetailSchema, versionSummarySchema, type Jou
 export function useVersions(journeyId: string) {
   return useQuery({
     queryKey: versionKeys.all(journeyId),
-    queryFn: ({ signal }) => apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/versions`, z.object({ versions: z.array(versionSummarySchema) }), { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(
+        `/api/journeys/${encodeURIComponent(journeyId)}/versions`,
+        z.object({ versions: z.array(versionSummarySchema) }),
+        { signal },
+      ),
     select: (data) => [...data.versions].sort((a, b) => b.version - a.version),
   });
 }
@@ -16,7 +21,10 @@ export function useVersions(journeyId: string) {
 export function useVersion(journeyId: string, version: number | undefined) {
   return useQuery({
     queryKey: versionKeys.detail(journeyId, version ?? -1),
-    queryFn: ({ signal }) => apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}`, versionDetailSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}`, versionDetailSchema, {
+        signal,
+      }),
     enabled: version !== undefined,
     staleTime: Infinity,
   });
@@ -28,10 +36,19 @@ export const STATS_REFRESH_MS = 5_000;
  * Counts for a published version, refreshed every few seconds. Pass `select` to subscribe to one step's slice:
  * a step's badge then re-renders only when its own numbers change, and the canvas never does.
  */
-export function useJourneyStats<T = JourneyStats>(journeyId: string, version: number | undefined, select?: (stats: JourneyStats) => T) {
+export function useJourneyStats<T = JourneyStats>(
+  journeyId: string,
+  version: number | undefined,
+  select?: (stats: JourneyStats) => T,
+) {
   return useQuery({
     queryKey: statsKeys.forVersion(journeyId, version ?? -1),
-    queryFn: ({ signal }) => apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/stats?version=${version}`, journeyStatsSchema, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(
+        `/api/journeys/${encodeURIComponent(journeyId)}/stats?version=${version}`,
+        journeyStatsSchema,
+        { signal },
+      ),
     enabled: version !== undefined,
     refetchInterval: STATS_REFRESH_MS,
     ...(select ? { select } : {}),

@@ -4,7 +4,17 @@
  * the journey into view. It renders the graph and reports clicks; the page decides what they mean.
  */
 import { useEffect, useRef } from 'react';
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type NodeTypes, type EdgeTypes } from '@xyflow/react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type NodeTypes,
+  type EdgeTypes,
+} from '@xyflow/react';
 import type { FlowView, JourneyFlowNode } from '../editor-core';
 import { CanvasContext, type CanvasActions } from './canvas-context';
 import { LaneEdge } from './LaneEdge';
@@ -63,37 +73,48 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
     const height = wrapper.current?.clientHeight ?? 0;
     const left = box.x * zoom + x;
     const top = box.y * zoom + y;
-    const inSight = left >= 0 && top >= 0 && left + box.width * zoom <= width && top + (box.height + 140) * zoom <= height;
+    const inSight =
+      left >= 0 && top >= 0 && left + box.width * zoom <= width && top + (box.height + 140) * zoom <= height;
     if (inSight) return;
-    void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(flow.getZoom(), 0.8), duration: 250 });
+    void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, {
+      zoom: Math.max(flow.getZoom(), 0.8),
+      duration: 250,
+    });
     // Only a new request pans; layout changes alone must not move the viewport under the manager.
   }, [focus?.seq]);
 
   return (
     <CanvasContext.Provider value={actions}>
       <div ref={wrapper} style={{ width: '100%', height: '100%' }}>
-      <ReactFlow<JourneyFlowNode>
-        nodes={view.nodes}
-        edges={view.edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        edgesFocusable={false}
-        deleteKeyCode={null}
-        selectionKeyCode={null}
-        multiSelectionKeyCode={null}
-        onNodeClick={(_, node) => onSelect?.(node.type === 'step' ? node.id : undefined)}
-        onPaneClick={() => onSelect?.(undefined)}
-        minZoom={0.1}
-        maxZoom={1.75}
-        proOptions={{ hideAttribution: true }}
-        onlyRenderVisibleElements={view.nodes.length > 150}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-        <MiniMap<JourneyFlowNode> position="top-right" pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(241,245,249,0.7)" />
-        <Controls showInteractive={false} position="bottom-left" />
-      </ReactFlow>
+        <ReactFlow<JourneyFlowNode>
+          nodes={view.nodes}
+          edges={view.edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          edgesFocusable={false}
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          onNodeClick={(_, node) => onSelect?.(node.type === 'step' ? node.id : undefined)}
+          onPaneClick={() => onSelect?.(undefined)}
+          minZoom={0.1}
+          maxZoom={1.75}
+          proOptions={{ hideAttribution: true }}
+          onlyRenderVisibleElements={view.nodes.length > 150}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+          <MiniMap<JourneyFlowNode>
+            position="top-right"
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            maskColor="rgba(241,245,249,0.7)"
+          />
+          <Controls showInteractive={false} position="bottom-left" />
+        </ReactFlow>
       </div>
     </CanvasContext.Provider>
   );

@@ -9,15 +9,37 @@ import { dropTargetProps, useCanvasActions } from './canvas-context';
 
 function LaneCount({ source, outcome }: { source: string; outcome: string }) {
   const { watch } = useCanvasActions();
-  const { data } = useJourneyStats(watch?.journeyId ?? '', watch?.version, (s) => s.outcomes[source]?.[outcome]);
+  const { data } = useJourneyStats(
+    watch?.journeyId ?? '',
+    watch?.version,
+    (s) => s.outcomes[source]?.[outcome],
+  );
   if (!watch || data === undefined) return null;
   return <span className="lane-count">{data.toLocaleString()}</span>;
 }
 
-function LaneEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data }: EdgeProps<LaneFlowEdge>) {
+function LaneEdgeView({
+  id,
+  source,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+}: EdgeProps<LaneFlowEdge>) {
   const actions = useCanvasActions();
   const [hover, setHover] = useState(false);
-  const [path] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 14 });
+  const [path] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    borderRadius: 14,
+  });
   const centerY = (sourceY + targetY) / 2;
   const label = data?.label;
   const insertable = !actions.readOnly && !data?.open && source !== TRIGGER_SLOT_ID && data !== undefined;
@@ -27,7 +49,10 @@ function LaneEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePo
       <BaseEdge id={id} path={path} className={data?.open ? 'lane-open' : 'lane'} />
       <EdgeLabelRenderer>
         {label ? (
-          <div className="lane-label nodrag nopan" style={{ transform: `translate(-50%, -50%) translate(${targetX}px, ${centerY + 12}px)` }}>
+          <div
+            className="lane-label nodrag nopan"
+            style={{ transform: `translate(-50%, -50%) translate(${targetX}px, ${centerY + 12}px)` }}
+          >
             {label}
             {data ? <LaneCount source={source} outcome={data.outcome} /> : null}
           </div>
@@ -39,7 +64,12 @@ function LaneEdgeView({ id, source, sourceX, sourceY, targetX, targetY, sourcePo
             style={{ transform: `translate(-50%, -50%) translate(${targetX}px, ${plusY}px)` }}
             aria-label={`Add a step on ${label ?? 'this path'} after ${source}`}
             data-testid={`plus-${source}-${data.outcome}`}
-            onClick={(e) => actions.openInsertMenu({ kind: 'path', source, outcome: data.outcome }, e.currentTarget.getBoundingClientRect())}
+            onClick={(e) =>
+              actions.openInsertMenu(
+                { kind: 'path', source, outcome: data.outcome },
+                e.currentTarget.getBoundingClientRect(),
+              )
+            }
             {...dropTargetProps({ kind: 'path', source, outcome: data.outcome }, actions, setHover)}
           >
             <Plus size={12} strokeWidth={3} />

@@ -43,7 +43,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       data-kind={data.step.type}
       title={problems ? data.problems.map((p) => p.message).join('\n') : undefined}
     >
-      {data.role === 'trigger' ? null : <Handle type="target" position={Position.Top} isConnectable={false} className="step-handle" />}
+      {data.role === 'trigger' ? null : (
+        <Handle type="target" position={Position.Top} isConnectable={false} className="step-handle" />
+      )}
       <div className="step-icon">
         <KindIcon name={data.icon} size={16} />
       </div>
@@ -58,7 +60,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
         </div>
       ) : null}
       <StepCounts nodeId={id} role={data.role} />
-      {data.role === 'exit' ? null : <Handle type="source" position={Position.Bottom} isConnectable={false} className="step-handle" />}
+      {data.role === 'exit' ? null : (
+        <Handle type="source" position={Position.Bottom} isConnectable={false} className="step-handle" />
+      )}
     </div>
   );
 }

@@ -1,5 +1,18 @@
 /** The catalog names an icon per kind (`mail`, `clock`…); this maps the names to glyphs, with a fallback for custom kinds. */
-import { Clock, Code, Flag, GitBranch, Hourglass, Mail, Puzzle, Split, UserPen, Users, Zap, type LucideIcon } from 'lucide-react';
+import {
+  Clock,
+  Code,
+  Flag,
+  GitBranch,
+  Hourglass,
+  Mail,
+  Puzzle,
+  Split,
+  UserPen,
+  Users,
+  Zap,
+  type LucideIcon,
+} from 'lucide-react';
 
 const icons: Record<string, LucideIcon> = {
   users: Users,

@@ -45,7 +45,11 @@ export function EditorPage({ journeyId }: { journeyId: string }) {
   const journey = useJourney(journeyId);
   const catalog = useNodeCatalog();
   if (journey.error || catalog.error) {
-    return <div className="page-message error">Could not open the journey: {(journey.error ?? catalog.error)?.message}</div>;
+    return (
+      <div className="page-message error">
+        Could not open the journey: {(journey.error ?? catalog.error)?.message}
+      </div>
+    );
   }
   if (!journey.data || !catalog.data) return <div className="page-message">Loading journey…</div>;
   return <Editor journey={journey.data} entries={catalog.data} />;
@@ -61,7 +65,10 @@ const saveLabels: Record<SaveStatus, string> = {
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  return Boolean(el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable));
+  return Boolean(
+    el &&
+    (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable),
+  );
 }
 
 function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonly CatalogEntry[] }) {
@@ -103,14 +110,20 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   );
   const problemsByNode = useMemo(() => groupProblems(problems), [problems]);
   const view = useMemo(
-    () => graphToFlow(graph, catalog, { problemsByNode, lookups: describeLookups, ...(state.selectedId ? { selectedId: state.selectedId } : {}) }),
+    () =>
+      graphToFlow(graph, catalog, {
+        problemsByNode,
+        lookups: describeLookups,
+        ...(state.selectedId ? { selectedId: state.selectedId } : {}),
+      }),
     [graph, catalog, problemsByNode, describeLookups, state.selectedId],
   );
 
   useEffect(() => setPublishProblems(undefined), [state.edits]);
   // After an edit the canvas follows the step it selected (a new step, a pasted branch) if it is out of sight.
   useEffect(() => {
-    if (state.edits > 0 && state.selectedId) setFocus((f) => ({ nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 }));
+    if (state.edits > 0 && state.selectedId)
+      setFocus((f) => ({ nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 }));
     // Only edits move the view; selecting by click never does.
   }, [state.edits]);
   useEffect(() => {
@@ -140,9 +153,15 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     if (entry.role === 'trigger') return dispatch({ type: 'insert', at: { kind: 'trigger' }, kind });
     const selected = state.selectedId ? findNode(graph, state.selectedId) : undefined;
     const outcome = selected ? nodeOutcomes(selected, catalog)[0] : undefined;
-    if (selected && outcome !== undefined) return dispatch({ type: 'insert', at: { kind: 'path', source: selected.id, outcome }, kind });
+    if (selected && outcome !== undefined)
+      return dispatch({ type: 'insert', at: { kind: 'path', source: selected.id, outcome }, kind });
     const open = view.layout.openPaths[0];
-    if (open) return dispatch({ type: 'insert', at: { kind: 'path', source: open.source, outcome: open.outcome }, kind });
+    if (open)
+      return dispatch({
+        type: 'insert',
+        at: { kind: 'path', source: open.source, outcome: open.outcome },
+        kind,
+      });
     dispatch({ type: 'insert', at: { kind: 'trigger' }, kind });
   };
 
@@ -213,7 +232,8 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   };
 
   const selected = state.selectedId ? findNode(graph, state.selectedId) : undefined;
-  const blocked = problems.length > 0 || validation.checking || autosave.status === 'conflict' || publish.isPending;
+  const blocked =
+    problems.length > 0 || validation.checking || autosave.status === 'conflict' || publish.isPending;
   const publishTitle = problems.length
     ? `Fix ${problems.length} problem${problems.length === 1 ? '' : 's'} first`
     : validation.checking
@@ -237,14 +257,37 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           </span>
         </div>
         <div className="toolbar-actions">
-          <button type="button" className="icon-button" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!state.history.past.length} onClick={() => dispatch({ type: 'undo' })}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Undo"
+            title="Undo (Ctrl+Z)"
+            disabled={!state.history.past.length}
+            onClick={() => dispatch({ type: 'undo' })}
+          >
             <Undo2 size={16} />
           </button>
-          <button type="button" className="icon-button" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!state.history.future.length} onClick={() => dispatch({ type: 'redo' })}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Redo"
+            title="Redo (Ctrl+Shift+Z)"
+            disabled={!state.history.future.length}
+            onClick={() => dispatch({ type: 'redo' })}
+          >
             <Redo2 size={16} />
           </button>
-          <button type="button" className={`problem-pill${problems.length ? ' problem-pill-bad' : ''}`} onClick={() => select(undefined)} data-testid="problem-count">
-            {problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}` : validation.checking ? 'Checking…' : 'No problems'}
+          <button
+            type="button"
+            className={`problem-pill${problems.length ? ' problem-pill-bad' : ''}`}
+            onClick={() => select(undefined)}
+            data-testid="problem-count"
+          >
+            {problems.length
+              ? `${problems.length} problem${problems.length === 1 ? '' : 's'}`
+              : validation.checking
+                ? 'Checking…'
+                : 'No problems'}
           </button>
           <a className="button" href={runsHref({ journeyId: journey.id })}>
             Runs
@@ -255,7 +298,13 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           <button type="button" className="button" onClick={() => setShowHistory((v) => !v)}>
             <History size={14} /> History
           </button>
-          <button type="button" className="button button-primary" disabled={blocked} title={publishTitle} onClick={() => void onPublish()}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={blocked}
+            title={publishTitle}
+            onClick={() => void onPublish()}
+          >
             <Rocket size={14} /> {publish.isPending ? 'Publishing…' : 'Publish'}
           </button>
         </div>
@@ -271,10 +320,15 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           </button>
         </div>
       ) : null}
-      {autosave.status === 'error' ? <div className="banner banner-error">Saving failed: {autosave.error}. Retrying on your next change.</div> : null}
+      {autosave.status === 'error' ? (
+        <div className="banner banner-error">
+          Saving failed: {autosave.error}. Retrying on your next change.
+        </div>
+      ) : null}
       {requested ? (
         <div className="banner banner-ok" role="status" data-testid="approval-requested">
-          Publishing needs approval: your request is waiting for a reviewer. <a href="#/team/approvals">See approvals</a>
+          Publishing needs approval: your request is waiting for a reviewer.{' '}
+          <a href="#/team/approvals">See approvals</a>
           <button type="button" className="link-button" onClick={() => setRequested(false)}>
             Dismiss
           </button>
@@ -282,7 +336,8 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       ) : null}
       {published !== undefined ? (
         <div className="banner banner-ok" role="status">
-          Published version {published}. <a href={hrefFor({ page: 'version', journeyId: journey.id, version: published })}>Watch it</a>
+          Published version {published}.{' '}
+          <a href={hrefFor({ page: 'version', journeyId: journey.id, version: published })}>Watch it</a>
           <button type="button" className="link-button" onClick={() => setPublished(undefined)}>
             Dismiss
           </button>
@@ -291,7 +346,12 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       <div className="editor-body">
         <Palette entries={entries} onPick={pickFromPalette} />
         <div className="canvas" data-testid="canvas">
-          <JourneyCanvas view={view} actions={canvasActions} onSelect={(id) => select(id)} {...(focus ? { focus } : {})} />
+          <JourneyCanvas
+            view={view}
+            actions={canvasActions}
+            onSelect={(id) => select(id)}
+            {...(focus ? { focus } : {})}
+          />
           {state.notice ? (
             <div className={`toast toast-${state.notice.tone}`} role="status">
               {state.notice.text}
@@ -307,7 +367,9 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
             entry={catalog.get(selected.type)}
             problems={problems.filter((p) => p.nodeId === selected.id)}
             lookups={lookups}
-            onConfig={(config, field) => dispatch({ type: 'updateConfig', nodeId: selected.id, config, field })}
+            onConfig={(config, field) =>
+              dispatch({ type: 'updateConfig', nodeId: selected.id, config, field })
+            }
             onRename={(name) => dispatch({ type: 'rename', nodeId: selected.id, name })}
             onCommit={() => dispatch({ type: 'seal' })}
             onDuplicate={() => dispatch({ type: 'duplicate', nodeId: selected.id })}
@@ -334,7 +396,10 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
         <InsertMenu
           at={insertMenu.at}
           anchor={insertMenu.anchor}
-          connected={insertMenu.at.kind === 'path' && edgeAt(graph, insertMenu.at.source, insertMenu.at.outcome) !== undefined}
+          connected={
+            insertMenu.at.kind === 'path' &&
+            edgeAt(graph, insertMenu.at.source, insertMenu.at.outcome) !== undefined
+          }
           entries={entries}
           canPaste={state.clipboard !== undefined}
           onPick={(kind) => {

@@ -8,12 +8,21 @@ import { hrefFor } from '../router';
 
 const DRAFT = 'draft';
 
-export function HistoryDrawer({ journeyId, draft, onClose }: { journeyId: string; draft: JourneyDraft; onClose(): void }) {
+export function HistoryDrawer({
+  journeyId,
+  draft,
+  onClose,
+}: {
+  journeyId: string;
+  draft: JourneyDraft;
+  onClose(): void;
+}) {
   const versions = useVersions(journeyId);
   const list = versions.data ?? [];
   const [fromChoice, setFrom] = useState<string>();
   const [toChoice, setTo] = useState<string>();
-  const from = fromChoice ?? (list[1] ? String(list[1].version) : list[0] ? String(list[0].version) : undefined);
+  const from =
+    fromChoice ?? (list[1] ? String(list[1].version) : list[0] ? String(list[0].version) : undefined);
   const to = toChoice ?? DRAFT;
   const fromVersion = useVersion(journeyId, from && from !== DRAFT ? Number(from) : undefined);
   const toVersion = useVersion(journeyId, to !== DRAFT ? Number(to) : undefined);
@@ -32,7 +41,9 @@ export function HistoryDrawer({ journeyId, draft, onClose }: { journeyId: string
           <X size={16} />
         </button>
       </div>
-      {list.length === 0 ? <p className="muted">Nothing published yet. Publishing creates version 1.</p> : null}
+      {list.length === 0 ? (
+        <p className="muted">Nothing published yet. Publishing creates version 1.</p>
+      ) : null}
       <ul className="version-list">
         {list.map((v) => (
           <li key={v.version}>
@@ -69,7 +80,16 @@ export function HistoryDrawer({ journeyId, draft, onClose }: { journeyId: string
           </div>
           <ul className="diff-lines" data-testid="diff">
             {(lines ?? ['Loading…']).map((line, i) => (
-              <li key={i} className={line.startsWith('Added') ? 'diff-added' : line.startsWith('Removed') ? 'diff-removed' : 'diff-changed'}>
+              <li
+                key={i}
+                className={
+                  line.startsWith('Added')
+                    ? 'diff-added'
+                    : line.startsWith('Removed')
+                      ? 'diff-removed'
+                      : 'diff-changed'
+                }
+              >
                 {line}
               </li>
             ))}

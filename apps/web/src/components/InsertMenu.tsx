@@ -18,7 +18,16 @@ export interface InsertMenuProps {
   onClose(): void;
 }
 
-export function InsertMenu({ at, anchor, connected, entries, canPaste, onPick, onPaste, onClose }: InsertMenuProps) {
+export function InsertMenu({
+  at,
+  anchor,
+  connected,
+  entries,
+  canPaste,
+  onPick,
+  onPaste,
+  onClose,
+}: InsertMenuProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onDown = (e: MouseEvent) => {
@@ -32,7 +41,9 @@ export function InsertMenu({ at, anchor, connected, entries, canPaste, onPick, o
       window.removeEventListener('keydown', onKey);
     };
   }, [onClose]);
-  const fits = entries.filter((e) => (at.kind === 'trigger' ? e.role === 'trigger' : e.role !== 'trigger' && !(connected && e.role === 'exit')));
+  const fits = entries.filter((e) =>
+    at.kind === 'trigger' ? e.role === 'trigger' : e.role !== 'trigger' && !(connected && e.role === 'exit'),
+  );
   const top = Math.min(anchor.bottom + 6, window.innerHeight - 420);
   const left = Math.min(Math.max(anchor.left + anchor.width / 2 - 150, 8), window.innerWidth - 310);
   return (
@@ -41,7 +52,14 @@ export function InsertMenu({ at, anchor, connected, entries, canPaste, onPick, o
         <div key={category} className="insert-menu-group">
           <div className="insert-menu-heading">{categoryLabel(category)}</div>
           {items.map((entry) => (
-            <button key={entry.type} type="button" role="menuitem" className="insert-menu-item" style={{ ['--accent' as string]: entry.palette.color }} onClick={() => onPick(entry.type)}>
+            <button
+              key={entry.type}
+              type="button"
+              role="menuitem"
+              className="insert-menu-item"
+              style={{ ['--accent' as string]: entry.palette.color }}
+              onClick={() => onPick(entry.type)}
+            >
               <span className="palette-icon">
                 <KindIcon name={entry.palette.icon} size={14} />
               </span>
@@ -51,7 +69,12 @@ export function InsertMenu({ at, anchor, connected, entries, canPaste, onPick, o
         </div>
       ))}
       {canPaste && at.kind === 'path' ? (
-        <button type="button" role="menuitem" className="insert-menu-item insert-menu-paste" onClick={onPaste}>
+        <button
+          type="button"
+          role="menuitem"
+          className="insert-menu-item insert-menu-paste"
+          onClick={onPaste}
+        >
           <ClipboardPaste size={14} /> Paste copied steps
         </button>
       ) : null}

@@ -16,8 +16,14 @@ export function JourneyListPage() {
           <Plus size={14} /> New journey
         </button>
       </div>
-      {journeys.error ? <div className="page-message error">Could not load journeys: {journeys.error.message}</div> : null}
-      {journeys.data && journeys.data.length === 0 ? <div className="empty-state">No journeys yet. Start one from a template: the win-back journey is a good first.</div> : null}
+      {journeys.error ? (
+        <div className="page-message error">Could not load journeys: {journeys.error.message}</div>
+      ) : null}
+      {journeys.data && journeys.data.length === 0 ? (
+        <div className="empty-state">
+          No journeys yet. Start one from a template: the win-back journey is a good first.
+        </div>
+      ) : null}
       {journeys.data?.length ? (
         <table className="journey-table">
           <thead>
@@ -38,7 +44,15 @@ export function JourneyListPage() {
                 <td>
                   <span className={`status status-${j.status}`}>{j.status}</span>
                 </td>
-                <td>{j.liveVersion ? <a href={hrefFor({ page: 'version', journeyId: j.id, version: j.liveVersion })}>Version {j.liveVersion}</a> : '—'}</td>
+                <td>
+                  {j.liveVersion ? (
+                    <a href={hrefFor({ page: 'version', journeyId: j.id, version: j.liveVersion })}>
+                      Version {j.liveVersion}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>{new Date(j.updatedAt).toLocaleString()}</td>
               </tr>
             ))}
@@ -57,7 +71,10 @@ function NewJourneyDialog({ onClose }: { onClose(): void }) {
   const [templateId, setTemplateId] = useState<string>('');
   const submit = async () => {
     const template = templates.data?.find((t) => t.id === templateId);
-    const journey = await create.mutateAsync({ name: name.trim() || template?.name || 'Untitled journey', ...(templateId ? { templateId } : {}) });
+    const journey = await create.mutateAsync({
+      name: name.trim() || template?.name || 'Untitled journey',
+      ...(templateId ? { templateId } : {}),
+    });
     navigate({ page: 'editor', journeyId: journey.id });
   };
   return (
@@ -78,16 +95,35 @@ function NewJourneyDialog({ onClose }: { onClose(): void }) {
           <label className="field-label" htmlFor="journey-name">
             Name
           </label>
-          <input id="journey-name" autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Win back: no login for 30 days" />
+          <input
+            id="journey-name"
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. Win back: no login for 30 days"
+          />
         </div>
         <div className="field-label">Start from</div>
         <div className="template-grid" role="radiogroup" aria-label="Start from">
-          <button type="button" role="radio" aria-checked={templateId === ''} className={`template-card${templateId === '' ? ' template-card-on' : ''}`} onClick={() => setTemplateId('')}>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={templateId === ''}
+            className={`template-card${templateId === '' ? ' template-card-on' : ''}`}
+            onClick={() => setTemplateId('')}
+          >
             <b>Empty canvas</b>
             <span>Start with a trigger and build step by step.</span>
           </button>
           {(templates.data ?? []).map((t) => (
-            <button key={t.id} type="button" role="radio" aria-checked={templateId === t.id} className={`template-card${templateId === t.id ? ' template-card-on' : ''}`} onClick={() => setTemplateId(t.id)}>
+            <button
+              key={t.id}
+              type="button"
+              role="radio"
+              aria-checked={templateId === t.id}
+              className={`template-card${templateId === t.id ? ' template-card-on' : ''}`}
+              onClick={() => setTemplateId(t.id)}
+            >
               <b>{t.name}</b>
               <span>{t.description}</span>
               <span className="muted small">{t.graph.nodes.length} steps</span>

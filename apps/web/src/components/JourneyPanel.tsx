@@ -8,7 +8,9 @@ import { ConfigForm } from '../schema-form/ConfigForm';
 import { asJsonSchema } from '../schema-form/json-schema';
 import type { FormLookups } from '../schema-form/SchemaForm';
 
-const settingsJsonSchema = asJsonSchema(z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
+const settingsJsonSchema = asJsonSchema(
+  z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+);
 
 export interface JourneyPanelProps {
   problems: readonly ApiProblem[];
@@ -21,9 +23,21 @@ export interface JourneyPanelProps {
   lookups: FormLookups;
 }
 
-export function JourneyPanel({ problems, checking, stepTitle, onFocusProblem, settings, onSettings, onCommit, lookups }: JourneyPanelProps) {
+export function JourneyPanel({
+  problems,
+  checking,
+  stepTitle,
+  onFocusProblem,
+  settings,
+  onSettings,
+  onCommit,
+  lookups,
+}: JourneyPanelProps) {
   const settingsErrors = useMemo(
-    () => problems.filter((p) => p.path.startsWith('settings.')).map((p) => ({ path: p.path.slice('settings.'.length), message: p.message })),
+    () =>
+      problems
+        .filter((p) => p.path.startsWith('settings.'))
+        .map((p) => ({ path: p.path.slice('settings.'.length), message: p.message })),
     [problems],
   );
   return (
@@ -33,7 +47,8 @@ export function JourneyPanel({ problems, checking, stepTitle, onFocusProblem, se
           <div className="panel-title">
             {problems.length ? (
               <>
-                <AlertCircle size={15} className="text-danger" /> {problems.length} problem{problems.length === 1 ? '' : 's'} to fix before publishing
+                <AlertCircle size={15} className="text-danger" /> {problems.length} problem
+                {problems.length === 1 ? '' : 's'} to fix before publishing
               </>
             ) : checking ? (
               'Checking…'
@@ -47,7 +62,12 @@ export function JourneyPanel({ problems, checking, stepTitle, onFocusProblem, se
             <ul className="problem-list" data-testid="problem-list">
               {problems.map((p, i) => (
                 <li key={i}>
-                  <button type="button" className="problem" disabled={!p.nodeId} onClick={() => onFocusProblem(p)}>
+                  <button
+                    type="button"
+                    className="problem"
+                    disabled={!p.nodeId}
+                    onClick={() => onFocusProblem(p)}
+                  >
                     {p.nodeId ? <span className="problem-step">{stepTitle(p.nodeId)}</span> : null}
                     {p.message}
                   </button>

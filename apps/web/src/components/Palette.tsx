@@ -7,19 +7,33 @@ import { KIND_DRAG_TYPE } from '../canvas/canvas-context';
 import { KindIcon } from '../canvas/icons';
 
 const categoryOrder = ['trigger', 'flow', 'message', 'data', 'custom'];
-const categoryLabels: Record<string, string> = { trigger: 'Entry', flow: 'Flow', message: 'Messages', data: 'Customer data', custom: 'Custom' };
+const categoryLabels: Record<string, string> = {
+  trigger: 'Entry',
+  flow: 'Flow',
+  message: 'Messages',
+  data: 'Customer data',
+  custom: 'Custom',
+};
 
 export function groupByCategory(entries: readonly CatalogEntry[]): [string, CatalogEntry[]][] {
   const groups = new Map<string, CatalogEntry[]>();
   for (const e of entries) groups.set(e.palette.category, [...(groups.get(e.palette.category) ?? []), e]);
-  return [...groups.entries()].sort(([a], [b]) => (categoryOrder.indexOf(a) + 99) % 99 - ((categoryOrder.indexOf(b) + 99) % 99));
+  return [...groups.entries()].sort(
+    ([a], [b]) => ((categoryOrder.indexOf(a) + 99) % 99) - ((categoryOrder.indexOf(b) + 99) % 99),
+  );
 }
 
 export function categoryLabel(category: string): string {
   return categoryLabels[category] ?? category;
 }
 
-export function Palette({ entries, onPick }: { entries: readonly CatalogEntry[]; onPick(kind: string): void }) {
+export function Palette({
+  entries,
+  onPick,
+}: {
+  entries: readonly CatalogEntry[];
+  onPick(kind: string): void;
+}) {
   return (
     <aside className="palette" aria-label="Steps">
       <div className="panel-title">Steps</div>

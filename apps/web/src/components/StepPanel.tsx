@@ -21,17 +21,34 @@ export interface StepPanelProps {
   onDelete(): void;
 }
 
-export function StepPanel({ step, entry, problems, lookups, onConfig, onRename, onCommit, onDuplicate, onCopy, onDelete }: StepPanelProps) {
+export function StepPanel({
+  step,
+  entry,
+  problems,
+  lookups,
+  onConfig,
+  onRename,
+  onCommit,
+  onDuplicate,
+  onCopy,
+  onDelete,
+}: StepPanelProps) {
   const schema = useMemo(() => asJsonSchema(entry?.configSchema ?? {}), [entry]);
   const fieldProblems = useMemo(
-    () => problems.filter((p) => p.path.startsWith('config.')).map((p) => ({ path: p.path.slice('config.'.length), message: p.message })),
+    () =>
+      problems
+        .filter((p) => p.path.startsWith('config.'))
+        .map((p) => ({ path: p.path.slice('config.'.length), message: p.message })),
     [problems],
   );
   const stepProblems = problems.filter((p) => !p.path.startsWith('config.'));
   const role = entry?.role ?? 'step';
   return (
     <aside className="side-panel" aria-label="Step settings" data-testid="step-panel">
-      <div className="side-panel-header" style={{ ['--accent' as string]: entry?.palette.color ?? '#64748b' }}>
+      <div
+        className="side-panel-header"
+        style={{ ['--accent' as string]: entry?.palette.color ?? '#64748b' }}
+      >
         <span className="palette-icon">
           <KindIcon name={entry?.palette.icon ?? 'puzzle'} size={16} />
         </span>
@@ -45,7 +62,13 @@ export function StepPanel({ step, entry, problems, lookups, onConfig, onRename, 
           <label className="field-label" htmlFor="step-name">
             Name on the canvas
           </label>
-          <input id="step-name" value={step.name ?? ''} placeholder={entry?.palette.label ?? step.type} onChange={(e) => onRename(e.target.value)} onBlur={onCommit} />
+          <input
+            id="step-name"
+            value={step.name ?? ''}
+            placeholder={entry?.palette.label ?? step.type}
+            onChange={(e) => onRename(e.target.value)}
+            onBlur={onCommit}
+          />
         </div>
         {stepProblems.length ? (
           <ul className="problem-list compact">
@@ -57,9 +80,18 @@ export function StepPanel({ step, entry, problems, lookups, onConfig, onRename, 
           </ul>
         ) : null}
         {entry ? (
-          <ConfigForm schema={schema} value={step.config} onChange={onConfig} onCommit={onCommit} serverErrors={fieldProblems} lookups={lookups} />
+          <ConfigForm
+            schema={schema}
+            value={step.config}
+            onChange={onConfig}
+            onCommit={onCommit}
+            serverErrors={fieldProblems}
+            lookups={lookups}
+          />
         ) : (
-          <p className="muted">This workspace has no “{step.type}” kind; the step cannot be configured here.</p>
+          <p className="muted">
+            This workspace has no “{step.type}” kind; the step cannot be configured here.
+          </p>
         )}
       </div>
       <div className="side-panel-actions">
@@ -73,7 +105,12 @@ export function StepPanel({ step, entry, problems, lookups, onConfig, onRename, 
             <button type="button" className="button" onClick={() => onCopy(false)} title="Copy (Ctrl+C)">
               <Copy size={14} /> Copy
             </button>
-            <button type="button" className="button" onClick={() => onCopy(true)} title="Copy with everything below (Ctrl+Shift+C)">
+            <button
+              type="button"
+              className="button"
+              onClick={() => onCopy(true)}
+              title="Copy with everything below (Ctrl+Shift+C)"
+            >
               <GitFork size={14} /> Copy branch
             </button>
           </>

@@ -35,7 +35,10 @@ export function VersionPage({ journeyId, version }: { journeyId: string; version
   const catalogQuery = useNodeCatalog();
   const segments = useSegments();
   const templates = useMessageTemplates();
-  const catalog = useMemo(() => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined), [catalogQuery.data]);
+  const catalog = useMemo(
+    () => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined),
+    [catalogQuery.data],
+  );
   const lookups = useMemo(
     () => ({
       segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
@@ -43,25 +46,45 @@ export function VersionPage({ journeyId, version }: { journeyId: string; version
     }),
     [segments.data, templates.data],
   );
-  const view = useMemo(() => (detail.data && catalog ? graphToFlow(detail.data.graph, catalog, { lookups }) : undefined), [detail.data, catalog, lookups]);
-  const actions: CanvasActions = useMemo(() => ({ readOnly: true, insertAt: () => {}, openInsertMenu: () => {}, watch: { journeyId, version } }), [journeyId, version]);
-  if (detail.error) return <div className="page-message error">Could not load version {version}: {detail.error.message}</div>;
+  const view = useMemo(
+    () => (detail.data && catalog ? graphToFlow(detail.data.graph, catalog, { lookups }) : undefined),
+    [detail.data, catalog, lookups],
+  );
+  const actions: CanvasActions = useMemo(
+    () => ({ readOnly: true, insertAt: () => {}, openInsertMenu: () => {}, watch: { journeyId, version } }),
+    [journeyId, version],
+  );
+  if (detail.error)
+    return (
+      <div className="page-message error">
+        Could not load version {version}: {detail.error.message}
+      </div>
+    );
   return (
     <div className="editor">
       <div className="toolbar">
-        <a className="icon-button" href={hrefFor({ page: 'editor', journeyId })} aria-label="Back to the editor">
+        <a
+          className="icon-button"
+          href={hrefFor({ page: 'editor', journeyId })}
+          aria-label="Back to the editor"
+        >
           <ArrowLeft size={16} />
         </a>
         <div className="toolbar-title">
           <h1>{journey.data?.name ?? 'Journey'}</h1>
           <span className="save-status">
             Version {version}
-            {detail.data ? ` · published ${new Date(detail.data.publishedAt).toLocaleString()}` : ''} · read-only
+            {detail.data ? ` · published ${new Date(detail.data.publishedAt).toLocaleString()}` : ''} ·
+            read-only
           </span>
         </div>
         <div className="toolbar-actions">
           <ExitTotals journeyId={journeyId} version={version} />
-          <select aria-label="Version" value={version} onChange={(e) => navigate({ page: 'version', journeyId, version: Number(e.target.value) })}>
+          <select
+            aria-label="Version"
+            value={version}
+            onChange={(e) => navigate({ page: 'version', journeyId, version: Number(e.target.value) })}
+          >
             {(versions.data ?? [{ version }]).map((v) => (
               <option key={v.version} value={v.version}>
                 Version {v.version}
@@ -75,7 +98,11 @@ export function VersionPage({ journeyId, version }: { journeyId: string; version
       </div>
       <div className="editor-body editor-body-readonly">
         <div className="canvas" data-testid="canvas">
-          {view ? <JourneyCanvas view={view} actions={actions} /> : <div className="page-message">Loading…</div>}
+          {view ? (
+            <JourneyCanvas view={view} actions={actions} />
+          ) : (
+            <div className="page-message">Loading…</div>
+          )}
         </div>
       </div>
     </div>

@@ -30,18 +30,26 @@ function records(value: unknown): Record<string, unknown>[] {
  * path per event (`outcome ?? event`) plus `timeout`; a split has one per arm. A half-typed config still yields
  * paths, so lanes appear while the manager types.
  */
-export function outcomesFor(type: string, config: Record<string, unknown>, entry: CatalogEntry | undefined): string[] {
+export function outcomesFor(
+  type: string,
+  config: Record<string, unknown>,
+  entry: CatalogEntry | undefined,
+): string[] {
   if (!entry) return ['next'];
   if (entry.role === 'exit') return [];
   if (entry.outcomes) return [...entry.outcomes];
   if (type === 'wait_for_event') {
     const names = records(config.events)
-      .map((e) => (typeof e.outcome === 'string' && e.outcome ? e.outcome : typeof e.event === 'string' ? e.event : ''))
+      .map((e) =>
+        typeof e.outcome === 'string' && e.outcome ? e.outcome : typeof e.event === 'string' ? e.event : '',
+      )
       .map((name, index) => name || `event_${index + 1}`);
     return [...new Set(names), 'timeout'];
   }
   if (type === 'split') {
-    const names = records(config.arms).map((a, index) => (typeof a.name === 'string' && a.name ? a.name : `arm_${index + 1}`));
+    const names = records(config.arms).map((a, index) =>
+      typeof a.name === 'string' && a.name ? a.name : `arm_${index + 1}`,
+    );
     return [...new Set(names)];
   }
   // A custom kind with computed outcomes the editor cannot know: its config decides, the API's validate checks.

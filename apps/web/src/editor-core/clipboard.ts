@@ -17,7 +17,8 @@ export type CopyResult = { ok: true; fragment: ClipboardFragment } | { ok: false
 export function copyStep(graph: JourneyGraph, id: string, catalog: EditorCatalog): CopyResult {
   const node = findNode(graph, id);
   if (!node) return { ok: false, reason: `Step ${id} does not exist` };
-  if (roleOf(node, catalog) === 'trigger') return { ok: false, reason: 'The trigger cannot be copied: a journey has one' };
+  if (roleOf(node, catalog) === 'trigger')
+    return { ok: false, reason: 'The trigger cannot be copied: a journey has one' };
   return { ok: true, fragment: { rootId: id, nodes: [structuredClone(node)], edges: [] } };
 }
 
@@ -25,7 +26,8 @@ export function copyStep(graph: JourneyGraph, id: string, catalog: EditorCatalog
 export function copyBranch(graph: JourneyGraph, id: string, catalog: EditorCatalog): CopyResult {
   const root = findNode(graph, id);
   if (!root) return { ok: false, reason: `Step ${id} does not exist` };
-  if (roleOf(root, catalog) === 'trigger') return { ok: false, reason: 'The trigger cannot be copied: a journey has one' };
+  if (roleOf(root, catalog) === 'trigger')
+    return { ok: false, reason: 'The trigger cannot be copied: a journey has one' };
   const inBranch = new Set<string>([id]);
   const queue = [id];
   while (queue.length) {
@@ -42,13 +44,18 @@ export function copyBranch(graph: JourneyGraph, id: string, catalog: EditorCatal
     fragment: {
       rootId: id,
       nodes: graph.nodes.filter((n) => inBranch.has(n.id)).map((n) => structuredClone(n)),
-      edges: graph.edges.filter((e) => inBranch.has(e.source) && inBranch.has(e.target)).map((e) => ({ ...e })),
+      edges: graph.edges
+        .filter((e) => inBranch.has(e.source) && inBranch.has(e.target))
+        .map((e) => ({ ...e })),
     },
   };
 }
 
 /** The fragment's first open path (breadth-first from its root): where a displaced continuation is re-attached. */
-function firstOpenPath(fragment: ClipboardFragment, catalog: EditorCatalog): { source: string; outcome: string } | undefined {
+function firstOpenPath(
+  fragment: ClipboardFragment,
+  catalog: EditorCatalog,
+): { source: string; outcome: string } | undefined {
   const byId = new Map(fragment.nodes.map((n) => [n.id, n]));
   const seen = new Set<string>();
   const queue = [fragment.rootId];
@@ -67,7 +74,12 @@ function firstOpenPath(fragment: ClipboardFragment, catalog: EditorCatalog): { s
   return undefined;
 }
 
-export function pasteFragment(graph: JourneyGraph, fragment: ClipboardFragment, at: InsertPoint, catalog: EditorCatalog): EditResult {
+export function pasteFragment(
+  graph: JourneyGraph,
+  fragment: ClipboardFragment,
+  at: InsertPoint,
+  catalog: EditorCatalog,
+): EditResult {
   if (at.kind === 'trigger') return { ok: false, reason: 'Start with a trigger: copied steps go on a path' };
   if (!findNode(graph, at.source)) return { ok: false, reason: `Step ${at.source} does not exist` };
   const taken = nodeIds(graph);
@@ -79,13 +91,21 @@ export function pasteFragment(graph: JourneyGraph, fragment: ClipboardFragment, 
   }
   const id = (old: string): string => rename.get(old) ?? old;
   const nodes = fragment.nodes.map((n) => ({ ...structuredClone(n), id: id(n.id) }));
-  const fragmentEdges = fragment.edges.map((e) => ({ source: id(e.source), outcome: e.outcome, target: id(e.target) }));
+  const fragmentEdges = fragment.edges.map((e) => ({
+    source: id(e.source),
+    outcome: e.outcome,
+    target: id(e.target),
+  }));
   const existing = edgeAt(graph, at.source, at.outcome);
   const edges = graph.edges.filter((e) => e !== existing);
   edges.push({ source: at.source, outcome: at.outcome, target: id(fragment.rootId) }, ...fragmentEdges);
   if (existing) {
     const open = firstOpenPath(fragment, catalog);
-    if (!open) return { ok: false, reason: 'Every path of the copied branch ends in an exit: paste it on an open path' };
+    if (!open)
+      return {
+        ok: false,
+        reason: 'Every path of the copied branch ends in an exit: paste it on an open path',
+      };
     edges.push({ source: id(open.source), outcome: open.outcome, target: existing.target });
   }
   return { ok: true, graph: { nodes: [...graph.nodes, ...nodes], edges }, focus: id(fragment.rootId) };

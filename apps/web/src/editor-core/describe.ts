@@ -22,7 +22,8 @@ function str(value: unknown): string | undefined {
 }
 
 export function formatDurationWords(value: unknown): string | undefined {
-  if (!isRecord(value) || typeof value.amount !== 'number' || typeof value.unit !== 'string') return undefined;
+  if (!isRecord(value) || typeof value.amount !== 'number' || typeof value.unit !== 'string')
+    return undefined;
   const unit = value.amount === 1 ? value.unit.replace(/s$/, '') : value.unit;
   return `${value.amount} ${unit}`;
 }
@@ -44,8 +45,18 @@ function describeCondition(c: unknown): string {
     case 'event': {
       const count = isRecord(c.count) ? c.count : {};
       const window = isRecord(c.window) ? c.window : {};
-      const when = window.type === 'last' ? ` in the last ${formatDurationWords(window.duration) ?? '…'}` : window.type === 'since_entry' ? ' since entry' : '';
-      const did = count.op === 'eq' && count.value === 0 ? 'did not do' : count.op === 'gte' && count.value === 1 ? 'did' : `did (${String(count.op)} ${String(count.value)})`;
+      const when =
+        window.type === 'last'
+          ? ` in the last ${formatDurationWords(window.duration) ?? '…'}`
+          : window.type === 'since_entry'
+            ? ' since entry'
+            : '';
+      const did =
+        count.op === 'eq' && count.value === 0
+          ? 'did not do'
+          : count.op === 'gte' && count.value === 1
+            ? 'did'
+            : `did (${String(count.op)} ${String(count.value)})`;
       return `${did} ${str(c.event) ?? 'an event'}${when}`;
     }
     case 'tag':
@@ -54,7 +65,9 @@ function describeCondition(c: unknown): string {
       return `${c.member === false ? 'not in' : 'in'} segment ${str(c.segmentId) ?? '…'}`;
     case 'and':
     case 'or':
-      return Array.isArray(c.conditions) ? c.conditions.map(describeCondition).join(` ${c.kind} `) : 'a condition';
+      return Array.isArray(c.conditions)
+        ? c.conditions.map(describeCondition).join(` ${c.kind} `)
+        : 'a condition';
     case 'not':
       return `not (${describeCondition(c.condition)})`;
     default:
@@ -77,8 +90,13 @@ export function describeStep(node: GraphNode, catalog: EditorCatalog, lookups: D
       return 'When entered through the API';
     case 'delay':
       if (c.mode === 'local_time') {
-        const days = Array.isArray(c.weekdays) ? c.weekdays.filter((d): d is number => typeof d === 'number') : [];
-        const on = days.length > 0 && days.length < 7 ? ` on ${days.map((d) => weekdayNames[d - 1] ?? '?').join(', ')}` : '';
+        const days = Array.isArray(c.weekdays)
+          ? c.weekdays.filter((d): d is number => typeof d === 'number')
+          : [];
+        const on =
+          days.length > 0 && days.length < 7
+            ? ` on ${days.map((d) => weekdayNames[d - 1] ?? '?').join(', ')}`
+            : '';
         return `Wait until ${str(c.time) ?? '…'} local time${on}`;
       }
       return `Wait ${formatDurationWords(c.duration) ?? '…'}`;
@@ -93,13 +111,24 @@ export function describeStep(node: GraphNode, catalog: EditorCatalog, lookups: D
       return `Split ${arms.map((a) => `${str(a.name) ?? '?'} ${typeof a.percent === 'number' ? a.percent : '?'}%${a.holdout ? ' (holdout)' : ''}`).join(' / ')}`;
     }
     case 'send': {
-      const channel = c.channel === 'sms' ? 'SMS' : c.channel === 'push' ? 'push' : c.channel === 'email' ? 'email' : 'message';
+      const channel =
+        c.channel === 'sms'
+          ? 'SMS'
+          : c.channel === 'push'
+            ? 'push'
+            : c.channel === 'email'
+              ? 'email'
+              : 'message';
       const id = str(c.templateId);
-      return id ? `Send ${channel} “${lookups.templateName?.(id) ?? id}”` : `Send ${channel}: choose a template`;
+      return id
+        ? `Send ${channel} “${lookups.templateName?.(id) ?? id}”`
+        : `Send ${channel}: choose a template`;
     }
     case 'update_customer': {
       const parts = [
-        ...(isRecord(c.setTraits) ? Object.entries(c.setTraits).map(([k, v]) => `set ${k} = ${String(v)}`) : []),
+        ...(isRecord(c.setTraits)
+          ? Object.entries(c.setTraits).map(([k, v]) => `set ${k} = ${String(v)}`)
+          : []),
         ...(Array.isArray(c.addTags) ? c.addTags.map((t) => `tag ${String(t)}`) : []),
         ...(Array.isArray(c.removeTags) ? c.removeTags.map((t) => `untag ${String(t)}`) : []),
       ];
@@ -132,7 +161,8 @@ export function laneLabel(node: GraphNode, outcome: string): string | undefined 
   if (node.type === 'split') {
     const arms = Array.isArray(node.config.arms) ? node.config.arms.filter(isRecord) : [];
     const arm = arms.find((a) => a.name === outcome);
-    if (arm) return `${humanize(outcome)} · ${typeof arm.percent === 'number' ? arm.percent : '?'}%${arm.holdout ? ' holdout' : ''}`;
+    if (arm)
+      return `${humanize(outcome)} · ${typeof arm.percent === 'number' ? arm.percent : '?'}%${arm.holdout ? ' holdout' : ''}`;
   }
   return humanize(outcome);
 }

@@ -5,7 +5,14 @@ import { canonicalGraph, canonicalSettings } from './fixtures';
 
 describe('diffJourneys', () => {
   it('says "No changes" for the same journey', () => {
-    expect(describeDiff(diffJourneys({ graph: canonicalGraph, settings: canonicalSettings }, { graph: canonicalGraph, settings: canonicalSettings }))).toEqual(['No changes']);
+    expect(
+      describeDiff(
+        diffJourneys(
+          { graph: canonicalGraph, settings: canonicalSettings },
+          { graph: canonicalGraph, settings: canonicalSettings },
+        ),
+      ),
+    ).toEqual(['No changes']);
   });
 
   it('lists added and removed steps, changed settings and re-wired paths in words', () => {
@@ -14,13 +21,20 @@ describe('diffJourneys', () => {
     wait.config = { ...wait.config, timeout: { amount: 10, unit: 'days' } };
     next.nodes.find((n) => n.id === 'gift_email')!.name = 'Welcome back email';
     next.nodes = next.nodes.filter((n) => n.id !== 'gift_sms');
-    next.nodes.push({ id: 'cool_off', type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } });
+    next.nodes.push({
+      id: 'cool_off',
+      type: 'delay',
+      config: { mode: 'duration', duration: { amount: 1, unit: 'days' } },
+    });
     next.edges = next.edges
       .filter((e) => e.source !== 'gift_sms')
       .map((e) => (e.source === 'gift_email' ? { ...e, target: 'cool_off' } : e));
     next.edges.push({ source: 'cool_off', outcome: 'next', target: 'wait_return' });
 
-    const diff = diffJourneys({ graph: canonicalGraph, settings: canonicalSettings }, { graph: next, settings: { ...canonicalSettings, priority: 8 } });
+    const diff = diffJourneys(
+      { graph: canonicalGraph, settings: canonicalSettings },
+      { graph: next, settings: { ...canonicalSettings, priority: 8 } },
+    );
     expect(diff.added.map((s) => s.id)).toEqual(['cool_off']);
     expect(diff.removed.map((s) => s.id)).toEqual(['gift_sms']);
     expect(diff.changed.map((c) => [c.id, c.fields.map((f) => f.path)])).toEqual([
@@ -38,8 +52,36 @@ describe('diffJourneys', () => {
   });
 
   it('reads nested config changes by field path', () => {
-    const a: JourneyGraph = { nodes: [{ id: 's', type: 'split', config: { arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] } }], edges: [] };
-    const b: JourneyGraph = { nodes: [{ id: 's', type: 'split', config: { arms: [{ name: 'a', percent: 70 }, { name: 'b', percent: 30 }] } }], edges: [] };
+    const a: JourneyGraph = {
+      nodes: [
+        {
+          id: 's',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'a', percent: 50 },
+              { name: 'b', percent: 50 },
+            ],
+          },
+        },
+      ],
+      edges: [],
+    };
+    const b: JourneyGraph = {
+      nodes: [
+        {
+          id: 's',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'a', percent: 70 },
+              { name: 'b', percent: 30 },
+            ],
+          },
+        },
+      ],
+      edges: [],
+    };
     expect(describeDiff(diffJourneys({ graph: a, settings: {} }, { graph: b, settings: {} }))).toEqual([
       'Changed s (split): arms.0.percent 50 → 70',
       'Changed s (split): arms.1.percent 50 → 30',

@@ -83,7 +83,9 @@ export function diffJourneys(from: VersionContent, to: VersionContent): JourneyD
     if (!old) continue;
     const fields = [
       ...(old.type !== node.type ? [{ path: 'kind', before: old.type, after: node.type }] : []),
-      ...((old.name ?? '') !== (node.name ?? '') ? [{ path: 'name', before: old.name, after: node.name }] : []),
+      ...((old.name ?? '') !== (node.name ?? '')
+        ? [{ path: 'name', before: old.name, after: node.name }]
+        : []),
       ...fieldChanges(old.config, node.config),
     ];
     if (fields.length) changed.push({ ...ref(node), fields });
@@ -98,7 +100,12 @@ export function diffJourneys(from: VersionContent, to: VersionContent): JourneyD
     const a = edgesAfter.get(k);
     // Paths of added or removed steps are implied by the step itself; only re-wiring of kept steps is news.
     if (b === a || !before.has(source) || !after.has(source)) continue;
-    paths.push({ source, outcome, ...(b !== undefined ? { before: b } : {}), ...(a !== undefined ? { after: a } : {}) });
+    paths.push({
+      source,
+      outcome,
+      ...(b !== undefined ? { before: b } : {}),
+      ...(a !== undefined ? { after: a } : {}),
+    });
   }
   return { added, removed, changed, paths, settings: fieldChanges(from.settings, to.settings) };
 }
@@ -121,7 +128,8 @@ export function describeDiff(diff: JourneyDiff): string[] {
   for (const s of diff.added) lines.push(`Added step ${stepLabel(s)}`);
   for (const s of diff.removed) lines.push(`Removed step ${stepLabel(s)}`);
   for (const s of diff.changed) {
-    for (const f of s.fields) lines.push(`Changed ${stepLabel(s)}: ${f.path} ${formatValue(f.before)} → ${formatValue(f.after)}`);
+    for (const f of s.fields)
+      lines.push(`Changed ${stepLabel(s)}: ${f.path} ${formatValue(f.before)} → ${formatValue(f.after)}`);
   }
   for (const p of diff.paths) {
     const path = p.outcome === 'next' ? `${p.source}` : `${p.source} “${p.outcome}” path`;
@@ -129,7 +137,8 @@ export function describeDiff(diff: JourneyDiff): string[] {
     else if (p.after) lines.push(`Connected ${path} to ${p.after}`);
     else lines.push(`Disconnected ${path} from ${p.before}`);
   }
-  for (const f of diff.settings) lines.push(`Changed journey setting ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+  for (const f of diff.settings)
+    lines.push(`Changed journey setting ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
   if (lines.length === 0) lines.push('No changes');
   return lines;
 }

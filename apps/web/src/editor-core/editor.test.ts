@@ -5,7 +5,8 @@ import { canonicalGraph, canonicalSettings, testCatalog } from './fixtures';
 import { emptyHistory, recordChange, redoChange, sealHistory, undoChange } from './history';
 
 const settings: JourneySettings = { reentry: { mode: 'once' }, holdoutPercent: 0, priority: 5 };
-const run = (state: EditorState, ...actions: EditorAction[]) => actions.reduce((s, a) => reduceEditor(s, a, testCatalog), state);
+const run = (state: EditorState, ...actions: EditorAction[]) =>
+  actions.reduce((s, a) => reduceEditor(s, a, testCatalog), state);
 const empty = () => initialEditorState({ graph: { nodes: [], edges: [] }, settings });
 
 describe('history', () => {
@@ -47,7 +48,12 @@ describe('reduceEditor', () => {
   it('makes typing into one field a single undo entry', () => {
     let s = run(empty(), { type: 'insert', at: { kind: 'trigger' }, kind: 'event_trigger' });
     for (const text of ['l', 'lo', 'log', 'login']) {
-      s = run(s, { type: 'updateConfig', nodeId: 'event_trigger_1', config: { event: text, filters: [] }, field: 'event' });
+      s = run(s, {
+        type: 'updateConfig',
+        nodeId: 'event_trigger_1',
+        config: { event: text, filters: [] },
+        field: 'event',
+      });
     }
     expect(s.history.past).toHaveLength(2);
     s = run(s, { type: 'undo' });
@@ -57,7 +63,10 @@ describe('reduceEditor', () => {
   });
 
   it('asks before deleting a step with several continued paths, then deletes as chosen', () => {
-    let s = run(initialEditorState({ graph: canonicalGraph, settings: canonicalSettings }), { type: 'delete', nodeId: 'wait_return' });
+    let s = run(initialEditorState({ graph: canonicalGraph, settings: canonicalSettings }), {
+      type: 'delete',
+      nodeId: 'wait_return',
+    });
     expect(s.pendingDelete).toEqual({ nodeId: 'wait_return', outcomes: ['login', 'purchase', 'timeout'] });
     expect(s.draft.graph).toBe(canonicalGraph);
     s = run(s, { type: 'delete', nodeId: 'wait_return', keep: 'timeout' });
@@ -83,14 +92,22 @@ describe('reduceEditor', () => {
 
   it('reports a refused edit without changing the draft', () => {
     const s0 = initialEditorState({ graph: canonicalGraph, settings: canonicalSettings });
-    const s = run(s0, { type: 'insert', at: { kind: 'path', source: 'trigger', outcome: 'next' }, kind: 'exit' });
+    const s = run(s0, {
+      type: 'insert',
+      at: { kind: 'path', source: 'trigger', outcome: 'next' },
+      kind: 'exit',
+    });
     expect(s.draft).toBe(s0.draft);
     expect(s.notice?.tone).toBe('error');
     expect(s.edits).toBe(0);
   });
 
   it('records journey settings changes in the same history', () => {
-    let s = run(empty(), { type: 'updateSettings', settings: { ...settings, priority: 9 }, field: 'priority' });
+    let s = run(empty(), {
+      type: 'updateSettings',
+      settings: { ...settings, priority: 9 },
+      field: 'priority',
+    });
     expect(s.draft.settings.priority).toBe(9);
     s = run(s, { type: 'undo' });
     expect(s.draft.settings.priority).toBe(5);

@@ -6,7 +6,16 @@ import type { JourneySettings } from '@wakeflow/journey';
 import type { JourneyDraft } from '../api/types';
 import type { EditorCatalog } from './catalog';
 import { copyBranch, copyStep, pasteFragment, type ClipboardFragment } from './clipboard';
-import { deleteStep, duplicateStep, findNode, insertStep, renameStep, updateConfig, type EditResult, type InsertPoint } from './graph-ops';
+import {
+  deleteStep,
+  duplicateStep,
+  findNode,
+  insertStep,
+  renameStep,
+  updateConfig,
+  type EditResult,
+  type InsertPoint,
+} from './graph-ops';
 import { emptyHistory, recordChange, redoChange, sealHistory, undoChange, type History } from './history';
 import { newStep } from './starters';
 import { nodeOutcomes } from './catalog';
@@ -61,9 +70,20 @@ function fail(state: EditorState, text: string): EditorState {
 function commit(state: EditorState, result: EditResult, label: string, mergeKey?: string): EditorState {
   if (!result.ok) return 'choose' in result ? state : fail(state, result.reason);
   const draft: JourneyDraft = { ...state.draft, graph: result.graph };
-  const history = recordChange(state.history, { label, before: state.draft, after: draft, ...(mergeKey ? { mergeKey } : {}) });
+  const history = recordChange(state.history, {
+    label,
+    before: state.draft,
+    after: draft,
+    ...(mergeKey ? { mergeKey } : {}),
+  });
   const { notice: _notice, pendingDelete: _pending, ...rest } = state;
-  return { ...rest, draft, history, edits: state.edits + 1, ...(result.focus !== undefined ? { selectedId: result.focus } : {}) };
+  return {
+    ...rest,
+    draft,
+    history,
+    edits: state.edits + 1,
+    ...(result.focus !== undefined ? { selectedId: result.focus } : {}),
+  };
 }
 
 /** Where "paste" or "duplicate" lands when no path was chosen: right after the selected step. */
@@ -82,11 +102,16 @@ export function reduceEditor(state: EditorState, action: EditorAction, catalog: 
     case 'insert': {
       const entry = catalog.get(action.kind);
       if (!entry) return fail(state, `Unknown step kind ${action.kind}`);
-      return commit(state, insertStep(graph, action.at, newStep(entry, graph), catalog), `Add ${entry.palette.label}`);
+      return commit(
+        state,
+        insertStep(graph, action.at, newStep(entry, graph), catalog),
+        `Add ${entry.palette.label}`,
+      );
     }
     case 'delete': {
       const result = deleteStep(graph, action.nodeId, catalog, action.keep);
-      if (!result.ok && 'choose' in result) return { ...state, pendingDelete: { nodeId: action.nodeId, outcomes: result.choose } };
+      if (!result.ok && 'choose' in result)
+        return { ...state, pendingDelete: { nodeId: action.nodeId, outcomes: result.choose } };
       const next = commit(state, result, 'Delete step');
       return result.ok && next.selectedId === action.nodeId ? { ...next, selectedId: undefined } : next;
     }
@@ -95,12 +120,27 @@ export function reduceEditor(state: EditorState, action: EditorAction, catalog: 
       return rest;
     }
     case 'updateConfig':
-      return commit(state, updateConfig(graph, action.nodeId, action.config, catalog), 'Change settings', `config:${action.nodeId}:${action.field ?? '*'}`);
+      return commit(
+        state,
+        updateConfig(graph, action.nodeId, action.config, catalog),
+        'Change settings',
+        `config:${action.nodeId}:${action.field ?? '*'}`,
+      );
     case 'rename':
-      return commit(state, renameStep(graph, action.nodeId, action.name), 'Rename step', `name:${action.nodeId}`);
+      return commit(
+        state,
+        renameStep(graph, action.nodeId, action.name),
+        'Rename step',
+        `name:${action.nodeId}`,
+      );
     case 'updateSettings': {
       const draft: JourneyDraft = { ...state.draft, settings: action.settings };
-      const history = recordChange(state.history, { label: 'Change journey settings', before: state.draft, after: draft, mergeKey: `settings:${action.field ?? '*'}` });
+      const history = recordChange(state.history, {
+        label: 'Change journey settings',
+        before: state.draft,
+        after: draft,
+        mergeKey: `settings:${action.field ?? '*'}`,
+      });
       return { ...state, draft, history, edits: state.edits + 1 };
     }
     case 'duplicate':
@@ -109,7 +149,11 @@ export function reduceEditor(state: EditorState, action: EditorAction, catalog: 
       const result = (action.branch ? copyBranch : copyStep)(graph, action.nodeId, catalog);
       if (!result.ok) return fail(state, result.reason);
       const count = result.fragment.nodes.length;
-      return { ...state, clipboard: result.fragment, notice: { tone: 'info', text: `Copied ${count === 1 ? 'step' : `${count} steps`}` } };
+      return {
+        ...state,
+        clipboard: result.fragment,
+        notice: { tone: 'info', text: `Copied ${count === 1 ? 'step' : `${count} steps`}` },
+      };
     }
     case 'paste': {
       if (!state.clipboard) return fail(state, 'Nothing copied yet');
@@ -120,12 +164,24 @@ export function reduceEditor(state: EditorState, action: EditorAction, catalog: 
     case 'undo': {
       const result = undoChange(state.history);
       if (!result) return state;
-      return { ...state, draft: result.document, history: result.history, edits: state.edits + 1, notice: { tone: 'info', text: `Undid: ${result.label}` } };
+      return {
+        ...state,
+        draft: result.document,
+        history: result.history,
+        edits: state.edits + 1,
+        notice: { tone: 'info', text: `Undid: ${result.label}` },
+      };
     }
     case 'redo': {
       const result = redoChange(state.history);
       if (!result) return state;
-      return { ...state, draft: result.document, history: result.history, edits: state.edits + 1, notice: { tone: 'info', text: `Redid: ${result.label}` } };
+      return {
+        ...state,
+        draft: result.document,
+        history: result.history,
+        edits: state.edits + 1,
+        notice: { tone: 'info', text: `Redid: ${result.label}` },
+      };
     }
     case 'seal':
       return state.history.open ? { ...state, history: sealHistory(state.history) } : state;

@@ -13,37 +13,64 @@ describe('graph ↔ flow', () => {
     const wait = steps.find((n) => n.id === 'wait_return')!;
     expect(wait.selected).toBe(true);
     expect(wait.data.summary).toBe('Wait up to 7 days for login or purchase');
-    expect(steps.find((n) => n.id === 'gift_email')!.data).toMatchObject({ title: 'Return gift email', kindLabel: 'Send message', summary: 'Send email “return-gift-email”' });
+    expect(steps.find((n) => n.id === 'gift_email')!.data).toMatchObject({
+      title: 'Return gift email',
+      kindLabel: 'Send message',
+      summary: 'Send email “return-gift-email”',
+    });
     expect(steps.find((n) => n.id === 'trigger')!.data.summary).toBe('Customers entering “no-login-30d”');
   });
 
   it('labels the lanes of a wait by event and timeout', () => {
     const view = graphToFlow(canonicalGraph, testCatalog);
-    const labels = Object.fromEntries(view.edges.filter((e) => e.source === 'wait_return').map((e) => [e.data!.outcome, e.data!.label]));
+    const labels = Object.fromEntries(
+      view.edges.filter((e) => e.source === 'wait_return').map((e) => [e.data!.outcome, e.data!.label]),
+    );
     expect(labels).toEqual({ login: 'Did login', purchase: 'Did purchase', timeout: 'Not within 7 days' });
     expect(view.edges.find((e) => e.source === 'trigger')!.data!.label).toBeUndefined();
   });
 
   it('labels split arms with their share', () => {
     const g: JourneyGraph = {
-      nodes: [{ id: 't', type: 'api_trigger', config: {} }, { id: 's', type: 'split', config: { arms: [{ name: 'a', percent: 45 }, { name: 'b', percent: 45 }, { name: 'control', percent: 10, holdout: true }] } }],
+      nodes: [
+        { id: 't', type: 'api_trigger', config: {} },
+        {
+          id: 's',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'a', percent: 45 },
+              { name: 'b', percent: 45 },
+              { name: 'control', percent: 10, holdout: true },
+            ],
+          },
+        },
+      ],
       edges: [{ source: 't', outcome: 'next', target: 's' }],
     };
     const view = graphToFlow(g, testCatalog);
-    expect(view.edges.filter((e) => e.source === 's').map((e) => e.data!.label)).toEqual(['a · 45%', 'b · 45%', 'control · 10% holdout']);
+    expect(view.edges.filter((e) => e.source === 's').map((e) => e.data!.label)).toEqual([
+      'a · 45%',
+      'b · 45%',
+      'control · 10% holdout',
+    ]);
     expect(view.nodes.filter((n) => n.type === 'open')).toHaveLength(3);
   });
 
   it('round-trips: flow back to graph gives the same journey', () => {
     const view = graphToFlow(canonicalGraph, testCatalog);
     const back = flowToGraph(view.nodes, view.edges as LaneFlowEdge[]);
-    const sortEdges = (g: JourneyGraph) => [...g.edges].sort((a, b) => `${a.source}${a.outcome}`.localeCompare(`${b.source}${b.outcome}`));
+    const sortEdges = (g: JourneyGraph) =>
+      [...g.edges].sort((a, b) => `${a.source}${a.outcome}`.localeCompare(`${b.source}${b.outcome}`));
     expect(back.nodes).toEqual(canonicalGraph.nodes);
     expect(sortEdges(back)).toEqual(sortEdges(canonicalGraph));
   });
 
   it('puts problems on their step', () => {
-    const problems = groupProblems([{ nodeId: 'gift_email', path: 'config.templateId', message: 'Choose a template' }, { path: 'nodes', message: 'no trigger' }]);
+    const problems = groupProblems([
+      { nodeId: 'gift_email', path: 'config.templateId', message: 'Choose a template' },
+      { path: 'nodes', message: 'no trigger' },
+    ]);
     const view = graphToFlow(canonicalGraph, testCatalog, { problemsByNode: problems });
     const node = view.nodes.find((n): n is StepFlowNode => n.id === 'gift_email' && n.type === 'step')!;
     expect(node.data.problems).toEqual([{ path: 'config.templateId', message: 'Choose a template' }]);
@@ -51,7 +78,10 @@ describe('graph ↔ flow', () => {
 });
 
 describe('keyboard', () => {
-  const press = (key: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+  const press = (
+    key: string,
+    mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {},
+  ) => ({ key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
 
   it('maps keys to commands from the one registry', () => {
     expect(commandFor(press('Delete'))).toBe('delete');
@@ -68,7 +98,9 @@ describe('keyboard', () => {
     expect(neighbourStep(canonicalGraph, layout.steps, undefined, 'down')).toBe('trigger');
     expect(neighbourStep(canonicalGraph, layout.steps, 'trigger', 'down')).toBe('gift_email');
     expect(neighbourStep(canonicalGraph, layout.steps, 'gift_email', 'up')).toBe('trigger');
-    expect(neighbourStep(canonicalGraph, layout.steps, 'wait_return_purchase', 'left')).toBe('wait_return_login');
+    expect(neighbourStep(canonicalGraph, layout.steps, 'wait_return_purchase', 'left')).toBe(
+      'wait_return_login',
+    );
     expect(neighbourStep(canonicalGraph, layout.steps, 'wait_return_purchase', 'right')).toBe('second_push');
     expect(neighbourStep(canonicalGraph, layout.steps, 'trigger', 'up')).toBeUndefined();
   });

@@ -47,7 +47,11 @@ export interface ToFlowOptions {
 
 const NO_PROBLEMS: StepProblem[] = [];
 
-export function graphToFlow(graph: JourneyGraph, catalog: EditorCatalog, options: ToFlowOptions = {}): FlowView {
+export function graphToFlow(
+  graph: JourneyGraph,
+  catalog: EditorCatalog,
+  options: ToFlowOptions = {},
+): FlowView {
   const layout = layoutJourney({
     graph,
     outcomesOf: (n) => nodeOutcomes(n, catalog),
@@ -90,7 +94,15 @@ export function graphToFlow(graph: JourneyGraph, catalog: EditorCatalog, options
   }
   if (layout.triggerSlot) {
     const s = layout.triggerSlot;
-    nodes.push({ id: s.id, type: 'slot', position: { x: s.x, y: s.y }, width: s.width, height: s.height, selectable: false, data: {} });
+    nodes.push({
+      id: s.id,
+      type: 'slot',
+      position: { x: s.x, y: s.y },
+      width: s.width,
+      height: s.height,
+      selectable: false,
+      data: {},
+    });
   }
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const edges: LaneFlowEdge[] = layout.lanes.map((lane) => {
@@ -121,7 +133,9 @@ export function flowToGraph(nodes: readonly JourneyFlowNode[], edges: readonly L
 }
 
 /** Problems grouped by step, for markers on the canvas. */
-export function groupProblems(problems: readonly { nodeId?: string; path: string; message: string }[]): Map<string, StepProblem[]> {
+export function groupProblems(
+  problems: readonly { nodeId?: string; path: string; message: string }[],
+): Map<string, StepProblem[]> {
   const map = new Map<string, StepProblem[]>();
   for (const p of problems) {
     if (!p.nodeId) continue;

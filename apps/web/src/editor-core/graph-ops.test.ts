@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
 import { canonicalGraph, testCatalog } from './fixtures';
-import { deleteStep, duplicateStep, freshNodeId, insertStep, renameStep, updateConfig, type EditResult } from './graph-ops';
+import {
+  deleteStep,
+  duplicateStep,
+  freshNodeId,
+  insertStep,
+  renameStep,
+  updateConfig,
+  type EditResult,
+} from './graph-ops';
 
 function graphOf(result: EditResult): JourneyGraph {
   if (!result.ok) throw new Error(`edit failed: ${result.reason}`);
@@ -9,7 +17,11 @@ function graphOf(result: EditResult): JourneyGraph {
 }
 
 const edgesOf = (g: JourneyGraph) => g.edges.map((e) => `${e.source}-${e.outcome}->${e.target}`).sort();
-const delay = (id: string): GraphNode => ({ id, type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } });
+const delay = (id: string): GraphNode => ({
+  id,
+  type: 'delay',
+  config: { mode: 'duration', duration: { amount: 1, unit: 'days' } },
+});
 const exit = (id: string): GraphNode => ({ id, type: 'exit', config: { outcome: 'completed' } });
 const branch = (id: string): GraphNode => ({ id, type: 'branch', config: {} });
 
@@ -23,26 +35,41 @@ const line: JourneyGraph = {
 
 describe('insertStep', () => {
   it('puts a step between two steps, the old continuation on its first path', () => {
-    const g = graphOf(insertStep(line, { kind: 'path', source: 't', outcome: 'next' }, branch('b'), testCatalog));
+    const g = graphOf(
+      insertStep(line, { kind: 'path', source: 't', outcome: 'next' }, branch('b'), testCatalog),
+    );
     expect(edgesOf(g)).toEqual(['b-yes->d', 'd-next->x', 't-next->b']);
   });
 
   it('fills an open path', () => {
     const open: JourneyGraph = { nodes: [line.nodes[0]!], edges: [] };
-    const g = graphOf(insertStep(open, { kind: 'path', source: 't', outcome: 'next' }, exit('x'), testCatalog));
+    const g = graphOf(
+      insertStep(open, { kind: 'path', source: 't', outcome: 'next' }, exit('x'), testCatalog),
+    );
     expect(edgesOf(g)).toEqual(['t-next->x']);
   });
 
   it('refuses an exit between two steps and a second trigger', () => {
     const r = insertStep(line, { kind: 'path', source: 't', outcome: 'next' }, exit('x2'), testCatalog);
     expect(r).toMatchObject({ ok: false, reason: expect.stringContaining('exit ends') });
-    expect(insertStep(line, { kind: 'trigger' }, { id: 't2', type: 'event_trigger', config: {} }, testCatalog).ok).toBe(false);
-    expect(insertStep(line, { kind: 'path', source: 'd', outcome: 'next' }, { id: 't2', type: 'event_trigger', config: {} }, testCatalog).ok).toBe(false);
+    expect(
+      insertStep(line, { kind: 'trigger' }, { id: 't2', type: 'event_trigger', config: {} }, testCatalog).ok,
+    ).toBe(false);
+    expect(
+      insertStep(
+        line,
+        { kind: 'path', source: 'd', outcome: 'next' },
+        { id: 't2', type: 'event_trigger', config: {} },
+        testCatalog,
+      ).ok,
+    ).toBe(false);
   });
 
   it('fills the trigger slot and connects the first detached step', () => {
     const headless: JourneyGraph = { nodes: [delay('d')], edges: [] };
-    const g = graphOf(insertStep(headless, { kind: 'trigger' }, { id: 't', type: 'api_trigger', config: {} }, testCatalog));
+    const g = graphOf(
+      insertStep(headless, { kind: 'trigger' }, { id: 't', type: 'api_trigger', config: {} }, testCatalog),
+    );
     expect(g.nodes[0]!.id).toBe('t');
     expect(edgesOf(g)).toEqual(['t-next->d']);
   });
@@ -103,24 +130,68 @@ describe('updateConfig', () => {
     const wait = canonicalGraph.nodes.find((n) => n.id === 'wait_return')!;
     const config = { ...wait.config, events: [{ event: 'app_open' }, { event: 'purchase' }] };
     const g = graphOf(updateConfig(canonicalGraph, 'wait_return', config, testCatalog));
-    expect(g.edges).toContainEqual({ source: 'wait_return', outcome: 'app_open', target: 'wait_return_login' });
+    expect(g.edges).toContainEqual({
+      source: 'wait_return',
+      outcome: 'app_open',
+      target: 'wait_return_login',
+    });
     expect(g.nodes).toHaveLength(canonicalGraph.nodes.length);
   });
 
   it('removes the branch of a lane whose event is removed', () => {
     const wait = canonicalGraph.nodes.find((n) => n.id === 'wait_return')!;
-    const g = graphOf(updateConfig(canonicalGraph, 'wait_return', { ...wait.config, events: [{ event: 'purchase' }] }, testCatalog));
+    const g = graphOf(
+      updateConfig(
+        canonicalGraph,
+        'wait_return',
+        { ...wait.config, events: [{ event: 'purchase' }] },
+        testCatalog,
+      ),
+    );
     expect(g.nodes.map((n) => n.id)).not.toContain('wait_return_login');
-    expect(g.edges).toContainEqual({ source: 'wait_return', outcome: 'purchase', target: 'wait_return_purchase' });
+    expect(g.edges).toContainEqual({
+      source: 'wait_return',
+      outcome: 'purchase',
+      target: 'wait_return_purchase',
+    });
     expect(g.edges).toContainEqual({ source: 'wait_return', outcome: 'timeout', target: 'second_push' });
   });
 
   it('adds an open lane when an arm is added to a split', () => {
     const g0: JourneyGraph = {
-      nodes: [{ id: 't', type: 'api_trigger', config: {} }, { id: 's', type: 'split', config: { arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] } }, exit('xa')],
-      edges: [{ source: 't', outcome: 'next', target: 's' }, { source: 's', outcome: 'a', target: 'xa' }],
+      nodes: [
+        { id: 't', type: 'api_trigger', config: {} },
+        {
+          id: 's',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'a', percent: 50 },
+              { name: 'b', percent: 50 },
+            ],
+          },
+        },
+        exit('xa'),
+      ],
+      edges: [
+        { source: 't', outcome: 'next', target: 's' },
+        { source: 's', outcome: 'a', target: 'xa' },
+      ],
     };
-    const g = graphOf(updateConfig(g0, 's', { arms: [{ name: 'a', percent: 40 }, { name: 'b', percent: 40 }, { name: 'holdout', percent: 20, holdout: true }] }, testCatalog));
+    const g = graphOf(
+      updateConfig(
+        g0,
+        's',
+        {
+          arms: [
+            { name: 'a', percent: 40 },
+            { name: 'b', percent: 40 },
+            { name: 'holdout', percent: 20, holdout: true },
+          ],
+        },
+        testCatalog,
+      ),
+    );
     expect(edgesOf(g)).toEqual(['s-a->xa', 't-next->s']);
   });
 });

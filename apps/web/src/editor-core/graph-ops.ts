@@ -58,7 +58,9 @@ function removeDetachedBranches(graph: JourneyGraph, droppedRoots: readonly stri
   if (droppedRoots.length === 0) return graph;
   const candidates = reach(graph.edges, droppedRoots);
   const hasIncoming = new Set(graph.edges.map((e) => e.target));
-  const keptRoots = graph.nodes.filter((n) => !hasIncoming.has(n.id) && !droppedRoots.includes(n.id)).map((n) => n.id);
+  const keptRoots = graph.nodes
+    .filter((n) => !hasIncoming.has(n.id) && !droppedRoots.includes(n.id))
+    .map((n) => n.id);
   const kept = reach(graph.edges, keptRoots);
   const removed = new Set([...candidates].filter((id) => !kept.has(id)));
   return {
@@ -68,17 +70,28 @@ function removeDetachedBranches(graph: JourneyGraph, droppedRoots: readonly stri
 }
 
 /** Inserts `node` at `at`. On a connected path the old continuation moves to the new step's first outcome. */
-export function insertStep(graph: JourneyGraph, at: InsertPoint, node: GraphNode, catalog: EditorCatalog): EditResult {
+export function insertStep(
+  graph: JourneyGraph,
+  at: InsertPoint,
+  node: GraphNode,
+  catalog: EditorCatalog,
+): EditResult {
   if (nodeIds(graph).has(node.id)) return { ok: false, reason: `A step with id ${node.id} already exists` };
   const role = roleOf(node, catalog);
   if (at.kind === 'trigger') {
-    if (role !== 'trigger') return { ok: false, reason: 'Start with a trigger: how customers enter the journey' };
-    if (graph.nodes.some((n) => roleOf(n, catalog) === 'trigger')) return { ok: false, reason: 'The journey already has a trigger' };
+    if (role !== 'trigger')
+      return { ok: false, reason: 'Start with a trigger: how customers enter the journey' };
+    if (graph.nodes.some((n) => roleOf(n, catalog) === 'trigger'))
+      return { ok: false, reason: 'The journey already has a trigger' };
     const hasIncoming = new Set(graph.edges.map((e) => e.target));
     const orphan = graph.nodes.find((n) => !hasIncoming.has(n.id));
     const first = nodeOutcomes(node, catalog)[0];
     const edges = orphan && first ? [{ source: node.id, outcome: first, target: orphan.id }] : [];
-    return { ok: true, graph: { nodes: [node, ...graph.nodes], edges: [...edges, ...graph.edges] }, focus: node.id };
+    return {
+      ok: true,
+      graph: { nodes: [node, ...graph.nodes], edges: [...edges, ...graph.edges] },
+      focus: node.id,
+    };
   }
   if (role === 'trigger') return { ok: false, reason: 'A trigger can only start the journey' };
   const source = findNode(graph, at.source);
@@ -89,7 +102,10 @@ export function insertStep(graph: JourneyGraph, at: InsertPoint, node: GraphNode
   if (existing) {
     const first = nodeOutcomes(node, catalog)[0];
     if (first === undefined) {
-      return { ok: false, reason: 'An exit ends the journey: put it at the end of a path, not between two steps' };
+      return {
+        ok: false,
+        reason: 'An exit ends the journey: put it at the end of a path, not between two steps',
+      };
     }
     edges.push({ source: node.id, outcome: first, target: existing.target });
   }
@@ -101,7 +117,12 @@ export function insertStep(graph: JourneyGraph, at: InsertPoint, node: GraphNode
  * `keep` names the path that stays (the others are removed) or `'none'` removes everything below; without it the
  * result asks the caller to choose.
  */
-export function deleteStep(graph: JourneyGraph, id: string, catalog: EditorCatalog, keep?: string | 'none'): EditResult {
+export function deleteStep(
+  graph: JourneyGraph,
+  id: string,
+  catalog: EditorCatalog,
+  keep?: string | 'none',
+): EditResult {
   const node = findNode(graph, id);
   if (!node) return { ok: false, reason: `Step ${id} does not exist` };
   const outgoing = graph.edges.filter((e) => e.source === id);
@@ -130,21 +151,32 @@ export function deleteStep(graph: JourneyGraph, id: string, catalog: EditorCatal
     for (const e of incoming) edges.push({ source: e.source, outcome: e.outcome, target: continuation });
   }
   const parent = incoming[0]?.source;
-  return { ok: true, graph: removeDetachedBranches({ nodes: rest.nodes, edges }, dropped), ...(parent ? { focus: parent } : {}) };
+  return {
+    ok: true,
+    graph: removeDetachedBranches({ nodes: rest.nodes, edges }, dropped),
+    ...(parent ? { focus: parent } : {}),
+  };
 }
 
 /**
  * Replaces a step's config. When its outcomes change, paths follow by position (typing a new event name renames
  * the lane instead of cutting it); paths whose outcome is gone are removed with the branch below them.
  */
-export function updateConfig(graph: JourneyGraph, id: string, config: Record<string, unknown>, catalog: EditorCatalog): EditResult {
+export function updateConfig(
+  graph: JourneyGraph,
+  id: string,
+  config: Record<string, unknown>,
+  catalog: EditorCatalog,
+): EditResult {
   const node = findNode(graph, id);
   if (!node) return { ok: false, reason: `Step ${id} does not exist` };
   const before = nodeOutcomes(node, catalog);
   const after = outcomesFor(node.type, config, catalog.get(node.type));
   const updated: GraphNode = { ...node, config };
   const nodes = graph.nodes.map((n) => (n.id === id ? updated : n));
-  const used = new Set(graph.edges.filter((e) => e.source === id && after.includes(e.outcome)).map((e) => e.outcome));
+  const used = new Set(
+    graph.edges.filter((e) => e.source === id && after.includes(e.outcome)).map((e) => e.outcome),
+  );
   const dropped: string[] = [];
   const edges: GraphEdge[] = [];
   for (const e of graph.edges) {
@@ -153,7 +185,12 @@ export function updateConfig(graph: JourneyGraph, id: string, config: Record<str
       continue;
     }
     const renamed = after[before.indexOf(e.outcome)];
-    if (before.indexOf(e.outcome) >= 0 && renamed !== undefined && !used.has(renamed) && !before.includes(renamed)) {
+    if (
+      before.indexOf(e.outcome) >= 0 &&
+      renamed !== undefined &&
+      !used.has(renamed) &&
+      !before.includes(renamed)
+    ) {
       used.add(renamed);
       edges.push({ ...e, outcome: renamed });
     } else {
@@ -187,7 +224,8 @@ export function duplicateStep(graph: JourneyGraph, id: string, catalog: EditorCa
   const role = roleOf(node, catalog);
   if (role === 'trigger') return { ok: false, reason: 'A journey has one trigger; it cannot be duplicated' };
   const first = nodeOutcomes(node, catalog)[0];
-  if (first === undefined) return { ok: false, reason: 'An exit ends its path: add another exit on an open path instead' };
+  if (first === undefined)
+    return { ok: false, reason: 'An exit ends its path: add another exit on an open path instead' };
   const copy: GraphNode = { ...structuredClone(node), id: freshNodeId(node.type, nodeIds(graph)) };
   return insertStep(graph, { kind: 'path', source: id, outcome: first }, copy, catalog);
 }

@@ -30,21 +30,37 @@ export function recordChange<D>(history: History<D>, entry: HistoryEntry<D>): Hi
     return { past: [...history.past.slice(0, -1), { ...last, after: entry.after }], future: [], open: true };
   }
   const past = [...history.past, entry];
-  return { past: past.length > HISTORY_LIMIT ? past.slice(past.length - HISTORY_LIMIT) : past, future: [], open: entry.mergeKey !== undefined };
+  return {
+    past: past.length > HISTORY_LIMIT ? past.slice(past.length - HISTORY_LIMIT) : past,
+    future: [],
+    open: entry.mergeKey !== undefined,
+  };
 }
 
 export function sealHistory<D>(history: History<D>): History<D> {
   return history.open ? { ...history, open: false } : history;
 }
 
-export function undoChange<D>(history: History<D>): { history: History<D>; document: D; label: string } | undefined {
+export function undoChange<D>(
+  history: History<D>,
+): { history: History<D>; document: D; label: string } | undefined {
   const entry = history.past[history.past.length - 1];
   if (!entry) return undefined;
-  return { history: { past: history.past.slice(0, -1), future: [entry, ...history.future], open: false }, document: entry.before, label: entry.label };
+  return {
+    history: { past: history.past.slice(0, -1), future: [entry, ...history.future], open: false },
+    document: entry.before,
+    label: entry.label,
+  };
 }
 
-export function redoChange<D>(history: History<D>): { history: History<D>; document: D; label: string } | undefined {
+export function redoChange<D>(
+  history: History<D>,
+): { history: History<D>; document: D; label: string } | undefined {
   const entry = history.future[0];
   if (!entry) return undefined;
-  return { history: { past: [...history.past, entry], future: history.future.slice(1), open: false }, document: entry.after, label: entry.label };
+  return {
+    history: { past: [...history.past, entry], future: history.future.slice(1), open: false },
+    document: entry.after,
+    label: entry.label,
+  };
 }

@@ -2,10 +2,22 @@ import { describe, expect, it } from 'vitest';
 import type { JourneyGraph } from '@wakeflow/journey';
 import { nodeOutcomes, roleOf } from './catalog';
 import { canonicalGraph, testCatalog } from './fixtures';
-import { COLUMN_GAP, layoutJourney, openPathId, ROW_GAP, STEP_HEIGHT, STEP_WIDTH, TRIGGER_SLOT_ID } from './layout';
+import {
+  COLUMN_GAP,
+  layoutJourney,
+  openPathId,
+  ROW_GAP,
+  STEP_HEIGHT,
+  STEP_WIDTH,
+  TRIGGER_SLOT_ID,
+} from './layout';
 
 const layout = (graph: JourneyGraph) =>
-  layoutJourney({ graph, outcomesOf: (n) => nodeOutcomes(n, testCatalog), isTrigger: (n) => roleOf(n, testCatalog) === 'trigger' });
+  layoutJourney({
+    graph,
+    outcomesOf: (n) => nodeOutcomes(n, testCatalog),
+    isTrigger: (n) => roleOf(n, testCatalog) === 'trigger',
+  });
 
 const row = (n: number) => n * (STEP_HEIGHT + ROW_GAP);
 
@@ -66,7 +78,16 @@ describe('layoutJourney', () => {
     const graph: JourneyGraph = {
       nodes: [
         { id: 't', type: 'api_trigger', config: {} },
-        { id: 's', type: 'split', config: { arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] } },
+        {
+          id: 's',
+          type: 'split',
+          config: {
+            arms: [
+              { name: 'a', percent: 50 },
+              { name: 'b', percent: 50 },
+            ],
+          },
+        },
       ],
       edges: [{ source: 't', outcome: 'next', target: 's' }],
     };
@@ -79,7 +100,12 @@ describe('layoutJourney', () => {
   it('shows a trigger slot above the first step when there is no trigger', () => {
     const empty = layout({ nodes: [], edges: [] });
     expect(empty.triggerSlot?.id).toBe(TRIGGER_SLOT_ID);
-    const headless = layout({ nodes: [{ id: 'd', type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } }], edges: [] });
+    const headless = layout({
+      nodes: [
+        { id: 'd', type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
+      ],
+      edges: [],
+    });
     expect(headless.steps.get('d')!.y).toBe(row(1));
     expect(headless.lanes[0]).toMatchObject({ source: TRIGGER_SLOT_ID, target: 'd' });
   });
@@ -128,7 +154,11 @@ describe('layoutJourney', () => {
     for (let i = 0; i < 300; i++) {
       const id = `s${i}`;
       nodes.push({ id, type: i % 3 === 0 ? 'branch' : 'delay', config: {} });
-      edges.push({ source: prev, outcome: nodes[nodes.length - 2]!.type === 'branch' ? 'yes' : 'next', target: id });
+      edges.push({
+        source: prev,
+        outcome: nodes[nodes.length - 2]!.type === 'branch' ? 'yes' : 'next',
+        target: id,
+      });
       prev = id;
     }
     const start = performance.now();

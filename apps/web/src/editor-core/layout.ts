@@ -86,7 +86,16 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
 
   const build = (node: GraphNode, depth: number): TreeItem => {
     placed.add(node.id);
-    const item: TreeItem = { id: node.id, kind: 'step', width: STEP_WIDTH, height: STEP_HEIGHT, children: [], span: 0, cx: 0, depth };
+    const item: TreeItem = {
+      id: node.id,
+      kind: 'step',
+      width: STEP_WIDTH,
+      height: STEP_HEIGHT,
+      children: [],
+      span: 0,
+      cx: 0,
+      depth,
+    };
     const out = edgesFrom.get(node.id) ?? new Map<string, string>();
     const outcomes = outcomesOf(node);
     // Paths with an outcome the step no longer has are still drawn, after the known ones, so nothing hides.
@@ -96,7 +105,18 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
       const laneId = `${node.id}:${outcome}`;
       if (target === undefined) {
         const id = openPathId(node.id, outcome);
-        item.children.push({ id, kind: 'open', width: OPEN_PATH_WIDTH, height: OPEN_PATH_HEIGHT, children: [], span: 0, cx: 0, depth: depth + 1, source: node.id, outcome });
+        item.children.push({
+          id,
+          kind: 'open',
+          width: OPEN_PATH_WIDTH,
+          height: OPEN_PATH_HEIGHT,
+          children: [],
+          span: 0,
+          cx: 0,
+          depth: depth + 1,
+          source: node.id,
+          outcome,
+        });
         lanes.push({ id: laneId, source: node.id, outcome, target: id, open: true });
         continue;
       }
@@ -113,10 +133,25 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
   if (trigger) {
     roots.push(build(trigger, 0));
   } else {
-    slot = { id: TRIGGER_SLOT_ID, kind: 'slot', width: STEP_WIDTH, height: STEP_HEIGHT, children: [], span: 0, cx: 0, depth: 0 };
+    slot = {
+      id: TRIGGER_SLOT_ID,
+      kind: 'slot',
+      width: STEP_WIDTH,
+      height: STEP_HEIGHT,
+      children: [],
+      span: 0,
+      cx: 0,
+      depth: 0,
+    };
     const first = graph.nodes.find((n) => !hasIncoming.has(n.id));
     if (first) {
-      lanes.push({ id: `${TRIGGER_SLOT_ID}:next`, source: TRIGGER_SLOT_ID, outcome: 'next', target: first.id, open: false });
+      lanes.push({
+        id: `${TRIGGER_SLOT_ID}:next`,
+        source: TRIGGER_SLOT_ID,
+        outcome: 'next',
+        target: first.id,
+        open: false,
+      });
       slot.children.push(build(first, 1));
     }
     roots.push(slot);
@@ -126,13 +161,16 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
   for (const n of graph.nodes) if (!placed.has(n.id)) roots.push(build(n, 0));
 
   const measure = (item: TreeItem): number => {
-    const childSpan = item.children.reduce((sum, c) => sum + measure(c), 0) + COLUMN_GAP * Math.max(0, item.children.length - 1);
+    const childSpan =
+      item.children.reduce((sum, c) => sum + measure(c), 0) +
+      COLUMN_GAP * Math.max(0, item.children.length - 1);
     item.span = Math.max(item.width, childSpan);
     return item.span;
   };
   const place = (item: TreeItem, left: number): void => {
     item.cx = left + item.span / 2;
-    const childSpan = item.children.reduce((sum, c) => sum + c.span, 0) + COLUMN_GAP * Math.max(0, item.children.length - 1);
+    const childSpan =
+      item.children.reduce((sum, c) => sum + c.span, 0) + COLUMN_GAP * Math.max(0, item.children.length - 1);
     let x = left + (item.span - childSpan) / 2;
     for (const child of item.children) {
       place(child, x);
@@ -155,12 +193,18 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
   let maxX = -Infinity;
   let maxY = 0;
   const emit = (item: TreeItem): void => {
-    const box: Box = { x: item.cx + shift - item.width / 2, y: item.depth * (STEP_HEIGHT + ROW_GAP), width: item.width, height: item.height };
+    const box: Box = {
+      x: item.cx + shift - item.width / 2,
+      y: item.depth * (STEP_HEIGHT + ROW_GAP),
+      width: item.width,
+      height: item.height,
+    };
     minX = Math.min(minX, box.x);
     maxX = Math.max(maxX, box.x + box.width);
     maxY = Math.max(maxY, box.y + box.height);
     if (item.kind === 'step') steps.set(item.id, box);
-    else if (item.kind === 'open') openPaths.push({ ...box, id: item.id, source: item.source!, outcome: item.outcome! });
+    else if (item.kind === 'open')
+      openPaths.push({ ...box, id: item.id, source: item.source!, outcome: item.outcome! });
     else triggerSlot = { ...box, id: item.id };
     item.children.forEach(emit);
   };

@@ -17,7 +17,8 @@ export function neighbourStep(
   if (from === undefined || !positions.has(from)) return ids[0];
   const here = positions.get(from)!;
   const cx = (b: Box): number => b.x + b.width / 2;
-  if (direction === 'up') return graph.edges.find((e) => e.target === from && positions.has(e.source))?.source;
+  if (direction === 'up')
+    return graph.edges.find((e) => e.target === from && positions.has(e.source))?.source;
   if (direction === 'down') {
     const below = graph.edges
       .filter((e) => e.source === from && positions.has(e.target))

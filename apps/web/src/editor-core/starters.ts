@@ -10,8 +10,15 @@ import { freshNodeId, nodeIds } from './graph-ops';
 const starters: Record<string, () => Record<string, unknown>> = {
   delay: () => ({ mode: 'duration', duration: { amount: 1, unit: 'days' } }),
   wait_for_event: () => ({ events: [{ event: '' }], timeout: { amount: 7, unit: 'days' } }),
-  split: () => ({ arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] }),
-  branch: () => ({ condition: { kind: 'event', event: '', window: { type: 'since_entry' }, count: { op: 'gte', value: 1 } } }),
+  split: () => ({
+    arms: [
+      { name: 'a', percent: 50 },
+      { name: 'b', percent: 50 },
+    ],
+  }),
+  branch: () => ({
+    condition: { kind: 'event', event: '', window: { type: 'since_entry' }, count: { op: 'gte', value: 1 } },
+  }),
   send: () => ({ channel: 'email', templateId: '' }),
   exit: () => ({ outcome: 'completed' }),
 };

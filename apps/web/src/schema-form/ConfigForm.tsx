@@ -18,15 +18,34 @@ export interface ConfigFormProps {
   name?: string;
 }
 
-export function ConfigForm({ schema, value, onChange, onCommit, serverErrors = [], lookups, name }: ConfigFormProps) {
+export function ConfigForm({
+  schema,
+  value,
+  onChange,
+  onCommit,
+  serverErrors = [],
+  lookups,
+  name,
+}: ConfigFormProps) {
   const errors = useMemo(() => {
     const local = errorsByPath(validateAgainstSchema(schema, value));
     // The server speaks the zod schema's own words ("Use a 24-hour time like 20:00"); prefer them when both
     // agree a field is wrong, and keep server-only findings (refinements) too.
-    for (const e of serverErrors) if (local.has(e.path) || !local.size || !schemaCovers(local, e.path)) local.set(e.path, e.message);
+    for (const e of serverErrors)
+      if (local.has(e.path) || !local.size || !schemaCovers(local, e.path)) local.set(e.path, e.message);
     return local;
   }, [schema, value, serverErrors]);
-  return <SchemaForm schema={schema} value={value} onChange={onChange} errors={errors} {...(onCommit ? { onCommit } : {})} {...(lookups ? { lookups } : {})} {...(name ? { name } : {})} />;
+  return (
+    <SchemaForm
+      schema={schema}
+      value={value}
+      onChange={onChange}
+      errors={errors}
+      {...(onCommit ? { onCommit } : {})}
+      {...(lookups ? { lookups } : {})}
+      {...(name ? { name } : {})}
+    />
+  );
 }
 
 function schemaCovers(local: ReadonlyMap<string, string>, path: string): boolean {

@@ -10,12 +10,28 @@ import type { FormLookups } from './SchemaForm';
 
 afterEach(cleanup);
 
-function Harness({ kind, initial, lookups, serverErrors }: { kind: string; initial: Record<string, unknown>; lookups?: FormLookups; serverErrors?: { path: string; message: string }[] }) {
+function Harness({
+  kind,
+  initial,
+  lookups,
+  serverErrors,
+}: {
+  kind: string;
+  initial: Record<string, unknown>;
+  lookups?: FormLookups;
+  serverErrors?: { path: string; message: string }[];
+}) {
   const [value, setValue] = useState(initial);
   const schema = asJsonSchema(testCatalog.get(kind)!.configSchema);
   return (
     <>
-      <ConfigForm schema={schema} value={value} onChange={setValue} lookups={lookups} serverErrors={serverErrors} />
+      <ConfigForm
+        schema={schema}
+        value={value}
+        onChange={setValue}
+        lookups={lookups}
+        serverErrors={serverErrors}
+      />
       <output data-testid="value">{JSON.stringify(value)}</output>
     </>
   );
@@ -64,7 +80,10 @@ describe('generated config form', () => {
     render(<Harness kind="send" initial={{ channel: 'email', templateId: '' }} lookups={lookups} />);
     expect(screen.getByRole('alert').textContent).toBe('Required');
     const picker = screen.getByLabelText('Message template');
-    expect([...picker.querySelectorAll('option')].map((o) => o.textContent)).toEqual(['Choose a template…', 'Return gift (email)']);
+    expect([...picker.querySelectorAll('option')].map((o) => o.textContent)).toEqual([
+      'Choose a template…',
+      'Return gift (email)',
+    ]);
     await user.selectOptions(screen.getByLabelText('Channel'), 'sms');
     await user.selectOptions(screen.getByLabelText('Message template'), 'gift-sms');
     expect(valueOf()).toEqual({ channel: 'sms', templateId: 'gift-sms' });
@@ -73,7 +92,17 @@ describe('generated config form', () => {
 
   it('shows split percentages that do not add up to 100, and a bad arm name', async () => {
     const user = userEvent.setup();
-    render(<Harness kind="split" initial={{ arms: [{ name: 'a', percent: 50 }, { name: 'b', percent: 50 }] }} />);
+    render(
+      <Harness
+        kind="split"
+        initial={{
+          arms: [
+            { name: 'a', percent: 50 },
+            { name: 'b', percent: 50 },
+          ],
+        }}
+      />,
+    );
     expect(screen.getByText('Total 100%')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: /Add arm/ }));
     const percents = screen.getAllByLabelText('Share (%)');
@@ -86,22 +115,42 @@ describe('generated config form', () => {
     const names = screen.getAllByLabelText('Name');
     await user.clear(names[1]!);
     await user.type(names[1]!, 'B!');
-    expect(screen.getByRole('alert').textContent).toBe('Use lower-case letters, digits and _, starting with a letter');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Use lower-case letters, digits and _, starting with a letter',
+    );
   });
 
   it('picks events from the known names and adds a second one to a wait', async () => {
     const user = userEvent.setup();
-    render(<Harness kind="wait_for_event" initial={{ events: [{ event: '' }], timeout: { amount: 7, unit: 'days' } }} lookups={{ events: ['login', 'purchase'] }} />);
+    render(
+      <Harness
+        kind="wait_for_event"
+        initial={{ events: [{ event: '' }], timeout: { amount: 7, unit: 'days' } }}
+        lookups={{ events: ['login', 'purchase'] }}
+      />,
+    );
     const first = screen.getByLabelText('Event');
-    expect([...document.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'))).toEqual(['login', 'purchase']);
+    expect([...document.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'))).toEqual([
+      'login',
+      'purchase',
+    ]);
     await user.type(first, 'login');
     await user.click(screen.getByRole('button', { name: /Add event/ }));
     await user.type(screen.getAllByLabelText('Event')[1]!, 'purchase');
-    expect(valueOf()).toMatchObject({ events: [{ event: 'login' }, { event: 'purchase', filters: [] }], timeout: { amount: 7, unit: 'days' } });
+    expect(valueOf()).toMatchObject({
+      events: [{ event: 'login' }, { event: 'purchase', filters: [] }],
+      timeout: { amount: 7, unit: 'days' },
+    });
   });
 
   it("shows the API's message for a field it rejects", () => {
-    render(<Harness kind="send" initial={{ channel: 'email', templateId: 'gone' }} serverErrors={[{ path: 'templateId', message: 'Template “gone” does not exist' }]} />);
+    render(
+      <Harness
+        kind="send"
+        initial={{ channel: 'email', templateId: 'gone' }}
+        serverErrors={[{ path: 'templateId', message: 'Template “gone” does not exist' }]}
+      />,
+    );
     expect(screen.getByRole('alert').textContent).toBe('Template “gone” does not exist');
   });
 });

@@ -6,7 +6,15 @@
  */
 import { createContext, useContext, useId, type ReactNode } from 'react';
 import { Plus, Trash2 } from 'lucide-react';
-import { branchFor, defaultValue, discriminatorOf, isRecord, resolveSchema, typesOf, type JsonSchema } from './json-schema';
+import {
+  branchFor,
+  defaultValue,
+  discriminatorOf,
+  isRecord,
+  resolveSchema,
+  typesOf,
+  type JsonSchema,
+} from './json-schema';
 import { fieldLabel, optionLabel } from './labels';
 
 export interface FormLookups {
@@ -47,7 +55,15 @@ function useForm(): FormContext {
 
 const join = (path: string, key: string | number): string => (path ? `${path}.${key}` : String(key));
 
-export function SchemaForm({ schema, value, onChange, onCommit, errors, lookups = {}, name = 'config' }: SchemaFormProps) {
+export function SchemaForm({
+  schema,
+  value,
+  onChange,
+  onCommit,
+  errors,
+  lookups = {},
+  name = 'config',
+}: SchemaFormProps) {
   const ctx: FormContext = { root: schema, errors, lookups, onCommit: onCommit ?? (() => {}), name };
   return (
     <Ctx.Provider value={ctx}>
@@ -78,11 +94,26 @@ interface FieldProps {
   label?: string;
 }
 
-function FieldShell({ label, path, children, hint, inline }: { label?: string; path: string; children: ReactNode; hint?: string; inline?: boolean }) {
+function FieldShell({
+  label,
+  path,
+  children,
+  hint,
+  inline,
+}: {
+  label?: string;
+  path: string;
+  children: ReactNode;
+  hint?: string;
+  inline?: boolean;
+}) {
   const { errors, name } = useForm();
   const error = errors.get(path);
   return (
-    <div className={`field${error ? ' field-invalid' : ''}${inline ? ' field-inline' : ''}`} data-path={join(name, path)}>
+    <div
+      className={`field${error ? ' field-invalid' : ''}${inline ? ' field-inline' : ''}`}
+      data-path={join(name, path)}
+    >
       {label ? <span className="field-label">{label}</span> : null}
       {children}
       {hint && !error ? <span className="field-hint">{hint}</span> : null}
@@ -119,12 +150,14 @@ export function SchemaField(props: FieldProps) {
   const schema = resolveSchema(props.schema, root);
   const key = props.fieldKey;
   const label = props.label ?? (key ? fieldLabel(key) : undefined);
-  if (schema.oneOf || (schema.anyOf && discriminatorOf(schema.anyOf, root))) return <UnionField {...props} schema={schema} label={label} />;
+  if (schema.oneOf || (schema.anyOf && discriminatorOf(schema.anyOf, root)))
+    return <UnionField {...props} schema={schema} label={label} />;
   if (schema.anyOf) return <SchemaField {...props} schema={schema.anyOf[0] ?? {}} />;
   const types = typesOf(schema);
   if (types[0] === 'object' && !types.includes('null')) {
     if (isDuration(schema)) return <DurationField {...props} schema={schema} label={label} />;
-    if (!schema.properties && isRecord(schema.additionalProperties)) return <RecordField {...props} schema={schema} label={label} />;
+    if (!schema.properties && isRecord(schema.additionalProperties))
+      return <RecordField {...props} schema={schema} label={label} />;
     return <ObjectField {...props} schema={schema} label={label} />;
   }
   if (types[0] === 'array') {
@@ -133,12 +166,14 @@ export function SchemaField(props: FieldProps) {
   }
   if (schema.enum) return <EnumField {...props} schema={schema} label={label} />;
   if (types.length === 1 && types[0] === 'boolean') return <BooleanField {...props} label={label} />;
-  if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number')) return <NumberField {...props} schema={schema} label={label} />;
+  if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number'))
+    return <NumberField {...props} schema={schema} label={label} />;
   if (types.length === 1 && types[0] === 'string') {
     if (isTime(schema)) return <TextField {...props} label={label} inputType="time" />;
     if (key === 'segmentId') return <SegmentPicker {...props} label={label} />;
     if (key === 'templateId') return <TemplatePicker {...props} label={label} />;
-    if (key === 'event' || key === 'tag') return <TextField {...props} label={label} suggestions={key === 'event' ? 'events' : undefined} />;
+    if (key === 'event' || key === 'tag')
+      return <TextField {...props} label={label} suggestions={key === 'event' ? 'events' : undefined} />;
     return <TextField {...props} label={label} />;
   }
   return <ScalarField {...props} label={label} />;
@@ -150,7 +185,11 @@ function ObjectField({ schema, value, path, onChange, label, required: isRequire
   if (path && !isRequired && value === undefined) {
     return (
       <div className="field" data-path={path}>
-        <button type="button" className="link-button" onClick={() => onChange(defaultValue(schema, root), path)}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => onChange(defaultValue(schema, root), path)}
+        >
           <Plus size={14} /> Add {(label ?? 'settings').toLowerCase()}
         </button>
       </div>
@@ -158,7 +197,9 @@ function ObjectField({ schema, value, path, onChange, label, required: isRequire
   }
   const obj = isRecord(value) ? value : {};
   const required = new Set(schema.required ?? []);
-  const entries = Object.entries(schema.properties ?? {}).filter(([, p]) => resolveSchema(p, root).const === undefined);
+  const entries = Object.entries(schema.properties ?? {}).filter(
+    ([, p]) => resolveSchema(p, root).const === undefined,
+  );
   const fields = entries.map(([k, p]) => (
     <SchemaField
       key={k}
@@ -181,7 +222,11 @@ function ObjectField({ schema, value, path, onChange, label, required: isRequire
     <fieldset className="field-group" data-path={path}>
       {label ? <legend>{label}</legend> : null}
       {!isRequired ? (
-        <button type="button" className="link-button field-group-remove" onClick={() => onChange(undefined, path)}>
+        <button
+          type="button"
+          className="link-button field-group-remove"
+          onClick={() => onChange(undefined, path)}
+        >
           Remove
         </button>
       ) : null}
@@ -196,7 +241,18 @@ function UnionField({ schema, value, path, onChange, label }: FieldProps) {
   const branches = schema.oneOf ?? schema.anyOf ?? [];
   const disc = discriminatorOf(branches, root);
   const { branch, index } = branchFor(schema, value, root);
-  if (!disc) return <SchemaField schema={branch} value={value} path={path} fieldKey="" onChange={onChange} required label={label} />;
+  if (!disc)
+    return (
+      <SchemaField
+        schema={branch}
+        value={value}
+        path={path}
+        fieldKey=""
+        onChange={onChange}
+        required
+        label={label}
+      />
+    );
   const obj = isRecord(value) ? value : {};
   return (
     <div className="union-field">
@@ -210,7 +266,9 @@ function UnionField({ schema, value, path, onChange, label }: FieldProps) {
             const nextIndex = disc.values.indexOf(e.target.value);
             const fresh = defaultValue(branches[nextIndex] ?? {}, root);
             // Fields both branches share (a duration, a list of filters) survive the switch.
-            const kept = isRecord(fresh) ? Object.fromEntries(Object.entries(obj).filter(([k]) => k in fresh && k !== disc.key)) : {};
+            const kept = isRecord(fresh)
+              ? Object.fromEntries(Object.entries(obj).filter(([k]) => k in fresh && k !== disc.key))
+              : {};
             onChange(isRecord(fresh) ? { ...fresh, ...kept } : fresh, join(path, disc.key));
           }}
         >
@@ -230,7 +288,15 @@ function inputName(name: string, path: string): string {
   return join(name, path);
 }
 
-function TextField({ value, path, onChange, label, inputType, suggestions, required }: FieldProps & { inputType?: string; suggestions?: 'events' }) {
+function TextField({
+  value,
+  path,
+  onChange,
+  label,
+  inputType,
+  suggestions,
+  required,
+}: FieldProps & { inputType?: string; suggestions?: 'events' }) {
   const { name, lookups } = useForm();
   const id = useId();
   const listId = `${id}-list`;
@@ -307,7 +373,18 @@ function ScalarField({ value, path, onChange, label }: FieldProps) {
         value={value === undefined || value === null ? '' : String(value)}
         onChange={(e) => {
           const t = e.target.value;
-          onChange(t === '' ? undefined : t === 'true' ? true : t === 'false' ? false : /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t, path);
+          onChange(
+            t === ''
+              ? undefined
+              : t === 'true'
+                ? true
+                : t === 'false'
+                  ? false
+                  : /^-?\d+(\.\d+)?$/.test(t)
+                    ? Number(t)
+                    : t,
+            path,
+          );
         }}
       />
     </FieldShell>
@@ -325,7 +402,17 @@ function EnumField({ schema, value, path, onChange, label, required }: FieldProp
           {label}
         </label>
       ) : null}
-      <select id={id} name={inputName(name, path)} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : options.find((o) => String(o) === e.target.value), path)}>
+      <select
+        id={id}
+        name={inputName(name, path)}
+        value={value === undefined ? '' : String(value)}
+        onChange={(e) =>
+          onChange(
+            e.target.value === '' ? undefined : options.find((o) => String(o) === e.target.value),
+            path,
+          )
+        }
+      >
         {value === undefined || !required ? <option value="">{required ? 'Choose…' : '—'}</option> : null}
         {options.map((o) => (
           <option key={String(o)} value={String(o)}>
@@ -343,7 +430,13 @@ function BooleanField({ value, path, onChange, label }: FieldProps) {
   return (
     <FieldShell path={path} inline>
       <label className="toggle" htmlFor={id}>
-        <input id={id} name={inputName(name, path)} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked, path)} />
+        <input
+          id={id}
+          name={inputName(name, path)}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(e.target.checked, path)}
+        />
         <span>{label}</span>
       </label>
     </FieldShell>
@@ -415,7 +508,9 @@ function WeekdaysField({ value, path, onChange, label }: FieldProps) {
               type="button"
               className={`weekday${on ? ' weekday-on' : ''}`}
               aria-pressed={on}
-              onClick={() => onChange(on ? days.filter((d) => d !== n) : [...days, n].sort((a, b) => a - b), path)}
+              onClick={() =>
+                onChange(on ? days.filter((d) => d !== n) : [...days, n].sort((a, b) => a - b), path)
+              }
             >
               {day}
             </button>
@@ -426,14 +521,27 @@ function WeekdaysField({ value, path, onChange, label }: FieldProps) {
   );
 }
 
-function ArrayField({ schema, value, path, onChange, label, percentTotal }: FieldProps & { percentTotal: boolean }) {
+function ArrayField({
+  schema,
+  value,
+  path,
+  onChange,
+  label,
+  percentTotal,
+}: FieldProps & { percentTotal: boolean }) {
   const { root } = useForm();
   const items = Array.isArray(value) ? value : [];
   const itemSchema = schema.items ?? {};
   const singular = label ? label.replace(/s$/, '').toLowerCase() : 'item';
-  const total = percentTotal ? items.reduce<number>((sum, a) => sum + (isRecord(a) && typeof a.percent === 'number' ? a.percent : 0), 0) : 0;
+  const total = percentTotal
+    ? items.reduce<number>(
+        (sum, a) => sum + (isRecord(a) && typeof a.percent === 'number' ? a.percent : 0),
+        0,
+      )
+    : 0;
   const resolvedItem = resolveSchema(itemSchema, root);
-  const simple = typesOf(resolvedItem).length === 1 && ['string', 'number', 'integer'].includes(typesOf(resolvedItem)[0]!);
+  const simple =
+    typesOf(resolvedItem).length === 1 && ['string', 'number', 'integer'].includes(typesOf(resolvedItem)[0]!);
   return (
     <FieldShell label={label} path={path}>
       <div className={`array-field${simple ? ' array-simple' : ''}`}>
@@ -447,7 +555,12 @@ function ArrayField({ schema, value, path, onChange, label, percentTotal }: Fiel
                 fieldKey={simple && label === 'Events' ? 'event' : ''}
                 label={simple ? `${label ?? 'Item'} ${i + 1}` : undefined}
                 required
-                onChange={(v, changed) => onChange(items.map((x, j) => (j === i ? v : x)), changed)}
+                onChange={(v, changed) =>
+                  onChange(
+                    items.map((x, j) => (j === i ? v : x)),
+                    changed,
+                  )
+                }
               />
             </div>
             <button
@@ -455,18 +568,30 @@ function ArrayField({ schema, value, path, onChange, label, percentTotal }: Fiel
               className="icon-button"
               aria-label={`Remove ${singular} ${i + 1}`}
               title={`Remove ${singular}`}
-              onClick={() => onChange(items.filter((_, j) => j !== i), path)}
+              onClick={() =>
+                onChange(
+                  items.filter((_, j) => j !== i),
+                  path,
+                )
+              }
             >
               <Trash2 size={14} />
             </button>
           </div>
         ))}
         <div className="array-footer">
-          <button type="button" className="link-button" onClick={() => onChange([...items, nextItem(itemSchema, root, items, percentTotal)], path)}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onChange([...items, nextItem(itemSchema, root, items, percentTotal)], path)}
+          >
             <Plus size={14} /> Add {singular}
           </button>
           {percentTotal ? (
-            <span className={`percent-total${Math.abs(total - 100) > 1e-9 ? ' percent-total-bad' : ''}`} role={Math.abs(total - 100) > 1e-9 ? 'alert' : undefined}>
+            <span
+              className={`percent-total${Math.abs(total - 100) > 1e-9 ? ' percent-total-bad' : ''}`}
+              role={Math.abs(total - 100) > 1e-9 ? 'alert' : undefined}
+            >
               {Math.abs(total - 100) > 1e-9 ? `Percentages must add up to 100 (now ${total})` : 'Total 100%'}
             </span>
           ) : null}
@@ -477,7 +602,12 @@ function ArrayField({ schema, value, path, onChange, label, percentTotal }: Fiel
 }
 
 /** A new row: the schema's default, with a fresh arm name for splits so lanes never collide. */
-function nextItem(itemSchema: JsonSchema, root: JsonSchema, items: readonly unknown[], percentArms: boolean): unknown {
+function nextItem(
+  itemSchema: JsonSchema,
+  root: JsonSchema,
+  items: readonly unknown[],
+  percentArms: boolean,
+): unknown {
   const fresh = defaultValue(itemSchema, root);
   if (percentArms && isRecord(fresh)) {
     const taken = new Set(items.map((a) => (isRecord(a) ? a.name : undefined)));
@@ -493,7 +623,9 @@ function RecordField({ schema, value, path, onChange, label }: FieldProps) {
   const { name } = useForm();
   const obj = isRecord(value) ? value : {};
   const entries = Object.entries(obj);
-  const valueSchema = isRecord(schema.additionalProperties) ? (schema.additionalProperties as JsonSchema) : {};
+  const valueSchema = isRecord(schema.additionalProperties)
+    ? (schema.additionalProperties as JsonSchema)
+    : {};
   return (
     <FieldShell label={label} path={path}>
       <div className="array-field">
@@ -504,12 +636,27 @@ function RecordField({ schema, value, path, onChange, label }: FieldProps) {
               name={inputName(name, join(path, `${i}.key`))}
               value={k}
               onChange={(e) => {
-                const renamed = Object.fromEntries(entries.map(([kk, vv], j) => (j === i ? [e.target.value, vv] : [kk, vv])));
+                const renamed = Object.fromEntries(
+                  entries.map(([kk, vv], j) => (j === i ? [e.target.value, vv] : [kk, vv])),
+                );
                 onChange(renamed, join(path, `${i}.key`));
               }}
             />
-            <SchemaField schema={valueSchema} value={v} path={join(path, k)} fieldKey="value" label="" required onChange={(nv, changed) => onChange({ ...obj, [k]: nv }, changed)} />
-            <button type="button" className="icon-button" aria-label={`Remove ${k}`} onClick={() => onChange(Object.fromEntries(entries.filter((_, j) => j !== i)), path)}>
+            <SchemaField
+              schema={valueSchema}
+              value={v}
+              path={join(path, k)}
+              fieldKey="value"
+              label=""
+              required
+              onChange={(nv, changed) => onChange({ ...obj, [k]: nv }, changed)}
+            />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Remove ${k}`}
+              onClick={() => onChange(Object.fromEntries(entries.filter((_, j) => j !== i)), path)}
+            >
               <Trash2 size={14} />
             </button>
           </div>
@@ -549,7 +696,12 @@ function PickerSelect({
           {label}
         </label>
       ) : null}
-      <select id={id} name={inputName(name, path)} value={current} onChange={(e) => onChange(e.target.value, path)}>
+      <select
+        id={id}
+        name={inputName(name, path)}
+        value={current}
+        onChange={(e) => onChange(e.target.value, path)}
+      >
         <option value="">{placeholder}</option>
         {current && !known ? <option value={current}>{current} (not found)</option> : null}
         {options.map((o) => (
@@ -566,7 +718,13 @@ function SegmentPicker(props: FieldProps) {
   const { lookups } = useForm();
   // Without the list (not loaded, or the API has none) the id can still be typed.
   if (!lookups.segments) return <TextField {...props} />;
-  return <PickerSelect {...props} placeholder="Choose a segment…" options={(lookups.segments ?? []).map((s) => ({ value: s.id, label: s.name }))} />;
+  return (
+    <PickerSelect
+      {...props}
+      placeholder="Choose a segment…"
+      options={(lookups.segments ?? []).map((s) => ({ value: s.id, label: s.name }))}
+    />
+  );
 }
 
 function TemplatePicker(props: FieldProps) {
@@ -574,5 +732,11 @@ function TemplatePicker(props: FieldProps) {
   if (!lookups.templates) return <TextField {...props} />;
   const channel = typeof props.siblings?.channel === 'string' ? props.siblings.channel : undefined;
   const templates = (lookups.templates ?? []).filter((t) => !channel || t.channel === channel);
-  return <PickerSelect {...props} placeholder="Choose a template…" options={templates.map((t) => ({ value: t.id, label: t.name }))} />;
+  return (
+    <PickerSelect
+      {...props}
+      placeholder="Choose a template…"
+      options={templates.map((t) => ({ value: t.id, label: t.name }))}
+    />
+  );
 }

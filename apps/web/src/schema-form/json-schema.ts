@@ -57,7 +57,10 @@ export function typesOf(schema: JsonSchema): string[] {
 }
 
 /** The property whose `const` tells the `oneOf` branches apart (`mode`, `kind`, `type`…). */
-export function discriminatorOf(branches: readonly JsonSchema[], root: JsonSchema): { key: string; values: string[] } | undefined {
+export function discriminatorOf(
+  branches: readonly JsonSchema[],
+  root: JsonSchema,
+): { key: string; values: string[] } | undefined {
   const resolved = branches.map((b) => resolveSchema(b, root));
   const first = resolved[0];
   if (!first?.properties) return undefined;
@@ -72,7 +75,11 @@ export function discriminatorOf(branches: readonly JsonSchema[], root: JsonSchem
 }
 
 /** The `oneOf` branch a value is in, by its discriminator (the first branch when it has none yet). */
-export function branchFor(schema: JsonSchema, value: unknown, root: JsonSchema): { branch: JsonSchema; index: number; key?: string } {
+export function branchFor(
+  schema: JsonSchema,
+  value: unknown,
+  root: JsonSchema,
+): { branch: JsonSchema; index: number; key?: string } {
   const branches = schema.oneOf ?? schema.anyOf ?? [];
   const disc = discriminatorOf(branches, root);
   if (disc && isRecord(value)) {
@@ -109,7 +116,8 @@ export function defaultValue(schema: JsonSchema, root: JsonSchema = schema): unk
     case 'integer':
     case 'number':
       if (s.minimum !== undefined) return s.minimum;
-      if (s.exclusiveMinimum !== undefined) return type === 'integer' ? Math.floor(s.exclusiveMinimum) + 1 : s.exclusiveMinimum + 1;
+      if (s.exclusiveMinimum !== undefined)
+        return type === 'integer' ? Math.floor(s.exclusiveMinimum) + 1 : s.exclusiveMinimum + 1;
       return 0;
     case 'boolean':
       return false;

@@ -79,19 +79,31 @@ function check(schema: JsonSchema, value: unknown, path: string, root: JsonSchem
   if (s.const !== undefined && value !== s.const) out.push({ path, message: `Must be ${String(s.const)}` });
   if (s.enum && !s.enum.includes(value)) out.push({ path, message: 'Choose one of the options' });
   if (typeof value === 'string') {
-    if (s.minLength !== undefined && value.length < s.minLength) out.push({ path, message: s.minLength === 1 ? 'Required' : `At least ${s.minLength} characters` });
-    else if (s.maxLength !== undefined && value.length > s.maxLength) out.push({ path, message: `At most ${s.maxLength} characters` });
-    else if (s.pattern && !new RegExp(s.pattern).test(value)) out.push({ path, message: value === '' ? 'Required' : knownPatterns[s.pattern] ?? 'Not in the expected format' });
+    if (s.minLength !== undefined && value.length < s.minLength)
+      out.push({ path, message: s.minLength === 1 ? 'Required' : `At least ${s.minLength} characters` });
+    else if (s.maxLength !== undefined && value.length > s.maxLength)
+      out.push({ path, message: `At most ${s.maxLength} characters` });
+    else if (s.pattern && !new RegExp(s.pattern).test(value))
+      out.push({
+        path,
+        message: value === '' ? 'Required' : (knownPatterns[s.pattern] ?? 'Not in the expected format'),
+      });
   }
   if (typeof value === 'number') {
-    if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) out.push({ path, message: `Must be more than ${s.exclusiveMinimum}` });
-    else if (s.minimum !== undefined && value < s.minimum) out.push({ path, message: `Must be at least ${s.minimum}` });
-    else if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) out.push({ path, message: `Must be less than ${s.exclusiveMaximum}` });
-    else if (s.maximum !== undefined && value > s.maximum && s.maximum < Number.MAX_SAFE_INTEGER) out.push({ path, message: `Must be at most ${s.maximum}` });
+    if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum)
+      out.push({ path, message: `Must be more than ${s.exclusiveMinimum}` });
+    else if (s.minimum !== undefined && value < s.minimum)
+      out.push({ path, message: `Must be at least ${s.minimum}` });
+    else if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum)
+      out.push({ path, message: `Must be less than ${s.exclusiveMaximum}` });
+    else if (s.maximum !== undefined && value > s.maximum && s.maximum < Number.MAX_SAFE_INTEGER)
+      out.push({ path, message: `Must be at most ${s.maximum}` });
   }
   if (Array.isArray(value)) {
-    if (s.minItems !== undefined && value.length < s.minItems) out.push({ path, message: s.minItems === 1 ? 'Add at least one' : `Add at least ${s.minItems}` });
-    if (s.maxItems !== undefined && value.length > s.maxItems) out.push({ path, message: `At most ${s.maxItems}` });
+    if (s.minItems !== undefined && value.length < s.minItems)
+      out.push({ path, message: s.minItems === 1 ? 'Add at least one' : `Add at least ${s.minItems}` });
+    if (s.maxItems !== undefined && value.length > s.maxItems)
+      out.push({ path, message: `At most ${s.maxItems}` });
     if (s.items) value.forEach((item, i) => check(s.items!, item, join(path, i), root, out));
   }
   if (isRecord(value)) {
@@ -99,7 +111,10 @@ function check(schema: JsonSchema, value: unknown, path: string, root: JsonSchem
       if (value[key] === undefined) {
         const prop = s.properties?.[key];
         // A required object or list is reported on its own fields when it is created; absent, it is just required.
-        out.push({ path: join(path, key), message: prop && resolveSchema(prop, root).const !== undefined ? 'Choose an option' : 'Required' });
+        out.push({
+          path: join(path, key),
+          message: prop && resolveSchema(prop, root).const !== undefined ? 'Choose an option' : 'Required',
+        });
       }
     }
     for (const [key, v] of Object.entries(value)) {

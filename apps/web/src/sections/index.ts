@@ -5,4 +5,10 @@ import { messagesSection } from './messages';
 import { resultsSection, reviewSection } from './review/section';
 import { peopleSection } from './people/section';
 
-export const sections: Section[] = [audienceSection, messagesSection, reviewSection, resultsSection, peopleSection];
+export const sections: Section[] = [
+  audienceSection,
+  messagesSection,
+  reviewSection,
+  resultsSection,
+  peopleSection,
+];

@@ -60,7 +60,8 @@ export function bgnbdLogLikelihood(p: BgNbdParams, data: readonly WeightedSummar
   const gammaTerms = (x: number) => {
     let v = byX.get(x);
     if (v === undefined) {
-      v = logGamma(r + x) - logGamma(r) + logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x);
+      v =
+        logGamma(r + x) - logGamma(r) + logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x);
       byX.set(x, v);
     }
     return v;
@@ -90,12 +91,24 @@ export interface BgNbdFit {
 }
 
 /** Maximum likelihood over log-parameters (keeps all four positive), from r = α = a = b = 1. */
-export function fitBgNbd(data: readonly WeightedSummary[], start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }): BgNbdFit {
-  const toParams = (v: number[]): BgNbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
+export function fitBgNbd(
+  data: readonly WeightedSummary[],
+  start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 },
+): BgNbdFit {
+  const toParams = (v: number[]): BgNbdParams => ({
+    r: Math.exp(v[0]!),
+    alpha: Math.exp(v[1]!),
+    a: Math.exp(v[2]!),
+    b: Math.exp(v[3]!),
+  });
   const customers = data.reduce((n, s) => n + s.weight, 0);
   // Minimise the mean negative log-likelihood: the scale does not grow with the customer count.
   const objective = (v: number[]) => -bgnbdLogLikelihood(toParams(v), data) / customers;
-  const first = nelderMead(objective, [Math.log(start.r), Math.log(start.alpha), Math.log(start.a), Math.log(start.b)], { step: 0.5 });
+  const first = nelderMead(
+    objective,
+    [Math.log(start.r), Math.log(start.alpha), Math.log(start.a), Math.log(start.b)],
+    { step: 0.5 },
+  );
   // A restart from the optimum resets a simplex that may have collapsed along a valley.
   const result = nelderMead(objective, first.x, { step: 0.1 });
   const params = toParams(result.x);
@@ -112,7 +125,8 @@ export function fitBgNbd(data: readonly WeightedSummary[], start: BgNbdParams = 
 export function probabilityAlive(p: BgNbdParams, s: CustomerSummary): number {
   if (s.x === 0) return 1;
   const { r, alpha, a, b } = p;
-  const logRatio = Math.log(a) - Math.log(b + s.x - 1) + (r + s.x) * (Math.log(alpha + s.T) - Math.log(alpha + s.tx));
+  const logRatio =
+    Math.log(a) - Math.log(b + s.x - 1) + (r + s.x) * (Math.log(alpha + s.T) - Math.log(alpha + s.tx));
   return 1 / (1 + Math.exp(logRatio));
 }
 

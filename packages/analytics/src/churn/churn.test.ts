@@ -5,7 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../stats/random';
-import { bgnbdIndividualLogLikelihood, bgnbdLogLikelihood, expectedPurchases, fitBgNbd, probabilityAlive, weighSummaries } from './bgnbd';
+import {
+  bgnbdIndividualLogLikelihood,
+  bgnbdLogLikelihood,
+  expectedPurchases,
+  fitBgNbd,
+  probabilityAlive,
+  weighSummaries,
+} from './bgnbd';
 import { expectedOrderValue, fitGammaGamma } from './gamma-gamma';
 import { simulateBgNbdCustomer, simulateSpend } from './simulate';
 import { dayNumber, readCdnowMaster, summariseHistories, type Purchase } from './transactions';
@@ -60,7 +67,11 @@ describe('BG/NBD', () => {
       .map((l) => {
         const c = l.trim().split(/\s+/);
         const d = c[2]!;
-        return { customer: c[1]!, day: dayNumber(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`), amount: Number(c[4]) };
+        return {
+          customer: c[1]!,
+          day: dayNumber(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`),
+          amount: Number(c[4]),
+        };
       });
     const histories = summariseHistories(purchases, calibrationEnd);
     expect(histories).toHaveLength(2357);
@@ -73,7 +84,9 @@ describe('BG/NBD', () => {
     // Published conditional expectation (FHL 2005, p. 280): x = 2, t_x = 30.43, T = 38.86 → 1.226 purchases in 39 weeks.
     expect(expectedPurchases(fit.params, { x: 2, tx: 30.43, T: 38.86 }, 39)).toBeCloseTo(1.226, 2);
     // Gamma-Gamma on the same sample: published p 6.25, q 3.74, γ 15.44.
-    const gg = fitGammaGamma(histories.filter((h) => h.x > 0).map((h) => ({ x: h.x, mean: h.meanRepeatAmount })));
+    const gg = fitGammaGamma(
+      histories.filter((h) => h.x > 0).map((h) => ({ x: h.x, mean: h.meanRepeatAmount })),
+    );
     expect(gg.params.p).toBeCloseTo(6.25, 1);
     expect(gg.params.q).toBeCloseTo(3.74, 1);
     expect(gg.params.gamma).toBeCloseTo(15.44, 0);
@@ -98,7 +111,9 @@ describe('Gamma-Gamma', () => {
   it('recovers the parameters of simulated spend (seeded)', () => {
     const truth = { p: 6, q: 4, gamma: 15 };
     const rnd = seededRandom(11);
-    const data = Array.from({ length: 6000 }, () => simulateSpend(rnd, truth, 1 + Math.floor(rnd.next() * 6)));
+    const data = Array.from({ length: 6000 }, () =>
+      simulateSpend(rnd, truth, 1 + Math.floor(rnd.next() * 6)),
+    );
     const fit = fitGammaGamma(data);
     expect(fit.params.p).toBeGreaterThan(truth.p * 0.85);
     expect(fit.params.p).toBeLessThan(truth.p * 1.15);

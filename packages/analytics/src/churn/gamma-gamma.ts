@@ -23,7 +23,13 @@ export function gammaGammaIndividualLogLikelihood(params: GammaGammaParams, s: S
   const { p, q, gamma } = params;
   const px = p * s.x;
   return (
-    logGamma(px + q) - logGamma(px) - logGamma(q) + q * Math.log(gamma) + (px - 1) * Math.log(s.mean) + px * Math.log(s.x) - (px + q) * Math.log(gamma + s.mean * s.x)
+    logGamma(px + q) -
+    logGamma(px) -
+    logGamma(q) +
+    q * Math.log(gamma) +
+    (px - 1) * Math.log(s.mean) +
+    px * Math.log(s.x) -
+    (px + q) * Math.log(gamma + s.mean * s.x)
   );
 }
 
@@ -41,8 +47,13 @@ export interface GammaGammaFit {
 
 export function fitGammaGamma(data: readonly SpendSummary[]): GammaGammaFit {
   const usable = data.filter((s) => s.x > 0 && s.mean > 0);
-  if (usable.length === 0) throw new Error('Gamma-Gamma needs customers with repeat purchases of positive amount');
-  const toParams = (v: number[]): GammaGammaParams => ({ p: Math.exp(v[0]!), q: Math.exp(v[1]!), gamma: Math.exp(v[2]!) });
+  if (usable.length === 0)
+    throw new Error('Gamma-Gamma needs customers with repeat purchases of positive amount');
+  const toParams = (v: number[]): GammaGammaParams => ({
+    p: Math.exp(v[0]!),
+    q: Math.exp(v[1]!),
+    gamma: Math.exp(v[2]!),
+  });
   const objective = (v: number[]) => -gammaGammaLogLikelihood(toParams(v), usable) / usable.length;
   const first = nelderMead(objective, [0, 0, 0], { step: 0.5 });
   const result = nelderMead(objective, first.x, { step: 0.1 });

@@ -11,7 +11,10 @@ describe('Nelder–Mead', () => {
 
   it('minimises a shifted quadratic in four dimensions and steps away from invalid regions', () => {
     const target = [1, -2, 3, 0.5];
-    const r = nelderMead((x) => (x[0]! < -5 ? Number.NaN : x.reduce((s, xi, i) => s + (i + 1) * (xi - target[i]!) ** 2, 0)), [0, 0, 0, 0]);
+    const r = nelderMead(
+      (x) => (x[0]! < -5 ? Number.NaN : x.reduce((s, xi, i) => s + (i + 1) * (xi - target[i]!) ** 2, 0)),
+      [0, 0, 0, 0],
+    );
     r.x.forEach((xi, i) => expect(xi).toBeCloseTo(target[i]!, 5));
   });
 });

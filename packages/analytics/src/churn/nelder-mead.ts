@@ -20,7 +20,11 @@ export interface MinimizeOptions {
   xTolerance?: number;
 }
 
-export function nelderMead(f: (x: number[]) => number, start: readonly number[], options: MinimizeOptions = {}): MinimizeResult {
+export function nelderMead(
+  f: (x: number[]) => number,
+  start: readonly number[],
+  options: MinimizeOptions = {},
+): MinimizeResult {
   const n = start.length;
   const step = options.step ?? 0.5;
   const maxIterations = options.maxIterations ?? 2000 * n;
@@ -49,7 +53,9 @@ export function nelderMead(f: (x: number[]) => number, start: readonly number[],
     const best = simplex[0]!;
     const worst = simplex[n]!;
     const fSpan = Math.abs(worst.v - best.v);
-    const xSpan = Math.max(...simplex.slice(1).map((p) => Math.max(...p.x.map((xi, i) => Math.abs(xi - best.x[i]!)))));
+    const xSpan = Math.max(
+      ...simplex.slice(1).map((p) => Math.max(...p.x.map((xi, i) => Math.abs(xi - best.x[i]!)))),
+    );
     if (fSpan <= fTol * (1 + Math.abs(best.v)) && xSpan <= xTol * (1 + Math.max(...best.x.map(Math.abs)))) {
       converged = true;
       break;

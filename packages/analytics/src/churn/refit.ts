@@ -44,15 +44,33 @@ export async function rankPredictedClv(db: Pick<Database, 'execute'>, workspaceI
     where workspace_id = ${workspaceId} and predicted_clv is null and predicted_clv_top_percent is not null`);
 }
 
-export async function refitChurnModel(db: Database, workspaceId: string, options: RefitOptions = {}): Promise<RefitResult | null> {
+export async function refitChurnModel(
+  db: Database,
+  workspaceId: string,
+  options: RefitOptions = {},
+): Promise<RefitResult | null> {
   const now = options.now ?? new Date();
   const horizonDays = options.horizonDays ?? 90;
   const today = now.toISOString().slice(0, 10);
   const rows = await db
-    .select({ customerId: customerDailyActivity.customerId, day: customerDailyActivity.day, spend: customerDailyActivity.spend })
+    .select({
+      customerId: customerDailyActivity.customerId,
+      day: customerDailyActivity.day,
+      spend: customerDailyActivity.spend,
+    })
     .from(customerDailyActivity)
-    .where(and(eq(customerDailyActivity.workspaceId, workspaceId), gt(customerDailyActivity.purchaseCount, 0), lte(customerDailyActivity.day, today)));
-  const purchases: Purchase[] = rows.map((r) => ({ customer: r.customerId, day: dayNumber(`${r.day}T00:00:00Z`), amount: Number(r.spend) }));
+    .where(
+      and(
+        eq(customerDailyActivity.workspaceId, workspaceId),
+        gt(customerDailyActivity.purchaseCount, 0),
+        lte(customerDailyActivity.day, today),
+      ),
+    );
+  const purchases: Purchase[] = rows.map((r) => ({
+    customer: r.customerId,
+    day: dayNumber(`${r.day}T00:00:00Z`),
+    amount: Number(r.spend),
+  }));
   const histories = summariseHistories(purchases, dayNumber(now));
   // Fewer than a handful of buyers cannot identify four parameters.
   if (histories.length < 20 || !histories.some((h) => h.x > 0)) return null;
@@ -60,7 +78,9 @@ export async function refitChurnModel(db: Database, workspaceId: string, options
   const started = performance.now();
   const bgnbd = fitBgNbd(weighSummaries(histories), { r: 1, alpha: 30, a: 1, b: 1 });
   let gammaGamma: GammaGammaFit | null = null;
-  const repeat = histories.filter((h) => h.x > 0 && h.meanRepeatAmount > 0).map((h) => ({ x: h.x, mean: h.meanRepeatAmount }));
+  const repeat = histories
+    .filter((h) => h.x > 0 && h.meanRepeatAmount > 0)
+    .map((h) => ({ x: h.x, mean: h.meanRepeatAmount }));
   if (repeat.length >= 20) gammaGamma = fitGammaGamma(repeat);
   const fitMs = Math.round(performance.now() - started);
 
@@ -71,7 +91,12 @@ export async function refitChurnModel(db: Database, workspaceId: string, options
       fittedAt: new Date(),
       calibrationEnd: now,
       customers: histories.length,
-      params: { ...bgnbd.params, ...(gammaGamma ? { p: gammaGamma.params.p, q: gammaGamma.params.q, gamma: gammaGamma.params.gamma } : {}) },
+      params: {
+        ...bgnbd.params,
+        ...(gammaGamma
+          ? { p: gammaGamma.params.p, q: gammaGamma.params.q, gamma: gammaGamma.params.gamma }
+          : {}),
+      },
       logLikelihood: bgnbd.logLikelihood,
       spendLogLikelihood: gammaGamma?.logLikelihood ?? null,
       fitMs,
@@ -81,7 +106,9 @@ export async function refitChurnModel(db: Database, workspaceId: string, options
 
   const predictions = histories.map((h) => {
     const expected = expectedPurchases(bgnbd.params, h, horizonDays);
-    const orderValue = gammaGamma ? expectedOrderValue(gammaGamma.params, { x: h.x, mean: h.meanRepeatAmount }) : null;
+    const orderValue = gammaGamma
+      ? expectedOrderValue(gammaGamma.params, { x: h.x, mean: h.meanRepeatAmount })
+      : null;
     return {
       customer_id: h.customer,
       p_alive: probabilityAlive(bgnbd.params, h),

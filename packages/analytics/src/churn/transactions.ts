@@ -32,7 +32,10 @@ export function dayNumber(date: Date | string): number {
 }
 
 /** `calibrationEndDay` is inclusive: purchases on that day count, and T is measured to it. */
-export function summariseHistories(purchases: Iterable<Purchase>, calibrationEndDay: number): CustomerHistory[] {
+export function summariseHistories(
+  purchases: Iterable<Purchase>,
+  calibrationEndDay: number,
+): CustomerHistory[] {
   const byCustomer = new Map<string, Map<number, number>>();
   for (const p of purchases) {
     if (p.day > calibrationEndDay) continue;
@@ -67,7 +70,11 @@ export async function readCdnowMaster(path: string): Promise<Purchase[]> {
     const cols = line.trim().split(/\s+/);
     if (cols.length < 4 || !/^\d{8}$/.test(cols[1]!)) continue;
     const d = cols[1]!;
-    out.push({ customer: cols[0]!, day: dayNumber(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`), amount: Number(cols[3]) });
+    out.push({
+      customer: cols[0]!,
+      day: dayNumber(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`),
+      amount: Number(cols[3]),
+    });
   }
   return out;
 }

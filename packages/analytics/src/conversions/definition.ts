@@ -9,7 +9,10 @@ import { journeySettingsSchema, knownEventNames, problemsFromZod, type Problem }
 import { analyticsEventNames, type Database } from '@wakeflow/db';
 
 export async function knownEventNamesOf(db: Database, workspaceId: string): Promise<Set<string>> {
-  const rows = await db.select({ name: analyticsEventNames.name }).from(analyticsEventNames).where(eq(analyticsEventNames.workspaceId, workspaceId));
+  const rows = await db
+    .select({ name: analyticsEventNames.name })
+    .from(analyticsEventNames)
+    .where(eq(analyticsEventNames.workspaceId, workspaceId));
   return new Set<string>([...knownEventNames, ...rows.map((r) => r.name)]);
 }
 
@@ -31,6 +34,10 @@ export function measurementProblems(settings: unknown, eventNames: ReadonlySet<s
   return problems;
 }
 
-export async function checkMeasurementSettings(db: Database, workspaceId: string, settings: unknown): Promise<Problem[]> {
+export async function checkMeasurementSettings(
+  db: Database,
+  workspaceId: string,
+  settings: unknown,
+): Promise<Problem[]> {
   return measurementProblems(settings, await knownEventNamesOf(db, workspaceId));
 }

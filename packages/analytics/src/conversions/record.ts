@@ -47,14 +47,25 @@ function amountOf(properties: Record<string, unknown>, path: string): number | n
   return Number.isFinite(n) ? n : null;
 }
 
-export async function recordConversions(db: Database, workspaceId: string, storedEvents: readonly ConversionSourceEvent[]): Promise<RecordedConversions> {
+export async function recordConversions(
+  db: Database,
+  workspaceId: string,
+  storedEvents: readonly ConversionSourceEvent[],
+): Promise<RecordedConversions> {
   if (storedEvents.length === 0) return { recorded: 0, spendUpdated: 0 };
   await rememberEventNames(db, workspaceId, storedEvents);
-  const known = storedEvents.filter((e): e is ConversionSourceEvent & { customerId: string } => e.customerId !== null);
+  const known = storedEvents.filter(
+    (e): e is ConversionSourceEvent & { customerId: string } => e.customerId !== null,
+  );
   if (known.length === 0) return { recorded: 0, spendUpdated: 0 };
-  const [audience, analytics] = await Promise.all([loadAudienceSettings(db, workspaceId), loadAnalyticsSettings(db, workspaceId)]);
+  const [audience, analytics] = await Promise.all([
+    loadAudienceSettings(db, workspaceId),
+    loadAnalyticsSettings(db, workspaceId),
+  ]);
 
-  const batch = JSON.stringify(known.map((e) => ({ id: e.id, customer_id: e.customerId, name: e.name, occurred_at: e.occurredAt })));
+  const batch = JSON.stringify(
+    known.map((e) => ({ id: e.id, customer_id: e.customerId, name: e.name, occurred_at: e.occurredAt })),
+  );
   // Candidate (event, run) pairs: runs of the event's customer, started before the event, whose version's conversion
   // lists the event name and which are not already converted by an earlier event.
   const candidates = await db.execute<CandidateRow>(sql`
@@ -80,7 +91,17 @@ export async function recordConversions(db: Database, workspaceId: string, store
 
   const eventsById = new Map(known.map((e) => [String(e.id), e]));
   const definitions = new Map<string, Conversion | null>();
-  const best = new Map<string, { run_id: string; event_id: number; last_message_id: string | null; arm: string; value: number | null; converted_at: string }>();
+  const best = new Map<
+    string,
+    {
+      run_id: string;
+      event_id: number;
+      last_message_id: string | null;
+      arm: string;
+      value: number | null;
+      converted_at: string;
+    }
+  >();
   for (const row of candidates.rows) {
     const event = eventsById.get(row.event_db_id);
     if (!event || row.anchor === null) continue;
@@ -102,7 +123,9 @@ export async function recordConversions(db: Database, workspaceId: string, store
       event_id: event.id,
       last_message_id: row.last_message_id,
       arm: row.arm,
-      value: audience.purchaseEvents.includes(event.name) ? amountOf(event.properties, audience.amountProperty) : null,
+      value: audience.purchaseEvents.includes(event.name)
+        ? amountOf(event.properties, audience.amountProperty)
+        : null,
       converted_at: event.occurredAt,
     });
   }
@@ -120,7 +143,14 @@ export async function recordConversions(db: Database, workspaceId: string, store
     recorded = inserted.rowCount ?? 0;
   }
 
-  const spendUpdated = await addSpend(db, workspaceId, known, audience.purchaseEvents, audience.amountProperty, analytics.ltvWindowDays);
+  const spendUpdated = await addSpend(
+    db,
+    workspaceId,
+    known,
+    audience.purchaseEvents,
+    audience.amountProperty,
+    analytics.ltvWindowDays,
+  );
   return { recorded, spendUpdated };
 }
 
@@ -135,7 +165,11 @@ async function addSpend(
 ): Promise<number> {
   const purchases = events
     .filter((e) => purchaseEvents.includes(e.name))
-    .map((e) => ({ customer_id: e.customerId, occurred_at: e.occurredAt, amount: amountOf(e.properties, amountProperty) ?? 0 }))
+    .map((e) => ({
+      customer_id: e.customerId,
+      occurred_at: e.occurredAt,
+      amount: amountOf(e.properties, amountProperty) ?? 0,
+    }))
     .filter((p) => p.amount !== 0);
   if (purchases.length === 0) return 0;
   const result = await db.execute(sql`
@@ -159,7 +193,11 @@ async function addSpend(
   return result.rowCount ?? 0;
 }
 
-async function rememberEventNames(db: Database, workspaceId: string, events: readonly ConversionSourceEvent[]): Promise<void> {
+async function rememberEventNames(
+  db: Database,
+  workspaceId: string,
+  events: readonly ConversionSourceEvent[],
+): Promise<void> {
   const counts = new Map<string, number>();
   for (const e of events) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
   const rows = JSON.stringify([...counts].map(([name, seen]) => ({ name, seen })));

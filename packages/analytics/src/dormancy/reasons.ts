@@ -22,40 +22,61 @@ export const dormancyReasonRulesSchema = z.object({
   /** Days without activity after which a customer counts as dormant. */
   dormantAfterDays: days.default(30),
   badExperience: z
-    .object({ events: eventList.default(['complaint']), resolvedEvents: z.array(z.string().min(1)).default(['complaint_resolved']), lookbackDays: days.default(180) })
+    .object({
+      events: eventList.default(['complaint']),
+      resolvedEvents: z.array(z.string().min(1)).default(['complaint_resolved']),
+      lookbackDays: days.default(180),
+    })
     .default({ events: ['complaint'], resolvedEvents: ['complaint_resolved'], lookbackDays: 180 }),
   needGone: z
     .object({
       /** Purchase property holding the category. */
-      categoryProperty: z.string().regex(/^[A-Za-z0-9_$-]+$/).default('category'),
+      categoryProperty: z
+        .string()
+        .regex(/^[A-Za-z0-9_$-]+$/)
+        .default('category'),
       /** Category → days after the first purchase in it when the need is typically over. */
       lifespanDays: z.record(z.string(), days).default({ baby_products: 1095 }),
     })
     .default({ categoryProperty: 'category', lifespanDays: { baby_products: 1095 } }),
   naturalDecay: z
-    .object({ windowDays: days.default(90), windows: z.number().int().min(2).max(6).default(3), minDecline: z.number().min(0).max(1).default(0.3) })
+    .object({
+      windowDays: days.default(90),
+      windows: z.number().int().min(2).max(6).default(3),
+      minDecline: z.number().min(0).max(1).default(0.3),
+    })
     .default({ windowDays: 90, windows: 3, minDecline: 0.3 }),
 });
 export type DormancyReasonRules = z.output<typeof dormancyReasonRulesSchema>;
 export type DormancyReasonRulesInput = z.input<typeof dormancyReasonRulesSchema>;
 
 export async function loadDormancyRules(db: Database, workspaceId: string): Promise<DormancyReasonRules> {
-  const [row] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const [row] = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   const parsed = dormancyReasonRulesSchema.safeParse(row?.settings?.dormancyReasons ?? {});
   return parsed.success ? parsed.data : dormancyReasonRulesSchema.parse({});
 }
 
-export async function saveDormancyRules(db: Database, workspaceId: string, input: DormancyReasonRulesInput): Promise<DormancyReasonRules> {
+export async function saveDormancyRules(
+  db: Database,
+  workspaceId: string,
+  input: DormancyReasonRulesInput,
+): Promise<DormancyReasonRules> {
   const rules = dormancyReasonRulesSchema.parse(input);
   await db
     .update(workspaces)
-    .set({ settings: sql`${workspaces.settings} || jsonb_build_object('dormancyReasons', ${JSON.stringify(rules)}::jsonb)` })
+    .set({
+      settings: sql`${workspaces.settings} || jsonb_build_object('dormancyReasons', ${JSON.stringify(rules)}::jsonb)`,
+    })
     .where(eq(workspaces.id, workspaceId));
   return rules;
 }
 
 /** A text[] parameter: drizzle would spread a JavaScript array into separate parameters. */
-const textArray = (list: readonly string[]) => sql`array(select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;
+const textArray = (list: readonly string[]) =>
+  sql`array(select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;
 
 export interface DormancyReasonCounts {
   bad_experience: number;
@@ -65,7 +86,11 @@ export interface DormancyReasonCounts {
 }
 
 /** Recomputes the reason of every dormant customer of the workspace; customers no longer dormant lose theirs. */
-export async function computeDormancyReasons(db: Database, workspaceId: string, now = new Date()): Promise<DormancyReasonCounts> {
+export async function computeDormancyReasons(
+  db: Database,
+  workspaceId: string,
+  now = new Date(),
+): Promise<DormancyReasonCounts> {
   const rules = await loadDormancyRules(db, workspaceId);
   const audience = await loadAudienceSettings(db, workspaceId);
   const at = now.toISOString();

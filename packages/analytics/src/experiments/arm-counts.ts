@@ -37,7 +37,13 @@ export interface ArmResult {
   cost: number;
 }
 
-export function armResults(rows: readonly RollupRow[], stepId: string, arms: readonly SplitArm[], onlySplit: boolean, controlArm: string): ArmResult[] {
+export function armResults(
+  rows: readonly RollupRow[],
+  stepId: string,
+  arms: readonly SplitArm[],
+  onlySplit: boolean,
+  controlArm: string,
+): ArmResult[] {
   const totals = new Map(arms.map((a) => [a.name, { entered: 0, converted: 0, cost: 0 }]));
   const isHoldoutArm = new Map(arms.map((a) => [a.name, a.holdout]));
   for (const row of rows) {
@@ -62,7 +68,12 @@ export function armResults(rows: readonly RollupRow[], stepId: string, arms: rea
       converted: t.converted,
       rate: t.entered > 0 ? t.converted / t.entered : null,
       rateInterval: wilsonInterval(t.converted, t.entered),
-      chanceToBeatControl: isControl ? null : chanceToBeat({ conversions: t.converted, entered: t.entered }, { conversions: control.converted, entered: control.entered }),
+      chanceToBeatControl: isControl
+        ? null
+        : chanceToBeat(
+            { conversions: t.converted, entered: t.entered },
+            { conversions: control.converted, entered: control.entered },
+          ),
       cost: t.cost,
     };
   });

@@ -38,7 +38,14 @@ export interface ExperimentResult {
   journeyId: string;
   version: number;
   splitStepId: string;
-  settings: { controlArm: string; autoWinner: boolean; alpha: number; tau: number; minPerArm: number; maxDays: number };
+  settings: {
+    controlArm: string;
+    autoWinner: boolean;
+    alpha: number;
+    tau: number;
+    minPerArm: number;
+    maxDays: number;
+  };
   status: ExperimentRow['status'];
   winnerArm: string | null;
   decidedAt: Date | null;
@@ -48,17 +55,33 @@ export interface ExperimentResult {
   test: { comparisons: ArmComparison[]; state: SequentialDecision['status']; reason?: string };
 }
 
-async function loadPlan(db: Database, workspaceId: string, journeyId: string, version: number): Promise<Plan | null> {
+async function loadPlan(
+  db: Database,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+): Promise<Plan | null> {
   const [row] = await db
     .select({ plan: journeyVersions.plan })
     .from(journeyVersions)
-    .where(and(eq(journeyVersions.workspaceId, workspaceId), eq(journeyVersions.journeyId, journeyId), eq(journeyVersions.version, version)));
+    .where(
+      and(
+        eq(journeyVersions.workspaceId, workspaceId),
+        eq(journeyVersions.journeyId, journeyId),
+        eq(journeyVersions.version, version),
+      ),
+    );
   return row ? planSchema.parse(row.plan) : null;
 }
 
 function splitsOf(plan: Plan): Map<string, SplitArm[]> {
   const out = new Map<string, SplitArm[]>();
-  for (const [id, step] of Object.entries(plan.steps)) if (step.op === 'split') out.set(id, step.arms.map((a) => ({ ...a })));
+  for (const [id, step] of Object.entries(plan.steps))
+    if (step.op === 'split')
+      out.set(
+        id,
+        step.arms.map((a) => ({ ...a })),
+      );
   return out;
 }
 
@@ -72,9 +95,18 @@ export async function configureExperiment(
   const plan = await loadPlan(db, workspaceId, key.journeyId, key.version);
   if (!plan) throw new ExperimentError('not_found', 'Version not found');
   const arms = splitsOf(plan).get(key.splitStepId);
-  if (!arms) throw new ExperimentError('invalid', `Step ${key.splitStepId} is not a random split of version ${key.version}`, 'params.stepId');
+  if (!arms)
+    throw new ExperimentError(
+      'invalid',
+      `Step ${key.splitStepId} is not a random split of version ${key.version}`,
+      'params.stepId',
+    );
   if (!arms.some((a) => a.name === settings.controlArm)) {
-    throw new ExperimentError('invalid', `The split has no arm “${settings.controlArm}” (arms: ${arms.map((a) => a.name).join(', ')})`, 'body.controlArm');
+    throw new ExperimentError(
+      'invalid',
+      `The split has no arm “${settings.controlArm}” (arms: ${arms.map((a) => a.name).join(', ')})`,
+      'body.controlArm',
+    );
   }
   const [row] = await db
     .insert(experiments)
@@ -90,21 +122,41 @@ export async function configureExperiment(
   return row;
 }
 
-async function rollupRows(db: Database, workspaceId: string, journeyId: string, version: number): Promise<RollupRow[]> {
+async function rollupRows(
+  db: Database,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+): Promise<RollupRow[]> {
   const r = journeyDailyRollups;
   return db
-    .select({ day: sql<string>`''`, version: sql<number>`${version}`.mapWith(Number), holdout: r.holdout, arm: r.arm, ...rollupTotalsSelection() })
+    .select({
+      day: sql<string>`''`,
+      version: sql<number>`${version}`.mapWith(Number),
+      holdout: r.holdout,
+      arm: r.arm,
+      ...rollupTotalsSelection(),
+    })
     .from(r)
     .where(and(eq(r.workspaceId, workspaceId), eq(r.journeyId, journeyId), eq(r.version, version)))
     .groupBy(r.holdout, r.arm);
 }
 
-function evaluate(row: ExperimentRow, plan: Plan, rows: readonly RollupRow[], now: Date): { arms: ArmResult[]; decision: SequentialDecision } {
+function evaluate(
+  row: ExperimentRow,
+  plan: Plan,
+  rows: readonly RollupRow[],
+  now: Date,
+): { arms: ArmResult[]; decision: SequentialDecision } {
   const splits = splitsOf(plan);
   const arms = splits.get(row.splitStepId) ?? [];
   const results = armResults(rows, row.splitStepId, arms, splits.size === 1, row.controlArm);
   const counts = results.map((a) => ({ arm: a.arm, entered: a.entered, conversions: a.converted }));
-  const control = counts.find((c) => c.arm === row.controlArm) ?? { arm: row.controlArm, entered: 0, conversions: 0 };
+  const control = counts.find((c) => c.arm === row.controlArm) ?? {
+    arm: row.controlArm,
+    entered: 0,
+    conversions: 0,
+  };
   const elapsedDays = (now.getTime() - row.startedAt.getTime()) / 86_400_000;
   const decision = decideExperiment(
     control,
@@ -115,19 +167,33 @@ function evaluate(row: ExperimentRow, plan: Plan, rows: readonly RollupRow[], no
   return { arms: results, decision };
 }
 
-export async function experimentResults(db: Database, workspaceId: string, journeyId: string, version: number, now = new Date()): Promise<ExperimentResult[]> {
+export async function experimentResults(
+  db: Database,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+  now = new Date(),
+): Promise<ExperimentResult[]> {
   const plan = await loadPlan(db, workspaceId, journeyId, version);
   if (!plan) throw new ExperimentError('not_found', 'Version not found');
   const rows = await rollupRows(db, workspaceId, journeyId, version);
   const configured = await db
     .select()
     .from(experiments)
-    .where(and(eq(experiments.workspaceId, workspaceId), eq(experiments.journeyId, journeyId), eq(experiments.version, version)));
+    .where(
+      and(
+        eq(experiments.workspaceId, workspaceId),
+        eq(experiments.journeyId, journeyId),
+        eq(experiments.version, version),
+      ),
+    );
   const byStep = new Map(configured.map((e) => [e.splitStepId, e]));
   const out: ExperimentResult[] = [];
   // Every split is shown; one without settings uses its first arm as control and the defaults.
   for (const [stepId, arms] of splitsOf(plan)) {
-    const defaults = experimentSettingsSchema.parse({ controlArm: arms.find((a) => a.holdout)?.name ?? arms[0]!.name });
+    const defaults = experimentSettingsSchema.parse({
+      controlArm: arms.find((a) => a.holdout)?.name ?? arms[0]!.name,
+    });
     const row: ExperimentRow = byStep.get(stepId) ?? {
       workspaceId,
       journeyId,
@@ -146,13 +212,24 @@ export async function experimentResults(db: Database, workspaceId: string, journ
       journeyId,
       version,
       splitStepId: stepId,
-      settings: { controlArm: row.controlArm, autoWinner: row.autoWinner, alpha: row.alpha, tau: row.tau, minPerArm: row.minPerArm, maxDays: row.maxDays },
+      settings: {
+        controlArm: row.controlArm,
+        autoWinner: row.autoWinner,
+        alpha: row.alpha,
+        tau: row.tau,
+        minPerArm: row.minPerArm,
+        maxDays: row.maxDays,
+      },
       status: row.status,
       winnerArm: row.winnerArm,
       decidedAt: row.decidedAt,
       startedAt: row.startedAt,
       arms: armFigures,
-      test: { comparisons: decision.comparisons, state: decision.status, ...('reason' in decision ? { reason: decision.reason } : {}) },
+      test: {
+        comparisons: decision.comparisons,
+        state: decision.status,
+        ...('reason' in decision ? { reason: decision.reason } : {}),
+      },
     });
   }
   return out;
@@ -162,11 +239,21 @@ export async function experimentResults(db: Database, workspaceId: string, journ
  * The scheduled look at every running experiment with an automatic winner in the workspace. Records a winner (or an
  * inconclusive end at the maximum duration); returns the experiments whose status changed.
  */
-export async function evaluateExperiments(db: Database, workspaceId: string, now = new Date()): Promise<ExperimentRow[]> {
+export async function evaluateExperiments(
+  db: Database,
+  workspaceId: string,
+  now = new Date(),
+): Promise<ExperimentRow[]> {
   const running = await db
     .select()
     .from(experiments)
-    .where(and(eq(experiments.workspaceId, workspaceId), eq(experiments.status, 'running'), eq(experiments.autoWinner, true)));
+    .where(
+      and(
+        eq(experiments.workspaceId, workspaceId),
+        eq(experiments.status, 'running'),
+        eq(experiments.autoWinner, true),
+      ),
+    );
   const changed: ExperimentRow[] = [];
   for (const row of running) {
     const plan = await loadPlan(db, workspaceId, row.journeyId, row.version);
@@ -180,7 +267,13 @@ export async function evaluateExperiments(db: Database, workspaceId: string, now
         status: decision.status,
         winnerArm: decision.status === 'winner' ? decision.winner : null,
         decidedAt: now,
-        decision: { method: 'mSPRT', alpha: row.alpha, tau: row.tau, comparisons: decision.comparisons, arms },
+        decision: {
+          method: 'mSPRT',
+          alpha: row.alpha,
+          tau: row.tau,
+          comparisons: decision.comparisons,
+          arms,
+        },
         updatedAt: now,
       })
       .where(
@@ -199,10 +292,22 @@ export async function evaluateExperiments(db: Database, workspaceId: string, now
 }
 
 /** Winners of a journey version by split step: what the run starter passes as `forcedArms`. */
-export async function forcedArmsOf(db: Database, workspaceId: string, journeyId: string, version: number): Promise<Record<string, string>> {
+export async function forcedArmsOf(
+  db: Database,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+): Promise<Record<string, string>> {
   const rows = await db
     .select({ stepId: experiments.splitStepId, arm: experiments.winnerArm })
     .from(experiments)
-    .where(and(eq(experiments.workspaceId, workspaceId), eq(experiments.journeyId, journeyId), eq(experiments.version, version), eq(experiments.status, 'winner')));
+    .where(
+      and(
+        eq(experiments.workspaceId, workspaceId),
+        eq(experiments.journeyId, journeyId),
+        eq(experiments.version, version),
+        eq(experiments.status, 'winner'),
+      ),
+    );
   return Object.fromEntries(rows.filter((r) => r.arm !== null).map((r) => [r.stepId, r.arm!]));
 }

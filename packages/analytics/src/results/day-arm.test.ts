@@ -49,9 +49,15 @@ describe('reactivation over time by arm (day-arm)', () => {
 
   it('has one point per day and series (each arm, then the pooled holdout), in day order', () => {
     expect(groups.map((g) => g.key)).toEqual([
-      '2026-01-01|a|treatment', '2026-01-01|b|treatment', '2026-01-01|holdout',
-      '2026-01-02|a|treatment', '2026-01-02|b|treatment', '2026-01-02|holdout',
-      '2026-01-03|a|treatment', '2026-01-03|b|treatment', '2026-01-03|holdout',
+      '2026-01-01|a|treatment',
+      '2026-01-01|b|treatment',
+      '2026-01-01|holdout',
+      '2026-01-02|a|treatment',
+      '2026-01-02|b|treatment',
+      '2026-01-02|holdout',
+      '2026-01-03|a|treatment',
+      '2026-01-03|b|treatment',
+      '2026-01-03|holdout',
     ]);
     expect(at('2026-01-02|a|treatment')).toMatchObject({ day: '2026-01-02', arm: 'a', holdout: false });
     expect(at('2026-01-02|holdout')).toMatchObject({ day: '2026-01-02', holdout: true, lift: null });

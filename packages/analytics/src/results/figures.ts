@@ -3,7 +3,13 @@
  * rollups, this turns counts and sums into rates, intervals, lifts, costs and LTV uplift, and the tests check it
  * against hand-computed values.
  */
-import { meanDifference, newcombeDifference, relativeLiftInterval, wilsonInterval, type Interval } from '../stats/intervals';
+import {
+  meanDifference,
+  newcombeDifference,
+  relativeLiftInterval,
+  wilsonInterval,
+  type Interval,
+} from '../stats/intervals';
 
 /** Sums over rollup rows of one group. Money: cost in micros and coupon value in cents of the workspace currency. */
 export interface RollupTotals {
@@ -122,7 +128,12 @@ export function liftFigures(treatment: RollupTotals, holdout: RollupTotals): Lif
   const pT = treatment.converted / treatment.entered;
   const pC = holdout.converted / holdout.entered;
   const absolute = pT - pC;
-  const relative = relativeLiftInterval(treatment.converted, treatment.entered, holdout.converted, holdout.entered);
+  const relative = relativeLiftInterval(
+    treatment.converted,
+    treatment.entered,
+    holdout.converted,
+    holdout.entered,
+  );
   const incremental = absolute * treatment.entered;
   const cost = treatment.costMicros / 1e6 + treatment.couponCents / 100;
   const spend = meanDifference(
@@ -132,7 +143,12 @@ export function liftFigures(treatment: RollupTotals, holdout: RollupTotals): Lif
   return {
     holdout: { entered: holdout.entered, converted: holdout.converted, rate: pC },
     absoluteLift: absolute,
-    absoluteLiftInterval: newcombeDifference(treatment.converted, treatment.entered, holdout.converted, holdout.entered),
+    absoluteLiftInterval: newcombeDifference(
+      treatment.converted,
+      treatment.entered,
+      holdout.converted,
+      holdout.entered,
+    ),
     relativeLift: pC > 0 ? pT / pC - 1 : null,
     relativeLiftInterval: relative?.interval ?? null,
     incrementalReactivations: incremental,
@@ -202,16 +218,33 @@ export function overallFigures(rows: readonly RollupRow[]): ResultsOverall {
 
 /** Groups by arm (with the holdout flag: journey-level holdout members of an arm are their own group) or by day. */
 export function groupRows(rows: readonly RollupRow[], groupBy: 'arm' | 'day'): ResultGroup[] {
-  const groups = new Map<string, { day?: string; arm?: string; holdout?: boolean; totals: RollupTotals; treatment: RollupTotals; control: RollupTotals }>();
+  const groups = new Map<
+    string,
+    {
+      day?: string;
+      arm?: string;
+      holdout?: boolean;
+      totals: RollupTotals;
+      treatment: RollupTotals;
+      control: RollupTotals;
+    }
+  >();
   const pooledHoldout = emptyTotals();
   for (const r of rows) if (r.holdout) addTotals(pooledHoldout, r);
   for (const r of rows) {
     const key = groupBy === 'day' ? r.day : `${r.arm}|${r.holdout ? 'holdout' : 'treatment'}`;
     let g = groups.get(key);
     if (!g) {
-      g = groupBy === 'day'
-        ? { day: r.day, totals: emptyTotals(), treatment: emptyTotals(), control: emptyTotals() }
-        : { arm: r.arm, holdout: r.holdout, totals: emptyTotals(), treatment: emptyTotals(), control: emptyTotals() };
+      g =
+        groupBy === 'day'
+          ? { day: r.day, totals: emptyTotals(), treatment: emptyTotals(), control: emptyTotals() }
+          : {
+              arm: r.arm,
+              holdout: r.holdout,
+              totals: emptyTotals(),
+              treatment: emptyTotals(),
+              control: emptyTotals(),
+            };
       groups.set(key, g);
     }
     addTotals(g.totals, r);
@@ -225,7 +258,12 @@ export function groupRows(rows: readonly RollupRow[], groupBy: 'arm' | 'day'): R
       ...(g.arm !== undefined ? { arm: g.arm, holdout: g.holdout! } : {}),
       figures: groupFigures(g.totals),
       // A day compares its own treatment with its own holdout; an arm (messaged) compares with the pooled holdout.
-      lift: groupBy === 'day' ? liftFigures(g.treatment, g.control) : g.holdout ? null : liftFigures(g.totals, pooledHoldout),
+      lift:
+        groupBy === 'day'
+          ? liftFigures(g.treatment, g.control)
+          : g.holdout
+            ? null
+            : liftFigures(g.totals, pooledHoldout),
     }));
 }
 
@@ -251,9 +289,17 @@ export function dayArmGroups(rows: readonly RollupRow[]): ResultGroup[] {
     for (const r of byDay.get(day) ?? []) addTotals(r.holdout ? holdout : cumulative.get(r.arm)!, r);
     for (const arm of arms) {
       const t = cumulative.get(arm)!;
-      out.push({ key: `${day}|${arm}|treatment`, day, arm, holdout: false, figures: groupFigures(t), lift: liftFigures(t, holdout) });
+      out.push({
+        key: `${day}|${arm}|treatment`,
+        day,
+        arm,
+        holdout: false,
+        figures: groupFigures(t),
+        lift: liftFigures(t, holdout),
+      });
     }
-    if (hasHoldout) out.push({ key: `${day}|holdout`, day, holdout: true, figures: groupFigures(holdout), lift: null });
+    if (hasHoldout)
+      out.push({ key: `${day}|holdout`, day, holdout: true, figures: groupFigures(holdout), lift: null });
   }
   return out;
 }
@@ -261,7 +307,15 @@ export function dayArmGroups(rows: readonly RollupRow[]): ResultGroup[] {
 export function nodeFigures(rows: readonly NodeRollupRow[]): NodeFigures[] {
   const byNode = new Map<string, NodeFigures>();
   for (const r of rows) {
-    const n = byNode.get(r.nodeId) ?? { nodeId: r.nodeId, reached: 0, left: 0, atNode: 0, messagesSent: 0, cost: 0, converted: 0 };
+    const n = byNode.get(r.nodeId) ?? {
+      nodeId: r.nodeId,
+      reached: 0,
+      left: 0,
+      atNode: 0,
+      messagesSent: 0,
+      cost: 0,
+      converted: 0,
+    };
     n.reached += r.reached;
     n.left += r.left;
     n.messagesSent += r.messagesSent;
@@ -269,5 +323,7 @@ export function nodeFigures(rows: readonly NodeRollupRow[]): NodeFigures[] {
     n.converted += r.converted;
     byNode.set(r.nodeId, n);
   }
-  return [...byNode.values()].map((n) => ({ ...n, atNode: n.reached - n.left })).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+  return [...byNode.values()]
+    .map((n) => ({ ...n, atNode: n.reached - n.left }))
+    .sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 }

@@ -4,9 +4,25 @@
  */
 import { and, desc, eq, sql, type AnyColumn } from 'drizzle-orm';
 import { conversionSchema, type Conversion } from '@wakeflow/journey';
-import { journeyDailyRollups, journeyNodeDailyRollups, journeyVersions, journeys, type Database } from '@wakeflow/db';
+import {
+  journeyDailyRollups,
+  journeyNodeDailyRollups,
+  journeyVersions,
+  journeys,
+  type Database,
+} from '@wakeflow/db';
 import { loadAnalyticsSettings } from '../settings';
-import { dayArmGroups, groupRows, nodeFigures, overallFigures, type GroupBy, type NodeFigures, type ResultGroup, type ResultsOverall, type RollupRow } from './figures';
+import {
+  dayArmGroups,
+  groupRows,
+  nodeFigures,
+  overallFigures,
+  type GroupBy,
+  type NodeFigures,
+  type ResultGroup,
+  type ResultsOverall,
+  type RollupRow,
+} from './figures';
 
 export interface ResultsQuery {
   /** One version, or every version of the journey together. */
@@ -53,8 +69,16 @@ export function rollupTotalsSelection() {
 }
 
 /** Null when the journey does not exist in the workspace. */
-export async function loadJourneyResults(db: Database, workspaceId: string, journeyId: string, query: ResultsQuery): Promise<JourneyResults | null> {
-  const [journey] = await db.select({ id: journeys.id }).from(journeys).where(and(eq(journeys.id, journeyId), eq(journeys.workspaceId, workspaceId)));
+export async function loadJourneyResults(
+  db: Database,
+  workspaceId: string,
+  journeyId: string,
+  query: ResultsQuery,
+): Promise<JourneyResults | null> {
+  const [journey] = await db
+    .select({ id: journeys.id })
+    .from(journeys)
+    .where(and(eq(journeys.id, journeyId), eq(journeys.workspaceId, workspaceId)));
   if (!journey) return null;
 
   const [versionRow] = await db
@@ -69,7 +93,9 @@ export async function loadJourneyResults(db: Database, workspaceId: string, jour
     )
     .orderBy(desc(journeyVersions.version))
     .limit(1);
-  const parsedConversion = conversionSchema.safeParse((versionRow?.plan as { settings?: { conversion?: unknown } } | undefined)?.settings?.conversion);
+  const parsedConversion = conversionSchema.safeParse(
+    (versionRow?.plan as { settings?: { conversion?: unknown } } | undefined)?.settings?.conversion,
+  );
 
   const scope = and(
     eq(r.workspaceId, workspaceId),
@@ -98,7 +124,12 @@ export async function loadJourneyResults(db: Database, workspaceId: string, jour
     conversion: parsedConversion.success ? parsedConversion.data : null,
     ltvWindowDays: settings.ltvWindowDays,
     overall: overallFigures(rows),
-    groups: query.groupBy === 'node' ? [] : query.groupBy === 'day-arm' ? dayArmGroups(rows) : groupRows(rows, query.groupBy),
+    groups:
+      query.groupBy === 'node'
+        ? []
+        : query.groupBy === 'day-arm'
+          ? dayArmGroups(rows)
+          : groupRows(rows, query.groupBy),
   };
   if (query.groupBy === 'node') {
     const nodeRows = await db

@@ -20,7 +20,10 @@ function probGreaterIntegerA(a1: number, b1: number, a2: number, b2: number): nu
 }
 
 /** Exact chance that the arm's true rate beats the control's, from their counts. */
-export function chanceToBeat(arm: { conversions: number; entered: number }, control: { conversions: number; entered: number }): number {
+export function chanceToBeat(
+  arm: { conversions: number; entered: number },
+  control: { conversions: number; entered: number },
+): number {
   const a1 = 1 + arm.conversions;
   const b1 = 1 + arm.entered - arm.conversions;
   const a2 = 1 + control.conversions;

@@ -40,15 +40,28 @@ export function newcombeDifference(x1: number, n1: number, x2: number, n2: numbe
  * Interval for the relative lift p1/p2 − 1 by the delta method on log(p1/p2) (Katz): SE = √(1/x1 − 1/n1 + 1/x2 − 1/n2).
  * Null when either group has no successes (the log ratio is undefined).
  */
-export function relativeLiftInterval(x1: number, n1: number, x2: number, n2: number, z = Z95): { lift: number; interval: Interval } | null {
+export function relativeLiftInterval(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  z = Z95,
+): { lift: number; interval: Interval } | null {
   if (x1 <= 0 || x2 <= 0 || n1 <= 0 || n2 <= 0) return null;
   const logRatio = Math.log(x1 / n1 / (x2 / n2));
   const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2);
-  return { lift: Math.exp(logRatio) - 1, interval: [Math.exp(logRatio - z * se) - 1, Math.exp(logRatio + z * se) - 1] };
+  return {
+    lift: Math.exp(logRatio) - 1,
+    interval: [Math.exp(logRatio - z * se) - 1, Math.exp(logRatio + z * se) - 1],
+  };
 }
 
 /** Mean, sample variance from a count, a sum and a sum of squares. */
-export function meanAndVariance(n: number, sum: number, sumSq: number): { mean: number; variance: number } | null {
+export function meanAndVariance(
+  n: number,
+  sum: number,
+  sumSq: number,
+): { mean: number; variance: number } | null {
   if (n <= 0) return null;
   const mean = sum / n;
   const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : 0;

@@ -57,7 +57,8 @@ export function seededRandom(seed: number): Random {
       } while (v <= 0);
       v = v * v * v;
       const u = 1 - next();
-      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d0 * (1 - v + Math.log(v))) return d0 * v * scale;
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d0 * (1 - v + Math.log(v)))
+        return d0 * v * scale;
     }
   };
   return {

@@ -4,13 +4,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './random';
-import { decideExperiment, mixtureLikelihoodRatio, type ArmCounts, type SequentialTestSettings } from './sequential-test';
+import {
+  decideExperiment,
+  mixtureLikelihoodRatio,
+  type ArmCounts,
+  type SequentialTestSettings,
+} from './sequential-test';
 
-const settings: SequentialTestSettings = { alpha: 0.05, tau: 0.05, minPerArm: 100, maxDays: Number.POSITIVE_INFINITY };
+const settings: SequentialTestSettings = {
+  alpha: 0.05,
+  tau: 0.05,
+  minPerArm: 100,
+  maxDays: Number.POSITIVE_INFINITY,
+};
 
 function simulate(seed: number, rates: number[], perLook: number, maxPerArm: number): string | null {
   const rnd = seededRandom(seed);
-  const arms: ArmCounts[] = rates.map((_, i) => ({ arm: i === 0 ? 'control' : `arm${i}`, entered: 0, conversions: 0 }));
+  const arms: ArmCounts[] = rates.map((_, i) => ({
+    arm: i === 0 ? 'control' : `arm${i}`,
+    entered: 0,
+    conversions: 0,
+  }));
   while (arms[0]!.entered < maxPerArm) {
     arms.forEach((a, i) => {
       for (let j = 0; j < perLook; j++) if (rnd.next() < rates[i]!) a.conversions++;
@@ -24,9 +38,23 @@ function simulate(seed: number, rates: number[], perLook: number, maxPerArm: num
 
 describe('mSPRT automatic winner', () => {
   it('Λ is 1 without evidence and grows with a real difference', () => {
-    expect(mixtureLikelihoodRatio({ arm: 'b', entered: 0, conversions: 0 }, { arm: 'a', entered: 10, conversions: 1 }, 0.05)).toBe(1);
-    const small = mixtureLikelihoodRatio({ arm: 'b', entered: 1000, conversions: 150 }, { arm: 'a', entered: 1000, conversions: 100 }, 0.05);
-    const large = mixtureLikelihoodRatio({ arm: 'b', entered: 4000, conversions: 600 }, { arm: 'a', entered: 4000, conversions: 400 }, 0.05);
+    expect(
+      mixtureLikelihoodRatio(
+        { arm: 'b', entered: 0, conversions: 0 },
+        { arm: 'a', entered: 10, conversions: 1 },
+        0.05,
+      ),
+    ).toBe(1);
+    const small = mixtureLikelihoodRatio(
+      { arm: 'b', entered: 1000, conversions: 150 },
+      { arm: 'a', entered: 1000, conversions: 100 },
+      0.05,
+    );
+    const large = mixtureLikelihoodRatio(
+      { arm: 'b', entered: 4000, conversions: 600 },
+      { arm: 'a', entered: 4000, conversions: 400 },
+      0.05,
+    );
     expect(large).toBeGreaterThan(small);
   });
 
@@ -38,7 +66,8 @@ describe('mSPRT automatic winner', () => {
 
   it('1,000 A/A/A experiments (three arms) stay under α too', () => {
     let falseWinners = 0;
-    for (let e = 0; e < 1000; e++) if (simulate(5000 + e, [0.2, 0.2, 0.2], 100, 5_000) !== null) falseWinners++;
+    for (let e = 0; e < 1000; e++)
+      if (simulate(5000 + e, [0.2, 0.2, 0.2], 100, 5_000) !== null) falseWinners++;
     expect(falseWinners / 1000).toBeLessThanOrEqual(settings.alpha);
   });
 
@@ -51,8 +80,15 @@ describe('mSPRT automatic winner', () => {
   it('waits for the minimum sample and stops at the maximum duration', () => {
     const control = { arm: 'control', entered: 50, conversions: 0 };
     const arm = { arm: 'b', entered: 50, conversions: 40 };
-    expect(decideExperiment(control, [arm], { ...settings, minPerArm: 100, maxDays: 30 }, 1).status).toBe('running');
-    expect(decideExperiment(control, [arm], { ...settings, minPerArm: 100, maxDays: 30 }, 30)).toMatchObject({ status: 'inconclusive' });
-    expect(decideExperiment(control, [arm], { ...settings, minPerArm: 10, maxDays: 30 }, 1)).toMatchObject({ status: 'winner', winner: 'b' });
+    expect(decideExperiment(control, [arm], { ...settings, minPerArm: 100, maxDays: 30 }, 1).status).toBe(
+      'running',
+    );
+    expect(decideExperiment(control, [arm], { ...settings, minPerArm: 100, maxDays: 30 }, 30)).toMatchObject({
+      status: 'inconclusive',
+    });
+    expect(decideExperiment(control, [arm], { ...settings, minPerArm: 10, maxDays: 30 }, 1)).toMatchObject({
+      status: 'winner',
+      winner: 'b',
+    });
   });
 });

@@ -53,12 +53,25 @@ export function mixtureLikelihoodRatio(arm: ArmCounts, control: ArmCounts, tau: 
   return Math.sqrt(v / (v + t2)) * Math.exp((d * d * t2) / (2 * v * (v + t2)));
 }
 
-export function compareArms(control: ArmCounts, arms: readonly ArmCounts[], settings: Pick<SequentialTestSettings, 'alpha' | 'tau'>): ArmComparison[] {
+export function compareArms(
+  control: ArmCounts,
+  arms: readonly ArmCounts[],
+  settings: Pick<SequentialTestSettings, 'alpha' | 'tau'>,
+): ArmComparison[] {
   const threshold = Math.max(1, arms.length) / settings.alpha;
   return arms.map((arm) => {
     const lr = mixtureLikelihoodRatio(arm, control, settings.tau);
-    const difference = arm.entered && control.entered ? arm.conversions / arm.entered - control.conversions / control.entered : 0;
-    return { arm: arm.arm, difference, likelihoodRatio: lr, pValue: Math.min(1, 1 / lr), significant: lr >= threshold };
+    const difference =
+      arm.entered && control.entered
+        ? arm.conversions / arm.entered - control.conversions / control.entered
+        : 0;
+    return {
+      arm: arm.arm,
+      difference,
+      likelihoodRatio: lr,
+      pValue: Math.min(1, 1 / lr),
+      significant: lr >= threshold,
+    };
   });
 }
 
@@ -75,7 +88,9 @@ export function decideExperiment(
   const comparisons = compareArms(control, arms, settings);
   const enough = [control, ...arms].every((a) => a.entered >= settings.minPerArm);
   if (enough) {
-    const better = comparisons.filter((c) => c.significant && c.difference > 0).sort((x, y) => y.difference - x.difference);
+    const better = comparisons
+      .filter((c) => c.significant && c.difference > 0)
+      .sort((x, y) => y.difference - x.difference);
     if (better[0]) return { status: 'winner', winner: better[0].arm, comparisons };
     if (comparisons.length > 0 && comparisons.every((c) => c.significant && c.difference < 0)) {
       return { status: 'winner', winner: control.arm, comparisons };

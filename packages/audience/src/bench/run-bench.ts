@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { CustomerInput, EventInput } from '@wakeflow/journey';
 import { createTestDatabase, TEST_WORKSPACE_ID as WS } from '@wakeflow/db/testing';
-import { defaultAudienceSettings, ingestEvents, prepareCondition, recomputeRfm, segmentWhere, upsertCustomers } from '../index';
+import {
+  defaultAudienceSettings,
+  ingestEvents,
+  prepareCondition,
+  recomputeRfm,
+  segmentWhere,
+  upsertCustomers,
+} from '../index';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CUSTOMERS = env('BENCH_CUSTOMERS', 1_000_000);
@@ -59,20 +66,39 @@ function* customerEvents(templates: Template[], now: number): Generator<EventInp
     const target = Math.max(template.purchases.length, Math.round(perCustomer * (0.5 + random())));
     for (const p of template.purchases) {
       const at = now - (p.dayOffset + shift) * DAY - Math.floor(random() * DAY);
-      out.push({ eventId: `ev-${eventSeq++}`, customerExternalId: externalId, name: 'purchase', occurredAt: new Date(at).toISOString(), properties: { amount: p.dollars } });
+      out.push({
+        eventId: `ev-${eventSeq++}`,
+        customerExternalId: externalId,
+        name: 'purchase',
+        occurredAt: new Date(at).toISOString(),
+        properties: { amount: p.dollars },
+      });
     }
     // Sessions cluster around purchases: logins and browses within ±20 days of a random purchase of theirs.
     while (out.length < target) {
       const p = template.purchases[Math.floor(random() * template.purchases.length)]!;
-      const at = Math.min(now - 60_000, now - (p.dayOffset + shift) * DAY + Math.floor((random() - 0.5) * 40 * DAY));
+      const at = Math.min(
+        now - 60_000,
+        now - (p.dayOffset + shift) * DAY + Math.floor((random() - 0.5) * 40 * DAY),
+      );
       const name = random() < 0.45 ? 'login' : 'browse';
-      out.push({ eventId: `ev-${eventSeq++}`, customerExternalId: externalId, name, occurredAt: new Date(at).toISOString(), properties: name === 'browse' ? { depth: 1 + Math.floor(random() * 8) } : {} });
+      out.push({
+        eventId: `ev-${eventSeq++}`,
+        customerExternalId: externalId,
+        name,
+        occurredAt: new Date(at).toISOString(),
+        properties: name === 'browse' ? { depth: 1 + Math.floor(random() * 8) } : {},
+      });
     }
     yield out;
   }
 }
 
-async function runLimited<T>(source: Iterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function runLimited<T>(
+  source: Iterable<T>,
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   for (const item of source) {
     const p = fn(item).finally(() => inFlight.delete(p));
@@ -96,7 +122,9 @@ function* batches<T>(items: Iterable<T[]>, size: number): Generator<T[]> {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export async function runDataBench(): Promise<void> {
-  console.log(`bench-audience: ${fmt(CUSTOMERS)} customers, ~${fmt(EVENTS)} events, batches of ${fmt(BATCH)}, ${CONCURRENCY} in flight`);
+  console.log(
+    `bench-audience: ${fmt(CUSTOMERS)} customers, ~${fmt(EVENTS)} events, batches of ${fmt(BATCH)}, ${CONCURRENCY} in flight`,
+  );
   const t = await createTestDatabase();
   const db = t.db;
   const settings = defaultAudienceSettings;
@@ -120,7 +148,9 @@ export async function runDataBench(): Promise<void> {
       await upsertCustomers(db, WS, b, { settings });
     });
     const customerSeconds = (performance.now() - started) / 1000;
-    console.log(`customers: ${fmt(CUSTOMERS)} in ${customerSeconds.toFixed(1)} s = ${fmt(CUSTOMERS / customerSeconds)} /s`);
+    console.log(
+      `customers: ${fmt(CUSTOMERS)} in ${customerSeconds.toFixed(1)} s = ${fmt(CUSTOMERS / customerSeconds)} /s`,
+    );
 
     // Events with facts, as the API ingests them.
     let total = 0;
@@ -135,7 +165,9 @@ export async function runDataBench(): Promise<void> {
       }
     });
     const eventSeconds = (performance.now() - started) / 1000;
-    console.log(`events: ${fmt(total)} in ${eventSeconds.toFixed(1)} s = ${fmt(total / eventSeconds)} events/s (target ≥ 20,000)`);
+    console.log(
+      `events: ${fmt(total)} in ${eventSeconds.toFixed(1)} s = ${fmt(total / eventSeconds)} events/s (target ≥ 20,000)`,
+    );
 
     // Fact cost: the same batch shape inserted with and without the fact CTEs, one batch at a time.
     const probe = (offset: number) =>
@@ -151,7 +183,13 @@ export async function runDataBench(): Promise<void> {
     const rounds = 5;
     for (let r = 0; r < rounds; r++) {
       const plain = JSON.stringify(
-        probe(r * 2).map((e) => ({ event_id: e.eventId, customer_external_id: e.customerExternalId, name: e.name, properties: e.properties, occurred_at: e.occurredAt })),
+        probe(r * 2).map((e) => ({
+          event_id: e.eventId,
+          customer_external_id: e.customerExternalId,
+          name: e.name,
+          properties: e.properties,
+          occurred_at: e.occurredAt,
+        })),
       );
       let s = performance.now();
       await db.execute(sql`
@@ -175,7 +213,9 @@ export async function runDataBench(): Promise<void> {
     started = performance.now();
     await db.execute(sql`vacuum (analyze) customers`);
     await db.execute(sql`analyze customer_daily_activity`);
-    console.log(`vacuum + analyze of customers after the load: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `vacuum + analyze of customers after the load: ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     started = performance.now();
     const rfm = await recomputeRfm(db, WS, { settings });
@@ -225,8 +265,12 @@ export async function runDataBench(): Promise<void> {
       count = r.rows[0]?.n ?? 0;
     }
     times.sort((a, b) => a - b);
-    console.log(`segment "no login for 30 days and value tier high": ${fmt(count)} customers, median ${times[2]!.toFixed(0)} ms (first ${times[0]!.toFixed(0)}…${times[4]!.toFixed(0)} ms; target < 1 s)`);
-    const plan = await db.execute<{ 'QUERY PLAN': string }>(sql`explain select count(*) from customers where ${where}`);
+    console.log(
+      `segment "no login for 30 days and value tier high": ${fmt(count)} customers, median ${times[2]!.toFixed(0)} ms (first ${times[0]!.toFixed(0)}…${times[4]!.toFixed(0)} ms; target < 1 s)`,
+    );
+    const plan = await db.execute<{ 'QUERY PLAN': string }>(
+      sql`explain select count(*) from customers where ${where}`,
+    );
     console.log(plan.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
 
     const sizes = await db.execute<{ events: string; rollup: string }>(
@@ -240,4 +284,3 @@ export async function runDataBench(): Promise<void> {
     } else await t.drop();
   }
 }
-

@@ -6,7 +6,12 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@wakeflow/db';
-import { dormancyStageCaseSql, dormancyStageSql, dormancyStages, type DormancyStage } from '../facts/dormancy';
+import {
+  dormancyStageCaseSql,
+  dormancyStageSql,
+  dormancyStages,
+  type DormancyStage,
+} from '../facts/dormancy';
 import { loadAudienceSettings, type AudienceSettings } from '../settings';
 import { dormancyTiers, type TierOrUnscored } from './dormancy-overview';
 
@@ -26,7 +31,11 @@ export interface SnapshotResult {
  * Writes the workspace's stage × tier counts as of `now` (default: the current time) under `day` (default: the UTC
  * day of `now`). One statement; rerunning it for the same day overwrites that day's counts.
  */
-export async function snapshotDormancy(db: Database, workspaceId: string, options: { day?: string; now?: Date } = {}): Promise<SnapshotResult> {
+export async function snapshotDormancy(
+  db: Database,
+  workspaceId: string,
+  options: { day?: string; now?: Date } = {},
+): Promise<SnapshotResult> {
   const settings = await loadAudienceSettings(db, workspaceId);
   const now = options.now ?? new Date();
   const day = options.day ?? utcDay(now);
@@ -46,7 +55,9 @@ export async function snapshotDormancy(db: Database, workspaceId: string, option
 
 function isActivitySql(name: SQL, settings: AudienceSettings): SQL {
   const names = sql.param(settings.activity.events);
-  return settings.activity.mode === 'only' ? sql`${name} = any(${names}::text[])` : sql`not (${name} = any(${names}::text[]))`;
+  return settings.activity.mode === 'only'
+    ? sql`${name} = any(${names}::text[])`
+    : sql`not (${name} = any(${names}::text[]))`;
 }
 
 /**
@@ -55,7 +66,11 @@ function isActivitySql(name: SQL, settings: AudienceSettings): SQL {
  * first activity, whichever is first). Tiers are today's (RFM has no history). Days that already have a snapshot
  * are left alone: a recorded snapshot beats a reconstruction. Set-based; meant for demo-sized workspaces.
  */
-export async function backfillDormancyFromEvents(db: Database, workspaceId: string, range: { from: string; to: string }): Promise<{ days: number }> {
+export async function backfillDormancyFromEvents(
+  db: Database,
+  workspaceId: string,
+  range: { from: string; to: string },
+): Promise<{ days: number }> {
   const settings = await loadAudienceSettings(db, workspaceId);
   const result = await db.execute<{ day: string }>(sql`
     with days as (
@@ -115,7 +130,12 @@ export async function dormancyHistory(
   const to = options.to ?? utcDay(options.now ?? new Date());
   const from = options.from ?? utcDay(new Date(Date.parse(`${to}T00:00:00Z`) - 89 * DAY_MS));
   const tierFilter = options.tier ? sql`and value_tier = ${options.tier}` : sql``;
-  const rows = await db.execute<{ day: string; stage: DormancyStage; tier: TierOrUnscored; customers: number }>(sql`
+  const rows = await db.execute<{
+    day: string;
+    stage: DormancyStage;
+    tier: TierOrUnscored;
+    customers: number;
+  }>(sql`
     select to_char(day, 'YYYY-MM-DD') as day, stage, value_tier as tier, customers
     from dormancy_daily_snapshots
     where workspace_id = ${workspaceId} and day between ${from}::date and ${to}::date ${tierFilter}

@@ -23,13 +23,26 @@ export interface DormancyOverview {
 export const dormancyTiers: readonly TierOrUnscored[] = ['high', 'mid', 'low', 'unscored'];
 const tiers = dormancyTiers;
 
-export async function dormancyOverview(db: Database, workspaceId: string, options: { now?: Date } = {}): Promise<DormancyOverview> {
+export async function dormancyOverview(
+  db: Database,
+  workspaceId: string,
+  options: { now?: Date } = {},
+): Promise<DormancyOverview> {
   const settings = await loadAudienceSettings(db, workspaceId);
   const now = (options.now ?? new Date()).toISOString();
   const rows = await db.execute<{ stage: DormancyStage; tier: TierOrUnscored; customers: number }>(sql`
     select ${dormancyStageSql(now, settings)} as stage, coalesce(value_tier, 'unscored') as tier, count(*)::int as customers
     from customers where workspace_id = ${workspaceId} group by 1, 2`);
   const counts = new Map(rows.rows.map((r) => [`${r.stage}/${r.tier}`, r.customers]));
-  const cells = dormancyStages.flatMap((stage) => tiers.map((tier) => ({ stage, tier, customers: counts.get(`${stage}/${tier}`) ?? 0 })));
-  return { at: now, stages: dormancyStages, tiers, cells, total: cells.reduce((s, c) => s + c.customers, 0), stageBoundariesDays: settings.dormancyStagesDays };
+  const cells = dormancyStages.flatMap((stage) =>
+    tiers.map((tier) => ({ stage, tier, customers: counts.get(`${stage}/${tier}`) ?? 0 })),
+  );
+  return {
+    at: now,
+    stages: dormancyStages,
+    tiers,
+    cells,
+    total: cells.reduce((s, c) => s + c.customers, 0),
+    stageBoundariesDays: settings.dormancyStagesDays,
+  };
 }

@@ -52,7 +52,16 @@ export interface CustomerFacts {
 
 export type TimelineItem =
   | { kind: 'event'; at: string; eventId: string; name: string; properties: Record<string, unknown> }
-  | { kind: 'message'; at: string; messageId: string; channel: string; status: string; templateId: string | null; journeyId: string | null; subject: string | null };
+  | {
+      kind: 'message';
+      at: string;
+      messageId: string;
+      channel: string;
+      status: string;
+      templateId: string | null;
+      journeyId: string | null;
+      subject: string | null;
+    };
 
 export interface CustomerProfile {
   id: string;
@@ -69,7 +78,18 @@ export interface CustomerProfile {
   tags: string[];
   facts: CustomerFacts;
   timeline: TimelineItem[];
-  journeys: { runId: string; journeyId: string; journeyName: string; version: number; entry: number; status: string; outcome: string | null; startedAt: string; endedAt: string | null; currentNodeId: string | null }[];
+  journeys: {
+    runId: string;
+    journeyId: string;
+    journeyName: string;
+    version: number;
+    entry: number;
+    status: string;
+    outcome: string | null;
+    startedAt: string;
+    endedAt: string | null;
+    currentNodeId: string | null;
+  }[];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -91,15 +111,29 @@ export async function getCustomerProfile(
 
   const windowSql = sql.join(
     settings.windowsDays.map(
-      (days) => sql`select ${days}::int as days, coalesce(sum(purchase_count), 0)::int as purchases, coalesce(sum(spend), 0)::float8 as spend,
+      (
+        days,
+      ) => sql`select ${days}::int as days, coalesce(sum(purchase_count), 0)::int as purchases, coalesce(sum(spend), 0)::float8 as spend,
         coalesce(sum(login_count), 0)::int as logins, (count(*) filter (where activity_count > 0))::int as active_days
         from customer_daily_activity where customer_id = ${customerId}::uuid and day > (${now.toISOString()}::timestamptz at time zone 'UTC')::date - ${days}::int`,
     ),
     sql` union all `,
   );
   const [windows, timeline, journeyRuns] = await Promise.all([
-    db.execute<{ days: number; purchases: number; spend: number; logins: number; active_days: number }>(windowSql),
-    db.execute<{ kind: 'event' | 'message'; at: Date; id: string; name: string; properties: Record<string, unknown> | null; status: string | null; template_id: string | null; journey_id: string | null; subject: string | null }>(sql`
+    db.execute<{ days: number; purchases: number; spend: number; logins: number; active_days: number }>(
+      windowSql,
+    ),
+    db.execute<{
+      kind: 'event' | 'message';
+      at: Date;
+      id: string;
+      name: string;
+      properties: Record<string, unknown> | null;
+      status: string | null;
+      template_id: string | null;
+      journey_id: string | null;
+      subject: string | null;
+    }>(sql`
       (select 'event' as kind, occurred_at as at, event_id as id, name, properties, null as status, null as template_id, null::uuid as journey_id, null as subject
          from events where workspace_id = ${workspaceId} and customer_id = ${customerId}::uuid order by occurred_at desc limit ${limit})
       union all
@@ -152,13 +186,38 @@ export async function getCustomerProfile(
       rfm,
       valueTier: row.valueTier,
       dormancyStage: dormancyStageOf(row.lastActivityAt, now, settings),
-      windows: windows.rows.map((w) => ({ days: w.days, purchases: w.purchases, spend: Number(w.spend), logins: w.logins, activeDays: w.active_days })),
+      windows: windows.rows.map((w) => ({
+        days: w.days,
+        purchases: w.purchases,
+        spend: Number(w.spend),
+        logins: w.logins,
+        activeDays: w.active_days,
+      })),
     },
     timeline: timeline.rows.map((t): TimelineItem =>
       t.kind === 'event'
-        ? { kind: 'event', at: new Date(t.at).toISOString(), eventId: t.id, name: t.name, properties: t.properties ?? {} }
-        : { kind: 'message', at: new Date(t.at).toISOString(), messageId: t.id, channel: t.name, status: t.status ?? 'pending', templateId: t.template_id, journeyId: t.journey_id, subject: t.subject },
+        ? {
+            kind: 'event',
+            at: new Date(t.at).toISOString(),
+            eventId: t.id,
+            name: t.name,
+            properties: t.properties ?? {},
+          }
+        : {
+            kind: 'message',
+            at: new Date(t.at).toISOString(),
+            messageId: t.id,
+            channel: t.name,
+            status: t.status ?? 'pending',
+            templateId: t.template_id,
+            journeyId: t.journey_id,
+            subject: t.subject,
+          },
     ),
-    journeys: journeyRuns.map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), endedAt: iso(r.endedAt) })),
+    journeys: journeyRuns.map((r) => ({
+      ...r,
+      startedAt: r.startedAt.toISOString(),
+      endedAt: iso(r.endedAt),
+    })),
   };
 }

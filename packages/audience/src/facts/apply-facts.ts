@@ -13,7 +13,9 @@ import { jsonNumeric } from '../sql/json';
 export function factUpdateCtes(workspaceId: string, settings: AudienceSettings): SQL {
   const activityNames = sql.param(settings.activity.events);
   const isActivity =
-    settings.activity.mode === 'only' ? sql`ch.name = any(${activityNames}::text[])` : sql`not (ch.name = any(${activityNames}::text[]))`;
+    settings.activity.mode === 'only'
+      ? sql`ch.name = any(${activityNames}::text[])`
+      : sql`not (ch.name = any(${activityNames}::text[]))`;
   const isLogin = sql`ch.name = any(${sql.param(settings.loginEvents)}::text[])`;
   const isPurchase = sql`ch.name = any(${sql.param(settings.purchaseEvents)}::text[])`;
   const amountPath = sql.param(settings.amountProperty.split('.'));

@@ -7,12 +7,23 @@ import { sql, type SQL } from 'drizzle-orm';
 import { customers } from '@wakeflow/db';
 import type { AudienceSettings } from '../settings';
 
-export const dormancyStages = ['active', 'dormant_1_3m', 'dormant_3_6m', 'dormant_6_12m', 'dormant_12m_plus', 'never_active'] as const;
+export const dormancyStages = [
+  'active',
+  'dormant_1_3m',
+  'dormant_3_6m',
+  'dormant_6_12m',
+  'dormant_12m_plus',
+  'never_active',
+] as const;
 export type DormancyStage = (typeof dormancyStages)[number];
 
 const DAY_MS = 86_400_000;
 
-export function dormancyStageOf(lastActivityAt: Date | string | null, now: Date, settings: AudienceSettings): DormancyStage {
+export function dormancyStageOf(
+  lastActivityAt: Date | string | null,
+  now: Date,
+  settings: AudienceSettings,
+): DormancyStage {
   if (lastActivityAt === null) return 'never_active';
   const days = (now.getTime() - new Date(lastActivityAt).getTime()) / DAY_MS;
   const [active, early, mid, late] = settings.dormancyStagesDays;

@@ -5,7 +5,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { journeyTaskQueue } from '@wakeflow/journey';
 import type { AudienceSettings } from '../settings';
-import { FACTS_REBUILD_WORKFLOW, factsRebuildWorkflowId, type FactsRebuildInput, type FactsRebuildProgress } from './rebuild-types';
+import {
+  FACTS_REBUILD_WORKFLOW,
+  factsRebuildWorkflowId,
+  type FactsRebuildInput,
+  type FactsRebuildProgress,
+} from './rebuild-types';
 
 const sortedSet = (list: readonly string[]) => [...new Set(list)].sort();
 
@@ -16,7 +21,13 @@ const sortedSet = (list: readonly string[]) => [...new Set(list)].sort();
  */
 export function eventDefinitionsChanged(before: AudienceSettings, after: AudienceSettings): boolean {
   const key = (s: AudienceSettings) =>
-    JSON.stringify([s.activity.mode, sortedSet(s.activity.events), sortedSet(s.loginEvents), sortedSet(s.purchaseEvents), s.amountProperty]);
+    JSON.stringify([
+      s.activity.mode,
+      sortedSet(s.activity.events),
+      sortedSet(s.loginEvents),
+      sortedSet(s.purchaseEvents),
+      s.amountProperty,
+    ]);
   return key(before) !== key(after);
 }
 
@@ -54,11 +65,16 @@ export interface FactsRebuildStatus {
 }
 
 function asProgress(value: unknown): FactsRebuildProgress | null {
-  return typeof value === 'object' && value !== null && 'customersUpdated' in value ? (value as FactsRebuildProgress) : null;
+  return typeof value === 'object' && value !== null && 'customersUpdated' in value
+    ? (value as FactsRebuildProgress)
+    : null;
 }
 
 /** The latest rebuild of the workspace, or null when there never was one. */
-export async function factsRebuildStatus(client: Client, workspaceId: string): Promise<FactsRebuildStatus | null> {
+export async function factsRebuildStatus(
+  client: Client,
+  workspaceId: string,
+): Promise<FactsRebuildStatus | null> {
   const workflowId = factsRebuildWorkflowId(workspaceId);
   const handle = client.workflow.getHandle(workflowId);
   let description: Awaited<ReturnType<typeof handle.describe>>;
@@ -75,7 +91,8 @@ export async function factsRebuildStatus(client: Client, workspaceId: string): P
     status = 'running';
     // Progress so far is the activity's last heartbeat.
     const payload = description.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0];
-    if (payload) progress = asProgress(client.options.loadedDataConverter.payloadConverter.fromPayload(payload));
+    if (payload)
+      progress = asProgress(client.options.loadedDataConverter.payloadConverter.fromPayload(payload));
   } else if (name === 'COMPLETED') {
     status = 'completed';
     progress = asProgress(await handle.result());

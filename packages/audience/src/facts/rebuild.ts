@@ -44,7 +44,9 @@ function rebuildChunkSql(workspaceId: string, customerIds: readonly string[], se
   // The same predicates and amount reading as factUpdateCtes, so rebuild and ingest cannot disagree.
   const activityNames = sql.param(settings.activity.events);
   const isActivity =
-    settings.activity.mode === 'only' ? sql`e.name = any(${activityNames}::text[])` : sql`not (e.name = any(${activityNames}::text[]))`;
+    settings.activity.mode === 'only'
+      ? sql`e.name = any(${activityNames}::text[])`
+      : sql`not (e.name = any(${activityNames}::text[]))`;
   const isLogin = sql`e.name = any(${sql.param(settings.loginEvents)}::text[])`;
   const isPurchase = sql`e.name = any(${sql.param(settings.purchaseEvents)}::text[])`;
   const amount = jsonNumeric(sql`e.properties #> ${sql.param(settings.amountProperty.split('.'))}::text[]`);
@@ -131,11 +133,21 @@ function rebuildChunkSql(workspaceId: string, customerIds: readonly string[], se
  * read) or waits and then adds its events on top of the rebuilt values. Idempotent, so a retry or a second rebuild
  * running over the same customers is harmless.
  */
-export async function rebuildFacts(db: Database, workspaceId: string, options: RebuildFactsOptions = {}): Promise<FactsRebuildProgress> {
+export async function rebuildFacts(
+  db: Database,
+  workspaceId: string,
+  options: RebuildFactsOptions = {},
+): Promise<FactsRebuildProgress> {
   const chunkSize = options.chunkSize ?? 1000;
   const progress: FactsRebuildProgress = options.progress
     ? { ...options.progress }
-    : { cursor: options.after ?? null, customersScanned: 0, customersUpdated: 0, rollupRowsWritten: 0, rollupRowsDeleted: 0 };
+    : {
+        cursor: options.after ?? null,
+        customersScanned: 0,
+        customersUpdated: 0,
+        rollupRowsWritten: 0,
+        rollupRowsDeleted: 0,
+      };
   if (options.after !== undefined) progress.cursor = options.after;
 
   for (;;) {
@@ -180,7 +192,10 @@ function isProgress(value: unknown): value is FactsRebuildProgress {
 }
 
 /** The activity: heartbeats after every chunk and resumes from the last heartbeat on a retry. */
-export async function rebuildFactsActivity(db: Database, input: FactsRebuildInput): Promise<FactsRebuildProgress> {
+export async function rebuildFactsActivity(
+  db: Database,
+  input: FactsRebuildInput,
+): Promise<FactsRebuildProgress> {
   let context: Context | undefined;
   try {
     context = Context.current();

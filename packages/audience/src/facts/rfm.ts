@@ -47,7 +47,11 @@ export interface RfmOptions {
 const DEFAULT_CHUNK_ROWS = 100_000;
 const DEFAULT_CONCURRENCY = 2;
 
-export async function recomputeRfm(db: Database, workspaceId: string, options: RfmOptions = {}): Promise<RfmResult> {
+export async function recomputeRfm(
+  db: Database,
+  workspaceId: string,
+  options: RfmOptions = {},
+): Promise<RfmResult> {
   const settings = options.settings ?? (await loadAudienceSettings(db, workspaceId));
   const { highMin, midMin } = settings.valueTier;
   const now = (options.now ?? new Date()).toISOString();
@@ -122,7 +126,17 @@ export async function recomputeRfm(db: Database, workspaceId: string, options: R
         db.transaction(async (tx) => {
           // The chunk's staged rows are hashed; at 100k rows that is ~10 MB.
           await tx.execute(sql.raw(`set local work_mem = '64MB'`));
-          const res = await tx.execute(writeSql(stage, workspaceId, now, chunk.chunk * chunkRows, (chunk.chunk + 1) * chunkRows, chunk.lo, chunk.hi));
+          const res = await tx.execute(
+            writeSql(
+              stage,
+              workspaceId,
+              now,
+              chunk.chunk * chunkRows,
+              (chunk.chunk + 1) * chunkRows,
+              chunk.lo,
+              chunk.hi,
+            ),
+          );
           return res.rowCount ?? 0;
         });
       // Rewriting a row and its five index entries is mostly CPU work for the backend, so two backends use two
@@ -143,19 +157,36 @@ export async function recomputeRfm(db: Database, workspaceId: string, options: R
         }
       };
       // Every worker stops before the stage table is dropped; the first error is the one reported.
-      const outcomes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, bounds.rows.length) }, worker));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: Math.min(concurrency, bounds.rows.length) }, worker),
+      );
       const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (rejected) throw rejected.reason;
     }
     const tookMs = performance.now() - started;
-    return { scored, changed, tookMs: Math.round(tookMs), stageMs: Math.round(stageMs), writeMs: Math.round(tookMs - stageMs), chunks: chunkCount };
+    return {
+      scored,
+      changed,
+      tookMs: Math.round(tookMs),
+      stageMs: Math.round(stageMs),
+      writeMs: Math.round(tookMs - stageMs),
+      chunks: chunkCount,
+    };
   } finally {
     await db.execute(sql`drop table if exists ${stage}`);
   }
 }
 
 /** The write of one chunk: staged rows with `lo < seq ≤ hi`, whose heap positions lie in [loTid, hiTid]. */
-function writeSql(stage: SQL, workspaceId: string, now: string, lo: number, hi: number, loTid: string, hiTid: string): SQL {
+function writeSql(
+  stage: SQL,
+  workspaceId: string,
+  now: string,
+  lo: number,
+  hi: number,
+  loTid: string,
+  hiTid: string,
+): SQL {
   // Matched by position and checked by id: a position freed and reused since staging holds another customer.
   // Compared again, so a row already holding these values (a concurrent run) is not rewritten.
   return sql`

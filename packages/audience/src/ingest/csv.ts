@@ -7,7 +7,12 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { z } from 'zod';
-import { customerInputSchema, eventInputSchema, type CustomerInput, type EventInput } from '@wakeflow/journey';
+import {
+  customerInputSchema,
+  eventInputSchema,
+  type CustomerInput,
+  type EventInput,
+} from '@wakeflow/journey';
 import type { Database } from '@wakeflow/db';
 import { loadAudienceSettings } from '../settings';
 import { upsertCustomersWithReport } from './customers';
@@ -54,7 +59,11 @@ const MAX_LISTED_ERRORS = 1_000;
 type Target = 'customers' | 'events';
 
 /** Header names are matched loosely: `first_name`, `firstName` and `First Name` are the same column. */
-const norm = (h: string) => h.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const norm = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 const CUSTOMER_COLUMNS: Record<string, string> = {
   externalid: 'externalId',
@@ -98,12 +107,15 @@ function columnRole(target: Target, header: string): ColumnRole | undefined {
   if (dotted) {
     const prefix = (dotted[1] ?? '').toLowerCase();
     const path = (dotted[2] ?? '').split('.');
-    if (prefix === 'consent') return target === 'customers' ? { kind: 'nested', field: 'consent', path } : undefined;
-    if (prefix.startsWith('trait')) return target === 'customers' ? { kind: 'nested', field: 'traits', path } : undefined;
+    if (prefix === 'consent')
+      return target === 'customers' ? { kind: 'nested', field: 'consent', path } : undefined;
+    if (prefix.startsWith('trait'))
+      return target === 'customers' ? { kind: 'nested', field: 'traits', path } : undefined;
     return target === 'events' ? { kind: 'nested', field: 'properties', path } : undefined;
   }
   const consent = norm(header).match(/^consent(email|sms|push)$/);
-  if (target === 'customers' && consent) return { kind: 'nested', field: 'consent', path: [consent[1] ?? ''] };
+  if (target === 'customers' && consent)
+    return { kind: 'nested', field: 'consent', path: [consent[1] ?? ''] };
   const field = (target === 'customers' ? CUSTOMER_COLUMNS : EVENT_COLUMNS)[norm(header)];
   return field ? { kind: 'field', field } : undefined;
 }
@@ -142,7 +154,13 @@ interface RowBuild {
   errors: CsvRowError[];
 }
 
-function buildRow(target: Target, roles: (ColumnRole | undefined)[], headers: string[], cells: string[], line: number): RowBuild {
+function buildRow(
+  target: Target,
+  roles: (ColumnRole | undefined)[],
+  headers: string[],
+  cells: string[],
+  line: number,
+): RowBuild {
   const value: Record<string, unknown> = {};
   const errors: CsvRowError[] = [];
   roles.forEach((role, i) => {
@@ -151,7 +169,8 @@ function buildRow(target: Target, roles: (ColumnRole | undefined)[], headers: st
     if (!role || role.kind === 'ignored') return;
     if (role.kind === 'nested') {
       const parsed = role.field === 'consent' ? parseBoolean(cell) : inferValue(cell);
-      if (typeof parsed === 'string' && role.field === 'consent') errors.push({ line, column, problem: parsed });
+      if (typeof parsed === 'string' && role.field === 'consent')
+        errors.push({ line, column, problem: parsed });
       else if (parsed !== undefined) {
         const bag = (value[role.field] as Record<string, unknown> | undefined) ?? {};
         setPath(bag, role.path, parsed);
@@ -161,12 +180,19 @@ function buildRow(target: Target, roles: (ColumnRole | undefined)[], headers: st
     }
     const text = cell.trim();
     if (text === '') return;
-    if (role.field === 'tags') value.tags = text.split(/[;|]/).map((t) => t.trim()).filter(Boolean);
+    if (role.field === 'tags')
+      value.tags = text
+        .split(/[;|]/)
+        .map((t) => t.trim())
+        .filter(Boolean);
     else if (role.field === 'properties') {
       try {
         const parsed: unknown = JSON.parse(text);
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        value.properties = { ...(parsed as Record<string, unknown>), ...((value.properties as Record<string, unknown> | undefined) ?? {}) };
+        value.properties = {
+          ...(parsed as Record<string, unknown>),
+          ...((value.properties as Record<string, unknown> | undefined) ?? {}),
+        };
       } catch {
         errors.push({ line, column, problem: 'Not a JSON object' });
       }
@@ -218,7 +244,10 @@ async function importCsv(
       report.imported += r.accepted + r.duplicates;
       report.duplicates += r.duplicates;
       if (r.signalled !== undefined || r.started !== undefined) {
-        report.journeys = { signalled: (report.journeys?.signalled ?? 0) + (r.signalled ?? 0), started: (report.journeys?.started ?? 0) + (r.started ?? 0) };
+        report.journeys = {
+          signalled: (report.journeys?.signalled ?? 0) + (r.signalled ?? 0),
+          started: (report.journeys?.started ?? 0) + (r.started ?? 0),
+        };
       }
       eventBatch = [];
     }
@@ -244,18 +273,29 @@ async function importCsv(
   const fieldToHeader = new Map<string, string>();
   const schema = target === 'customers' ? customerInputSchema : eventInputSchema;
 
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number };
+  }>) {
     const line = info.lines;
     if (!headers) {
       headers = record;
       roles = headers.map((h) => columnRole(target, h));
       const unknown = headers.filter((_, i) => roles[i] === undefined);
       for (const h of unknown) {
-        addError({ line, column: h, problem: target === 'customers' ? 'Unknown column (custom attributes go in traits.<name>)' : 'Unknown column (event properties go in properties.<name>)' });
+        addError({
+          line,
+          column: h,
+          problem:
+            target === 'customers'
+              ? 'Unknown column (custom attributes go in traits.<name>)'
+              : 'Unknown column (event properties go in properties.<name>)',
+        });
       }
       roles.forEach((role, i) => {
         if (role?.kind === 'field') fieldToHeader.set(role.field, headers?.[i] ?? '');
-        if (role?.kind === 'nested') fieldToHeader.set(`${role.field}.${role.path.join('.')}`, headers?.[i] ?? '');
+        if (role?.kind === 'nested')
+          fieldToHeader.set(`${role.field}.${role.path.join('.')}`, headers?.[i] ?? '');
       });
       const missing = REQUIRED[target].filter((f) => !fieldToHeader.has(f));
       if (missing.length > 0 || unknown.length > 0) {
@@ -294,11 +334,20 @@ async function importCsv(
 }
 
 /** Columns: external_id, email, phone, push_token, timezone, birthday, first_name, last_name, signed_up_at, tags (a;b), consent_email|sms|push, traits.<name>. */
-export function importCustomersCsv(db: Database, workspaceId: string, input: string | Buffer | Readable): Promise<CsvImportReport> {
+export function importCustomersCsv(
+  db: Database,
+  workspaceId: string,
+  input: string | Buffer | Readable,
+): Promise<CsvImportReport> {
   return importCsv(db, workspaceId, 'customers', input);
 }
 
 /** Columns: event_id, customer_external_id, name, occurred_at, properties (JSON object) and/or properties.<name>. */
-export function importEventsCsv(db: Database, workspaceId: string, input: string | Buffer | Readable, options: EventsCsvOptions = {}): Promise<CsvImportReport> {
+export function importEventsCsv(
+  db: Database,
+  workspaceId: string,
+  input: string | Buffer | Readable,
+  options: EventsCsvOptions = {},
+): Promise<CsvImportReport> {
   return importCsv(db, workspaceId, 'events', input, options);
 }

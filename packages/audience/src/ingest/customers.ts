@@ -104,7 +104,12 @@ export async function upsertCustomersWithReport(
           and not (i.external_id = any(${sql.param([...createdIds])}::text[]))
         returning c.id, c.external_id`);
 
-      const attachedEvents = await attachEvents(tx, workspaceId, settings, unique.map((c) => c.externalId));
+      const attachedEvents = await attachEvents(
+        tx,
+        workspaceId,
+        settings,
+        unique.map((c) => c.externalId),
+      );
       const customers: UpsertedCustomer[] = [
         ...inserted.rows.map((r) => ({ id: r.id, externalId: r.external_id, created: true })),
         ...updated.rows.map((r) => ({ id: r.id, externalId: r.external_id, created: false })),
@@ -127,7 +132,9 @@ export async function attachEvents(
   settings: AudienceSettings,
   externalIds?: readonly string[],
 ): Promise<number> {
-  const only = externalIds ? sql`and e.customer_external_id = any(${sql.param([...externalIds])}::text[])` : sql``;
+  const only = externalIds
+    ? sql`and e.customer_external_id = any(${sql.param([...externalIds])}::text[])`
+    : sql``;
   const result = await db.execute<{ attached: number }>(sql`
     with changed as (
       update events e set customer_id = c.id

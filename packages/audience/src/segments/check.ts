@@ -16,7 +16,9 @@ export interface ConditionProblem {
 
 export class ConditionInvalidError extends Error {
   constructor(readonly problems: ConditionProblem[]) {
-    super(`The condition has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]?.path ? `${problems[0].path}: ` : ''}${problems[0]?.message ?? ''}`);
+    super(
+      `The condition has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems[0]?.path ? `${problems[0].path}: ` : ''}${problems[0]?.message ?? ''}`,
+    );
     this.name = 'ConditionInvalidError';
   }
 }
@@ -30,7 +32,8 @@ export interface CheckOptions {
   selfId?: string;
 }
 
-const join = (path: readonly (string | number)[], ...more: (string | number)[]) => pathToString([...path, ...more]);
+const join = (path: readonly (string | number)[], ...more: (string | number)[]) =>
+  pathToString([...path, ...more]);
 
 function checkTrait(node: TraitCondition, path: (string | number)[], problems: ConditionProblem[]): void {
   const at = (field: string, message: string): void => {
@@ -46,7 +49,8 @@ function checkTrait(node: TraitCondition, path: (string | number)[], problems: C
   } else if (Array.isArray(value)) return at('value', 'Use one value (a list only goes with “in”)');
   if (field.kind === 'trait') return;
   const { def } = field;
-  if (op === 'contains' && def.type !== 'text') return at('op', `“contains” needs a text field; ${node.field} is ${def.type}`);
+  if (op === 'contains' && def.type !== 'text')
+    return at('op', `“contains” needs a text field; ${node.field} is ${def.type}`);
   if (['gt', 'gte', 'lt', 'lte'].includes(op) && (def.type === 'boolean' || def.type === 'enum')) {
     return at('op', `${node.field} can only be compared with equals / not equals / in`);
   }
@@ -62,10 +66,12 @@ function checkTrait(node: TraitCondition, path: (string | number)[], problems: C
         if (typeof v !== 'boolean') bad('Choose true or false');
         break;
       case 'timestamp':
-        if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) bad('Use an ISO timestamp, e.g. 2026-01-31T00:00:00Z');
+        if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v)))
+          bad('Use an ISO timestamp, e.g. 2026-01-31T00:00:00Z');
         break;
       case 'date':
-        if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) bad('Use a date like 1990-05-17');
+        if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
+          bad('Use a date like 1990-05-17');
         break;
       case 'enum':
         if (!def.values?.includes(String(v))) bad(`Choose one of ${def.values?.join(', ')}`);
@@ -78,7 +84,10 @@ function checkTrait(node: TraitCondition, path: (string | number)[], problems: C
 }
 
 /** Problems of a tree, or an empty list; the parsed tree when the shape is valid. */
-export function checkCondition(raw: unknown, options: CheckOptions): { condition?: Condition; problems: ConditionProblem[] } {
+export function checkCondition(
+  raw: unknown,
+  options: CheckOptions,
+): { condition?: Condition; problems: ConditionProblem[] } {
   const parsed = conditionSchema.safeParse(raw);
   if (!parsed.success) {
     return { problems: parsed.error.issues.map((i) => ({ path: pathToString(i.path), message: i.message })) };
@@ -100,7 +109,10 @@ export function checkCondition(raw: unknown, options: CheckOptions): { condition
         return;
       case 'event':
         if (node.window.type === 'since_entry' && !options.allowSinceEntry) {
-          problems.push({ path: join(path, 'window'), message: '“Since entry” only applies inside a journey; use “in the last …” in a segment' });
+          problems.push({
+            path: join(path, 'window'),
+            message: '“Since entry” only applies inside a journey; use “in the last …” in a segment',
+          });
         }
         (node.filters ?? []).forEach((f, i) => {
           if (f.op !== 'exists' && f.op !== 'not_exists' && f.value === undefined) {
@@ -127,7 +139,10 @@ export function checkCondition(raw: unknown, options: CheckOptions): { condition
         walk(definition, [], [...stack, node.segmentId]);
         inner.push(...problems.splice(before));
         for (const p of inner) {
-          problems.push({ path: join(path, 'segmentId'), message: `In segment “${node.segmentId}”${p.path ? ` at ${p.path}` : ''}: ${p.message}` });
+          problems.push({
+            path: join(path, 'segmentId'),
+            message: `In segment “${node.segmentId}”${p.path ? ` at ${p.path}` : ''}: ${p.message}`,
+          });
         }
         return;
       }
@@ -138,7 +153,8 @@ export function checkCondition(raw: unknown, options: CheckOptions): { condition
 }
 
 function referencedSegmentIds(node: Condition, into: Set<string>): Set<string> {
-  if (node.kind === 'and' || node.kind === 'or') node.conditions.forEach((child) => referencedSegmentIds(child, into));
+  if (node.kind === 'and' || node.kind === 'or')
+    node.conditions.forEach((child) => referencedSegmentIds(child, into));
   else if (node.kind === 'not') referencedSegmentIds(node.condition, into);
   else if (node.kind === 'segment') into.add(node.segmentId);
   return into;
@@ -148,7 +164,11 @@ function referencedSegmentIds(node: Condition, into: Set<string>): Set<string> {
  * Loads every segment the tree refers to, and the segments those refer to, breadth first; one query per level.
  * A stored definition that no longer parses is left out (and so reported as unknown where it is used).
  */
-export async function loadReferencedSegments(db: Database, workspaceId: string, raw: unknown): Promise<Map<string, Condition>> {
+export async function loadReferencedSegments(
+  db: Database,
+  workspaceId: string,
+  raw: unknown,
+): Promise<Map<string, Condition>> {
   const loaded = new Map<string, Condition>();
   const parsed = conditionSchema.safeParse(raw);
   if (!parsed.success) return loaded;

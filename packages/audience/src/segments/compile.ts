@@ -130,7 +130,8 @@ function eventCount(cond: EventCondition, ctx: CompileContext): SQL {
   ].filter((p): p is SQL => p !== undefined);
   const where = sql.join(parts, sql` and `);
   const { op, value } = cond.count;
-  const happened = (op === 'gte' && value === 1) || (op === 'gt' && value === 0) || (op === 'neq' && value === 0);
+  const happened =
+    (op === 'gte' && value === 1) || (op === 'gt' && value === 0) || (op === 'neq' && value === 0);
   const never = (op === 'eq' && value === 0) || (op === 'lt' && value === 1) || (op === 'lte' && value === 0);
   if (happened) return sql`exists (select 1 from events ev where ${where})`;
   if (never) return sql`not exists (select 1 from events ev where ${where})`;
@@ -146,7 +147,8 @@ function eventCount(cond: EventCondition, ctx: CompileContext): SQL {
  * without a city.
  */
 export function compileCondition(condition: Condition, ctx: CompileContext): SQL {
-  const leaf = (expr: SQL, negated: boolean): SQL => (negated ? sql`not coalesce((${expr}), false)` : sql`(${expr})`);
+  const leaf = (expr: SQL, negated: boolean): SQL =>
+    negated ? sql`not coalesce((${expr}), false)` : sql`(${expr})`;
   const compile = (node: Condition, negated: boolean, segmentStack: readonly string[]): SQL => {
     switch (node.kind) {
       case 'and':
@@ -174,7 +176,12 @@ export function compileCondition(condition: Condition, ctx: CompileContext): SQL
       case 'trait': {
         const field = resolveField(node.field);
         if (typeof field === 'string') throw new Error(field);
-        return leaf(field.kind === 'trait' ? traitField(field.path, node) : knownField(field.name, field.def, node, ctx), negated);
+        return leaf(
+          field.kind === 'trait'
+            ? traitField(field.path, node)
+            : knownField(field.name, field.def, node, ctx),
+          negated,
+        );
       }
     }
   };

@@ -10,7 +10,13 @@ import { prepareCondition, segmentWhere } from './query';
 
 /** Structurally the `ConditionEvaluator` of @wakeflow/nodes (kept here so this package does not depend on it). */
 export interface CustomerConditionEvaluator {
-  matches(input: { workspaceId: string; customerId: string; condition: Condition; enteredAt: string; now: string }): Promise<boolean>;
+  matches(input: {
+    workspaceId: string;
+    customerId: string;
+    condition: Condition;
+    enteredAt: string;
+    now: string;
+  }): Promise<boolean>;
 }
 
 export function createConditionEvaluator(db: Database): CustomerConditionEvaluator {

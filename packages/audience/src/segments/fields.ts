@@ -29,7 +29,11 @@ export interface FieldDef {
 const c = customers;
 const localNow = (ctx: FieldContext) => sql`(${ctx.now}::timestamptz at time zone ${c.timezone})`;
 
-const col = (type: FieldType, label: string, column: SQLWrapper): FieldDef => ({ type, label, expr: () => sql`${column}` });
+const col = (type: FieldType, label: string, column: SQLWrapper): FieldDef => ({
+  type,
+  label,
+  expr: () => sql`${column}`,
+});
 
 const daysSince = (label: string, column: SQLWrapper): FieldDef => ({
   type: 'number',
@@ -49,9 +53,21 @@ export const profileFields: Record<string, FieldDef> = {
   lastName: col('text', 'Last name', c.lastName),
   signedUpAt: col('timestamp', 'Signed up at', c.signedUpAt),
   createdAt: col('timestamp', 'Created at', c.createdAt),
-  'consent.email': { type: 'boolean', label: 'Email consent', expr: () => sql`coalesce((${c.consent}->>'email')::boolean, false)` },
-  'consent.sms': { type: 'boolean', label: 'SMS consent', expr: () => sql`coalesce((${c.consent}->>'sms')::boolean, false)` },
-  'consent.push': { type: 'boolean', label: 'Push consent', expr: () => sql`coalesce((${c.consent}->>'push')::boolean, false)` },
+  'consent.email': {
+    type: 'boolean',
+    label: 'Email consent',
+    expr: () => sql`coalesce((${c.consent}->>'email')::boolean, false)`,
+  },
+  'consent.sms': {
+    type: 'boolean',
+    label: 'SMS consent',
+    expr: () => sql`coalesce((${c.consent}->>'sms')::boolean, false)`,
+  },
+  'consent.push': {
+    type: 'boolean',
+    label: 'Push consent',
+    expr: () => sql`coalesce((${c.consent}->>'push')::boolean, false)`,
+  },
 };
 
 /** Consecutive 30-day periods, counting back from now, with (or without) activity; at most 24. */
@@ -76,16 +92,43 @@ export const factFields: Record<string, FieldDef> = {
   rfmRecency: col('number', 'RFM recency score (1–5)', c.rfmRecency),
   rfmFrequency: col('number', 'RFM frequency score (1–5)', c.rfmFrequency),
   rfmMonetary: col('number', 'RFM monetary score (1–5)', c.rfmMonetary),
-  rfmScore: { type: 'number', label: 'RFM total (3–15)', expr: () => sql`(${c.rfmRecency} + ${c.rfmFrequency} + ${c.rfmMonetary})` },
-  valueTier: { type: 'enum', label: 'Value tier', values: ['high', 'mid', 'low'], expr: () => sql`${c.valueTier}` },
-  dormancyStage: { type: 'enum', label: 'Dormancy stage', values: dormancyStages, expr: (ctx) => dormancyStageSql(ctx.now, ctx.settings) },
-  activeMonthsInRow: { type: 'number', label: 'Active months in a row (30-day periods)', expr: monthsInRow(true) },
-  inactiveMonthsInRow: { type: 'number', label: 'Inactive months in a row (30-day periods)', expr: monthsInRow(false) },
-  birthdayMonth: { type: 'number', label: 'Birthday month (1–12)', expr: () => sql`extract(month from ${c.birthday})::int` },
+  rfmScore: {
+    type: 'number',
+    label: 'RFM total (3–15)',
+    expr: () => sql`(${c.rfmRecency} + ${c.rfmFrequency} + ${c.rfmMonetary})`,
+  },
+  valueTier: {
+    type: 'enum',
+    label: 'Value tier',
+    values: ['high', 'mid', 'low'],
+    expr: () => sql`${c.valueTier}`,
+  },
+  dormancyStage: {
+    type: 'enum',
+    label: 'Dormancy stage',
+    values: dormancyStages,
+    expr: (ctx) => dormancyStageSql(ctx.now, ctx.settings),
+  },
+  activeMonthsInRow: {
+    type: 'number',
+    label: 'Active months in a row (30-day periods)',
+    expr: monthsInRow(true),
+  },
+  inactiveMonthsInRow: {
+    type: 'number',
+    label: 'Inactive months in a row (30-day periods)',
+    expr: monthsInRow(false),
+  },
+  birthdayMonth: {
+    type: 'number',
+    label: 'Birthday month (1–12)',
+    expr: () => sql`extract(month from ${c.birthday})::int`,
+  },
   isBirthdayMonth: {
     type: 'boolean',
     label: 'Birthday this month (customer time zone)',
-    expr: (ctx) => sql`coalesce(extract(month from ${c.birthday}) = extract(month from ${localNow(ctx)}), false)`,
+    expr: (ctx) =>
+      sql`coalesce(extract(month from ${c.birthday}) = extract(month from ${localNow(ctx)}), false)`,
   },
   isBirthday: {
     type: 'boolean',
@@ -102,14 +145,22 @@ export const factFields: Record<string, FieldDef> = {
   yearsSinceSignup: {
     type: 'number',
     label: 'Whole years since sign-up',
-    expr: (ctx) => sql`extract(year from age(${localNow(ctx)}, ${c.signedUpAt} at time zone ${c.timezone}))::int`,
+    expr: (ctx) =>
+      sql`extract(year from age(${localNow(ctx)}, ${c.signedUpAt} at time zone ${c.timezone}))::int`,
   },
-  localDate: { type: 'text', label: 'Today in the customer time zone (MM-DD), for fixed holidays', expr: (ctx) => sql`to_char(${localNow(ctx)}, 'MM-DD')` },
+  localDate: {
+    type: 'text',
+    label: 'Today in the customer time zone (MM-DD), for fixed holidays',
+    expr: (ctx) => sql`to_char(${localNow(ctx)}, 'MM-DD')`,
+  },
   // Churn risk and predicted value from the workspace's last churn-model refit (analytics; S-ID-7, S-ID-4).
   pAlive: prediction('P(active) from the churn model (0–1)', 'p_alive'),
   expectedPurchases: prediction('Expected purchases in the churn model’s horizon', 'expected_purchases'),
   predictedClv: prediction('Predicted CLV over the churn model’s horizon', 'predicted_clv'),
-  predictedClvTopPercent: prediction('Predicted CLV rank: in the top N% of the workspace (≤ 20 = top 20%)', 'predicted_clv_top_percent'),
+  predictedClvTopPercent: prediction(
+    'Predicted CLV rank: in the top N% of the workspace (≤ 20 = top 20%)',
+    'predicted_clv_top_percent',
+  ),
   // Why a dormant customer went quiet (analytics' dormancy rules, S-ID-6); none while active.
   dormancyReason: {
     type: 'enum',
@@ -121,7 +172,12 @@ export const factFields: Record<string, FieldDef> = {
 
 /** A column of the customer's row in `customer_predictions` (none before the first refit that saw them buy). */
 function prediction(label: string, column: string): FieldDef {
-  return { type: 'number', label, expr: () => sql`(select p.${sql.identifier(column)} from customer_predictions p where p.customer_id = ${c.id})` };
+  return {
+    type: 'number',
+    label,
+    expr: () =>
+      sql`(select p.${sql.identifier(column)} from customer_predictions p where p.customer_id = ${c.id})`,
+  };
 }
 
 /** `purchases_90d`, `spend_90d`, `logins_30d`, `activeDays_30d`: sums over the daily rollup. */
@@ -173,10 +229,15 @@ function trendFact(name: string): FieldDef | undefined {
     Change: `${kind}: change in % of the last ${days} days against the ${days} before`,
   }[part];
   const pick = (last: SQL, prev: SQL): SQL =>
-    ({ Last: last, Prev: prev, Change: sql`case when ${prev} > 0 then 100.0 * (coalesce(${last}, 0) - ${prev}) / ${prev} end` })[part];
+    ({
+      Last: last,
+      Prev: prev,
+      Change: sql`case when ${prev} > 0 then 100.0 * (coalesce(${last}, 0) - ${prev}) / ${prev} end`,
+    })[part];
   if (kind === 'browseDepth') {
     // Midnight UTC starting the last window, and the previous one.
-    const start = (ctx: FieldContext, back: number) => sql`((${today(ctx)} - ${back}::int)::timestamp at time zone 'UTC')`;
+    const start = (ctx: FieldContext, back: number) =>
+      sql`((${today(ctx)} - ${back}::int)::timestamp at time zone 'UTC')`;
     const depth = sql`(ev.properties->>'browseDepth')::numeric`;
     return {
       type: 'number',
@@ -221,7 +282,9 @@ export function resolveField(field: string): ResolvedField | string {
     return def ? { kind: 'known', name: field, def } : `Unknown fact “${name}”`;
   }
   const def = profileFields[field];
-  return def ? { kind: 'known', name: field, def } : `Unknown field “${field}” (use a profile field, facts.<name> or traits.<path>)`;
+  return def
+    ? { kind: 'known', name: field, def }
+    : `Unknown field “${field}” (use a profile field, facts.<name> or traits.<path>)`;
 }
 
 export interface ConditionFieldInfo {
@@ -234,7 +297,12 @@ export interface ConditionFieldInfo {
 /** What the segment builder offers: profile fields, facts (windowed ones for the workspace's windows), traits. */
 export function listConditionFields(settings: AudienceSettings): ConditionFieldInfo[] {
   const info = (prefix: string, defs: Record<string, FieldDef>) =>
-    Object.entries(defs).map(([name, d]) => ({ field: `${prefix}${name}`, label: d.label, type: d.type, ...(d.values ? { values: d.values } : {}) }));
+    Object.entries(defs).map(([name, d]) => ({
+      field: `${prefix}${name}`,
+      label: d.label,
+      type: d.type,
+      ...(d.values ? { values: d.values } : {}),
+    }));
   const windowed = settings.windowsDays.flatMap((days) =>
     (['purchases', 'spend', 'logins', 'activeDays'] as const).map((kind) => {
       const def = windowedFact(`${kind}_${days}d`);

@@ -36,7 +36,12 @@ export async function prepareCondition(
 }
 
 /** The WHERE clause of "customers of this workspace matching the condition at `now`". */
-export function segmentWhere(workspaceId: string, prepared: PreparedCondition, now: string, enteredAt?: string): SQL {
+export function segmentWhere(
+  workspaceId: string,
+  prepared: PreparedCondition,
+  now: string,
+  enteredAt?: string,
+): SQL {
   const match = compileCondition(prepared.condition, {
     workspaceId,
     now,
@@ -95,13 +100,20 @@ export async function previewSegment(
   raw: unknown,
   options: { now?: Date; sampleSize?: number; selfId?: string } = {},
 ): Promise<SegmentPreview> {
-  const prepared = await prepareCondition(db, workspaceId, raw, options.selfId ? { selfId: options.selfId } : {});
+  const prepared = await prepareCondition(
+    db,
+    workspaceId,
+    raw,
+    options.selfId ? { selfId: options.selfId } : {},
+  );
   const now = (options.now ?? new Date()).toISOString();
   const where = segmentWhere(workspaceId, prepared, now);
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.execute(sql.raw(`set local statement_timeout = '${PREVIEW_TIMEOUT}'`));
-    const counted = await tx.execute<{ count: number }>(sql`select count(*)::int as count from customers where ${where}`);
+    const counted = await tx.execute<{ count: number }>(
+      sql`select count(*)::int as count from customers where ${where}`,
+    );
     const tookMs = Math.round(performance.now() - started);
     const sample = await tx.execute<SummaryRow>(sql`
       select id, external_id, email, first_name, last_name, last_activity_at, value_tier
@@ -119,6 +131,8 @@ export async function matchingCustomerIds(
   limit: number,
 ): Promise<string[]> {
   const after = afterId ? sql`and ${customers.id} > ${afterId}::uuid` : sql``;
-  const rows = await db.execute<{ id: string }>(sql`select id from customers where ${where} ${after} order by id limit ${limit}`);
+  const rows = await db.execute<{ id: string }>(
+    sql`select id from customers where ${where} ${after} order by id limit ${limit}`,
+  );
   return rows.rows.map((r) => r.id);
 }

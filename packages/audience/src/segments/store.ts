@@ -70,17 +70,28 @@ function slug(name: string): string {
 }
 
 export async function listSegments(db: Database, workspaceId: string): Promise<Segment[]> {
-  const rows = await db.select().from(segments).where(eq(segments.workspaceId, workspaceId)).orderBy(asc(segments.name));
+  const rows = await db
+    .select()
+    .from(segments)
+    .where(eq(segments.workspaceId, workspaceId))
+    .orderBy(asc(segments.name));
   return rows.map(toSegment);
 }
 
 export async function getSegment(db: Database, workspaceId: string, id: string): Promise<Segment> {
-  const rows = await db.select().from(segments).where(and(eq(segments.workspaceId, workspaceId), eq(segments.id, id)));
+  const rows = await db
+    .select()
+    .from(segments)
+    .where(and(eq(segments.workspaceId, workspaceId), eq(segments.id, id)));
   if (!rows[0]) throw new SegmentNotFoundError(id);
   return toSegment(rows[0]);
 }
 
-export async function createSegment(db: Database, workspaceId: string, input: z.input<typeof segmentCreateSchema>): Promise<Segment> {
+export async function createSegment(
+  db: Database,
+  workspaceId: string,
+  input: z.input<typeof segmentCreateSchema>,
+): Promise<Segment> {
   const data = segmentCreateSchema.parse(input);
   const id = data.id ?? `${slug(data.name)}-${Date.now().toString(36)}`;
   const { condition } = await prepareCondition(db, workspaceId, data.definition, { selfId: id });
@@ -93,7 +104,12 @@ export async function createSegment(db: Database, workspaceId: string, input: z.
   return toSegment(rows[0]);
 }
 
-export async function updateSegment(db: Database, workspaceId: string, id: string, input: z.input<typeof segmentUpdateSchema>): Promise<Segment> {
+export async function updateSegment(
+  db: Database,
+  workspaceId: string,
+  id: string,
+  input: z.input<typeof segmentUpdateSchema>,
+): Promise<Segment> {
   const data = segmentUpdateSchema.parse(input);
   const set: Partial<typeof segments.$inferInsert> = { updatedAt: new Date() };
   if (data.name !== undefined) set.name = data.name;
@@ -123,7 +139,9 @@ export async function deleteSegment(db: Database, workspaceId: string, id: strin
     return row.id !== id && def.success && refersTo(def.data, id);
   });
   if (users.length > 0) {
-    throw new SegmentConflictError(`Segment “${id}” is used by ${users.map((u) => `“${u.name}”`).join(', ')}; change those first`);
+    throw new SegmentConflictError(
+      `Segment “${id}” is used by ${users.map((u) => `“${u.name}”`).join(', ')}; change those first`,
+    );
   }
   const deleted = await db
     .delete(segments)

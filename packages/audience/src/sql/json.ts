@@ -30,7 +30,11 @@ function jsonText(value: SQL): SQL {
 export type JsonOp = PropertyFilter['op'] | 'in';
 
 /** A comparison on a jsonb value; `value` is a scalar, or a list for `in`. */
-export function compareJson(value: SQL, op: JsonOp, expected: string | number | boolean | readonly (string | number | boolean)[] | undefined): SQL {
+export function compareJson(
+  value: SQL,
+  op: JsonOp,
+  expected: string | number | boolean | readonly (string | number | boolean)[] | undefined,
+): SQL {
   switch (op) {
     case 'exists':
       return sql`(${value} is not null and jsonb_typeof(${value}) <> 'null')`;
@@ -63,7 +67,10 @@ export function compareJson(value: SQL, op: JsonOp, expected: string | number | 
 }
 
 /** All property filters of an event condition, on the events alias' `properties` column. */
-export function propertyFiltersSql(properties: SQL, filters: readonly PropertyFilter[] | undefined): SQL | undefined {
+export function propertyFiltersSql(
+  properties: SQL,
+  filters: readonly PropertyFilter[] | undefined,
+): SQL | undefined {
   if (!filters || filters.length === 0) return undefined;
   return sql.join(
     filters.map((f) => compareJson(jsonAt(properties, f.path), f.op, f.value)),

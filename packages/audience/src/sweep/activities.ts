@@ -17,7 +17,15 @@ import { rebuildFactsActivity } from '../facts/rebuild';
 import type { FactsRebuildActivities } from '../facts/rebuild-types';
 import { prepareCondition, matchingCustomerIds, segmentWhere } from '../segments/query';
 import { mayEnter, type MemberState } from './reentry';
-import { RUN_REFUSALS, type AudienceMaintenanceActivities, type AudienceSweepActivities, type AudienceSweepInput, type RunStarter, type SweepHeartbeat, type SweepProgress } from './types';
+import {
+  RUN_REFUSALS,
+  type AudienceMaintenanceActivities,
+  type AudienceSweepActivities,
+  type AudienceSweepInput,
+  type RunStarter,
+  type SweepHeartbeat,
+  type SweepProgress,
+} from './types';
 
 /** The parts of a published plan the sweep needs; the rest of the plan is the interpreter's business. */
 const planTriggerSchema = z.object({
@@ -25,14 +33,22 @@ const planTriggerSchema = z.object({
   settings: z.object({ reentry: reentrySchema.default({ mode: 'once' }) }),
 });
 
-export type AudienceSource = { kind: 'segment'; segmentId: string; reentry: Reentry } | { kind: 'skip'; reason: string };
+export type AudienceSource =
+  { kind: 'segment'; segmentId: string; reentry: Reentry } | { kind: 'skip'; reason: string };
 
 /** What the live version of a journey sweeps for, or why it does not. */
-export async function liveAudienceSource(db: Database, workspaceId: string, journeyId: string): Promise<AudienceSource> {
+export async function liveAudienceSource(
+  db: Database,
+  workspaceId: string,
+  journeyId: string,
+): Promise<AudienceSource> {
   const rows = await db
     .select({ status: journeys.status, plan: journeyVersions.plan })
     .from(journeys)
-    .leftJoin(journeyVersions, and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)))
+    .leftJoin(
+      journeyVersions,
+      and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)),
+    )
     .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)));
   const row = rows[0];
   if (!row) return { kind: 'skip', reason: 'journey not found' };
@@ -41,7 +57,8 @@ export async function liveAudienceSource(db: Database, workspaceId: string, jour
   if (!plan.success) return { kind: 'skip', reason: 'live plan has no readable trigger' };
   const { trigger, settings } = plan.data;
   const segmentId = trigger.config.segmentId;
-  if (trigger.type !== 'audience_trigger' || typeof segmentId !== 'string') return { kind: 'skip', reason: 'trigger is not an audience trigger' };
+  if (trigger.type !== 'audience_trigger' || typeof segmentId !== 'string')
+    return { kind: 'skip', reason: 'trigger is not an audience trigger' };
   return { kind: 'segment', segmentId, reentry: settings.reentry };
 }
 
@@ -53,7 +70,11 @@ interface MemberRow extends Record<string, unknown> {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -65,7 +86,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 /** Whether this customer's run with this entry number exists (any version): the page was done before. */
-async function entryRunExists(db: Database, journeyId: string, customerId: string, entry: number): Promise<boolean> {
+async function entryRunExists(
+  db: Database,
+  journeyId: string,
+  customerId: string,
+  entry: number,
+): Promise<boolean> {
   const found = await db.execute(sql`
     select 1 from runs where journey_id = ${journeyId} and customer_id = ${customerId} and entry = ${entry} limit 1`);
   return found.rows.length > 0;
@@ -88,7 +114,10 @@ function heartbeat(details: SweepHeartbeat): void {
   }
 }
 
-export async function runAudienceSweep(deps: SweepDependencies, input: AudienceSweepInput & { sweepKey: string }): Promise<SweepProgress> {
+export async function runAudienceSweep(
+  deps: SweepDependencies,
+  input: AudienceSweepInput & { sweepKey: string },
+): Promise<SweepProgress> {
   const { db, runs } = deps;
   const { workspaceId, journeyId, sweepKey } = input;
   const pageSize = input.pageSize ?? 500;
@@ -121,7 +150,11 @@ export async function runAudienceSweep(deps: SweepDependencies, input: AudienceS
     return progressOf(done ?? sweep);
   }
 
-  const prepared = await prepareCondition(db, workspaceId, { kind: 'segment', segmentId: source.segmentId, member: true });
+  const prepared = await prepareCondition(db, workspaceId, {
+    kind: 'segment',
+    segmentId: source.segmentId,
+    member: true,
+  });
   const previous = await db.execute<{ id: string | null }>(sql`
     select max(id) as id from audience_sweeps where journey_id = ${journeyId} and status = 'completed' and id < ${sweep.id}`);
   const previousSweepId = previous.rows[0]?.id == null ? null : Number(previous.rows[0].id);
@@ -162,7 +195,13 @@ export async function runAudienceSweep(deps: SweepDependencies, input: AudienceS
       // the membership's entry count stays, so the next entry keeps the next run number. Unless the run the
       // starter found is this very entry's, started by an earlier attempt of this page that crashed before
       // recording it: then the customer did enter.
-      if (!result.started && result.reason !== undefined && RUN_REFUSALS.includes(result.reason) && !(await entryRunExists(db, journeyId, customerId, entry))) return;
+      if (
+        !result.started &&
+        result.reason !== undefined &&
+        RUN_REFUSALS.includes(result.reason) &&
+        !(await entryRunExists(db, journeyId, customerId, entry))
+      )
+        return;
       // `started: false` otherwise means this entry's run already exists: an earlier attempt of this page started
       // it and crashed before recording the page. It is counted, since that attempt's counts were never written.
       entered.push(customerId);
@@ -211,7 +250,9 @@ export async function runAudienceSweep(deps: SweepDependencies, input: AudienceS
 }
 
 /** The activities object the worker registers (`createAudienceActivities(deps)`). */
-export function createAudienceActivities(deps: SweepDependencies): AudienceSweepActivities & AudienceMaintenanceActivities & FactsRebuildActivities {
+export function createAudienceActivities(
+  deps: SweepDependencies,
+): AudienceSweepActivities & AudienceMaintenanceActivities & FactsRebuildActivities {
   return {
     runAudienceSweep: (input) => runAudienceSweep(deps, input),
     rebuildAudienceFacts: (input) => rebuildFactsActivity(deps.db, input),

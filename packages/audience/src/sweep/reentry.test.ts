@@ -3,7 +3,9 @@ import { mayEnter } from './reentry';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const sweep = { sweepId: 10, previousSweepId: 9, now };
-const member = (m: Partial<{ entries: number; lastEnteredAt: Date | null; lastMatchedSweep: number | null }>) => ({
+const member = (
+  m: Partial<{ entries: number; lastEnteredAt: Date | null; lastMatchedSweep: number | null }>,
+) => ({
   entries: 1,
   lastEnteredAt: new Date('2026-05-01T00:00:00Z'),
   lastMatchedSweep: 9,
@@ -12,7 +14,11 @@ const member = (m: Partial<{ entries: number; lastEnteredAt: Date | null; lastMa
 
 describe('mayEnter', () => {
   it('lets everybody in the first time, whatever the policy', () => {
-    for (const policy of [{ mode: 'once' }, { mode: 'always' }, { mode: 'after', duration: { amount: 1, unit: 'days' } }] as const) {
+    for (const policy of [
+      { mode: 'once' },
+      { mode: 'always' },
+      { mode: 'after', duration: { amount: 1, unit: 'days' } },
+    ] as const) {
       expect(mayEnter(policy, undefined, sweep)).toBe(true);
     }
   });
@@ -25,13 +31,17 @@ describe('mayEnter', () => {
   });
   it('after: once the duration since the last entry has passed', () => {
     expect(mayEnter({ mode: 'after', duration: { amount: 31, unit: 'days' } }, member({}), sweep)).toBe(true);
-    expect(mayEnter({ mode: 'after', duration: { amount: 32, unit: 'days' } }, member({}), sweep)).toBe(false);
+    expect(mayEnter({ mode: 'after', duration: { amount: 32, unit: 'days' } }, member({}), sweep)).toBe(
+      false,
+    );
   });
   it('always: only after missing from the previous completed sweep', () => {
     expect(mayEnter({ mode: 'always' }, member({ lastMatchedSweep: 9 }), sweep)).toBe(false);
     expect(mayEnter({ mode: 'always' }, member({ lastMatchedSweep: 8 }), sweep)).toBe(true);
     expect(mayEnter({ mode: 'always' }, member({ lastMatchedSweep: null }), sweep)).toBe(true);
     // Matched only by a sweep that never completed: no proof they left.
-    expect(mayEnter({ mode: 'always' }, member({ lastMatchedSweep: 5 }), { ...sweep, previousSweepId: null })).toBe(false);
+    expect(
+      mayEnter({ mode: 'always' }, member({ lastMatchedSweep: 5 }), { ...sweep, previousSweepId: null }),
+    ).toBe(false);
   });
 });

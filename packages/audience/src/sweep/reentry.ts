@@ -26,7 +26,10 @@ export function mayEnter(policy: Reentry, member: MemberState | undefined, sweep
     case 'once':
       return false;
     case 'after':
-      return member.lastEnteredAt !== null && sweep.now.getTime() - member.lastEnteredAt.getTime() >= durationToMs(policy.duration);
+      return (
+        member.lastEnteredAt !== null &&
+        sweep.now.getTime() - member.lastEnteredAt.getTime() >= durationToMs(policy.duration)
+      );
     case 'always':
       // Re-qualified: never seen by a sweep (e.g. entered by an event), or absent from the previous completed
       // sweep's audience. Without a completed sweep before this one there is no proof they ever left.

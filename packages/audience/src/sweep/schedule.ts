@@ -3,7 +3,12 @@
  * trigger's `everyMinutes`), and one per workspace for maintenance (orphan events, RFM). Creating is idempotent:
  * an existing schedule is updated to the new interval instead.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+} from '@temporalio/client';
 import { journeyTaskQueue } from '@wakeflow/journey';
 import { AUDIENCE_MAINTENANCE_WORKFLOW, AUDIENCE_SWEEP_WORKFLOW, type AudienceSweepInput } from './types';
 
@@ -25,7 +30,12 @@ async function upsertSchedule(
   // SKIP: a sweep still running when the next is due is not doubled; the next interval catches up.
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' as const };
   try {
-    await client.schedule.create({ scheduleId, spec, policies, action: { type: 'startWorkflow', ...action } });
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      policies,
+      action: { type: 'startWorkflow', ...action },
+    });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     await client.schedule.getHandle(scheduleId).update((previous) => ({
@@ -55,7 +65,11 @@ export async function upsertAudienceSchedule(
 }
 
 /** Call when the journey is paused, archived, or no longer has an audience trigger. */
-export async function deleteAudienceSchedule(client: Client, workspaceId: string, journeyId: string): Promise<void> {
+export async function deleteAudienceSchedule(
+  client: Client,
+  workspaceId: string,
+  journeyId: string,
+): Promise<void> {
   try {
     await client.schedule.getHandle(audienceScheduleId(workspaceId, journeyId)).delete();
   } catch (error) {

@@ -73,5 +73,7 @@ export interface AudienceSweepActivities {
 
 export interface AudienceMaintenanceActivities {
   /** Attaches orphan events whose customer now exists, then recomputes RFM scores and tiers. */
-  maintainAudience(input: { workspaceId: string }): Promise<{ attachedEvents: number; rfmScored: number; rfmChanged: number }>;
+  maintainAudience(input: {
+    workspaceId: string;
+  }): Promise<{ attachedEvents: number; rfmScored: number; rfmChanged: number }>;
 }

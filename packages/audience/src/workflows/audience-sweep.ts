@@ -9,7 +9,12 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 export { audienceFactsRebuild } from './facts-rebuild';
-import type { AudienceMaintenanceActivities, AudienceSweepActivities, AudienceSweepInput, SweepProgress } from '../sweep/types';
+import type {
+  AudienceMaintenanceActivities,
+  AudienceSweepActivities,
+  AudienceSweepInput,
+  SweepProgress,
+} from '../sweep/types';
 
 const { maintainAudience } = proxyActivities<AudienceMaintenanceActivities>({
   startToCloseTimeout: '30 minutes',
@@ -21,12 +26,19 @@ export async function audienceSweep(input: AudienceSweepInput): Promise<SweepPro
     // A sweep over millions of customers takes a while; liveness is the heartbeat's job, not this timeout's.
     startToCloseTimeout: '6 hours',
     heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 20,
+    },
   });
   // The workflow id is unique per scheduled run, so it names this sweep across activity retries.
   return runAudienceSweep({ ...input, sweepKey: input.sweepKey ?? workflowInfo().workflowId });
 }
 
-export async function audienceMaintenance(input: { workspaceId: string }): Promise<{ attachedEvents: number; rfmScored: number; rfmChanged: number }> {
+export async function audienceMaintenance(input: {
+  workspaceId: string;
+}): Promise<{ attachedEvents: number; rfmScored: number; rfmChanged: number }> {
   return maintainAudience(input);
 }

@@ -11,7 +11,12 @@ export async function audienceFactsRebuild(input: FactsRebuildInput): Promise<Fa
     // Millions of events take a while; liveness is the heartbeat's job, not this timeout's.
     startToCloseTimeout: '6 hours',
     heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 20,
+    },
   });
   return rebuildAudienceFacts(input);
 }

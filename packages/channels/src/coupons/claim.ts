@@ -25,7 +25,10 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 async function byClaimKey(db: Database, workspaceId: string, claimKey: string): Promise<CouponRow | null> {
-  const [row] = await db.select().from(coupons).where(and(eq(coupons.workspaceId, workspaceId), eq(coupons.claimKey, claimKey)));
+  const [row] = await db
+    .select()
+    .from(coupons)
+    .where(and(eq(coupons.workspaceId, workspaceId), eq(coupons.claimKey, claimKey)));
   return row ?? null;
 }
 
@@ -37,7 +40,13 @@ export async function claimCoupon(db: Database, req: ClaimRequest): Promise<Coup
     const free = db
       .select({ id: coupons.id })
       .from(coupons)
-      .where(and(eq(coupons.workspaceId, req.workspaceId), eq(coupons.poolId, req.poolId), isNull(coupons.claimKey)))
+      .where(
+        and(
+          eq(coupons.workspaceId, req.workspaceId),
+          eq(coupons.poolId, req.poolId),
+          isNull(coupons.claimKey),
+        ),
+      )
       .orderBy(asc(coupons.id))
       .limit(1)
       .for('update', { skipLocked: true });

@@ -22,8 +22,10 @@ export function patternSpace(pattern: string): number {
 /** At least a million codes: collisions on generation stay rare and codes are not guessable from each other. */
 export function checkPattern(pattern: string): string | null {
   if (pattern.length < 4 || pattern.length > 64) return 'A pattern has 4 to 64 characters';
-  if (!/^[A-Za-z0-9#?*_-]+$/.test(pattern)) return 'Use letters, digits, - and _ plus # (digit), ? (letter), * (either)';
-  if (patternSpace(pattern) < 1_000_000) return 'The pattern needs more # ? * places (at least a million possible codes)';
+  if (!/^[A-Za-z0-9#?*_-]+$/.test(pattern))
+    return 'Use letters, digits, - and _ plus # (digit), ? (letter), * (either)';
+  if (patternSpace(pattern) < 1_000_000)
+    return 'The pattern needs more # ? * places (at least a million possible codes)';
   return null;
 }
 

@@ -14,7 +14,10 @@ export const couponPoolInputSchema = z
     description: z.string().max(2_000).default(''),
     valueCents: z.number().int().min(0).default(0),
     minSpendCents: z.number().int().min(0).default(0),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'A 3-letter currency code such as CNY').default('CNY'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'A 3-letter currency code such as CNY')
+      .default('CNY'),
     pattern: z.string().nullish(),
     expiresAt: z.iso.datetime({ offset: true }).nullish(),
   })
@@ -26,7 +29,14 @@ export type CouponPoolInput = z.input<typeof couponPoolInputSchema>;
 
 export const couponCodesImportSchema = z.object({
   codes: z
-    .array(z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Codes use letters, digits, - and _'))
+    .array(
+      z
+        .string()
+        .trim()
+        .min(3)
+        .max(64)
+        .regex(/^[A-Za-z0-9_-]+$/, 'Codes use letters, digits, - and _'),
+    )
     .min(1)
     .max(100_000),
 });
@@ -45,7 +55,11 @@ export interface CouponPoolView {
 
 type PoolRow = typeof couponPools.$inferSelect;
 
-async function stockOf(db: Database, workspaceId: string, poolIds: string[]): Promise<Map<string, CouponPoolView['stock']>> {
+async function stockOf(
+  db: Database,
+  workspaceId: string,
+  poolIds: string[],
+): Promise<Map<string, CouponPoolView['stock']>> {
   if (poolIds.length === 0) return new Map();
   const rows = await db
     .select({
@@ -57,7 +71,12 @@ async function stockOf(db: Database, workspaceId: string, poolIds: string[]): Pr
     .from(coupons)
     .where(and(eq(coupons.workspaceId, workspaceId), inArray(coupons.poolId, poolIds)))
     .groupBy(coupons.poolId);
-  return new Map(rows.map((r) => [r.poolId, { total: r.total, free: r.total - r.claimed, claimed: r.claimed, redeemed: r.redeemed }]));
+  return new Map(
+    rows.map((r) => [
+      r.poolId,
+      { total: r.total, free: r.total - r.claimed, claimed: r.claimed, redeemed: r.redeemed },
+    ]),
+  );
 }
 
 function view(row: PoolRow, stock: CouponPoolView['stock'] | undefined): CouponPoolView {
@@ -74,7 +93,11 @@ function view(row: PoolRow, stock: CouponPoolView['stock'] | undefined): CouponP
   };
 }
 
-export async function createCouponPool(db: Database, workspaceId: string, input: CouponPoolInput): Promise<CouponPoolView | null> {
+export async function createCouponPool(
+  db: Database,
+  workspaceId: string,
+  input: CouponPoolInput,
+): Promise<CouponPoolView | null> {
   const p = couponPoolInputSchema.parse(input);
   const [row] = await db
     .insert(couponPools)
@@ -120,30 +143,63 @@ export async function updateCouponPool(
 }
 
 export async function listCouponPools(db: Database, workspaceId: string): Promise<CouponPoolView[]> {
-  const rows = await db.select().from(couponPools).where(eq(couponPools.workspaceId, workspaceId)).orderBy(asc(couponPools.id));
-  const stock = await stockOf(db, workspaceId, rows.map((r) => r.id));
+  const rows = await db
+    .select()
+    .from(couponPools)
+    .where(eq(couponPools.workspaceId, workspaceId))
+    .orderBy(asc(couponPools.id));
+  const stock = await stockOf(
+    db,
+    workspaceId,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => view(r, stock.get(r.id)));
 }
 
-export async function getCouponPool(db: Database, workspaceId: string, id: string): Promise<CouponPoolView | null> {
-  const [row] = await db.select().from(couponPools).where(and(eq(couponPools.workspaceId, workspaceId), eq(couponPools.id, id)));
+export async function getCouponPool(
+  db: Database,
+  workspaceId: string,
+  id: string,
+): Promise<CouponPoolView | null> {
+  const [row] = await db
+    .select()
+    .from(couponPools)
+    .where(and(eq(couponPools.workspaceId, workspaceId), eq(couponPools.id, id)));
   return row ? view(row, (await stockOf(db, workspaceId, [id])).get(id)) : null;
 }
 
-export async function findCouponPoolRow(db: Database, workspaceId: string, id: string): Promise<PoolRow | null> {
-  const [row] = await db.select().from(couponPools).where(and(eq(couponPools.workspaceId, workspaceId), eq(couponPools.id, id)));
+export async function findCouponPoolRow(
+  db: Database,
+  workspaceId: string,
+  id: string,
+): Promise<PoolRow | null> {
+  const [row] = await db
+    .select()
+    .from(couponPools)
+    .where(and(eq(couponPools.workspaceId, workspaceId), eq(couponPools.id, id)));
   return row ?? null;
 }
 
 /** Adds codes to a pool; a code already in the pool (or twice in the input) is counted as a duplicate. */
-export async function importCouponCodes(db: Database, pool: PoolRow, codes: readonly string[]): Promise<{ inserted: number; duplicates: number }> {
+export async function importCouponCodes(
+  db: Database,
+  pool: PoolRow,
+  codes: readonly string[],
+): Promise<{ inserted: number; duplicates: number }> {
   const unique = [...new Set(codes.map((c) => c.trim().toUpperCase()))];
   let inserted = 0;
   for (let i = 0; i < unique.length; i += 5_000) {
     const chunk = unique.slice(i, i + 5_000);
     const rows = await db
       .insert(coupons)
-      .values(chunk.map((code) => ({ workspaceId: pool.workspaceId, poolId: pool.id, code, valueCents: pool.valueCents })))
+      .values(
+        chunk.map((code) => ({
+          workspaceId: pool.workspaceId,
+          poolId: pool.id,
+          code,
+          valueCents: pool.valueCents,
+        })),
+      )
       .onConflictDoNothing()
       .returning({ id: coupons.id });
     inserted += rows.length;
@@ -152,7 +208,11 @@ export async function importCouponCodes(db: Database, pool: PoolRow, codes: read
 }
 
 /** Generates `count` new codes from the pool's pattern, drawing again for the rare collision. */
-export async function generateCouponCodes(db: Database, pool: PoolRow, count: number): Promise<{ inserted: number }> {
+export async function generateCouponCodes(
+  db: Database,
+  pool: PoolRow,
+  count: number,
+): Promise<{ inserted: number }> {
   if (!pool.pattern) throw new Error(`Pool ${pool.id} has no pattern to generate codes from`);
   let inserted = 0;
   for (let round = 0; round < 10 && inserted < count; round++) {
@@ -161,7 +221,14 @@ export async function generateCouponCodes(db: Database, pool: PoolRow, count: nu
     while (codes.size < wanted) codes.add(generateCode(pool.pattern));
     const rows = await db
       .insert(coupons)
-      .values([...codes].map((code) => ({ workspaceId: pool.workspaceId, poolId: pool.id, code, valueCents: pool.valueCents })))
+      .values(
+        [...codes].map((code) => ({
+          workspaceId: pool.workspaceId,
+          poolId: pool.id,
+          code,
+          valueCents: pool.valueCents,
+        })),
+      )
       .onConflictDoNothing()
       .returning({ id: coupons.id });
     inserted += rows.length;

@@ -24,23 +24,42 @@ export function couponCodesIn(event: Pick<RedemptionSourceEvent, 'name' | 'prope
     out.push(p.coupon_code, p.coupon);
     if (Array.isArray(p.coupons)) out.push(...p.coupons);
   }
-  return [...new Set(out.filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim().toUpperCase()))];
+  return [
+    ...new Set(
+      out
+        .filter((c): c is string => typeof c === 'string' && c.trim() !== '')
+        .map((c) => c.trim().toUpperCase()),
+    ),
+  ];
 }
 
 /** Marks the event's codes redeemed (first redemption wins) and returns how many coupons changed. */
-export async function recordCouponRedemption(db: Database, event: RedemptionSourceEvent, recorder?: EventRecorder): Promise<number> {
+export async function recordCouponRedemption(
+  db: Database,
+  event: RedemptionSourceEvent,
+  recorder?: EventRecorder,
+): Promise<number> {
   const codes = couponCodesIn(event);
   if (codes.length === 0) return 0;
   const redeemed = await db
     .update(coupons)
     .set({ redeemedAt: event.occurredAt })
-    .where(and(eq(coupons.workspaceId, event.workspaceId), inArray(coupons.code, codes), isNull(coupons.redeemedAt)))
+    .where(
+      and(
+        eq(coupons.workspaceId, event.workspaceId),
+        inArray(coupons.code, codes),
+        isNull(coupons.redeemedAt),
+      ),
+    )
     .returning();
   if (recorder && event.name !== 'coupon_redeemed') {
     for (const c of redeemed) {
       const customerId = c.customerId ?? event.customerId;
       if (!customerId) continue;
-      const [customer] = await db.select({ externalId: customers.externalId }).from(customers).where(eq(customers.id, customerId));
+      const [customer] = await db
+        .select({ externalId: customers.externalId })
+        .from(customers)
+        .where(eq(customers.id, customerId));
       if (!customer) continue;
       await recorder.record({
         workspaceId: event.workspaceId,

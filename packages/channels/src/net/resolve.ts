@@ -18,20 +18,29 @@ export class BlockedAddressError extends Error {
     readonly host: string,
     readonly address: string,
   ) {
-    super(`Refused to connect to ${host} (${address}): private, loopback and link-local addresses are blocked`);
+    super(
+      `Refused to connect to ${host} (${address}): private, loopback and link-local addresses are blocked`,
+    );
     this.name = 'BlockedAddressError';
   }
 }
 
-export async function resolveAllowedAddresses(host: string, policy: AddressPolicy): Promise<ResolvedAddress[]> {
+export async function resolveAllowedAddresses(
+  host: string,
+  policy: AddressPolicy,
+): Promise<ResolvedAddress[]> {
   const bare = host.replace(/^\[|\]$/g, '');
   const literal = isIP(bare);
   const addresses: ResolvedAddress[] = literal
     ? [{ address: bare, family: literal as 4 | 6 }]
-    : (await lookup(bare, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+    : (await lookup(bare, { all: true, verbatim: true })).map((a) => ({
+        address: a.address,
+        family: a.family === 6 ? 6 : 4,
+      }));
   if (addresses.length === 0) throw new Error(`${host} did not resolve`);
   if (!isHostAllowed(bare, policy)) {
-    for (const a of addresses) if (isPrivateAddress(a.address)) throw new BlockedAddressError(host, a.address);
+    for (const a of addresses)
+      if (isPrivateAddress(a.address)) throw new BlockedAddressError(host, a.address);
   }
   return addresses;
 }

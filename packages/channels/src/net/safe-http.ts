@@ -41,7 +41,10 @@ export class HttpTransportError extends Error {
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
     if (options.all) {
-      callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+      callback(
+        null,
+        addresses.map((a) => ({ address: a.address, family: a.family })),
+      );
       return;
     }
     const preferred = addresses.find((a) => !options.family || a.family === options.family) ?? addresses[0]!;
@@ -49,16 +52,21 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   };
 }
 
-export async function safeHttpRequest(request: SafeHttpRequest, policy: AddressPolicy): Promise<SafeHttpResponse> {
+export async function safeHttpRequest(
+  request: SafeHttpRequest,
+  policy: AddressPolicy,
+): Promise<SafeHttpResponse> {
   const url = new URL(request.url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Only http and https URLs are allowed, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`Only http and https URLs are allowed, not ${url.protocol}`);
   if (url.username || url.password) throw new Error('Put credentials in a header, not in the URL');
   const deadline = Date.now() + request.timeoutMs;
   let addresses: ResolvedAddress[];
   try {
     addresses = await withTimeout(resolveAllowedAddresses(url.hostname, policy), request.timeoutMs);
   } catch (error) {
-    if (error instanceof HttpTransportError || (error as { name?: string }).name === 'BlockedAddressError') throw error;
+    if (error instanceof HttpTransportError || (error as { name?: string }).name === 'BlockedAddressError')
+      throw error;
     throw new HttpTransportError(`Could not resolve ${url.hostname}: ${(error as Error).message}`, 'EDNS');
   }
   const maxBytes = request.maxResponseBytes ?? 65_536;
@@ -90,8 +98,14 @@ export async function safeHttpRequest(request: SafeHttpRequest, policy: AddressP
         res.on('end', () => {
           clearTimeout(timer);
           const flat: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks).toString('utf8'), truncated });
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: flat,
+            body: Buffer.concat(chunks).toString('utf8'),
+            truncated,
+          });
         });
         res.on('error', (error) => {
           clearTimeout(timer);
@@ -100,12 +114,17 @@ export async function safeHttpRequest(request: SafeHttpRequest, policy: AddressP
       },
     );
     const timer = setTimeout(
-      () => req.destroy(new HttpTransportError(`No complete answer within ${request.timeoutMs} ms`, 'ETIMEDOUT')),
+      () =>
+        req.destroy(new HttpTransportError(`No complete answer within ${request.timeoutMs} ms`, 'ETIMEDOUT')),
       Math.max(1, deadline - Date.now()),
     );
     req.on('error', (error: Error & { code?: string }) => {
       clearTimeout(timer);
-      reject(error instanceof HttpTransportError ? error : new HttpTransportError(error.message, error.code ?? 'ECONNECTION'));
+      reject(
+        error instanceof HttpTransportError
+          ? error
+          : new HttpTransportError(error.message, error.code ?? 'ECONNECTION'),
+      );
     });
     if (body !== null) req.write(body);
     req.end();
@@ -114,7 +133,10 @@ export async function safeHttpRequest(request: SafeHttpRequest, policy: AddressP
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new HttpTransportError(`DNS lookup took longer than ${ms} ms`, 'ETIMEDOUT')), ms);
+    const timer = setTimeout(
+      () => reject(new HttpTransportError(`DNS lookup took longer than ${ms} ms`, 'ETIMEDOUT')),
+      ms,
+    );
     promise.then(
       (v) => {
         clearTimeout(timer);

@@ -21,6 +21,10 @@ describe('graded coupon offers', () => {
   });
 
   it('refuses an inverted range', () => {
-    expect(() => couponOffer.configSchema.parse({ offers: [{ name: 'x', poolId: 'p', minDaysInactive: 10, maxDaysInactive: 5 }] })).toThrow();
+    expect(() =>
+      couponOffer.configSchema.parse({
+        offers: [{ name: 'x', poolId: 'p', minDaysInactive: 10, maxDaysInactive: 5 }],
+      }),
+    ).toThrow();
   });
 });

@@ -19,14 +19,25 @@ const offerSchema = z
     minDaysInactive: z.number().int().min(0).optional(),
     /** Exclusive upper bound. */
     maxDaysInactive: z.number().int().min(1).optional(),
-    valueTiers: z.array(z.enum(['high', 'mid', 'low'])).min(1).optional(),
+    valueTiers: z
+      .array(z.enum(['high', 'mid', 'low']))
+      .min(1)
+      .optional(),
   })
-  .refine((o) => o.minDaysInactive === undefined || o.maxDaysInactive === undefined || o.minDaysInactive < o.maxDaysInactive, {
-    message: 'The lower bound must be below the upper bound',
-    path: ['maxDaysInactive'],
-  });
+  .refine(
+    (o) =>
+      o.minDaysInactive === undefined ||
+      o.maxDaysInactive === undefined ||
+      o.minDaysInactive < o.maxDaysInactive,
+    {
+      message: 'The lower bound must be below the upper bound',
+      path: ['maxDaysInactive'],
+    },
+  );
 
-export const couponOfferConfigSchema = z.object({ offers: z.array(offerSchema).min(1, 'Add at least one offer') });
+export const couponOfferConfigSchema = z.object({
+  offers: z.array(offerSchema).min(1, 'Add at least one offer'),
+});
 export type CouponOfferConfig = z.infer<typeof couponOfferConfigSchema>;
 
 const outputSchema = z.object({
@@ -48,7 +59,11 @@ export function chooseOffer(
     const d = customer.daysInactive;
     if (o.minDaysInactive !== undefined && (d === null || d < o.minDaysInactive)) continue;
     if (o.maxDaysInactive !== undefined && (d === null || d >= o.maxDaysInactive)) continue;
-    if (o.valueTiers && (!customer.valueTier || !o.valueTiers.includes(customer.valueTier as 'high' | 'mid' | 'low'))) continue;
+    if (
+      o.valueTiers &&
+      (!customer.valueTier || !o.valueTiers.includes(customer.valueTier as 'high' | 'mid' | 'low'))
+    )
+      continue;
     return o;
   }
   return null;
@@ -58,7 +73,13 @@ export const couponOffer = defineNode({
   type: 'coupon_offer',
   version: 1,
   config: couponOfferConfigSchema,
-  palette: { label: 'Coupon offer', description: 'Give a graded coupon by dormancy and value', icon: 'ticket', category: 'data', color: '#db2777' },
+  palette: {
+    label: 'Coupon offer',
+    description: 'Give a graded coupon by dormancy and value',
+    icon: 'ticket',
+    category: 'data',
+    color: '#db2777',
+  },
   outcomes: ['assigned', 'none'],
   describe: (c) => `Offer ${c.offers.map((o) => o.name).join(' / ')}`,
   writes: outputSchema,
@@ -71,7 +92,10 @@ export const couponOffer = defineNode({
         .from(customers)
         .where(and(eq(customers.workspaceId, input.workspaceId), eq(customers.id, input.customerId)));
       if (!customer) return { outcome: 'none' };
-      const offer = chooseOffer(input.config.offers, { daysInactive: daysInactive(customer, at), valueTier: customer.valueTier });
+      const offer = chooseOffer(input.config.offers, {
+        daysInactive: daysInactive(customer, at),
+        valueTier: customer.valueTier,
+      });
       if (!offer) return { outcome: 'none' };
       const coupon = await claimCoupon(services.db, {
         workspaceId: input.workspaceId,

@@ -38,7 +38,12 @@ export const webhookConfigSchema = z
   .superRefine((c, ctx) => {
     if (!c.body) return;
     const check = validateTemplate({ channel: 'sms', body: c.body });
-    for (const p of check.problems) ctx.addIssue({ code: 'custom', path: ['body'], message: `Line ${p.line}, column ${p.column}: ${p.message}` });
+    for (const p of check.problems)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['body'],
+        message: `Line ${p.line}, column ${p.column}: ${p.message}`,
+      });
   });
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 
@@ -62,7 +67,13 @@ export function createWebhookNode(options: WebhookNodeOptions = {}) {
     type: 'webhook',
     version: 1,
     config: webhookConfigSchema,
-    palette: { label: 'Webhook', description: 'Call an external HTTP endpoint (CRM, shop, chat alert)', icon: 'webhook', category: 'data', color: '#7c3aed' },
+    palette: {
+      label: 'Webhook',
+      description: 'Call an external HTTP endpoint (CRM, shop, chat alert)',
+      icon: 'webhook',
+      category: 'data',
+      color: '#7c3aed',
+    },
     outcomes: ['success', 'failure'],
     describe: (c) => `${c.method} ${new URL(c.url).host}${new URL(c.url).pathname}`,
     writes: outputSchema,
@@ -89,27 +100,47 @@ export function createWebhookNode(options: WebhookNodeOptions = {}) {
             recipient: config.url,
           })
           .onConflictDoNothing();
-        const [row] = await db.select().from(messages).where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.idempotencyKey, key)));
+        const [row] = await db
+          .select()
+          .from(messages)
+          .where(and(eq(messages.workspaceId, input.workspaceId), eq(messages.idempotencyKey, key)));
         if (!row) throw new Error(`Webhook log row ${key} missing`);
         const stored = outputSchema.safeParse(row.providerResponse);
         if (row.status === 'sent' && stored.success) return { outcome: 'success', output: stored.data };
-        if (row.status === 'failed') return { outcome: 'failure', output: stored.success ? stored.data : { status: 0, body: row.reason } };
+        if (row.status === 'failed')
+          return {
+            outcome: 'failure',
+            output: stored.success ? stored.data : { status: 0, body: row.reason },
+          };
 
         const fail = async (reason: string, output: z.infer<typeof outputSchema>) => {
-          await db.update(messages).set({ status: 'failed', reason, providerResponse: output }).where(eq(messages.id, row.id));
+          await db
+            .update(messages)
+            .set({ status: 'failed', reason, providerResponse: output })
+            .where(eq(messages.id, row.id));
           return { outcome: 'failure', output };
         };
 
         const headers: Record<string, string> = { ...config.headers, 'Idempotency-Key': key };
         if (config.providerId) {
           const provider = await findProviderRow(db, input.workspaceId, config.providerId);
-          if (!provider || provider.channel !== 'webhook') return fail('provider_not_found', { status: 0, body: `No webhook provider ${config.providerId}` });
+          if (!provider || provider.channel !== 'webhook')
+            return fail('provider_not_found', {
+              status: 0,
+              body: `No webhook provider ${config.providerId}`,
+            });
           const base = typeof provider.settings.url === 'string' ? provider.settings.url : '';
           if (!base || !config.url.startsWith(base)) {
-            return fail('provider_url_mismatch', { status: 0, body: `Credentials of ${config.providerId} are only sent to ${base || 'its base URL'}` });
+            return fail('provider_url_mismatch', {
+              status: 0,
+              body: `Credentials of ${config.providerId} are only sent to ${base || 'its base URL'}`,
+            });
           }
           const secrets = readProviderSecrets(keys, provider);
-          const headerNameSetting = typeof provider.settings.authHeaderName === 'string' ? provider.settings.authHeaderName : 'Authorization';
+          const headerNameSetting =
+            typeof provider.settings.authHeaderName === 'string'
+              ? provider.settings.authHeaderName
+              : 'Authorization';
           if (secrets.authHeaderValue) headers[headerNameSetting] = secrets.authHeaderValue;
         }
 
@@ -120,33 +151,61 @@ export function createWebhookNode(options: WebhookNodeOptions = {}) {
             .from(customers)
             .where(and(eq(customers.workspaceId, input.workspaceId), eq(customers.id, input.customerId)));
           if (!customer) return fail('customer_not_found', { status: 0, body: 'customer not found' });
-          const { entry, steps } = runContextVariables({ entry: input.context.entry?.properties ?? {}, steps: input.context.steps });
+          const { entry, steps } = runContextVariables({
+            entry: input.context.entry?.properties ?? {},
+            steps: input.context.steps,
+          });
           try {
             const rendered = await renderTemplate(
               { channel: 'sms', body: config.body },
-              { customer: customerVariables(customer, new Date(input.at)), entry, steps, unsubscribe_url: '', message: { id: row.id, channel: 'webhook' }, now: input.at },
+              {
+                customer: customerVariables(customer, new Date(input.at)),
+                entry,
+                steps,
+                unsubscribe_url: '',
+                message: { id: row.id, channel: 'webhook' },
+                now: input.at,
+              },
             );
             body = rendered.text;
           } catch (error) {
-            if (error instanceof TemplateRenderError) return fail(`template_error: ${error.message}`, { status: 0, body: error.message });
+            if (error instanceof TemplateRenderError)
+              return fail(`template_error: ${error.message}`, { status: 0, body: error.message });
             throw error;
           }
           headers['Content-Type'] = config.contentType;
         }
 
-        await db.update(messages).set({ dispatchedAt: row.dispatchedAt ?? new Date(), attempts: row.attempts + 1 }).where(eq(messages.id, row.id));
+        await db
+          .update(messages)
+          .set({ dispatchedAt: row.dispatchedAt ?? new Date(), attempts: row.attempts + 1 })
+          .where(eq(messages.id, row.id));
         try {
-          const res = await safeHttpRequest({ url: config.url, method: config.method, headers, body, timeoutMs: config.timeoutMs }, policy);
+          const res = await safeHttpRequest(
+            { url: config.url, method: config.method, headers, body, timeoutMs: config.timeoutMs },
+            policy,
+          );
           const output = { status: res.status, body: parseBody(res.body) };
           const failure = classifyHttpStatus(res.status);
-          if (failure === 'transient') throw new ProviderError(`HTTP ${res.status}`, 'transient', { status: res.status, body: excerpt(res.body) });
+          if (failure === 'transient')
+            throw new ProviderError(`HTTP ${res.status}`, 'transient', {
+              status: res.status,
+              body: excerpt(res.body),
+            });
           if (failure === 'permanent') return fail(`http_${res.status}`, output);
-          await db.update(messages).set({ status: 'sent', sentAt: new Date(), reason: null, providerResponse: output }).where(eq(messages.id, row.id));
+          await db
+            .update(messages)
+            .set({ status: 'sent', sentAt: new Date(), reason: null, providerResponse: output })
+            .where(eq(messages.id, row.id));
           return { outcome: 'success', output };
         } catch (error) {
           const failure = providerErrorFromTransport(error);
-          if (failure.kind === 'permanent') return fail(`blocked: ${failure.message}`, { status: 0, body: failure.message });
-          await db.update(messages).set({ reason: `retrying: ${failure.message}` }).where(eq(messages.id, row.id));
+          if (failure.kind === 'permanent')
+            return fail(`blocked: ${failure.message}`, { status: 0, body: failure.message });
+          await db
+            .update(messages)
+            .set({ reason: `retrying: ${failure.message}` })
+            .where(eq(messages.id, row.id));
           throw providerUnavailable(failure.message, { messageId: row.id, ...failure.response });
         }
       },

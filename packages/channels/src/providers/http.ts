@@ -8,7 +8,15 @@ import { templateEngine } from '../templates/engine';
 import type { AddressPolicy } from '../net/address-policy';
 import { HttpTransportError, safeHttpRequest } from '../net/safe-http';
 import { BlockedAddressError } from '../net/resolve';
-import { classifyHttpStatus, excerpt, ProviderError, type DeliveryReceipt, type MessageProvider, type OutgoingMessage, type ProviderChannel } from './types';
+import {
+  classifyHttpStatus,
+  excerpt,
+  ProviderError,
+  type DeliveryReceipt,
+  type MessageProvider,
+  type OutgoingMessage,
+  type ProviderChannel,
+} from './types';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'Not a header name');
 
@@ -19,7 +27,11 @@ export const httpSettingsSchema = z.object({
   headers: z.record(headerName, z.string().max(2_000)).default({}),
   contentType: z.string().default('application/json'),
   /** Liquid over `to`, `subject`, `text`, `html`, `message_id`, `idempotency_key`; use `| json` to quote. */
-  bodyTemplate: z.string().min(1).max(20_000).default('{"to": {{ to | json }}, "text": {{ text | json }}, "title": {{ subject | json }}}'),
+  bodyTemplate: z
+    .string()
+    .min(1)
+    .max(20_000)
+    .default('{"to": {{ to | json }}, "text": {{ text | json }}, "title": {{ subject | json }}}'),
   /** Header carrying our idempotency key, e.g. `Idempotency-Key`, if the gateway deduplicates by it. */
   idempotencyHeader: headerName.optional(),
   authHeaderName: headerName.default('Authorization'),
@@ -64,8 +76,10 @@ export function receiptFromHttp(status: number, body: string, messageIdPath?: st
 /** Shared by HTTP-shaped providers: transport and policy errors → ProviderError. */
 export function providerErrorFromTransport(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (error instanceof BlockedAddressError) return new ProviderError(error.message, 'permanent', { blocked: error.address });
-  if (error instanceof HttpTransportError) return new ProviderError(error.message, 'transient', { code: error.code });
+  if (error instanceof BlockedAddressError)
+    return new ProviderError(error.message, 'permanent', { blocked: error.address });
+  if (error instanceof HttpTransportError)
+    return new ProviderError(error.message, 'transient', { code: error.code });
   return new ProviderError(error instanceof Error ? error.message : String(error), 'permanent');
 }
 
@@ -98,7 +112,10 @@ export function createHttpProvider(
         const headers: Record<string, string> = { ...settings.headers, 'Content-Type': settings.contentType };
         if (secrets.authHeaderValue) headers[settings.authHeaderName] = secrets.authHeaderValue;
         if (settings.idempotencyHeader) headers[settings.idempotencyHeader] = message.idempotencyKey;
-        const res = await safeHttpRequest({ url: settings.url, method: settings.method, headers, body, timeoutMs: settings.timeoutMs }, policy);
+        const res = await safeHttpRequest(
+          { url: settings.url, method: settings.method, headers, body, timeoutMs: settings.timeoutMs },
+          policy,
+        );
         return receiptFromHttp(res.status, res.body, settings.messageIdPath);
       } catch (error) {
         throw providerErrorFromTransport(error);

@@ -17,7 +17,13 @@ export interface ProviderKind {
   channels: readonly ProviderChannel[];
   settings: z.ZodType<Record<string, unknown>>;
   secrets: z.ZodType<Record<string, string | undefined>>;
-  create(input: { id: string; channel: ProviderChannel; settings: unknown; secrets: unknown; policy: AddressPolicy }): MessageProvider;
+  create(input: {
+    id: string;
+    channel: ProviderChannel;
+    settings: unknown;
+    secrets: unknown;
+    policy: AddressPolicy;
+  }): MessageProvider;
 }
 
 export const providerKinds: Record<string, ProviderKind> = {
@@ -27,7 +33,8 @@ export const providerKinds: Record<string, ProviderKind> = {
     channels: ['email'],
     settings: smtpSettingsSchema,
     secrets: smtpSecretsSchema,
-    create: ({ id, settings, secrets, policy }) => createSmtpProvider(id, smtpSettingsSchema.parse(settings), smtpSecretsSchema.parse(secrets), policy),
+    create: ({ id, settings, secrets, policy }) =>
+      createSmtpProvider(id, smtpSettingsSchema.parse(settings), smtpSecretsSchema.parse(secrets), policy),
   },
   http: {
     kind: 'http',
@@ -36,7 +43,13 @@ export const providerKinds: Record<string, ProviderKind> = {
     settings: httpSettingsSchema,
     secrets: httpSecretsSchema,
     create: ({ id, channel, settings, secrets, policy }) =>
-      createHttpProvider(id, channel, httpSettingsSchema.parse(settings), httpSecretsSchema.parse(secrets), policy),
+      createHttpProvider(
+        id,
+        channel,
+        httpSettingsSchema.parse(settings),
+        httpSecretsSchema.parse(secrets),
+        policy,
+      ),
   },
   twilio: {
     kind: 'twilio',
@@ -45,7 +58,12 @@ export const providerKinds: Record<string, ProviderKind> = {
     settings: twilioSettingsSchema,
     secrets: twilioSecretsSchema,
     create: ({ id, settings, secrets, policy }) =>
-      createTwilioProvider(id, twilioSettingsSchema.parse(settings), twilioSecretsSchema.parse(secrets), policy),
+      createTwilioProvider(
+        id,
+        twilioSettingsSchema.parse(settings),
+        twilioSecretsSchema.parse(secrets),
+        policy,
+      ),
   },
   web_push: {
     kind: 'web_push',
@@ -54,12 +72,23 @@ export const providerKinds: Record<string, ProviderKind> = {
     settings: webPushSettingsSchema,
     secrets: webPushSecretsSchema,
     create: ({ id, settings, secrets, policy }) =>
-      createWebPushProvider(id, webPushSettingsSchema.parse(settings), webPushSecretsSchema.parse(secrets), policy),
+      createWebPushProvider(
+        id,
+        webPushSettingsSchema.parse(settings),
+        webPushSecretsSchema.parse(secrets),
+        policy,
+      ),
   },
 };
 
 /** The kinds as the API documents them (JSON Schemas for the settings and secrets forms). */
-export function describeProviderKinds(): { kind: string; label: string; channels: readonly ProviderChannel[]; settingsSchema: unknown; secretsSchema: unknown }[] {
+export function describeProviderKinds(): {
+  kind: string;
+  label: string;
+  channels: readonly ProviderChannel[];
+  settingsSchema: unknown;
+  secretsSchema: unknown;
+}[] {
   return Object.values(providerKinds).map((k) => ({
     kind: k.kind,
     label: k.label,

@@ -7,9 +7,14 @@ import { outbox, type Database } from '@wakeflow/db';
 import type { DeliveryReceipt, MessageProvider, OutgoingMessage, ProviderChannel } from './types';
 
 export const LOG_PROVIDER_ID = 'log';
-export const LOG_PROVIDER_LABEL = 'Log only (development): messages are recorded in the outbox, nothing is delivered';
+export const LOG_PROVIDER_LABEL =
+  'Log only (development): messages are recorded in the outbox, nothing is delivered';
 
-export function createLogProvider(db: Database, workspaceId: string, channel: ProviderChannel): MessageProvider {
+export function createLogProvider(
+  db: Database,
+  workspaceId: string,
+  channel: ProviderChannel,
+): MessageProvider {
   return {
     id: LOG_PROVIDER_ID,
     kind: 'log',
@@ -30,7 +35,10 @@ export function createLogProvider(db: Database, workspaceId: string, channel: Pr
         })
         .onConflictDoNothing()
         .returning({ id: outbox.id });
-      return { providerMessageId: `outbox:${message.idempotencyKey}`, response: { outbox: inserted.length ? 'recorded' : 'already recorded' } };
+      return {
+        providerMessageId: `outbox:${message.idempotencyKey}`,
+        response: { outbox: inserted.length ? 'recorded' : 'already recorded' },
+      };
     },
   };
 }

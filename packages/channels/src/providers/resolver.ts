@@ -41,14 +41,21 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     if (options.build) return options.build(row, secrets);
     const kind = providerKinds[row.kind];
     if (!kind) throw new Error(`Provider ${row.id} has unknown kind ${row.kind}`);
-    return kind.create({ id: row.id, channel: row.channel, settings: row.settings, secrets, policy: options.policy });
+    return kind.create({
+      id: row.id,
+      channel: row.channel,
+      settings: row.settings,
+      secrets,
+      policy: options.policy,
+    });
   }
 
   function live(row: ProviderRow): ResolvedProvider {
     const key = `${row.workspaceId}/${row.id}`;
     const version = row.updatedAt.getTime();
     const cached = cache.get(key);
-    if (cached && cached.version === version) return { provider: cached.provider, unitCostMicros: row.unitCostMicros };
+    if (cached && cached.version === version)
+      return { provider: cached.provider, unitCostMicros: row.unitCostMicros };
     void cached?.provider.close?.();
     const provider = build(row);
     cache.set(key, { version, provider });

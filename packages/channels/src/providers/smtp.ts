@@ -41,9 +41,18 @@ interface SmtpFailure {
 
 /** SMTP reply codes: 4xx is "try again later", 5xx is final; no reply at all (network) is worth retrying. */
 function classify(error: SmtpFailure): ProviderError {
-  const response = { code: error.code ?? null, responseCode: error.responseCode ?? null, response: error.response ?? null, command: error.command ?? null };
+  const response = {
+    code: error.code ?? null,
+    responseCode: error.responseCode ?? null,
+    response: error.response ?? null,
+    command: error.command ?? null,
+  };
   if (error.responseCode !== undefined) {
-    return new ProviderError(`SMTP ${error.responseCode}: ${error.response ?? error.message}`, error.responseCode >= 500 ? 'permanent' : 'transient', response);
+    return new ProviderError(
+      `SMTP ${error.responseCode}: ${error.response ?? error.message}`,
+      error.responseCode >= 500 ? 'permanent' : 'transient',
+      response,
+    );
   }
   // No server reply: connection refused, DNS, timeouts, TLS handshakes. Authentication and envelope problems are
   // configuration errors that retrying will not fix.
@@ -92,7 +101,9 @@ export function createSmtpProvider(
         transport ??= open();
         const t = await transport;
         const info = await t.sendMail({
-          from: settings.fromName ? { name: settings.fromName, address: settings.fromAddress } : settings.fromAddress,
+          from: settings.fromName
+            ? { name: settings.fromName, address: settings.fromAddress }
+            : settings.fromAddress,
           to: message.to,
           ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
           subject: message.subject ?? '',
@@ -102,9 +113,16 @@ export function createSmtpProvider(
           headers: { ...message.headers, 'X-Wakeflow-Message': message.messageId },
         });
         if (info.rejected.length > 0 && info.accepted.length === 0) {
-          throw new ProviderError(`SMTP rejected ${info.rejected.join(', ')}: ${info.response}`, 'permanent', { response: info.response });
+          throw new ProviderError(
+            `SMTP rejected ${info.rejected.join(', ')}: ${info.response}`,
+            'permanent',
+            { response: info.response },
+          );
         }
-        return { providerMessageId: info.messageId, response: { response: info.response, accepted: info.accepted } };
+        return {
+          providerMessageId: info.messageId,
+          response: { response: info.response, accepted: info.accepted },
+        };
       } catch (error) {
         if (error instanceof ProviderError) throw error;
         if (error instanceof BlockedAddressError) {

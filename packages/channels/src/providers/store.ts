@@ -64,7 +64,10 @@ export class ProviderValidationError extends Error {
 
 const aad = (workspaceId: string, providerId: string) => `provider:${workspaceId}:${providerId}`;
 
-export function readProviderSecrets(keys: SecretKeys, row: Pick<ProviderRow, 'workspaceId' | 'id' | 'secretsEncrypted'>): Record<string, string> {
+export function readProviderSecrets(
+  keys: SecretKeys,
+  row: Pick<ProviderRow, 'workspaceId' | 'id' | 'secretsEncrypted'>,
+): Record<string, string> {
   return row.secretsEncrypted ? decryptSecrets(keys, row.secretsEncrypted, aad(row.workspaceId, row.id)) : {};
 }
 
@@ -88,23 +91,39 @@ function toPublic(keys: SecretKeys, row: ProviderRow): PublicProvider {
 }
 
 function issuesOf(error: z.ZodError, prefix: string): { path: (string | number)[]; message: string }[] {
-  return error.issues.map((i) => ({ path: [prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message }));
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    message: i.message,
+  }));
 }
 
-function validate(kind: string, channel: ProviderChannel, settings: Record<string, unknown>, secrets: Record<string, string>): Record<string, unknown> {
+function validate(
+  kind: string,
+  channel: ProviderChannel,
+  settings: Record<string, unknown>,
+  secrets: Record<string, string>,
+): Record<string, unknown> {
   const spec = providerKinds[kind];
   if (!spec) throw new ProviderValidationError([{ path: ['kind'], message: 'Unknown provider kind' }]);
   if (!spec.channels.includes(channel)) {
-    throw new ProviderValidationError([{ path: ['channel'], message: `${spec.label} serves ${spec.channels.join(', ')}, not ${channel}` }]);
+    throw new ProviderValidationError([
+      { path: ['channel'], message: `${spec.label} serves ${spec.channels.join(', ')}, not ${channel}` },
+    ]);
   }
   const s = spec.settings.safeParse(settings);
   const x = spec.secrets.safeParse(secrets);
-  const issues = [...(s.success ? [] : issuesOf(s.error, 'settings')), ...(x.success ? [] : issuesOf(x.error, 'secrets'))];
+  const issues = [
+    ...(s.success ? [] : issuesOf(s.error, 'settings')),
+    ...(x.success ? [] : issuesOf(x.error, 'secrets')),
+  ];
   if (issues.length || !s.success) throw new ProviderValidationError(issues);
   return s.data;
 }
 
-function mergeSecrets(current: Record<string, string>, changes: Record<string, string | null>): Record<string, string> {
+function mergeSecrets(
+  current: Record<string, string>,
+  changes: Record<string, string | null>,
+): Record<string, string> {
   const next = { ...current };
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) delete next[k];
@@ -113,12 +132,21 @@ function mergeSecrets(current: Record<string, string>, changes: Record<string, s
   return next;
 }
 
-export async function createProvider(db: Database, keys: SecretKeys, workspaceId: string, input: ProviderInput): Promise<PublicProvider> {
+export async function createProvider(
+  db: Database,
+  keys: SecretKeys,
+  workspaceId: string,
+  input: ProviderInput,
+): Promise<PublicProvider> {
   const p = providerInputSchema.parse(input);
   const secrets = mergeSecrets({}, p.secrets);
   const settings = validate(p.kind, p.channel, p.settings, secrets);
   const row = await db.transaction(async (tx) => {
-    if (p.isDefault) await tx.update(providers).set({ isDefault: false }).where(and(eq(providers.workspaceId, workspaceId), eq(providers.channel, p.channel)));
+    if (p.isDefault)
+      await tx
+        .update(providers)
+        .set({ isDefault: false })
+        .where(and(eq(providers.workspaceId, workspaceId), eq(providers.channel, p.channel)));
     const [created] = await tx
       .insert(providers)
       .values({
@@ -127,7 +155,9 @@ export async function createProvider(db: Database, keys: SecretKeys, workspaceId
         channel: p.channel,
         kind: p.kind,
         settings,
-        secretsEncrypted: Object.keys(secrets).length ? encryptSecrets(keys, secrets, aad(workspaceId, p.id)) : null,
+        secretsEncrypted: Object.keys(secrets).length
+          ? encryptSecrets(keys, secrets, aad(workspaceId, p.id))
+          : null,
         unitCostMicros: p.unitCostMicros,
         isDefault: p.isDefault,
       })
@@ -135,7 +165,8 @@ export async function createProvider(db: Database, keys: SecretKeys, workspaceId
       .returning();
     return created;
   });
-  if (!row) throw new ProviderValidationError([{ path: ['id'], message: `A provider “${p.id}” already exists` }]);
+  if (!row)
+    throw new ProviderValidationError([{ path: ['id'], message: `A provider “${p.id}” already exists` }]);
   return toPublic(keys, row);
 }
 
@@ -148,16 +179,26 @@ export async function updateProvider(
 ): Promise<PublicProvider | null> {
   const p = providerPatchSchema.parse(patch);
   return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(providers).where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id))).for('update');
+    const [row] = await tx
+      .select()
+      .from(providers)
+      .where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)))
+      .for('update');
     if (!row) return null;
     const secrets = mergeSecrets(readProviderSecrets(keys, row), p.secrets ?? {});
     const settings = validate(row.kind, row.channel, p.settings ?? row.settings, secrets);
-    if (p.isDefault) await tx.update(providers).set({ isDefault: false }).where(and(eq(providers.workspaceId, workspaceId), eq(providers.channel, row.channel)));
+    if (p.isDefault)
+      await tx
+        .update(providers)
+        .set({ isDefault: false })
+        .where(and(eq(providers.workspaceId, workspaceId), eq(providers.channel, row.channel)));
     const [updated] = await tx
       .update(providers)
       .set({
         settings,
-        secretsEncrypted: Object.keys(secrets).length ? encryptSecrets(keys, secrets, aad(workspaceId, id)) : null,
+        secretsEncrypted: Object.keys(secrets).length
+          ? encryptSecrets(keys, secrets, aad(workspaceId, id))
+          : null,
         ...(p.unitCostMicros !== undefined ? { unitCostMicros: p.unitCostMicros } : {}),
         ...(p.isDefault !== undefined ? { isDefault: p.isDefault } : {}),
         updatedAt: new Date(),
@@ -169,22 +210,45 @@ export async function updateProvider(
 }
 
 export async function deleteProvider(db: Database, workspaceId: string, id: string): Promise<boolean> {
-  const deleted = await db.delete(providers).where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id))).returning({ id: providers.id });
+  const deleted = await db
+    .delete(providers)
+    .where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)))
+    .returning({ id: providers.id });
   return deleted.length > 0;
 }
 
-export async function listProviders(db: Database, keys: SecretKeys, workspaceId: string): Promise<PublicProvider[]> {
-  const rows = await db.select().from(providers).where(eq(providers.workspaceId, workspaceId)).orderBy(asc(providers.channel), asc(providers.id));
+export async function listProviders(
+  db: Database,
+  keys: SecretKeys,
+  workspaceId: string,
+): Promise<PublicProvider[]> {
+  const rows = await db
+    .select()
+    .from(providers)
+    .where(eq(providers.workspaceId, workspaceId))
+    .orderBy(asc(providers.channel), asc(providers.id));
   return rows.map((r) => toPublic(keys, r));
 }
 
-export async function getProvider(db: Database, keys: SecretKeys, workspaceId: string, id: string): Promise<PublicProvider | null> {
-  const [row] = await db.select().from(providers).where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)));
+export async function getProvider(
+  db: Database,
+  keys: SecretKeys,
+  workspaceId: string,
+  id: string,
+): Promise<PublicProvider | null> {
+  const [row] = await db
+    .select()
+    .from(providers)
+    .where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)));
   return row ? toPublic(keys, row) : null;
 }
 
 /** The provider row a channel sends through: the default one, else the oldest; null means the log provider. */
-export async function findChannelProviderRow(db: Database, workspaceId: string, channel: ProviderChannel): Promise<ProviderRow | null> {
+export async function findChannelProviderRow(
+  db: Database,
+  workspaceId: string,
+  channel: ProviderChannel,
+): Promise<ProviderRow | null> {
   const [row] = await db
     .select()
     .from(providers)
@@ -194,8 +258,15 @@ export async function findChannelProviderRow(db: Database, workspaceId: string, 
   return row ?? null;
 }
 
-export async function findProviderRow(db: Database, workspaceId: string, id: string): Promise<ProviderRow | null> {
-  const [row] = await db.select().from(providers).where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)));
+export async function findProviderRow(
+  db: Database,
+  workspaceId: string,
+  id: string,
+): Promise<ProviderRow | null> {
+  const [row] = await db
+    .select()
+    .from(providers)
+    .where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)));
   return row ?? null;
 }
 
@@ -215,8 +286,20 @@ export async function effectiveProviders(db: Database, workspaceId: string): Pro
     const row = await findChannelProviderRow(db, workspaceId, channel);
     out.push(
       row
-        ? { channel, providerId: row.id, kind: row.kind, isDevelopmentLog: false, label: providerKinds[row.kind]?.label ?? row.kind }
-        : { channel, providerId: LOG_PROVIDER_ID, kind: 'log', isDevelopmentLog: true, label: LOG_PROVIDER_LABEL },
+        ? {
+            channel,
+            providerId: row.id,
+            kind: row.kind,
+            isDevelopmentLog: false,
+            label: providerKinds[row.kind]?.label ?? row.kind,
+          }
+        : {
+            channel,
+            providerId: LOG_PROVIDER_ID,
+            kind: 'log',
+            isDevelopmentLog: true,
+            label: LOG_PROVIDER_LABEL,
+          },
     );
   }
   return out;

@@ -11,23 +11,39 @@ import { type DeliveryReceipt, type MessageProvider, type OutgoingMessage } from
 
 export const twilioSettingsSchema = z
   .object({
-    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'An account SID starts with AC and has 32 hex digits'),
+    accountSid: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'An account SID starts with AC and has 32 hex digits'),
     /** A Twilio number in E.164, or use a messaging service. */
-    from: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
-    messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+    from: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/)
+      .optional(),
+    messagingServiceSid: z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/)
+      .optional(),
     /** Overridable for regional edges and for tests against a local stand-in. */
     baseUrl: z.url().default('https://api.twilio.com'),
     statusCallback: z.url().optional(),
     timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
   })
-  .refine((s) => s.from || s.messagingServiceSid, { message: 'Set a sender number or a messaging service', path: ['from'] });
+  .refine((s) => s.from || s.messagingServiceSid, {
+    message: 'Set a sender number or a messaging service',
+    path: ['from'],
+  });
 export type TwilioSettings = z.infer<typeof twilioSettingsSchema>;
 
 export const twilioSecretsSchema = z.object({ authToken: z.string().min(1, 'Required') });
 export type TwilioSecrets = z.infer<typeof twilioSecretsSchema>;
 
 /** Twilio answers 400 for numbers that cannot receive (invalid, opted out): permanent, like every non-429 4xx. */
-export function createTwilioProvider(id: string, settings: TwilioSettings, secrets: TwilioSecrets, policy: AddressPolicy): MessageProvider {
+export function createTwilioProvider(
+  id: string,
+  settings: TwilioSettings,
+  secrets: TwilioSecrets,
+  policy: AddressPolicy,
+): MessageProvider {
   const url = `${settings.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${settings.accountSid}/Messages.json`;
   const auth = `Basic ${Buffer.from(`${settings.accountSid}:${secrets.authToken}`).toString('base64')}`;
   return {
@@ -45,7 +61,11 @@ export function createTwilioProvider(id: string, settings: TwilioSettings, secre
           {
             url,
             method: 'POST',
-            headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+            headers: {
+              Authorization: auth,
+              'Content-Type': 'application/x-www-form-urlencoded',
+              Accept: 'application/json',
+            },
             body: form.toString(),
             timeoutMs: settings.timeoutMs,
           },

@@ -30,7 +30,12 @@ const subscriptionSchema = z.object({
   keys: z.object({ p256dh: z.string().min(1), auth: z.string().min(1) }),
 });
 
-export function createWebPushProvider(id: string, settings: WebPushSettings, secrets: WebPushSecrets, policy: AddressPolicy): MessageProvider {
+export function createWebPushProvider(
+  id: string,
+  settings: WebPushSettings,
+  secrets: WebPushSecrets,
+  policy: AddressPolicy,
+): MessageProvider {
   return {
     id,
     kind: 'web_push',
@@ -41,13 +46,24 @@ export function createWebPushProvider(id: string, settings: WebPushSettings, sec
       try {
         subscription = subscriptionSchema.parse(JSON.parse(message.to));
       } catch {
-        throw new ProviderError('The push token is not a web push subscription (JSON with endpoint and keys)', 'permanent');
+        throw new ProviderError(
+          'The push token is not a web push subscription (JSON with endpoint and keys)',
+          'permanent',
+        );
       }
-      const payload = JSON.stringify({ title: message.subject ?? '', body: message.text, messageId: message.messageId });
+      const payload = JSON.stringify({
+        title: message.subject ?? '',
+        body: message.text,
+        messageId: message.messageId,
+      });
       const topic = createHash('sha256').update(message.idempotencyKey).digest('base64url').slice(0, 32);
       try {
         const details = webpush.generateRequestDetails(subscription, payload, {
-          vapidDetails: { subject: settings.vapidSubject, publicKey: settings.vapidPublicKey, privateKey: secrets.vapidPrivateKey },
+          vapidDetails: {
+            subject: settings.vapidSubject,
+            publicKey: settings.vapidPublicKey,
+            privateKey: secrets.vapidPrivateKey,
+          },
           TTL: settings.ttlSeconds,
           urgency: settings.urgency,
           topic,
@@ -56,7 +72,13 @@ export function createWebPushProvider(id: string, settings: WebPushSettings, sec
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(details.headers)) headers[k] = String(v);
         const res = await safeHttpRequest(
-          { url: details.endpoint, method: 'POST', headers, body: details.body, timeoutMs: settings.timeoutMs },
+          {
+            url: details.endpoint,
+            method: 'POST',
+            headers,
+            body: details.body,
+            timeoutMs: settings.timeoutMs,
+          },
           policy,
         );
         // 404/410: the subscription is gone for good; classifyHttpStatus already treats them as permanent.

@@ -33,7 +33,12 @@ export const channelSettingsSchema = z.object({
       /** At the cap, messages of journeys at or above this priority wait for a free slot; others are skipped. */
       waitAtOrAbovePriority: z.number().int().min(1).max(11).default(8),
       /** A message that would wait longer than this is skipped instead. */
-      maxWaitHours: z.number().int().min(1).max(24 * 30).default(72),
+      maxWaitHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30)
+        .default(72),
     })
     .prefault({}),
   quietHours: z
@@ -47,7 +52,11 @@ export const channelSettingsSchema = z.object({
     .prefault({}),
   /** Messages per second per provider, per worker process. */
   rateLimits: z
-    .object({ email: z.number().positive().max(10_000).default(50), sms: z.number().positive().max(10_000).default(10), push: z.number().positive().max(10_000).default(100) })
+    .object({
+      email: z.number().positive().max(10_000).default(50),
+      sms: z.number().positive().max(10_000).default(10),
+      push: z.number().positive().max(10_000).default(100),
+    })
     .prefault({}),
   tracking: z.object({ opens: z.boolean().default(true), clicks: z.boolean().default(true) }).prefault({}),
 });
@@ -58,17 +67,26 @@ export const defaultChannelSettings: ChannelSettings = channelSettingsSchema.par
 
 /** The workspace's rules; invalid stored settings fall back to the defaults rather than stopping every send. */
 export async function loadChannelSettings(db: Database, workspaceId: string): Promise<ChannelSettings> {
-  const [row] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const [row] = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   const parsed = channelSettingsSchema.safeParse(row?.settings?.channels ?? {});
   return parsed.success ? parsed.data : defaultChannelSettings;
 }
 
 /** Replaces the `channels` key of the workspace settings, leaving every other key alone. */
-export async function saveChannelSettings(db: Database, workspaceId: string, input: ChannelSettingsInput): Promise<ChannelSettings> {
+export async function saveChannelSettings(
+  db: Database,
+  workspaceId: string,
+  input: ChannelSettingsInput,
+): Promise<ChannelSettings> {
   const settings = channelSettingsSchema.parse(input);
   await db
     .update(workspaces)
-    .set({ settings: sql`jsonb_set(${workspaces.settings}, '{channels}', ${JSON.stringify(settings)}::jsonb, true)` })
+    .set({
+      settings: sql`jsonb_set(${workspaces.settings}, '{channels}', ${JSON.stringify(settings)}::jsonb, true)`,
+    })
     .where(eq(workspaces.id, workspaceId));
   return settings;
 }

@@ -14,7 +14,10 @@ describe('frequency cap with journey priority', () => {
 
   it('gives high-priority journeys the reserved slot, then makes them wait for the oldest to leave the window', () => {
     expect(decideFrequencyCap([daysAgo(1), daysAgo(2)], 9, now, cap)).toEqual({ action: 'send' });
-    expect(decideFrequencyCap([daysAgo(1), daysAgo(6.5), daysAgo(2)], 9, now, cap)).toEqual({ action: 'wait', until: new Date(daysAgo(6.5).getTime() + 7 * 86_400_000) });
+    expect(decideFrequencyCap([daysAgo(1), daysAgo(6.5), daysAgo(2)], 9, now, cap)).toEqual({
+      action: 'wait',
+      until: new Date(daysAgo(6.5).getTime() + 7 * 86_400_000),
+    });
   });
 
   it('skips instead of waiting longer than allowed', () => {
@@ -23,6 +26,8 @@ describe('frequency cap with journey priority', () => {
 
   it('ignores messages outside the window, and does nothing when disabled', () => {
     expect(decideFrequencyCap([daysAgo(8), daysAgo(9), daysAgo(1)], 5, now, cap)).toEqual({ action: 'send' });
-    expect(decideFrequencyCap([daysAgo(1), daysAgo(1), daysAgo(1)], 1, now, { ...cap, enabled: false })).toEqual({ action: 'send' });
+    expect(
+      decideFrequencyCap([daysAgo(1), daysAgo(1), daysAgo(1)], 1, now, { ...cap, enabled: false }),
+    ).toEqual({ action: 'send' });
   });
 });

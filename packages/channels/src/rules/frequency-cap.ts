@@ -20,12 +20,19 @@ const DAY_MS = 86_400_000;
 export type CapDecision = { action: 'send' } | { action: 'skip' } | { action: 'wait'; until: Date };
 
 /** Pure: given the dispatch times of counted messages in the window (any order), what this send may do. */
-export function decideFrequencyCap(counted: readonly Date[], priority: number, now: Date, cap: CapSettings): CapDecision {
+export function decideFrequencyCap(
+  counted: readonly Date[],
+  priority: number,
+  now: Date,
+  cap: CapSettings,
+): CapDecision {
   if (!cap.enabled) return { action: 'send' };
   const high = priority >= cap.highPriority;
   const limit = high ? cap.limit : Math.max(0, cap.limit - cap.reservedForHighPriority);
   const windowMs = cap.windowDays * DAY_MS;
-  const inWindow = counted.filter((d) => d.getTime() > now.getTime() - windowMs).sort((a, b) => a.getTime() - b.getTime());
+  const inWindow = counted
+    .filter((d) => d.getTime() > now.getTime() - windowMs)
+    .sort((a, b) => a.getTime() - b.getTime());
   if (inWindow.length < limit) return { action: 'send' };
   if (priority < cap.waitAtOrAbovePriority || limit === 0) return { action: 'skip' };
   // After the (n - limit + 1) oldest messages leave the window, fewer than `limit` remain.
@@ -40,7 +47,13 @@ export async function lockCustomerForCap(tx: Transaction, customerId: string): P
 }
 
 /** Dispatch times of the customer's marketing messages in the window that count against the cap. */
-export async function countedDispatches(tx: Transaction, customerId: string, now: Date, cap: CapSettings, excludeMessageId: string): Promise<Date[]> {
+export async function countedDispatches(
+  tx: Transaction,
+  customerId: string,
+  now: Date,
+  cap: CapSettings,
+  excludeMessageId: string,
+): Promise<Date[]> {
   const since = new Date(now.getTime() - cap.windowDays * DAY_MS);
   const rows = await tx
     .select({ at: messages.dispatchedAt })

@@ -6,7 +6,11 @@
  */
 export interface RateLimiter {
   /** Resolves when the call may proceed; returns the wait in ms it would need instead if that exceeds `maxWaitMs`. */
-  acquire(key: string, perSecond: number, maxWaitMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
+  acquire(
+    key: string,
+    perSecond: number,
+    maxWaitMs: number,
+  ): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
 }
 
 export function createRateLimiter(now: () => number = () => Date.now()): RateLimiter {

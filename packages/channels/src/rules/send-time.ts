@@ -37,7 +37,8 @@ export function nextAllowedSendTime(
   quietHours: ChannelSettings['quietHours'],
   window: SendWindow | undefined,
 ): SendTimeDecision {
-  const quiet = quietHours.enabled && quietHours.channels.includes(channel) && quietHours.start !== quietHours.end;
+  const quiet =
+    quietHours.enabled && quietHours.channels.includes(channel) && quietHours.start !== quietHours.end;
   let at = now;
   let reason: SendTimeDecision['reason'] = 'now';
   for (let step = 0; step < 32; step++) {
@@ -46,12 +47,20 @@ export function nextAllowedSendTime(
       if (reason === 'now') reason = 'quiet_hours';
       continue;
     }
-    if (window && !(window.weekdays.includes(isoWeekday(at, timeZone)) && isWithinLocalWindow(at, timeZone, window.start, window.end))) {
+    if (
+      window &&
+      !(
+        window.weekdays.includes(isoWeekday(at, timeZone)) &&
+        isWithinLocalWindow(at, timeZone, window.start, window.end)
+      )
+    ) {
       at = nextLocalTime(at, timeZone, window.start, window.weekdays.length ? window.weekdays : ALL_DAYS);
       if (reason === 'now') reason = 'send_window';
       continue;
     }
     return { at, reason };
   }
-  throw new Error(`The send window ${window?.start}–${window?.end} never falls outside quiet hours ${quietHours.start}–${quietHours.end}`);
+  throw new Error(
+    `The send window ${window?.start}–${window?.end} never falls outside quiet hours ${quietHours.start}–${quietHours.end}`,
+  );
 }

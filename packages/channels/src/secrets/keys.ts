@@ -20,7 +20,10 @@ function decodeMaster(raw: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
   const b64 = Buffer.from(trimmed, 'base64');
   if (b64.length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(trimmed)) return b64;
-  if (trimmed.length < 16) throw new Error('WAKEFLOW_SECRET_KEY must be 32 bytes (hex or base64) or a passphrase of at least 16 characters');
+  if (trimmed.length < 16)
+    throw new Error(
+      'WAKEFLOW_SECRET_KEY must be 32 bytes (hex or base64) or a passphrase of at least 16 characters',
+    );
   // A passphrase: stretch it into 32 bytes so any long enough string works for self-hosters.
   return createHash('sha256').update(`wakeflow-master:${trimmed}`).digest();
 }

@@ -21,7 +21,11 @@ export function signToken(keys: SecretKeys, purpose: TokenPurpose, payload: Reco
 }
 
 /** The payload when the token is genuine and for this purpose, otherwise null (never throws on bad input). */
-export function verifyToken(keys: SecretKeys, purpose: TokenPurpose, token: string): Record<string, string> | null {
+export function verifyToken(
+  keys: SecretKeys,
+  purpose: TokenPurpose,
+  token: string,
+): Record<string, string> | null {
   const dot = token.indexOf('.');
   if (dot <= 0 || token.length > 8192) return null;
   const body = token.slice(0, dot);

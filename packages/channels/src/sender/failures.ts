@@ -8,7 +8,11 @@ import { ApplicationFailure } from '@temporalio/common';
 export const PROVIDER_UNAVAILABLE = 'ProviderUnavailable';
 export const SEND_IN_PROGRESS = 'SendInProgress';
 
-export function providerUnavailable(message: string, details: Record<string, unknown>, retryAfterMs?: number): ApplicationFailure {
+export function providerUnavailable(
+  message: string,
+  details: Record<string, unknown>,
+  retryAfterMs?: number,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type: PROVIDER_UNAVAILABLE,
     message,

@@ -81,7 +81,8 @@ export interface ChannelMessageSender extends MessageSender {
 const DEFAULT_PRIORITY = 5;
 
 function recipientOf(customer: CustomerRow, channel: SendRequest['channel']): string | null {
-  const value = channel === 'email' ? customer.email : channel === 'sms' ? customer.phone : customer.pushToken;
+  const value =
+    channel === 'email' ? customer.email : channel === 'sms' ? customer.phone : customer.pushToken;
   return value && value.trim() ? value : null;
 }
 
@@ -167,7 +168,12 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
   }
 
   /** Moves a pending row to a final state; a row another attempt finished first keeps that attempt's answer. */
-  async function finish(row: MessageRow, status: 'skipped' | 'failed', reason: string, response?: Record<string, unknown>): Promise<SendResult> {
+  async function finish(
+    row: MessageRow,
+    status: 'skipped' | 'failed',
+    reason: string,
+    response?: Record<string, unknown>,
+  ): Promise<SendResult> {
     const [updated] = await db
       .update(messages)
       .set({ status, reason, deferredUntil: null, ...(response ? { providerResponse: response } : {}) })
@@ -179,7 +185,10 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
   }
 
   async function defer(row: MessageRow, until: Date, reason: string): Promise<SendResult> {
-    await db.update(messages).set({ deferredUntil: until, reason: `deferred: ${reason}` }).where(and(eq(messages.id, row.id), eq(messages.status, 'pending')));
+    await db
+      .update(messages)
+      .set({ deferredUntil: until, reason: `deferred: ${reason}` })
+      .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')));
     return { messageId: row.id, status: 'deferred', reason, retryAt: until.toISOString() };
   }
 
@@ -189,14 +198,20 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     const [row] = await db
       .select({ priority: sql<string | null>`${journeyVersions.plan}->'settings'->>'priority'` })
       .from(runs)
-      .innerJoin(journeyVersions, and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)))
+      .innerJoin(
+        journeyVersions,
+        and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)),
+      )
       .where(eq(runs.id, req.runId));
     const parsed = Number(row?.priority);
     return Number.isInteger(parsed) && parsed >= 1 && parsed <= 10 ? parsed : DEFAULT_PRIORITY;
   }
 
   async function recordDelivered(row: MessageRow, provider: string): Promise<void> {
-    const [customer] = await db.select({ externalId: customers.externalId }).from(customers).where(eq(customers.id, row.customerId));
+    const [customer] = await db
+      .select({ externalId: customers.externalId })
+      .from(customers)
+      .where(eq(customers.id, row.customerId));
     if (!customer) return;
     await recorder.record({
       workspaceId: row.workspaceId,
@@ -204,7 +219,14 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
       customerId: row.customerId,
       customerExternalId: customer.externalId,
       name: 'message_delivered',
-      properties: { message_id: row.id, channel: row.channel, journey_id: row.journeyId, node_id: row.nodeId, template_id: row.templateId, provider },
+      properties: {
+        message_id: row.id,
+        channel: row.channel,
+        journey_id: row.journeyId,
+        node_id: row.nodeId,
+        template_id: row.templateId,
+        provider,
+      },
       occurredAt: row.sentAt ?? now(),
     });
   }
@@ -240,7 +262,12 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     }
     if (timing.at.getTime() > at.getTime()) return defer(row, timing.at, timing.reason);
 
-    const links: LinkContext = { keys, publicBaseUrl: deps.publicBaseUrl, workspaceId: req.workspaceId, messageId: row.id };
+    const links: LinkContext = {
+      keys,
+      publicBaseUrl: deps.publicBaseUrl,
+      workspaceId: req.workspaceId,
+      messageId: row.id,
+    };
     const unsubscribe = unsubscribeUrl(links, customer.id, req.channel);
     const { entry, steps } = runContextVariables(req.context);
     let rendered;
@@ -254,20 +281,33 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
         now: at.toISOString(),
       });
     } catch (error) {
-      if (error instanceof TemplateRenderError) return finish(row, 'failed', `template_error: ${error.message}`);
+      if (error instanceof TemplateRenderError)
+        return finish(row, 'failed', `template_error: ${error.message}`);
       throw error;
     }
-    const html = rendered.html ? instrumentHtml(rendered.html, links, { ...settings.tracking, unsubscribeUrl: unsubscribe }) : null;
+    const html = rendered.html
+      ? instrumentHtml(rendered.html, links, { ...settings.tracking, unsubscribeUrl: unsubscribe })
+      : null;
     const headers: Record<string, string> =
       req.channel === 'email' && category === 'marketing'
         ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
         : {};
-    const payload: StoredPayload = { to, subject: rendered.subject, text: rendered.text, html, headers, unsubscribeUrl: unsubscribe };
+    const payload: StoredPayload = {
+      to,
+      subject: rendered.subject,
+      text: rendered.text,
+      html,
+      headers,
+      unsubscribeUrl: unsubscribe,
+    };
 
     const resolved = await resolver.forChannel(req.workspaceId, req.channel);
     if (!resolved) return finish(row, 'failed', 'no_provider');
 
-    const priority = category === 'marketing' && settings.frequencyCap.enabled ? await priorityOf(req) : (req.priority ?? DEFAULT_PRIORITY);
+    const priority =
+      category === 'marketing' && settings.frequencyCap.enabled
+        ? await priorityOf(req)
+        : (req.priority ?? DEFAULT_PRIORITY);
     const outcome = await db.transaction(async (tx) => {
       if (category === 'marketing') {
         await lockCustomerForCap(tx, customer.id);
@@ -290,7 +330,9 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
           deferredUntil: null,
           reason: null,
         })
-        .where(and(eq(messages.id, row.id), eq(messages.status, 'pending'), sql`${messages.dispatchedAt} is null`))
+        .where(
+          and(eq(messages.id, row.id), eq(messages.status, 'pending'), sql`${messages.dispatchedAt} is null`),
+        )
         .returning();
       return { action: 'send' as const, dispatched };
     });
@@ -306,7 +348,9 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
   }
 
   /** A row dispatched by an earlier attempt: same provider, same content. */
-  async function resume(row: MessageRow): Promise<{ row: MessageRow; resolved: ResolvedProvider; payload: StoredPayload } | SendResult> {
+  async function resume(
+    row: MessageRow,
+  ): Promise<{ row: MessageRow; resolved: ResolvedProvider; payload: StoredPayload } | SendResult> {
     const payload = readPayload(row.payload);
     if (!payload) return finish(row, 'failed', 'dispatched_without_payload');
     const resolved =
@@ -317,11 +361,21 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
   }
 
   /** Step 4: one provider call under the row's lease, then its result. */
-  async function deliver(req: SendRequest, row: MessageRow, resolved: ResolvedProvider, payload: StoredPayload): Promise<SendResult> {
+  async function deliver(
+    req: SendRequest,
+    row: MessageRow,
+    resolved: ResolvedProvider,
+    payload: StoredPayload,
+  ): Promise<SendResult> {
     const settings = await loadChannelSettings(db, row.workspaceId);
     const perSecond = row.channel === 'webhook' ? settings.rateLimits.push : settings.rateLimits[row.channel];
-    const permit = await rateLimiter.acquire(`${row.workspaceId}/${resolved.provider.id}`, perSecond, maxRateWait);
-    if (!permit.ok) return defer(row, new Date(ruleClock(req, now).getTime() + permit.retryAfterMs), 'rate_limit');
+    const permit = await rateLimiter.acquire(
+      `${row.workspaceId}/${resolved.provider.id}`,
+      perSecond,
+      maxRateWait,
+    );
+    if (!permit.ok)
+      return defer(row, new Date(ruleClock(req, now).getTime() + permit.retryAfterMs), 'rate_limit');
 
     const message: OutgoingMessage = {
       messageId: row.id,
@@ -334,12 +388,21 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     const [leased] = await db
       .update(messages)
       .set({ leaseUntil: new Date(wall.getTime() + leaseMs) })
-      .where(and(eq(messages.id, row.id), eq(messages.status, 'pending'), or(isNull(messages.leaseUntil), lt(messages.leaseUntil, wall))))
+      .where(
+        and(
+          eq(messages.id, row.id),
+          eq(messages.status, 'pending'),
+          or(isNull(messages.leaseUntil), lt(messages.leaseUntil, wall)),
+        ),
+      )
       .returning();
     if (!leased) {
       const [current] = await db.select().from(messages).where(eq(messages.id, row.id));
       if (current && current.status !== 'pending') return resultOf(current);
-      throw sendInProgress(row.id, Math.max(1_000, (current?.leaseUntil?.getTime() ?? wall.getTime()) - wall.getTime()));
+      throw sendInProgress(
+        row.id,
+        Math.max(1_000, (current?.leaseUntil?.getTime() ?? wall.getTime()) - wall.getTime()),
+      );
     }
 
     let receipt;
@@ -354,12 +417,17 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
           attempts: sql`${messages.attempts} + 1`,
           leaseUntil: null,
           providerResponse: response,
-          ...(error.kind === 'permanent' ? { status: 'failed' as const, reason: `provider: ${error.message}` } : { reason: `retrying: ${error.message}` }),
+          ...(error.kind === 'permanent'
+            ? { status: 'failed' as const, reason: `provider: ${error.message}` }
+            : { reason: `retrying: ${error.message}` }),
         })
         .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')))
         .returning();
-      if (error.kind === 'transient') throw providerUnavailable(error.message, { messageId: row.id, ...error.response });
-      return failed ? resultOf(failed) : { messageId: row.id, status: 'failed', reason: `provider: ${error.message}` };
+      if (error.kind === 'transient')
+        throw providerUnavailable(error.message, { messageId: row.id, ...error.response });
+      return failed
+        ? resultOf(failed)
+        : { messageId: row.id, status: 'failed', reason: `provider: ${error.message}` };
     }
     await deps.hooks?.afterProviderAccepted?.(row.id);
     const [sent] = await db
@@ -401,7 +469,8 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
         ready = await resume(row);
       } else {
         if (!template) return finish(row, 'failed', 'template_not_found');
-        if (template.channel !== req.channel) return finish(row, 'failed', `template_channel_mismatch: ${template.channel}`);
+        if (template.channel !== req.channel)
+          return finish(row, 'failed', `template_channel_mismatch: ${template.channel}`);
         ready = await decide(req, row, template);
       }
       if (!('resolved' in ready)) return ready;

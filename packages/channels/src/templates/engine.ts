@@ -29,7 +29,9 @@ function money(value: unknown, currency: unknown = 'CNY', locale: unknown = 'zh-
   const cents = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(cents)) return '';
   try {
-    return new Intl.NumberFormat(String(locale), { style: 'currency', currency: String(currency) }).format(cents / 100);
+    return new Intl.NumberFormat(String(locale), { style: 'currency', currency: String(currency) }).format(
+      cents / 100,
+    );
   } catch {
     return (cents / 100).toFixed(2);
   }
@@ -54,7 +56,9 @@ function build(output: TemplateOutput): Liquid {
   engine.registerFilter('money', money);
   /** `{{ customer.first_name | or_default: "there" }}`: like `default`, but also for blank strings. */
   engine.registerFilter('or_default', (value: unknown, fallback: unknown = '') =>
-    value === null || value === undefined || (typeof value === 'string' && value.trim() === '') ? fallback : value,
+    value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+      ? fallback
+      : value,
   );
   return engine;
 }

@@ -26,7 +26,9 @@ export type PreviewRequest = z.input<typeof previewRequestSchema>;
 
 export interface PreviewResult {
   rendered: RenderedMessage;
-  problems: (TemplateProblem | { field: string; line: number; column: number; code: 'render_error'; message: string })[];
+  problems: (
+    TemplateProblem | { field: string; line: number; column: number; code: 'render_error'; message: string }
+  )[];
 }
 
 const PREVIEW_MESSAGE_ID = '00000000-0000-0000-0000-000000000000';
@@ -47,7 +49,9 @@ export async function previewTemplate(
     .where(
       and(
         eq(customers.workspaceId, workspaceId),
-        r.customerId && uuid.test(r.customerId) ? eq(customers.id, r.customerId) : eq(customers.externalId, r.externalId ?? r.customerId ?? ''),
+        r.customerId && uuid.test(r.customerId)
+          ? eq(customers.id, r.customerId)
+          : eq(customers.externalId, r.externalId ?? r.customerId ?? ''),
       ),
     );
   if (!customer) return null;
@@ -70,7 +74,13 @@ export async function previewTemplate(
     rendered = await renderTemplate(template, variables, { strict: true });
   } catch (error) {
     if (!(error instanceof TemplateRenderError)) throw error;
-    problems.push({ field: error.field, line: error.line, column: error.column, code: 'render_error', message: error.detail });
+    problems.push({
+      field: error.field,
+      line: error.line,
+      column: error.column,
+      code: 'render_error',
+      message: error.detail,
+    });
     rendered = await renderTemplate(template, variables, { strict: false });
   }
   return { rendered, problems };

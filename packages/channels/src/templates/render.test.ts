@@ -26,7 +26,10 @@ const variables = (over: Partial<TemplateVariables> = {}): TemplateVariables => 
     value_tier: 'high',
   },
   entry: { sku: 'A-1' },
-  steps: { offer: { code: 'WB20-ABCD', value_cents: 2000 }, recommend: { products: [{ name: 'Tea' }, { name: 'Cups' }] } },
+  steps: {
+    offer: { code: 'WB20-ABCD', value_cents: 2000 },
+    recommend: { products: [{ name: 'Tea' }, { name: 'Cups' }] },
+  },
   unsubscribe_url: 'https://w.example/api/t/u/x',
   message: { id: 'm1', channel: 'email' },
   now: '2026-01-01T00:00:00.000Z',
@@ -46,25 +49,41 @@ describe('renderTemplate', () => {
     );
     expect(out.subject).toBe('Ann <script>, ¥20.00 for you');
     expect(out.text).toBe('Code WB20-ABCD (mid/high) Tea, Cups');
-    expect(out.html).toBe('<p>Hi Ann &lt;script&gt;</p><a href="https://w.example/api/t/u/x">unsubscribe</a>');
+    expect(out.html).toBe(
+      '<p>Hi Ann &lt;script&gt;</p><a href="https://w.example/api/t/u/x">unsubscribe</a>',
+    );
   });
 
   it('fails on a missing step output instead of sending a hole, unless a default is given', async () => {
-    await expect(renderTemplate({ channel: 'sms', body: 'a\n  {{ steps.coupon.code }}' }, variables())).rejects.toMatchObject({
+    await expect(
+      renderTemplate({ channel: 'sms', body: 'a\n  {{ steps.coupon.code }}' }, variables()),
+    ).rejects.toMatchObject({
       field: 'body',
       line: 2,
       column: 6,
     });
-    const ok = await renderTemplate({ channel: 'sms', body: '{{ steps.coupon.code | default: "none" }}{% if steps.coupon %}x{% endif %}' }, variables());
+    const ok = await renderTemplate(
+      { channel: 'sms', body: '{{ steps.coupon.code | default: "none" }}{% if steps.coupon %}x{% endif %}' },
+      variables(),
+    );
     expect(ok.text).toBe('none');
-    const lenient = await renderTemplate({ channel: 'sms', body: '[{{ steps.coupon.code }}]' }, variables(), { strict: false });
+    const lenient = await renderTemplate({ channel: 'sms', body: '[{{ steps.coupon.code }}]' }, variables(), {
+      strict: false,
+    });
     expect(lenient.text).toBe('[]');
   });
 
   it('stops runaway templates and hides prototypes', async () => {
-    const bomb = renderTemplate({ channel: 'sms', body: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' }, variables());
+    const bomb = renderTemplate(
+      { channel: 'sms', body: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' },
+      variables(),
+    );
     await expect(bomb).rejects.toBeInstanceOf(TemplateRenderError);
-    const proto = await renderTemplate({ channel: 'sms', body: '[{{ customer.constructor }}{{ customer.traits.__proto__ }}]' }, variables(), { strict: false });
+    const proto = await renderTemplate(
+      { channel: 'sms', body: '[{{ customer.constructor }}{{ customer.traits.__proto__ }}]' },
+      variables(),
+      { strict: false },
+    );
     expect(proto.text).toBe('[]');
   });
 });

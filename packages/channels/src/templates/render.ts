@@ -56,8 +56,13 @@ export async function renderTemplate(
   options: { strict?: boolean } = {},
 ): Promise<RenderedMessage> {
   const strict = options.strict ?? true;
-  const subject = template.subject ? (await renderField('subject', template.subject, 'text', variables, strict)).trim() : null;
+  const subject = template.subject
+    ? (await renderField('subject', template.subject, 'text', variables, strict)).trim()
+    : null;
   const text = await renderField('body', template.body, 'text', variables, strict);
-  const html = template.channel === 'email' && template.html ? await renderField('html', template.html, 'html', variables, strict) : null;
+  const html =
+    template.channel === 'email' && template.html
+      ? await renderField('html', template.html, 'html', variables, strict)
+      : null;
   return { subject, text, html };
 }

@@ -6,7 +6,10 @@ export type TemplateChannel = (typeof templateChannels)[number];
 
 export const templateIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'Use lower-case letters, digits, - and _ (journeys refer to templates by this id)');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,99}$/,
+    'Use lower-case letters, digits, - and _ (journeys refer to templates by this id)',
+  );
 
 export const templateInputSchema = z
   .object({
@@ -22,8 +25,10 @@ export const templateInputSchema = z
     category: z.enum(['marketing', 'transactional']).default('marketing'),
   })
   .superRefine((t, ctx) => {
-    if (t.channel === 'email' && !t.subject?.trim()) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'An email needs a subject' });
-    if (t.channel !== 'email' && t.html) ctx.addIssue({ code: 'custom', path: ['html'], message: 'Only email has an HTML part' });
+    if (t.channel === 'email' && !t.subject?.trim())
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: 'An email needs a subject' });
+    if (t.channel !== 'email' && t.html)
+      ctx.addIssue({ code: 'custom', path: ['html'], message: 'Only email has an HTML part' });
   });
 export type TemplateInput = z.infer<typeof templateInputSchema>;
 

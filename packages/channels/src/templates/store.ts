@@ -42,26 +42,52 @@ export function templateView(row: TemplateRow): TemplateView {
   };
 }
 
-function assertValid(t: { channel: TemplateRow['channel']; subject?: string | null; body: string; html?: string | null }): void {
+function assertValid(t: {
+  channel: TemplateRow['channel'];
+  subject?: string | null;
+  body: string;
+  html?: string | null;
+}): void {
   const check = validateTemplate(t);
   if (!check.ok) throw new InvalidTemplateError(check.problems);
 }
 
 /** Null when a template with that id exists. */
-export async function createTemplate(db: Database, workspaceId: string, input: TemplateInput): Promise<TemplateView | null> {
+export async function createTemplate(
+  db: Database,
+  workspaceId: string,
+  input: TemplateInput,
+): Promise<TemplateView | null> {
   const t = templateInputSchema.parse(input);
   assertValid(t);
   const [row] = await db
     .insert(templates)
-    .values({ workspaceId, id: t.id, channel: t.channel, name: t.name, subject: t.subject ?? null, body: t.body, html: t.html ?? null, category: t.category })
+    .values({
+      workspaceId,
+      id: t.id,
+      channel: t.channel,
+      name: t.name,
+      subject: t.subject ?? null,
+      body: t.body,
+      html: t.html ?? null,
+      category: t.category,
+    })
     .onConflictDoNothing()
     .returning();
   return row ? templateView(row) : null;
 }
 
-export async function updateTemplate(db: Database, workspaceId: string, id: string, patch: TemplatePatch): Promise<TemplateView | null> {
+export async function updateTemplate(
+  db: Database,
+  workspaceId: string,
+  id: string,
+  patch: TemplatePatch,
+): Promise<TemplateView | null> {
   const p = templatePatchSchema.parse(patch);
-  const [current] = await db.select().from(templates).where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, id)));
+  const [current] = await db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, id)));
   if (!current) return null;
   const next = {
     channel: current.channel,
@@ -82,21 +108,39 @@ export async function updateTemplate(db: Database, workspaceId: string, id: stri
 }
 
 export async function deleteTemplate(db: Database, workspaceId: string, id: string): Promise<boolean> {
-  const rows = await db.delete(templates).where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, id))).returning({ id: templates.id });
+  const rows = await db
+    .delete(templates)
+    .where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, id)))
+    .returning({ id: templates.id });
   return rows.length > 0;
 }
 
-export async function listTemplates(db: Database, workspaceId: string, channel?: TemplateRow['channel']): Promise<TemplateView[]> {
+export async function listTemplates(
+  db: Database,
+  workspaceId: string,
+  channel?: TemplateRow['channel'],
+): Promise<TemplateView[]> {
   const rows = await db
     .select()
     .from(templates)
-    .where(channel ? and(eq(templates.workspaceId, workspaceId), eq(templates.channel, channel)) : eq(templates.workspaceId, workspaceId))
+    .where(
+      channel
+        ? and(eq(templates.workspaceId, workspaceId), eq(templates.channel, channel))
+        : eq(templates.workspaceId, workspaceId),
+    )
     .orderBy(asc(templates.id));
   return rows.map(templateView);
 }
 
-export async function getTemplate(db: Database, workspaceId: string, id: string): Promise<TemplateView | null> {
-  const [row] = await db.select().from(templates).where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, id)));
+export async function getTemplate(
+  db: Database,
+  workspaceId: string,
+  id: string,
+): Promise<TemplateView | null> {
+  const [row] = await db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, id)));
   return row ? templateView(row) : null;
 }
 
@@ -118,24 +162,44 @@ export async function checkTemplatesForPublish(
 ): Promise<TemplatePublishProblem[]> {
   const ids = [...new Set(usage.map((u) => u.templateId))];
   if (ids.length === 0) return [];
-  const rows = await db.select().from(templates).where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, ids)));
+  const rows = await db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, ids)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out: TemplatePublishProblem[] = [];
   for (const u of usage) {
     const row = byId.get(u.templateId);
     if (!row) {
-      out.push({ templateId: u.templateId, message: `Template “${u.templateId}” does not exist`, problems: [] });
+      out.push({
+        templateId: u.templateId,
+        message: `Template “${u.templateId}” does not exist`,
+        problems: [],
+      });
       continue;
     }
     if (u.channel && u.channel !== row.channel) {
-      out.push({ templateId: u.templateId, message: `Template “${u.templateId}” is for ${row.channel}, not ${u.channel}`, problems: [] });
+      out.push({
+        templateId: u.templateId,
+        message: `Template “${u.templateId}” is for ${row.channel}, not ${u.channel}`,
+        problems: [],
+      });
     }
     const check = validateTemplate(row);
-    if (!check.ok) out.push({ templateId: u.templateId, message: `Template “${u.templateId}” has errors`, problems: check.problems });
+    if (!check.ok)
+      out.push({
+        templateId: u.templateId,
+        message: `Template “${u.templateId}” has errors`,
+        problems: check.problems,
+      });
     if (stepIds) {
       const unknown = check.stepReferences.filter((s) => !stepIds.has(s));
       if (unknown.length) {
-        out.push({ templateId: u.templateId, message: `Template “${u.templateId}” reads steps.${unknown.join(', steps.')}, which this journey does not have`, problems: [] });
+        out.push({
+          templateId: u.templateId,
+          message: `Template “${u.templateId}” reads steps.${unknown.join(', steps.')}, which this journey does not have`,
+          problems: [],
+        });
       }
     }
   }

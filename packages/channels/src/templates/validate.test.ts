@@ -23,7 +23,9 @@ describe('validateTemplate', () => {
   it('reports a parse error with line and column', () => {
     const result = validateTemplate({ channel: 'sms', body: 'Hi there\n  {{ customer.first_name }\nbye' });
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.objectContaining({ field: 'body', code: 'parse_error', line: 2, column: 3 })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ field: 'body', code: 'parse_error', line: 2, column: 3 }),
+    ]);
   });
 
   it('reports an unclosed tag and an unknown filter with positions', () => {
@@ -35,15 +37,36 @@ describe('validateTemplate', () => {
   });
 
   it('reports unknown variables and customer fields with a hint', () => {
-    const result = validateTemplate({ channel: 'email', subject: 'Hi {{ custmer.first_name }}', body: 'ok\n   {{ customer.fist_name }}' });
+    const result = validateTemplate({
+      channel: 'email',
+      subject: 'Hi {{ custmer.first_name }}',
+      body: 'ok\n   {{ customer.fist_name }}',
+    });
     expect(result.problems).toEqual([
-      expect.objectContaining({ field: 'body', code: 'unknown_variable', line: 2, column: 7, message: expect.stringContaining('customer.first_name') }),
-      expect.objectContaining({ field: 'subject', code: 'unknown_variable', line: 1, column: 7, message: expect.stringContaining('“customer”') }),
+      expect.objectContaining({
+        field: 'body',
+        code: 'unknown_variable',
+        line: 2,
+        column: 7,
+        message: expect.stringContaining('customer.first_name'),
+      }),
+      expect.objectContaining({
+        field: 'subject',
+        code: 'unknown_variable',
+        line: 1,
+        column: 7,
+        message: expect.stringContaining('“customer”'),
+      }),
     ]);
   });
 
   it('refuses includes and renders: templates have no file system', () => {
-    const result = validateTemplate({ channel: 'email', subject: 's', body: 'x', html: '<p>{% include "secrets.html" %}</p>' });
+    const result = validateTemplate({
+      channel: 'email',
+      subject: 's',
+      body: 'x',
+      html: '<p>{% include "secrets.html" %}</p>',
+    });
     expect(result.problems[0]).toMatchObject({ field: 'html', code: 'parse_error', line: 1, column: 4 });
     expect(validateTemplate({ channel: 'sms', body: "{% render '/etc/passwd' %}" }).ok).toBe(false);
     expect(validateTemplate({ channel: 'sms', body: "{% layout 'x' %}" }).ok).toBe(false);

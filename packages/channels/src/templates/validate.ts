@@ -66,7 +66,12 @@ export function liquidErrorPosition(error: unknown): { line: number; column: num
   return { line: 1, column: 1, message: error instanceof Error ? error.message : String(error) };
 }
 
-function parseField(field: TemplateField, source: string, output: TemplateOutput, problems: TemplateProblem[]): Template[] | null {
+function parseField(
+  field: TemplateField,
+  source: string,
+  output: TemplateOutput,
+  problems: TemplateProblem[],
+): Template[] | null {
   try {
     return templateEngine(output).parse(source);
   } catch (error) {
@@ -75,7 +80,13 @@ function parseField(field: TemplateField, source: string, output: TemplateOutput
   }
 }
 
-function checkReferences(field: TemplateField, parsed: Template[], output: TemplateOutput, problems: TemplateProblem[], steps: Set<string>): void {
+function checkReferences(
+  field: TemplateField,
+  parsed: Template[],
+  output: TemplateOutput,
+  problems: TemplateProblem[],
+  steps: Set<string>,
+): void {
   const analysis = templateEngine(output).analyzeSync(parsed);
   for (const [root, uses] of Object.entries(analysis.globals)) {
     for (const variable of uses) {

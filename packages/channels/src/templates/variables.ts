@@ -36,7 +36,9 @@ const SNAKE_CUSTOMER_FIELDS = [
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Every accepted field name: `customer.first_name` and, as written elsewhere in the product, `customer.firstName`. */
-export const CUSTOMER_FIELDS: readonly string[] = [...new Set(SNAKE_CUSTOMER_FIELDS.flatMap((f) => [f, camel(f)]))];
+export const CUSTOMER_FIELDS: readonly string[] = [
+  ...new Set(SNAKE_CUSTOMER_FIELDS.flatMap((f) => [f, camel(f)])),
+];
 
 export type DormancyStage = 'active' | 'early' | 'mid' | 'late' | 'deep';
 
@@ -56,8 +58,13 @@ export function dormancyStage(daysInactive: number | null): DormancyStage | null
 const DAY_MS = 86_400_000;
 
 /** Days since the latest of activity, login and purchase; null for a customer who never did anything. */
-export function daysInactive(customer: Pick<CustomerRow, 'lastActivityAt' | 'lastLoginAt' | 'lastPurchaseAt'>, now: Date): number | null {
-  const times = [customer.lastActivityAt, customer.lastLoginAt, customer.lastPurchaseAt].filter((d): d is Date => d instanceof Date);
+export function daysInactive(
+  customer: Pick<CustomerRow, 'lastActivityAt' | 'lastLoginAt' | 'lastPurchaseAt'>,
+  now: Date,
+): number | null {
+  const times = [customer.lastActivityAt, customer.lastLoginAt, customer.lastPurchaseAt].filter(
+    (d): d is Date => d instanceof Date,
+  );
   if (times.length === 0) return null;
   const last = Math.max(...times.map((d) => d.getTime()));
   return Math.max(0, Math.floor((now.getTime() - last) / DAY_MS));
@@ -91,7 +98,10 @@ const traitString = (traits: Record<string, unknown>, key: string): string | nul
   typeof traits[key] === 'string' ? (traits[key] as string) : null;
 
 /** The snake_case variables plus camelCase aliases of the multi-word ones. */
-export function customerVariables(customer: CustomerRow, now: Date): CustomerVariables & Record<string, unknown> {
+export function customerVariables(
+  customer: CustomerRow,
+  now: Date,
+): CustomerVariables & Record<string, unknown> {
   const vars = snakeCustomerVariables(customer, now);
   const aliases: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars)) if (k.includes('_')) aliases[camel(k)] = v;
@@ -101,7 +111,9 @@ export function customerVariables(customer: CustomerRow, now: Date): CustomerVar
 function snakeCustomerVariables(customer: CustomerRow, now: Date): CustomerVariables {
   const inactive = daysInactive(customer, now);
   const traits = customer.traits ?? {};
-  const name = [customer.firstName, customer.lastName].filter((s): s is string => !!s && s.trim() !== '').join(' ');
+  const name = [customer.firstName, customer.lastName]
+    .filter((s): s is string => !!s && s.trim() !== '')
+    .join(' ');
   return {
     id: customer.id,
     external_id: customer.externalId,
@@ -138,7 +150,10 @@ export interface TemplateVariables {
 }
 
 /** The run context the send node passes (`{ entry, steps }`), read defensively: it crossed a process boundary. */
-export function runContextVariables(context: Record<string, unknown>): { entry: Record<string, unknown>; steps: Record<string, unknown> } {
+export function runContextVariables(context: Record<string, unknown>): {
+  entry: Record<string, unknown>;
+  steps: Record<string, unknown>;
+} {
   const asRecord = (v: unknown): Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   return { entry: asRecord(context.entry), steps: asRecord(context.steps) };

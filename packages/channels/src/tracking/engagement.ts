@@ -29,7 +29,13 @@ async function messageWithCustomer(db: Database, workspaceId: string, messageId:
   return row ?? null;
 }
 
-const messageProperties = (m: { id: string; channel: string; journeyId: string | null; nodeId: string | null; templateId: string | null }) => ({
+const messageProperties = (m: {
+  id: string;
+  channel: string;
+  journeyId: string | null;
+  nodeId: string | null;
+  templateId: string | null;
+}) => ({
   message_id: m.id,
   channel: m.channel,
   journey_id: m.journeyId,
@@ -38,7 +44,13 @@ const messageProperties = (m: { id: string; channel: string; journeyId: string |
 });
 
 /** Records the open for a genuine pixel token; false for a forged or unknown one (the pixel is served anyway). */
-export async function recordOpen(db: Database, keys: SecretKeys, recorder: EventRecorder, token: string, now: Date): Promise<boolean> {
+export async function recordOpen(
+  db: Database,
+  keys: SecretKeys,
+  recorder: EventRecorder,
+  token: string,
+  now: Date,
+): Promise<boolean> {
   const payload = verifyToken(keys, 'open', token);
   if (!payload?.w || !payload.m) return false;
   const m = await messageWithCustomer(db, payload.w, payload.m);
@@ -56,7 +68,13 @@ export async function recordOpen(db: Database, keys: SecretKeys, recorder: Event
 }
 
 /** The target URL of a genuine click token (after recording the click), or null: the caller then shows a 404. */
-export async function recordClick(db: Database, keys: SecretKeys, recorder: EventRecorder, token: string, now: Date): Promise<string | null> {
+export async function recordClick(
+  db: Database,
+  keys: SecretKeys,
+  recorder: EventRecorder,
+  token: string,
+  now: Date,
+): Promise<string | null> {
   const payload = verifyToken(keys, 'click', token);
   if (!payload?.w || !payload.m || !payload.u || !/^https?:\/\//i.test(payload.u)) return null;
   const m = await messageWithCustomer(db, payload.w, payload.m);
@@ -91,12 +109,21 @@ export function readUnsubscribeToken(keys: SecretKeys, token: string): Unsubscri
 }
 
 /** Withdraws consent for the token's channel. Idempotent; false for a forged token or unknown customer. */
-export async function applyUnsubscribe(db: Database, keys: SecretKeys, recorder: EventRecorder, token: string, now: Date): Promise<boolean> {
+export async function applyUnsubscribe(
+  db: Database,
+  keys: SecretKeys,
+  recorder: EventRecorder,
+  token: string,
+  now: Date,
+): Promise<boolean> {
   const target = readUnsubscribeToken(keys, token);
   if (!target) return false;
   const [customer] = await db
     .update(customers)
-    .set({ consent: sql`${customers.consent} || jsonb_build_object(${target.channel}::text, false)`, updatedAt: now })
+    .set({
+      consent: sql`${customers.consent} || jsonb_build_object(${target.channel}::text, false)`,
+      updatedAt: now,
+    })
     .where(and(eq(customers.workspaceId, target.workspaceId), eq(customers.id, target.customerId)))
     .returning({ id: customers.id, externalId: customers.externalId });
   if (!customer) return false;

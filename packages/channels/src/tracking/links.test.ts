@@ -3,7 +3,12 @@ import { deriveSecretKeys } from '../secrets/keys';
 import { verifyToken } from '../secrets/signed-token';
 import { instrumentHtml, unsubscribeUrl } from './links';
 
-const ctx = { keys: deriveSecretKeys('c'.repeat(64)), publicBaseUrl: 'https://w.example', workspaceId: 'w', messageId: 'm-1' };
+const ctx = {
+  keys: deriveSecretKeys('c'.repeat(64)),
+  publicBaseUrl: 'https://w.example',
+  workspaceId: 'w',
+  messageId: 'm-1',
+};
 
 describe('message links', () => {
   it('rewrites links to signed redirects, keeps the unsubscribe link and adds a pixel', () => {
@@ -12,10 +17,16 @@ describe('message links', () => {
     const out = instrumentHtml(html, ctx, { opens: true, clicks: true, unsubscribeUrl: unsubscribe });
     const click = /href="https:\/\/w\.example\/api\/t\/c\/([^"]+)"/.exec(out);
     expect(click).not.toBeNull();
-    expect(verifyToken(ctx.keys, 'click', click![1]!)).toEqual({ w: 'w', m: 'm-1', u: 'https://shop.example/p?a=1&b=2' });
+    expect(verifyToken(ctx.keys, 'click', click![1]!)).toEqual({
+      w: 'w',
+      m: 'm-1',
+      u: 'https://shop.example/p?a=1&b=2',
+    });
     expect(out).toContain(`href='${unsubscribe}'`);
     expect(out).toContain('href="mailto:x@y.z"');
-    expect(out).toMatch(/<img src="https:\/\/w\.example\/api\/t\/o\/[^"]+" width="1" height="1"[^>]*><\/body>/);
+    expect(out).toMatch(
+      /<img src="https:\/\/w\.example\/api\/t\/o\/[^"]+" width="1" height="1"[^>]*><\/body>/,
+    );
   });
 
   it('leaves HTML alone when tracking is off', () => {

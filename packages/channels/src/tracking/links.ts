@@ -23,16 +23,29 @@ export interface LinkContext {
 const join = (base: string, path: string, token: string) => `${base.replace(/\/$/, '')}${path}${token}`;
 
 export function unsubscribeUrl(ctx: LinkContext, customerId: string, channel: string): string {
-  const token = signToken(ctx.keys, 'unsubscribe', { w: ctx.workspaceId, c: customerId, ch: channel, m: ctx.messageId });
+  const token = signToken(ctx.keys, 'unsubscribe', {
+    w: ctx.workspaceId,
+    c: customerId,
+    ch: channel,
+    m: ctx.messageId,
+  });
   return join(ctx.publicBaseUrl, TRACKING_PATHS.unsubscribe, token);
 }
 
 export function openPixelUrl(ctx: LinkContext): string {
-  return join(ctx.publicBaseUrl, TRACKING_PATHS.open, signToken(ctx.keys, 'open', { w: ctx.workspaceId, m: ctx.messageId }));
+  return join(
+    ctx.publicBaseUrl,
+    TRACKING_PATHS.open,
+    signToken(ctx.keys, 'open', { w: ctx.workspaceId, m: ctx.messageId }),
+  );
 }
 
 export function clickUrl(ctx: LinkContext, target: string): string {
-  return join(ctx.publicBaseUrl, TRACKING_PATHS.click, signToken(ctx.keys, 'click', { w: ctx.workspaceId, m: ctx.messageId, u: target }));
+  return join(
+    ctx.publicBaseUrl,
+    TRACKING_PATHS.click,
+    signToken(ctx.keys, 'click', { w: ctx.workspaceId, m: ctx.messageId, u: target }),
+  );
 }
 
 const ANCHOR_HREF = /(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?:\/\/[^"'\s>]+)\2/gi;
@@ -45,12 +58,20 @@ function decodeEntities(url: string): string {
  * Rewrites http(s) links in anchors to signed click redirects (except the unsubscribe link, which must keep
  * working without us counting it as interest) and appends a 1×1 open pixel before `</body>`.
  */
-export function instrumentHtml(html: string, ctx: LinkContext, options: { opens: boolean; clicks: boolean; unsubscribeUrl: string | null }): string {
+export function instrumentHtml(
+  html: string,
+  ctx: LinkContext,
+  options: { opens: boolean; clicks: boolean; unsubscribeUrl: string | null },
+): string {
   let out = html;
   if (options.clicks) {
     out = out.replace(ANCHOR_HREF, (whole, prefix: string, quote: string, url: string) => {
       const target = decodeEntities(url);
-      if (target === options.unsubscribeUrl || target.startsWith(`${ctx.publicBaseUrl.replace(/\/$/, '')}/api/t/`)) return whole;
+      if (
+        target === options.unsubscribeUrl ||
+        target.startsWith(`${ctx.publicBaseUrl.replace(/\/$/, '')}/api/t/`)
+      )
+        return whole;
       return `${prefix}${quote}${clickUrl(ctx, target)}${quote}`;
     });
   }

@@ -23,12 +23,29 @@ export class DraftConflictError extends Error {
 
 export async function saveJourneyDraft(
   db: Database,
-  input: { workspaceId: string; journeyId: string; revision: number; graph: Record<string, unknown>; settings: Record<string, unknown> },
+  input: {
+    workspaceId: string;
+    journeyId: string;
+    revision: number;
+    graph: Record<string, unknown>;
+    settings: Record<string, unknown>;
+  },
 ): Promise<number | undefined> {
   const [updated] = await db
     .update(journeys)
-    .set({ draftGraph: input.graph, draftSettings: input.settings, draftRevision: sql`${journeys.draftRevision} + 1`, updatedAt: new Date() })
-    .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId), eq(journeys.draftRevision, input.revision)))
+    .set({
+      draftGraph: input.graph,
+      draftSettings: input.settings,
+      draftRevision: sql`${journeys.draftRevision} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(journeys.id, input.journeyId),
+        eq(journeys.workspaceId, input.workspaceId),
+        eq(journeys.draftRevision, input.revision),
+      ),
+    )
     .returning({ revision: journeys.draftRevision });
   if (updated) return updated.revision;
   const [current] = await db
@@ -70,7 +87,8 @@ export async function publishJourneyDraft(
       .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId)))
       .for('update');
     if (!journey) return undefined;
-    if (input.revision !== undefined && journey.draftRevision !== input.revision) throw new DraftConflictError(journey.draftRevision);
+    if (input.revision !== undefined && journey.draftRevision !== input.revision)
+      throw new DraftConflictError(journey.draftRevision);
     const graph = input.source?.graph ?? journey.draftGraph;
     const settings = input.source?.settings ?? journey.draftSettings;
     const plan = compileJourney(graph, settings, catalog, input.context);
@@ -93,7 +111,10 @@ export async function publishJourneyDraft(
       listensTo: planListensTo(plan),
       publishedBy: input.publishedBy ?? null,
     });
-    await tx.update(journeys).set({ liveVersion: version, status: 'live', updatedAt: new Date() }).where(eq(journeys.id, journey.id));
+    await tx
+      .update(journeys)
+      .set({ liveVersion: version, status: 'live', updatedAt: new Date() })
+      .where(eq(journeys.id, journey.id));
     const published = { version, planHash: plan.hash, plan };
     await input.withinTransaction?.(tx, published);
     return published;

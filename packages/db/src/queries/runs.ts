@@ -57,7 +57,13 @@ export async function recordRunStep(
     }
     await tx
       .insert(runSteps)
-      .values({ workspaceId: step.workspaceId, runId: step.runId, nodeId: step.nodeId, seq: step.seq, enteredAt: step.at })
+      .values({
+        workspaceId: step.workspaceId,
+        runId: step.runId,
+        nodeId: step.nodeId,
+        seq: step.seq,
+        enteredAt: step.at,
+      })
       .onConflictDoNothing();
     await tx
       .update(runs)
@@ -76,7 +82,14 @@ export async function recordRunStep(
 
 export async function finishRunRecord(
   db: Database,
-  input: { runId: string; workspaceId: string; outcome: string; at: Date; lastSeq: number; status?: 'completed' | 'failed' | 'cancelled' },
+  input: {
+    runId: string;
+    workspaceId: string;
+    outcome: string;
+    at: Date;
+    lastSeq: number;
+    status?: 'completed' | 'failed' | 'cancelled';
+  },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
@@ -85,7 +98,12 @@ export async function finishRunRecord(
       .where(and(eq(runSteps.runId, input.runId), eq(runSteps.seq, input.lastSeq), isNull(runSteps.leftAt)));
     await tx
       .update(runs)
-      .set({ status: input.status ?? 'completed', outcome: input.outcome, endedAt: input.at, currentNodeId: null })
+      .set({
+        status: input.status ?? 'completed',
+        outcome: input.outcome,
+        endedAt: input.at,
+        currentNodeId: null,
+      })
       .where(and(eq(runs.id, input.runId), eq(runs.workspaceId, input.workspaceId)));
   });
 }

@@ -36,8 +36,12 @@ export const runSummaries = pgTable(
     runId: uuid('run_id')
       .primaryKey()
       .references(() => runs.id),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     version: integer('version').notNull(),
     /** UTC day the run started: runs are counted in the cohort of their entry day. */
     day: date('day', { mode: 'string' }).notNull(),
@@ -81,8 +85,12 @@ const counters = {
 export const journeyDailyRollups = pgTable(
   'journey_daily_rollups',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     version: integer('version').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
     holdout: boolean('holdout').notNull(),
@@ -96,8 +104,12 @@ export const journeyDailyRollups = pgTable(
 export const journeyNodeDailyRollups = pgTable(
   'journey_node_daily_rollups',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     version: integer('version').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
     nodeId: text('node_id').notNull(),
@@ -115,7 +127,9 @@ export const journeyNodeDailyRollups = pgTable(
 export const analyticsEventNames = pgTable(
   'analytics_event_names',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     name: text('name').notNull(),
     seen: bigint('seen', { mode: 'number' }).notNull().default(0),
     firstSeenAt: tstz('first_seen_at').notNull().defaultNow(),
@@ -131,8 +145,12 @@ export const analyticsEventNames = pgTable(
 export const experiments = pgTable(
   'experiments',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     version: integer('version').notNull(),
     splitStepId: text('split_step_id').notNull(),
     controlArm: text('control_arm').notNull(),
@@ -143,7 +161,9 @@ export const experiments = pgTable(
     tau: doublePrecision('tau').notNull().default(0.05),
     minPerArm: integer('min_per_arm').notNull().default(200),
     maxDays: integer('max_days').notNull().default(30),
-    status: text('status', { enum: ['running', 'winner', 'inconclusive', 'stopped'] }).notNull().default('running'),
+    status: text('status', { enum: ['running', 'winner', 'inconclusive', 'stopped'] })
+      .notNull()
+      .default('running'),
     winnerArm: text('winner_arm'),
     decidedAt: tstz('decided_at'),
     /** The figures the decision was taken on. */
@@ -151,7 +171,10 @@ export const experiments = pgTable(
     startedAt: tstz('started_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.journeyId, t.version, t.splitStepId] }), index('experiments_workspace').on(t.workspaceId, t.status)],
+  (t) => [
+    primaryKey({ columns: [t.journeyId, t.version, t.splitStepId] }),
+    index('experiments_workspace').on(t.workspaceId, t.status),
+  ],
 );
 
 /** One row per churn-model fit of a workspace: parameters and fit quality, for the API and for audit. */
@@ -159,7 +182,9 @@ export const churnModels = pgTable(
   'churn_models',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     fittedAt: tstz('fitted_at').notNull(),
     calibrationEnd: tstz('calibration_end').notNull(),
     customers: integer('customers').notNull(),
@@ -180,7 +205,9 @@ export const customerPredictions = pgTable(
     customerId: uuid('customer_id')
       .primaryKey()
       .references(() => customers.id),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     modelId: bigint('model_id', { mode: 'number' }).notNull(),
     pAlive: doublePrecision('p_alive').notNull(),
     expectedPurchases: doublePrecision('expected_purchases').notNull(),
@@ -204,10 +231,15 @@ export const customerDormancyReasons = pgTable(
     customerId: uuid('customer_id')
       .primaryKey()
       .references(() => customers.id),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     reason: text('reason', { enum: ['bad_experience', 'need_gone', 'natural_decay', 'unknown'] }).notNull(),
     /** The rule that fired and the signal values it saw. */
-    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    evidence: jsonb('evidence')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     computedAt: tstz('computed_at').notNull(),
   },
   (t) => [index('customer_dormancy_reasons_workspace').on(t.workspaceId, t.reason)],

@@ -3,7 +3,20 @@
  * summed from, the state of each journey's audience trigger per customer (re-entry), sweep progress, and the
  * daily snapshot of customers per dormancy stage.
  */
-import { bigint, bigserial, date, index, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { customers, journeys, workspaces } from './core';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -15,8 +28,12 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date
 export const customerDailyActivity = pgTable(
   'customer_daily_activity',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
     day: date('day', { mode: 'string' }).notNull(),
     activityCount: integer('activity_count').notNull().default(0),
     loginCount: integer('login_count').notNull().default(0),
@@ -33,9 +50,15 @@ export const customerDailyActivity = pgTable(
 export const journeyAudienceMembers = pgTable(
   'journey_audience_members',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
-    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
     entries: integer('entries').notNull().default(0),
     lastEnteredAt: tstz('last_entered_at'),
     /** Id of the last sweep that found the customer in the audience. */
@@ -51,11 +74,17 @@ export const audienceSweeps = pgTable(
   'audience_sweeps',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     /** The sweep workflow's id: a retried activity finds its own row instead of starting a second sweep. */
     sweepKey: text('sweep_key').notNull(),
-    status: text('status', { enum: ['running', 'completed', 'skipped', 'failed'] }).notNull().default('running'),
+    status: text('status', { enum: ['running', 'completed', 'skipped', 'failed'] })
+      .notNull()
+      .default('running'),
     /** Why a sweep was skipped (journey not live, no audience trigger…). */
     reason: text('reason'),
     scanned: integer('scanned').notNull().default(0),
@@ -66,7 +95,10 @@ export const audienceSweeps = pgTable(
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
   },
-  (t) => [uniqueIndex('audience_sweeps_key').on(t.workspaceId, t.sweepKey), index('audience_sweeps_journey').on(t.journeyId, t.startedAt)],
+  (t) => [
+    uniqueIndex('audience_sweeps_key').on(t.workspaceId, t.sweepKey),
+    index('audience_sweeps_journey').on(t.journeyId, t.startedAt),
+  ],
 );
 
 /**
@@ -77,7 +109,9 @@ export const audienceSweeps = pgTable(
 export const dormancyDailySnapshots = pgTable(
   'dormancy_daily_snapshots',
   {
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     day: date('day', { mode: 'string' }).notNull(),
     stage: text('stage').notNull(),
     valueTier: text('value_tier').notNull(),

@@ -2,7 +2,17 @@
  * Tables of the channels area (@wakeflow/channels): coupon pools (their codes live in `coupons`) and the outbox
  * the development "log" provider delivers to when a workspace has no real provider for a channel.
  */
-import { bigserial, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { workspaces } from './core';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -15,7 +25,9 @@ export const couponPools = pgTable(
   'coupon_pools',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     /** Face value of every code in the pool, in minor units (fen, cents). */
@@ -37,7 +49,9 @@ export const outbox = pgTable(
   'outbox',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     /** The send's idempotency key: a retried delivery finds its row instead of adding a second one. */
     idempotencyKey: text('idempotency_key').notNull(),
     messageId: uuid('message_id'),

@@ -40,7 +40,9 @@ export const customers = pgTable(
   'customers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     externalId: text('external_id').notNull(),
     email: text('email'),
     phone: text('phone'),
@@ -50,7 +52,10 @@ export const customers = pgTable(
     firstName: text('first_name'),
     lastName: text('last_name'),
     traits: jsonb('traits').$type<Record<string, unknown>>().notNull().default({}),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     consent: jsonb('consent').$type<ChannelConsent>().notNull().default({}),
     // Derived facts, maintained as events arrive.
     lastActivityAt: tstz('last_activity_at'),
@@ -82,7 +87,9 @@ export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     /** The sender's id for the event: ingest is idempotent on it. */
     eventId: text('event_id').notNull(),
     customerExternalId: text('customer_external_id').notNull(),
@@ -96,7 +103,9 @@ export const events = pgTable(
   (t) => [
     uniqueIndex('events_workspace_event_id').on(t.workspaceId, t.eventId),
     index('events_customer_name_time').on(t.customerId, t.name, t.occurredAt),
-    index('events_workspace_unattached').on(t.workspaceId, t.customerExternalId).where(sql`${t.customerId} is null`),
+    index('events_workspace_unattached')
+      .on(t.workspaceId, t.customerExternalId)
+      .where(sql`${t.customerId} is null`),
   ],
 );
 
@@ -104,7 +113,9 @@ export const templates = pgTable(
   'templates',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     channel: text('channel', { enum: ['email', 'sms', 'push'] }).notNull(),
     name: text('name').notNull(),
     subject: text('subject'),
@@ -112,7 +123,9 @@ export const templates = pgTable(
     /** Email only: the HTML part; `body` is then the text part. */
     html: text('html'),
     /** Marketing messages count against frequency caps and need consent; transactional ones do not. */
-    category: text('category', { enum: ['marketing', 'transactional'] }).notNull().default('marketing'),
+    category: text('category', { enum: ['marketing', 'transactional'] })
+      .notNull()
+      .default('marketing'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -123,7 +136,9 @@ export const segments = pgTable(
   'segments',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     name: text('name').notNull(),
     /** A condition tree (`conditionSchema` in @wakeflow/journey). */
     definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
@@ -137,10 +152,14 @@ export const journeys = pgTable(
   'journeys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    status: text('status', { enum: ['draft', 'live', 'paused', 'archived'] }).notNull().default('draft'),
+    status: text('status', { enum: ['draft', 'live', 'paused', 'archived'] })
+      .notNull()
+      .default('draft'),
     /** The editor's draft graph and settings; versions are immutable copies compiled from it. */
     draftGraph: jsonb('draft_graph').$type<Record<string, unknown>>().notNull(),
     draftSettings: jsonb('draft_settings').$type<Record<string, unknown>>().notNull().default({}),
@@ -157,8 +176,12 @@ export const journeyVersions = pgTable(
   'journey_versions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     version: integer('version').notNull(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
@@ -167,7 +190,10 @@ export const journeyVersions = pgTable(
     triggerType: text('trigger_type').notNull(),
     triggerEvent: text('trigger_event'),
     /** Event names running customers of this version wait for (wait steps and goal): ingest signals only those. */
-    listensTo: text('listens_to').array().notNull().default(sql`'{}'::text[]`),
+    listensTo: text('listens_to')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     publishedAt: createdAt(),
     publishedBy: text('published_by'),
   },
@@ -181,13 +207,21 @@ export const runs = pgTable(
   'runs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     workflowId: text('workflow_id').notNull(),
-    journeyId: uuid('journey_id').notNull().references(() => journeys.id),
+    journeyId: uuid('journey_id')
+      .notNull()
+      .references(() => journeys.id),
     version: integer('version').notNull(),
-    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
     entry: integer('entry').notNull(),
-    status: text('status', { enum: ['running', 'completed', 'failed', 'cancelled'] }).notNull().default('running'),
+    status: text('status', { enum: ['running', 'completed', 'failed', 'cancelled'] })
+      .notNull()
+      .default('running'),
     outcome: text('outcome'),
     holdout: boolean('holdout').notNull().default(false),
     currentNodeId: text('current_node_id'),
@@ -208,8 +242,12 @@ export const runSteps = pgTable(
   'run_steps',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    runId: uuid('run_id').notNull().references(() => runs.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id),
     nodeId: text('node_id').notNull(),
     seq: integer('seq').notNull(),
     enteredAt: tstz('entered_at').notNull(),
@@ -223,16 +261,22 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     /** Run + step: the same send retried or replayed finds its row instead of sending again. */
     idempotencyKey: text('idempotency_key').notNull(),
     runId: uuid('run_id').references(() => runs.id),
     journeyId: uuid('journey_id').references(() => journeys.id),
     nodeId: text('node_id'),
-    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
     channel: text('channel', { enum: ['email', 'sms', 'push', 'webhook'] }).notNull(),
     templateId: text('template_id'),
-    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] })
+      .notNull()
+      .default('pending'),
     /** Why a message was skipped or failed (no consent, holdout, provider answer…). */
     reason: text('reason'),
     provider: text('provider'),
@@ -245,7 +289,9 @@ export const messages = pgTable(
     /** Workflow time of the step that asked for it (the journey's clock, virtual in tests and replays). */
     requestedAt: tstz('requested_at'),
     /** Copied from the template: only marketing messages count against frequency caps. */
-    category: text('category', { enum: ['marketing', 'transactional'] }).notNull().default('marketing'),
+    category: text('category', { enum: ['marketing', 'transactional'] })
+      .notNull()
+      .default('marketing'),
     /** The journey's priority (1–10) when the send was decided; decides who waits when a cap is reached. */
     priority: integer('priority').notNull().default(5),
     /** When the rules passed and the provider was first called: counts against caps from then on. */
@@ -274,7 +320,9 @@ export const providers = pgTable(
   'providers',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     channel: text('channel', { enum: ['email', 'sms', 'push', 'webhook'] }).notNull(),
     kind: text('kind').notNull(),
     /** Non-secret settings, returned by the API. */
@@ -293,7 +341,9 @@ export const coupons = pgTable(
   'coupons',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     poolId: text('pool_id').notNull(),
     code: text('code').notNull(),
     valueCents: integer('value_cents').notNull().default(0),
@@ -307,7 +357,9 @@ export const coupons = pgTable(
     uniqueIndex('coupons_pool_code').on(t.workspaceId, t.poolId, t.code),
     uniqueIndex('coupons_claim_key').on(t.workspaceId, t.claimKey),
     // Claiming takes the next free code of a pool; redemption events name a code without its pool.
-    index('coupons_pool_unclaimed').on(t.workspaceId, t.poolId, t.id).where(sql`${t.claimKey} is null`),
+    index('coupons_pool_unclaimed')
+      .on(t.workspaceId, t.poolId, t.id)
+      .where(sql`${t.claimKey} is null`),
     index('coupons_workspace_code').on(t.workspaceId, t.code),
   ],
 );
@@ -316,8 +368,12 @@ export const conversions = pgTable(
   'conversions',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    runId: uuid('run_id').notNull().references(() => runs.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id),
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
     lastMessageId: uuid('last_message_id'),
     arm: text('arm'),
@@ -331,7 +387,9 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     entityType: text('entity_type').notNull(),

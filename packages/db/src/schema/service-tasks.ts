@@ -14,17 +14,25 @@ export const serviceTasks = pgTable(
   'service_tasks',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id').notNull().references(() => workspaces.id),
-    customerId: uuid('customer_id').notNull().references(() => customers.id),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
     /** The run and step that asked for the task: unique together, so a retried activity finds its row. */
-    runId: uuid('run_id').notNull().references(() => runs.id),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id),
     journeyId: uuid('journey_id').references(() => journeys.id),
     nodeId: text('node_id').notNull(),
     reason: text('reason').notNull(),
     priority: text('priority', { enum: serviceTaskPriorities }).notNull().default('normal'),
     /** Computed from the journey's clock (the step's workflow time), so it is right in tests and replays too. */
     dueAt: tstz('due_at').notNull(),
-    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'done'] })
+      .notNull()
+      .default('open'),
     createdAt: tstz('created_at').notNull().defaultNow(),
     doneAt: tstz('done_at'),
   },

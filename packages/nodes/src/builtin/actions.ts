@@ -9,7 +9,13 @@ export const branch = defineNode({
   type: 'branch',
   version: 1,
   config: z.object({ condition: conditionSchema }),
-  palette: { label: 'Condition', description: 'Yes/no on profile, tags, segments or recent events', icon: 'branch', category: 'flow', color: '#d97706' },
+  palette: {
+    label: 'Condition',
+    description: 'Yes/no on profile, tags, segments or recent events',
+    icon: 'branch',
+    category: 'flow',
+    color: '#d97706',
+  },
   outcomes: ['yes', 'no'],
   describe: () => 'If the condition holds: yes, otherwise no',
   references: (c) => {
@@ -47,12 +53,18 @@ const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export const sendWindowSchema = z
   .object({
     /** ISO weekdays, 1 = Monday … 7 = Sunday. */
-    weekdays: z.array(z.number().int().min(1).max(7)).min(1, 'Choose at least one weekday').default([1, 2, 3, 4, 5, 6, 7]),
+    weekdays: z
+      .array(z.number().int().min(1).max(7))
+      .min(1, 'Choose at least one weekday')
+      .default([1, 2, 3, 4, 5, 6, 7]),
     start: localTime,
     /** May be before `start` to wrap midnight. */
     end: localTime,
   })
-  .refine((w) => w.start !== w.end, { message: 'The window needs an end different from its start', path: ['end'] });
+  .refine((w) => w.start !== w.end, {
+    message: 'The window needs an end different from its start',
+    path: ['end'],
+  });
 
 export const send = defineNode({
   type: 'send',
@@ -62,12 +74,25 @@ export const send = defineNode({
     templateId: z.string().min(1, 'Choose a template'),
     sendWindow: sendWindowSchema.optional(),
   }),
-  palette: { label: 'Send message', description: 'Email, SMS or push from a template', icon: 'mail', category: 'message', color: '#16a34a' },
+  palette: {
+    label: 'Send message',
+    description: 'Email, SMS or push from a template',
+    icon: 'mail',
+    category: 'message',
+    color: '#16a34a',
+  },
   outcomes: ['next'],
   describe: (c) =>
     `Send ${c.channel === 'sms' ? 'SMS' : c.channel} “${c.templateId}”` +
     (c.sendWindow
-      ? `, ${c.sendWindow.start}–${c.sendWindow.end} local${c.sendWindow.weekdays.length < 7 ? ` on ${[...new Set(c.sendWindow.weekdays)].sort().map((d) => weekdayNames[d - 1]).join(', ')}` : ''}`
+      ? `, ${c.sendWindow.start}–${c.sendWindow.end} local${
+          c.sendWindow.weekdays.length < 7
+            ? ` on ${[...new Set(c.sendWindow.weekdays)]
+                .sort()
+                .map((d) => weekdayNames[d - 1])
+                .join(', ')}`
+            : ''
+        }`
       : ''),
   references: (c) => ({ templateIds: [c.templateId] }),
   writes: z.object({ messageId: z.string(), status: z.enum(['sent', 'skipped', 'failed']) }),
@@ -104,14 +129,25 @@ export const updateCustomer = defineNode({
   version: 1,
   config: z
     .object({
-      setTraits: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Trait names use letters, digits and _'), traitValue).default({}),
+      setTraits: z
+        .record(
+          z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Trait names use letters, digits and _'),
+          traitValue,
+        )
+        .default({}),
       addTags: z.array(z.string().min(1)).default([]),
       removeTags: z.array(z.string().min(1)).default([]),
     })
     .refine((c) => Object.keys(c.setTraits).length + c.addTags.length + c.removeTags.length > 0, {
       message: 'Set a trait or add or remove a tag',
     }),
-  palette: { label: 'Update customer', description: 'Set a trait or add a tag', icon: 'user-edit', category: 'data', color: '#2563eb' },
+  palette: {
+    label: 'Update customer',
+    description: 'Set a trait or add a tag',
+    icon: 'user-edit',
+    category: 'data',
+    color: '#2563eb',
+  },
   outcomes: ['next'],
   describe: (c) =>
     [

@@ -20,7 +20,13 @@ export const delay = defineNode({
         .default([1, 2, 3, 4, 5, 6, 7]),
     }),
   ]),
-  palette: { label: 'Delay', description: 'Wait for a time, or until a local time of day', icon: 'clock', category: 'flow', color: '#0891b2' },
+  palette: {
+    label: 'Delay',
+    description: 'Wait for a time, or until a local time of day',
+    icon: 'clock',
+    category: 'flow',
+    color: '#0891b2',
+  },
   outcomes: ['next'],
   describe: (c) =>
     c.mode === 'duration'
@@ -58,12 +64,22 @@ export const waitForEvent = defineNode({
       c.events.forEach((e, i) => {
         const outcome = e.outcome ?? e.event;
         if (outcome === 'timeout' || seen.has(outcome)) {
-          ctx.addIssue({ code: 'custom', path: ['events', i, 'outcome'], message: `Path name “${outcome}” is used twice` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['events', i, 'outcome'],
+            message: `Path name “${outcome}” is used twice`,
+          });
         }
         seen.add(outcome);
       });
     }),
-  palette: { label: 'Wait for event', description: 'Wait until the customer does something, or time runs out', icon: 'hourglass', category: 'flow', color: '#0891b2' },
+  palette: {
+    label: 'Wait for event',
+    description: 'Wait until the customer does something, or time runs out',
+    icon: 'hourglass',
+    category: 'flow',
+    color: '#0891b2',
+  },
   outcomes: (c) => [...new Set(c.events.map((e) => e.outcome ?? e.event)), 'timeout'],
   describe: (c) => `Wait up to ${formatDuration(c.timeout)} for ${c.events.map((e) => e.event).join(' or ')}`,
   references: (c) => ({ events: c.events.map((e) => e.event) }),
@@ -99,18 +115,37 @@ export const split = defineNode({
     .superRefine((c, ctx) => {
       const total = c.arms.reduce((sum, a) => sum + a.percent, 0);
       if (Math.abs(total - 100) > 1e-9) {
-        ctx.addIssue({ code: 'custom', path: ['arms'], message: `Percentages must add up to 100 (now ${total})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['arms'],
+          message: `Percentages must add up to 100 (now ${total})`,
+        });
       }
       const names = new Set<string>();
       c.arms.forEach((a, i) => {
-        if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['arms', i, 'name'], message: `Arm name “${a.name}” is used twice` });
+        if (names.has(a.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['arms', i, 'name'],
+            message: `Arm name “${a.name}” is used twice`,
+          });
         names.add(a.name);
       });
     }),
-  palette: { label: 'Random split', description: 'A/B test or holdout: send customers down arms at random', icon: 'split', category: 'flow', color: '#d97706' },
+  palette: {
+    label: 'Random split',
+    description: 'A/B test or holdout: send customers down arms at random',
+    icon: 'split',
+    category: 'flow',
+    color: '#d97706',
+  },
   outcomes: (c) => c.arms.map((a) => a.name),
-  describe: (c) => `Split ${c.arms.map((a) => `${a.name} ${a.percent}%${a.holdout ? ' (holdout)' : ''}`).join(' / ')}`,
-  plan: (c) => ({ op: 'split', arms: c.arms.map((a) => ({ name: a.name, percent: a.percent, holdout: a.holdout })) }),
+  describe: (c) =>
+    `Split ${c.arms.map((a) => `${a.name} ${a.percent}%${a.holdout ? ' (holdout)' : ''}`).join(' / ')}`,
+  plan: (c) => ({
+    op: 'split',
+    arms: c.arms.map((a) => ({ name: a.name, percent: a.percent, holdout: a.holdout })),
+  }),
 });
 
 export const exit = defineNode({
@@ -118,7 +153,13 @@ export const exit = defineNode({
   version: 1,
   role: 'exit',
   config: z.object({ outcome: outcomeName.default('completed') }),
-  palette: { label: 'Exit', description: 'End the journey with a named outcome', icon: 'flag', category: 'flow', color: '#475569' },
+  palette: {
+    label: 'Exit',
+    description: 'End the journey with a named outcome',
+    icon: 'flag',
+    category: 'flow',
+    color: '#475569',
+  },
   outcomes: [],
   describe: (c) => `Exit: ${c.outcome.replace(/_/g, ' ')}`,
   plan: (c) => ({ op: 'exit', outcome: c.outcome }),

@@ -8,7 +8,11 @@ import { nextLocalTime, type JourneyActivities } from '@wakeflow/journey';
 import { customers, finishRunRecord, recordRunStep, registerRunRecord, type Database } from '@wakeflow/db';
 import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
 
-export function createJourneyActivities(deps: { db: Database; catalog: NodeCatalog; services: NodeServices }): JourneyActivities {
+export function createJourneyActivities(deps: {
+  db: Database;
+  catalog: NodeCatalog;
+  services: NodeServices;
+}): JourneyActivities {
   const { db, catalog, services } = deps;
   return {
     async registerRun(run) {
@@ -54,7 +58,12 @@ export function createJourneyActivities(deps: { db: Database; catalog: NodeCatal
         .select({ timezone: customers.timezone })
         .from(customers)
         .where(and(eq(customers.id, input.customerId), eq(customers.workspaceId, input.workspaceId)));
-      return nextLocalTime(new Date(input.after), customer?.timezone ?? 'UTC', input.time, input.weekdays).toISOString();
+      return nextLocalTime(
+        new Date(input.after),
+        customer?.timezone ?? 'UTC',
+        input.time,
+        input.weekdays,
+      ).toISOString();
     },
   };
 }

@@ -2,7 +2,13 @@
 import { Router } from 'express';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { computeDormancyReasons, dormancyReasonRulesSchema, loadDormancyRules, refitChurnModel, saveDormancyRules } from '@wakeflow/analytics';
+import {
+  computeDormancyReasons,
+  dormancyReasonRulesSchema,
+  loadDormancyRules,
+  refitChurnModel,
+  saveDormancyRules,
+} from '@wakeflow/analytics';
 import { churnModels, customerDormancyReasons, customerPredictions, customers } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
 import { HttpError, notFound, parseInput } from '../../http/errors';
@@ -13,14 +19,28 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   router.post('/analytics/churn-model/refit', async (req, res) => {
-    const body = parseInput(z.object({ horizonDays: z.number().int().min(1).max(730).default(90) }), req.body ?? {}, 'body');
+    const body = parseInput(
+      z.object({ horizonDays: z.number().int().min(1).max(730).default(90) }),
+      req.body ?? {},
+      'body',
+    );
     const result = await refitChurnModel(db, workspaceOf(res), { horizonDays: body.horizonDays });
-    if (!result) throw new HttpError(409, 'not_enough_data', 'At least 20 buyers, some with repeat purchases, are needed to fit the churn model');
+    if (!result)
+      throw new HttpError(
+        409,
+        'not_enough_data',
+        'At least 20 buyers, some with repeat purchases, are needed to fit the churn model',
+      );
     res.status(201).json(result);
   });
 
   router.get('/analytics/churn-model', async (_req, res) => {
-    const [model] = await db.select().from(churnModels).where(eq(churnModels.workspaceId, workspaceOf(res))).orderBy(desc(churnModels.fittedAt)).limit(1);
+    const [model] = await db
+      .select()
+      .from(churnModels)
+      .where(eq(churnModels.workspaceId, workspaceOf(res)))
+      .orderBy(desc(churnModels.fittedAt))
+      .limit(1);
     if (!model) throw notFound('Churn model');
     res.json({ model });
   });
@@ -42,8 +62,20 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
         dormancyEvidence: customerDormancyReasons.evidence,
       })
       .from(customers)
-      .leftJoin(customerPredictions, and(eq(customerPredictions.customerId, customers.id), eq(customerPredictions.workspaceId, workspaceId)))
-      .leftJoin(customerDormancyReasons, and(eq(customerDormancyReasons.customerId, customers.id), eq(customerDormancyReasons.workspaceId, workspaceId)))
+      .leftJoin(
+        customerPredictions,
+        and(
+          eq(customerPredictions.customerId, customers.id),
+          eq(customerPredictions.workspaceId, workspaceId),
+        ),
+      )
+      .leftJoin(
+        customerDormancyReasons,
+        and(
+          eq(customerDormancyReasons.customerId, customers.id),
+          eq(customerDormancyReasons.workspaceId, workspaceId),
+        ),
+      )
       .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, externalId)));
     if (!row) throw notFound('Customer');
     res.json(row);

@@ -15,7 +15,9 @@ const idParams = z.object({ id: z.uuid('Not a journey id') });
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 const resultsQuery = z.object({
   version: z.coerce.number().int().positive('Not a version number').optional(),
-  groupBy: z.enum(['arm', 'node', 'day', 'day-arm'], { error: 'Group by arm, node, day or day-arm' }).default('arm'),
+  groupBy: z
+    .enum(['arm', 'node', 'day', 'day-arm'], { error: 'Group by arm, node, day or day-arm' })
+    .default('arm'),
   format: z.enum(['json', 'csv'], { error: 'Use json or csv' }).default('json'),
   from: day.optional(),
   to: day.optional(),
@@ -47,26 +49,50 @@ export function analyticsResultRoutes(deps: ApiDeps): Router {
     const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
     const workspaceId = workspaceOf(res);
     const [run] = await db
-      .select({ id: runs.id, holdout: runSummaries.holdout, arm: runSummaries.arm, messagesSent: runSummaries.messagesSent, costMicros: runSummaries.costMicros,
-        couponCents: runSummaries.couponCents, spendBefore: runSummaries.spendBefore, spendAfterEntry: runSummaries.spendAfterEntry,
-        spendAfterConversion: runSummaries.spendAfterConversion })
+      .select({
+        id: runs.id,
+        holdout: runSummaries.holdout,
+        arm: runSummaries.arm,
+        messagesSent: runSummaries.messagesSent,
+        costMicros: runSummaries.costMicros,
+        couponCents: runSummaries.couponCents,
+        spendBefore: runSummaries.spendBefore,
+        spendAfterEntry: runSummaries.spendAfterEntry,
+        spendAfterConversion: runSummaries.spendAfterConversion,
+      })
       .from(runs)
       .leftJoin(runSummaries, eq(runSummaries.runId, runs.id))
       .where(and(eq(runs.id, id), eq(runs.workspaceId, workspaceId)));
     if (!run) throw notFound('Run');
     const [conversion] = await db
-      .select({ eventId: conversions.eventId, convertedAt: conversions.convertedAt, arm: conversions.arm, value: conversions.value,
-        lastMessageId: conversions.lastMessageId, lastMessageNodeId: messages.nodeId, lastMessageChannel: messages.channel })
+      .select({
+        eventId: conversions.eventId,
+        convertedAt: conversions.convertedAt,
+        arm: conversions.arm,
+        value: conversions.value,
+        lastMessageId: conversions.lastMessageId,
+        lastMessageNodeId: messages.nodeId,
+        lastMessageChannel: messages.channel,
+      })
       .from(conversions)
-      .leftJoin(messages, and(eq(messages.id, conversions.lastMessageId), eq(messages.workspaceId, workspaceId)))
+      .leftJoin(
+        messages,
+        and(eq(messages.id, conversions.lastMessageId), eq(messages.workspaceId, workspaceId)),
+      )
       .where(and(eq(conversions.runId, id), eq(conversions.workspaceId, workspaceId)));
-    res.json({ runId: id, converted: conversion !== undefined, conversion: conversion ?? null, summary: run });
+    res.json({
+      runId: id,
+      converted: conversion !== undefined,
+      conversion: conversion ?? null,
+      summary: run,
+    });
   });
 
   router.post('/analytics/measurement/check', async (req, res) => {
     const body = parseInput(z.object({ settings: z.record(z.string(), z.unknown()) }), req.body, 'body');
     const problems = await checkMeasurementSettings(db, workspaceOf(res), body.settings);
-    if (problems.length > 0) throw new HttpError(422, 'measurement_invalid', problems[0]!.message, { problems });
+    if (problems.length > 0)
+      throw new HttpError(422, 'measurement_invalid', problems[0]!.message, { problems });
     res.json({ problems: [] });
   });
 

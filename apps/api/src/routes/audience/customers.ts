@@ -22,7 +22,11 @@ const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv
 
 function csvText(body: unknown): string {
   if (typeof body !== 'string' || body.length === 0) {
-    throw new HttpError(415, 'csv_expected', 'Send the CSV file as the request body with Content-Type: text/csv');
+    throw new HttpError(
+      415,
+      'csv_expected',
+      'Send the CSV file as the request body with Content-Type: text/csv',
+    );
   }
   return body;
 }
@@ -35,7 +39,13 @@ export function customerRoutes(deps: ApiDeps): Router {
 
   router.get('/customers', async (req, res) => {
     const q = parseInput(searchQuery, req.query, 'query');
-    res.json(await searchCustomers(db, workspaceOf(res), { limit: q.limit, ...(q.q ? { q: q.q } : {}), ...(q.after ? { after: q.after } : {}) }));
+    res.json(
+      await searchCustomers(db, workspaceOf(res), {
+        limit: q.limit,
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.after ? { after: q.after } : {}),
+      }),
+    );
   });
 
   router.get('/customers/:id', async (req, res) => {

@@ -42,8 +42,10 @@ const historyQuery = z
     if (!q.from) return;
     const to = q.to ?? new Date().toISOString().slice(0, 10);
     const span = (Date.parse(to) - Date.parse(q.from)) / 86_400_000;
-    if (span < 0) ctx.addIssue({ code: 'custom', path: ['from'], message: 'Must not be after to (default today)' });
-    else if (span >= MAX_HISTORY_DAYS) ctx.addIssue({ code: 'custom', path: ['from'], message: `At most ${MAX_HISTORY_DAYS} days before to` });
+    if (span < 0)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'Must not be after to (default today)' });
+    else if (span >= MAX_HISTORY_DAYS)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: `At most ${MAX_HISTORY_DAYS} days before to` });
   });
 
 export function audienceOverviewRoutes(deps: ApiDeps): Router {
@@ -95,7 +97,12 @@ export function audienceOverviewRoutes(deps: ApiDeps): Router {
       return { workflowId };
     } catch (error) {
       deps.logger.error({ err: error, workspaceId }, 'could not start the facts rebuild');
-      throw new HttpError(503, 'rebuild_not_started', 'Could not start rebuilding the facts (any settings were saved); start it with POST /api/audience/facts/rebuild', {});
+      throw new HttpError(
+        503,
+        'rebuild_not_started',
+        'Could not start rebuilding the facts (any settings were saved); start it with POST /api/audience/facts/rebuild',
+        {},
+      );
     }
   }
 
@@ -105,7 +112,11 @@ export function audienceOverviewRoutes(deps: ApiDeps): Router {
 
   router.get('/journeys/:id/sweeps', async (req, res) => {
     const { id } = parseInput(z.object({ id: z.uuid() }), req.params, 'params');
-    const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }), req.query, 'query');
+    const { limit } = parseInput(
+      z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      req.query,
+      'query',
+    );
     const workspaceId = workspaceOf(res);
     // Another workspace's journey (or none) is a 404, not an empty list.
     const [journey] = await db

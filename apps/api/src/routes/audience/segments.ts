@@ -45,7 +45,10 @@ export function segmentRoutes(deps: ApiDeps): Router {
   router.post('/segments/preview', async (req, res) => {
     const body = parseInput(previewBody, req.body, 'body');
     const preview = await audienceErrors(() =>
-      previewSegment(db, workspaceOf(res), body.definition, { sampleSize: body.sampleSize, ...(body.segmentId ? { selfId: body.segmentId } : {}) }),
+      previewSegment(db, workspaceOf(res), body.definition, {
+        sampleSize: body.sampleSize,
+        ...(body.segmentId ? { selfId: body.segmentId } : {}),
+      }),
     );
     res.json(preview);
   });

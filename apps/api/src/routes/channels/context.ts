@@ -48,7 +48,10 @@ export function channelOptions(deps: ChannelApiDeps): ChannelApiOptions {
   const given = deps.channels ?? {};
   return {
     keys: given.keys ?? loadSecretKeys(),
-    publicBaseUrl: given.publicBaseUrl ?? process.env.WAKEFLOW_PUBLIC_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? 3000}`,
+    publicBaseUrl:
+      given.publicBaseUrl ??
+      process.env.WAKEFLOW_PUBLIC_URL ??
+      `http://127.0.0.1:${process.env.API_PORT ?? 3000}`,
     recorder: given.recorder ?? ingestRecorder(deps),
     now: given.now ?? (() => new Date()),
   };

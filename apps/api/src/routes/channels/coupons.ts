@@ -63,14 +63,19 @@ export function couponRoutes(deps: ChannelApiDeps): Router {
     const { count } = parseInput(z.object({ count: z.number().int().min(1).max(100_000) }), req.body, 'body');
     const pool = await findCouponPoolRow(db, workspaceOf(res), id);
     if (!pool) throw notFound('Coupon pool');
-    if (!pool.pattern) throw new HttpError(400, 'invalid_request', 'This pool has no pattern to generate codes from');
+    if (!pool.pattern)
+      throw new HttpError(400, 'invalid_request', 'This pool has no pattern to generate codes from');
     res.json(await generateCouponCodes(db, pool, count));
   });
 
   router.get('/coupon-pools/:id/codes', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const q = parseInput(
-      z.object({ status: z.enum(['free', 'claimed', 'redeemed']).optional(), limit: z.coerce.number().int().min(1).max(1_000).default(100), afterId: z.coerce.number().int().min(0).default(0) }),
+      z.object({
+        status: z.enum(['free', 'claimed', 'redeemed']).optional(),
+        limit: z.coerce.number().int().min(1).max(1_000).default(100),
+        afterId: z.coerce.number().int().min(0).default(0),
+      }),
       req.query,
       'query',
     );
@@ -78,11 +83,19 @@ export function couponRoutes(deps: ChannelApiDeps): Router {
     // Another workspace's pool (or none) is a 404, not an empty list.
     if (!(await findCouponPoolRow(db, workspaceId, id))) throw notFound('Coupon pool');
     const filter =
-      q.status === 'free' ? isNull(coupons.claimKey) : q.status === 'claimed' ? isNotNull(coupons.claimKey) : q.status === 'redeemed' ? isNotNull(coupons.redeemedAt) : undefined;
+      q.status === 'free'
+        ? isNull(coupons.claimKey)
+        : q.status === 'claimed'
+          ? isNotNull(coupons.claimKey)
+          : q.status === 'redeemed'
+            ? isNotNull(coupons.redeemedAt)
+            : undefined;
     const rows = await db
       .select()
       .from(coupons)
-      .where(and(eq(coupons.workspaceId, workspaceId), eq(coupons.poolId, id), gt(coupons.id, q.afterId), filter))
+      .where(
+        and(eq(coupons.workspaceId, workspaceId), eq(coupons.poolId, id), gt(coupons.id, q.afterId), filter),
+      )
       .orderBy(asc(coupons.id))
       .limit(q.limit);
     res.json({

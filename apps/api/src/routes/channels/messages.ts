@@ -69,8 +69,17 @@ export function messageRoutes(deps: ChannelApiDeps): Router {
   });
 
   router.get('/outbox', async (req, res) => {
-    const q = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }), req.query, 'query');
-    const rows = await db.select().from(outbox).where(eq(outbox.workspaceId, workspaceOf(res))).orderBy(desc(outbox.id)).limit(q.limit);
+    const q = parseInput(
+      z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      req.query,
+      'query',
+    );
+    const rows = await db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.workspaceId, workspaceOf(res)))
+      .orderBy(desc(outbox.id))
+      .limit(q.limit);
     res.json({
       note: 'Messages the development log provider recorded instead of delivering',
       messages: rows.map((r) => ({

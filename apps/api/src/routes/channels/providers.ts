@@ -26,7 +26,9 @@ const idParams = z.object({ id: z.string().min(1).max(63) });
 function invalid(error: unknown): never {
   if (error instanceof ProviderValidationError) {
     const issues = error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
-    throw new HttpError(400, 'invalid_request', `Invalid body: ${issues[0]?.path} ${issues[0]?.message}`, { issues });
+    throw new HttpError(400, 'invalid_request', `Invalid body: ${issues[0]?.path} ${issues[0]?.message}`, {
+      issues,
+    });
   }
   throw error;
 }
@@ -39,7 +41,10 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
 
   router.get('/providers', async (_req, res) => {
     const workspaceId = workspaceOf(res);
-    res.json({ providers: await listProviders(db, keys, workspaceId), effective: await effectiveProviders(db, workspaceId) });
+    res.json({
+      providers: await listProviders(db, keys, workspaceId),
+      effective: await effectiveProviders(db, workspaceId),
+    });
   });
 
   router.get('/provider-kinds', (_req, res) => {

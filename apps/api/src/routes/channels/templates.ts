@@ -33,7 +33,9 @@ const draftSchema = z.object({
 
 function invalid(error: unknown): never {
   if (error instanceof InvalidTemplateError) {
-    throw new HttpError(422, 'invalid_template', `The template has ${error.problems.length} problem(s)`, { templateProblems: error.problems });
+    throw new HttpError(422, 'invalid_template', `The template has ${error.problems.length} problem(s)`, {
+      templateProblems: error.problems,
+    });
   }
   throw error;
 }
@@ -44,7 +46,11 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
   const router = Router();
 
   router.get('/templates', async (req, res) => {
-    const { channel } = parseInput(z.object({ channel: z.enum(templateChannels).optional() }), req.query, 'query');
+    const { channel } = parseInput(
+      z.object({ channel: z.enum(templateChannels).optional() }),
+      req.query,
+      'query',
+    );
     res.json({ templates: await listTemplates(db, workspaceOf(res), channel) });
   });
 
@@ -54,8 +60,19 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
   });
 
   router.post('/templates/preview', async (req, res) => {
-    const body = parseInput(z.object({ template: draftSchema, context: previewRequestSchema }), req.body, 'body');
-    const result = await previewTemplate(db, options.keys, options.publicBaseUrl, workspaceOf(res), body.template, body.context);
+    const body = parseInput(
+      z.object({ template: draftSchema, context: previewRequestSchema }),
+      req.body,
+      'body',
+    );
+    const result = await previewTemplate(
+      db,
+      options.keys,
+      options.publicBaseUrl,
+      workspaceOf(res),
+      body.template,
+      body.context,
+    );
     if (!result) throw notFound('Customer');
     res.json(result);
   });
@@ -93,7 +110,14 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
     const context = parseInput(previewRequestSchema, req.body, 'body');
     const template = await getTemplate(db, workspaceOf(res), id);
     if (!template) throw notFound('Template');
-    const result = await previewTemplate(db, options.keys, options.publicBaseUrl, workspaceOf(res), template, context);
+    const result = await previewTemplate(
+      db,
+      options.keys,
+      options.publicBaseUrl,
+      workspaceOf(res),
+      template,
+      context,
+    );
     if (!result) throw notFound('Customer');
     res.json(result);
   });

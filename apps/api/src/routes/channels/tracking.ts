@@ -15,7 +15,8 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
   `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">${body}</body></html>`;
 
-const channelName = (channel: string) => (channel === 'sms' ? 'text messages' : channel === 'push' ? 'push notifications' : 'emails');
+const channelName = (channel: string) =>
+  channel === 'sms' ? 'text messages' : channel === 'push' ? 'push notifications' : 'emails';
 
 export function trackingRoutes(deps: ChannelApiDeps): Router {
   const { db } = deps;
@@ -41,14 +42,23 @@ export function trackingRoutes(deps: ChannelApiDeps): Router {
   router.post('/t/u/:token', form, async (req, res) => {
     const done = await applyUnsubscribe(db, options.keys, options.recorder, req.params.token, options.now());
     if (!done) throw new HttpError(404, 'not_found', 'This unsubscribe link is not valid');
-    res.type('html').send(page('Unsubscribed', '<h1>You are unsubscribed</h1><p>You will not receive these messages any more.</p>'));
+    res
+      .type('html')
+      .send(
+        page(
+          'Unsubscribed',
+          '<h1>You are unsubscribed</h1><p>You will not receive these messages any more.</p>',
+        ),
+      );
   });
 
   router.get('/t/o/:token', async (req, res) => {
-    await recordOpen(db, options.keys, options.recorder, req.params.token, options.now()).catch((error: unknown) => {
-      // A pixel must always load; a failed record is logged, not shown.
-      deps.logger.warn({ err: error }, 'could not record an open');
-    });
+    await recordOpen(db, options.keys, options.recorder, req.params.token, options.now()).catch(
+      (error: unknown) => {
+        // A pixel must always load; a failed record is logged, not shown.
+        deps.logger.warn({ err: error }, 'could not record an open');
+      },
+    );
     res.set('Cache-Control', 'no-store, private').type('gif').send(PIXEL);
   });
 

@@ -4,9 +4,26 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import { Trash2 } from 'lucide-react';
-import { durationUnits, type ComparisonOp, type Condition, type EventCondition, type TraitCondition } from '@wakeflow/journey';
+import {
+  durationUnits,
+  type ComparisonOp,
+  type Condition,
+  type EventCondition,
+  type TraitCondition,
+} from '@wakeflow/journey';
 import type { ConditionField } from '../../api/audience';
-import { addChild, childPath, defaultValue, newCondition, operatorLabel, operatorsFor, removeAt, toggleNot, updateAt, type NodePath } from './condition-tree';
+import {
+  addChild,
+  childPath,
+  defaultValue,
+  newCondition,
+  operatorLabel,
+  operatorsFor,
+  removeAt,
+  toggleNot,
+  updateAt,
+  type NodePath,
+} from './condition-tree';
 
 export interface ConditionEditorContext {
   fields: ConditionField[];
@@ -15,9 +32,22 @@ export interface ConditionEditorContext {
   problems: Map<NodePath, string[]>;
 }
 
-const EditorContext = createContext<ConditionEditorContext>({ fields: [], segments: [], eventNames: [], problems: new Map() });
+const EditorContext = createContext<ConditionEditorContext>({
+  fields: [],
+  segments: [],
+  eventNames: [],
+  problems: new Map(),
+});
 
-export function ConditionEditor({ value, onChange, context }: { value: Condition; onChange(next: Condition): void; context: ConditionEditorContext }) {
+export function ConditionEditor({
+  value,
+  onChange,
+  context,
+}: {
+  value: Condition;
+  onChange(next: Condition): void;
+  context: ConditionEditorContext;
+}) {
   return (
     <EditorContext.Provider value={context}>
       <datalist id="condition-event-names">
@@ -59,7 +89,8 @@ function Problems({ path }: { path: NodePath }) {
 function NodeEditor({ root, path, onChange, onRemove }: NodeProps) {
   const node = nodeOf(root, path);
   const set = (next: Condition) => onChange(updateAt(root, path, () => next));
-  if (node.kind === 'and' || node.kind === 'or') return <GroupEditor root={root} path={path} onChange={onChange} {...(onRemove ? { onRemove } : {})} />;
+  if (node.kind === 'and' || node.kind === 'or')
+    return <GroupEditor root={root} path={path} onChange={onChange} {...(onRemove ? { onRemove } : {})} />;
   if (node.kind === 'not') {
     return (
       <div className="cond-not" data-path={path}>
@@ -70,7 +101,12 @@ function NodeEditor({ root, path, onChange, onRemove }: NodeProps) {
             Remove NOT
           </button>
         </div>
-        <NodeEditor root={root} path={childPath(path, 'condition')} onChange={onChange} {...(onRemove ? { onRemove } : {})} />
+        <NodeEditor
+          root={root}
+          path={childPath(path, 'condition')}
+          onChange={onChange}
+          {...(onRemove ? { onRemove } : {})}
+        />
         <Problems path={path} />
       </div>
     );
@@ -78,7 +114,12 @@ function NodeEditor({ root, path, onChange, onRemove }: NodeProps) {
   return (
     <div className="cond-leaf" data-path={path} data-testid="condition-row">
       <div className="cond-leaf-body">
-        <select aria-label="Condition type" className="cond-kind" value={node.kind} onChange={(e) => set(newCondition(e.target.value as 'trait' | 'event' | 'tag' | 'segment'))}>
+        <select
+          aria-label="Condition type"
+          className="cond-kind"
+          value={node.kind}
+          onChange={(e) => set(newCondition(e.target.value as 'trait' | 'event' | 'tag' | 'segment'))}
+        >
           <option value="trait">Attribute</option>
           <option value="event">Event count</option>
           <option value="tag">Tag</option>
@@ -90,7 +131,12 @@ function NodeEditor({ root, path, onChange, onRemove }: NodeProps) {
         {node.kind === 'segment' ? <SegmentRefEditor node={node} set={set} /> : null}
         <div className="cond-actions">
           {path ? (
-            <button type="button" className="link-button small" onClick={() => onChange(toggleNot(root, path))} title="Match customers who do NOT meet this">
+            <button
+              type="button"
+              className="link-button small"
+              onClick={() => onChange(toggleNot(root, path))}
+              title="Match customers who do NOT meet this"
+            >
               NOT
             </button>
           ) : null}
@@ -112,7 +158,15 @@ function GroupEditor({ root, path, onChange, onRemove }: NodeProps) {
     <div className={`cond-group cond-${node.kind}`} data-path={path} data-testid="condition-group">
       <div className="cond-group-head">
         <span>Match</span>
-        <select aria-label="Match all or any" value={node.kind} onChange={(e) => onChange(updateAt(root, path, (n) => ({ ...(n as typeof node), kind: e.target.value as 'and' | 'or' })))}>
+        <select
+          aria-label="Match all or any"
+          value={node.kind}
+          onChange={(e) =>
+            onChange(
+              updateAt(root, path, (n) => ({ ...(n as typeof node), kind: e.target.value as 'and' | 'or' })),
+            )
+          }
+        >
           <option value="and">all (AND)</option>
           <option value="or">any (OR)</option>
         </select>
@@ -130,22 +184,37 @@ function GroupEditor({ root, path, onChange, onRemove }: NodeProps) {
         ) : null}
       </div>
       <div className="cond-children">
-        {node.conditions.length === 0 ? <div className="muted small">No conditions yet: add one below.</div> : null}
+        {node.conditions.length === 0 ? (
+          <div className="muted small">No conditions yet: add one below.</div>
+        ) : null}
         {node.conditions.map((_child, i) => {
           const p = childPath(childPath(path, 'conditions'), i);
           return (
             <div key={i} className="cond-child">
               {i > 0 ? <div className="cond-joiner">{node.kind === 'and' ? 'AND' : 'OR'}</div> : null}
-              <NodeEditor root={root} path={p} onChange={onChange} onRemove={() => onChange(removeAt(root, p))} />
+              <NodeEditor
+                root={root}
+                path={p}
+                onChange={onChange}
+                onRemove={() => onChange(removeAt(root, p))}
+              />
             </div>
           );
         })}
       </div>
       <div className="cond-add">
-        <button type="button" className="button button-small" onClick={() => onChange(addChild(root, path, newCondition('trait')))}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => onChange(addChild(root, path, newCondition('trait')))}
+        >
           + Condition
         </button>
-        <button type="button" className="button button-small" onClick={() => onChange(addChild(root, path, newCondition('group')))}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => onChange(addChild(root, path, newCondition('group')))}
+        >
           + Group
         </button>
       </div>
@@ -176,7 +245,11 @@ function TraitEditor({ node, set }: { node: TraitCondition; set(next: Condition)
   };
   return (
     <>
-      <select aria-label="Field" value={isTrait ? '__trait' : node.field} onChange={(e) => chooseField(e.target.value === '__trait' ? 'traits.' : e.target.value)}>
+      <select
+        aria-label="Field"
+        value={isTrait ? '__trait' : node.field}
+        onChange={(e) => chooseField(e.target.value === '__trait' ? 'traits.' : e.target.value)}
+      >
         {!field && !isTrait ? <option value={node.field}>{node.field}</option> : null}
         {(Object.keys(groupLabels) as (keyof typeof groupLabels)[]).map((g) => (
           <optgroup key={g} label={groupLabels[g]}>
@@ -194,9 +267,26 @@ function TraitEditor({ node, set }: { node: TraitCondition; set(next: Condition)
         </optgroup>
       </select>
       {isTrait ? (
-        <input aria-label="Trait path" className="cond-narrow" placeholder="traits.city" value={node.field} onChange={(e) => set({ ...node, field: e.target.value })} />
+        <input
+          aria-label="Trait path"
+          className="cond-narrow"
+          placeholder="traits.city"
+          value={node.field}
+          onChange={(e) => set({ ...node, field: e.target.value })}
+        />
       ) : null}
-      <select aria-label="Operator" value={op} onChange={(e) => set(withValue({ ...node, op: e.target.value as ComparisonOp }, adaptValue(node.value, type, e.target.value as ComparisonOp, field?.values)))}>
+      <select
+        aria-label="Operator"
+        value={op}
+        onChange={(e) =>
+          set(
+            withValue(
+              { ...node, op: e.target.value as ComparisonOp },
+              adaptValue(node.value, type, e.target.value as ComparisonOp, field?.values),
+            ),
+          )
+        }
+      >
         {ops.map((o) => (
           <option key={o} value={o}>
             {operatorLabel(o, type)}
@@ -213,14 +303,34 @@ function withValue(node: TraitCondition, value: TraitCondition['value']): TraitC
   return value === undefined ? rest : { ...rest, value };
 }
 
-function adaptValue(current: TraitCondition['value'], type: ConditionField['type'] | undefined, op: ComparisonOp, values?: readonly string[]): TraitCondition['value'] {
+function adaptValue(
+  current: TraitCondition['value'],
+  type: ConditionField['type'] | undefined,
+  op: ComparisonOp,
+  values?: readonly string[],
+): TraitCondition['value'] {
   if (op === 'exists' || op === 'not_exists') return undefined;
-  if (op === 'in') return Array.isArray(current) ? current : current !== undefined && current !== '' ? [current] : defaultValue(type, op, values);
+  if (op === 'in')
+    return Array.isArray(current)
+      ? current
+      : current !== undefined && current !== ''
+        ? [current]
+        : defaultValue(type, op, values);
   if (Array.isArray(current)) return current[0] ?? defaultValue(type, op, values);
   return current ?? defaultValue(type, op, values);
 }
 
-function ValueInput({ node, type, values, set }: { node: TraitCondition; type: ConditionField['type'] | undefined; values: readonly string[] | undefined; set(next: Condition): void }) {
+function ValueInput({
+  node,
+  type,
+  values,
+  set,
+}: {
+  node: TraitCondition;
+  type: ConditionField['type'] | undefined;
+  values: readonly string[] | undefined;
+  set(next: Condition): void;
+}) {
   const put = (value: TraitCondition['value']) => set(withValue(node, value));
   if (node.op === 'exists' || node.op === 'not_exists') return null;
   if (node.op === 'in') {
@@ -230,7 +340,11 @@ function ValueInput({ node, type, values, set }: { node: TraitCondition; type: C
         <div className="chip-choices" role="group" aria-label="Values">
           {values.map((v) => (
             <label key={v} className="chip-choice">
-              <input type="checkbox" checked={list.includes(v)} onChange={(e) => put(e.target.checked ? [...list, v] : list.filter((x) => x !== v))} />
+              <input
+                type="checkbox"
+                checked={list.includes(v)}
+                onChange={(e) => put(e.target.checked ? [...list, v] : list.filter((x) => x !== v))}
+              />
               {v}
             </label>
           ))}
@@ -267,7 +381,11 @@ function ValueInput({ node, type, values, set }: { node: TraitCondition; type: C
       );
     case 'boolean':
       return (
-        <select aria-label="Value" value={String(node.value ?? true)} onChange={(e) => put(e.target.value === 'true')}>
+        <select
+          aria-label="Value"
+          value={String(node.value ?? true)}
+          onChange={(e) => put(e.target.value === 'true')}
+        >
           <option value="true">yes</option>
           <option value="false">no</option>
         </select>
@@ -283,7 +401,14 @@ function ValueInput({ node, type, values, set }: { node: TraitCondition; type: C
         />
       );
     case 'date':
-      return <input aria-label="Value" type="date" value={String(node.value ?? '')} onChange={(e) => put(e.target.value)} />;
+      return (
+        <input
+          aria-label="Value"
+          type="date"
+          value={String(node.value ?? '')}
+          onChange={(e) => put(e.target.value)}
+        />
+      );
     case 'timestamp':
       return (
         <input
@@ -294,7 +419,9 @@ function ValueInput({ node, type, values, set }: { node: TraitCondition; type: C
         />
       );
     default:
-      return <input aria-label="Value" value={String(node.value ?? '')} onChange={(e) => put(e.target.value)} />;
+      return (
+        <input aria-label="Value" value={String(node.value ?? '')} onChange={(e) => put(e.target.value)} />
+      );
   }
 }
 
@@ -311,9 +438,21 @@ function EventEditor({ node, set }: { node: EventCondition; set(next: Condition)
   const windowKind = node.window.type;
   return (
     <>
-      <input aria-label="Event name" className="cond-narrow" list="condition-event-names" value={node.event} onChange={(e) => set({ ...node, event: e.target.value })} />
+      <input
+        aria-label="Event name"
+        className="cond-narrow"
+        list="condition-event-names"
+        value={node.event}
+        onChange={(e) => set({ ...node, event: e.target.value })}
+      />
       <span className="cond-word">happened</span>
-      <select aria-label="Count comparison" value={node.count.op} onChange={(e) => set({ ...node, count: { ...node.count, op: e.target.value as EventCondition['count']['op'] } })}>
+      <select
+        aria-label="Count comparison"
+        value={node.count.op}
+        onChange={(e) =>
+          set({ ...node, count: { ...node.count, op: e.target.value as EventCondition['count']['op'] } })
+        }
+      >
         {countOps.map((c) => (
           <option key={c.op} value={c.op}>
             {c.label}
@@ -326,13 +465,26 @@ function EventEditor({ node, set }: { node: EventCondition; set(next: Condition)
         type="number"
         min={0}
         value={node.count.value}
-        onChange={(e) => set({ ...node, count: { ...node.count, value: Math.max(0, Math.floor(Number(e.target.value) || 0)) } })}
+        onChange={(e) =>
+          set({
+            ...node,
+            count: { ...node.count, value: Math.max(0, Math.floor(Number(e.target.value) || 0)) },
+          })
+        }
       />
       <span className="cond-word">times</span>
       <select
         aria-label="Window"
         value={windowKind}
-        onChange={(e) => set({ ...node, window: e.target.value === 'ever' ? { type: 'ever' } : { type: 'last', duration: { amount: 30, unit: 'days' } } })}
+        onChange={(e) =>
+          set({
+            ...node,
+            window:
+              e.target.value === 'ever'
+                ? { type: 'ever' }
+                : { type: 'last', duration: { amount: 30, unit: 'days' } },
+          })
+        }
       >
         <option value="last">in the last</option>
         <option value="ever">ever</option>
@@ -349,11 +501,30 @@ function EventEditor({ node, set }: { node: EventCondition; set(next: Condition)
   );
 }
 
-function DurationInput({ amount, unit, onChange }: { amount: number; unit: (typeof durationUnits)[number]; onChange(amount: number, unit: (typeof durationUnits)[number]): void }) {
+function DurationInput({
+  amount,
+  unit,
+  onChange,
+}: {
+  amount: number;
+  unit: (typeof durationUnits)[number];
+  onChange(amount: number, unit: (typeof durationUnits)[number]): void;
+}) {
   return (
     <>
-      <input aria-label="Window length" className="cond-tiny" type="number" min={1} value={amount} onChange={(e) => onChange(Math.floor(Number(e.target.value) || 0), unit)} />
-      <select aria-label="Window unit" value={unit} onChange={(e) => onChange(amount, e.target.value as (typeof durationUnits)[number])}>
+      <input
+        aria-label="Window length"
+        className="cond-tiny"
+        type="number"
+        min={1}
+        value={amount}
+        onChange={(e) => onChange(Math.floor(Number(e.target.value) || 0), unit)}
+      />
+      <select
+        aria-label="Window unit"
+        value={unit}
+        onChange={(e) => onChange(amount, e.target.value as (typeof durationUnits)[number])}
+      >
         {durationUnits.map((u) => (
           <option key={u} value={u}>
             {u}
@@ -367,31 +538,57 @@ function DurationInput({ amount, unit, onChange }: { amount: number; unit: (type
 function TagEditor({ node, set }: { node: Extract<Condition, { kind: 'tag' }>; set(next: Condition): void }) {
   return (
     <>
-      <select aria-label="Has tag" value={node.has ? 'has' : 'not'} onChange={(e) => set({ ...node, has: e.target.value === 'has' })}>
+      <select
+        aria-label="Has tag"
+        value={node.has ? 'has' : 'not'}
+        onChange={(e) => set({ ...node, has: e.target.value === 'has' })}
+      >
         <option value="has">has tag</option>
         <option value="not">does not have tag</option>
       </select>
-      <input aria-label="Tag" className="cond-narrow" placeholder="vip" value={node.tag} onChange={(e) => set({ ...node, tag: e.target.value })} />
+      <input
+        aria-label="Tag"
+        className="cond-narrow"
+        placeholder="vip"
+        value={node.tag}
+        onChange={(e) => set({ ...node, tag: e.target.value })}
+      />
     </>
   );
 }
 
-function SegmentRefEditor({ node, set }: { node: Extract<Condition, { kind: 'segment' }>; set(next: Condition): void }): ReactNode {
+function SegmentRefEditor({
+  node,
+  set,
+}: {
+  node: Extract<Condition, { kind: 'segment' }>;
+  set(next: Condition): void;
+}): ReactNode {
   const { segments } = useContext(EditorContext);
   return (
     <>
-      <select aria-label="Membership" value={node.member ? 'in' : 'out'} onChange={(e) => set({ ...node, member: e.target.value === 'in' })}>
+      <select
+        aria-label="Membership"
+        value={node.member ? 'in' : 'out'}
+        onChange={(e) => set({ ...node, member: e.target.value === 'in' })}
+      >
         <option value="in">is in segment</option>
         <option value="out">is not in segment</option>
       </select>
-      <select aria-label="Segment" value={node.segmentId} onChange={(e) => set({ ...node, segmentId: e.target.value })}>
+      <select
+        aria-label="Segment"
+        value={node.segmentId}
+        onChange={(e) => set({ ...node, segmentId: e.target.value })}
+      >
         <option value="">Choose a segment…</option>
         {segments.map((s) => (
           <option key={s.id} value={s.id}>
             {s.name}
           </option>
         ))}
-        {node.segmentId && !segments.some((s) => s.id === node.segmentId) ? <option value={node.segmentId}>{node.segmentId}</option> : null}
+        {node.segmentId && !segments.some((s) => s.id === node.segmentId) ? (
+          <option value={node.segmentId}>{node.segmentId}</option>
+        ) : null}
       </select>
     </>
   );

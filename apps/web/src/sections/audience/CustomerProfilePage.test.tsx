@@ -35,10 +35,38 @@ const profile = {
     windows: [{ days: 30, purchases: 0, spend: 0, logins: 0, activeDays: 0 }],
   },
   timeline: [
-    { kind: 'event', at: '2026-01-01T00:00:00Z', eventId: 'e1', name: 'purchase', properties: { amount: 80 } },
-    { kind: 'message', at: '2026-01-02T00:00:00Z', messageId: 'm1', channel: 'email', status: 'sent', templateId: 'gift', journeyId: 'j1', subject: 'A gift' },
+    {
+      kind: 'event',
+      at: '2026-01-01T00:00:00Z',
+      eventId: 'e1',
+      name: 'purchase',
+      properties: { amount: 80 },
+    },
+    {
+      kind: 'message',
+      at: '2026-01-02T00:00:00Z',
+      messageId: 'm1',
+      channel: 'email',
+      status: 'sent',
+      templateId: 'gift',
+      journeyId: 'j1',
+      subject: 'A gift',
+    },
   ],
-  journeys: [{ runId: 'r1', journeyId: 'j1', journeyName: 'Win back', version: 2, entry: 1, status: 'running', outcome: null, startedAt: '2026-01-01T00:00:00Z', endedAt: null, currentNodeId: 'wait' }],
+  journeys: [
+    {
+      runId: 'r1',
+      journeyId: 'j1',
+      journeyName: 'Win back',
+      version: 2,
+      entry: 1,
+      status: 'running',
+      outcome: null,
+      startedAt: '2026-01-01T00:00:00Z',
+      endedAt: null,
+      currentNodeId: 'wait',
+    },
+  ],
 };
 
 describe('customer profile', () => {
@@ -51,16 +79,31 @@ describe('customer profile', () => {
     expect(within(page).getByText('4·3·5')).toBeTruthy();
     expect(within(page).getByText('Hangzhou')).toBeTruthy();
     expect(within(page).getByText('{"tier":"gold"}')).toBeTruthy();
-    expect(within(page).getByRole('link', { name: 'Win back' }).getAttribute('href')).toBe('#/journeys/j1/versions/2');
+    expect(within(page).getByRole('link', { name: 'Win back' }).getAttribute('href')).toBe(
+      '#/journeys/j1/versions/2',
+    );
     const timeline = within(page).getByRole('list', { name: 'Timeline' });
-    expect(within(timeline).getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('purchase'), expect.stringContaining('“A gift”')]);
-    expect(within(page).getByRole('link', { name: 'All messages' }).getAttribute('href')).toBe('#/messages/log?customerId=c1');
+    expect(
+      within(timeline)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([expect.stringContaining('purchase'), expect.stringContaining('“A gift”')]);
+    expect(within(page).getByRole('link', { name: 'All messages' }).getAttribute('href')).toBe(
+      '#/messages/log?customerId=c1',
+    );
   });
 
   it('says in words when the customer does not exist', async () => {
-    fakeApi({ 'GET /api/customers/nope': () => ({ status: 404, body: { error: { code: 'not_found', message: 'Customer not found' } } }) });
+    fakeApi({
+      'GET /api/customers/nope': () => ({
+        status: 404,
+        body: { error: { code: 'not_found', message: 'Customer not found' } },
+      }),
+    });
     renderWithClient(<CustomerProfilePage id="nope" />);
-    expect((await screen.findByRole('alert')).textContent).toBe('Could not load this customer: Customer not found');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Could not load this customer: Customer not found',
+    );
   });
 });
 
@@ -83,7 +126,14 @@ describe('dormancy overview', () => {
       { stage: 'active', label: 'Active', high: 3, low: 1, total: 4 },
       { stage: 'dormant_1_3m', label: 'Dormant 1–3 months', high: 0, low: 5, total: 5 },
     ]);
-    vi.stubGlobal('ResizeObserver', class { observe() {} unobserve() {} disconnect() {} });
+    vi.stubGlobal(
+      'ResizeObserver',
+      class {
+        observe() {}
+        unobserve() {}
+        disconnect() {}
+      },
+    );
     renderWithClient(<DormancyOverviewView data={data} />);
     const table = screen.getByRole('table', { name: 'Customers by stage and tier' });
     expect(within(table).getAllByRole('row')[2]!.textContent).toBe('Dormant 1–3 months055');

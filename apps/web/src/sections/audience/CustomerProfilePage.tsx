@@ -42,20 +42,40 @@ function Profile({ c }: { c: CustomerProfile }) {
           </div>
         </div>
         <div className="profile-badges">
-          <span className={`pill stage-${f.dormancyStage}`}>{stageLabels[f.dormancyStage] ?? f.dormancyStage}</span>
-          <span className={`pill tier-${f.valueTier ?? 'unscored'}`}>{tierLabels[f.valueTier ?? 'unscored']}</span>
+          <span className={`pill stage-${f.dormancyStage}`}>
+            {stageLabels[f.dormancyStage] ?? f.dormancyStage}
+          </span>
+          <span className={`pill tier-${f.valueTier ?? 'unscored'}`}>
+            {tierLabels[f.valueTier ?? 'unscored']}
+          </span>
         </div>
       </div>
 
       <div className="stat-row">
-        <Stat label="Last activity" value={daysAgo(f.lastActivityAt)} hint={formatDateTime(f.lastActivityAt)} />
+        <Stat
+          label="Last activity"
+          value={daysAgo(f.lastActivityAt)}
+          hint={formatDateTime(f.lastActivityAt)}
+        />
         <Stat label="Last login" value={daysAgo(f.lastLoginAt)} hint={formatDateTime(f.lastLoginAt)} />
-        <Stat label="Last purchase" value={daysAgo(f.lastPurchaseAt)} hint={formatDateTime(f.lastPurchaseAt)} />
-        <Stat label="Purchases" value={f.purchaseCount.toLocaleString()} hint={`${f.totalSpend.toLocaleString()} spent`} />
+        <Stat
+          label="Last purchase"
+          value={daysAgo(f.lastPurchaseAt)}
+          hint={formatDateTime(f.lastPurchaseAt)}
+        />
+        <Stat
+          label="Purchases"
+          value={f.purchaseCount.toLocaleString()}
+          hint={`${f.totalSpend.toLocaleString()} spent`}
+        />
         <Stat
           label="RFM"
           value={f.rfm ? `${f.rfm.recency}·${f.rfm.frequency}·${f.rfm.monetary}` : '—'}
-          hint={f.rfm ? `R·F·M, total ${f.rfm.recency + f.rfm.frequency + f.rfm.monetary} of 15` : 'No purchase scored yet'}
+          hint={
+            f.rfm
+              ? `R·F·M, total ${f.rfm.recency + f.rfm.frequency + f.rfm.monetary} of 15`
+              : 'No purchase scored yet'
+          }
         />
       </div>
 
@@ -73,13 +93,26 @@ function Profile({ c }: { c: CustomerProfile }) {
               <dt>Consent</dt>
               <dd>
                 {(['email', 'sms', 'push'] as const).map((ch) => (
-                  <span key={ch} className={`pill ${c.consent[ch] === true ? 'pill-ok' : c.consent[ch] === false ? 'pill-bad' : ''}`}>
+                  <span
+                    key={ch}
+                    className={`pill ${c.consent[ch] === true ? 'pill-ok' : c.consent[ch] === false ? 'pill-bad' : ''}`}
+                  >
                     {ch} {c.consent[ch] === true ? 'yes' : c.consent[ch] === false ? 'no' : 'not asked'}
                   </span>
                 ))}
               </dd>
               <dt>Tags</dt>
-              <dd>{c.tags.length ? c.tags.map((t) => <span key={t} className="pill">{t}</span>) : <span className="muted">none</span>}</dd>
+              <dd>
+                {c.tags.length ? (
+                  c.tags.map((t) => (
+                    <span key={t} className="pill">
+                      {t}
+                    </span>
+                  ))
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </dd>
             </dl>
           </section>
           <section className="aud-card">
@@ -141,7 +174,9 @@ function Profile({ c }: { c: CustomerProfile }) {
                   {c.journeys.map((j) => (
                     <tr key={j.runId}>
                       <td>
-                        <a href={hrefFor({ page: 'version', journeyId: j.journeyId, version: j.version })}>{j.journeyName}</a>
+                        <a href={hrefFor({ page: 'version', journeyId: j.journeyId, version: j.version })}>
+                          {j.journeyName}
+                        </a>
                         <div className="muted small">
                           version {j.version}
                           {j.entry > 1 ? ` · entry ${j.entry}` : ''}
@@ -149,7 +184,9 @@ function Profile({ c }: { c: CustomerProfile }) {
                         </div>
                       </td>
                       <td>
-                        <span className={`pill run-${j.status}`}>{j.outcome ? `${j.status}: ${j.outcome}` : j.status}</span>
+                        <span className={`pill run-${j.status}`}>
+                          {j.outcome ? `${j.status}: ${j.outcome}` : j.status}
+                        </span>
                       </td>
                       <td>{formatDate(j.startedAt)}</td>
                     </tr>
@@ -165,7 +202,11 @@ function Profile({ c }: { c: CustomerProfile }) {
                 All messages
               </a>
             </div>
-            {c.timeline.length === 0 ? <p className="muted">No events or messages yet.</p> : <Timeline items={c.timeline} />}
+            {c.timeline.length === 0 ? (
+              <p className="muted">No events or messages yet.</p>
+            ) : (
+              <Timeline items={c.timeline} />
+            )}
           </section>
         </div>
       </div>
@@ -199,7 +240,9 @@ function Timeline({ items }: { items: TimelineItem[] }) {
             <span className="activity-dot dot-event" aria-hidden />
             <div>
               <b>{item.name}</b> <span className="muted small">{formatDateTime(item.at)}</span>
-              {Object.keys(item.properties).length ? <div className="muted small">{describeProperties(item.properties)}</div> : null}
+              {Object.keys(item.properties).length ? (
+                <div className="muted small">{describeProperties(item.properties)}</div>
+              ) : null}
             </div>
           </li>
         ) : (
@@ -207,9 +250,11 @@ function Timeline({ items }: { items: TimelineItem[] }) {
             <span className="activity-dot dot-message" aria-hidden />
             <div>
               <b>
-                {item.channel} message {item.subject ? `“${item.subject}”` : item.templateId ? `(${item.templateId})` : ''}
+                {item.channel} message{' '}
+                {item.subject ? `“${item.subject}”` : item.templateId ? `(${item.templateId})` : ''}
               </b>{' '}
-              <span className={`pill msg-status-${item.status}`}>{item.status}</span> <span className="muted small">{formatDateTime(item.at)}</span>
+              <span className={`pill msg-status-${item.status}`}>{item.status}</span>{' '}
+              <span className="muted small">{formatDateTime(item.at)}</span>
             </div>
           </li>
         ),

@@ -37,7 +37,10 @@ describe('customers page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Show 50 more' }));
     await screen.findByText('cust-52');
     expect(within(table).getAllByRole('row')).toHaveLength(53);
-    expect(requests.map((r) => r.path)).toEqual(['/api/customers?limit=50', `/api/customers?limit=50&after=${cursor}`]);
+    expect(requests.map((r) => r.path)).toEqual([
+      '/api/customers?limit=50',
+      `/api/customers?limit=50&after=${cursor}`,
+    ]);
     expect(screen.queryByRole('button', { name: 'Show 50 more' })).toBeNull();
   });
 });

@@ -16,9 +16,17 @@ export function CustomersPage() {
       <div className="toolbar-row">
         <label className="search-box">
           <Search size={15} aria-hidden />
-          <input type="search" aria-label="Search customers" placeholder="Search by id, email, phone or name" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input
+            type="search"
+            aria-label="Search customers"
+            placeholder="Search by id, email, phone or name"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
         </label>
-        {search.isFetching && !search.isFetchingNextPage ? <span className="muted small">Searching…</span> : null}
+        {search.isFetching && !search.isFetchingNextPage ? (
+          <span className="muted small">Searching…</span>
+        ) : null}
       </div>
       <ErrorText error={search.error} what="load customers" />
       {customers && customers.length === 0 ? (
@@ -27,7 +35,8 @@ export function CustomersPage() {
             <>No customer matches “{query}”.</>
           ) : (
             <>
-              No customers yet. Send them to <code>PUT /api/customers/:externalId</code> or import a CSV with <code>POST /api/customers/import</code>.
+              No customers yet. Send them to <code>PUT /api/customers/:externalId</code> or import a CSV with{' '}
+              <code>POST /api/customers/import</code>.
             </>
           )}
         </div>
@@ -50,7 +59,15 @@ export function CustomersPage() {
                   <div className="muted small">{c.externalId}</div>
                 </td>
                 <td>{c.email ?? <span className="muted">—</span>}</td>
-                <td>{c.valueTier ? <span className={`pill tier-${c.valueTier}`}>{tierLabels[c.valueTier] ?? c.valueTier}</span> : <span className="muted">Not scored</span>}</td>
+                <td>
+                  {c.valueTier ? (
+                    <span className={`pill tier-${c.valueTier}`}>
+                      {tierLabels[c.valueTier] ?? c.valueTier}
+                    </span>
+                  ) : (
+                    <span className="muted">Not scored</span>
+                  )}
+                </td>
                 <td>{daysAgo(c.lastActivityAt)}</td>
               </tr>
             ))}
@@ -60,7 +77,12 @@ export function CustomersPage() {
       {search.hasNextPage ? (
         <div className="toolbar-row">
           <span className="muted small">Showing {customers?.length} customers.</span>
-          <button type="button" className="button" disabled={search.isFetchingNextPage} onClick={() => void search.fetchNextPage()}>
+          <button
+            type="button"
+            className="button"
+            disabled={search.isFetchingNextPage}
+            onClick={() => void search.fetchNextPage()}
+          >
             {search.isFetchingNextPage ? 'Loading…' : 'Show 50 more'}
           </button>
         </div>

@@ -22,11 +22,17 @@ const settings = {
   valueTier: { highMin: 12, midMin: 8 },
 };
 const me = (permissions: string[]): Me => ({ kind: 'local', workspaceId: 'test', permissions });
-const rolesInfo = { roles: [], permissions: { 'content.edit': 'Edit segments, templates and audience settings' }, apiKeyScopes: {} };
+const rolesInfo = {
+  roles: [],
+  permissions: { 'content.edit': 'Edit segments, templates and audience settings' },
+  apiKeyScopes: {},
+};
 
 function renderPage(permissions: string[], routes: Record<string, Handler>) {
   const api = fakeApi({ 'GET /api/audience/settings': () => ({ settings }), ...routes });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
   client.setQueryData(authKeys.me, me(permissions));
   client.setQueryData(peopleKeys.roles, rolesInfo);
   render(
@@ -47,21 +53,37 @@ describe('fact definitions page', () => {
   it('PUTs every setting as edited, then shows the rebuild and polls it until it is done', async () => {
     const ui = userEvent.setup();
     let rebuildAsks = 0;
-    const running = { workflowId: 'audience-facts-rebuild/test', status: 'running', customersUpdated: 3, customersScanned: 10, startedAt: '2026-11-01T00:00:00Z', finishedAt: null };
+    const running = {
+      workflowId: 'audience-facts-rebuild/test',
+      status: 'running',
+      customersUpdated: 3,
+      customersScanned: 10,
+      startedAt: '2026-11-01T00:00:00Z',
+      finishedAt: null,
+    };
     const { requests } = renderPage(['workspace.read', 'content.edit'], {
-      'PUT /api/audience/settings': ({ body }) => ({ settings: body, rebuild: { workflowId: 'audience-facts-rebuild/test' } }),
+      'PUT /api/audience/settings': ({ body }) => ({
+        settings: body,
+        rebuild: { workflowId: 'audience-facts-rebuild/test' },
+      }),
       'GET /api/audience/facts/rebuild': () => {
         const saved = requests.some((r) => r.method === 'PUT');
         if (!saved) return { rebuild: null };
         rebuildAsks += 1;
         // Running on the first ask after saving, done on the next poll.
-        return { rebuild: rebuildAsks === 1 ? running : { ...running, status: 'completed', customersUpdated: 42, finishedAt: '2026-11-01T00:01:00Z' } };
+        return {
+          rebuild:
+            rebuildAsks === 1
+              ? running
+              : { ...running, status: 'completed', customersUpdated: 42, finishedAt: '2026-11-01T00:01:00Z' },
+        };
       },
     });
 
     await ui.selectOptions(await screen.findByLabelText('Activity is'), 'only');
     // The activity list: remove the three receipts, add two names typed with a comma and one with Enter.
-    for (const name of ['message_delivered', 'message_opened', 'message_clicked']) await ui.click(screen.getByRole('button', { name: `Remove ${name} from Activity events` }));
+    for (const name of ['message_delivered', 'message_opened', 'message_clicked'])
+      await ui.click(screen.getByRole('button', { name: `Remove ${name} from Activity events` }));
     await ui.type(screen.getByLabelText('Activity events'), 'app_open, page_view,');
     await ui.type(screen.getByLabelText('Activity events'), 'purchase{Enter}');
     await ui.type(screen.getByLabelText('Login events'), 'app_open{Enter}');
@@ -85,7 +107,9 @@ describe('fact definitions page', () => {
       dormancyStagesDays: [14, 90, 180, 400],
       valueTier: { highMin: 13, midMin: 9 },
     });
-    expect(await screen.findByText(/Rebuilding facts from the event log… 10 customers checked, 3 updated so far/)).toBeTruthy();
+    expect(
+      await screen.findByText(/Rebuilding facts from the event log… 10 customers checked, 3 updated so far/),
+    ).toBeTruthy();
     // Polled while running (every 2 s) until it reports done.
     expect(await screen.findByText(/42 customers updated/, undefined, { timeout: 4000 })).toBeTruthy();
     expect(rebuildAsks).toBe(2);
@@ -116,7 +140,8 @@ describe('fact definitions page', () => {
     const stagesError = await screen.findByText('Stage boundaries must increase');
     const stages = screen.getByRole('group', { name: 'Dormancy stage boundaries' });
     expect(stages.getAttribute('aria-describedby')).toBe(stagesError.id);
-    for (const input of within(stages).getAllByRole('spinbutton')) expect(input.getAttribute('aria-invalid')).toBe('true');
+    for (const input of within(stages).getAllByRole('spinbutton'))
+      expect(input.getAttribute('aria-invalid')).toBe('true');
     const loginError = screen.getByText('Name at least one event');
     const login = screen.getByLabelText('Login events');
     expect(loginError.closest('.field')).toBe(login.closest('.field'));
@@ -132,13 +157,26 @@ describe('fact definitions page', () => {
     const ui = userEvent.setup();
     const { requests } = renderPage(['workspace.read'], {
       'GET /api/audience/facts/rebuild': () => ({
-        rebuild: { workflowId: 'w', status: 'failed', customersUpdated: null, customersScanned: null, startedAt: '2026-11-01T00:00:00Z', finishedAt: '2026-11-01T00:01:00Z' },
+        rebuild: {
+          workflowId: 'w',
+          status: 'failed',
+          customersUpdated: null,
+          customersScanned: null,
+          startedAt: '2026-11-01T00:00:00Z',
+          finishedAt: '2026-11-01T00:01:00Z',
+        },
       }),
     });
     const save = (await screen.findByRole('button', { name: 'Save definitions' })) as HTMLButtonElement;
     expect(save.disabled).toBe(true);
-    expect((screen.getByLabelText('Amount property') as HTMLInputElement).closest('fieldset')!.disabled).toBe(true);
-    expect(screen.getByText('Your role does not allow this: needs “Edit segments, templates and audience settings”')).toBeTruthy();
+    expect((screen.getByLabelText('Amount property') as HTMLInputElement).closest('fieldset')!.disabled).toBe(
+      true,
+    );
+    expect(
+      screen.getByText(
+        'Your role does not allow this: needs “Edit segments, templates and audience settings”',
+      ),
+    ).toBeTruthy();
     await screen.findByText(/The last facts rebuild did not finish/);
     expect((screen.getByRole('button', { name: 'Rebuild again' }) as HTMLButtonElement).disabled).toBe(true);
     await ui.click(save);

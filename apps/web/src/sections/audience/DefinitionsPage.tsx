@@ -47,7 +47,8 @@ const draftOf = (s: AudienceSettings): Draft => ({
 });
 
 // An empty or unreadable box is sent as null, so the API names the field instead of quietly applying a default.
-const numberOf = (text: string): number | null => (text.trim() === '' || Number.isNaN(Number(text)) ? null : Number(text));
+const numberOf = (text: string): number | null =>
+  text.trim() === '' || Number.isNaN(Number(text)) ? null : Number(text);
 
 export function bodyOf(draft: Draft): AudienceSettingsInput {
   return {
@@ -65,7 +66,17 @@ export function bodyOf(draft: Draft): AudienceSettingsInput {
   };
 }
 
-type Field = 'activityMode' | 'activityEvents' | 'loginEvents' | 'purchaseEvents' | 'amountProperty' | 'windowsDays' | 'stages' | 'highMin' | 'midMin' | 'valueTier';
+type Field =
+  | 'activityMode'
+  | 'activityEvents'
+  | 'loginEvents'
+  | 'purchaseEvents'
+  | 'amountProperty'
+  | 'windowsDays'
+  | 'stages'
+  | 'highMin'
+  | 'midMin'
+  | 'valueTier';
 
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`);
 /** Which field an issue of the server (`body.activity.events.0`, `body.valueTier`…) belongs to. */
@@ -82,7 +93,19 @@ const fieldMatchers: Record<Field, (path: string) => boolean> = {
   valueTier: (p) => p === 'body.valueTier',
 };
 
-function FieldRow({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error: string | undefined; children: ReactNode }) {
+function FieldRow({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error: string | undefined;
+  children: ReactNode;
+}) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
@@ -100,7 +123,19 @@ function FieldRow({ id, label, hint, error, children }: { id: string; label: str
 }
 
 /** Event names as chips: type a name and press Enter or a comma (pasting "a, b" adds both); Backspace removes the last. */
-function ChipInput({ id, label, values, onChange, invalid }: { id: string; label: string; values: string[]; onChange: (next: string[]) => void; invalid: object }) {
+function ChipInput({
+  id,
+  label,
+  values,
+  onChange,
+  invalid,
+}: {
+  id: string;
+  label: string;
+  values: string[];
+  onChange: (next: string[]) => void;
+  invalid: object;
+}) {
   const [text, setText] = useState('');
   const commit = (raw: string) => {
     const names = raw
@@ -118,7 +153,12 @@ function ChipInput({ id, label, values, onChange, invalid }: { id: string; label
           {values.map((v) => (
             <li key={v} className="chip-choice">
               {v}
-              <button type="button" className="link-button" aria-label={`Remove ${v} from ${label}`} onClick={() => onChange(values.filter((x) => x !== v))}>
+              <button
+                type="button"
+                className="link-button"
+                aria-label={`Remove ${v} from ${label}`}
+                onClick={() => onChange(values.filter((x) => x !== v))}
+              >
                 ×
               </button>
             </li>
@@ -154,7 +194,11 @@ export function DefinitionsPage() {
     <SectionPage title="Audience" tabs={audienceTabs({ page: 'definitions' })}>
       <ErrorText error={settings.error} what="load the fact definitions" />
       <RebuildStatus />
-      {settings.data ? <DefinitionsForm settings={settings.data} /> : settings.isPending ? <div className="muted">Loading…</div> : null}
+      {settings.data ? (
+        <DefinitionsForm settings={settings.data} />
+      ) : settings.isPending ? (
+        <div className="muted">Loading…</div>
+      ) : null}
     </SectionPage>
   );
 }
@@ -172,10 +216,17 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
   const issueFor = (field: Field) => issues.find((i) => fieldMatchers[field](i.path))?.message;
   const fields = Object.keys(fieldMatchers) as Field[];
   const otherError = save.error && !fields.some((f) => issueFor(f)) ? save.error.message : undefined;
-  const invalid = (field: Field, errorId = id(field)) => (issueFor(field) ? { 'aria-invalid': true, 'aria-describedby': `${errorId}-error` } : {});
+  const invalid = (field: Field, errorId = id(field)) =>
+    issueFor(field) ? { 'aria-invalid': true, 'aria-describedby': `${errorId}-error` } : {};
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const setStage = (i: number, value: string) => setDraft((d) => ({ ...d, stages: d.stages.map((s, j) => (j === i ? value : s)) as Draft['stages'] }));
-  const stageLabels = ['Active: up to (days)', 'Dormant 1–3 months: up to', 'Dormant 3–6 months: up to', 'Dormant 6–12 months: up to'];
+  const setStage = (i: number, value: string) =>
+    setDraft((d) => ({ ...d, stages: d.stages.map((s, j) => (j === i ? value : s)) as Draft['stages'] }));
+  const stageLabels = [
+    'Active: up to (days)',
+    'Dormant 1–3 months: up to',
+    'Dormant 3–6 months: up to',
+    'Dormant 6–12 months: up to',
+  ];
 
   return (
     <form
@@ -190,7 +241,12 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
         <legend>Events</legend>
         <div className="fields-grid">
           <FieldRow id={id('activityMode')} label="Activity is" error={issueFor('activityMode')}>
-            <select id={id('activityMode')} value={draft.activityMode} onChange={(e) => set('activityMode', e.target.value as Mode)} {...invalid('activityMode')}>
+            <select
+              id={id('activityMode')}
+              value={draft.activityMode}
+              onChange={(e) => set('activityMode', e.target.value as Mode)}
+              {...invalid('activityMode')}
+            >
               <option value="all_except">every event except those listed</option>
               <option value="only">only the events listed</option>
             </select>
@@ -198,33 +254,91 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
           <FieldRow
             id={id('activityEvents')}
             label={draft.activityMode === 'only' ? 'Activity events' : 'Not activity'}
-            hint={draft.activityMode === 'only' ? 'Events that count as the customer being active' : 'E.g. message receipts: they happen to the customer, not by them'}
+            hint={
+              draft.activityMode === 'only'
+                ? 'Events that count as the customer being active'
+                : 'E.g. message receipts: they happen to the customer, not by them'
+            }
             error={issueFor('activityEvents')}
           >
-            <ChipInput id={id('activityEvents')} label="Activity events" values={draft.activityEvents} onChange={(v) => set('activityEvents', v)} invalid={invalid('activityEvents')} />
+            <ChipInput
+              id={id('activityEvents')}
+              label="Activity events"
+              values={draft.activityEvents}
+              onChange={(v) => set('activityEvents', v)}
+              invalid={invalid('activityEvents')}
+            />
           </FieldRow>
           <FieldRow id={id('loginEvents')} label="Login events" error={issueFor('loginEvents')}>
-            <ChipInput id={id('loginEvents')} label="Login events" values={draft.loginEvents} onChange={(v) => set('loginEvents', v)} invalid={invalid('loginEvents')} />
+            <ChipInput
+              id={id('loginEvents')}
+              label="Login events"
+              values={draft.loginEvents}
+              onChange={(v) => set('loginEvents', v)}
+              invalid={invalid('loginEvents')}
+            />
           </FieldRow>
           <FieldRow id={id('purchaseEvents')} label="Purchase events" error={issueFor('purchaseEvents')}>
-            <ChipInput id={id('purchaseEvents')} label="Purchase events" values={draft.purchaseEvents} onChange={(v) => set('purchaseEvents', v)} invalid={invalid('purchaseEvents')} />
+            <ChipInput
+              id={id('purchaseEvents')}
+              label="Purchase events"
+              values={draft.purchaseEvents}
+              onChange={(v) => set('purchaseEvents', v)}
+              invalid={invalid('purchaseEvents')}
+            />
           </FieldRow>
-          <FieldRow id={id('amountProperty')} label="Amount property" hint="Dot path in a purchase's properties, e.g. amount or order.total" error={issueFor('amountProperty')}>
-            <input id={id('amountProperty')} value={draft.amountProperty} onChange={(e) => set('amountProperty', e.target.value)} {...invalid('amountProperty')} />
+          <FieldRow
+            id={id('amountProperty')}
+            label="Amount property"
+            hint="Dot path in a purchase's properties, e.g. amount or order.total"
+            error={issueFor('amountProperty')}
+          >
+            <input
+              id={id('amountProperty')}
+              value={draft.amountProperty}
+              onChange={(e) => set('amountProperty', e.target.value)}
+              {...invalid('amountProperty')}
+            />
           </FieldRow>
         </div>
-        <p className="muted small">Changing events or the amount property rebuilds every customer’s facts from the event log.</p>
+        <p className="muted small">
+          Changing events or the amount property rebuilds every customer’s facts from the event log.
+        </p>
       </fieldset>
 
       <fieldset className="field-group" disabled={!allowed || save.isPending}>
         <legend>Windows, stages and tiers</legend>
-        <FieldRow id={id('windowsDays')} label="Rolling windows (days)" hint="Comma-separated, e.g. 30, 90, 180, 365" error={issueFor('windowsDays')}>
-          <input id={id('windowsDays')} inputMode="numeric" value={draft.windowsDays} onChange={(e) => set('windowsDays', e.target.value)} {...invalid('windowsDays')} />
+        <FieldRow
+          id={id('windowsDays')}
+          label="Rolling windows (days)"
+          hint="Comma-separated, e.g. 30, 90, 180, 365"
+          error={issueFor('windowsDays')}
+        >
+          <input
+            id={id('windowsDays')}
+            inputMode="numeric"
+            value={draft.windowsDays}
+            onChange={(e) => set('windowsDays', e.target.value)}
+            {...invalid('windowsDays')}
+          />
         </FieldRow>
-        <div className="fields-grid" role="group" aria-label="Dormancy stage boundaries" {...(issueFor('stages') ? { 'aria-describedby': `${id('stages')}-error` } : {})}>
+        <div
+          className="fields-grid"
+          role="group"
+          aria-label="Dormancy stage boundaries"
+          {...(issueFor('stages') ? { 'aria-describedby': `${id('stages')}-error` } : {})}
+        >
           {stageLabels.map((label, i) => (
             <FieldRow key={label} id={id(`stage${i}`)} label={label} error={undefined}>
-              <input id={id(`stage${i}`)} type="number" step="1" inputMode="numeric" value={draft.stages[i]} onChange={(e) => setStage(i, e.target.value)} {...invalid('stages', id('stages'))} />
+              <input
+                id={id(`stage${i}`)}
+                type="number"
+                step="1"
+                inputMode="numeric"
+                value={draft.stages[i]}
+                onChange={(e) => setStage(i, e.target.value)}
+                {...invalid('stages', id('stages'))}
+              />
             </FieldRow>
           ))}
         </div>
@@ -234,11 +348,37 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
           </div>
         ) : null}
         <div className="fields-grid" role="group" aria-label="Value tiers">
-          <FieldRow id={id('highMin')} label="High value from R+F+M score" hint="3 to 15" error={issueFor('highMin')}>
-            <input id={id('highMin')} type="number" step="1" inputMode="numeric" value={draft.highMin} onChange={(e) => set('highMin', e.target.value)} {...invalid('highMin')} />
+          <FieldRow
+            id={id('highMin')}
+            label="High value from R+F+M score"
+            hint="3 to 15"
+            error={issueFor('highMin')}
+          >
+            <input
+              id={id('highMin')}
+              type="number"
+              step="1"
+              inputMode="numeric"
+              value={draft.highMin}
+              onChange={(e) => set('highMin', e.target.value)}
+              {...invalid('highMin')}
+            />
           </FieldRow>
-          <FieldRow id={id('midMin')} label="Mid value from R+F+M score" hint="Below this is low value" error={issueFor('midMin')}>
-            <input id={id('midMin')} type="number" step="1" inputMode="numeric" value={draft.midMin} onChange={(e) => set('midMin', e.target.value)} {...invalid('midMin')} />
+          <FieldRow
+            id={id('midMin')}
+            label="Mid value from R+F+M score"
+            hint="Below this is low value"
+            error={issueFor('midMin')}
+          >
+            <input
+              id={id('midMin')}
+              type="number"
+              step="1"
+              inputMode="numeric"
+              value={draft.midMin}
+              onChange={(e) => set('midMin', e.target.value)}
+              {...invalid('midMin')}
+            />
           </FieldRow>
         </div>
         {issueFor('valueTier') ? (
@@ -249,7 +389,12 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
       </fieldset>
 
       <div className="toolbar-actions">
-        <button type="submit" className="button button-primary" disabled={!allowed || save.isPending} title={reason}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!allowed || save.isPending}
+          title={reason}
+        >
           {save.isPending ? 'Saving…' : 'Save definitions'}
         </button>
         {save.isSuccess && !save.isPending ? (
@@ -275,22 +420,32 @@ function RebuildStatus() {
     return (
       <div className="callout callout-warn" role="status" aria-label="Facts rebuild">
         Rebuilding facts from the event log…
-        {r.customersScanned !== null ? ` ${r.customersScanned.toLocaleString()} customers checked, ${(r.customersUpdated ?? 0).toLocaleString()} updated so far.` : ''}
+        {r.customersScanned !== null
+          ? ` ${r.customersScanned.toLocaleString()} customers checked, ${(r.customersUpdated ?? 0).toLocaleString()} updated so far.`
+          : ''}
       </div>
     );
   }
   if (r.status === 'completed') {
     return (
       <p className="muted small" role="status" aria-label="Facts rebuild">
-        Facts rebuilt {formatDateTime(r.finishedAt)}: {(r.customersUpdated ?? 0).toLocaleString()} customers updated.
+        Facts rebuilt {formatDateTime(r.finishedAt)}: {(r.customersUpdated ?? 0).toLocaleString()} customers
+        updated.
       </p>
     );
   }
   const reason = access.loading ? undefined : access.reason(DEFINITIONS_PERMISSION);
   return (
     <div className="callout callout-error" role="status" aria-label="Facts rebuild">
-      The last facts rebuild did not finish ({formatDateTime(r.finishedAt)}): some customers’ facts may still follow the old definitions.{' '}
-      <button type="button" className="button" disabled={Boolean(reason) || access.loading || start.isPending} title={reason} onClick={() => start.mutate()}>
+      The last facts rebuild did not finish ({formatDateTime(r.finishedAt)}): some customers’ facts may still
+      follow the old definitions.{' '}
+      <button
+        type="button"
+        className="button"
+        disabled={Boolean(reason) || access.loading || start.isPending}
+        title={reason}
+        onClick={() => start.mutate()}
+      >
         Rebuild again
       </button>
       <ErrorText error={start.error} what="start the rebuild" />

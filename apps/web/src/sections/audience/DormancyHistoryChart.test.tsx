@@ -10,7 +10,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const empty = { from: '2026-01-01', to: '2026-12-31', stages: ['active'], tiers: ['high'], days: [], cells: [] };
+const empty = {
+  from: '2026-01-01',
+  to: '2026-12-31',
+  stages: ['active'],
+  tiers: ['high'],
+  days: [],
+  cells: [],
+};
 
 describe('DormancyHistoryChart', () => {
   it('asks for the last year, refetches with the tier filter, and says when there are no snapshots', async () => {
@@ -18,7 +25,9 @@ describe('DormancyHistoryChart', () => {
     renderWithClient(<DormancyHistoryChart />);
     await screen.findByText(/No snapshots in this range yet/);
     const first = api.requests[0]!.path;
-    expect(first).toMatch(/^\/api\/audience\/dormancy\/history\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    expect(first).toMatch(
+      /^\/api\/audience\/dormancy\/history\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/,
+    );
     expect((screen.getByRole('button', { name: /CSV/ }) as HTMLButtonElement).disabled).toBe(true);
 
     fireEvent.change(screen.getByLabelText('Value tier'), { target: { value: 'high' } });
@@ -27,7 +36,11 @@ describe('DormancyHistoryChart', () => {
 
   it('exports the charted rows as CSV', async () => {
     fakeApi({
-      'GET /api/audience/dormancy/history': () => ({ ...empty, days: ['2026-05-01'], cells: [{ day: '2026-05-01', stage: 'active', tier: 'high', customers: 4 }] }),
+      'GET /api/audience/dormancy/history': () => ({
+        ...empty,
+        days: ['2026-05-01'],
+        cells: [{ day: '2026-05-01', stage: 'active', tier: 'high', customers: 4 }],
+      }),
     });
     const created: Blob[] = [];
     vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (created.push(b as Blob), 'blob:x'));

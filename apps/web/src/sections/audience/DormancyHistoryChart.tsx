@@ -22,7 +22,13 @@ const stageColors: Record<string, string> = {
 const ranges = [30, 90, 365, 730] as const;
 const tiers = ['', 'high', 'mid', 'low', 'unscored'] as const;
 
-export function DormancyHistoryChart({ title = 'Customers by dormancy stage over time', headClassName = 'card-header' }: { title?: string; headClassName?: string }) {
+export function DormancyHistoryChart({
+  title = 'Customers by dormancy stage over time',
+  headClassName = 'card-header',
+}: {
+  title?: string;
+  headClassName?: string;
+}) {
   const [days, setDays] = useState<number>(365);
   const [tier, setTier] = useState<string>('');
   const range = lastDays(days);
@@ -46,7 +52,7 @@ export function DormancyHistoryChart({ title = 'Customers by dormancy stage over
           <select aria-label="Value tier" value={tier} onChange={(e) => setTier(e.target.value)}>
             {tiers.map((t) => (
               <option key={t} value={t}>
-                {t ? tierLabels[t] ?? t : 'All tiers'}
+                {t ? (tierLabels[t] ?? t) : 'All tiers'}
               </option>
             ))}
           </select>
@@ -54,7 +60,12 @@ export function DormancyHistoryChart({ title = 'Customers by dormancy stage over
             type="button"
             className="button"
             disabled={!rows.length}
-            onClick={() => downloadText(`dormancy-history-${range.from}-${range.to}${tier ? `-${tier}` : ''}.csv`, toCsv(rows, historyCsvColumns(stages)))}
+            onClick={() =>
+              downloadText(
+                `dormancy-history-${range.from}-${range.to}${tier ? `-${tier}` : ''}.csv`,
+                toCsv(rows, historyCsvColumns(stages)),
+              )
+            }
           >
             <Download size={14} /> CSV
           </button>
@@ -88,7 +99,10 @@ export function DormancyHistoryChart({ title = 'Customers by dormancy stage over
       ) : data ? (
         <p className="muted">No snapshots in this range yet: one is taken every day.</p>
       ) : null}
-      <p className="muted small">One snapshot per UTC day, taken by the daily maintenance; each customer counts once, in their stage that day.</p>
+      <p className="muted small">
+        One snapshot per UTC day, taken by the daily maintenance; each customer counts once, in their stage
+        that day.
+      </p>
     </div>
   );
 }

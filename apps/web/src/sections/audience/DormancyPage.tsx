@@ -11,7 +11,12 @@ import { stageLabels, tierLabels } from './condition-tree';
 import { audienceTabs } from './routes';
 import { downloadText, toCsv } from '../review/csv';
 
-const tierColors: Record<string, string> = { high: '#4f46e5', mid: '#818cf8', low: '#c7d2fe', unscored: '#d5dae1' };
+const tierColors: Record<string, string> = {
+  high: '#4f46e5',
+  mid: '#818cf8',
+  low: '#c7d2fe',
+  unscored: '#d5dae1',
+};
 
 /** One row per stage with a column per tier: the shape a stacked bar chart reads. */
 export function dormancyRows(overview: DormancyOverview): Record<string, string | number>[] {
@@ -30,7 +35,10 @@ export function dormancyRows(overview: DormancyOverview): Record<string, string 
 export function dormancyCsv(overview: DormancyOverview): string {
   return toCsv(dormancyRows(overview), [
     { header: 'stage', value: (r) => r.stage },
-    ...overview.tiers.map((tier) => ({ header: tier, value: (r: Record<string, string | number>) => r[tier] })),
+    ...overview.tiers.map((tier) => ({
+      header: tier,
+      value: (r: Record<string, string | number>) => r[tier],
+    })),
     { header: 'total', value: (r) => r.total },
   ]);
 }
@@ -44,14 +52,23 @@ export function DormancyPage() {
       title="Audience"
       tabs={audienceTabs({ page: 'dormancy' })}
       actions={
-        <button type="button" className="button" disabled={recompute.isPending} onClick={() => recompute.mutate()}>
+        <button
+          type="button"
+          className="button"
+          disabled={recompute.isPending}
+          onClick={() => recompute.mutate()}
+        >
           {recompute.isPending ? 'Scoring…' : 'Recompute value tiers'}
         </button>
       }
     >
       <ErrorText error={overview.error} what="load the dormancy overview" />
       <ErrorText error={recompute.error} what="recompute RFM" />
-      {data && data.total === 0 ? <div className="empty-state">No customers yet: the overview fills in as customers and their events arrive.</div> : null}
+      {data && data.total === 0 ? (
+        <div className="empty-state">
+          No customers yet: the overview fills in as customers and their events arrive.
+        </div>
+      ) : null}
       {data && data.total > 0 ? <DormancyOverviewView data={data} /> : null}
       {data && data.total > 0 ? (
         <div className="aud-card aud-chart-card">
@@ -73,7 +90,11 @@ export function DormancyOverviewView({ data }: { data: DormancyOverview }) {
           <span className="muted small">
             {data.total.toLocaleString()} customers · as of {formatDateTime(data.at)}
           </span>
-          <button type="button" className="button" onClick={() => downloadText(`dormancy-${data.at.slice(0, 10)}.csv`, dormancyCsv(data))}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => downloadText(`dormancy-${data.at.slice(0, 10)}.csv`, dormancyCsv(data))}
+          >
             <Download size={14} /> CSV
           </button>
         </div>
@@ -84,16 +105,29 @@ export function DormancyOverviewView({ data }: { data: DormancyOverview }) {
               <XAxis dataKey="label" tick={{ fontSize: 12 }} />
               <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
               <Tooltip />
-              <Legend itemSorter={null} formatter={(value: string) => <span className="legend-label">{tierLabels[value] ?? value}</span>} />
+              <Legend
+                itemSorter={null}
+                formatter={(value: string) => (
+                  <span className="legend-label">{tierLabels[value] ?? value}</span>
+                )}
+              />
               {data.tiers.map((tier) => (
-                <Bar key={tier} dataKey={tier} name={tier} stackId="tier" fill={tierColors[tier] ?? '#999'} isAnimationActive={false} />
+                <Bar
+                  key={tier}
+                  dataKey={tier}
+                  name={tier}
+                  stackId="tier"
+                  fill={tierColors[tier] ?? '#999'}
+                  isAnimationActive={false}
+                />
               ))}
             </BarChart>
           </ResponsiveContainer>
         </div>
         {a !== undefined && b !== undefined && c !== undefined && d !== undefined ? (
           <p className="muted small">
-            Stages by days since last activity: active under {a}, 1–3 months {a}–{b}, 3–6 months {b}–{c}, 6–12 months {c}–{d}, 12+ months from {d}.
+            Stages by days since last activity: active under {a}, 1–3 months {a}–{b}, 3–6 months {b}–{c}, 6–12
+            months {c}–{d}, 12+ months from {d}.
           </p>
         ) : null}
       </div>

@@ -6,7 +6,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { ArrowLeft, Plus } from 'lucide-react';
 import type { Condition } from '@wakeflow/journey';
 import { ApiError } from '../../api/client';
-import { useConditionFields, useDeleteSegment, useSaveSegment, useSavedSegment, useSavedSegments, useSegmentPreview } from '../../api/audience';
+import {
+  useConditionFields,
+  useDeleteSegment,
+  useSaveSegment,
+  useSavedSegment,
+  useSavedSegments,
+  useSegmentPreview,
+} from '../../api/audience';
 import { useEventNames } from '../../api/lookups';
 import { customerName, daysAgo, ErrorText, formatDateTime, SectionPage, useDebounced } from './common';
 import { ConditionEditor } from './ConditionEditor';
@@ -29,7 +36,10 @@ export function SegmentsPage() {
       {segments.data && segments.data.length === 0 ? (
         <div className="empty-state">
           <b>No segments yet.</b>
-          <p>A segment is a saved condition — “no login for 30 days and high value” — that journeys start from and branch on.</p>
+          <p>
+            A segment is a saved condition — “no login for 30 days and high value” — that journeys start from
+            and branch on.
+          </p>
           <a className="button button-primary" href={audienceHref({ page: 'segment', id: null })}>
             Build your first segment
           </a>
@@ -84,15 +94,30 @@ export function SegmentBuilderPage({ id }: { id: string | null }) {
       </a>
       <ErrorText error={saved.error} what="load this segment" />
       {id && !saved.data ? (
-        saved.isPending ? <div className="page-message">Loading segment…</div> : null
+        saved.isPending ? (
+          <div className="page-message">Loading segment…</div>
+        ) : null
       ) : (
-        <SegmentBuilder key={id ?? 'new'} id={id} initialName={saved.data?.name ?? ''} initialDefinition={saved.data?.definition ?? starter()} />
+        <SegmentBuilder
+          key={id ?? 'new'}
+          id={id}
+          initialName={saved.data?.name ?? ''}
+          initialDefinition={saved.data?.definition ?? starter()}
+        />
       )}
     </SectionPage>
   );
 }
 
-export function SegmentBuilder({ id, initialName, initialDefinition }: { id: string | null; initialName: string; initialDefinition: Condition }) {
+export function SegmentBuilder({
+  id,
+  initialName,
+  initialDefinition,
+}: {
+  id: string | null;
+  initialName: string;
+  initialDefinition: Condition;
+}) {
   const [name, setName] = useState(initialName);
   const [newId, setNewId] = useState('');
   const [idTouched, setIdTouched] = useState(false);
@@ -111,14 +136,33 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
   }, [dirty]);
 
   const previewIssues = preview.error instanceof ApiError ? preview.error.issues : [];
-  const saveIssues = save.error instanceof ApiError ? save.error.issues.filter((i) => !i.path.startsWith('body.name') && i.path !== 'body.id') : [];
-  const problems = useMemo(() => problemsByNode(save.isError ? saveIssues : previewIssues), [previewIssues, saveIssues, save.isError]);
-  const nameIssue = save.error instanceof ApiError ? save.error.issues.find((i) => i.path.startsWith('body.name'))?.message : undefined;
-  const idIssue = save.error instanceof ApiError ? (save.error.issues.find((i) => i.path === 'body.id')?.message ?? (save.error.status === 409 ? save.error.message : undefined)) : undefined;
+  const saveIssues =
+    save.error instanceof ApiError
+      ? save.error.issues.filter((i) => !i.path.startsWith('body.name') && i.path !== 'body.id')
+      : [];
+  const problems = useMemo(
+    () => problemsByNode(save.isError ? saveIssues : previewIssues),
+    [previewIssues, saveIssues, save.isError],
+  );
+  const nameIssue =
+    save.error instanceof ApiError
+      ? save.error.issues.find((i) => i.path.startsWith('body.name'))?.message
+      : undefined;
+  const idIssue =
+    save.error instanceof ApiError
+      ? (save.error.issues.find((i) => i.path === 'body.id')?.message ??
+        (save.error.status === 409 ? save.error.message : undefined))
+      : undefined;
   const previewStale = settled !== definition || preview.isFetching;
 
   const submit = async () => {
-    const result = await save.mutateAsync({ ...(id ? { id } : newId.trim() ? { newId: newId.trim() } : {}), name: name.trim(), definition }).catch(() => null);
+    const result = await save
+      .mutateAsync({
+        ...(id ? { id } : newId.trim() ? { newId: newId.trim() } : {}),
+        name: name.trim(),
+        definition,
+      })
+      .catch(() => null);
     if (!result) return;
     setSavedAt(result.segment.updatedAt);
     if (!id) window.location.hash = audienceHref({ page: 'segment', id: result.segment.id });
@@ -141,7 +185,11 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
             }}
           />
           {nameIssue ? <div className="field-error">{nameIssue}</div> : null}
-          {id ? <div className="field-hint">Journeys refer to it as <code>{id}</code>.</div> : null}
+          {id ? (
+            <div className="field-hint">
+              Journeys refer to it as <code>{id}</code>.
+            </div>
+          ) : null}
         </div>
         {!id ? (
           <div className="field">
@@ -157,7 +205,9 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
                 setNewId(e.target.value);
               }}
             />
-            <div className="field-hint">Journeys refer to the segment by this id; it cannot change later.</div>
+            <div className="field-hint">
+              Journeys refer to the segment by this id; it cannot change later.
+            </div>
             {idIssue ? <div className="field-error">{idIssue}</div> : null}
           </div>
         ) : null}
@@ -168,17 +218,31 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
             save.reset();
             setDefinition(next);
           }}
-          context={{ fields: fields.data ?? [], segments: (segments.data ?? []).filter((s) => s.id !== id), eventNames: events.data ?? [], problems }}
+          context={{
+            fields: fields.data ?? [],
+            segments: (segments.data ?? []).filter((s) => s.id !== id),
+            eventNames: events.data ?? [],
+            problems,
+          }}
         />
         <ErrorText error={fields.error} what="load the fields" />
         <div className="builder-footer">
-          <button type="button" className="button button-primary" disabled={save.isPending || !name.trim() || (!dirty && Boolean(id))} onClick={() => void submit()}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={save.isPending || !name.trim() || (!dirty && Boolean(id))}
+            onClick={() => void submit()}
+          >
             {id ? 'Save changes' : 'Save segment'}
           </button>
           {!name.trim() ? <span className="muted small">Name the segment to save it.</span> : null}
           {savedAt && !dirty ? <span className="text-ok small">Saved.</span> : null}
-          {save.error && !(save.error instanceof ApiError && save.error.issues.length) ? <span className="text-danger small">Could not save: {save.error.message}</span> : null}
-          {save.error instanceof ApiError && save.error.issues.length ? <span className="text-danger small">Not saved: fix the problems marked above.</span> : null}
+          {save.error && !(save.error instanceof ApiError && save.error.issues.length) ? (
+            <span className="text-danger small">Could not save: {save.error.message}</span>
+          ) : null}
+          {save.error instanceof ApiError && save.error.issues.length ? (
+            <span className="text-danger small">Not saved: fix the problems marked above.</span>
+          ) : null}
           <span className="spacer" />
           {id ? (
             <button
@@ -186,14 +250,19 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
               className="button button-danger"
               disabled={remove.isPending}
               onClick={() => {
-                if (window.confirm(`Delete the segment “${name}”?`)) remove.mutate(id, { onSuccess: () => (window.location.hash = audienceHref({ page: 'segments' })) });
+                if (window.confirm(`Delete the segment “${name}”?`))
+                  remove.mutate(id, {
+                    onSuccess: () => (window.location.hash = audienceHref({ page: 'segments' })),
+                  });
               }}
             >
               Delete
             </button>
           ) : null}
         </div>
-        {remove.error ? <div className="callout callout-error">Could not delete: {remove.error.message}</div> : null}
+        {remove.error ? (
+          <div className="callout callout-error">Could not delete: {remove.error.message}</div>
+        ) : null}
       </div>
       <aside className="builder-preview aud-card" aria-label="Live preview" aria-busy={previewStale}>
         <div className="preview-count">
@@ -208,13 +277,21 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
               </span>
             </>
           ) : preview.isError ? (
-            <span className="text-danger">{previewIssues.length ? 'Fix the marked conditions to see a count.' : `Could not count: ${preview.error.message}`}</span>
+            <span className="text-danger">
+              {previewIssues.length
+                ? 'Fix the marked conditions to see a count.'
+                : `Could not count: ${preview.error.message}`}
+            </span>
           ) : (
             <span className="muted">Counting…</span>
           )}
         </div>
-        {preview.data && !preview.isError ? <div className="muted small">Counted in {preview.data.tookMs} ms</div> : null}
-        {countLeaves(definition) === 0 ? <div className="muted small">Add a condition to narrow the audience.</div> : null}
+        {preview.data && !preview.isError ? (
+          <div className="muted small">Counted in {preview.data.tookMs} ms</div>
+        ) : null}
+        {countLeaves(definition) === 0 ? (
+          <div className="muted small">Add a condition to narrow the audience.</div>
+        ) : null}
         {preview.data && !preview.isError && preview.data.sample.length ? (
           <>
             <h4>Sample</h4>
@@ -223,7 +300,8 @@ export function SegmentBuilder({ id, initialName, initialDefinition }: { id: str
                 <li key={c.id}>
                   <a href={audienceHref({ page: 'customer', id: c.id })}>{customerName(c)}</a>
                   <span className="muted small">
-                    {c.valueTier ? tierLabels[c.valueTier] : 'not scored'} · active {daysAgo(c.lastActivityAt)}
+                    {c.valueTier ? tierLabels[c.valueTier] : 'not scored'} · active{' '}
+                    {daysAgo(c.lastActivityAt)}
                   </span>
                 </li>
               ))}

@@ -8,7 +8,17 @@ export interface Tab {
   active: boolean;
 }
 
-export function SectionPage({ title, tabs, actions, children }: { title: string; tabs?: Tab[]; actions?: ReactNode; children: ReactNode }) {
+export function SectionPage({
+  title,
+  tabs,
+  actions,
+  children,
+}: {
+  title: string;
+  tabs?: Tab[];
+  actions?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className="section-page">
       <div className="section-inner">
@@ -19,7 +29,12 @@ export function SectionPage({ title, tabs, actions, children }: { title: string;
         {tabs ? (
           <nav className="section-tabs" aria-label={`${title} pages`}>
             {tabs.map((t) => (
-              <a key={t.href} href={t.href} aria-current={t.active ? 'page' : undefined} className={t.active ? 'section-tab section-tab-on' : 'section-tab'}>
+              <a
+                key={t.href}
+                href={t.href}
+                aria-current={t.active ? 'page' : undefined}
+                className={t.active ? 'section-tab section-tab-on' : 'section-tab'}
+              >
                 {t.label}
               </a>
             ))}
@@ -44,13 +59,23 @@ export function useDebounced<T>(value: T, ms: number): T {
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return '—';
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(d.getTime())
+    ? value
+    : d.toLocaleString(undefined, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
 }
 
 export function formatDate(value: string | null | undefined): string {
   if (!value) return '—';
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return Number.isNaN(d.getTime())
+    ? value
+    : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
 /** "12 days ago", "today", "never". */
@@ -62,7 +87,11 @@ export function daysAgo(value: string | null | undefined, now: Date = new Date()
   return `${days.toLocaleString()} days ago`;
 }
 
-export function customerName(c: { firstName: string | null; lastName: string | null; externalId: string }): string {
+export function customerName(c: {
+  firstName: string | null;
+  lastName: string | null;
+  externalId: string;
+}): string {
   const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
   return name || c.externalId;
 }

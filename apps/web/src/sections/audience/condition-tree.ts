@@ -15,7 +15,12 @@ export function newCondition(kind: 'trait' | 'event' | 'tag' | 'segment' | 'grou
     case 'trait':
       return { kind: 'trait', field: 'facts.dormancyStage', op: 'eq', value: 'dormant_1_3m' };
     case 'event':
-      return { kind: 'event', event: 'login', window: { type: 'last', duration: { amount: 30, unit: 'days' } }, count: { op: 'eq', value: 0 } };
+      return {
+        kind: 'event',
+        event: 'login',
+        window: { type: 'last', duration: { amount: 30, unit: 'days' } },
+        count: { op: 'eq', value: 0 },
+      };
     case 'tag':
       return { kind: 'tag', tag: '', has: true };
     case 'segment':
@@ -25,7 +30,8 @@ export function newCondition(kind: 'trait' | 'event' | 'tag' | 'segment' | 'grou
   }
 }
 
-export const childPath = (parent: NodePath, key: string | number): NodePath => (parent ? `${parent}.${key}` : String(key));
+export const childPath = (parent: NodePath, key: string | number): NodePath =>
+  parent ? `${parent}.${key}` : String(key);
 
 export function nodeAt(root: Condition, path: NodePath): Condition | undefined {
   if (!path) return root;
@@ -38,7 +44,11 @@ export function nodeAt(root: Condition, path: NodePath): Condition | undefined {
 }
 
 /** A copy of the tree with the node at `path` replaced by `update(node)`, or removed when it returns null. */
-export function updateAt(root: Condition, path: NodePath, update: (node: Condition) => Condition | null): Condition {
+export function updateAt(
+  root: Condition,
+  path: NodePath,
+  update: (node: Condition) => Condition | null,
+): Condition {
   if (!path) return update(root) ?? emptyGroup();
   const keys = path.split('.');
   const rebuild = (node: Condition, depth: number): Condition => {
@@ -75,12 +85,16 @@ export function removeAt(root: Condition, path: NodePath): Condition {
 }
 
 export function addChild(root: Condition, groupPath: NodePath, child: Condition): Condition {
-  return updateAt(root, groupPath, (node) => (node.kind === 'and' || node.kind === 'or' ? { ...node, conditions: [...node.conditions, child] } : node));
+  return updateAt(root, groupPath, (node) =>
+    node.kind === 'and' || node.kind === 'or' ? { ...node, conditions: [...node.conditions, child] } : node,
+  );
 }
 
 /** Wraps a node in NOT, or unwraps it when it already is one. */
 export function toggleNot(root: Condition, path: NodePath): Condition {
-  return updateAt(root, path, (node) => (node.kind === 'not' ? node.condition : { kind: 'not', condition: node }));
+  return updateAt(root, path, (node) =>
+    node.kind === 'not' ? node.condition : { kind: 'not', condition: node },
+  );
 }
 
 /** Operators offered per field type, in the order a manager reads them. */
@@ -115,14 +129,24 @@ const opLabels: Record<ComparisonOp, string> = {
   not_exists: 'is not set',
   in: 'is one of',
 };
-const dateOpLabels: Partial<Record<ComparisonOp, string>> = { gt: 'is after', gte: 'is on or after', lt: 'is before', lte: 'is on or before', eq: 'is' };
+const dateOpLabels: Partial<Record<ComparisonOp, string>> = {
+  gt: 'is after',
+  gte: 'is on or after',
+  lt: 'is before',
+  lte: 'is on or before',
+  eq: 'is',
+};
 
 export function operatorLabel(op: ComparisonOp, type: FieldType | undefined): string {
   return (type === 'timestamp' || type === 'date' ? dateOpLabels[op] : undefined) ?? opLabels[op];
 }
 
 /** A sensible value when the field or operator changes, so the tree stays valid as far as it can. */
-export function defaultValue(type: FieldType | undefined, op: ComparisonOp, values?: readonly string[]): TraitCondition['value'] {
+export function defaultValue(
+  type: FieldType | undefined,
+  op: ComparisonOp,
+  values?: readonly string[],
+): TraitCondition['value'] {
   if (op === 'exists' || op === 'not_exists') return undefined;
   if (op === 'in') return values?.length ? [values[0]!] : [];
   switch (type) {
@@ -159,7 +183,9 @@ export function nodeOfProblem(problemPath: string): NodePath {
 }
 
 /** Problems grouped by the node they belong to. */
-export function problemsByNode(problems: readonly { path: string; message: string }[]): Map<NodePath, string[]> {
+export function problemsByNode(
+  problems: readonly { path: string; message: string }[],
+): Map<NodePath, string[]> {
   const out = new Map<NodePath, string[]>();
   for (const p of problems) {
     // The API prefixes problems in a request body with `body.definition.`.
@@ -172,7 +198,8 @@ export function problemsByNode(problems: readonly { path: string; message: strin
 
 /** Leaves in the tree: a group with none matches everyone (AND) or no one (OR), which the builder warns about. */
 export function countLeaves(node: Condition): number {
-  if (node.kind === 'and' || node.kind === 'or') return node.conditions.reduce((n, c) => n + countLeaves(c), 0);
+  if (node.kind === 'and' || node.kind === 'or')
+    return node.conditions.reduce((n, c) => n + countLeaves(c), 0);
   if (node.kind === 'not') return countLeaves(node.condition);
   return 1;
 }
@@ -187,4 +214,9 @@ export const stageLabels: Record<string, string> = {
   never_active: 'Never active',
 };
 
-export const tierLabels: Record<string, string> = { high: 'High value', mid: 'Mid value', low: 'Low value', unscored: 'Not scored' };
+export const tierLabels: Record<string, string> = {
+  high: 'High value',
+  mid: 'Mid value',
+  low: 'Low value',
+  unscored: 'Not scored',
+};

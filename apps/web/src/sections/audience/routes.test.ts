@@ -4,7 +4,15 @@ import { messagesHref, parseMessagesPath, type MessagesRoute } from '../messages
 
 describe('section paths', () => {
   it('round-trips every audience page and ignores other paths', () => {
-    const routes: AudienceRoute[] = [{ page: 'customers' }, { page: 'customer', id: 'c-1' }, { page: 'segments' }, { page: 'segment', id: null }, { page: 'segment', id: 'vip' }, { page: 'dormancy' }, { page: 'definitions' }];
+    const routes: AudienceRoute[] = [
+      { page: 'customers' },
+      { page: 'customer', id: 'c-1' },
+      { page: 'segments' },
+      { page: 'segment', id: null },
+      { page: 'segment', id: 'vip' },
+      { page: 'dormancy' },
+      { page: 'definitions' },
+    ];
     for (const r of routes) expect(parseAudiencePath(audienceHref(r).slice(1))).toEqual(r);
     expect(parseAudiencePath('/journeys/1')).toBeNull();
     expect(parseAudiencePath('/audiences')).toBeNull();
@@ -21,7 +29,10 @@ describe('section paths', () => {
       { page: 'log', filters: { customerId: 'abc', status: 'failed', channel: 'sms' } },
     ];
     for (const r of routes) expect(parseMessagesPath(messagesHref(r).slice(1))).toEqual(r);
-    expect(parseMessagesPath('/messages/log?status=bogus&journeyId=j1')).toEqual({ page: 'log', filters: { journeyId: 'j1' } });
+    expect(parseMessagesPath('/messages/log?status=bogus&journeyId=j1')).toEqual({
+      page: 'log',
+      filters: { journeyId: 'j1' },
+    });
     expect(parseMessagesPath('/people')).toBeNull();
   });
 });

@@ -16,7 +16,8 @@ export function parseAudiencePath(path: string): AudienceRoute | null {
   if (rest.length === 0 || (rest[0] === 'customers' && rest.length === 1)) return { page: 'customers' };
   if (rest[0] === 'customers' && rest.length === 2) return { page: 'customer', id: rest[1]! };
   if (rest[0] === 'segments' && rest.length === 1) return { page: 'segments' };
-  if (rest[0] === 'segments' && rest.length === 2) return { page: 'segment', id: rest[1] === 'new' ? null : rest[1]! };
+  if (rest[0] === 'segments' && rest.length === 2)
+    return { page: 'segment', id: rest[1] === 'new' ? null : rest[1]! };
   if (rest[0] === 'dormancy' && rest.length === 1) return { page: 'dormancy' };
   if (rest[0] === 'definitions' && rest.length === 1) return { page: 'definitions' };
   return null;

@@ -21,24 +21,42 @@ export function fakeApi(routes: Record<string, Handler>) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input), 'http://localhost');
     const method = init?.method ?? 'GET';
-    const request: RecordedRequest = { method, path: url.pathname + url.search, body: init?.body ? JSON.parse(String(init.body)) : undefined };
+    const request: RecordedRequest = {
+      method,
+      path: url.pathname + url.search,
+      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+    };
     requests.push(request);
     const entry = Object.entries(routes).find(([key]) => {
       const [m, p] = key.split(' ') as [string, string];
       if (m !== method) return false;
       return p.endsWith('*') ? request.path.startsWith(p.slice(0, -1)) : url.pathname === p;
     });
-    if (!entry) return new Response(JSON.stringify({ error: { code: 'route_not_found', message: `No fake for ${method} ${request.path}` } }), { status: 404 });
+    if (!entry)
+      return new Response(
+        JSON.stringify({
+          error: { code: 'route_not_found', message: `No fake for ${method} ${request.path}` },
+        }),
+        { status: 404 },
+      );
     const answer = entry[1](request);
-    const shaped = answer && typeof answer === 'object' && ('status' in answer || 'body' in answer) ? (answer as { status?: number; body?: unknown }) : { body: answer };
+    const shaped =
+      answer && typeof answer === 'object' && ('status' in answer || 'body' in answer)
+        ? (answer as { status?: number; body?: unknown })
+        : { body: answer };
     const status = shaped.status ?? 200;
-    return new Response(status === 204 ? null : JSON.stringify(shaped.body ?? {}), { status, headers: { 'content-type': 'application/json' } });
+    return new Response(status === 204 ? null : JSON.stringify(shaped.body ?? {}), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
   });
   vi.stubGlobal('fetch', fetchMock);
   return { requests, fetchMock };
 }
 
 export function renderWithClient(ui: ReactElement) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
   return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
 }

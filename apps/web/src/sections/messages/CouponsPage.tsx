@@ -5,7 +5,14 @@
 import { useState } from 'react';
 import { Plus } from 'lucide-react';
 import { ApiError } from '../../api/client';
-import { useCouponCodes, useCouponPools, useGenerateCouponCodes, useImportCouponCodes, useSaveCouponPool, type CouponPool } from '../../api/messages';
+import {
+  useCouponCodes,
+  useCouponPools,
+  useGenerateCouponCodes,
+  useImportCouponCodes,
+  useSaveCouponPool,
+  type CouponPool,
+} from '../../api/messages';
 import { audienceHref } from '../audience/routes';
 import { ErrorText, formatDate, formatDateTime, SectionPage } from '../audience/common';
 import { messagesTabs } from './routes';
@@ -46,7 +53,10 @@ export function CouponsPage() {
       {pools.data && pools.data.length === 0 && !creating ? (
         <div className="empty-state">
           <b>No coupon pools yet.</b>
-          <p>A pool holds unique codes — imported, or generated from a pattern such as <code>BACK-####-??</code> — that a journey's coupon step gives out, one per customer.</p>
+          <p>
+            A pool holds unique codes — imported, or generated from a pattern such as{' '}
+            <code>BACK-####-??</code> — that a journey's coupon step gives out, one per customer.
+          </p>
         </div>
       ) : null}
       {pools.data?.length ? (
@@ -64,7 +74,12 @@ export function CouponsPage() {
           </thead>
           <tbody>
             {pools.data.map((p) => (
-              <PoolRow key={p.id} pool={p} open={open === p.id} onToggle={() => setOpen(open === p.id ? null : p.id)} />
+              <PoolRow
+                key={p.id}
+                pool={p}
+                open={open === p.id}
+                onToggle={() => setOpen(open === p.id ? null : p.id)}
+              />
             ))}
           </tbody>
         </table>
@@ -88,9 +103,13 @@ function PoolRow({ pool, open, onToggle }: { pool: CouponPool; open: boolean; on
         </td>
         <td>
           {money(pool.valueCents, pool.currency)}
-          {pool.minSpendCents ? <div className="muted small">on {money(pool.minSpendCents, pool.currency)} or more</div> : null}
+          {pool.minSpendCents ? (
+            <div className="muted small">on {money(pool.minSpendCents, pool.currency)} or more</div>
+          ) : null}
         </td>
-        <td>{pool.pattern ? <code>{pool.pattern}</code> : <span className="muted">imported codes only</span>}</td>
+        <td>
+          {pool.pattern ? <code>{pool.pattern}</code> : <span className="muted">imported codes only</span>}
+        </td>
         <td className="num" data-testid={`free-${pool.id}`}>
           {pool.stock.free.toLocaleString()}
         </td>
@@ -122,7 +141,14 @@ function PoolDetail({ pool }: { pool: CouponPool }) {
       <div className="pool-actions">
         <div className="aud-card">
           <h4>Import codes</h4>
-          <textarea aria-label="Codes to import" className="code-area" rows={4} placeholder={'One code per line\nWELCOME-0001\nWELCOME-0002'} value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea
+            aria-label="Codes to import"
+            className="code-area"
+            rows={4}
+            placeholder={'One code per line\nWELCOME-0001\nWELCOME-0002'}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
           <div className="builder-footer">
             <button
               type="button"
@@ -130,11 +156,13 @@ function PoolDetail({ pool }: { pool: CouponPool }) {
               disabled={parsed.length === 0 || importCodes.isPending}
               onClick={() => importCodes.mutate(parsed, { onSuccess: () => setText('') })}
             >
-              Import {parsed.length ? parsed.length.toLocaleString() : ''} code{parsed.length === 1 ? '' : 's'}
+              Import {parsed.length ? parsed.length.toLocaleString() : ''} code
+              {parsed.length === 1 ? '' : 's'}
             </button>
             {importCodes.data ? (
               <span className="text-ok small">
-                {importCodes.data.inserted} added{importCodes.data.duplicates ? `, ${importCodes.data.duplicates} already in the pool` : ''}.
+                {importCodes.data.inserted} added
+                {importCodes.data.duplicates ? `, ${importCodes.data.duplicates} already in the pool` : ''}.
               </span>
             ) : null}
           </div>
@@ -145,14 +173,32 @@ function PoolDetail({ pool }: { pool: CouponPool }) {
           {pool.pattern ? (
             <>
               <p className="muted small">
-                From the pattern <code>{pool.pattern}</code> (# digit, ? letter, * either). When the pool runs out, codes are also made on claim.
+                From the pattern <code>{pool.pattern}</code> (# digit, ? letter, * either). When the pool runs
+                out, codes are also made on claim.
               </p>
               <div className="builder-footer">
-                <input aria-label="How many codes" type="number" className="cond-narrow" min={1} max={100000} value={count} onChange={(e) => setCount(Math.floor(Number(e.target.value) || 0))} />
-                <button type="button" className="button" disabled={count < 1 || generate.isPending} onClick={() => generate.mutate(count)}>
+                <input
+                  aria-label="How many codes"
+                  type="number"
+                  className="cond-narrow"
+                  min={1}
+                  max={100000}
+                  value={count}
+                  onChange={(e) => setCount(Math.floor(Number(e.target.value) || 0))}
+                />
+                <button
+                  type="button"
+                  className="button"
+                  disabled={count < 1 || generate.isPending}
+                  onClick={() => generate.mutate(count)}
+                >
                   Generate
                 </button>
-                {generate.data ? <span className="text-ok small">{generate.data.inserted.toLocaleString()} codes generated.</span> : null}
+                {generate.data ? (
+                  <span className="text-ok small">
+                    {generate.data.inserted.toLocaleString()} codes generated.
+                  </span>
+                ) : null}
               </div>
               {generate.error ? <IssueList error={generate.error} /> : null}
             </>
@@ -164,7 +210,12 @@ function PoolDetail({ pool }: { pool: CouponPool }) {
       <div className="pool-codes">
         <div className="toolbar-row">
           <h4>Codes</h4>
-          <select aria-label="Show codes" value={status} onChange={(e) => setStatus(e.target.value as typeof status)} className="auto-width">
+          <select
+            aria-label="Show codes"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as typeof status)}
+            className="auto-width"
+          >
             <option value="all">All</option>
             <option value="free">Free</option>
             <option value="claimed">Claimed</option>
@@ -189,7 +240,13 @@ function PoolDetail({ pool }: { pool: CouponPool }) {
                   <td>
                     <code>{c.code}</code>
                   </td>
-                  <td>{c.customerId ? <a href={audienceHref({ page: 'customer', id: c.customerId })}>profile</a> : <span className="muted">—</span>}</td>
+                  <td>
+                    {c.customerId ? (
+                      <a href={audienceHref({ page: 'customer', id: c.customerId })}>profile</a>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
                   <td>{formatDateTime(c.claimedAt)}</td>
                   <td>{formatDateTime(c.redeemedAt)}</td>
                 </tr>
@@ -211,7 +268,10 @@ function IssueList({ error }: { error: Error }) {
         <ul>
           {issues.slice(0, 5).map((i) => (
             <li key={i.path}>
-              {i.path.replace(/^body\./, '').replace(/^codes\.(\d+)$/, (_m, n: string) => `code ${Number(n) + 1}`)}: {i.message}
+              {i.path
+                .replace(/^body\./, '')
+                .replace(/^codes\.(\d+)$/, (_m, n: string) => `code ${Number(n) + 1}`)}
+              : {i.message}
             </li>
           ))}
         </ul>
@@ -223,7 +283,16 @@ function IssueList({ error }: { error: Error }) {
 }
 
 function NewPoolForm({ onDone }: { onDone(): void }) {
-  const [form, setForm] = useState({ id: '', name: '', description: '', value: '20', minSpend: '0', currency: 'CNY', pattern: '', expires: '' });
+  const [form, setForm] = useState({
+    id: '',
+    name: '',
+    description: '',
+    value: '20',
+    minSpend: '0',
+    currency: 'CNY',
+    pattern: '',
+    expires: '',
+  });
   const save = useSaveCouponPool(false);
   const issues = save.error instanceof ApiError ? save.error.issues : [];
   const issue = (name: string) => issues.find((i) => i.path === `body.${name}`)?.message;
@@ -243,12 +312,22 @@ function NewPoolForm({ onDone }: { onDone(): void }) {
       .catch(() => null);
     if (ok) onDone();
   };
-  const field = (name: keyof typeof form, label: string, props: Record<string, unknown> = {}, issueName: string = name) => (
+  const field = (
+    name: keyof typeof form,
+    label: string,
+    props: Record<string, unknown> = {},
+    issueName: string = name,
+  ) => (
     <div className="field">
       <label className="field-label" htmlFor={`pool-${name}`}>
         {label}
       </label>
-      <input id={`pool-${name}`} value={form[name]} onChange={(e) => set({ [name]: e.target.value })} {...props} />
+      <input
+        id={`pool-${name}`}
+        value={form[name]}
+        onChange={(e) => set({ [name]: e.target.value })}
+        {...props}
+      />
       {issue(issueName) ? <div className="field-error">{issue(issueName)}</div> : null}
     </div>
   );
@@ -272,9 +351,15 @@ function NewPoolForm({ onDone }: { onDone(): void }) {
         {field('expires', 'Expires (optional)', { type: 'date' }, 'expiresAt')}
         {field('description', 'Description (optional)')}
       </div>
-      {save.error && !issues.length ? <div className="callout callout-error">Could not create the pool: {save.error.message}</div> : null}
+      {save.error && !issues.length ? (
+        <div className="callout callout-error">Could not create the pool: {save.error.message}</div>
+      ) : null}
       <div className="builder-footer">
-        <button type="submit" className="button button-primary" disabled={save.isPending || !form.id.trim() || !form.name.trim()}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={save.isPending || !form.id.trim() || !form.name.trim()}
+        >
           Create pool
         </button>
         <button type="button" className="button button-quiet" onClick={onDone}>

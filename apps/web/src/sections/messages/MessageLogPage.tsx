@@ -30,7 +30,8 @@ export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
   const go = (next: MessageLogFilters) => {
     window.location.hash = messagesHref({ page: 'log', filters: next });
   };
-  const journeyName = (id: string | null) => (id ? (journeys.data?.find((j) => j.id === id)?.name ?? id.slice(0, 8)) : null);
+  const journeyName = (id: string | null) =>
+    id ? (journeys.data?.find((j) => j.id === id)?.name ?? id.slice(0, 8)) : null;
   const filtered = Object.values(filters).some(Boolean);
   return (
     <SectionPage title="Messages" tabs={messagesTabs({ page: 'log', filters })}>
@@ -43,7 +44,12 @@ export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
           go(customer.trim() ? { ...rest, customerId: customer.trim() } : rest);
         }}
       >
-        <input aria-label="Customer id" placeholder="Customer id (from the profile)" value={customer} onChange={(e) => setCustomer(e.target.value)} />
+        <input
+          aria-label="Customer id"
+          placeholder="Customer id (from the profile)"
+          value={customer}
+          onChange={(e) => setCustomer(e.target.value)}
+        />
         <select
           aria-label="Journey"
           value={filters.journeyId ?? ''}
@@ -93,14 +99,22 @@ export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
           Apply
         </button>
         {filtered ? (
-          <a className="button button-quiet" href={messagesHref({ page: 'log', filters: {} })} onClick={() => setCustomer('')}>
+          <a
+            className="button button-quiet"
+            href={messagesHref({ page: 'log', filters: {} })}
+            onClick={() => setCustomer('')}
+          >
             Clear filters
           </a>
         ) : null}
       </form>
       <ErrorText error={log.error} what="load the message log" />
       {log.data && log.data.length === 0 ? (
-        <div className="empty-state">{filtered ? 'No messages match these filters.' : 'No messages yet. They appear here as journeys send, skip or fail them.'}</div>
+        <div className="empty-state">
+          {filtered
+            ? 'No messages match these filters.'
+            : 'No messages yet. They appear here as journeys send, skip or fail them.'}
+        </div>
       ) : null}
       {log.data?.length ? (
         <table className="data-table" aria-label="Messages">
@@ -124,7 +138,11 @@ export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
                 <td>
                   {m.subject ? <b>{m.subject}</b> : null}
                   {m.body ? <div className="muted small clamp">{m.body}</div> : null}
-                  {m.templateId ? <div className="muted small">template <code>{m.templateId}</code></div> : null}
+                  {m.templateId ? (
+                    <div className="muted small">
+                      template <code>{m.templateId}</code>
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   {m.recipient ?? <span className="muted">—</span>}
@@ -137,11 +155,23 @@ export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
                 <td>
                   <span className={`pill msg-status-${m.status}`}>{m.status}</span>
                   {m.reason ? <div className="small muted">{describeReason(m.reason)}</div> : null}
-                  {m.deferredUntil && m.status === 'pending' ? <div className="small muted">waiting until {formatDateTime(m.deferredUntil)}</div> : null}
-                  {m.provider ? <div className="small muted">via {m.provider === 'log' ? 'development log (not delivered)' : m.provider}</div> : null}
+                  {m.deferredUntil && m.status === 'pending' ? (
+                    <div className="small muted">waiting until {formatDateTime(m.deferredUntil)}</div>
+                  ) : null}
+                  {m.provider ? (
+                    <div className="small muted">
+                      via {m.provider === 'log' ? 'development log (not delivered)' : m.provider}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
-                  {m.journeyId ? <a href={hrefFor({ page: 'editor', journeyId: m.journeyId })}>{journeyName(m.journeyId)}</a> : <span className="muted">—</span>}
+                  {m.journeyId ? (
+                    <a href={hrefFor({ page: 'editor', journeyId: m.journeyId })}>
+                      {journeyName(m.journeyId)}
+                    </a>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
                   {m.nodeId ? <div className="small muted">step {m.nodeId}</div> : null}
                 </td>
               </tr>

@@ -14,10 +14,27 @@ const smtpKind = {
   kind: 'smtp',
   label: 'SMTP',
   channels: ['email'],
-  settingsSchema: { type: 'object', properties: { host: { type: 'string' }, port: { type: 'number', default: 587 }, fromAddress: { type: 'string' } }, required: ['host', 'fromAddress'] },
+  settingsSchema: {
+    type: 'object',
+    properties: {
+      host: { type: 'string' },
+      port: { type: 'number', default: 587 },
+      fromAddress: { type: 'string' },
+    },
+    required: ['host', 'fromAddress'],
+  },
   secretsSchema: { type: 'object', properties: { password: { type: 'string' } } },
 };
-const provider = { id: 'main-smtp', channel: 'email', kind: 'smtp', settings: { host: 'smtp.example.com', port: 587, fromAddress: 'hi@example.com' }, secretsSet: ['password'], unitCostMicros: 0, isDefault: true, updatedAt: '2026-01-01T00:00:00Z' };
+const provider = {
+  id: 'main-smtp',
+  channel: 'email',
+  kind: 'smtp',
+  settings: { host: 'smtp.example.com', port: 587, fromAddress: 'hi@example.com' },
+  secretsSet: ['password'],
+  unitCostMicros: 0,
+  isDefault: true,
+  updatedAt: '2026-01-01T00:00:00Z',
+};
 
 function api() {
   return fakeApi({
@@ -55,13 +72,19 @@ describe('providers page', () => {
     expect(secret.placeholder).toBe('Set — type to replace');
     await user.click(within(dialog).getByRole('button', { name: 'Save provider' }));
     await waitFor(() => expect(requests.filter((r) => r.method === 'PATCH')).toHaveLength(1));
-    expect(requests.find((r) => r.method === 'PATCH')!.body).toEqual({ settings: provider.settings, secrets: {}, isDefault: true });
+    expect(requests.find((r) => r.method === 'PATCH')!.body).toEqual({
+      settings: provider.settings,
+      secrets: {},
+      isDefault: true,
+    });
 
     await user.click(await screen.findByRole('button', { name: 'Edit' }));
     const again = await screen.findByRole('dialog');
     await user.type(within(again).getByLabelText(/password/), 'n3w-secret');
     await user.click(within(again).getByRole('button', { name: 'Save provider' }));
     await waitFor(() => expect(requests.filter((r) => r.method === 'PATCH')).toHaveLength(2));
-    expect((requests.filter((r) => r.method === 'PATCH')[1]!.body as { secrets: unknown }).secrets).toEqual({ password: 'n3w-secret' });
+    expect((requests.filter((r) => r.method === 'PATCH')[1]!.body as { secrets: unknown }).secrets).toEqual({
+      password: 'n3w-secret',
+    });
   });
 });

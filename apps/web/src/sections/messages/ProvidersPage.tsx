@@ -23,7 +23,12 @@ import { defaultValue as schemaDefault } from '../../schema-form/json-schema';
 import { ErrorText, formatDateTime, SectionPage } from '../audience/common';
 import { messagesHref, messagesTabs } from './routes';
 
-const channelLabels: Record<string, string> = { email: 'Email', sms: 'SMS', push: 'Push', webhook: 'Webhook' };
+const channelLabels: Record<string, string> = {
+  email: 'Email',
+  sms: 'SMS',
+  push: 'Push',
+  webhook: 'Webhook',
+};
 
 export function ProvidersPage() {
   const providers = useProviders();
@@ -45,7 +50,10 @@ export function ProvidersPage() {
       {providers.data ? <EffectiveProviders effective={providers.data.effective} /> : null}
       <h2 className="section-subtitle">Configured providers</h2>
       {providers.data && providers.data.providers.length === 0 ? (
-        <div className="empty-state">No providers configured. Until you add one, every channel writes to the development log and nothing reaches customers.</div>
+        <div className="empty-state">
+          No providers configured. Until you add one, every channel writes to the development log and nothing
+          reaches customers.
+        </div>
       ) : null}
       {providers.data?.providers.length ? (
         <table className="data-table" aria-label="Providers">
@@ -69,7 +77,10 @@ export function ProvidersPage() {
                 <td>{channelLabels[p.channel]}</td>
                 <td>{kindLabel(p.kind)}</td>
                 <td>
-                  <SecretBadges names={secretNames(kinds.data?.find((k) => k.kind === p.kind))} set={p.secretsSet} />
+                  <SecretBadges
+                    names={secretNames(kinds.data?.find((k) => k.kind === p.kind))}
+                    set={p.secretsSet}
+                  />
                 </td>
                 <td>{formatDateTime(p.updatedAt)}</td>
                 <td className="row-actions">
@@ -92,7 +103,13 @@ export function ProvidersPage() {
         </table>
       ) : null}
       <ErrorText error={remove.error} what="delete the provider" />
-      {editing && kinds.data ? <ProviderDialog kinds={kinds.data} existing={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing && kinds.data ? (
+        <ProviderDialog
+          kinds={kinds.data}
+          existing={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
     </SectionPage>
   );
 }
@@ -101,14 +118,21 @@ function EffectiveProviders({ effective }: { effective: EffectiveProvider[] }) {
   return (
     <div className="effective-grid" aria-label="Channels">
       {effective.map((e) => (
-        <div key={e.channel} className={`aud-card effective ${e.isDevelopmentLog ? 'effective-log' : 'effective-real'}`} data-testid={`effective-${e.channel}`}>
+        <div
+          key={e.channel}
+          className={`aud-card effective ${e.isDevelopmentLog ? 'effective-log' : 'effective-real'}`}
+          data-testid={`effective-${e.channel}`}
+        >
           <div className="effective-channel">{channelLabels[e.channel] ?? e.channel}</div>
           {e.isDevelopmentLog ? (
             <>
               <div className="effective-provider">
                 <AlertTriangle size={15} /> Development log
               </div>
-              <div className="small">Nothing is delivered: messages are only recorded in the outbox. Add a provider to send for real.</div>
+              <div className="small">
+                Nothing is delivered: messages are only recorded in the outbox. Add a provider to send for
+                real.
+              </div>
             </>
           ) : (
             <>
@@ -145,7 +169,15 @@ function SecretBadges({ names, set }: { names: string[]; set: string[] }) {
   );
 }
 
-function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; existing: Provider | null; onClose(): void }) {
+function ProviderDialog({
+  kinds,
+  existing,
+  onClose,
+}: {
+  kinds: ProviderKind[];
+  existing: Provider | null;
+  onClose(): void;
+}) {
   const [channel, setChannel] = useState<ProviderChannel>(existing?.channel ?? 'email');
   const kindsForChannel = kinds.filter((k) => k.channels.includes(channel));
   const [kindName, setKindName] = useState(existing?.kind ?? kindsForChannel[0]?.kind ?? '');
@@ -153,12 +185,16 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
   const [id, setId] = useState(existing?.id ?? '');
   const [isDefault, setIsDefault] = useState(existing?.isDefault ?? true);
   const schema = useMemo(() => (kind ? asJsonSchema(kind.settingsSchema) : null), [kind]);
-  const [settings, setSettings] = useState<Record<string, unknown>>(() => existing?.settings ?? (schema ? ((schemaDefault(schema) as Record<string, unknown>) ?? {}) : {}));
+  const [settings, setSettings] = useState<Record<string, unknown>>(
+    () => existing?.settings ?? (schema ? ((schemaDefault(schema) as Record<string, unknown>) ?? {}) : {}),
+  );
   // Only secrets typed here are sent: a value replaces, "remove" clears, untouched ones keep their stored value.
   const [secrets, setSecrets] = useState<Record<string, string | null>>({});
   const save = useSaveProvider(existing !== null);
   const issues = save.error instanceof ApiError ? save.error.issues : [];
-  const settingsIssues = issues.filter((i) => i.path.startsWith('body.settings.')).map((i) => ({ path: i.path.slice('body.settings.'.length), message: i.message }));
+  const settingsIssues = issues
+    .filter((i) => i.path.startsWith('body.settings.'))
+    .map((i) => ({ path: i.path.slice('body.settings.'.length), message: i.message }));
   const otherIssues = issues.filter((i) => !i.path.startsWith('body.settings.'));
 
   const chooseKind = (name: string) => {
@@ -169,7 +205,9 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
   };
 
   const submit = async () => {
-    const ok = await save.mutateAsync({ id: id.trim(), channel, kind: kindName, settings, secrets, isDefault }).catch(() => null);
+    const ok = await save
+      .mutateAsync({ id: id.trim(), channel, kind: kindName, settings, secrets, isDefault })
+      .catch(() => null);
     if (ok) onClose();
   };
 
@@ -192,7 +230,13 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
             <label className="field-label" htmlFor="provider-id">
               Id
             </label>
-            <input id="provider-id" value={id} disabled={existing !== null} placeholder="e.g. main-smtp" onChange={(e) => setId(e.target.value)} />
+            <input
+              id="provider-id"
+              value={id}
+              disabled={existing !== null}
+              placeholder="e.g. main-smtp"
+              onChange={(e) => setId(e.target.value)}
+            />
           </div>
           <div className="field">
             <label className="field-label" htmlFor="provider-channel">
@@ -219,7 +263,12 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
             <label className="field-label" htmlFor="provider-kind">
               Kind
             </label>
-            <select id="provider-kind" value={kindName} disabled={existing !== null} onChange={(e) => chooseKind(e.target.value)}>
+            <select
+              id="provider-kind"
+              value={kindName}
+              disabled={existing !== null}
+              onChange={(e) => chooseKind(e.target.value)}
+            >
               {kindsForChannel.map((k) => (
                 <option key={k.kind} value={k.kind}>
                   {k.label}
@@ -228,14 +277,21 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
             </select>
           </div>
           <label className="toggle">
-            <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} /> Default for {channelLabels[channel]}
+            <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />{' '}
+            Default for {channelLabels[channel]}
           </label>
         </div>
         <div className="dialog-scroll">
           {schema ? (
             <fieldset className="field-group">
               <legend>Settings</legend>
-              <ConfigForm schema={schema} value={settings} onChange={(v) => setSettings(v)} serverErrors={settingsIssues} name="provider-settings" />
+              <ConfigForm
+                schema={schema}
+                value={settings}
+                onChange={(v) => setSettings(v)}
+                serverErrors={settingsIssues}
+                name="provider-settings"
+              />
             </fieldset>
           ) : null}
           {kind && secretNames(kind).length ? (
@@ -248,7 +304,10 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
                 return (
                   <div key={name} className="field">
                     <label className="field-label" htmlFor={`secret-${name}`}>
-                      {name} <span className={`pill ${isSet && change !== null ? 'pill-ok' : ''}`}>{change === null ? 'will be removed' : isSet ? 'set' : 'not set'}</span>
+                      {name}{' '}
+                      <span className={`pill ${isSet && change !== null ? 'pill-ok' : ''}`}>
+                        {change === null ? 'will be removed' : isSet ? 'set' : 'not set'}
+                      </span>
                     </label>
                     <div className="secret-input-row">
                       <input
@@ -265,12 +324,16 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
                         }
                       />
                       {isSet ? (
-                        <button type="button" className="button button-small" onClick={() =>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() =>
                             setSecrets((s) => {
                               const { [name]: current, ...rest } = s;
                               return current === null ? rest : { ...rest, [name]: null };
                             })
-                          }>
+                          }
+                        >
                           {change === null ? 'Keep' : 'Remove'}
                         </button>
                       ) : null}
@@ -291,17 +354,24 @@ function ProviderDialog({ kinds, existing, onClose }: { kinds: ProviderKind[]; e
             ))}
           </ul>
         ) : null}
-        {save.error && !issues.length ? <div className="callout callout-error">Could not save: {save.error.message}</div> : null}
+        {save.error && !issues.length ? (
+          <div className="callout callout-error">Could not save: {save.error.message}</div>
+        ) : null}
         <div className="dialog-footer">
           <button type="button" className="button button-quiet" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={save.isPending || !id.trim() || !kindName}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={save.isPending || !id.trim() || !kindName}
+          >
             {existing ? 'Save provider' : 'Add provider'}
           </button>
         </div>
         <p className="small muted">
-          See what the development log recorded in the <a href={messagesHref({ page: 'log', filters: {} })}>message log</a>.
+          See what the development log recorded in the{' '}
+          <a href={messagesHref({ page: 'log', filters: {} })}>message log</a>.
         </p>
       </form>
     </div>

@@ -27,9 +27,23 @@ function validate(draft: { body: string }) {
   const problems: { field: string; line: number; column: number; code: string; message: string }[] = [];
   draft.body.split('\n').forEach((line, i) => {
     const unclosed = line.search(/\{\{(?![^}]*\}\})/);
-    if (unclosed >= 0) problems.push({ field: 'body', line: i + 1, column: unclosed + 1, code: 'parse_error', message: 'output "{{ steps.offer.code }" not closed' });
+    if (unclosed >= 0)
+      problems.push({
+        field: 'body',
+        line: i + 1,
+        column: unclosed + 1,
+        code: 'parse_error',
+        message: 'output "{{ steps.offer.code }" not closed',
+      });
     const unknown = line.indexOf('customer.shoe_size');
-    if (unknown >= 0) problems.push({ field: 'body', line: i + 1, column: unknown + 1, code: 'unknown_variable', message: 'Unknown customer field “shoe_size”' });
+    if (unknown >= 0)
+      problems.push({
+        field: 'body',
+        line: i + 1,
+        column: unknown + 1,
+        code: 'unknown_variable',
+        message: 'Unknown customer field “shoe_size”',
+      });
   });
   return { ok: problems.length === 0, problems, stepReferences: [] };
 }
@@ -37,12 +51,30 @@ function validate(draft: { body: string }) {
 function api() {
   return fakeApi({
     'POST /api/templates/validate': (r) => validate(r.body as { body: string }),
-    'GET /api/customers': () => ({ customers: [{ id: '11111111-1111-1111-1111-111111111111', externalId: 'ada', email: null, firstName: 'Ada', lastName: null, lastActivityAt: null, valueTier: null }], next: null }),
+    'GET /api/customers': () => ({
+      customers: [
+        {
+          id: '11111111-1111-1111-1111-111111111111',
+          externalId: 'ada',
+          email: null,
+          firstName: 'Ada',
+          lastName: null,
+          lastActivityAt: null,
+          valueTier: null,
+        },
+      ],
+      next: null,
+    }),
     'POST /api/templates/preview': (r) => {
       const body = (r.body as { template: { body: string } }).template.body;
-      return { rendered: { subject: null, text: body.replace('{{ customer.first_name }}', 'Ada'), html: null }, problems: [] };
+      return {
+        rendered: { subject: null, text: body.replace('{{ customer.first_name }}', 'Ada'), html: null },
+        problems: [],
+      };
     },
-    'PATCH /api/templates/gift-sms': (r) => ({ template: { ...existing, ...(r.body as object), updatedAt: '2026-02-01T00:00:00Z' } }),
+    'PATCH /api/templates/gift-sms': (r) => ({
+      template: { ...existing, ...(r.body as object), updatedAt: '2026-02-01T00:00:00Z' },
+    }),
   });
 }
 
@@ -53,7 +85,10 @@ describe('template editor', () => {
     renderWithClient(<TemplateEditor existing={existing} />);
     const body = screen.getByLabelText('Message') as HTMLTextAreaElement;
     await user.clear(body);
-    await user.type(body, 'Hi {{{{ customer.first_name }}{enter}your code: {{{{ steps.offer.code }{enter}size {{{{ customer.shoe_size }}');
+    await user.type(
+      body,
+      'Hi {{{{ customer.first_name }}{enter}your code: {{{{ steps.offer.code }{enter}size {{{{ customer.shoe_size }}',
+    );
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await screen.findByText(/Not saved: 2 problems/);
     expect(requests.some((r) => r.method === 'PATCH')).toBe(false);
@@ -61,7 +96,9 @@ describe('template editor', () => {
     const items = within(list).getAllByRole('listitem');
     expect(items[0]!.textContent).toContain('line 2, column 12');
     expect(items[0]!.textContent).toContain('not closed');
-    expect(items[0]!.querySelector('pre')!.textContent).toBe('your code: {{ steps.offer.code }\n           ^');
+    expect(items[0]!.querySelector('pre')!.textContent).toBe(
+      'your code: {{ steps.offer.code }\n           ^',
+    );
     expect(items[1]!.textContent).toContain('line 3, column 9');
     expect(items[1]!.textContent).toContain('Unknown customer field “shoe_size”');
     // The first problem got the cursor.
@@ -74,12 +111,25 @@ describe('template editor', () => {
     const { requests } = api();
     renderWithClient(<TemplateEditor existing={existing} />);
     await waitFor(() => expect(screen.getByRole('option', { name: 'Ada (ada)' })).toBeTruthy());
-    await user.selectOptions(screen.getByLabelText('Preview customer'), '11111111-1111-1111-1111-111111111111');
-    await waitFor(() => expect(screen.getByTestId('template-preview').textContent).toBe('Hi Ada'), { timeout: 3000 });
+    await user.selectOptions(
+      screen.getByLabelText('Preview customer'),
+      '11111111-1111-1111-1111-111111111111',
+    );
+    await waitFor(() => expect(screen.getByTestId('template-preview').textContent).toBe('Hi Ada'), {
+      timeout: 3000,
+    });
     await user.type(screen.getByLabelText('Message'), '!');
-    await waitFor(() => expect(screen.getByTestId('template-preview').textContent).toBe('Hi Ada!'), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('template-preview').textContent).toBe('Hi Ada!'), {
+      timeout: 3000,
+    });
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await screen.findByText('Saved.');
-    expect(requests.find((r) => r.method === 'PATCH')!.body).toEqual({ name: 'Gift SMS', subject: null, body: 'Hi {{ customer.first_name }}!', html: null, category: 'marketing' });
+    expect(requests.find((r) => r.method === 'PATCH')!.body).toEqual({
+      name: 'Gift SMS',
+      subject: null,
+      body: 'Hi {{ customer.first_name }}!',
+      html: null,
+      category: 'marketing',
+    });
   });
 });

@@ -24,7 +24,12 @@ import { customerName, ErrorText, formatDateTime, SectionPage, useDebounced } fr
 import { messagesHref, messagesTabs } from './routes';
 import { describePosition, excerptAt, offsetOf, problemsFor } from './template-problems';
 
-const channelLabels: Record<string, string> = { email: 'Email', sms: 'SMS', push: 'Push', webhook: 'Webhook' };
+const channelLabels: Record<string, string> = {
+  email: 'Email',
+  sms: 'SMS',
+  push: 'Push',
+  webhook: 'Webhook',
+};
 
 export function TemplatesPage() {
   const templates = useTemplateList();
@@ -42,7 +47,9 @@ export function TemplatesPage() {
       {templates.data && templates.data.length === 0 ? (
         <div className="empty-state">
           <b>No templates yet.</b>
-          <p>Templates are the emails, SMS and push messages a journey's send steps use, written in Liquid.</p>
+          <p>
+            Templates are the emails, SMS and push messages a journey's send steps use, written in Liquid.
+          </p>
           <a className="button button-primary" href={messagesHref({ page: 'template', id: null })}>
             Write your first template
           </a>
@@ -90,7 +97,13 @@ export function TemplateEditorPage({ id }: { id: string | null }) {
         <ArrowLeft size={14} /> All templates
       </a>
       <ErrorText error={template.error} what="load this template" />
-      {id && !template.data ? template.isPending ? <div className="page-message">Loading template…</div> : null : <TemplateEditor key={id ?? 'new'} existing={template.data ?? null} />}
+      {id && !template.data ? (
+        template.isPending ? (
+          <div className="page-message">Loading template…</div>
+        ) : null
+      ) : (
+        <TemplateEditor key={id ?? 'new'} existing={template.data ?? null} />
+      )}
     </SectionPage>
   );
 }
@@ -107,7 +120,15 @@ interface FormState {
 
 function initialState(t: TemplateView | null): FormState {
   return t
-    ? { id: t.id, name: t.name, channel: t.channel, category: t.category, subject: t.subject ?? '', body: t.body, html: t.html ?? '' }
+    ? {
+        id: t.id,
+        name: t.name,
+        channel: t.channel,
+        category: t.category,
+        subject: t.subject ?? '',
+        body: t.body,
+        html: t.html ?? '',
+      }
     : {
         id: '',
         name: '',
@@ -147,7 +168,11 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
   const settled = useDebounced(draft, 350);
   const validation = useTemplateValidation(settled);
   const preview = useTemplatePreview(settled, customer || null);
-  const fields = { subject: useRef<HTMLInputElement>(null), body: useRef<HTMLTextAreaElement>(null), html: useRef<HTMLTextAreaElement>(null) };
+  const fields = {
+    subject: useRef<HTMLInputElement>(null),
+    body: useRef<HTMLTextAreaElement>(null),
+    html: useRef<HTMLTextAreaElement>(null),
+  };
 
   const saveProblems = save.error instanceof TemplateProblemsError ? save.error.problems : null;
   // Problems of the last save attempt until the next edit, then the live check's.
@@ -176,10 +201,12 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
   };
 
   const submit = async () => {
-    const result = await save.mutateAsync({ ...draft, id: state.id.trim(), name: state.name.trim(), category: state.category }).catch((error: unknown) => {
-      if (error instanceof TemplateProblemsError && error.problems[0]) jumpTo(error.problems[0]);
-      return null;
-    });
+    const result = await save
+      .mutateAsync({ ...draft, id: state.id.trim(), name: state.name.trim(), category: state.category })
+      .catch((error: unknown) => {
+        if (error instanceof TemplateProblemsError && error.problems[0]) jumpTo(error.problems[0]);
+        return null;
+      });
     if (!result) return;
     setSaved(true);
     if (!existing) window.location.hash = messagesHref({ page: 'template', id: result.id });
@@ -193,7 +220,12 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             <label className="field-label" htmlFor="template-name">
               Name
             </label>
-            <input id="template-name" value={state.name} placeholder="e.g. Return gift email" onChange={(e) => update({ name: e.target.value })} />
+            <input
+              id="template-name"
+              value={state.name}
+              placeholder="e.g. Return gift email"
+              onChange={(e) => update({ name: e.target.value })}
+            />
             {issueFor('name') ? <div className="field-error">{issueFor('name')}</div> : null}
           </div>
           <div className="field">
@@ -216,7 +248,12 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             <label className="field-label" htmlFor="template-channel">
               Channel
             </label>
-            <select id="template-channel" value={state.channel} disabled={existing !== null} onChange={(e) => update({ channel: e.target.value as TemplateChannel })}>
+            <select
+              id="template-channel"
+              value={state.channel}
+              disabled={existing !== null}
+              onChange={(e) => update({ channel: e.target.value as TemplateChannel })}
+            >
               {templateChannels.map((c) => (
                 <option key={c} value={c}>
                   {channelLabels[c]}
@@ -228,7 +265,11 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             <label className="field-label" htmlFor="template-category">
               Category
             </label>
-            <select id="template-category" value={state.category} onChange={(e) => update({ category: e.target.value as FormState['category'] })}>
+            <select
+              id="template-category"
+              value={state.category}
+              onChange={(e) => update({ category: e.target.value as FormState['category'] })}
+            >
               <option value="marketing">Marketing (needs consent, counts against caps)</option>
               <option value="transactional">Transactional</option>
             </select>
@@ -239,7 +280,13 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             <label className="field-label" htmlFor="template-subject">
               {state.channel === 'email' ? 'Subject' : 'Title'}
             </label>
-            <input id="template-subject" ref={fields.subject} className="mono" value={state.subject} onChange={(e) => update({ subject: e.target.value })} />
+            <input
+              id="template-subject"
+              ref={fields.subject}
+              className="mono"
+              value={state.subject}
+              onChange={(e) => update({ subject: e.target.value })}
+            />
             {issueFor('subject') ? <div className="field-error">{issueFor('subject')}</div> : null}
             <FieldProblems problems={problemsFor(problems, 'subject')} text={state.subject} onJump={jumpTo} />
           </div>
@@ -248,9 +295,17 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
           <label className="field-label" htmlFor="template-body">
             {state.channel === 'email' ? 'Text part' : 'Message'}
           </label>
-          <textarea id="template-body" ref={fields.body} className="code-area" rows={state.channel === 'email' ? 8 : 5} value={state.body} onChange={(e) => update({ body: e.target.value })} />
+          <textarea
+            id="template-body"
+            ref={fields.body}
+            className="code-area"
+            rows={state.channel === 'email' ? 8 : 5}
+            value={state.body}
+            onChange={(e) => update({ body: e.target.value })}
+          />
           <div className="field-hint">
-            {state.channel === 'sms' ? `${state.body.length} characters. ` : ''}Liquid: <code>{'{{ customer.first_name }}'}</code>, <code>{'{{ steps.offer.code }}'}</code>,{' '}
+            {state.channel === 'sms' ? `${state.body.length} characters. ` : ''}Liquid:{' '}
+            <code>{'{{ customer.first_name }}'}</code>, <code>{'{{ steps.offer.code }}'}</code>,{' '}
             <code>{'{{ entry.amount | money }}'}</code>, <code>{'| default: "…"'}</code>
           </div>
           {issueFor('body') ? <div className="field-error">{issueFor('body')}</div> : null}
@@ -261,41 +316,65 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             <label className="field-label" htmlFor="template-html">
               HTML part (optional)
             </label>
-            <textarea id="template-html" ref={fields.html} className="code-area" rows={8} value={state.html} onChange={(e) => update({ html: e.target.value })} />
+            <textarea
+              id="template-html"
+              ref={fields.html}
+              className="code-area"
+              rows={8}
+              value={state.html}
+              onChange={(e) => update({ html: e.target.value })}
+            />
             <FieldProblems problems={problemsFor(problems, 'html')} text={state.html} onJump={jumpTo} />
           </div>
         ) : null}
         <div className="builder-footer">
-          <button type="button" className="button button-primary" disabled={save.isPending || !state.name.trim() || !state.id.trim()} onClick={() => void submit()}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={save.isPending || !state.name.trim() || !state.id.trim()}
+            onClick={() => void submit()}
+          >
             {existing ? 'Save changes' : 'Create template'}
           </button>
           {saveProblems ? (
             <span className="text-danger small" role="alert">
-              Not saved: {saveProblems.length} problem{saveProblems.length === 1 ? '' : 's'} in the template, marked above.
+              Not saved: {saveProblems.length} problem{saveProblems.length === 1 ? '' : 's'} in the template,
+              marked above.
             </span>
           ) : null}
-          {save.error && !saveProblems ? <span className="text-danger small">Could not save: {save.error.message}</span> : null}
+          {save.error && !saveProblems ? (
+            <span className="text-danger small">Could not save: {save.error.message}</span>
+          ) : null}
           {saved && !save.error ? <span className="text-ok small">Saved.</span> : null}
-          {!saveProblems && validation.data && !validation.data.ok ? <span className="muted small">Fix the problems marked above before saving.</span> : null}
+          {!saveProblems && validation.data && !validation.data.ok ? (
+            <span className="muted small">Fix the problems marked above before saving.</span>
+          ) : null}
           <span className="spacer" />
           {existing ? (
             <button
               type="button"
               className="button button-danger"
               onClick={() => {
-                if (window.confirm(`Delete the template “${existing.name}”?`)) remove.mutate(existing.id, { onSuccess: () => (window.location.hash = messagesHref({ page: 'templates' })) });
+                if (window.confirm(`Delete the template “${existing.name}”?`))
+                  remove.mutate(existing.id, {
+                    onSuccess: () => (window.location.hash = messagesHref({ page: 'templates' })),
+                  });
               }}
             >
               Delete
             </button>
           ) : null}
         </div>
-        {remove.error ? <div className="callout callout-error">Could not delete: {remove.error.message}</div> : null}
+        {remove.error ? (
+          <div className="callout callout-error">Could not delete: {remove.error.message}</div>
+        ) : null}
       </div>
       <aside className="builder-preview aud-card template-preview" aria-label="Preview">
         <h3>Preview</h3>
         <CustomerPicker value={customer} onChange={setCustomer} />
-        {!customer ? <p className="muted small">Choose a customer to see the message as they would get it.</p> : null}
+        {!customer ? (
+          <p className="muted small">Choose a customer to see the message as they would get it.</p>
+        ) : null}
         <ErrorText error={preview.error} what="render the preview" />
         {customer && preview.data ? <RenderedPreview channel={state.channel} result={preview.data} /> : null}
       </aside>
@@ -303,7 +382,15 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
   );
 }
 
-function FieldProblems({ problems, text, onJump }: { problems: TemplateProblem[]; text: string; onJump(p: TemplateProblem): void }) {
+function FieldProblems({
+  problems,
+  text,
+  onJump,
+}: {
+  problems: TemplateProblem[];
+  text: string;
+  onJump(p: TemplateProblem): void;
+}) {
   if (!problems.length) return null;
   return (
     <ul className="template-problems" role="alert">
@@ -338,9 +425,17 @@ export function CustomerPicker({ value, onChange }: { value: string; onChange(id
       <label className="field-label" htmlFor="preview-customer-search">
         Preview for
       </label>
-      <input id="preview-customer-search" type="search" placeholder="Search customers" value={q} onChange={(e) => setQ(e.target.value)} />
+      <input
+        id="preview-customer-search"
+        type="search"
+        placeholder="Search customers"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
       <select aria-label="Preview customer" value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{options.length ? 'Choose a customer…' : search.isFetching ? 'Searching…' : 'No customers found'}</option>
+        <option value="">
+          {options.length ? 'Choose a customer…' : search.isFetching ? 'Searching…' : 'No customers found'}
+        </option>
         {options.map((c) => (
           <option key={c.id} value={c.id}>
             {customerName(c)} ({c.externalId})
@@ -351,7 +446,16 @@ export function CustomerPicker({ value, onChange }: { value: string; onChange(id
   );
 }
 
-function RenderedPreview({ channel, result }: { channel: TemplateChannel; result: { rendered: { subject: string | null; text: string; html: string | null }; problems: TemplateProblem[] } }) {
+function RenderedPreview({
+  channel,
+  result,
+}: {
+  channel: TemplateChannel;
+  result: {
+    rendered: { subject: string | null; text: string; html: string | null };
+    problems: TemplateProblem[];
+  };
+}) {
   const renderProblems = result.problems.filter((p) => p.code === 'render_error');
   return (
     <div className="rendered" data-testid="template-preview">
@@ -359,7 +463,8 @@ function RenderedPreview({ channel, result }: { channel: TemplateChannel; result
         <div className="callout callout-warn" role="alert">
           {renderProblems.map((p, i) => (
             <div key={i}>
-              {p.field} {describePosition(p)}: {p.message}. A send for this customer would fail; add <code>| default: "…"</code>.
+              {p.field} {describePosition(p)}: {p.message}. A send for this customer would fail; add{' '}
+              <code>| default: "…"</code>.
             </div>
           ))}
         </div>

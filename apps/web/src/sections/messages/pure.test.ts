@@ -38,7 +38,9 @@ describe('coupons and the log', () => {
     expect(money(2000, 'CNY')).toBe('CNY 20.00');
   });
   it('sends only chosen filters and says skip reasons in words', () => {
-    expect(messageLogQuery({ customerId: ' c1 ', status: 'failed' })).toBe('customerId=c1&status=failed&limit=100');
+    expect(messageLogQuery({ customerId: ' c1 ', status: 'failed' })).toBe(
+      'customerId=c1&status=failed&limit=100',
+    );
     expect(messageLogQuery({})).toBe('limit=100');
     expect(describeReason('no_consent')).toBe('no consent for this channel');
     expect(describeReason('template_error')).toBe('template error');

@@ -20,7 +20,8 @@ export function parseMessagesPath(path: string): MessagesRoute | null {
   if (clean !== MESSAGES_PATH && !clean.startsWith(`${MESSAGES_PATH}/`)) return null;
   const rest = clean.slice(MESSAGES_PATH.length).split('/').filter(Boolean).map(decodeURIComponent);
   if (rest.length === 0 || (rest[0] === 'templates' && rest.length === 1)) return { page: 'templates' };
-  if (rest[0] === 'templates' && rest.length === 2) return { page: 'template', id: rest[1] === 'new' ? null : rest[1]! };
+  if (rest[0] === 'templates' && rest.length === 2)
+    return { page: 'template', id: rest[1] === 'new' ? null : rest[1]! };
   if (rest[0] === 'providers' && rest.length === 1) return { page: 'providers' };
   if (rest[0] === 'coupons' && rest.length === 1) return { page: 'coupons' };
   if (rest[0] === 'log' && rest.length === 1) return { page: 'log', filters: filtersFromQuery(rawQuery) };
@@ -36,8 +37,10 @@ export function filtersFromQuery(query: string): MessageLogFilters {
   const channel = params.get('channel');
   if (customerId) filters.customerId = customerId;
   if (journeyId) filters.journeyId = journeyId;
-  if (status && (messageStatuses as readonly string[]).includes(status)) filters.status = status as MessageLogFilters['status'];
-  if (channel && (messageChannels as readonly string[]).includes(channel)) filters.channel = channel as MessageLogFilters['channel'];
+  if (status && (messageStatuses as readonly string[]).includes(status))
+    filters.status = status as MessageLogFilters['status'];
+  if (channel && (messageChannels as readonly string[]).includes(channel))
+    filters.channel = channel as MessageLogFilters['channel'];
   return filters;
 }
 

@@ -12,7 +12,11 @@ export function offsetOf(text: string, line: number, column: number): number {
   return offset + Math.min(Math.max(column - 1, 0), lines[l - 1]!.length);
 }
 
-export function excerptAt(text: string, line: number, column: number): { text: string; caret: number } | null {
+export function excerptAt(
+  text: string,
+  line: number,
+  column: number,
+): { text: string; caret: number } | null {
   const lines = text.split('\n');
   const at = lines[line - 1];
   if (at === undefined) return null;

@@ -35,7 +35,12 @@ export function ApiKeysPage() {
         <div className="form-grid">
           <label className="field">
             <span className="field-label">Name</span>
-            <input value={name} placeholder="e.g. Shop events" onChange={(e) => setName(e.target.value)} required />
+            <input
+              value={name}
+              placeholder="e.g. Shop events"
+              onChange={(e) => setName(e.target.value)}
+              required
+            />
           </label>
           <label className="field">
             <span className="field-label">Scope</span>
@@ -100,7 +105,12 @@ export function ApiKeysPage() {
                 {k.revokedAt ? (
                   <span className="muted small">revoked {formatDateTime(k.revokedAt)}</span>
                 ) : (
-                  <button type="button" className="button button-danger" onClick={() => revoke.mutate(k.id)} aria-label={`Revoke ${k.name}`}>
+                  <button
+                    type="button"
+                    className="button button-danger"
+                    onClick={() => revoke.mutate(k.id)}
+                    aria-label={`Revoke ${k.name}`}
+                  >
                     Revoke
                   </button>
                 )}

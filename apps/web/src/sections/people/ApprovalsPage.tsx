@@ -37,7 +37,8 @@ export function DiffView({ diff }: { diff: ApprovalDetail['diff'] }) {
       ))}
       {diff.nodes.changed.map((c) => (
         <li key={`c-${c.id}`} className="diff-changed">
-          Changed step {c.id}: <span className="mono small">{describeValue(c.before)}</span> → <span className="mono small">{describeValue(c.after)}</span>
+          Changed step {c.id}: <span className="mono small">{describeValue(c.before)}</span> →{' '}
+          <span className="mono small">{describeValue(c.after)}</span>
         </li>
       ))}
       {diff.edges.added.map((e) => (
@@ -74,7 +75,8 @@ function ApprovalDetailPanel({ id }: { id: string }) {
     <div className="approval-detail" data-testid="approval-detail">
       <h2>{approval.journeyName}</h2>
       <p className="muted">
-        Requested by {actorName(approval.requestedBy)} on {formatDateTime(approval.requestedAt)} · draft revision {approval.draftRevision}
+        Requested by {actorName(approval.requestedBy)} on {formatDateTime(approval.requestedAt)} · draft
+        revision {approval.draftRevision}
         {approval.requestComment ? <> · “{approval.requestComment}”</> : null}
       </p>
       <h3>Changes {diffAgainstVersion ? `against live version ${diffAgainstVersion}` : '(first version)'}</h3>
@@ -98,10 +100,20 @@ function ApprovalDetailPanel({ id }: { id: string }) {
         <div className="decision" title={reason}>
           <label className="field">
             <span className="field-label">Comment</span>
-            <textarea rows={3} value={comment} disabled={Boolean(reason)} placeholder="Required when rejecting: say what to fix" onChange={(e) => setComment(e.target.value)} />
+            <textarea
+              rows={3}
+              value={comment}
+              disabled={Boolean(reason)}
+              placeholder="Required when rejecting: say what to fix"
+              onChange={(e) => setComment(e.target.value)}
+            />
           </label>
           {reason ? <div className="muted small">{reason}</div> : null}
-          {decide.error ? <div className="field-error" role="alert">{decide.error.message}</div> : null}
+          {decide.error ? (
+            <div className="field-error" role="alert">
+              {decide.error.message}
+            </div>
+          ) : null}
           <div className="decision-buttons">
             <button
               type="button"
@@ -144,7 +156,14 @@ export function ApprovalsPage({ selectedId }: { selectedId?: string }) {
       <div className="approvals-list">
         <div className="segmented" role="tablist">
           {statuses.map((s) => (
-            <button key={s || 'all'} type="button" role="tab" aria-selected={status === s} className={status === s ? 'on' : undefined} onClick={() => setStatus(s)}>
+            <button
+              key={s || 'all'}
+              type="button"
+              role="tab"
+              aria-selected={status === s}
+              className={status === s ? 'on' : undefined}
+              onClick={() => setStatus(s)}
+            >
               {s ? humanise(s) : 'All'}
             </button>
           ))}
@@ -162,9 +181,17 @@ export function ApprovalsPage({ selectedId }: { selectedId?: string }) {
             </li>
           ))}
         </ul>
-        {approvals.data && !approvals.data.length ? <div className="empty-state">No {status || ''} requests.</div> : null}
+        {approvals.data && !approvals.data.length ? (
+          <div className="empty-state">No {status || ''} requests.</div>
+        ) : null}
       </div>
-      <div className="approvals-detail">{selectedId ? <ApprovalDetailPanel key={selectedId} id={selectedId} /> : <div className="page-message">Pick a request to review it.</div>}</div>
+      <div className="approvals-detail">
+        {selectedId ? (
+          <ApprovalDetailPanel key={selectedId} id={selectedId} />
+        ) : (
+          <div className="page-message">Pick a request to review it.</div>
+        )}
+      </div>
     </div>
   );
 }

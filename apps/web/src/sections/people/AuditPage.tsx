@@ -8,9 +8,23 @@ import { useAccess } from './access';
 import { useActorName } from './actors';
 
 const knownActions = [
-  'journey.created', 'journey.changed', 'journey.draft_saved', 'journey.published', 'publish.requested', 'publish.approved', 'publish.rejected',
-  'workspace.settings_changed', 'person.added', 'person.roles_changed', 'person.removed', 'api_key.created', 'api_key.revoked',
-  'session.signed_in', 'session.signed_out', 'user.password_changed', 'user.password_reset',
+  'journey.created',
+  'journey.changed',
+  'journey.draft_saved',
+  'journey.published',
+  'publish.requested',
+  'publish.approved',
+  'publish.rejected',
+  'workspace.settings_changed',
+  'person.added',
+  'person.roles_changed',
+  'person.removed',
+  'api_key.created',
+  'api_key.revoked',
+  'session.signed_in',
+  'session.signed_out',
+  'user.password_changed',
+  'user.password_reset',
 ];
 
 function localToIso(value: string): string | undefined {
@@ -21,7 +35,14 @@ export function AuditPage() {
   const access = useAccess();
   const reason = access.reason('audit.read');
   const actorName = useActorName();
-  const [draft, setDraft] = useState({ actor: '', action: '', entityType: '', entityId: '', from: '', to: '' });
+  const [draft, setDraft] = useState({
+    actor: '',
+    action: '',
+    entityType: '',
+    entityId: '',
+    from: '',
+    to: '',
+  });
   const [filters, setFilters] = useState<AuditFilters>({});
   const [open, setOpen] = useState<number>();
   const audit = useAudit(filters, !reason && !access.loading);
@@ -34,11 +55,18 @@ export function AuditPage() {
     { header: 'action', value: (e) => e.action },
     { header: 'entity type', value: (e) => e.entityType },
     { header: 'entity id', value: (e) => e.entityId },
-    { header: 'before', value: (e) => (e.before === null || e.before === undefined ? '' : JSON.stringify(e.before)) },
-    { header: 'after', value: (e) => (e.after === null || e.after === undefined ? '' : JSON.stringify(e.after)) },
+    {
+      header: 'before',
+      value: (e) => (e.before === null || e.before === undefined ? '' : JSON.stringify(e.before)),
+    },
+    {
+      header: 'after',
+      value: (e) => (e.after === null || e.after === undefined ? '' : JSON.stringify(e.after)),
+    },
   ];
   if (reason) return <p className="muted notice">{reason}. Reviewers and admins read the audit log.</p>;
-  const set = (key: keyof typeof draft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+  const set = (key: keyof typeof draft) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [key]: e.target.value }));
   return (
     <div className="wf-stack">
       <form
@@ -58,7 +86,13 @@ export function AuditPage() {
       >
         <div className="filter-field">
           <label htmlFor="audit-action">Action</label>
-          <input id="audit-action" list="audit-actions" value={draft.action} onChange={set('action')} placeholder="any" />
+          <input
+            id="audit-action"
+            list="audit-actions"
+            value={draft.action}
+            onChange={set('action')}
+            placeholder="any"
+          />
           <datalist id="audit-actions">
             {knownActions.map((a) => (
               <option key={a} value={a} />
@@ -67,11 +101,21 @@ export function AuditPage() {
         </div>
         <div className="filter-field">
           <label htmlFor="audit-actor">Actor</label>
-          <input id="audit-actor" value={draft.actor} onChange={set('actor')} placeholder="user:…, api_key:…, local" />
+          <input
+            id="audit-actor"
+            value={draft.actor}
+            onChange={set('actor')}
+            placeholder="user:…, api_key:…, local"
+          />
         </div>
         <div className="filter-field">
           <label htmlFor="audit-entity-type">Entity</label>
-          <input id="audit-entity-type" value={draft.entityType} onChange={set('entityType')} placeholder="journey, user…" />
+          <input
+            id="audit-entity-type"
+            value={draft.entityType}
+            onChange={set('entityType')}
+            placeholder="journey, user…"
+          />
         </div>
         <div className="filter-field">
           <label htmlFor="audit-entity-id">Entity id</label>
@@ -89,7 +133,12 @@ export function AuditPage() {
           <button type="submit" className="button button-primary">
             Filter
           </button>
-          <button type="button" className="button" disabled={!entries.length} onClick={() => downloadText('audit-log.csv', toCsv(entries, columns))}>
+          <button
+            type="button"
+            className="button"
+            disabled={!entries.length}
+            onClick={() => downloadText('audit-log.csv', toCsv(entries, columns))}
+          >
             <Download size={14} /> CSV
           </button>
         </div>
@@ -119,7 +168,11 @@ export function AuditPage() {
                 </td>
                 <td>
                   {e.before !== null || e.after !== null ? (
-                    <button type="button" className="link-button" onClick={() => setOpen(open === e.id ? undefined : e.id)}>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => setOpen(open === e.id ? undefined : e.id)}
+                    >
                       {open === e.id ? 'Hide' : 'Details'}
                     </button>
                   ) : null}
@@ -147,10 +200,20 @@ export function AuditPage() {
       </table>
       {audit.data && !entries.length ? <div className="empty-state">No entries match.</div> : null}
       <div className="pager">
-        <button type="button" className="button" disabled={!filters.before} onClick={() => setFilters(({ before: _, ...rest }) => rest)}>
+        <button
+          type="button"
+          className="button"
+          disabled={!filters.before}
+          onClick={() => setFilters(({ before: _, ...rest }) => rest)}
+        >
           Newest
         </button>
-        <button type="button" className="button" disabled={!audit.data?.nextBefore} onClick={() => setFilters((f) => ({ ...f, before: audit.data!.nextBefore! }))}>
+        <button
+          type="button"
+          className="button"
+          disabled={!audit.data?.nextBefore}
+          onClick={() => setFilters((f) => ({ ...f, before: audit.data!.nextBefore! }))}
+        >
           Older
         </button>
       </div>

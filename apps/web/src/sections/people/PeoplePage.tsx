@@ -1,18 +1,47 @@
 /** People and roles: who is in this workspace with which roles, adding and removing people, and publish approval. */
 import { useState } from 'react';
 import { UserPlus } from 'lucide-react';
-import { roleIds, useAddPerson, useChangeRoles, useMe, usePeople, useRemovePerson, useRoles, useUpdateWorkspace, useWorkspace, type Person, type RoleId } from '../../api/people';
+import {
+  roleIds,
+  useAddPerson,
+  useChangeRoles,
+  useMe,
+  usePeople,
+  useRemovePerson,
+  useRoles,
+  useUpdateWorkspace,
+  useWorkspace,
+  type Person,
+  type RoleId,
+} from '../../api/people';
 import { formatDateTime } from '../review/format';
 import { useAccess } from './access';
 
-function RoleToggles({ value, onChange, disabled, labels, name }: { value: string[]; onChange(roles: string[]): void; disabled: boolean; labels: Record<string, string>; name: string }) {
+function RoleToggles({
+  value,
+  onChange,
+  disabled,
+  labels,
+  name,
+}: {
+  value: string[];
+  onChange(roles: string[]): void;
+  disabled: boolean;
+  labels: Record<string, string>;
+  name: string;
+}) {
   return (
     <div className="role-toggles" role="group" aria-label={`Roles of ${name}`}>
       {roleIds.map((role) => {
         const on = value.includes(role);
         return (
           <label key={role} className={`role-toggle${on ? ' role-toggle-on' : ''}`}>
-            <input type="checkbox" checked={on} disabled={disabled} onChange={() => onChange(on ? value.filter((r) => r !== role) : [...value, role])} />
+            <input
+              type="checkbox"
+              checked={on}
+              disabled={disabled}
+              onChange={() => onChange(on ? value.filter((r) => r !== role) : [...value, role])}
+            />
             {labels[role] ?? role}
           </label>
         );
@@ -21,7 +50,19 @@ function RoleToggles({ value, onChange, disabled, labels, name }: { value: strin
   );
 }
 
-function PersonRow({ person, canManage, reason, labels, isMe }: { person: Person; canManage: boolean; reason: string | undefined; labels: Record<string, string>; isMe: boolean }) {
+function PersonRow({
+  person,
+  canManage,
+  reason,
+  labels,
+  isMe,
+}: {
+  person: Person;
+  canManage: boolean;
+  reason: string | undefined;
+  labels: Record<string, string>;
+  isMe: boolean;
+}) {
   const change = useChangeRoles();
   const remove = useRemovePerson();
   const [confirm, setConfirm] = useState(false);
@@ -33,11 +74,19 @@ function PersonRow({ person, canManage, reason, labels, isMe }: { person: Person
         <div className="muted small">{person.email}</div>
       </td>
       <td title={reason}>
-        <RoleToggles value={person.roles} disabled={!canManage || change.isPending} labels={labels} name={person.email} onChange={(roles) => change.mutate({ userId: person.userId, roles })} />
+        <RoleToggles
+          value={person.roles}
+          disabled={!canManage || change.isPending}
+          labels={labels}
+          name={person.email}
+          onChange={(roles) => change.mutate({ userId: person.userId, roles })}
+        />
         {change.error ? <div className="field-error">{change.error.message}</div> : null}
       </td>
       <td className="muted small">
-        {[person.signIn.password ? 'password' : null, person.signIn.oidc ? 'single sign-on' : null].filter(Boolean).join(', ') || 'invited'}
+        {[person.signIn.password ? 'password' : null, person.signIn.oidc ? 'single sign-on' : null]
+          .filter(Boolean)
+          .join(', ') || 'invited'}
         {person.disabled ? ' · disabled' : ''}
       </td>
       <td className="muted small">{formatDateTime(person.addedAt)}</td>
@@ -45,7 +94,11 @@ function PersonRow({ person, canManage, reason, labels, isMe }: { person: Person
         {canManage ? (
           confirm ? (
             <span className="confirm">
-              <button type="button" className="button button-danger" onClick={() => remove.mutate(person.userId)}>
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => remove.mutate(person.userId)}
+              >
                 Remove
               </button>
               <button type="button" className="button button-quiet" onClick={() => setConfirm(false)}>
@@ -78,7 +131,12 @@ function AddPersonForm({ labels }: { labels: Record<string, string> }) {
       onSubmit={(e) => {
         e.preventDefault();
         add.mutate(
-          { email, ...(name ? { name } : {}), roles: roles as RoleId[], ...(invite ? { invite: true } : password ? { password } : {}) },
+          {
+            email,
+            ...(name ? { name } : {}),
+            roles: roles as RoleId[],
+            ...(invite ? { invite: true } : password ? { password } : {}),
+          },
           {
             onSuccess: () => {
               setEmail('');
@@ -103,15 +161,27 @@ function AddPersonForm({ labels }: { labels: Record<string, string> }) {
         </label>
         <label className="field">
           <span className="field-label">First password</span>
-          <input type="password" value={password} disabled={invite} placeholder="at least 10 characters" onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            value={password}
+            disabled={invite}
+            placeholder="at least 10 characters"
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
       </div>
       <RoleToggles value={roles} onChange={setRoles} disabled={false} labels={labels} name="the new person" />
       <label className="toggle">
-        <input type="checkbox" checked={invite} onChange={(e) => setInvite(e.target.checked)} /> Email them a link to choose a password instead
+        <input type="checkbox" checked={invite} onChange={(e) => setInvite(e.target.checked)} /> Email them a
+        link to choose a password instead
       </label>
       {add.error ? <div className="field-error">{add.error.message}</div> : null}
-      {add.data ? <div className="text-ok small">Added {add.data.person.email}{add.data.invited ? ' and emailed an invitation' : ''}.</div> : null}
+      {add.data ? (
+        <div className="text-ok small">
+          Added {add.data.person.email}
+          {add.data.invited ? ' and emailed an invitation' : ''}.
+        </div>
+      ) : null}
       <div>
         <button type="submit" className="button button-primary" disabled={add.isPending || !roles.length}>
           Add person
@@ -133,7 +203,9 @@ function ApprovalSetting() {
     <div className="card setting-row" title={reason}>
       <div>
         <b>Publishing needs approval</b>
-        <div className="muted small">A campaign manager's publish becomes a request that a reviewer approves or rejects.</div>
+        <div className="muted small">
+          A campaign manager's publish becomes a request that a reviewer approves or rejects.
+        </div>
         {reason ? <div className="muted small">{reason}</div> : null}
         {update.error ? <div className="field-error">{update.error.message}</div> : null}
       </div>
@@ -145,7 +217,10 @@ function ApprovalSetting() {
           disabled={Boolean(reason) || moving !== undefined}
           onChange={(e) => {
             setMoving(e.target.checked);
-            update.mutate({ requirePublishApproval: e.target.checked }, { onSettled: () => setMoving(undefined) });
+            update.mutate(
+              { requirePublishApproval: e.target.checked },
+              { onSettled: () => setMoving(undefined) },
+            );
           }}
         />
         <span />
@@ -166,7 +241,13 @@ export function PeoplePage() {
   return (
     <div className="wf-stack">
       <ApprovalSetting />
-      {canManage ? <AddPersonForm labels={labels} /> : <p className="muted small notice">{reason}. People with the admin role add people and change roles.</p>}
+      {canManage ? (
+        <AddPersonForm labels={labels} />
+      ) : (
+        <p className="muted small notice">
+          {reason}. People with the admin role add people and change roles.
+        </p>
+      )}
       {people.error ? <div className="page-message error">{people.error.message}</div> : null}
       <table className="wf-table" data-testid="people-table">
         <thead>
@@ -180,11 +261,22 @@ export function PeoplePage() {
         </thead>
         <tbody>
           {(people.data ?? []).map((p) => (
-            <PersonRow key={p.userId} person={p} canManage={canManage} reason={reason} labels={labels} isMe={p.userId === myId} />
+            <PersonRow
+              key={p.userId}
+              person={p}
+              canManage={canManage}
+              reason={reason}
+              labels={labels}
+              isMe={p.userId === myId}
+            />
           ))}
         </tbody>
       </table>
-      {people.data && !people.data.length ? <div className="empty-state">Nobody yet. In local mode this machine acts as the admin; add people to let them sign in.</div> : null}
+      {people.data && !people.data.length ? (
+        <div className="empty-state">
+          Nobody yet. In local mode this machine acts as the admin; add people to let them sign in.
+        </div>
+      ) : null}
       <section className="card">
         <h3>What each role may do</h3>
         <ul className="role-list">

@@ -30,7 +30,10 @@ export function SignInPage() {
         <h1>Sign in</h1>
         {oidc ? (
           <>
-            <a className="button button-block" href={`${oidc.startUrl}?returnTo=${encodeURIComponent(returnTo)}`}>
+            <a
+              className="button button-block"
+              href={`${oidc.startUrl}?returnTo=${encodeURIComponent(returnTo)}`}
+            >
               Continue with {oidc.label}
             </a>
             <div className="divider">or with your password</div>
@@ -38,21 +41,40 @@ export function SignInPage() {
         ) : null}
         <label className="field">
           <span className="field-label">Email</span>
-          <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+          <input
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
         </label>
         <label className="field">
           <span className="field-label">Password</span>
-          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         {signIn.error ? (
           <div className="field-error" role="alert">
-            {error?.code === 'rate_limited' ? 'Too many attempts; wait a few minutes and try again.' : signIn.error.message}
+            {error?.code === 'rate_limited'
+              ? 'Too many attempts; wait a few minutes and try again.'
+              : signIn.error.message}
           </div>
         ) : null}
         <button type="submit" className="button button-primary button-block" disabled={signIn.isPending}>
           <LogIn size={14} /> {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
-        <button type="button" className="link-button" disabled={!email || reset.isPending} onClick={() => reset.mutate(email)}>
+        <button
+          type="button"
+          className="link-button"
+          disabled={!email || reset.isPending}
+          onClick={() => reset.mutate(email)}
+        >
           Forgot your password? Email me a link
         </button>
         {reset.data ? <div className="muted small">{reset.data.message}</div> : null}

@@ -15,9 +15,14 @@ const tabs: { id: TeamTab; label: string; permission?: string }[] = [
 ];
 
 export function parseTeamPath(path: string): { tab: TeamTab; id?: string } | null {
-  const match = /^\/team(?:\/(people|api-keys|approvals|audit)(?:\/([^/?]+))?)?\/?$/.exec(path.split('?')[0]!);
+  const match = /^\/team(?:\/(people|api-keys|approvals|audit)(?:\/([^/?]+))?)?\/?$/.exec(
+    path.split('?')[0]!,
+  );
   if (!match) return null;
-  return { tab: (match[1] as TeamTab | undefined) ?? 'people', ...(match[2] ? { id: decodeURIComponent(match[2]) } : {}) };
+  return {
+    tab: (match[1] as TeamTab | undefined) ?? 'people',
+    ...(match[2] ? { id: decodeURIComponent(match[2]) } : {}),
+  };
 }
 
 export function TeamPage({ tab, id }: { tab: TeamTab; id?: string }) {
@@ -34,7 +39,13 @@ export function TeamPage({ tab, id }: { tab: TeamTab; id?: string }) {
         {tabs.map((t) => {
           const reason = t.permission ? access.reason(t.permission) : undefined;
           return (
-            <a key={t.id} href={`#/team/${t.id}`} aria-current={t.id === tab ? 'page' : undefined} className={reason ? 'tab-locked' : undefined} title={reason}>
+            <a
+              key={t.id}
+              href={`#/team/${t.id}`}
+              aria-current={t.id === tab ? 'page' : undefined}
+              className={reason ? 'tab-locked' : undefined}
+              title={reason}
+            >
               {t.label}
             </a>
           );

@@ -12,7 +12,10 @@ export interface Access {
   reason(permission: string): string | undefined;
 }
 
-export function accessFrom(permissions: readonly string[] | undefined, descriptions: Record<string, string> | undefined): Omit<Access, 'loading'> {
+export function accessFrom(
+  permissions: readonly string[] | undefined,
+  descriptions: Record<string, string> | undefined,
+): Omit<Access, 'loading'> {
   const held = new Set(permissions ?? []);
   return {
     can: (p) => held.has(p),

@@ -20,8 +20,14 @@ beforeEach(() => {
   vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
     calls.push({ url: input, init });
     const key = `${init?.method ?? 'GET'} ${input.split('?')[0]}`;
-    const answer = routes[key]?.(init, input) ?? { status: 404, body: { error: { code: 'not_found', message: `no ${key}` } } };
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    const answer = routes[key]?.(init, input) ?? {
+      status: 404,
+      body: { error: { code: 'not_found', message: `no ${key}` } },
+    };
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+    });
   });
 });
 afterEach(() => {
@@ -31,8 +37,18 @@ afterEach(() => {
 });
 
 const rolesInfo = {
-  roles: [{ id: 'reviewer', label: 'Reviewer', description: 'Reviews', permissions: ['workspace.read', 'journeys.approve'] }],
-  permissions: { 'journeys.approve': 'Approve or reject a publish request, with a comment', 'workspace.read': 'Read everything' },
+  roles: [
+    {
+      id: 'reviewer',
+      label: 'Reviewer',
+      description: 'Reviews',
+      permissions: ['workspace.read', 'journeys.approve'],
+    },
+  ],
+  permissions: {
+    'journeys.approve': 'Approve or reject a publish request, with a comment',
+    'workspace.read': 'Read everything',
+  },
   apiKeyScopes: {},
 };
 const user = (permissions: string[]): Me => ({
@@ -45,14 +61,30 @@ const user = (permissions: string[]): Me => ({
   workspaces: [],
 });
 const approval = {
-  id: 'req-1', journeyId: 'j-1', journeyName: 'Win-back', draftRevision: 4, baseVersion: 1, status: 'pending', requestedBy: 'user:u-cam',
-  requestComment: 'New gift', requestedAt: '2024-05-01T10:00:00.000Z', decidedBy: null, decisionComment: null, decidedAt: null, version: null,
+  id: 'req-1',
+  journeyId: 'j-1',
+  journeyName: 'Win-back',
+  draftRevision: 4,
+  baseVersion: 1,
+  status: 'pending',
+  requestedBy: 'user:u-cam',
+  requestComment: 'New gift',
+  requestedAt: '2024-05-01T10:00:00.000Z',
+  decidedBy: null,
+  decisionComment: null,
+  decidedAt: null,
+  version: null,
 };
 const detail: ApprovalDetail = {
   approval,
   liveVersion: 1,
   diffAgainstVersion: 1,
-  diff: { nodes: { added: [{ id: 'gift_sms', type: 'send' }], removed: [], changed: [] }, edges: { added: ['gift_email -next-> gift_sms'], removed: [] }, settings: [], unchanged: false },
+  diff: {
+    nodes: { added: [{ id: 'gift_sms', type: 'send' }], removed: [], changed: [] },
+    edges: { added: ['gift_email -next-> gift_sms'], removed: [] },
+    settings: [],
+    unchanged: false,
+  },
   validation: { valid: true, problems: [] },
   graph: { nodes: [], edges: [] },
   settings: {},
@@ -66,7 +98,19 @@ function seeded(me: Me): QueryClient {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
   client.setQueryData(authKeys.me, me);
   client.setQueryData(peopleKeys.roles, rolesInfo);
-  client.setQueryData(peopleKeys.people, { people: [{ userId: 'u-cam', email: 'cam@example.com', name: 'Cam', roles: ['campaign_manager'], signIn: { password: true, oidc: false }, disabled: false, addedAt: '2024-01-01T00:00:00Z' }] });
+  client.setQueryData(peopleKeys.people, {
+    people: [
+      {
+        userId: 'u-cam',
+        email: 'cam@example.com',
+        name: 'Cam',
+        roles: ['campaign_manager'],
+        signIn: { password: true, oidc: false },
+        disabled: false,
+        addedAt: '2024-01-01T00:00:00Z',
+      },
+    ],
+  });
   client.setQueryData(approvalKeys.list('pending'), { approvals: [approval] });
   client.setQueryData(approvalKeys.detail('req-1'), detail);
   return client;
@@ -76,8 +120,12 @@ describe('access', () => {
   it('says why a control is off, from the permission description', () => {
     const access = accessFrom(['workspace.read'], rolesInfo.permissions);
     expect(access.can('workspace.read')).toBe(true);
-    expect(access.reason('journeys.approve')).toBe('Your role does not allow this: needs “Approve or reject a publish request, with a comment”');
-    expect(accessFrom([], undefined).reason('audit.read')).toBe('Your role does not allow this (needs audit.read)');
+    expect(access.reason('journeys.approve')).toBe(
+      'Your role does not allow this: needs “Approve or reject a publish request, with a comment”',
+    );
+    expect(accessFrom([], undefined).reason('audit.read')).toBe(
+      'Your role does not allow this (needs audit.read)',
+    );
   });
 });
 
@@ -87,15 +135,29 @@ describe('approvals inbox', () => {
     expect(screen.getByTestId('approval-diff').textContent).toContain('Added step gift_sms (send)');
     expect(screen.getByTestId('approval-valid')).toBeTruthy();
     expect(screen.getByText(/Requested by Cam/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: /Approve and publish/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: /Approve and publish/ }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
     expect(screen.getByText(/needs “Approve or reject a publish request/)).toBeTruthy();
   });
 
   it('rejects with a comment, sending the CSRF token', async () => {
     const ui = userEvent.setup();
     setCsrfToken('csrf-123');
-    routes['POST /api/approvals/req-1/reject'] = () => ({ status: 200, body: { approval: { ...approval, status: 'rejected', decidedBy: 'user:u-rev', decisionComment: 'Too generous' } } });
-    render(withClient(seeded(user(['workspace.read', 'journeys.approve'])), <ApprovalsPage selectedId="req-1" />));
+    routes['POST /api/approvals/req-1/reject'] = () => ({
+      status: 200,
+      body: {
+        approval: {
+          ...approval,
+          status: 'rejected',
+          decidedBy: 'user:u-rev',
+          decisionComment: 'Too generous',
+        },
+      },
+    });
+    render(
+      withClient(seeded(user(['workspace.read', 'journeys.approve'])), <ApprovalsPage selectedId="req-1" />),
+    );
     const reject = screen.getByRole('button', { name: /Reject/ }) as HTMLButtonElement;
     expect(reject.disabled).toBe(true);
     await ui.type(screen.getByLabelText('Comment'), 'Too generous');
@@ -110,13 +172,26 @@ describe('approvals inbox', () => {
 describe('signing in', () => {
   it('shows sign-in on 401 with the OIDC button, then the app with the signed-in person', async () => {
     const ui = userEvent.setup();
-    routes['GET /api/auth/me'] = () => ({ status: 401, body: { error: { code: 'sign_in_required', message: 'Sign in first' } } });
-    routes['GET /api/auth/config'] = () => ({ status: 200, body: { mode: 'required', methods: { password: true, oidc: { label: 'Acme SSO', startUrl: '/api/auth/oidc/start' } }, csrfHeader: 'X-CSRF-Token' } });
+    routes['GET /api/auth/me'] = () => ({
+      status: 401,
+      body: { error: { code: 'sign_in_required', message: 'Sign in first' } },
+    });
+    routes['GET /api/auth/config'] = () => ({
+      status: 200,
+      body: {
+        mode: 'required',
+        methods: { password: true, oidc: { label: 'Acme SSO', startUrl: '/api/auth/oidc/start' } },
+        csrfHeader: 'X-CSRF-Token',
+      },
+    });
     routes['POST /api/auth/sign-in'] = (init) => {
       const body = JSON.parse(init!.body as string) as { email: string; password: string };
       return body.password === 'right-password-1'
         ? { status: 200, body: user(['workspace.read', 'journeys.approve']) }
-        : { status: 401, body: { error: { code: 'invalid_credentials', message: 'Wrong email or password' } } };
+        : {
+            status: 401,
+            body: { error: { code: 'invalid_credentials', message: 'Wrong email or password' } },
+          };
     };
     routes['GET /api/journeys'] = () => ({ status: 200, body: { journeys: [] } });
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -131,7 +206,10 @@ describe('signing in', () => {
     await ui.click(screen.getByRole('button', { name: /^Sign in$/ }));
     expect((await screen.findByTestId('principal')).textContent).toContain('Rita');
     // A later 401 (the session ended) brings sign-in back.
-    routes['GET /api/journeys'] = () => ({ status: 401, body: { error: { code: 'sign_in_required', message: 'Sign in first' } } });
+    routes['GET /api/journeys'] = () => ({
+      status: 401,
+      body: { error: { code: 'sign_in_required', message: 'Sign in first' } },
+    });
     await client.invalidateQueries({ queryKey: ['journeys'] });
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
   });

@@ -9,6 +9,12 @@ export const peopleSection: Section = {
   path: '/team',
   render(path) {
     const route = parseTeamPath(path);
-    return route ? <TeamPage key={`${route.tab}/${route.id ?? ''}`} tab={route.tab} {...(route.id ? { id: route.id } : {})} /> : null;
+    return route ? (
+      <TeamPage
+        key={`${route.tab}/${route.id ?? ''}`}
+        tab={route.tab}
+        {...(route.id ? { id: route.id } : {})}
+      />
+    ) : null;
   },
 };

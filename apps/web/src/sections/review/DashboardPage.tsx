@@ -3,7 +3,20 @@
  * reactivation rate per month over every journey's treatment runs against the industry band of 15–20% (DOMAIN S-ME-1).
  */
 import { Download } from 'lucide-react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useJourneys } from '../../api/journeys';
 import { useDormancyOverview, useResultsByDay } from '../../api/review';
 import { DormancyHistoryChart } from '../audience/DormancyHistoryChart';
@@ -13,7 +26,12 @@ import { formatCount, formatPercent, humanise } from './format';
 import { resultsHref } from './routes';
 import { BEST_IN_CLASS, INDUSTRY_BAND, monthlySeries, type MonthPoint } from './series';
 
-const tierColors: Record<string, string> = { high: '#4f46e5', mid: '#0ea5e9', low: '#94a3b8', unscored: '#cbd5e1' };
+const tierColors: Record<string, string> = {
+  high: '#4f46e5',
+  mid: '#0ea5e9',
+  low: '#94a3b8',
+  unscored: '#cbd5e1',
+};
 
 export function DashboardPage() {
   const journeys = useJourneys();
@@ -26,11 +44,22 @@ export function DashboardPage() {
   const tiers = dormancy.data?.tiers ?? [];
   const stageRows = stages.map((stage) => ({
     stage: stageLabels[stage] ?? humanise(stage),
-    ...Object.fromEntries(tiers.map((tier) => [tier, dormancy.data!.cells.find((c) => c.stage === stage && c.tier === tier)?.customers ?? 0])),
+    ...Object.fromEntries(
+      tiers.map((tier) => [
+        tier,
+        dormancy.data!.cells.find((c) => c.stage === stage && c.tier === tier)?.customers ?? 0,
+      ]),
+    ),
   }));
   const rows = live.map((j) => {
     const r = loaded.find((x) => x.journeyId === j.id);
-    return { id: j.id, name: j.name, entered: r?.overall.treatment.entered, rate: r?.overall.treatment.rate, lift: r?.overall.lift?.absoluteLift ?? null };
+    return {
+      id: j.id,
+      name: j.name,
+      entered: r?.overall.treatment.entered,
+      rate: r?.overall.treatment.rate,
+      lift: r?.overall.lift?.absoluteLift ?? null,
+    };
   });
 
   return (
@@ -49,7 +78,16 @@ export function DashboardPage() {
               type="button"
               className="button"
               disabled={!stageRows.length}
-              onClick={() => downloadText('dormancy-stages.csv', toCsv(dormancy.data?.cells ?? [], [{ header: 'stage', value: (c) => c.stage }, { header: 'tier', value: (c) => c.tier }, { header: 'customers', value: (c) => c.customers }]))}
+              onClick={() =>
+                downloadText(
+                  'dormancy-stages.csv',
+                  toCsv(dormancy.data?.cells ?? [], [
+                    { header: 'stage', value: (c) => c.stage },
+                    { header: 'tier', value: (c) => c.tier },
+                    { header: 'customers', value: (c) => c.customers },
+                  ]),
+                )
+              }
             >
               <Download size={14} /> CSV
             </button>
@@ -65,12 +103,21 @@ export function DashboardPage() {
                 <Tooltip />
                 <Legend itemSorter={(item) => tiers.indexOf(String(item.dataKey))} />
                 {tiers.map((tier) => (
-                  <Bar key={tier} dataKey={tier} name={`${humanise(tier)} value`} stackId="tier" fill={tierColors[tier] ?? '#a5b4fc'} />
+                  <Bar
+                    key={tier}
+                    dataKey={tier}
+                    name={`${humanise(tier)} value`}
+                    stackId="tier"
+                    fill={tierColors[tier] ?? '#a5b4fc'}
+                  />
                 ))}
               </BarChart>
             </ResponsiveContainer>
           ) : null}
-          <p className="muted small">Now{dormancy.data ? `, ${formatCount(dormancy.data.total)} customers` : ''}. The trend is in the chart below.</p>
+          <p className="muted small">
+            Now{dormancy.data ? `, ${formatCount(dormancy.data.total)} customers` : ''}. The trend is in the
+            chart below.
+          </p>
         </section>
         <section className="card">
           <div className="card-header">
@@ -99,11 +146,38 @@ export function DashboardPage() {
               <LineChart data={months} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#eef0f4" vertical={false} />
                 <XAxis dataKey="month" tick={{ fontSize: 11 }} />
-                <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={44} domain={[0, (max: number) => Math.max(0.4, max)]} />
-                <ReferenceArea y1={INDUSTRY_BAND[0]} y2={INDUSTRY_BAND[1]} fill="#e7f6ec" fillOpacity={0.8} label={{ value: 'industry 15–20%', position: 'insideTopLeft', fontSize: 10, fill: '#15803d' }} />
-                <ReferenceLine y={BEST_IN_CLASS} stroke="#15803d" strokeDasharray="3 3" label={{ value: 'best 35%', position: 'insideTopRight', fontSize: 10, fill: '#15803d' }} />
+                <YAxis
+                  tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                  tick={{ fontSize: 11 }}
+                  width={44}
+                  domain={[0, (max: number) => Math.max(0.4, max)]}
+                />
+                <ReferenceArea
+                  y1={INDUSTRY_BAND[0]}
+                  y2={INDUSTRY_BAND[1]}
+                  fill="#e7f6ec"
+                  fillOpacity={0.8}
+                  label={{
+                    value: 'industry 15–20%',
+                    position: 'insideTopLeft',
+                    fontSize: 10,
+                    fill: '#15803d',
+                  }}
+                />
+                <ReferenceLine
+                  y={BEST_IN_CLASS}
+                  stroke="#15803d"
+                  strokeDasharray="3 3"
+                  label={{ value: 'best 35%', position: 'insideTopRight', fontSize: 10, fill: '#15803d' }}
+                />
                 <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
-                <Line type="monotone" dataKey="rate" name="Reactivation rate" stroke="#4f46e5" strokeWidth={2} />
+                <Line
+                  type="monotone"
+                  dataKey="rate"
+                  name="Reactivation rate"
+                  stroke="#4f46e5"
+                  strokeWidth={2}
+                />
               </LineChart>
             </ResponsiveContainer>
           ) : (
@@ -123,7 +197,15 @@ export function DashboardPage() {
             className="button"
             disabled={!rows.length}
             onClick={() =>
-              downloadText('journeys-results.csv', toCsv(rows, [{ header: 'journey', value: (r) => r.name }, { header: 'entered', value: (r) => r.entered }, { header: 'rate', value: (r) => r.rate }, { header: 'lift', value: (r) => r.lift }]))
+              downloadText(
+                'journeys-results.csv',
+                toCsv(rows, [
+                  { header: 'journey', value: (r) => r.name },
+                  { header: 'entered', value: (r) => r.entered },
+                  { header: 'rate', value: (r) => r.rate },
+                  { header: 'lift', value: (r) => r.lift },
+                ]),
+              )
             }
           >
             <Download size={14} /> CSV

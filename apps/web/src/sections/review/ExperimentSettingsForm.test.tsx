@@ -18,8 +18,14 @@ beforeEach(() => {
   vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
     calls.push({ url: input, init });
     const key = `${init?.method ?? 'GET'} ${input.split('?')[0]}`;
-    const answer = routes[key]?.(init) ?? { status: 404, body: { error: { code: 'not_found', message: `no ${key}` } } };
-    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    const answer = routes[key]?.(init) ?? {
+      status: 404,
+      body: { error: { code: 'not_found', message: `no ${key}` } },
+    };
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { 'content-type': 'application/json' },
+    });
   });
 });
 afterEach(() => {
@@ -38,9 +44,21 @@ const me = (permissions: string[]): Me => ({
   csrfToken: 'csrf-1',
   workspaces: [],
 });
-const rolesInfo = { roles: [], permissions: { 'journeys.operate': 'Start, stop and tune running journeys' }, apiKeyScopes: {} };
+const rolesInfo = {
+  roles: [],
+  permissions: { 'journeys.operate': 'Start, stop and tune running journeys' },
+  apiKeyScopes: {},
+};
 const arm = (name: string, holdout = false) => ({
-  arm: name, holdout, control: name === 'a', entered: 0, converted: 0, rate: null, rateInterval: null, chanceToBeatControl: null, cost: 0,
+  arm: name,
+  holdout,
+  control: name === 'a',
+  entered: 0,
+  converted: 0,
+  rate: null,
+  rateInterval: null,
+  chanceToBeatControl: null,
+  cost: 0,
 });
 const experiment: Experiment = {
   splitStepId: 's',
@@ -75,11 +93,21 @@ describe('experiment settings form', () => {
   it('PUTs the settings as edited, with the CSRF token, and refreshes the experiments', async () => {
     const ui = userEvent.setup();
     setCsrfToken('csrf-1');
-    routes[`PUT ${PUT_URL}`] = (init) => ({ status: 200, body: { experiment: { splitStepId: 's', ...(JSON.parse(init!.body as string) as object) } } });
-    routes['GET /api/journeys/j-1/versions/2/experiments'] = () => ({ status: 200, body: { experiments: [experiment] } });
+    routes[`PUT ${PUT_URL}`] = (init) => ({
+      status: 200,
+      body: { experiment: { splitStepId: 's', ...(JSON.parse(init!.body as string) as object) } },
+    });
+    routes['GET /api/journeys/j-1/versions/2/experiments'] = () => ({
+      status: 200,
+      body: { experiments: [experiment] },
+    });
     const client = renderForm(['workspace.read', 'journeys.operate']);
 
-    expect(within(screen.getByLabelText('Control arm')).getAllByRole('option').map((o) => o.textContent)).toEqual(['a', 'b', 'control (holdout)']);
+    expect(
+      within(screen.getByLabelText('Control arm'))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['a', 'b', 'control (holdout)']);
     await ui.selectOptions(screen.getByLabelText('Control arm'), 'control');
     await ui.click(screen.getByLabelText('Pick the winner automatically'));
     await fill(ui, /Significance level/, '0.1');
@@ -93,7 +121,14 @@ describe('experiment settings form', () => {
     const put = calls.find((c) => c.url === PUT_URL)!;
     expect(put.init!.method).toBe('PUT');
     expect((put.init!.headers as Record<string, string>)['x-csrf-token']).toBe('csrf-1');
-    expect(JSON.parse(put.init!.body as string)).toEqual({ controlArm: 'control', autoWinner: true, alpha: 0.1, tau: 0.08, minPerArm: 300, maxDays: 14 });
+    expect(JSON.parse(put.init!.body as string)).toEqual({
+      controlArm: 'control',
+      autoWinner: true,
+      alpha: 0.1,
+      tau: 0.08,
+      minPerArm: 300,
+      maxDays: 14,
+    });
     await screen.findByText('Saved');
     expect(client.getQueryState(resultKeys.experiments('j-1', 2))?.isInvalidated).toBe(true);
   });
@@ -102,7 +137,13 @@ describe('experiment settings form', () => {
     const ui = userEvent.setup();
     routes[`PUT ${PUT_URL}`] = () => ({
       status: 400,
-      body: { error: { code: 'invalid_request', message: 'Invalid body: body.alpha At most 0.2', issues: [{ path: 'body.alpha', message: 'At most 0.2' }] } },
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: 'Invalid body: body.alpha At most 0.2',
+          issues: [{ path: 'body.alpha', message: 'At most 0.2' }],
+        },
+      },
     });
     renderForm(['workspace.read', 'journeys.operate']);
     await fill(ui, /Significance level/, '0.5');
@@ -116,7 +157,9 @@ describe('experiment settings form', () => {
     expect(alpha.getAttribute('aria-describedby')).toBe(error.id);
     expect(screen.getByLabelText('Minimum per arm').getAttribute('aria-invalid')).toBeNull();
     expect(screen.queryByText(/Not saved/)).toBeNull();
-    expect(JSON.parse(calls.find((c) => c.url === PUT_URL)!.init!.body as string)).toMatchObject({ alpha: 0.5 });
+    expect(JSON.parse(calls.find((c) => c.url === PUT_URL)!.init!.body as string)).toMatchObject({
+      alpha: 0.5,
+    });
   });
 
   it('is disabled, saying why, for a role that may not operate journeys', async () => {
@@ -124,7 +167,9 @@ describe('experiment settings form', () => {
     renderForm(['workspace.read']);
     const save = screen.getByRole('button', { name: 'Save settings' }) as HTMLButtonElement;
     expect(save.closest('fieldset')!.disabled).toBe(true);
-    expect(screen.getByText('Your role does not allow this: needs “Start, stop and tune running journeys”')).toBeTruthy();
+    expect(
+      screen.getByText('Your role does not allow this: needs “Start, stop and tune running journeys”'),
+    ).toBeTruthy();
     await ui.click(save);
     expect(calls.filter((c) => c.init?.method === 'PUT')).toEqual([]);
   });

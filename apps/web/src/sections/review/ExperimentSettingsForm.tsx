@@ -5,13 +5,21 @@
  */
 import { useId, useState, type ReactNode } from 'react';
 import { ApiError } from '../../api/client';
-import { useSaveExperimentSettings, type Experiment, type ExperimentSettings, type ExperimentSettingsInput } from '../../api/review';
+import {
+  useSaveExperimentSettings,
+  type Experiment,
+  type ExperimentSettings,
+  type ExperimentSettingsInput,
+} from '../../api/review';
 import { useAccess } from '../people/access';
 
 export const EXPERIMENT_PERMISSION = 'journeys.operate';
 
 type Field = keyof ExperimentSettings;
-type Draft = { controlArm: string; autoWinner: boolean } & Record<'alpha' | 'tau' | 'minPerArm' | 'maxDays', string>;
+type Draft = { controlArm: string; autoWinner: boolean } & Record<
+  'alpha' | 'tau' | 'minPerArm' | 'maxDays',
+  string
+>;
 
 const draftOf = (s: ExperimentSettings): Draft => ({
   controlArm: s.controlArm,
@@ -23,9 +31,22 @@ const draftOf = (s: ExperimentSettings): Draft => ({
 });
 
 // An empty box is sent as null, so the API names the field instead of quietly applying its default.
-const numberOf = (text: string): number | null => (text.trim() === '' || Number.isNaN(Number(text)) ? null : Number(text));
+const numberOf = (text: string): number | null =>
+  text.trim() === '' || Number.isNaN(Number(text)) ? null : Number(text);
 
-function FieldRow({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error: string | undefined; children: ReactNode }) {
+function FieldRow({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error: string | undefined;
+  children: ReactNode;
+}) {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
@@ -42,7 +63,15 @@ function FieldRow({ id, label, hint, error, children }: { id: string; label: str
   );
 }
 
-export function ExperimentSettingsForm({ journeyId, version, experiment }: { journeyId: string; version: number; experiment: Experiment }) {
+export function ExperimentSettingsForm({
+  journeyId,
+  version,
+  experiment,
+}: {
+  journeyId: string;
+  version: number;
+  experiment: Experiment;
+}) {
   const access = useAccess();
   const save = useSaveExperimentSettings(journeyId, version);
   const [draft, setDraft] = useState<Draft>(() => draftOf(experiment.settings));
@@ -55,7 +84,8 @@ export function ExperimentSettingsForm({ journeyId, version, experiment }: { jou
   const issueFor = (field: Field) => issues.find((i) => i.path === `body.${field}`)?.message;
   const fieldNames: readonly Field[] = ['controlArm', 'autoWinner', 'alpha', 'tau', 'minPerArm', 'maxDays'];
   const otherError = save.error && !fieldNames.some((f) => issueFor(f)) ? save.error.message : undefined;
-  const invalid = (field: Field) => (issueFor(field) ? { 'aria-invalid': true, 'aria-describedby': `${id(field)}-error` } : {});
+  const invalid = (field: Field) =>
+    issueFor(field) ? { 'aria-invalid': true, 'aria-describedby': `${id(field)}-error` } : {};
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
 
   const submit = () => {
@@ -85,7 +115,12 @@ export function ExperimentSettingsForm({ journeyId, version, experiment }: { jou
         <legend>Settings</legend>
         <div className="fields-grid">
           <FieldRow id={id('controlArm')} label="Control arm" error={issueFor('controlArm')}>
-            <select id={id('controlArm')} value={draft.controlArm} onChange={(e) => set('controlArm', e.target.value)} {...invalid('controlArm')}>
+            <select
+              id={id('controlArm')}
+              value={draft.controlArm}
+              onChange={(e) => set('controlArm', e.target.value)}
+              {...invalid('controlArm')}
+            >
               {experiment.arms.map((a) => (
                 <option key={a.arm} value={a.arm}>
                   {a.arm}
@@ -94,24 +129,81 @@ export function ExperimentSettingsForm({ journeyId, version, experiment }: { jou
               ))}
             </select>
           </FieldRow>
-          <FieldRow id={id('alpha')} label="Significance level (α)" hint="Chance of ever naming a false winner; above 0, at most 0.2" error={issueFor('alpha')}>
-            <input id={id('alpha')} type="number" step="any" inputMode="decimal" value={draft.alpha} onChange={(e) => set('alpha', e.target.value)} {...invalid('alpha')} />
+          <FieldRow
+            id={id('alpha')}
+            label="Significance level (α)"
+            hint="Chance of ever naming a false winner; above 0, at most 0.2"
+            error={issueFor('alpha')}
+          >
+            <input
+              id={id('alpha')}
+              type="number"
+              step="any"
+              inputMode="decimal"
+              value={draft.alpha}
+              onChange={(e) => set('alpha', e.target.value)}
+              {...invalid('alpha')}
+            />
           </FieldRow>
-          <FieldRow id={id('minPerArm')} label="Minimum per arm" hint="No decision before every arm has this many entrants" error={issueFor('minPerArm')}>
-            <input id={id('minPerArm')} type="number" step="1" inputMode="numeric" value={draft.minPerArm} onChange={(e) => set('minPerArm', e.target.value)} {...invalid('minPerArm')} />
+          <FieldRow
+            id={id('minPerArm')}
+            label="Minimum per arm"
+            hint="No decision before every arm has this many entrants"
+            error={issueFor('minPerArm')}
+          >
+            <input
+              id={id('minPerArm')}
+              type="number"
+              step="1"
+              inputMode="numeric"
+              value={draft.minPerArm}
+              onChange={(e) => set('minPerArm', e.target.value)}
+              {...invalid('minPerArm')}
+            />
           </FieldRow>
-          <FieldRow id={id('maxDays')} label="Maximum days" hint="Then the experiment ends without a winner" error={issueFor('maxDays')}>
-            <input id={id('maxDays')} type="number" step="1" inputMode="numeric" value={draft.maxDays} onChange={(e) => set('maxDays', e.target.value)} {...invalid('maxDays')} />
+          <FieldRow
+            id={id('maxDays')}
+            label="Maximum days"
+            hint="Then the experiment ends without a winner"
+            error={issueFor('maxDays')}
+          >
+            <input
+              id={id('maxDays')}
+              type="number"
+              step="1"
+              inputMode="numeric"
+              value={draft.maxDays}
+              onChange={(e) => set('maxDays', e.target.value)}
+              {...invalid('maxDays')}
+            />
           </FieldRow>
         </div>
         <label className="toggle">
-          <input type="checkbox" checked={draft.autoWinner} onChange={(e) => set('autoWinner', e.target.checked)} /> Pick the winner automatically
+          <input
+            type="checkbox"
+            checked={draft.autoWinner}
+            onChange={(e) => set('autoWinner', e.target.checked)}
+          />{' '}
+          Pick the winner automatically
         </label>
         {issueFor('autoWinner') ? <div className="field-error">{issueFor('autoWinner')}</div> : null}
         <details open={Boolean(issueFor('tau'))}>
           <summary>Advanced</summary>
-          <FieldRow id={id('tau')} label="Mixing spread (τ)" hint="Spread of the differences the test expects; above 0, at most 1" error={issueFor('tau')}>
-            <input id={id('tau')} type="number" step="any" inputMode="decimal" value={draft.tau} onChange={(e) => set('tau', e.target.value)} {...invalid('tau')} />
+          <FieldRow
+            id={id('tau')}
+            label="Mixing spread (τ)"
+            hint="Spread of the differences the test expects; above 0, at most 1"
+            error={issueFor('tau')}
+          >
+            <input
+              id={id('tau')}
+              type="number"
+              step="any"
+              inputMode="decimal"
+              value={draft.tau}
+              onChange={(e) => set('tau', e.target.value)}
+              {...invalid('tau')}
+            />
           </FieldRow>
         </details>
         <div className="toolbar-actions">

@@ -3,9 +3,28 @@
  * LTV uplift, and the experiment panel of each split; every table exports as CSV.
  */
 import { ArrowLeft, Download, Trophy } from 'lucide-react';
-import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ErrorBar,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useJourney } from '../../api/journeys';
-import { resultsUrl, useExperiments, useJourneyResults, type Experiment, type GroupFigures } from '../../api/review';
+import {
+  resultsUrl,
+  useExperiments,
+  useJourneyResults,
+  type Experiment,
+  type GroupFigures,
+} from '../../api/review';
 import { useVersions } from '../../api/versions';
 import { hrefFor } from '../../router';
 import { downloadText, toCsv, type CsvColumn } from './csv';
@@ -17,10 +36,23 @@ import { armDayColumns, armDaySeries, armSeries, dailySeries, INDUSTRY_BAND, typ
 /** Axis ticks: whole percents, with one decimal below 10% so small rates do not all read "1%". */
 const pct = (v: number) => (v > 0 && v < 0.1 ? `${(v * 100).toFixed(1)}%` : `${Math.round(v * 100)}%`);
 /** Rates start at 0 and show at least the industry band, so an empty journey does not draw a 0–400% axis. */
-const rateDomain: [number, (dataMax: number) => number] = [0, (dataMax) => Math.min(1, Math.max(INDUSTRY_BAND[1] * 1.25, dataMax * 1.1))];
+const rateDomain: [number, (dataMax: number) => number] = [
+  0,
+  (dataMax) => Math.min(1, Math.max(INDUSTRY_BAND[1] * 1.25, dataMax * 1.1)),
+];
 const ARM_COLOURS = ['#4f46e5', '#0ea5e9', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6'];
 
-function Kpi({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
+function Kpi({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId?: string;
+}) {
   return (
     <div className="kpi" data-testid={testId}>
       <div className="kpi-label">{label}</div>
@@ -62,7 +94,17 @@ function winnerText(e: Experiment): string {
   return e.test.reason ?? `${humanise(e.test.state || e.status)}: no winner yet`;
 }
 
-function ExperimentPanel({ journeyId, version, experiment, file }: { journeyId: string; version: number; experiment: Experiment; file: string }) {
+function ExperimentPanel({
+  journeyId,
+  version,
+  experiment,
+  file,
+}: {
+  journeyId: string;
+  version: number;
+  experiment: Experiment;
+  file: string;
+}) {
   return (
     <section className="card" data-testid={`experiment-${experiment.splitStepId}`}>
       <div className="card-header">
@@ -70,7 +112,11 @@ function ExperimentPanel({ journeyId, version, experiment, file }: { journeyId: 
         <span className={`status ${experiment.winnerArm ? 'status-live' : ''}`}>
           {experiment.winnerArm ? <Trophy size={12} /> : null} {winnerText(experiment)}
         </span>
-        <button type="button" className="button" onClick={() => downloadText(file, toCsv(experiment.arms, experimentColumns))}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => downloadText(file, toCsv(experiment.arms, experimentColumns))}
+        >
           <Download size={14} /> CSV
         </button>
       </div>
@@ -126,27 +172,48 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
   const arms = results ? armSeries(results) : [];
   const treatmentArms = arms.filter((a) => !a.holdout);
   const armDays = byDayArm.data ? armDaySeries(byDayArm.data) : { series: [], rows: [], points: [] };
-  const armChart = arms.map((a) => ({ ...a, error: a.rate !== null && a.low !== null && a.high !== null ? [a.rate - a.low, a.high - a.rate] : [0, 0] }));
+  const armChart = arms.map((a) => ({
+    ...a,
+    error: a.rate !== null && a.low !== null && a.high !== null ? [a.rate - a.low, a.high - a.rate] : [0, 0],
+  }));
   const suffix = `${journeyId.slice(0, 8)}${version ? `-v${version}` : ''}`;
-  const groups = [figuresRow('Treatment', overall?.treatment), figuresRow('Holdout', overall?.holdout), figuresRow('All', overall?.all)].filter((g) => g.f);
+  const groups = [
+    figuresRow('Treatment', overall?.treatment),
+    figuresRow('Holdout', overall?.holdout),
+    figuresRow('All', overall?.all),
+  ].filter((g) => g.f);
 
   return (
     <div className="wf-page wf-page-wide">
       <div className="wf-page-header">
         <div className="title-with-back">
-          <a className="icon-button" href={hrefFor({ page: 'editor', journeyId })} aria-label="Back to the journey">
+          <a
+            className="icon-button"
+            href={hrefFor({ page: 'editor', journeyId })}
+            aria-label="Back to the journey"
+          >
             <ArrowLeft size={16} />
           </a>
           <div>
             <h1>{journey.data?.name ?? 'Journey'} · results</h1>
             <p className="muted">
-              Reactivated = converted within the journey's conversion window. Treatment is compared with the holdout, who got no messages.
+              Reactivated = converted within the journey's conversion window. Treatment is compared with the
+              holdout, who got no messages.
               {results ? ` LTV over ${results.ltvWindowDays} days.` : ''}
             </p>
           </div>
         </div>
         <div className="toolbar-actions">
-          <select aria-label="Version" value={version ?? ''} onChange={(e) => (window.location.hash = resultsHref(journeyId, e.target.value ? Number(e.target.value) : undefined))}>
+          <select
+            aria-label="Version"
+            value={version ?? ''}
+            onChange={(e) =>
+              (window.location.hash = resultsHref(
+                journeyId,
+                e.target.value ? Number(e.target.value) : undefined,
+              ))
+            }
+          >
             <option value="">All versions</option>
             {(versions.data ?? []).map((v) => (
               <option key={v.version} value={v.version}>
@@ -159,29 +226,76 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
           </a>
         </div>
       </div>
-      {byArm.error ? <div className="page-message error">Could not load results: {byArm.error.message}</div> : null}
+      {byArm.error ? (
+        <div className="page-message error">Could not load results: {byArm.error.message}</div>
+      ) : null}
       {!results && !byArm.error ? <div className="page-message">Loading…</div> : null}
-      {results && !results.conversion ? <div className="banner banner-error">This journey defines no conversion, so nothing counts as reactivated yet: set one in the journey's settings.</div> : null}
+      {results && !results.conversion ? (
+        <div className="banner banner-error">
+          This journey defines no conversion, so nothing counts as reactivated yet: set one in the journey's
+          settings.
+        </div>
+      ) : null}
       {overall ? (
         <>
           <div className="kpis" data-testid="results-kpis">
-            <Kpi label="Entered" value={formatCount(overall.all.entered)} hint={`${formatCount(overall.holdout?.entered ?? 0)} in the holdout`} />
+            <Kpi
+              label="Entered"
+              value={formatCount(overall.all.entered)}
+              hint={`${formatCount(overall.holdout?.entered ?? 0)} in the holdout`}
+            />
             <Kpi
               label="Reactivation rate"
               value={formatPercent(overall.treatment.rate)}
-              hint={overall.treatment.rateInterval ? `95%: ${formatInterval(overall.treatment.rateInterval)}` : undefined}
+              hint={
+                overall.treatment.rateInterval
+                  ? `95%: ${formatInterval(overall.treatment.rateInterval)}`
+                  : undefined
+              }
               testId="kpi-rate"
             />
             <Kpi label="Holdout rate" value={formatPercent(overall.holdout?.rate)} hint="no messages" />
-            <Kpi label="Lift" value={lift?.absoluteLift === null || !lift ? '—' : `${lift.absoluteLift >= 0 ? '+' : ''}${(lift.absoluteLift * 100).toFixed(1)} pts`} hint={lift?.absoluteLiftInterval ? `95%: ${formatInterval(lift.absoluteLiftInterval)}` : undefined} />
-            <Kpi label="Cost per reactivation" value={formatMoney(overall.treatment.costPerReactivation)} hint={lift?.costPerIncrementalReactivation !== undefined && lift?.costPerIncrementalReactivation !== null ? `${formatMoney(lift.costPerIncrementalReactivation)} per incremental` : undefined} testId="kpi-cost" />
-            <Kpi label="LTV uplift" value={formatMoney(overall.treatment.ltv.upliftPerReactivated)} hint="per reactivated customer" />
+            <Kpi
+              label="Lift"
+              value={
+                lift?.absoluteLift === null || !lift
+                  ? '—'
+                  : `${lift.absoluteLift >= 0 ? '+' : ''}${(lift.absoluteLift * 100).toFixed(1)} pts`
+              }
+              hint={
+                lift?.absoluteLiftInterval ? `95%: ${formatInterval(lift.absoluteLiftInterval)}` : undefined
+              }
+            />
+            <Kpi
+              label="Cost per reactivation"
+              value={formatMoney(overall.treatment.costPerReactivation)}
+              hint={
+                lift?.costPerIncrementalReactivation !== undefined &&
+                lift?.costPerIncrementalReactivation !== null
+                  ? `${formatMoney(lift.costPerIncrementalReactivation)} per incremental`
+                  : undefined
+              }
+              testId="kpi-cost"
+            />
+            <Kpi
+              label="LTV uplift"
+              value={formatMoney(overall.treatment.ltv.upliftPerReactivated)}
+              hint="per reactivated customer"
+            />
           </div>
           <div className="chart-grid">
             <section className="card">
               <div className="card-header">
                 <h3>Reactivation by entry day</h3>
-                <a className="button" href={resultsUrl(journeyId, { groupBy: 'day', format: 'csv', ...(version ? { version } : {}) })} download={`results-${suffix}-by-day.csv`}>
+                <a
+                  className="button"
+                  href={resultsUrl(journeyId, {
+                    groupBy: 'day',
+                    format: 'csv',
+                    ...(version ? { version } : {}),
+                  })}
+                  download={`results-${suffix}-by-day.csv`}
+                >
                   <Download size={14} /> CSV
                 </a>
               </div>
@@ -191,11 +305,39 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                     <CartesianGrid stroke="#eef0f4" vertical={false} />
                     <XAxis dataKey="day" tick={{ fontSize: 11 }} />
                     <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
-                    <ReferenceArea y1={INDUSTRY_BAND[0]} y2={INDUSTRY_BAND[1]} fill="#e7f6ec" fillOpacity={0.7} label={{ value: 'industry 15–20%', position: 'insideTopLeft', fontSize: 10, fill: '#15803d' }} />
+                    <ReferenceArea
+                      y1={INDUSTRY_BAND[0]}
+                      y2={INDUSTRY_BAND[1]}
+                      fill="#e7f6ec"
+                      fillOpacity={0.7}
+                      label={{
+                        value: 'industry 15–20%',
+                        position: 'insideTopLeft',
+                        fontSize: 10,
+                        fill: '#15803d',
+                      }}
+                    />
                     <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
                     <Legend />
-                    <Line type="monotone" dataKey="treatment" name="Treatment" stroke="#4f46e5" strokeWidth={2} dot={false} connectNulls />
-                    <Line type="monotone" dataKey="holdout" name="Holdout" stroke="#94a3b8" strokeWidth={2} strokeDasharray="4 4" dot={false} connectNulls />
+                    <Line
+                      type="monotone"
+                      dataKey="treatment"
+                      name="Treatment"
+                      stroke="#4f46e5"
+                      strokeWidth={2}
+                      dot={false}
+                      connectNulls
+                    />
+                    <Line
+                      type="monotone"
+                      dataKey="holdout"
+                      name="Holdout"
+                      stroke="#94a3b8"
+                      strokeWidth={2}
+                      strokeDasharray="4 4"
+                      dot={false}
+                      connectNulls
+                    />
                   </LineChart>
                 </ResponsiveContainer>
               ) : (
@@ -205,7 +347,12 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
             <section className="card">
               <div className="card-header">
                 <h3>Rate by arm, with 95% intervals</h3>
-                <button type="button" className="button" disabled={!arms.length} onClick={() => downloadText(`results-${suffix}-by-arm.csv`, toCsv(arms, armColumns))}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={!arms.length}
+                  onClick={() => downloadText(`results-${suffix}-by-arm.csv`, toCsv(arms, armColumns))}
+                >
                   <Download size={14} /> CSV
                 </button>
               </div>
@@ -228,7 +375,14 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
             <section className="card" data-testid="arm-days-chart">
               <div className="card-header">
                 <h3>Reactivation to date by arm</h3>
-                <button type="button" className="button" disabled={!armDays.points.length} onClick={() => downloadText(`results-${suffix}-by-day-arm.csv`, toCsv(armDays.points, armDayColumns))}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={!armDays.points.length}
+                  onClick={() =>
+                    downloadText(`results-${suffix}-by-day-arm.csv`, toCsv(armDays.points, armDayColumns))
+                  }
+                >
                   <Download size={14} /> CSV
                 </button>
               </div>
@@ -240,17 +394,39 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                       <XAxis dataKey="day" tick={{ fontSize: 11 }} />
                       <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
                       <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
-                      <Legend itemSorter={(item) => armDays.series.findIndex((x) => x.key === item.dataKey)} />
+                      <Legend
+                        itemSorter={(item) => armDays.series.findIndex((x) => x.key === item.dataKey)}
+                      />
                       {armDays.series.map((s, i) =>
                         s.holdout ? (
-                          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke="#94a3b8" strokeWidth={2} strokeDasharray="4 4" dot={false} />
+                          <Line
+                            key={s.key}
+                            type="monotone"
+                            dataKey={s.key}
+                            name={s.label}
+                            stroke="#94a3b8"
+                            strokeWidth={2}
+                            strokeDasharray="4 4"
+                            dot={false}
+                          />
                         ) : (
-                          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={ARM_COLOURS[i % ARM_COLOURS.length]} strokeWidth={2} dot={false} />
+                          <Line
+                            key={s.key}
+                            type="monotone"
+                            dataKey={s.key}
+                            name={s.label}
+                            stroke={ARM_COLOURS[i % ARM_COLOURS.length]}
+                            strokeWidth={2}
+                            dot={false}
+                          />
                         ),
                       )}
                     </LineChart>
                   </ResponsiveContainer>
-                  <p className="muted small">Cumulative: each day's rate is of everyone who entered up to that day, converted so far. Recent entrants' windows may still be open.</p>
+                  <p className="muted small">
+                    Cumulative: each day's rate is of everyone who entered up to that day, converted so far.
+                    Recent entrants' windows may still be open.
+                  </p>
                 </>
               ) : (
                 <p className="muted">No runs yet.</p>
@@ -259,7 +435,14 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
             <section className="card" data-testid="cost-chart">
               <div className="card-header">
                 <h3>Cost per reactivation by arm</h3>
-                <button type="button" className="button" disabled={!treatmentArms.length} onClick={() => downloadText(`results-${suffix}-cost-by-arm.csv`, toCsv(treatmentArms, armColumns))}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={!treatmentArms.length}
+                  onClick={() =>
+                    downloadText(`results-${suffix}-cost-by-arm.csv`, toCsv(treatmentArms, armColumns))
+                  }
+                >
                   <Download size={14} /> CSV
                 </button>
               </div>
@@ -271,14 +454,27 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                     <YAxis tick={{ fontSize: 11 }} width={52} />
                     <Tooltip formatter={(v) => formatMoney(typeof v === 'number' ? v : null)} />
                     <Legend />
-                    <Bar dataKey="costPerReactivation" name="Per reactivation" fill="#4f46e5" radius={[4, 4, 0, 0]} />
-                    <Bar dataKey="costPerIncremental" name="Per incremental reactivation (vs holdout)" fill="#f59e0b" radius={[4, 4, 0, 0]} />
+                    <Bar
+                      dataKey="costPerReactivation"
+                      name="Per reactivation"
+                      fill="#4f46e5"
+                      radius={[4, 4, 0, 0]}
+                    />
+                    <Bar
+                      dataKey="costPerIncremental"
+                      name="Per incremental reactivation (vs holdout)"
+                      fill="#f59e0b"
+                      radius={[4, 4, 0, 0]}
+                    />
                   </BarChart>
                 </ResponsiveContainer>
               ) : (
                 <p className="muted">No runs yet.</p>
               )}
-              <p className="muted small">Messages at each provider's unit cost plus coupons redeemed, divided by reactivations; an empty bar has none yet.</p>
+              <p className="muted small">
+                Messages at each provider's unit cost plus coupons redeemed, divided by reactivations; an
+                empty bar has none yet.
+              </p>
             </section>
             <section className="card">
               <div className="card-header">
@@ -296,18 +492,34 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                   <XAxis dataKey="name" tick={{ fontSize: 11 }} />
                   <YAxis tick={{ fontSize: 11 }} width={52} />
                   <Tooltip formatter={(v) => formatMoney(typeof v === 'number' ? v : null)} />
-                  <Bar dataKey="value" name="Spend per reactivated customer" fill="#0ea5e9" radius={[4, 4, 0, 0]} />
+                  <Bar
+                    dataKey="value"
+                    name="Spend per reactivated customer"
+                    fill="#0ea5e9"
+                    radius={[4, 4, 0, 0]}
+                  />
                 </BarChart>
               </ResponsiveContainer>
               <p className="muted small">
-                Spend after entry per entrant, treatment − holdout: {formatMoney(lift?.spendAfterEntryDifference)}
-                {lift?.spendAfterEntryDifferenceInterval ? ` (95%: ${formatMoney(lift.spendAfterEntryDifferenceInterval[0])} to ${formatMoney(lift.spendAfterEntryDifferenceInterval[1])})` : ''}
+                Spend after entry per entrant, treatment − holdout:{' '}
+                {formatMoney(lift?.spendAfterEntryDifference)}
+                {lift?.spendAfterEntryDifferenceInterval
+                  ? ` (95%: ${formatMoney(lift.spendAfterEntryDifferenceInterval[0])} to ${formatMoney(lift.spendAfterEntryDifferenceInterval[1])})`
+                  : ''}
               </p>
             </section>
             <section className="card card-wide">
               <div className="card-header">
                 <h3>Figures</h3>
-                <a className="button" href={resultsUrl(journeyId, { groupBy: 'arm', format: 'csv', ...(version ? { version } : {}) })} download={`results-${suffix}-by-arm-figures.csv`}>
+                <a
+                  className="button"
+                  href={resultsUrl(journeyId, {
+                    groupBy: 'arm',
+                    format: 'csv',
+                    ...(version ? { version } : {}),
+                  })}
+                  download={`results-${suffix}-by-arm-figures.csv`}
+                >
                   <Download size={14} /> CSV
                 </a>
               </div>
@@ -341,13 +553,25 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
               </table>
             </section>
           </div>
-          <h2 className="section-title">Experiments{experimentVersion ? ` in version ${experimentVersion}` : ''}</h2>
+          <h2 className="section-title">
+            Experiments{experimentVersion ? ` in version ${experimentVersion}` : ''}
+          </h2>
           {experimentVersion !== undefined && experiments.data?.length ? (
             experiments.data.map((e) => (
-              <ExperimentPanel key={e.splitStepId} journeyId={journeyId} version={experimentVersion} experiment={e} file={`experiment-${suffix}-${e.splitStepId}.csv`} />
+              <ExperimentPanel
+                key={e.splitStepId}
+                journeyId={journeyId}
+                version={experimentVersion}
+                experiment={e}
+                file={`experiment-${suffix}-${e.splitStepId}.csv`}
+              />
             ))
           ) : (
-            <p className="muted">{experiments.error ? `Could not load experiments: ${experiments.error.message}` : 'No split steps in this version, so no experiments.'}</p>
+            <p className="muted">
+              {experiments.error
+                ? `Could not load experiments: ${experiments.error.message}`
+                : 'No split steps in this version, so no experiments.'}
+            </p>
           )}
         </>
       ) : null}

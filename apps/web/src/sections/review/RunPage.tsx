@@ -9,7 +9,14 @@ import { ArrowLeft, CheckCircle2, Download, History, PlayCircle, XCircle } from 
 import { useNodeCatalog } from '../../api/catalog';
 import { useJourney } from '../../api/journeys';
 import { useMessageTemplates, useSegments } from '../../api/lookups';
-import { runHistoryUrl, useReplayRun, useRun, useRunHistory, useRuns, type RunDetail } from '../../api/review';
+import {
+  runHistoryUrl,
+  useReplayRun,
+  useRun,
+  useRunHistory,
+  useRuns,
+  type RunDetail,
+} from '../../api/review';
 import { useVersion } from '../../api/versions';
 import { JourneyCanvas, type FocusRequest } from '../../canvas/JourneyCanvas';
 import type { CanvasActions } from '../../canvas/canvas-context';
@@ -21,14 +28,30 @@ import { describeSeconds, summariseHistory, type HistorySummary } from './histor
 import { formatDateTime, formatShortTime, humanise } from './format';
 import { resultsHref, runsHref } from './routes';
 
-const readOnlyActions: Omit<CanvasActions, 'watch'> = { readOnly: true, insertAt: () => {}, openInsertMenu: () => {} };
+const readOnlyActions: Omit<CanvasActions, 'watch'> = {
+  readOnly: true,
+  insertAt: () => {},
+  openInsertMenu: () => {},
+};
 
-function titleOf(graph: JourneyGraph | undefined, catalog: EditorCatalog | undefined, nodeId: string): string {
+function titleOf(
+  graph: JourneyGraph | undefined,
+  catalog: EditorCatalog | undefined,
+  nodeId: string,
+): string {
   const node = graph?.nodes.find((n) => n.id === nodeId);
   return node && catalog ? stepTitle(node, catalog) : nodeId;
 }
 
-function CurrentWait({ detail, history, title }: { detail: RunDetail; history: HistorySummary | undefined; title: (id: string) => string }) {
+function CurrentWait({
+  detail,
+  history,
+  title,
+}: {
+  detail: RunDetail;
+  history: HistorySummary | undefined;
+  title: (id: string) => string;
+}) {
   if (detail.run.status !== 'running') return null;
   const at = detail.run.currentNodeId;
   const timer = history?.pendingTimer;
@@ -40,7 +63,10 @@ function CurrentWait({ detail, history, title }: { detail: RunDetail; history: H
         {timer?.firesAt ? (
           <>
             {' '}
-            until <b>{formatDateTime(timer.firesAt)}</b> <span className="muted">({describeSeconds(timer.seconds)} from {formatShortTime(timer.startedAt!)})</span>
+            until <b>{formatDateTime(timer.firesAt)}</b>{' '}
+            <span className="muted">
+              ({describeSeconds(timer.seconds)} from {formatShortTime(timer.startedAt!)})
+            </span>
           </>
         ) : history ? (
           ' (no timer: waiting for a signal or an activity)'
@@ -65,7 +91,10 @@ export function RunPage({ runId }: { runId: string }) {
   const segments = useSegments();
   const templates = useMessageTemplates();
   const [focus, setFocus] = useState<FocusRequest>();
-  const catalog = useMemo(() => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined), [catalogQuery.data]);
+  const catalog = useMemo(
+    () => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined),
+    [catalogQuery.data],
+  );
   const lookups = useMemo(
     () => ({
       segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
@@ -78,7 +107,10 @@ export function RunPage({ runId }: { runId: string }) {
     if (!version.data || !catalog || !path) return undefined;
     return decorateFlow(graphToFlow(version.data.graph, catalog, { lookups }), path, formatShortTime);
   }, [version.data, catalog, path, lookups]);
-  const history = useMemo(() => (historyQuery.data ? summariseHistory(historyQuery.data) : undefined), [historyQuery.data]);
+  const history = useMemo(
+    () => (historyQuery.data ? summariseHistory(historyQuery.data) : undefined),
+    [historyQuery.data],
+  );
   const title = (id: string) => titleOf(version.data?.graph, catalog, id);
   const replayReason = access.reason('runs.replay');
 
@@ -110,7 +142,12 @@ export function RunPage({ runId }: { runId: string }) {
           <a className="button" href={resultsHref(r.journeyId, r.version)}>
             Results
           </a>
-          <a className="button" href={runHistoryUrl(runId)} download={`run-${runId}-history.json`} data-testid="download-history">
+          <a
+            className="button"
+            href={runHistoryUrl(runId)}
+            download={`run-${runId}-history.json`}
+            data-testid="download-history"
+          >
             <Download size={14} /> History JSON
           </a>
           <button
@@ -125,11 +162,20 @@ export function RunPage({ runId }: { runId: string }) {
         </div>
       </div>
       {replay.data ? (
-        <div className={`banner ${replay.data.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="replay-report">
+        <div
+          className={`banner ${replay.data.ok ? 'banner-ok' : 'banner-error'}`}
+          role="status"
+          data-testid="replay-report"
+        >
           {replay.data.ok ? <CheckCircle2 size={16} /> : <XCircle size={16} />}
           <span>
             {replay.data.summary}
-            {replay.data.detail && !replay.data.ok ? <details className="replay-detail"><summary>Details for engineers</summary><pre>{replay.data.detail}</pre></details> : null}
+            {replay.data.detail && !replay.data.ok ? (
+              <details className="replay-detail">
+                <summary>Details for engineers</summary>
+                <pre>{replay.data.detail}</pre>
+              </details>
+            ) : null}
           </span>
         </div>
       ) : null}
@@ -140,7 +186,11 @@ export function RunPage({ runId }: { runId: string }) {
       ) : null}
       <div className="run-body">
         <div className="canvas" data-testid="canvas">
-          {view ? <JourneyCanvas view={view} actions={readOnlyActions} {...(focus ? { focus } : {})} /> : <div className="page-message">Loading the journey…</div>}
+          {view ? (
+            <JourneyCanvas view={view} actions={readOnlyActions} {...(focus ? { focus } : {})} />
+          ) : (
+            <div className="page-message">Loading the journey…</div>
+          )}
         </div>
         <aside className="side-panel run-side">
           <div className="side-panel-body">
@@ -169,7 +219,11 @@ export function RunPage({ runId }: { runId: string }) {
                   const sent = detail.messages.filter((m) => m.nodeId === s.nodeId);
                   return (
                     <li key={s.seq} className={s.nodeId === path?.current ? 'timeline-current' : undefined}>
-                      <button type="button" className="timeline-step" onClick={() => setFocus((f) => ({ nodeId: s.nodeId, seq: (f?.seq ?? 0) + 1 }))}>
+                      <button
+                        type="button"
+                        className="timeline-step"
+                        onClick={() => setFocus((f) => ({ nodeId: s.nodeId, seq: (f?.seq ?? 0) + 1 }))}
+                      >
                         <b>{title(s.nodeId)}</b>
                         <span className="muted small">
                           {formatDateTime(s.enteredAt)}
@@ -195,7 +249,9 @@ export function RunPage({ runId }: { runId: string }) {
                 <History size={14} /> Signals received
               </h3>
               {historyQuery.isPending ? <p className="muted">Reading the history…</p> : null}
-              {historyQuery.error ? <p className="muted">The Temporal history is not available: {historyQuery.error.message}</p> : null}
+              {historyQuery.error ? (
+                <p className="muted">The Temporal history is not available: {historyQuery.error.message}</p>
+              ) : null}
               {history ? (
                 history.signals.length ? (
                   <ul className="signal-list" data-testid="signals">

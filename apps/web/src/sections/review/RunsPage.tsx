@@ -26,7 +26,8 @@ function CustomerFilter({ filters }: { filters: RunFilters }) {
     const matches = await find.mutateAsync(q).catch(() => []);
     const exact = matches.find((c) => c.externalId === q) ?? (matches.length === 1 ? matches[0] : undefined);
     if (exact) setFilters({ ...filters, customerId: exact.id });
-    else setNote(matches.length ? `${matches.length} customers match; type the exact id` : 'No such customer');
+    else
+      setNote(matches.length ? `${matches.length} customers match; type the exact id` : 'No such customer');
   };
   return (
     <form
@@ -38,7 +39,12 @@ function CustomerFilter({ filters }: { filters: RunFilters }) {
     >
       <label htmlFor="run-customer">Customer</label>
       <div className="input-with-button">
-        <input id="run-customer" placeholder="External id or email" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          id="run-customer"
+          placeholder="External id or email"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
         <button type="submit" className="icon-button" aria-label="Find customer">
           <Search size={14} />
         </button>
@@ -47,7 +53,11 @@ function CustomerFilter({ filters }: { filters: RunFilters }) {
       {filters.customerId ? (
         <span className="filter-chip">
           customer {filters.customerId.slice(0, 8)}…
-          <button type="button" className="link-button" onClick={() => setFilters({ ...filters, customerId: undefined })}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setFilters({ ...filters, customerId: undefined })}
+          >
             clear
           </button>
         </span>
@@ -84,16 +94,30 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
       <div className="wf-page-header">
         <div>
           <h1>Runs</h1>
-          <p className="muted">Every customer's way through a journey. Open one to see its path, its waits and the signals it got.</p>
+          <p className="muted">
+            Every customer's way through a journey. Open one to see its path, its waits and the signals it
+            got.
+          </p>
         </div>
-        <button type="button" className="button" disabled={!rows.length} onClick={() => downloadText('runs.csv', toCsv(rows, columns))}>
+        <button
+          type="button"
+          className="button"
+          disabled={!rows.length}
+          onClick={() => downloadText('runs.csv', toCsv(rows, columns))}
+        >
           <Download size={14} /> Export CSV
         </button>
       </div>
       <div className="filter-bar" data-testid="run-filters">
         <div className="filter-field">
           <label htmlFor="run-journey">Journey</label>
-          <select id="run-journey" value={filters.journeyId ?? ''} onChange={(e) => setFilters({ ...filters, journeyId: e.target.value || undefined, version: undefined })}>
+          <select
+            id="run-journey"
+            value={filters.journeyId ?? ''}
+            onChange={(e) =>
+              setFilters({ ...filters, journeyId: e.target.value || undefined, version: undefined })
+            }
+          >
             <option value="">All journeys</option>
             {(journeys.data ?? []).map((j) => (
               <option key={j.id} value={j.id}>
@@ -108,7 +132,9 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
             id="run-version"
             value={filters.version ?? ''}
             disabled={!filters.journeyId}
-            onChange={(e) => setFilters({ ...filters, version: e.target.value ? Number(e.target.value) : undefined })}
+            onChange={(e) =>
+              setFilters({ ...filters, version: e.target.value ? Number(e.target.value) : undefined })
+            }
           >
             <option value="">All versions</option>
             {(filters.journeyId ? (versions.data ?? []) : []).map((v) => (
@@ -121,7 +147,11 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
         <CustomerFilter filters={filters} />
         <div className="filter-field">
           <label htmlFor="run-status">Status</label>
-          <select id="run-status" value={filters.status ?? ''} onChange={(e) => setFilters({ ...filters, status: e.target.value || undefined })}>
+          <select
+            id="run-status"
+            value={filters.status ?? ''}
+            onChange={(e) => setFilters({ ...filters, status: e.target.value || undefined })}
+          >
             <option value="">Any status</option>
             {runStatuses.map((s) => (
               <option key={s} value={s}>
@@ -138,10 +168,18 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
           }}
         >
           <label htmlFor="run-outcome">Outcome</label>
-          <input id="run-outcome" placeholder="e.g. reactivated" value={outcome} onChange={(e) => setOutcome(e.target.value)} onBlur={() => setFilters({ ...filters, outcome: outcome.trim() || undefined })} />
+          <input
+            id="run-outcome"
+            placeholder="e.g. reactivated"
+            value={outcome}
+            onChange={(e) => setOutcome(e.target.value)}
+            onBlur={() => setFilters({ ...filters, outcome: outcome.trim() || undefined })}
+          />
         </form>
       </div>
-      {runs.error ? <div className="page-message error">Could not load runs: {runs.error.message}</div> : null}
+      {runs.error ? (
+        <div className="page-message error">Could not load runs: {runs.error.message}</div>
+      ) : null}
       <table className="wf-table" data-testid="runs-table">
         <thead>
           <tr>
@@ -178,10 +216,20 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
       {runs.isPending ? <div className="page-message">Loading…</div> : null}
       {runs.data && !rows.length ? <div className="empty-state">No runs match these filters.</div> : null}
       <div className="pager">
-        <button type="button" className="button" disabled={!pages.length} onClick={() => setPages((p) => p.slice(0, -1))}>
+        <button
+          type="button"
+          className="button"
+          disabled={!pages.length}
+          onClick={() => setPages((p) => p.slice(0, -1))}
+        >
           Newer
         </button>
-        <button type="button" className="button" disabled={(runs.data?.length ?? 0) < 50} onClick={() => setPages((p) => [...p, rows.at(-1)!.startedAt])}>
+        <button
+          type="button"
+          className="button"
+          disabled={(runs.data?.length ?? 0) < 50}
+          onClick={() => setPages((p) => [...p, rows.at(-1)!.startedAt])}
+        >
           Older
         </button>
       </div>

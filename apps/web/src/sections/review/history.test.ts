@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { historySchema } from '../../api/review';
 import { describeSeconds, durationSeconds, summariseHistory } from './history';
 
-const recorded = (name: string) => historySchema.parse(JSON.parse(readFileSync(new URL(`../../../../../workflows/histories/${name}.json`, import.meta.url), 'utf8')));
+const recorded = (name: string) =>
+  historySchema.parse(
+    JSON.parse(
+      readFileSync(new URL(`../../../../../workflows/histories/${name}.json`, import.meta.url), 'utf8'),
+    ),
+  );
 
 describe('a run history in plain words', () => {
   it('lists the customer events a recorded run received and its timers', () => {
@@ -12,7 +17,12 @@ describe('a run history in plain words', () => {
     expect(summary.closed).toBe(true);
     expect(summary.signals.map((s) => s.event?.name)).toContain('login');
     expect(summary.signals[0]!.event!.eventId).toBe('test-2-returns-day-10-login');
-    expect(summary.timers[0]).toMatchObject({ timerId: '1', seconds: 604_800, state: 'fired', firesAt: '2036-12-03T04:51:13.741Z' });
+    expect(summary.timers[0]).toMatchObject({
+      timerId: '1',
+      seconds: 604_800,
+      state: 'fired',
+      firesAt: '2036-12-03T04:51:13.741Z',
+    });
     // A finished run waits for nothing.
     expect(summary.pendingTimer).toBeUndefined();
   });

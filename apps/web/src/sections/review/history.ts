@@ -66,7 +66,9 @@ function asCustomerEvent(value: unknown): SignalReceived['event'] {
     name: v.name,
     ...(typeof v.eventId === 'string' ? { eventId: v.eventId } : {}),
     ...(typeof v.occurredAt === 'string' ? { occurredAt: v.occurredAt } : {}),
-    ...(v.properties && typeof v.properties === 'object' ? { properties: v.properties as Record<string, unknown> } : {}),
+    ...(v.properties && typeof v.properties === 'object'
+      ? { properties: v.properties as Record<string, unknown> }
+      : {}),
   };
 }
 
@@ -90,7 +92,12 @@ export function summariseHistory(history: HistoryJson): HistorySummary {
     if (signaled) {
       const payloads = (attrs(signaled, 'input')?.payloads as unknown[] | undefined) ?? [];
       const customerEvent = asCustomerEvent(decodePayload(payloads[0]));
-      signals.push({ eventId: Number(event.eventId), at, signal: String(signaled.signalName ?? 'signal'), ...(customerEvent ? { event: customerEvent } : {}) });
+      signals.push({
+        eventId: Number(event.eventId),
+        at,
+        signal: String(signaled.signalName ?? 'signal'),
+        ...(customerEvent ? { event: customerEvent } : {}),
+      });
     }
     const started = attrs(event, 'timerStartedEventAttributes');
     if (started) {

@@ -6,29 +6,64 @@ import { armLabel, armSeries, dailySeries, monthlySeries } from './series';
 
 function figures(entered: number, converted: number): GroupFigures {
   return {
-    entered, messaged: entered, messagesSent: entered, converted, rate: entered ? converted / entered : null, rateInterval: null,
-    cost: { messages: 0, coupons: 0, total: 0 }, costPerReactivation: null,
-    ltv: { spendBeforePerReactivated: null, spendAfterPerReactivated: null, upliftPerReactivated: null, spendAfterEntryPerEntrant: null },
+    entered,
+    messaged: entered,
+    messagesSent: entered,
+    converted,
+    rate: entered ? converted / entered : null,
+    rateInterval: null,
+    cost: { messages: 0, coupons: 0, total: 0 },
+    costPerReactivation: null,
+    ltv: {
+      spendBeforePerReactivated: null,
+      spendAfterPerReactivated: null,
+      upliftPerReactivated: null,
+      spendAfterEntryPerEntrant: null,
+    },
   };
 }
 const lift = (entered: number, converted: number) => ({
-  holdout: { entered, converted, rate: converted / entered }, absoluteLift: null, absoluteLiftInterval: null, relativeLift: null, relativeLiftInterval: null,
-  incrementalReactivations: null, costPerIncrementalReactivation: null, spendAfterEntryDifference: null, spendAfterEntryDifferenceInterval: null,
+  holdout: { entered, converted, rate: converted / entered },
+  absoluteLift: null,
+  absoluteLiftInterval: null,
+  relativeLift: null,
+  relativeLiftInterval: null,
+  incrementalReactivations: null,
+  costPerIncrementalReactivation: null,
+  spendAfterEntryDifference: null,
+  spendAfterEntryDifferenceInterval: null,
 });
 function results(groups: JourneyResults['groups']): JourneyResults {
   const all = figures(0, 0);
-  return { journeyId: 'j', version: null, groupBy: 'day', conversion: null, ltvWindowDays: 90, overall: { all, treatment: all, holdout: null, lift: null }, groups };
+  return {
+    journeyId: 'j',
+    version: null,
+    groupBy: 'day',
+    conversion: null,
+    ltvWindowDays: 90,
+    overall: { all, treatment: all, holdout: null, lift: null },
+    groups,
+  };
 }
 
 describe('review routes', () => {
   it('parses run finder filters, one run and results paths', () => {
-    expect(parseReviewPath('/runs?journeyId=j1&version=2&status=running')).toEqual({ page: 'runs', filters: { journeyId: 'j1', version: 2, status: 'running' } });
+    expect(parseReviewPath('/runs?journeyId=j1&version=2&status=running')).toEqual({
+      page: 'runs',
+      filters: { journeyId: 'j1', version: 2, status: 'running' },
+    });
     expect(parseReviewPath('/runs/abc')).toEqual({ page: 'run', runId: 'abc' });
-    expect(parseReviewPath('/journeys/j1/results?version=3')).toEqual({ page: 'results', journeyId: 'j1', version: 3 });
+    expect(parseReviewPath('/journeys/j1/results?version=3')).toEqual({
+      page: 'results',
+      journeyId: 'j1',
+      version: 3,
+    });
     expect(parseReviewPath('/results')).toEqual({ page: 'dashboard' });
     expect(parseReviewPath('/journeys/j1')).toBeNull();
     expect(filtersFromSearch('version=x&outcome=reactivated')).toEqual({ outcome: 'reactivated' });
-    expect(runsHref({ journeyId: 'j 1', status: 'failed', outcome: '' })).toBe('#/runs?journeyId=j+1&status=failed');
+    expect(runsHref({ journeyId: 'j 1', status: 'failed', outcome: '' })).toBe(
+      '#/runs?journeyId=j+1&status=failed',
+    );
   });
 });
 
@@ -59,24 +94,52 @@ describe('results series', () => {
   it('names arms as people read them', () => {
     expect(armLabel('', false)).toBe('No split');
     expect(armLabel('split1=a&split2=b', true)).toBe('split1: a, split2: b (holdout)');
-    const r = results([{ key: 'a|treatment', arm: 'a', holdout: false, figures: figures(10, 2), lift: null }]);
-    expect(armSeries(r)[0]).toMatchObject({ arm: 'a', rate: 0.2, entered: 10, holdout: false, costPerIncremental: null });
+    const r = results([
+      { key: 'a|treatment', arm: 'a', holdout: false, figures: figures(10, 2), lift: null },
+    ]);
+    expect(armSeries(r)[0]).toMatchObject({
+      arm: 'a',
+      rate: 0.2,
+      entered: 10,
+      holdout: false,
+      costPerIncremental: null,
+    });
   });
 
   it("carries each arm's cost per reactivation and per incremental reactivation", () => {
-    const paid = { ...figures(100, 20), cost: { messages: 8, coupons: 12, total: 20 }, costPerReactivation: 1 };
-    const r = results([{ key: 'b|treatment', arm: 'b', holdout: false, figures: paid, lift: { ...lift(50, 5), incrementalReactivations: 10, costPerIncrementalReactivation: 2 } }]);
-    expect(armSeries(r)[0]).toMatchObject({ arm: 'b', cost: 20, costPerReactivation: 1, costPerIncremental: 2 });
+    const paid = {
+      ...figures(100, 20),
+      cost: { messages: 8, coupons: 12, total: 20 },
+      costPerReactivation: 1,
+    };
+    const r = results([
+      {
+        key: 'b|treatment',
+        arm: 'b',
+        holdout: false,
+        figures: paid,
+        lift: { ...lift(50, 5), incrementalReactivations: 10, costPerIncrementalReactivation: 2 },
+      },
+    ]);
+    expect(armSeries(r)[0]).toMatchObject({
+      arm: 'b',
+      cost: 20,
+      costPerReactivation: 1,
+      costPerIncremental: 2,
+    });
   });
 });
 
 describe('CSV export', () => {
   it('quotes what needs quoting', () => {
-    const csv = toCsv([{ a: 'x, y', b: 'say "hi"', c: null }], [
-      { header: 'a', value: (r) => r.a },
-      { header: 'b', value: (r) => r.b },
-      { header: 'c', value: (r) => r.c },
-    ]);
+    const csv = toCsv(
+      [{ a: 'x, y', b: 'say "hi"', c: null }],
+      [
+        { header: 'a', value: (r) => r.a },
+        { header: 'b', value: (r) => r.b },
+        { header: 'c', value: (r) => r.c },
+      ],
+    );
     expect(csv).toBe('a,b,c\r\n"x, y","say ""hi""",\r\n');
   });
 });

@@ -11,11 +11,16 @@ export function parseReviewPath(path: string): ReviewRoute | null {
   const [pathname = '', search = ''] = path.split('?');
   const run = /^\/runs\/([^/]+)$/.exec(pathname);
   if (run) return { page: 'run', runId: decodeURIComponent(run[1]!) };
-  if (pathname === '/runs' || pathname === '/runs/') return { page: 'runs', filters: filtersFromSearch(search) };
+  if (pathname === '/runs' || pathname === '/runs/')
+    return { page: 'runs', filters: filtersFromSearch(search) };
   const results = /^\/journeys\/([^/]+)\/results$/.exec(pathname);
   if (results) {
     const version = Number(new URLSearchParams(search).get('version'));
-    return { page: 'results', journeyId: decodeURIComponent(results[1]!), ...(Number.isInteger(version) && version > 0 ? { version } : {}) };
+    return {
+      page: 'results',
+      journeyId: decodeURIComponent(results[1]!),
+      ...(Number.isInteger(version) && version > 0 ? { version } : {}),
+    };
   }
   if (pathname === '/results') return { page: 'dashboard' };
   return null;

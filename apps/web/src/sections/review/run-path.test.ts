@@ -35,7 +35,8 @@ describe('a run drawn on the journey canvas', () => {
     expect((byId.get('gift_email')!.style as Record<string, string>)['--run-badge']).toBe('"2 · 04:01"');
     expect(byId.get('wait_second')!.className).toBe('run-visited run-current');
     expect(byId.get('wait_return_login')!.className).toBe('run-unvisited');
-    const lane = (source: string, outcome: string) => drawn.edges.find((e) => e.source === source && e.data?.outcome === outcome)!;
+    const lane = (source: string, outcome: string) =>
+      drawn.edges.find((e) => e.source === source && e.data?.outcome === outcome)!;
     expect(lane('wait_return', 'timeout').className).toBe('run-taken');
     expect(lane('wait_return', 'purchase').className).toBe('run-untaken');
     // The editor's view is left alone: the same layout, node data untouched.

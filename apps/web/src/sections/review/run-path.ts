@@ -18,7 +18,10 @@ export function laneKey(source: string, outcome: string): string {
   return `${source}\u0000${outcome}`;
 }
 
-export function runPath(steps: readonly RunStep[], run: { status: string; currentNodeId: string | null }): RunPath {
+export function runPath(
+  steps: readonly RunStep[],
+  run: { status: string; currentNodeId: string | null },
+): RunPath {
   const visits = new Map<string, RunStep[]>();
   const taken = new Set<string>();
   for (const step of [...steps].sort((a, b) => a.seq - b.seq)) {
@@ -55,8 +58,10 @@ export function decorateFlow(view: FlowView, path: RunPath, formatTime: (iso: st
       style: { ...node.style, ['--run-badge' as string]: JSON.stringify(label) },
     } as JourneyFlowNode;
   });
-  const edges = view.edges.map(
-    (edge): LaneFlowEdge => ({ ...edge, className: edge.data && path.taken.has(laneKey(edge.source, edge.data.outcome)) ? 'run-taken' : 'run-untaken' }),
-  );
+  const edges = view.edges.map((edge): LaneFlowEdge => ({
+    ...edge,
+    className:
+      edge.data && path.taken.has(laneKey(edge.source, edge.data.outcome)) ? 'run-taken' : 'run-untaken',
+  }));
   return { ...view, nodes, edges };
 }

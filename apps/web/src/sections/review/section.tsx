@@ -25,7 +25,14 @@ export const resultsSection: Section = {
   path: '/results',
   render(path) {
     const route = parseReviewPath(path);
-    if (route?.page === 'results') return <JourneyResultsPage key={path} journeyId={route.journeyId} {...(route.version ? { version: route.version } : {})} />;
+    if (route?.page === 'results')
+      return (
+        <JourneyResultsPage
+          key={path}
+          journeyId={route.journeyId}
+          {...(route.version ? { version: route.version } : {})}
+        />
+      );
     if (route?.page === 'dashboard') return <DashboardPage />;
     return null;
   },

@@ -5,31 +5,85 @@ import { armDayColumns, armDaySeries } from './series';
 
 function figures(entered: number, converted: number, interval: [number, number] | null = null): GroupFigures {
   return {
-    entered, messaged: entered, messagesSent: entered, converted, rate: entered ? converted / entered : null, rateInterval: interval,
-    cost: { messages: 0, coupons: 0, total: 0 }, costPerReactivation: null,
-    ltv: { spendBeforePerReactivated: null, spendAfterPerReactivated: null, upliftPerReactivated: null, spendAfterEntryPerEntrant: null },
+    entered,
+    messaged: entered,
+    messagesSent: entered,
+    converted,
+    rate: entered ? converted / entered : null,
+    rateInterval: interval,
+    cost: { messages: 0, coupons: 0, total: 0 },
+    costPerReactivation: null,
+    ltv: {
+      spendBeforePerReactivated: null,
+      spendAfterPerReactivated: null,
+      upliftPerReactivated: null,
+      spendAfterEntryPerEntrant: null,
+    },
   };
 }
 function lift(absoluteLift: number, interval: [number, number]): LiftFigures {
   return {
-    holdout: { entered: 5, converted: 0, rate: 0 }, absoluteLift, absoluteLiftInterval: interval, relativeLift: null, relativeLiftInterval: null,
-    incrementalReactivations: null, costPerIncrementalReactivation: null, spendAfterEntryDifference: null, spendAfterEntryDifferenceInterval: null,
+    holdout: { entered: 5, converted: 0, rate: 0 },
+    absoluteLift,
+    absoluteLiftInterval: interval,
+    relativeLift: null,
+    relativeLiftInterval: null,
+    incrementalReactivations: null,
+    costPerIncrementalReactivation: null,
+    spendAfterEntryDifference: null,
+    spendAfterEntryDifferenceInterval: null,
   };
 }
 function results(groups: JourneyResults['groups']): JourneyResults {
   const all = figures(0, 0);
-  return { journeyId: 'j', version: null, groupBy: 'day-arm', conversion: null, ltvWindowDays: 90, overall: { all, treatment: all, holdout: null, lift: null }, groups };
+  return {
+    journeyId: 'j',
+    version: null,
+    groupBy: 'day-arm',
+    conversion: null,
+    ltvWindowDays: 90,
+    overall: { all, treatment: all, holdout: null, lift: null },
+    groups,
+  };
 }
 
 describe('reactivation to date by arm', () => {
   // As the API sends it: per day the arms by key, then the holdout (here shuffled, to check the ordering).
   const r = results([
     { key: '2026-01-02|holdout', day: '2026-01-02', holdout: true, figures: figures(10, 1), lift: null },
-    { key: '2026-01-01|s=a.1|treatment', day: '2026-01-01', arm: 's=a.1', holdout: false, figures: figures(10, 2, [0.05, 0.5]), lift: lift(0.2, [-0.25, 0.5]) },
+    {
+      key: '2026-01-01|s=a.1|treatment',
+      day: '2026-01-01',
+      arm: 's=a.1',
+      holdout: false,
+      figures: figures(10, 2, [0.05, 0.5]),
+      lift: lift(0.2, [-0.25, 0.5]),
+    },
     { key: '2026-01-01|holdout', day: '2026-01-01', holdout: true, figures: figures(5, 0), lift: null },
-    { key: '2026-01-01|s=b|treatment', day: '2026-01-01', arm: 's=b', holdout: false, figures: figures(0, 0), lift: null },
-    { key: '2026-01-02|s=a.1|treatment', day: '2026-01-02', arm: 's=a.1', holdout: false, figures: figures(20, 5), lift: lift(0.15, [-0.18, 0.38]) },
-    { key: '2026-01-02|s=b|treatment', day: '2026-01-02', arm: 's=b', holdout: false, figures: figures(10, 4), lift: lift(0.3, [0, 0.6]) },
+    {
+      key: '2026-01-01|s=b|treatment',
+      day: '2026-01-01',
+      arm: 's=b',
+      holdout: false,
+      figures: figures(0, 0),
+      lift: null,
+    },
+    {
+      key: '2026-01-02|s=a.1|treatment',
+      day: '2026-01-02',
+      arm: 's=a.1',
+      holdout: false,
+      figures: figures(20, 5),
+      lift: lift(0.15, [-0.18, 0.38]),
+    },
+    {
+      key: '2026-01-02|s=b|treatment',
+      day: '2026-01-02',
+      arm: 's=b',
+      holdout: false,
+      figures: figures(10, 4),
+      lift: lift(0.3, [0, 0.6]),
+    },
   ]);
   const chart = armDaySeries(r);
 
@@ -50,15 +104,32 @@ describe('reactivation to date by arm', () => {
 
   it('keeps the table behind the chart in day and series order, with intervals and lift, for the CSV', () => {
     expect(chart.points.map((p) => `${p.day} ${p.label}`)).toEqual([
-      '2026-01-01 s: a.1', '2026-01-01 s: b', '2026-01-01 Holdout', '2026-01-02 s: a.1', '2026-01-02 s: b', '2026-01-02 Holdout',
+      '2026-01-01 s: a.1',
+      '2026-01-01 s: b',
+      '2026-01-01 Holdout',
+      '2026-01-02 s: a.1',
+      '2026-01-02 s: b',
+      '2026-01-02 Holdout',
     ]);
     expect(chart.points[0]).toEqual({
-      day: '2026-01-01', series: 's0', label: 's: a.1', holdout: false, entered: 10, converted: 2, rate: 0.2, low: 0.05, high: 0.5,
-      lift: 0.2, liftLow: -0.25, liftHigh: 0.5,
+      day: '2026-01-01',
+      series: 's0',
+      label: 's: a.1',
+      holdout: false,
+      entered: 10,
+      converted: 2,
+      rate: 0.2,
+      low: 0.05,
+      high: 0.5,
+      lift: 0.2,
+      liftLow: -0.25,
+      liftHigh: 0.5,
     });
     expect(chart.points[2]).toMatchObject({ holdout: true, lift: null, liftLow: null, low: null });
     const csv = toCsv(chart.points, armDayColumns).split('\r\n');
-    expect(csv[0]).toBe('day,arm,holdout,entered to date,reactivated to date,rate,rate low,rate high,lift vs holdout,lift low,lift high');
+    expect(csv[0]).toBe(
+      'day,arm,holdout,entered to date,reactivated to date,rate,rate low,rate high,lift vs holdout,lift low,lift high',
+    );
     expect(csv[1]).toBe('2026-01-01,s: a.1,false,10,2,0.2,0.05,0.5,0.2,-0.25,0.5');
     expect(csv[3]).toBe('2026-01-01,Holdout,true,5,0,0,,,,,');
   });

@@ -17,7 +17,10 @@ type Group = JourneyResults['groups'][number];
 
 function treatmentTotals(g: Group): { entered: number; converted: number } {
   const h = g.lift?.holdout;
-  return { entered: g.figures.entered - (h?.entered ?? 0), converted: g.figures.converted - (h?.converted ?? 0) };
+  return {
+    entered: g.figures.entered - (h?.entered ?? 0),
+    converted: g.figures.converted - (h?.converted ?? 0),
+  };
 }
 
 export function dailySeries(results: JourneyResults): DayPoint[] {
@@ -25,7 +28,12 @@ export function dailySeries(results: JourneyResults): DayPoint[] {
     .filter((g) => g.day !== undefined)
     .map((g) => {
       const t = treatmentTotals(g);
-      return { day: g.day!, treatment: t.entered > 0 ? t.converted / t.entered : null, holdout: g.lift?.holdout.rate ?? null, entered: g.figures.entered };
+      return {
+        day: g.day!,
+        treatment: t.entered > 0 ? t.converted / t.entered : null,
+        holdout: g.lift?.holdout.rate ?? null,
+        entered: g.figures.entered,
+      };
     })
     .sort((a, b) => a.day.localeCompare(b.day));
 }
@@ -106,14 +114,21 @@ export function armDaySeries(results: JourneyResults): ArmDayChart {
     const id = g.holdout ? '|holdout' : `${g.arm ?? ''}|treatment`;
     let s = keys.get(id);
     if (!s) {
-      s = { key: '', label: g.holdout ? 'Holdout' : armLabel(g.arm ?? '', false), holdout: g.holdout ?? false };
+      s = {
+        key: '',
+        label: g.holdout ? 'Holdout' : armLabel(g.arm ?? '', false),
+        holdout: g.holdout ?? false,
+      };
       keys.set(id, s);
     }
     return s;
   };
   const groups = results.groups.filter((g) => g.day !== undefined);
   for (const g of groups) seriesOf(g);
-  const series = [...[...keys.values()].filter((s) => !s.holdout), ...[...keys.values()].filter((s) => s.holdout)];
+  const series = [
+    ...[...keys.values()].filter((s) => !s.holdout),
+    ...[...keys.values()].filter((s) => s.holdout),
+  ];
   series.forEach((s, i) => (s.key = `s${i}`));
   const points = groups.map((g): ArmDayPoint => {
     const s = seriesOf(g);
