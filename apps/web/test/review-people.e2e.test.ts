@@ -104,6 +104,8 @@ describe('review and people in Chromium', () => {
     await expect.poll(() => approval.isChecked(), { timeout: 10_000 }).toBe(true);
 
     await page.getByRole('link', { name: 'API keys' }).click();
+    // The team page also has a Name field: wait for the keys page before filling, or the name lands in the old form.
+    await page.getByRole('button', { name: 'Create key' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Shop events');
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = await page.getByTestId('new-key-value').textContent();
