@@ -12,6 +12,7 @@
  * Env: BENCH_CUSTOMERS (1,000,000), BENCH_EVENTS (20,000,000), BENCH_BATCH (10,000), BENCH_CONCURRENCY (2),
  *      BENCH_KEEP=1 keeps the database; the server comes from WAKEFLOW_TEST_DATABASE_URL / DATABASE_URL.
  *      BENCH_ONLY=data | sweep runs one part; the sweep part's settings are in sweep-bench.ts.
+ *      BENCH_REBUILD=1 | 0 forces the facts rebuild on or off (on by default up to 100,000 customers).
  */
 // The bodies live in @wakeflow/audience so that their imports (drizzle, the package itself) resolve there.
 const only = process.env.BENCH_ONLY;
