@@ -5,7 +5,8 @@
  * customer's facts in the background; its status is shown (and polled while it runs). Saving needs `content.edit`
  * (the route's permission); without it the form is shown disabled, saying why.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState } from 'react';
+import { FieldRow, numberOrNull } from '../../components/FieldRow';
 import { ApiError } from '../../api/client';
 import {
   useAudienceSettings,
@@ -46,10 +47,6 @@ const draftOf = (s: AudienceSettings): Draft => ({
   midMin: String(s.valueTier.midMin),
 });
 
-// An empty or unreadable box is sent as null, so the API names the field instead of quietly applying a default.
-const numberOf = (text: string): number | null =>
-  text.trim() === '' || Number.isNaN(Number(text)) ? null : Number(text);
-
 export function bodyOf(draft: Draft): AudienceSettingsInput {
   return {
     activity: { mode: draft.activityMode, events: draft.activityEvents },
@@ -60,9 +57,9 @@ export function bodyOf(draft: Draft): AudienceSettingsInput {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)
-      .map(numberOf),
-    dormancyStagesDays: draft.stages.map(numberOf),
-    valueTier: { highMin: numberOf(draft.highMin), midMin: numberOf(draft.midMin) },
+      .map(numberOrNull),
+    dormancyStagesDays: draft.stages.map(numberOrNull),
+    valueTier: { highMin: numberOrNull(draft.highMin), midMin: numberOrNull(draft.midMin) },
   };
 }
 
@@ -92,35 +89,6 @@ const fieldMatchers: Record<Field, (path: string) => boolean> = {
   midMin: (p) => under(p, 'body.valueTier.midMin'),
   valueTier: (p) => p === 'body.valueTier',
 };
-
-function FieldRow({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error: string | undefined;
-  children: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      {children}
-      {hint ? <div className="muted small">{hint}</div> : null}
-      {error ? (
-        <div className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </div>
-      ) : null}
-    </div>
-  );
-}
 
 /** Event names as chips: type a name and press Enter or a comma (pasting "a, b" adds both); Backspace removes the last. */
 function ChipInput({

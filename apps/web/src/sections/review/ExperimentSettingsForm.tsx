@@ -3,7 +3,8 @@
  * minimum per arm, maximum days, τ as advanced. The API checks the values; its field errors show by their field.
  * Saving needs `journeys.operate` (the route's permission); without it the form is shown disabled, saying why.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState } from 'react';
+import { FieldRow, numberOrNull } from '../../components/FieldRow';
 import { ApiError } from '../../api/client';
 import {
   useSaveExperimentSettings,
@@ -29,39 +30,6 @@ const draftOf = (s: ExperimentSettings): Draft => ({
   minPerArm: String(s.minPerArm),
   maxDays: String(s.maxDays),
 });
-
-// An empty box is sent as null, so the API names the field instead of quietly applying its default.
-const numberOf = (text: string): number | null =>
-  text.trim() === '' || Number.isNaN(Number(text)) ? null : Number(text);
-
-function FieldRow({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error: string | undefined;
-  children: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      {children}
-      {hint ? <div className="muted small">{hint}</div> : null}
-      {error ? (
-        <div className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </div>
-      ) : null}
-    </div>
-  );
-}
 
 export function ExperimentSettingsForm({
   journeyId,
@@ -93,10 +61,10 @@ export function ExperimentSettingsForm({
     const body: ExperimentSettingsInput = {
       controlArm: draft.controlArm,
       autoWinner: draft.autoWinner,
-      alpha: numberOf(draft.alpha),
-      tau: numberOf(draft.tau),
-      minPerArm: numberOf(draft.minPerArm),
-      maxDays: numberOf(draft.maxDays),
+      alpha: numberOrNull(draft.alpha),
+      tau: numberOrNull(draft.tau),
+      minPerArm: numberOrNull(draft.minPerArm),
+      maxDays: numberOrNull(draft.maxDays),
     };
     save.mutate({ splitStepId: experiment.splitStepId, settings: body });
   };
