@@ -1,50 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupFigures, JourneyResults } from '../../api/review';
+import type { JourneyResults } from '../../api/review';
+import { groupFigures, journeyResults, liftFigures } from './results-fixtures';
 import { toCsv } from './csv';
 import { filtersFromSearch, parseReviewPath, runsHref } from './routes';
 import { armLabel, armSeries, dailySeries, monthlySeries } from './series';
 
-function figures(entered: number, converted: number): GroupFigures {
-  return {
-    entered,
-    messaged: entered,
-    messagesSent: entered,
-    converted,
-    rate: entered ? converted / entered : null,
-    rateInterval: null,
-    cost: { messages: 0, coupons: 0, total: 0 },
-    costPerReactivation: null,
-    ltv: {
-      spendBeforePerReactivated: null,
-      spendAfterPerReactivated: null,
-      upliftPerReactivated: null,
-      spendAfterEntryPerEntrant: null,
-    },
-  };
-}
-const lift = (entered: number, converted: number) => ({
-  holdout: { entered, converted, rate: converted / entered },
-  absoluteLift: null,
-  absoluteLiftInterval: null,
-  relativeLift: null,
-  relativeLiftInterval: null,
-  incrementalReactivations: null,
-  costPerIncrementalReactivation: null,
-  spendAfterEntryDifference: null,
-  spendAfterEntryDifferenceInterval: null,
-});
-function results(groups: JourneyResults['groups']): JourneyResults {
-  const all = figures(0, 0);
-  return {
-    journeyId: 'j',
-    version: null,
-    groupBy: 'day',
-    conversion: null,
-    ltvWindowDays: 90,
-    overall: { all, treatment: all, holdout: null, lift: null },
-    groups,
-  };
-}
+const figures = groupFigures;
+const lift = (entered: number, converted: number) =>
+  liftFigures({ entered, converted, rate: converted / entered });
+const results = (groups: JourneyResults['groups']) => journeyResults(groups);
 
 describe('review routes', () => {
   it('parses run finder filters, one run and results paths', () => {

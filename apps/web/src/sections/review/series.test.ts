@@ -1,51 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupFigures, JourneyResults, LiftFigures } from '../../api/review';
+import type { JourneyResults, LiftFigures } from '../../api/review';
+import { groupFigures, journeyResults, liftFigures } from './results-fixtures';
 import { toCsv } from './csv';
 import { armDayColumns, armDaySeries } from './series';
 
-function figures(entered: number, converted: number, interval: [number, number] | null = null): GroupFigures {
-  return {
-    entered,
-    messaged: entered,
-    messagesSent: entered,
-    converted,
-    rate: entered ? converted / entered : null,
-    rateInterval: interval,
-    cost: { messages: 0, coupons: 0, total: 0 },
-    costPerReactivation: null,
-    ltv: {
-      spendBeforePerReactivated: null,
-      spendAfterPerReactivated: null,
-      upliftPerReactivated: null,
-      spendAfterEntryPerEntrant: null,
-    },
-  };
-}
-function lift(absoluteLift: number, interval: [number, number]): LiftFigures {
-  return {
-    holdout: { entered: 5, converted: 0, rate: 0 },
-    absoluteLift,
-    absoluteLiftInterval: interval,
-    relativeLift: null,
-    relativeLiftInterval: null,
-    incrementalReactivations: null,
-    costPerIncrementalReactivation: null,
-    spendAfterEntryDifference: null,
-    spendAfterEntryDifferenceInterval: null,
-  };
-}
-function results(groups: JourneyResults['groups']): JourneyResults {
-  const all = figures(0, 0);
-  return {
-    journeyId: 'j',
-    version: null,
-    groupBy: 'day-arm',
-    conversion: null,
-    ltvWindowDays: 90,
-    overall: { all, treatment: all, holdout: null, lift: null },
-    groups,
-  };
-}
+const figures = groupFigures;
+const lift = (absoluteLift: number, interval: [number, number]): LiftFigures =>
+  liftFigures({ entered: 5, converted: 0, rate: 0 }, { absoluteLift, absoluteLiftInterval: interval });
+const results = (groups: JourneyResults['groups']) => journeyResults(groups, 'day-arm');
 
 describe('reactivation to date by arm', () => {
   // As the API sends it: per day the arms by key, then the holdout (here shuffled, to check the ordering).
