@@ -4,7 +4,7 @@
  * the analytics maintenance), `backfillDormancyFromEvents` reconstructs past days from the event log (demo data),
  * and `dormancyHistory` reads the snapshots back. Stages use the same SQL as the live overview, so both agree.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '@wakeflow/db';
 import {
   dormancyStageCaseSql,
@@ -12,8 +12,9 @@ import {
   dormancyStages,
   type DormancyStage,
 } from '../facts/dormancy';
-import { loadAudienceSettings, type AudienceSettings } from '../settings';
+import { loadAudienceSettings } from '../settings';
 import { dormancyTiers, type TierOrUnscored } from './dormancy-overview';
+import { isActivitySql } from '../facts/event-kinds';
 
 const DAY_MS = 86_400_000;
 
@@ -53,13 +54,6 @@ export async function snapshotDormancy(
   return { day, total: result.rows.reduce((sum, r) => sum + r.customers, 0) };
 }
 
-function isActivitySql(name: SQL, settings: AudienceSettings): SQL {
-  const names = sql.param(settings.activity.events);
-  return settings.activity.mode === 'only'
-    ? sql`${name} = any(${names}::text[])`
-    : sql`not (${name} = any(${names}::text[]))`;
-}
-
 /**
  * Reconstructs past days from the event log: for each UTC day from `from` to `to`, each customer's stage as of the
  * end of that day from their last activity event before it. A customer counts from their sign-up (or creation, or
@@ -83,7 +77,7 @@ export async function backfillDormancyFromEvents(
       select e.customer_id, e.occurred_at as at_from,
         lead(e.occurred_at) over (partition by e.customer_id order by e.occurred_at) as at_to
       from events e
-      where e.workspace_id = ${workspaceId} and e.customer_id is not null and ${isActivitySql(sql`e.name`, settings)}
+      where e.workspace_id = ${workspaceId} and e.customer_id is not null and ${isActivitySql(settings, sql`e.name`)}
     ),
     per_customer as (
       select d.day, coalesce(c.value_tier, 'unscored') as tier,

@@ -7,25 +7,14 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AudienceSettings } from '../settings';
-import { jsonNumeric } from '../sql/json';
+import { eventKindColumns } from './event-kinds';
 
 /** `changed` must be defined by the caller; these CTEs follow it (`with changed as (…), <these>`). */
 export function factUpdateCtes(workspaceId: string, settings: AudienceSettings): SQL {
-  const activityNames = sql.param(settings.activity.events);
-  const isActivity =
-    settings.activity.mode === 'only'
-      ? sql`ch.name = any(${activityNames}::text[])`
-      : sql`not (ch.name = any(${activityNames}::text[]))`;
-  const isLogin = sql`ch.name = any(${sql.param(settings.loginEvents)}::text[])`;
-  const isPurchase = sql`ch.name = any(${sql.param(settings.purchaseEvents)}::text[])`;
-  const amountPath = sql.param(settings.amountProperty.split('.'));
-  const amount = jsonNumeric(sql`ch.properties #> ${amountPath}::text[]`);
-
   return sql`
   fact_events as (
     select ch.customer_id, ch.occurred_at,
-      ${isActivity} as is_activity, ${isLogin} as is_login, ${isPurchase} as is_purchase,
-      case when ${isPurchase} then coalesce(${amount}, 0) else 0 end as amount
+      ${eventKindColumns(settings, { name: sql`ch.name`, properties: sql`ch.properties` })}
     from changed ch
     where ch.customer_id is not null
   ),

@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { Context } from '@temporalio/activity';
 import type { Database } from '@wakeflow/db';
 import { loadAudienceSettings, type AudienceSettings } from '../settings';
-import { jsonNumeric } from '../sql/json';
+import { eventKindColumns } from './event-kinds';
 import { withDeadlockRetry } from '../sql/retry';
 import type { FactsRebuildInput, FactsRebuildProgress } from './rebuild-types';
 
@@ -41,24 +41,14 @@ interface ChunkCounts extends Record<string, unknown> {
 
 /** The rebuild of one chunk of locked customers, as one statement. */
 function rebuildChunkSql(workspaceId: string, customerIds: readonly string[], settings: AudienceSettings) {
-  // The same predicates and amount reading as factUpdateCtes, so rebuild and ingest cannot disagree.
-  const activityNames = sql.param(settings.activity.events);
-  const isActivity =
-    settings.activity.mode === 'only'
-      ? sql`e.name = any(${activityNames}::text[])`
-      : sql`not (e.name = any(${activityNames}::text[]))`;
-  const isLogin = sql`e.name = any(${sql.param(settings.loginEvents)}::text[])`;
-  const isPurchase = sql`e.name = any(${sql.param(settings.purchaseEvents)}::text[])`;
-  const amount = jsonNumeric(sql`e.properties #> ${sql.param(settings.amountProperty.split('.'))}::text[]`);
-
   return sql`
     with chunk as (
       select unnest(${sql.param(customerIds)}::uuid[]) as id
     ),
     fact_events as (
       select e.customer_id, e.occurred_at,
-        ${isActivity} as is_activity, ${isLogin} as is_login, ${isPurchase} as is_purchase,
-        case when ${isPurchase} then coalesce(${amount}, 0) else 0 end as amount
+        -- The same classification as ingest (event-kinds.ts), so rebuild and ingest cannot disagree.
+        ${eventKindColumns(settings, { name: sql`e.name`, properties: sql`e.properties` })}
       from events e
       where e.workspace_id = ${workspaceId} and e.customer_id = any(${sql.param(customerIds)}::uuid[])
     ),
