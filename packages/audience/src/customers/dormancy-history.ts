@@ -6,14 +6,9 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '@wakeflow/db';
-import {
-  dormancyStageCaseSql,
-  dormancyStageSql,
-  dormancyStages,
-  type DormancyStage,
-} from '../facts/dormancy';
+import { dormancyStageCaseSql, dormancyStages, type DormancyStage } from '../facts/dormancy';
 import { loadAudienceSettings } from '../settings';
-import { dormancyTiers, type TierOrUnscored } from './dormancy-overview';
+import { dormancyTiers, stageTierCountsSql, type TierOrUnscored } from './dormancy-overview';
 import { isActivitySql } from '../facts/event-kinds';
 
 const DAY_MS = 86_400_000;
@@ -41,12 +36,9 @@ export async function snapshotDormancy(
   const now = options.now ?? new Date();
   const day = options.day ?? utcDay(now);
   const result = await db.execute<{ customers: number }>(sql`
-    with counts as (
-      select ${dormancyStageSql(now.toISOString(), settings)} as stage, coalesce(value_tier, 'unscored') as tier, count(*)::int as n
-      from customers where workspace_id = ${workspaceId} group by 1, 2
-    )
+    with counts as (${stageTierCountsSql(workspaceId, now.toISOString(), settings)})
     insert into dormancy_daily_snapshots (workspace_id, day, stage, value_tier, customers, taken_at)
-    select ${workspaceId}, ${day}::date, s.stage, t.tier, coalesce(c.n, 0), ${now.toISOString()}::timestamptz
+    select ${workspaceId}, ${day}::date, s.stage, t.tier, coalesce(c.customers, 0), ${now.toISOString()}::timestamptz
     from ${allCells}
     left join counts c on c.stage = s.stage and c.tier = t.tier
     on conflict (workspace_id, day, stage, value_tier) do update set customers = excluded.customers, taken_at = excluded.taken_at
