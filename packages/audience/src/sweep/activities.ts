@@ -26,6 +26,7 @@ import {
   type SweepHeartbeat,
   type SweepProgress,
 } from './types';
+import { eachLimited } from '../each-limited';
 
 /** The parts of a published plan the sweep needs; the rest of the plan is the interpreter's business. */
 const planTriggerSchema = z.object({
@@ -67,22 +68,6 @@ interface MemberRow extends Record<string, unknown> {
   entries: number;
   last_entered_at: Date | null;
   last_matched_sweep: string | null;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Whether this customer's run with this entry number exists (any version): the page was done before. */
