@@ -100,6 +100,39 @@ export const passwordResets = pgTable(
   (t) => [index('password_resets_user').on(t.userId)],
 );
 
+/**
+ * An invitation to join a workspace with given roles. Joining needs the invitee: a new account chooses its own
+ * password through the link; an existing account must also prove it is that person (its password or a session).
+ * Nobody but the invitee ever sets a password, and adding an email never attaches an existing account silently.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    /** Lower-cased, like `users.email`. */
+    email: text('email').notNull(),
+    name: text('name').notNull().default(''),
+    roles: text('roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+    acceptedAt: tstz('accepted_at'),
+    acceptedBy: uuid('accepted_by').references(() => users.id),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash').on(t.tokenHash),
+    index('invitations_workspace_email').on(t.workspaceId, t.email),
+  ],
+);
+
 /** An OIDC sign-in in progress: the state (hashed), nonce and PKCE verifier between redirect and callback. */
 export const oidcLogins = pgTable('oidc_logins', {
   stateHash: text('state_hash').primaryKey(),
