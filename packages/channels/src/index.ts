@@ -17,6 +17,7 @@ export * from './templates/preview';
 export * from './net/address-policy';
 export * from './net/resolve';
 export * from './net/safe-http';
+export * from './net/url-scope';
 
 export * from './providers/types';
 export * from './providers/log';

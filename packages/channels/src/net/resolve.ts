@@ -25,6 +25,29 @@ export class BlockedAddressError extends Error {
   }
 }
 
+/**
+ * The name does not exist (NXDOMAIN, or no address records: `ENOTFOUND`). A typo or a retired host will not start
+ * existing on the next attempt, so callers treat this as permanent; a resolver that could not answer (`EAI_AGAIN`,
+ * timeouts) stays temporary.
+ */
+export class UnresolvableHostError extends Error {
+  constructor(readonly host: string) {
+    super(`The host ${host} does not exist (DNS answered ENOTFOUND): check the host name in the URL`);
+    this.name = 'UnresolvableHostError';
+  }
+}
+
+async function lookupAll(host: string): Promise<ResolvedAddress[]> {
+  try {
+    const answers = await lookup(host, { all: true, verbatim: true });
+    return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  } catch (error) {
+    // Node reports getaddrinfo's EAI_NONAME and EAI_NODATA as ENOTFOUND; EAI_AGAIN keeps its own code.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND') throw new UnresolvableHostError(host);
+    throw error;
+  }
+}
+
 export async function resolveAllowedAddresses(
   host: string,
   policy: AddressPolicy,
@@ -33,10 +56,7 @@ export async function resolveAllowedAddresses(
   const literal = isIP(bare);
   const addresses: ResolvedAddress[] = literal
     ? [{ address: bare, family: literal as 4 | 6 }]
-    : (await lookup(bare, { all: true, verbatim: true })).map((a) => ({
-        address: a.address,
-        family: a.family === 6 ? 6 : 4,
-      }));
+    : await lookupAll(bare);
   if (addresses.length === 0) throw new Error(`${host} did not resolve`);
   if (!isHostAllowed(bare, policy)) {
     for (const a of addresses)

@@ -7,7 +7,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { AddressPolicy } from './address-policy';
-import { resolveAllowedAddresses, type ResolvedAddress } from './resolve';
+import {
+  BlockedAddressError,
+  resolveAllowedAddresses,
+  UnresolvableHostError,
+  type ResolvedAddress,
+} from './resolve';
 
 export interface SafeHttpRequest {
   url: string;
@@ -65,7 +70,11 @@ export async function safeHttpRequest(
   try {
     addresses = await withTimeout(resolveAllowedAddresses(url.hostname, policy), request.timeoutMs);
   } catch (error) {
-    if (error instanceof HttpTransportError || (error as { name?: string }).name === 'BlockedAddressError')
+    if (
+      error instanceof HttpTransportError ||
+      error instanceof BlockedAddressError ||
+      error instanceof UnresolvableHostError
+    )
       throw error;
     throw new HttpTransportError(`Could not resolve ${url.hostname}: ${(error as Error).message}`, 'EDNS');
   }

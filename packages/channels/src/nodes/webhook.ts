@@ -11,7 +11,9 @@ import { z } from 'zod';
 import { customers, messages } from '@wakeflow/db';
 import { defineNode } from '@wakeflow/nodes';
 import { addressPolicyFromEnv, type AddressPolicy } from '../net/address-policy';
+import { UnresolvableHostError } from '../net/resolve';
 import { safeHttpRequest } from '../net/safe-http';
+import { urlOutsideBase } from '../net/url-scope';
 import { providerErrorFromTransport } from '../providers/http';
 import { findProviderRow, readProviderSecrets } from '../providers/store';
 import { classifyHttpStatus, excerpt, ProviderError } from '../providers/types';
@@ -130,10 +132,11 @@ export function createWebhookNode(options: WebhookNodeOptions = {}) {
               body: `No webhook provider ${config.providerId}`,
             });
           const base = typeof provider.settings.url === 'string' ? provider.settings.url : '';
-          if (!base || !config.url.startsWith(base)) {
+          const outside = urlOutsideBase(config.url, base);
+          if (outside) {
             return fail('provider_url_mismatch', {
               status: 0,
-              body: `Credentials of ${config.providerId} are only sent to ${base || 'its base URL'}`,
+              body: `Credentials of ${config.providerId} are only sent to URLs under ${base || 'its base URL'} (${outside})`,
             });
           }
           const secrets = readProviderSecrets(keys, provider);
@@ -200,8 +203,10 @@ export function createWebhookNode(options: WebhookNodeOptions = {}) {
           return { outcome: 'success', output };
         } catch (error) {
           const failure = providerErrorFromTransport(error);
-          if (failure.kind === 'permanent')
-            return fail(`blocked: ${failure.message}`, { status: 0, body: failure.message });
+          if (failure.kind === 'permanent') {
+            const reason = error instanceof UnresolvableHostError ? 'host_not_found' : 'blocked';
+            return fail(`${reason}: ${failure.message}`, { status: 0, body: failure.message });
+          }
           await db
             .update(messages)
             .set({ reason: `retrying: ${failure.message}` })

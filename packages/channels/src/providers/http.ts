@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { templateEngine } from '../templates/engine';
 import type { AddressPolicy } from '../net/address-policy';
 import { HttpTransportError, safeHttpRequest } from '../net/safe-http';
-import { BlockedAddressError } from '../net/resolve';
+import { BlockedAddressError, UnresolvableHostError } from '../net/resolve';
 import {
   classifyHttpStatus,
   excerpt,
@@ -78,6 +78,8 @@ export function providerErrorFromTransport(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof BlockedAddressError)
     return new ProviderError(error.message, 'permanent', { blocked: error.address });
+  if (error instanceof UnresolvableHostError)
+    return new ProviderError(error.message, 'permanent', { unresolvable: error.host });
   if (error instanceof HttpTransportError)
     return new ProviderError(error.message, 'transient', { code: error.code });
   return new ProviderError(error instanceof Error ? error.message : String(error), 'permanent');

@@ -9,7 +9,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { z } from 'zod';
 import type { AddressPolicy } from '../net/address-policy';
-import { BlockedAddressError, resolveAllowedAddresses } from '../net/resolve';
+import { BlockedAddressError, resolveAllowedAddresses, UnresolvableHostError } from '../net/resolve';
 import { ProviderError, type DeliveryReceipt, type MessageProvider, type OutgoingMessage } from './types';
 
 export const smtpSettingsSchema = z.object({
@@ -128,6 +128,10 @@ export function createSmtpProvider(
         if (error instanceof BlockedAddressError) {
           transport = null;
           throw new ProviderError(error.message, 'permanent', { blocked: error.address });
+        }
+        if (error instanceof UnresolvableHostError) {
+          transport = null;
+          throw new ProviderError(`SMTP: ${error.message}`, 'permanent', { unresolvable: error.host });
         }
         // A failed pool may hold broken sockets: build a fresh one on the next attempt.
         const failure = error as SmtpFailure;

@@ -29,6 +29,15 @@ describe('message links', () => {
     );
   });
 
+  it('leaves only real links to our tracking paths unwrapped, not ones that merely start like them', () => {
+    const own = 'https://w.example/api/t/o/abc';
+    const lookalikes = ['https://w.example/api/t/../../elsewhere', 'https://w.example/api/t/%2e%2e/x'];
+    const html = [own, ...lookalikes].map((u) => `<a href="${u}">x</a>`).join('');
+    const out = instrumentHtml(html, ctx, { opens: false, clicks: true, unsubscribeUrl: null });
+    expect(out).toContain(`href="${own}"`);
+    for (const u of lookalikes) expect(out).not.toContain(`href="${u}"`);
+  });
+
   it('leaves HTML alone when tracking is off', () => {
     const html = '<p><a href="https://a.example">a</a></p>';
     expect(instrumentHtml(html, ctx, { opens: false, clicks: false, unsubscribeUrl: null })).toBe(html);

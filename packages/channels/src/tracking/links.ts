@@ -4,6 +4,7 @@
  * an open redirect to a URL that was not in the message. The API serves these paths under the public base URL.
  */
 import type { SecretKeys } from '../secrets/keys';
+import { urlOutsideBase } from '../net/url-scope';
 import { signToken } from '../secrets/signed-token';
 
 export const TRACKING_PATHS = {
@@ -67,11 +68,8 @@ export function instrumentHtml(
   if (options.clicks) {
     out = out.replace(ANCHOR_HREF, (whole, prefix: string, quote: string, url: string) => {
       const target = decodeEntities(url);
-      if (
-        target === options.unsubscribeUrl ||
-        target.startsWith(`${ctx.publicBaseUrl.replace(/\/$/, '')}/api/t/`)
-      )
-        return whole;
+      const ownLink = urlOutsideBase(target, join(ctx.publicBaseUrl, '/api/t/', '')) === null;
+      if (target === options.unsubscribeUrl || ownLink) return whole;
       return `${prefix}${quote}${clickUrl(ctx, target)}${quote}`;
     });
   }
