@@ -123,3 +123,23 @@ export async function revokeApiKey(
   }
   return toPublic(row);
 }
+
+/**
+ * The person an actor stands for: a key acts for whoever created it (a key made with another key, for that key's
+ * creator), so rules about people (nobody approves their own request) cannot be dodged by switching credentials.
+ * Actors that are no person (`local`, a system) stand for themselves.
+ */
+export async function personBehind(db: Database, actor: string): Promise<string> {
+  const seen = new Set<string>();
+  let current = actor;
+  while (current.startsWith('api_key:') && !seen.has(current)) {
+    seen.add(current);
+    const [row] = await db
+      .select({ createdBy: apiKeys.createdBy })
+      .from(apiKeys)
+      .where(eq(apiKeys.id, current.slice('api_key:'.length)));
+    if (!row) return current;
+    current = row.createdBy;
+  }
+  return current;
+}

@@ -20,6 +20,8 @@ export const routePermissions = {
   'POST /auth/workspace': 'signed_in',
   'POST /auth/password-reset': 'public',
   'POST /auth/password-reset/confirm': 'public',
+  'POST /auth/invitations/lookup': 'public',
+  'POST /auth/invitations/accept': 'public',
   'GET /auth/oidc/start': 'public',
   'GET /auth/oidc/callback': 'public',
 
@@ -29,6 +31,7 @@ export const routePermissions = {
   'POST /people': 'people.manage',
   'PATCH /people/:userId': 'people.manage',
   'DELETE /people/:userId': 'people.manage',
+  'DELETE /invitations/:id': 'people.manage',
   'GET /workspace': 'workspace.read',
   'PATCH /workspace': 'workspace.configure',
   'GET /api-keys': 'api_keys.manage',

@@ -2,7 +2,8 @@
  * Every change made through the API leaves an audit entry. Routes that know what they changed write a precise
  * entry (with before and after) through `recordAudit`; for any other successful unsafe request — routes of other
  * areas that have not added their own yet — this middleware writes a generic one naming the route, its ids and the
- * principal, after the response is sent. Failures to write are logged, never shown to the client.
+ * principal, after the response is sent; read-only POSTs (those the route table lets every reader make) leave
+ * none. Failures to write are logged, never shown to the client.
  */
 import type { RequestHandler, Response } from 'express';
 import { actorOf, writeAudit, type AuditEntry, type Principal } from '@wakeflow/auth';
@@ -42,8 +43,9 @@ export function auditTrail(db: Database, logger: ApiLogger): RequestHandler {
       const principal = res.locals.principal as Principal | undefined;
       if (res.locals.audited || !route || !principal || route.rule === 'public' || res.statusCode >= 400)
         return;
-      // Ingest is data, not configuration: millions of events would drown the log.
-      if (route.rule === 'ingest') return;
+      // Ingest is data, not configuration: millions of events would drown the log. A POST that only needs read
+      // access (preview, validate, a segment count) changes nothing, so it is no event worth recording either.
+      if (route.rule === 'ingest' || route.rule === 'workspace.read') return;
       const entityType = route.key.split(' ')[1]!.split('/')[1] ?? 'api';
       writeAudit(db, {
         workspaceId: principal.workspaceId,

@@ -4,8 +4,9 @@
  * non-loopback address unless `WAKEFLOW_ADMIN_PASSWORD` is set, in which case sign-in is required (as the admin
  * account that password belongs to). Anything else (the default) requires sign-in.
  */
-import type { OidcClient, PasswordResetMailer, SessionPolicy } from '@wakeflow/auth';
+import type { AuthMailer, OidcClient, SessionPolicy } from '@wakeflow/auth';
 import { createOidcClient, DEFAULT_SESSION_POLICY, oidcSettingsFromEnv } from '@wakeflow/auth';
+import { loadSecretKeys } from '@wakeflow/channels';
 import type { ApiDeps } from '../deps';
 
 export type AuthMode = 'local' | 'required';
@@ -13,6 +14,8 @@ export type AuthMode = 'local' | 'required';
 export interface AuthLimits {
   /** Failed sign-ins per IP and email within the window before answering 429. */
   signInFailures: number;
+  /** Failed sign-ins per email from any address within the window (a guessing run spread over many IPs). */
+  signInFailuresPerAccount: number;
   /** Sign-in attempts per IP (any email) within the window. */
   signInPerIp: number;
   signInWindowMs: number;
@@ -30,8 +33,8 @@ export interface AuthOptions {
   secureCookies: boolean;
   session: SessionPolicy;
   oidc: OidcClient | null;
-  /** Sends the password reset link; built from the workspace's email channel when not given. */
-  mailer?: PasswordResetMailer;
+  /** Sends reset and invitation links; routes/auth/auth-mailer.ts decides the channel when not given. */
+  mailer?: AuthMailer;
   limits: AuthLimits;
 }
 
@@ -65,6 +68,8 @@ export function checkAuthStartup(env: NodeJS.ProcessEnv, host: string): AuthStar
         'Set WAKEFLOW_ADMIN_PASSWORD (sign-in is then required) or bind to 127.0.0.1.',
     );
   }
+  // Refuse to start rather than sign links with a published key whenever sign-in is required.
+  loadSecretKeys(env);
   // With an admin password, "local" means "one local admin account", signed in like everyone else.
   return { mode: raw === 'local' && !admin ? 'local' : 'required', admin };
 }
@@ -101,6 +106,7 @@ export function resolveAuthOptions(deps: AuthApiDeps, env: NodeJS.ProcessEnv = p
     ...(given.mailer ? { mailer: given.mailer } : {}),
     limits: {
       signInFailures: 5,
+      signInFailuresPerAccount: 20,
       signInPerIp: 50,
       signInWindowMs: 15 * 60_000,
       ingestPerMinute: Number(env.WAKEFLOW_INGEST_RATE_LIMIT ?? 6_000),

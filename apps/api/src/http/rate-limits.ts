@@ -1,8 +1,10 @@
 /**
  * Rate limits. Sign-in: failed attempts per IP and email (a guessing run against one account stops after a few
- * tries) and all attempts per IP (a run across many accounts); successful sign-ins do not count. Ingest: requests
- * per principal per minute, so one runaway integration cannot starve the database. Counters live in memory: with
- * several API processes, put a shared store (e.g. rate-limit-redis) here.
+ * tries), failed attempts per email from any address (a run spread over many addresses; the price is that such a
+ * run can hold the account's password sign-in for a window, while OIDC and resets still work), and all attempts per
+ * IP (a run across many accounts); successful sign-ins do not count. Changing one's password: failed attempts per
+ * person. Ingest: requests per principal per minute, so one runaway integration cannot starve the database.
+ * Counters live in memory: with several API processes, put a shared store (e.g. rate-limit-redis) here.
  */
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -19,8 +21,12 @@ function emailOf(req: Request): string {
   return typeof email === 'string' ? email.trim().toLowerCase() : '';
 }
 
-function tooMany(message: string): RequestHandler {
+/** Told about every refused attempt, e.g. to audit it against the account it aimed at. */
+export type OnLimited = (req: Request, email: string) => void;
+
+function tooMany(message: string, onLimited?: OnLimited): RequestHandler {
   return (req, res, next) => {
+    onLimited?.(req, emailOf(req));
     const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
     const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
     res.setHeader('Retry-After', String(seconds));
@@ -28,15 +34,26 @@ function tooMany(message: string): RequestHandler {
   };
 }
 
-export function signInRateLimits(limits: AuthLimits): RequestHandler[] {
-  const perAccount = rateLimit({
+export function signInRateLimits(limits: AuthLimits, onLimited?: OnLimited): RequestHandler[] {
+  const perIpAndAccount = rateLimit({
     windowMs: limits.signInWindowMs,
     limit: limits.signInFailures,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `${clientIp(req)}|${emailOf(req)}`,
-    handler: tooMany('Too many failed sign-ins; wait before trying again'),
+    handler: tooMany('Too many failed sign-ins; wait before trying again', onLimited),
+  });
+  const perAccount = rateLimit({
+    windowMs: limits.signInWindowMs,
+    limit: limits.signInFailuresPerAccount,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `account|${emailOf(req)}`,
+    // Requests without an email (invitation lookups) are covered by the per-IP limits alone.
+    skip: (req) => emailOf(req) === '',
+    handler: tooMany('Too many failed sign-ins to this account; wait before trying again', onLimited),
   });
   const perIp = rateLimit({
     windowMs: limits.signInWindowMs,
@@ -44,9 +61,25 @@ export function signInRateLimits(limits: AuthLimits): RequestHandler[] {
     standardHeaders: false,
     legacyHeaders: false,
     keyGenerator: (req) => clientIp(req),
-    handler: tooMany('Too many sign-in attempts from this address; wait before trying again'),
+    handler: tooMany('Too many sign-in attempts from this address; wait before trying again', onLimited),
   });
-  return [perIp, perAccount];
+  return [perIp, perIpAndAccount, perAccount];
+}
+
+/** Failed attempts to change one's password, per signed-in person: a stolen session cannot guess the old one. */
+export function passwordChangeRateLimit(limits: AuthLimits): RequestHandler {
+  return rateLimit({
+    windowMs: limits.signInWindowMs,
+    limit: limits.signInFailures,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const p = (req.res?.locals.principal as Principal | undefined) ?? null;
+      return p?.kind === 'user' ? `user:${p.userId}` : `ip:${clientIp(req)}`;
+    },
+    handler: tooMany('Too many wrong current passwords; wait before trying again'),
+  });
 }
 
 export function ingestRateLimit(limits: AuthLimits): RequestHandler {

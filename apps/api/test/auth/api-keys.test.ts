@@ -23,7 +23,13 @@ describe('API keys', () => {
   beforeAll(async () => {
     h = await createHarness({
       auth: {
-        limits: { signInFailures: 100, signInPerIp: 1_000, signInWindowMs: 60_000, ingestPerMinute: 5 },
+        limits: {
+          signInFailures: 100,
+          signInFailuresPerAccount: 100,
+          signInPerIp: 1_000,
+          signInWindowMs: 60_000,
+          ingestPerMinute: 5,
+        },
       },
     });
     engineer = await h.person('a', ['engineer']);

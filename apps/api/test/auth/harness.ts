@@ -16,7 +16,7 @@ import {
 import { createJourneyBench } from '@wakeflow/testing';
 import { createApp } from '../../src/app';
 import type { AuthOptions } from '../../src/http/auth-config';
-import { channelResetMailer } from '../../src/routes/auth/reset-mailer';
+import { channelAuthMailer } from '../../src/routes/auth/auth-mailer';
 
 export const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 export const PASSWORD = 'correct horse battery staple';
@@ -29,6 +29,8 @@ export interface Session {
 
 export interface Harness {
   database: TestDatabase;
+  /** Warnings the account mailer wrote to the server log (where links go when no channel may carry them). */
+  serverLog: string[];
   app: ReturnType<typeof createApp>;
   /** Creates a person with these roles in the workspace and signs them in. */
   person(workspaceId: string, roles: Role[], email?: string): Promise<Session>;
@@ -54,10 +56,15 @@ export async function createHarness(
   options: {
     workspaces?: string[];
     auth?: Partial<AuthOptions>;
-    /** Send reset links through the real email channel. */ channelMailer?: boolean;
+    /** Send account mail through the real channels (auth-mailer.ts) instead of dropping it. */
+    channelMailer?: boolean;
+    /** The environment the channel mailer reads (installation SMTP, address policy). */
+    mailerEnv?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<Harness> {
   const workspaces = options.workspaces ?? ['a', 'b'];
+  const serverLog: string[] = [];
+  const mailerLog = { ...silent, warn: (_obj: unknown, msg?: string) => void serverLog.push(msg ?? '') };
   const bench = await createJourneyBench();
   const { database } = bench;
   const { db } = database;
@@ -75,9 +82,17 @@ export async function createHarness(
     defaultWorkspaceId: workspaces[0]!,
     auth: {
       mode: 'required',
-      mailer: options.channelMailer ? channelResetMailer(db) : { send: async () => undefined },
+      mailer: options.channelMailer
+        ? channelAuthMailer(db, mailerLog, { NODE_ENV: 'test', ...options.mailerEnv })
+        : { send: async () => undefined },
       // Tests sign in a lot from one address; the sign-in test sets tight limits of its own.
-      limits: { signInFailures: 1_000, signInPerIp: 10_000, signInWindowMs: 60_000, ingestPerMinute: 10_000 },
+      limits: {
+        signInFailures: 1_000,
+        signInFailuresPerAccount: 1_000,
+        signInPerIp: 10_000,
+        signInWindowMs: 60_000,
+        ingestPerMinute: 10_000,
+      },
       ...options.auth,
     },
   });
@@ -95,6 +110,7 @@ export async function createHarness(
   const passwordHash = await hashPassword(PASSWORD);
   return {
     database,
+    serverLog,
     app,
     signIn,
     async person(workspaceId, roles, email = `person-${++people}@example.com`) {

@@ -17,7 +17,13 @@ describe('sign-in', () => {
   beforeAll(async () => {
     h = await createHarness({
       auth: {
-        limits: { signInFailures: 3, signInPerIp: 1_000, signInWindowMs: 60_000, ingestPerMinute: 1_000 },
+        limits: {
+          signInFailures: 3,
+          signInFailuresPerAccount: 6,
+          signInPerIp: 1_000,
+          signInWindowMs: 60_000,
+          ingestPerMinute: 1_000,
+        },
       },
     });
   });

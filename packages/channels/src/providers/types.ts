@@ -20,6 +20,12 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
   /** The one-click unsubscribe URL, when the message has one. */
   unsubscribeUrl: string | null;
+  /**
+   * The body carries a one-time secret meant for the addressee alone (a password reset or invitation link). A
+   * provider that records messages instead of delivering them must not keep the body: whoever reads the record
+   * could use the secret.
+   */
+  confidential?: boolean;
 }
 
 export interface DeliveryReceipt {

@@ -35,12 +35,24 @@ export function deriveSecretKeys(master: string | Buffer): SecretKeys {
 }
 
 /**
- * Keys from the environment. Without `WAKEFLOW_SECRET_KEY`, development and tests use a fixed key so the demo runs
- * without setup; production refuses to start rather than encrypting with a published key.
+ * Whether the published development key may stand in for `WAKEFLOW_SECRET_KEY`: only where nobody but this machine
+ * can reach the app (local mode without sign-in, which binds to loopback) and in tests. Whenever sign-in is
+ * required, links signed with a public key could be forged (open redirects, other workspaces' unsubscribes).
  */
+export function developmentKeyAllowed(env: NodeJS.ProcessEnv): boolean {
+  if (env.NODE_ENV === 'production') return false;
+  const localMode = env.WAKEFLOW_AUTH?.trim().toLowerCase() === 'local' && !env.WAKEFLOW_ADMIN_PASSWORD;
+  return localMode || env.NODE_ENV === 'test';
+}
+
+/** Keys from the environment; without `WAKEFLOW_SECRET_KEY`, the development key where that is safe, else an error. */
 export function loadSecretKeys(env: NodeJS.ProcessEnv = process.env): SecretKeys {
   const raw = env.WAKEFLOW_SECRET_KEY;
   if (raw && raw.trim()) return deriveSecretKeys(raw);
-  if (env.NODE_ENV === 'production') throw new Error('WAKEFLOW_SECRET_KEY is required in production');
+  if (!developmentKeyAllowed(env))
+    throw new Error(
+      'WAKEFLOW_SECRET_KEY is required whenever sign-in is required (it signs click and unsubscribe links and ' +
+        'encrypts provider secrets): set it to 32 random bytes, e.g. `openssl rand -hex 32`',
+    );
   return deriveSecretKeys(DEV_MASTER);
 }

@@ -15,6 +15,7 @@ import {
   diffJourneys,
   getPublishRequest,
   listPublishRequests,
+  personBehind,
   toPublicRequest,
   writeAudit,
   type PublishRequestStatus,
@@ -124,7 +125,10 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
     const { row, journeyName } = await load(workspaceId, id);
     if (row.status !== 'pending')
       throw new HttpError(409, 'not_pending', `This request is already ${row.status}`);
-    if (row.requestedBy === actor && principal.kind !== 'local')
+    if (
+      principal.kind !== 'local' &&
+      (await personBehind(db, row.requestedBy)) === (await personBehind(db, actor))
+    )
       throw new HttpError(403, 'own_request', 'Someone else must review your own publish request');
     try {
       const published = await publishJourneyDraft(db, catalog, {

@@ -8,6 +8,7 @@ import { apiKeyRoutes } from './api-keys';
 import { approvalRoutes } from './approvals';
 import { auditRoutes } from './audit';
 import { withAuthOptions } from './context';
+import { invitationRoutes } from './invitations';
 import { oidcRoutes } from './oidc';
 import { passwordResetRoutes } from './password-reset';
 import { peopleRoutes } from './people';
@@ -19,6 +20,7 @@ export function authRoutes(apiDeps: ApiDeps): Router {
   const router = Router();
   router.use(signInRoutes(deps));
   router.use(passwordResetRoutes(deps));
+  router.use(invitationRoutes(deps));
   router.use(oidcRoutes(deps));
   router.use(peopleRoutes(deps));
   router.use(workspaceSettingsRoutes(deps));

@@ -1,18 +1,21 @@
 /**
  * OpenID Connect sign-in. /start remembers state, nonce and PKCE verifier (database, keyed by the state's hash) and
  * binds the attempt to this browser with a short-lived cookie holding the state; /callback requires both, so a
- * callback URL planted by someone else (login CSRF) fails. Only people an admin has added may sign in: the first
- * time by their verified email, afterwards by the provider's subject id.
+ * callback URL planted by someone else (login CSRF) fails. Only people an admin has invited may sign in: the first
+ * time by their verified email (which also accepts their open invitations), afterwards by the provider's subject.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import {
+  acceptInvitation,
   findUserByEmail,
   findUserByOidc,
   linkOidcIdentity,
+  openInvitationsFor,
   sameSecret,
   saveOidcLogin,
   takeOidcLogin,
+  writeAudit,
 } from '@wakeflow/auth';
 import { clearCookie, oidcStateCookieName, readCookie, setCookie } from '../../http/cookies';
 import { HttpError, parseInput } from '../../http/errors';
@@ -86,6 +89,32 @@ export function oidcRoutes(deps: AuthRouteDeps): Router {
       if (byEmail && byEmail.oidcSubject === null) {
         await linkOidcIdentity(db, byEmail.id, identity.issuer, identity.subject);
         user = byEmail;
+      }
+    }
+    // A verified email proves the address as well as an invitation link does: accept what is open for it (creating
+    // the account, without a password, if this is the person's first workspace).
+    if ((!user || user.disabledAt === null) && identity.email && identity.emailVerified) {
+      for (const invitation of await openInvitationsFor(db, identity.email)) {
+        const outcome = await acceptInvitation(
+          db,
+          { id: invitation.id },
+          user
+            ? { kind: 'account', userId: user.id }
+            : { kind: 'new_account', name: identity.name ?? '', passwordHash: null },
+        );
+        if (!outcome.ok) continue;
+        if (!user) {
+          user = await findUserByEmail(db, identity.email);
+          if (user) await linkOidcIdentity(db, user.id, identity.issuer, identity.subject);
+        }
+        await writeAudit(db, {
+          workspaceId: outcome.workspaceId,
+          actor: `user:${outcome.userId}`,
+          action: 'invitation.accepted',
+          entityType: 'invitation',
+          entityId: invitation.id,
+          after: { roles: outcome.roles, accountCreated: outcome.created, via: 'oidc' },
+        });
       }
     }
     if (!user || user.disabledAt !== null)

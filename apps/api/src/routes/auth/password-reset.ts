@@ -1,7 +1,8 @@
 /**
- * Password reset by emailed link. Asking always answers 202, whether or not the account exists (no account
- * discovery); the link carries a one-time token in its fragment (never sent to servers or in Referer headers),
- * valid an hour. Setting the new password ends every session of that person.
+ * Password reset by emailed link. Asking always answers 202 at once, whether or not the account exists, and does
+ * the lookup and the sending after answering, so neither the answer nor its timing tells accounts apart. The link
+ * carries a one-time token in its fragment (never sent to servers or in Referer headers), valid an hour. Setting
+ * the new password ends every session of that person. Which channel may carry the link: auth-mailer.ts.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -16,28 +17,29 @@ import {
   passwordProblem,
   setPasswordHash,
   writeAudit,
-  type PasswordResetMailer,
+  type AuthMailer,
 } from '@wakeflow/auth';
 import { HttpError, parseInput } from '../../http/errors';
 import { signInRateLimits } from '../../http/rate-limits';
 import type { AuthRouteDeps } from './context';
-import { channelResetMailer } from './reset-mailer';
 
 export function resetLink(publicUrl: string, token: string): string {
   return new URL(`/reset-password#token=${encodeURIComponent(token)}`, publicUrl).toString();
 }
 
-/** Sends a reset (or first-password) link to a person; false when they have no workspace to send it from. */
-export async function sendResetLink(
+/** Sends a reset link to a person who belongs to a workspace; false when they belong to none. */
+async function sendResetLink(
   deps: AuthRouteDeps,
-  mailer: PasswordResetMailer,
+  mailer: AuthMailer,
   user: { id: string; email: string; name: string },
 ): Promise<boolean> {
-  const [membership] = await membershipsOf(deps.db, user.id);
-  if (!membership) return false;
+  const memberships = await membershipsOf(deps.db, user.id);
+  if (memberships.length === 0) return false;
   const { token, expiresAt } = await createPasswordReset(deps.db, user.id);
   await mailer.send({
-    workspaceId: membership.workspaceId,
+    kind: 'password_reset',
+    // Only a person's sole workspace may carry their reset link (see auth-mailer.ts).
+    workspaceId: memberships.length === 1 ? memberships[0]!.workspaceId : null,
     to: user.email,
     name: user.name,
     link: resetLink(deps.auth.publicUrl, token),
@@ -46,25 +48,20 @@ export async function sendResetLink(
   return true;
 }
 
-export function passwordResetRoutes(
-  deps: AuthRouteDeps,
-  mailer: PasswordResetMailer = deps.auth.mailer ?? channelResetMailer(deps.db),
-): Router {
-  const { db } = deps;
+export function passwordResetRoutes(deps: AuthRouteDeps): Router {
+  const { db, mailer } = deps;
   const router = Router();
 
   router.post('/auth/password-reset', ...signInRateLimits(deps.auth.limits), async (req, res) => {
     const { email } = parseInput(z.object({ email: z.string().trim().min(1).max(320) }), req.body, 'body');
-    const user = await findUserByEmail(db, email);
-    if (user && user.disabledAt === null) {
-      await sendResetLink(deps, mailer, user).catch((error: unknown) => {
-        // The answer must not reveal whether the account exists, so a delivery failure is only logged.
-        deps.logger.error({ err: error }, 'could not send a password reset link');
-      });
-    }
     res
       .status(202)
       .json({ ok: true, message: 'If that account exists, a link to choose a new password is on its way' });
+    // After answering: a delivery failure or a slow provider must not show in the answer or its timing.
+    void (async () => {
+      const user = await findUserByEmail(db, email);
+      if (user && user.disabledAt === null) await sendResetLink(deps, mailer, user);
+    })().catch((error: unknown) => deps.logger.error({ err: error }, 'could not send a password reset link'));
   });
 
   router.post('/auth/password-reset/confirm', async (req, res) => {

@@ -1,20 +1,25 @@
 /**
- * People and roles of the workspace: list, add (optionally emailing a link to choose a password), change roles,
- * remove. The last admin cannot be removed or demoted, so a workspace never locks itself out.
+ * People and roles of the workspace: list, invite, change roles, remove. Adding a person is always an invitation
+ * the invitee accepts (invitations.ts): an admin never chooses a password for someone, and the answer is the same
+ * whether or not an account with that email exists elsewhere, so nothing about other workspaces' people leaks.
+ * The last admin cannot be removed or demoted, so a workspace never locks itself out.
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { workspaces } from '@wakeflow/db';
 import {
+  actorOf,
   apiKeyScopes,
   countWithRole,
-  ensureUser,
-  hashPassword,
+  createInvitation,
   listPeople,
-  MAX_PASSWORD_LENGTH,
+  listPendingInvitations,
   membershipOf,
-  passwordProblem,
+  normaliseEmail,
   permissions,
   removeMembership,
+  revokeInvitation,
   roleNames,
   roles,
   setMembership,
@@ -22,26 +27,28 @@ import {
 } from '@wakeflow/auth';
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
-import { workspaceOf } from '../../http/workspace';
+import { principalOf, workspaceOf } from '../../http/workspace';
 import type { AuthRouteDeps } from './context';
-import { sendResetLink } from './password-reset';
-import { channelResetMailer } from './reset-mailer';
+
+export function invitationLink(publicUrl: string, token: string): string {
+  return new URL(`/accept-invitation#token=${encodeURIComponent(token)}`, publicUrl).toString();
+}
 
 const roleSchema = z.enum(roleNames as [Role, ...Role[]]);
 const addBody = z.object({
   email: z.email('Not an email address').max(320),
   name: z.string().trim().max(200).default(''),
   roles: z.array(roleSchema).min(1, 'Give the person at least one role'),
-  /** An initial password; without one, `invite` emails a link to choose it. */
-  password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
-  invite: z.boolean().default(false),
+  password: z
+    .undefined({ error: 'People choose their own password through the invitation link; leave it out' })
+    .optional(),
 });
 const userParams = z.object({ userId: z.uuid('Not a person id') });
+const invitationParams = z.object({ id: z.uuid('Not an invitation id') });
 
 export function peopleRoutes(deps: AuthRouteDeps): Router {
-  const { db } = deps;
+  const { db, mailer } = deps;
   const router = Router();
-  const mailer = () => deps.auth.mailer ?? channelResetMailer(db);
 
   async function refuseLosingLastAdmin(workspaceId: string, userId: string, nextRoles: readonly Role[]) {
     const current = await membershipOf(db, workspaceId, userId);
@@ -73,37 +80,66 @@ export function peopleRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.get('/people', async (_req, res) => {
-    res.json({ people: await listPeople(db, workspaceOf(res)) });
+    const workspaceId = workspaceOf(res);
+    res.json({
+      people: await listPeople(db, workspaceId),
+      invitations: await listPendingInvitations(db, workspaceId),
+    });
   });
 
   router.post('/people', async (req, res) => {
     const body = parseInput(addBody, req.body, 'body');
     const workspaceId = workspaceOf(res);
-    if (body.password !== undefined) {
-      const problem = passwordProblem(body.password);
-      if (problem)
-        throw new HttpError(400, 'invalid_request', problem, {
-          issues: [{ path: 'body.password', message: problem }],
-        });
-    }
-    const { user, created } = await ensureUser(db, {
-      email: body.email,
+    const email = normaliseEmail(body.email);
+    const members = await listPeople(db, workspaceId);
+    if (members.some((p) => p.email === email))
+      throw new HttpError(409, 'already_member', `${email} is already in this workspace`);
+    const { invitation, token } = await createInvitation(db, {
+      workspaceId,
+      email,
       name: body.name,
-      passwordHash: body.password !== undefined ? await hashPassword(body.password) : null,
+      roles: body.roles,
+      invitedBy: actorOf(principalOf(res)),
     });
-    if (!created && (await membershipOf(db, workspaceId, user.id)))
-      throw new HttpError(409, 'already_member', `${user.email} is already in this workspace`);
-    await setMembership(db, workspaceId, user.id, body.roles);
     await recordAudit(db, res, {
-      action: 'person.added',
-      entityType: 'person',
-      entityId: user.id,
-      after: { email: user.email, roles: body.roles },
+      action: 'person.invited',
+      entityType: 'invitation',
+      entityId: invitation.id,
+      after: { email, roles: invitation.roles },
     });
-    let invited = false;
-    if (body.invite) invited = await sendResetLink(deps, mailer(), user).catch(() => false);
-    const person = (await listPeople(db, workspaceId)).find((p) => p.userId === user.id);
-    res.status(201).json({ person, invited });
+    const [workspace] = await db
+      .select({ name: workspaces.name })
+      .from(workspaces)
+      .where(eq(workspaces.id, workspaceId));
+    const delivery = await mailer
+      .send({
+        kind: 'invitation',
+        workspaceId,
+        workspaceName: workspace?.name ?? workspaceId,
+        to: email,
+        name: body.name,
+        link: invitationLink(deps.auth.publicUrl, token),
+        expiresAt: new Date(invitation.expiresAt),
+      })
+      .then((d) => d ?? 'delivered')
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'could not send an invitation');
+        return 'failed' as const;
+      });
+    res.status(201).json({ invitation, delivery });
+  });
+
+  router.delete('/invitations/:id', async (req, res) => {
+    const { id } = parseInput(invitationParams, req.params, 'params');
+    const revoked = await revokeInvitation(db, workspaceOf(res), id);
+    if (!revoked) throw notFound('Invitation');
+    await recordAudit(db, res, {
+      action: 'invitation.revoked',
+      entityType: 'invitation',
+      entityId: id,
+      before: { email: revoked.email, roles: revoked.roles },
+    });
+    res.status(204).end();
   });
 
   router.patch('/people/:userId', async (req, res) => {

@@ -24,7 +24,7 @@ import {
 } from '@wakeflow/auth';
 import { clearCookie, readCookie, sessionCookieName, setCookie } from '../../http/cookies';
 import { HttpError, parseInput } from '../../http/errors';
-import { signInRateLimits } from '../../http/rate-limits';
+import { passwordChangeRateLimit, signInRateLimits } from '../../http/rate-limits';
 import { principalOf } from '../../http/workspace';
 import { recordAudit } from '../../http/audit-trail';
 import type { AuthRouteDeps } from './context';
@@ -83,10 +83,42 @@ export async function startSession(
   return principal;
 }
 
+/**
+ * Records a refused sign-in in the audit log of every workspace of the account it aimed at, so its admins see a
+ * guessing run. Attempts on unknown emails belong to no workspace and go to the server log only.
+ */
+export async function auditRefusedSignIn(
+  deps: AuthRouteDeps,
+  req: Request,
+  email: string,
+  action: 'session.sign_in_failed' | 'session.sign_in_rate_limited',
+): Promise<void> {
+  const user = email ? await findUserByEmail(deps.db, email) : null;
+  if (!user) {
+    deps.logger.info({ ip: req.ip, action }, 'refused sign-in for an unknown account');
+    return;
+  }
+  for (const m of await membershipsOf(deps.db, user.id)) {
+    await writeAudit(deps.db, {
+      workspaceId: m.workspaceId,
+      actor: 'anonymous',
+      action,
+      entityType: 'user',
+      entityId: user.id,
+      after: { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+    });
+  }
+}
+
 export function signInRoutes(deps: AuthRouteDeps): Router {
   const { db, auth } = deps;
   const router = Router();
   const cookieName = sessionCookieName(auth.secureCookies);
+  const onLimited = (req: Request, email: string) => {
+    auditRefusedSignIn(deps, req, email, 'session.sign_in_rate_limited').catch((error: unknown) =>
+      deps.logger.error({ err: error }, 'could not audit a rate-limited sign-in'),
+    );
+  };
 
   router.get('/auth/config', (_req, res) => {
     res.json({
@@ -99,12 +131,17 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     });
   });
 
-  router.post('/auth/sign-in', ...signInRateLimits(auth.limits), async (req, res) => {
+  router.post('/auth/sign-in', ...signInRateLimits(auth.limits, onLimited), async (req, res) => {
     const body = parseInput(signInBody, req.body, 'body');
     const user = await findUserByEmail(db, body.email);
     const ok = await verifyPassword(user?.passwordHash, body.password);
-    if (!user || !ok || user.disabledAt !== null)
+    if (!user || !ok || user.disabledAt !== null) {
+      // Not awaited: the extra writes for known accounts would make their answers measurably slower.
+      auditRefusedSignIn(deps, req, body.email, 'session.sign_in_failed').catch((error: unknown) =>
+        deps.logger.error({ err: error }, 'could not audit a failed sign-in'),
+      );
       throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
+    }
     const principal = await startSession(deps, req, res, user.id, body.workspaceId);
     res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principal));
   });
@@ -144,7 +181,7 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     res.set('Cache-Control', 'no-store').json(await describePrincipal(db, next));
   });
 
-  router.post('/auth/password', async (req, res) => {
+  router.post('/auth/password', passwordChangeRateLimit(auth.limits), async (req, res) => {
     const principal = principalOf(res);
     if (principal.kind !== 'user')
       throw new HttpError(403, 'not_a_person', 'Only a signed-in person has a password');

@@ -17,6 +17,7 @@ import {
   ProviderValidationError,
   updateProvider,
 } from '@wakeflow/channels';
+import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 import { channelOptions, type ChannelApiDeps } from './context';
@@ -54,6 +55,13 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
   router.post('/providers', async (req, res) => {
     const input = parseInput(providerInputSchema, req.body, 'body');
     const created = await createProvider(db, keys, workspaceOf(res), input).catch(invalid);
+    // The public form names which secrets are set, never their values, so it is safe in the audit log.
+    await recordAudit(db, res, {
+      action: 'provider.created',
+      entityType: 'provider',
+      entityId: created.id,
+      after: created,
+    });
     res.status(201).json({ provider: created });
   });
 
@@ -67,14 +75,24 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
   router.patch('/providers/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const patch = parseInput(providerPatchSchema, req.body, 'body');
+    const before = await getProvider(db, keys, workspaceOf(res), id);
     const updated = await updateProvider(db, keys, workspaceOf(res), id, patch).catch(invalid);
-    if (!updated) throw notFound('Provider');
+    if (!updated || !before) throw notFound('Provider');
+    await recordAudit(db, res, {
+      action: 'provider.changed',
+      entityType: 'provider',
+      entityId: id,
+      before,
+      after: { ...updated, ...(patch.secrets ? { secretsChanged: Object.keys(patch.secrets).sort() } : {}) },
+    });
     res.json({ provider: updated });
   });
 
   router.delete('/providers/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    if (!(await deleteProvider(db, workspaceOf(res), id))) throw notFound('Provider');
+    const before = await getProvider(db, keys, workspaceOf(res), id);
+    if (!before || !(await deleteProvider(db, workspaceOf(res), id))) throw notFound('Provider');
+    await recordAudit(db, res, { action: 'provider.deleted', entityType: 'provider', entityId: id, before });
     res.status(204).end();
   });
 
