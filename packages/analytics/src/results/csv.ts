@@ -1,18 +1,11 @@
-/** CSV export of results: one line per group (or node), the same figures as the JSON, flat columns, RFC 4180 quoting. */
+/** CSV export of results: one line per group (or node), the same figures as the JSON, flat columns. */
+import { csvLines, type CsvValue } from '@wakeflow/journey';
 import type { GroupFigures, LiftFigures } from './figures';
 import type { JourneyResults } from './load';
 
-type Cell = string | number | boolean | null | undefined;
-
-function cell(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  const s =
-    typeof v === 'number'
-      ? Number.isInteger(v)
-        ? String(v)
-        : v.toPrecision(10).replace(/\.?0+$/, '')
-      : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** Fractions to 10 significant digits without trailing zeros; quoting and neutralising are the shared writer's. */
+function formatted(v: CsvValue): CsvValue {
+  return typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(10).replace(/\.?0+$/, '') : v;
 }
 
 const figureColumns = [
@@ -48,7 +41,7 @@ const figureColumns = [
   'spend_after_entry_difference_high',
 ];
 
-function figureCells(f: GroupFigures, l: LiftFigures | null): Cell[] {
+function figureCells(f: GroupFigures, l: LiftFigures | null): CsvValue[] {
   return [
     f.entered,
     f.messaged,
@@ -84,7 +77,7 @@ function figureCells(f: GroupFigures, l: LiftFigures | null): Cell[] {
 }
 
 export function resultsToCsv(results: JourneyResults): string {
-  const lines: Cell[][] = [];
+  const lines: CsvValue[][] = [];
   if (results.groupBy === 'node') {
     lines.push(['node_id', 'reached', 'left', 'at_node', 'messages_sent', 'cost', 'converted']);
     for (const n of results.nodes ?? [])
@@ -95,5 +88,5 @@ export function resultsToCsv(results: JourneyResults): string {
     for (const g of results.groups)
       lines.push([g.key, g.day, g.arm, g.holdout, ...figureCells(g.figures, g.lift)]);
   }
-  return `${lines.map((l) => l.map(cell).join(',')).join('\r\n')}\r\n`;
+  return csvLines(lines.map((line) => line.map(formatted)));
 }

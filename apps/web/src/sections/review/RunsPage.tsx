@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { Download, Search } from 'lucide-react';
 import { useJourneys } from '../../api/journeys';
 import { useVersions } from '../../api/versions';
-import { runStatuses, useFindCustomers, useRuns, type RunFilters, type RunSummary } from '../../api/review';
-import { toCsv, downloadText, type CsvColumn } from './csv';
+import { runStatuses, useFindCustomers, useRuns, type RunFilters } from '../../api/review';
+import { runsToCsv } from '@wakeflow/journey';
+import { downloadText } from './csv';
 import { formatDateTime, humanise } from './format';
 import { runHref, runsHref } from './routes';
 
@@ -66,19 +67,6 @@ function CustomerFilter({ filters }: { filters: RunFilters }) {
   );
 }
 
-const columns: CsvColumn<RunSummary & { journeyName: string }>[] = [
-  { header: 'run', value: (r) => r.id },
-  { header: 'customer', value: (r) => r.customerExternalId },
-  { header: 'journey', value: (r) => r.journeyName },
-  { header: 'version', value: (r) => r.version },
-  { header: 'status', value: (r) => r.status },
-  { header: 'outcome', value: (r) => r.outcome },
-  { header: 'holdout', value: (r) => r.holdout },
-  { header: 'current step', value: (r) => r.currentNodeId },
-  { header: 'started', value: (r) => r.startedAt },
-  { header: 'ended', value: (r) => r.endedAt },
-];
-
 export function RunsPage({ filters }: { filters: RunFilters }) {
   const journeys = useJourneys();
   const versions = useVersions(filters.journeyId ?? '');
@@ -103,7 +91,7 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
           type="button"
           className="button"
           disabled={!rows.length}
-          onClick={() => downloadText('runs.csv', toCsv(rows, columns))}
+          onClick={() => downloadText('runs.csv', runsToCsv(rows))}
         >
           <Download size={14} /> Export CSV
         </button>
