@@ -101,13 +101,31 @@ describe('hardening', () => {
   });
 
   it('manages people, and never removes or demotes the last admin', async () => {
-    const added = await h.as(admin, 'POST', '/api/people').send({
+    const invited = await h.as(admin, 'POST', '/api/people').send({
       email: 'New.Person@Example.com',
       name: 'New',
       roles: ['campaign_manager'],
-      password: 'a long first password',
     });
-    expect(added.status).toBe(201);
+    expect(invited.status).toBe(201);
+    expect(invited.body.invitation).toMatchObject({
+      email: 'new.person@example.com',
+      roles: ['campaign_manager'],
+    });
+    const pending = await h.as(admin, 'GET', '/api/people');
+    expect(pending.body.invitations.map((i: { email: string }) => i.email)).toContain(
+      'new.person@example.com',
+    );
+    const accepted = await request(h.app)
+      .post('/api/auth/invitations/accept')
+      .send({ token: h.tokenSentTo('new.person@example.com'), password: 'a long first password' });
+    expect(accepted.status).toBe(200);
+    const added = {
+      body: {
+        person: (await h.as(admin, 'GET', '/api/people')).body.people.find(
+          (p: { email: string }) => p.email === 'new.person@example.com',
+        ),
+      },
+    };
     expect(added.body.person).toMatchObject({
       email: 'new.person@example.com',
       roles: ['campaign_manager'],

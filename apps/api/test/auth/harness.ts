@@ -11,6 +11,7 @@ import {
   hashPassword,
   setMembership,
   type ApiKeyScope,
+  type AuthMail,
   type Role,
 } from '@wakeflow/auth';
 import { createJourneyBench } from '@wakeflow/testing';
@@ -31,6 +32,10 @@ export interface Harness {
   database: TestDatabase;
   /** Warnings the account mailer wrote to the server log (where links go when no channel may carry them). */
   serverLog: string[];
+  /** Account mail handed to the test mailer (when not sending through the channels). */
+  sentMail: AuthMail[];
+  /** The token of the newest account mail to this address. */
+  tokenSentTo(email: string): string;
   app: ReturnType<typeof createApp>;
   /** Creates a person with these roles in the workspace and signs them in. */
   person(workspaceId: string, roles: Role[], email?: string): Promise<Session>;
@@ -64,6 +69,7 @@ export async function createHarness(
 ): Promise<Harness> {
   const workspaces = options.workspaces ?? ['a', 'b'];
   const serverLog: string[] = [];
+  const sentMail: AuthMail[] = [];
   const mailerLog = { ...silent, warn: (_obj: unknown, msg?: string) => void serverLog.push(msg ?? '') };
   const bench = await createJourneyBench();
   const { database } = bench;
@@ -84,7 +90,7 @@ export async function createHarness(
       mode: 'required',
       mailer: options.channelMailer
         ? channelAuthMailer(db, mailerLog, { NODE_ENV: 'test', ...options.mailerEnv })
-        : { send: async () => undefined },
+        : { send: async (mail) => void sentMail.push(mail) },
       // Tests sign in a lot from one address; the sign-in test sets tight limits of its own.
       limits: {
         signInFailures: 1_000,
@@ -111,6 +117,12 @@ export async function createHarness(
   return {
     database,
     serverLog,
+    sentMail,
+    tokenSentTo(email) {
+      const mail = [...sentMail].reverse().find((m) => m.to === email);
+      if (!mail) throw new Error(`no account mail to ${email}`);
+      return decodeURIComponent(/#token=([^&\s]+)/.exec(mail.link)![1]!);
+    },
     app,
     signIn,
     async person(workspaceId, roles, email = `person-${++people}@example.com`) {

@@ -13,6 +13,7 @@ import {
   customers,
   journeyVersions,
   journeys,
+  invitations,
   memberships,
   messages,
   providers,
@@ -21,7 +22,14 @@ import {
   segments,
   templates,
 } from '@wakeflow/db';
-import { createApiKey, createPublishRequest, ensureUser, roleNames, setMembership } from '@wakeflow/auth';
+import {
+  createApiKey,
+  createInvitation,
+  createPublishRequest,
+  ensureUser,
+  roleNames,
+  setMembership,
+} from '@wakeflow/auth';
 import { listRoutes } from '../../src/http/route-list';
 import { createHarness, type Harness, type Session } from './harness';
 
@@ -34,6 +42,7 @@ interface Seeded {
   requestId: string;
   apiKeyId: string;
   userId: string;
+  invitationId: string;
 }
 
 async function seedWorkspaceB(h: Harness): Promise<Seeded> {
@@ -119,7 +128,15 @@ async function seedWorkspaceB(h: Harness): Promise<Seeded> {
   });
   const { user } = await ensureUser(db, { email: 'secret-of-b@example.com', name: MARK });
   await setMembership(db, 'b', user.id, ['admin']);
+  const { invitation } = await createInvitation(db, {
+    workspaceId: 'b',
+    email: 'invited-to-b@example.com',
+    name: MARK,
+    roles: ['admin'],
+    invitedBy: 'test',
+  });
   return {
+    invitationId: invitation.id,
     journeyId: journey!.id,
     runId: run!.id,
     customerId: customer!.id,
@@ -144,6 +161,7 @@ async function snapshotB(h: Harness): Promise<string> {
     db.select().from(publishRequests).where(eq(publishRequests.workspaceId, 'b')),
     db.select().from(apiKeys).where(eq(apiKeys.workspaceId, 'b')),
     db.select().from(memberships).where(eq(memberships.workspaceId, 'b')),
+    db.select().from(invitations).where(eq(invitations.workspaceId, 'b')),
   ]);
   return JSON.stringify(parts);
 }
@@ -170,6 +188,7 @@ function idFor(path: string, param: string, b: Seeded): string {
     approvals: b.requestId,
     'api-keys': b.apiKeyId,
     people: b.userId,
+    invitations: b.invitationId,
   };
   const id = byResource[resource];
   if (!id) throw new Error(`No workspace-b id for :${param} in ${path}; add the resource to idFor()`);
