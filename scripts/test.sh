@@ -11,5 +11,6 @@ if [ "$#" -eq 0 ]; then
   pnpm typecheck
   pnpm lint
   pnpm format:check
+  pnpm deps:check
 fi
 exec pnpm test "$@"

@@ -42,3 +42,19 @@ export {
   type TestDatabase,
 } from './postgres.js';
 export { findChromium, lookupChromium, CHROMIUM_ARGS, type ChromiumLookupOptions } from './chromium.js';
+export {
+  parseLockedPackages,
+  splitPackageKey,
+  checkLockedPackages,
+  advisoryQuery,
+  parseBulkAdvisories,
+  parseAdvisorySnapshot,
+  parseAcceptedAdvisories,
+  type LockedPackage,
+  type Advisory,
+  type BulkAdvisories,
+  type AdvisorySnapshot,
+  type AcceptedAdvisory,
+  type DependencyProblem,
+} from './dependency-check.js';
+export { satisfies, parseVersion, compareVersions, type SemVer } from './semver-range.js';
