@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { LogOut, Workflow } from 'lucide-react';
 import { onUnauthorized } from './api/client';
 import { authKeys, useMe, useSignOut } from './api/people';
+import { AccountLinkPage, accountLinkOf } from './sections/people/AccountLinkPage';
 import { SignInPage } from './sections/people/SignInPage';
 import { useRoute } from './router';
 import { JourneyListPage } from './components/JourneyListPage';
@@ -57,6 +58,9 @@ export function App() {
       ),
     [queryClient],
   );
+  // Links in account mail work signed in or not (accepting with an open session adds the workspace to it).
+  const accountLink = accountLinkOf(window.location);
+  if (accountLink) return <AccountLinkPage link={accountLink} />;
   if (me.isPending) return <div className="page-message">Loading…</div>;
   if (me.error) {
     if ((me.error as { status?: number }).status === 401) return <SignInPage />;

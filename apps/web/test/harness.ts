@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import type { AuthMailer } from '@wakeflow/auth';
 import { chromium, type Browser } from 'playwright-core';
 // The API package exports no entry yet; its app factory is imported from source.
 import { createApp } from '../../api/src/app';
@@ -103,6 +104,8 @@ export interface EditorServerOptions {
   prepare?(database: TestDatabase): Promise<void>;
   /** Stands in for Temporal where a test serves recorded histories. */
   temporal?: Client;
+  /** Receives account mail (invitations, resets) instead of the email channel, so a test can open the links. */
+  mailer?: AuthMailer;
 }
 
 export async function startEditorServer(options: EditorServerOptions = {}): Promise<EditorServer> {
@@ -130,7 +133,11 @@ export async function startEditorServer(options: EditorServerOptions = {}): Prom
     defaultWorkspaceId: TEST_WORKSPACE_ID,
     webDist,
     // First-run mode on loopback by default: every request acts as the workspace admin, so no sign-in step.
-    auth: { mode: options.authMode ?? 'local', publicUrl: url },
+    auth: {
+      mode: options.authMode ?? 'local',
+      publicUrl: url,
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    },
   });
   server.on('request', app);
   return {

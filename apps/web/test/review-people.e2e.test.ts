@@ -20,6 +20,7 @@ import {
   runs,
 } from '@wakeflow/db';
 import { TEST_WORKSPACE_ID } from '@wakeflow/db/testing';
+import type { AuthMail } from '@wakeflow/auth';
 import { ensureAdminAccount } from '../../api/src/http/admin-account';
 import { launchChromium, startEditorServer, type EditorServer } from './harness';
 
@@ -33,6 +34,7 @@ const recordedHistory = { events: fullHistory.events.slice(0, signalAt + 1) };
 const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery' };
 const CAM = { email: 'cam@example.com', password: 'campaign-manager-pw' };
 const RITA = { email: 'rita@example.com', password: 'reviewer-password-1' };
+const sentMail: AuthMail[] = [];
 
 function startServer(): Promise<EditorServer> {
   // Every run's history is the recorded canonical one: download and replay need nothing else from Temporal.
@@ -42,6 +44,7 @@ function startServer(): Promise<EditorServer> {
   return startEditorServer({
     authMode: 'required',
     temporal,
+    mailer: { send: async (mail) => void sentMail.push(mail) },
     prepare: (database) => ensureAdminAccount(database.db, TEST_WORKSPACE_ID, ADMIN).then(() => undefined),
   });
 }
@@ -79,15 +82,28 @@ describe('review and people in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   }
 
+  /** The admin invites; the invitee opens the link in their own browser and chooses their own password. */
   async function addPerson(email: string, name: string, password: string, role: string): Promise<void> {
-    const form = page.getByRole('form', { name: 'Add a person' });
+    const form = page.getByRole('form', { name: 'Invite a person' });
     await form.getByLabel('Email', { exact: true }).fill(email);
     await form.getByLabel('Name', { exact: true }).fill(name);
-    await form.getByLabel('First password').fill(password);
     // Campaign manager is preselected: switch it off unless that is the role wanted.
     if (role !== 'Campaign manager') await form.getByLabel('Campaign manager').uncheck();
     if (role !== 'Campaign manager') await form.getByLabel(role).check();
-    await form.getByRole('button', { name: 'Add person' }).click();
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByTestId(`invitation-${email}`).waitFor();
+    const mail = sentMail.find((m) => m.to === email && m.kind === 'invitation')!;
+    const invitee = await browser.newContext();
+    try {
+      const theirs = await invitee.newPage();
+      await theirs.goto(mail.link);
+      await theirs.getByLabel('Choose a password').fill(password);
+      await theirs.getByRole('button', { name: /Accept the invitation/ }).click();
+      await theirs.getByTestId('principal').waitFor();
+    } finally {
+      await invitee.close();
+    }
+    await page.reload();
     await page.getByTestId(`person-${email}`).waitFor();
   }
 
@@ -95,7 +111,7 @@ describe('review and people in Chromium', () => {
     await signIn(ADMIN);
     expect(await page.getByTestId('principal').textContent()).toContain('Admin');
     await page.getByRole('link', { name: 'Team' }).click();
-    await page.getByRole('form', { name: 'Add a person' }).waitFor();
+    await page.getByRole('form', { name: 'Invite a person' }).waitFor();
     await addPerson(CAM.email, 'Cam', CAM.password, 'Campaign manager');
     await addPerson(RITA.email, 'Rita', RITA.password, 'Reviewer');
     const approval = page.getByLabel('Publishing needs approval');

@@ -89,11 +89,11 @@ export function useMe() {
   });
 }
 
-export function useSignIn() {
+/** A mutation whose answer is a new session (sign-in, accepting an invitation): become that person. */
+function useSignedInBy<I>(path: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; password: string }) =>
-      apiRequest('/api/auth/sign-in', meSchema, { method: 'POST', body: input }),
+    mutationFn: (input: I) => apiRequest(path, meSchema, { method: 'POST', body: input }),
     onSuccess: (me) => {
       remember(me);
       // Everything cached belonged to nobody (or someone else): start over as this person.
@@ -101,6 +101,10 @@ export function useSignIn() {
       queryClient.setQueryData(authKeys.me, me);
     },
   });
+}
+
+export function useSignIn() {
+  return useSignedInBy<{ email: string; password: string }>('/api/auth/sign-in');
 }
 
 export function useSignOut() {
@@ -161,33 +165,106 @@ export const personSchema = z.object({
 });
 export type Person = z.infer<typeof personSchema>;
 
-export function usePeople(enabled = true) {
+export const invitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  roles: z.array(z.string()),
+  invitedBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type Invitation = z.infer<typeof invitationSchema>;
+
+const peopleAnswerSchema = z.object({
+  people: z.array(personSchema),
+  invitations: z.array(invitationSchema).default([]),
+});
+
+function usePeopleAnswer<T>(select: (data: z.infer<typeof peopleAnswerSchema>) => T, enabled: boolean) {
   return useQuery({
     queryKey: peopleKeys.people,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/people', z.object({ people: z.array(personSchema) }), { signal }),
-    select: (data) => data.people,
+    queryFn: ({ signal }) => apiRequest('/api/people', peopleAnswerSchema, { signal }),
+    select,
     enabled,
   });
 }
 
-export interface AddPersonInput {
+export function usePeople(enabled = true) {
+  return usePeopleAnswer((data) => data.people, enabled);
+}
+
+/** Invitations nobody has accepted yet (people join only by accepting one). */
+export function usePendingInvitations(enabled = true) {
+  return usePeopleAnswer((data) => data.invitations, enabled);
+}
+
+export interface InvitePersonInput {
   email: string;
   name?: string;
   roles: RoleId[];
-  password?: string;
-  invite?: boolean;
 }
 
-export function useAddPerson() {
+/** How the invitation left: mailed, or (no email provider) only in the API's log, or not at all. */
+export const deliverySchema = z.enum(['delivered', 'server_log', 'failed']);
+
+export function useInvitePerson() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: AddPersonInput) =>
-      apiRequest('/api/people', z.object({ person: personSchema, invited: z.boolean() }), {
+    mutationFn: (input: InvitePersonInput) =>
+      apiRequest('/api/people', z.object({ invitation: invitationSchema, delivery: deliverySchema }), {
         method: 'POST',
         body: input,
       }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: peopleKeys.people }),
+  });
+}
+
+export function useWithdrawInvitation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiRequest(`/api/invitations/${encodeURIComponent(id)}`, z.undefined(), { method: 'DELETE' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: peopleKeys.people }),
+  });
+}
+
+// ---- Links in account mail (no session needed) ----
+
+export const invitationLookupSchema = z.object({
+  email: z.string(),
+  name: z.string(),
+  workspace: z.object({ id: z.string(), name: z.string() }),
+  roles: z.array(z.string()),
+  expiresAt: z.string(),
+  accountExists: z.boolean(),
+});
+
+export function useInvitationLookup(token: string) {
+  return useQuery({
+    queryKey: ['auth', 'invitation', token],
+    queryFn: ({ signal }) =>
+      apiRequest('/api/auth/invitations/lookup', invitationLookupSchema, {
+        method: 'POST',
+        body: { token },
+        signal,
+      }),
+    retry: false,
+    staleTime: Infinity,
+  });
+}
+
+export function useAcceptInvitation() {
+  return useSignedInBy<{ token: string; name?: string; password?: string }>('/api/auth/invitations/accept');
+}
+
+export function useConfirmPasswordReset() {
+  return useMutation({
+    mutationFn: (input: { token: string; password: string }) =>
+      apiRequest('/api/auth/password-reset/confirm', z.object({ ok: z.boolean() }), {
+        method: 'POST',
+        body: input,
+      }),
   });
 }
 

@@ -3,13 +3,15 @@ import { useState } from 'react';
 import { UserPlus } from 'lucide-react';
 import {
   roleIds,
-  useAddPerson,
   useChangeRoles,
+  useInvitePerson,
   useMe,
+  usePendingInvitations,
   usePeople,
   useRemovePerson,
   useRoles,
   useUpdateWorkspace,
+  useWithdrawInvitation,
   useWorkspace,
   type Person,
   type RoleId,
@@ -117,39 +119,47 @@ function PersonRow({
   );
 }
 
-function AddPersonForm({ labels }: { labels: Record<string, string> }) {
-  const add = useAddPerson();
+/** What became of an invitation's mail, in words. */
+export function deliveryNote(email: string, delivery: 'delivered' | 'server_log' | 'failed'): string {
+  switch (delivery) {
+    case 'delivered':
+      return `Invitation emailed to ${email}. They join once they accept it.`;
+    case 'server_log':
+      return `No email provider is configured, so the invitation link for ${email} is only in the API's log: ask whoever runs Wakeflow for it, or configure an email provider and invite again.`;
+    case 'failed':
+      return `The invitation for ${email} is saved, but its email could not be sent; check the email provider and invite again.`;
+  }
+}
+
+function InvitePersonForm({ labels }: { labels: Record<string, string> }) {
+  const invite = useInvitePerson();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
   const [roles, setRoles] = useState<string[]>(['campaign_manager']);
-  const [invite, setInvite] = useState(false);
   return (
     <form
       className="inline-form card"
-      aria-label="Add a person"
+      aria-label="Invite a person"
       onSubmit={(e) => {
         e.preventDefault();
-        add.mutate(
-          {
-            email,
-            ...(name ? { name } : {}),
-            roles: roles as RoleId[],
-            ...(invite ? { invite: true } : password ? { password } : {}),
-          },
+        invite.mutate(
+          { email, ...(name ? { name } : {}), roles: roles as RoleId[] },
           {
             onSuccess: () => {
               setEmail('');
               setName('');
-              setPassword('');
             },
           },
         );
       }}
     >
       <h3>
-        <UserPlus size={15} /> Add a person
+        <UserPlus size={15} /> Invite a person
       </h3>
+      <p className="muted small">
+        They get a link to join: new people choose their own password there, people who already use Wakeflow
+        confirm with theirs.
+      </p>
       <div className="form-grid">
         <label className="field">
           <span className="field-label">Email</span>
@@ -159,35 +169,63 @@ function AddPersonForm({ labels }: { labels: Record<string, string> }) {
           <span className="field-label">Name</span>
           <input value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <label className="field">
-          <span className="field-label">First password</span>
-          <input
-            type="password"
-            value={password}
-            disabled={invite}
-            placeholder="at least 10 characters"
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
       </div>
       <RoleToggles value={roles} onChange={setRoles} disabled={false} labels={labels} name="the new person" />
-      <label className="toggle">
-        <input type="checkbox" checked={invite} onChange={(e) => setInvite(e.target.checked)} /> Email them a
-        link to choose a password instead
-      </label>
-      {add.error ? <div className="field-error">{add.error.message}</div> : null}
-      {add.data ? (
-        <div className="text-ok small">
-          Added {add.data.person.email}
-          {add.data.invited ? ' and emailed an invitation' : ''}.
+      {invite.error ? <div className="field-error">{invite.error.message}</div> : null}
+      {invite.data ? (
+        <div className={invite.data.delivery === 'delivered' ? 'text-ok small' : 'muted small'} role="status">
+          {deliveryNote(invite.data.invitation.email, invite.data.delivery)}
         </div>
       ) : null}
       <div>
-        <button type="submit" className="button button-primary" disabled={add.isPending || !roles.length}>
-          Add person
+        <button type="submit" className="button button-primary" disabled={invite.isPending || !roles.length}>
+          Send invitation
         </button>
       </div>
     </form>
+  );
+}
+
+function PendingInvitations({ labels, canManage }: { labels: Record<string, string>; canManage: boolean }) {
+  const invitations = usePendingInvitations();
+  const withdraw = useWithdrawInvitation();
+  if (!invitations.data?.length) return null;
+  return (
+    <section className="card">
+      <h3>Invited, not joined yet</h3>
+      <table className="wf-table" data-testid="invitations-table">
+        <thead>
+          <tr>
+            <th>Email</th>
+            <th>Roles</th>
+            <th>Link valid until</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {invitations.data.map((i) => (
+            <tr key={i.id} data-testid={`invitation-${i.email}`}>
+              <td>{i.email}</td>
+              <td>{i.roles.map((r) => labels[r] ?? r).join(', ')}</td>
+              <td>{formatDateTime(i.expiresAt)}</td>
+              <td>
+                {canManage ? (
+                  <button
+                    type="button"
+                    className="link-button"
+                    disabled={withdraw.isPending}
+                    onClick={() => withdraw.mutate(i.id)}
+                  >
+                    Withdraw
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {withdraw.error ? <div className="field-error">{withdraw.error.message}</div> : null}
+    </section>
   );
 }
 
@@ -242,12 +280,13 @@ export function PeoplePage() {
     <div className="wf-stack">
       <ApprovalSetting />
       {canManage ? (
-        <AddPersonForm labels={labels} />
+        <InvitePersonForm labels={labels} />
       ) : (
         <p className="muted small notice">
           {reason}. People with the admin role add people and change roles.
         </p>
       )}
+      <PendingInvitations labels={labels} canManage={canManage} />
       {people.error ? <div className="page-message error">{people.error.message}</div> : null}
       <table className="wf-table" data-testid="people-table">
         <thead>
@@ -274,7 +313,7 @@ export function PeoplePage() {
       </table>
       {people.data && !people.data.length ? (
         <div className="empty-state">
-          Nobody yet. In local mode this machine acts as the admin; add people to let them sign in.
+          Nobody yet. In local mode this machine acts as the admin; invite people to let them sign in.
         </div>
       ) : null}
       <section className="card">

@@ -214,3 +214,97 @@ describe('signing in', () => {
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
   });
 });
+
+describe('joining by invitation', () => {
+  const lookup = (accountExists: boolean) => ({
+    status: 200,
+    body: {
+      email: 'new@example.com',
+      name: 'Nia',
+      workspace: { id: 'default', name: 'Shop' },
+      roles: ['reviewer'],
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      accountExists,
+    },
+  });
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('reads the link from the address, asks a new person to choose a password, and sends only the token and it', async () => {
+    const ui = userEvent.setup();
+    window.history.replaceState(null, '', '/accept-invitation#token=tok-123');
+    routes['GET /api/auth/me'] = () => ({
+      status: 401,
+      body: { error: { code: 'sign_in_required', message: 'x' } },
+    });
+    routes['POST /api/auth/invitations/lookup'] = () => lookup(false);
+    routes['POST /api/auth/invitations/accept'] = () => ({ status: 200, body: user(['workspace.read']) });
+    render(withClient(new QueryClient({ defaultOptions: { queries: { retry: false } } }), <App />));
+    expect(await screen.findByRole('heading', { name: 'Join Shop' })).toBeTruthy();
+    await ui.type(screen.getByLabelText('Choose a password'), 'my own long passphrase');
+    await ui.click(screen.getByRole('button', { name: /Accept the invitation/ }));
+    await waitFor(() => expect(calls.some((c) => c.url === '/api/auth/invitations/accept')).toBe(true));
+    const sent = JSON.parse(
+      calls.find((c) => c.url === '/api/auth/invitations/accept')!.init!.body as string,
+    );
+    expect(sent).toEqual({ token: 'tok-123', password: 'my own long passphrase' });
+  });
+
+  it('asks an existing account for its own password, and shows the server’s answer by the field', async () => {
+    const ui = userEvent.setup();
+    window.history.replaceState(null, '', '/accept-invitation#token=tok-9');
+    routes['GET /api/auth/me'] = () => ({
+      status: 401,
+      body: { error: { code: 'sign_in_required', message: 'x' } },
+    });
+    routes['POST /api/auth/invitations/lookup'] = () => lookup(true);
+    routes['POST /api/auth/invitations/accept'] = () => ({
+      status: 401,
+      body: {
+        error: {
+          code: 'invalid_credentials',
+          message: 'An account with new@example.com exists',
+          issues: [{ path: 'body.password', message: 'Not the password of this account' }],
+        },
+      },
+    });
+    render(withClient(new QueryClient({ defaultOptions: { queries: { retry: false } } }), <App />));
+    await ui.type(await screen.findByLabelText('Your Wakeflow password'), 'a wrong guess!');
+    await ui.click(screen.getByRole('button', { name: /Accept the invitation/ }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Not the password of this account');
+  });
+});
+
+describe('inviting a person', () => {
+  it('sends no password, and says where the link went when no email provider is configured', async () => {
+    const ui = userEvent.setup();
+    routes['GET /api/people'] = () => ({ status: 200, body: { people: [], invitations: [] } });
+    routes['GET /api/workspace'] = () => ({
+      status: 200,
+      body: { workspace: { id: 'default', name: 'Shop', settings: { requirePublishApproval: false } } },
+    });
+    routes['POST /api/people'] = () => ({
+      status: 201,
+      body: {
+        invitation: {
+          id: 'i-1',
+          email: 'cam@example.com',
+          name: '',
+          roles: ['campaign_manager'],
+          invitedBy: 'user:u-rev',
+          createdAt: '2030-01-01T00:00:00.000Z',
+          expiresAt: '2030-01-08T00:00:00.000Z',
+        },
+        delivery: 'server_log',
+      },
+    });
+    const { PeoplePage } = await import('./PeoplePage');
+    render(withClient(seeded(user(['workspace.read', 'people.manage'])), <PeoplePage />));
+    const form = await screen.findByRole('form', { name: 'Invite a person' });
+    expect(form.querySelector('input[type=password]')).toBeNull();
+    await ui.type(screen.getByLabelText('Email'), 'cam@example.com');
+    await ui.click(screen.getByRole('button', { name: 'Send invitation' }));
+    expect((await screen.findByRole('status')).textContent).toMatch(/only in the API's log/);
+    const sent = JSON.parse(calls.find((c) => c.url === '/api/people')!.init!.body as string);
+    expect(sent).toEqual({ email: 'cam@example.com', roles: ['campaign_manager'] });
+  });
+});
