@@ -109,6 +109,37 @@ export const events = pgTable(
   ],
 );
 
+/**
+ * Follow-up work of stored events (coupon redemption, conversions, routing to journeys), written in the same
+ * statement as the event so nothing that was stored can miss it. The drainer deletes a row once every step
+ * succeeded; until then it retries with backoff, one customer's events in order (`occurred_at`, then `event_id`).
+ */
+export const eventOutbox = pgTable(
+  'event_outbox',
+  {
+    /** events.id of the event whose work is pending. */
+    eventId: bigint('event_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id),
+    /** The order key: always known, even before the customer exists. */
+    customerExternalId: text('customer_external_id').notNull(),
+    occurredAt: tstz('occurred_at').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
+    /** Set when coupon redemption and conversions committed: a retry then only routes. */
+    recordedAt: tstz('recorded_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    index('event_outbox_customer_order').on(t.workspaceId, t.customerExternalId, t.occurredAt, t.eventId),
+    index('event_outbox_due').on(t.nextAttemptAt),
+  ],
+);
+
 export const templates = pgTable(
   'templates',
   {
