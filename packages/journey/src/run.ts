@@ -128,6 +128,21 @@ export interface RunRegistration {
   startedAt: string;
 }
 
+/**
+ * Every status a run can have, the one list the schema, the API and the web app use. `running` is the only open
+ * one; `completed` ends at an exit or the goal; `failed` and `cancelled` are recorded by the run itself;
+ * `terminated` and `timed_out` (and runs whose workflow no longer exists) by the run reconciler.
+ */
+export const RUN_STATUSES = [
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
 export interface JourneyActivities {
   /** Creates the run's row (idempotent): the workflow id, not the row, is what prevents duplicate runs. */
   registerRun(run: RunRegistration): Promise<void>;
@@ -138,6 +153,14 @@ export interface JourneyActivities {
     outcome: string;
     at: string;
     lastSeq: number;
+  }): Promise<void>;
+  /** Records a run that ended without reaching an exit (it failed or was cancelled), keeping the step it was at. */
+  endRun(input: {
+    runId: string;
+    workspaceId: string;
+    status: 'failed' | 'cancelled';
+    reason: string;
+    at: string;
   }): Promise<void>;
   executeNode(input: ExecuteNodeInput): Promise<NodeActivityResult>;
   /** Next time, after `after`, that is `time` on one of `weekdays` in the customer's timezone. */

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { customers, messages, runSteps, runs } from '@wakeflow/db';
+import { RUN_STATUSES } from '@wakeflow/journey';
 import { replayJourneyHistory } from '@wakeflow/temporal';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound, parseInput } from '../http/errors';
@@ -13,7 +14,7 @@ const listQuery = z.object({
   journeyId: z.uuid().optional(),
   version: z.coerce.number().int().positive().optional(),
   customerId: z.uuid().optional(),
-  status: z.enum(['running', 'completed', 'failed', 'cancelled']).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
   outcome: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Runs started before this time (the previous page's last `startedAt`). */

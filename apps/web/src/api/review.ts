@@ -32,7 +32,7 @@ export const resultKeys = {
   dormancy: ['audience', 'dormancy'] as const,
 };
 
-export const runStatuses = ['running', 'completed', 'failed', 'cancelled'] as const;
+export { RUN_STATUSES as runStatuses } from '@wakeflow/journey';
 
 export const runSummarySchema = z.object({
   id: z.string(),

@@ -3,6 +3,7 @@
  * activity after it already took effect.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { RunStatus } from '@wakeflow/journey';
 import type { Database } from '../client';
 import { runs, runSteps } from '../schema/index';
 
@@ -106,4 +107,27 @@ export async function finishRunRecord(
       })
       .where(and(eq(runs.id, input.runId), eq(runs.workspaceId, input.workspaceId)));
   });
+}
+
+/**
+ * Ends a run that did not reach an exit: failed or cancelled (recorded by the run), terminated, timed out or lost
+ * (recorded by the reconciler). Only a run still `running` changes, so a run that completed keeps its outcome and a
+ * retried or late call is harmless. The step it was at stays its current step, which is where it stopped.
+ */
+export async function endRunRecord(
+  db: Database,
+  input: {
+    runId: string;
+    workspaceId: string;
+    status: Exclude<RunStatus, 'running' | 'completed'>;
+    reason: string;
+    at: Date;
+  },
+): Promise<boolean> {
+  const ended = await db
+    .update(runs)
+    .set({ status: input.status, endedReason: input.reason, endedAt: input.at })
+    .where(and(eq(runs.id, input.runId), eq(runs.workspaceId, input.workspaceId), eq(runs.status, 'running')))
+    .returning({ id: runs.id });
+  return ended.length > 0;
 }

@@ -3,6 +3,7 @@
  * across workspaces includes it. Migrations are generated from this file with drizzle-kit (`pnpm db:generate`).
  */
 import { sql } from 'drizzle-orm';
+import { RUN_STATUSES } from '@wakeflow/journey';
 import {
   bigint,
   bigserial,
@@ -250,10 +251,12 @@ export const runs = pgTable(
       .notNull()
       .references(() => customers.id),
     entry: integer('entry').notNull(),
-    status: text('status', { enum: ['running', 'completed', 'failed', 'cancelled'] })
-      .notNull()
-      .default('running'),
+    status: text('status', { enum: RUN_STATUSES }).notNull().default('running'),
     outcome: text('outcome'),
+    /** Why a run ended without an exit: the failure's message, or how the reconciler found its workflow closed. */
+    endedReason: text('ended_reason'),
+    /** When the run reconciler last found this run's workflow still open (it checks the least recently checked first). */
+    checkedAt: tstz('checked_at'),
     holdout: boolean('holdout').notNull().default(false),
     currentNodeId: text('current_node_id'),
     /** Split arms taken, by split step id. */

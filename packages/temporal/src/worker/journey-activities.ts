@@ -5,7 +5,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq } from 'drizzle-orm';
 import { nextLocalTime, type JourneyActivities } from '@wakeflow/journey';
-import { customers, finishRunRecord, recordRunStep, registerRunRecord, type Database } from '@wakeflow/db';
+import {
+  customers,
+  endRunRecord,
+  finishRunRecord,
+  recordRunStep,
+  registerRunRecord,
+  type Database,
+} from '@wakeflow/db';
 import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
 
 export function createJourneyActivities(deps: {
@@ -25,6 +32,10 @@ export function createJourneyActivities(deps: {
 
     async finishRun(input) {
       await finishRunRecord(db, { ...input, at: new Date(input.at) });
+    },
+
+    async endRun(input) {
+      await endRunRecord(db, { ...input, at: new Date(input.at) });
     },
 
     async executeNode(input) {
