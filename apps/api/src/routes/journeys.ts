@@ -2,30 +2,19 @@
 import { Router } from 'express';
 import { and, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import {
-  JourneyInvalidError,
-  journeyGraphSchema,
-  journeySettingsSchema,
-  validateJourney,
-  type ValidationContext,
-} from '@wakeflow/journey';
+import { journeyGraphSchema, journeySettingsSchema, validateJourney } from '@wakeflow/journey';
 import {
   DraftConflictError,
   journeyVersions,
   journeys,
-  publishJourneyDraft,
   runSteps,
   runs,
   saveJourneyDraft,
-  segments,
-  templates,
-  type Database,
 } from '@wakeflow/db';
 import { journeyTemplates } from '@wakeflow/catalog';
-import { checkTemplatesForPublish } from '@wakeflow/channels';
-import { checkMeasurementSettings } from '@wakeflow/analytics';
 import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@wakeflow/auth';
 import type { ApiDeps } from '../deps';
+import { assertPublishable, draftConflict, publishJourney, validationContext } from '../journeys/publish';
 import { recordAudit } from '../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { principalOf, workspaceOf } from '../http/workspace';
@@ -57,63 +46,6 @@ const publishBody = z.object({
   /** For the reviewer, when the workspace requires approval. */
   comment: z.string().max(5_000).default(''),
 });
-
-/** Ids that exist in the workspace, so validation can name a missing template or segment. */
-export async function validationContext(db: Database, workspaceId: string): Promise<ValidationContext> {
-  const [templateRows, segmentRows] = await Promise.all([
-    db.select({ id: templates.id }).from(templates).where(eq(templates.workspaceId, workspaceId)),
-    db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId)),
-  ]);
-  return {
-    templateIds: new Set(templateRows.map((r) => r.id)),
-    segmentIds: new Set(segmentRows.map((r) => r.id)),
-  };
-}
-
-/**
- * The publish check of the templates a draft's steps use (existing ones; a missing template is validateJourney's
- * `unknown_template`): a template with parse errors or unknown variables, for another channel, or reading
- * `steps.<id>` of a step the journey does not have, is a problem on each step that uses it.
- */
-async function templatePublishProblems(
-  db: Database,
-  catalog: ApiDeps['catalog'],
-  workspaceId: string,
-  graph: unknown,
-  existing: ReadonlySet<string> | undefined,
-) {
-  const parsed = journeyGraphSchema.safeParse(graph);
-  if (!parsed.success) return []; // validateJourney reports a malformed graph
-  const uses: { nodeId: string; templateId: string; channel?: string }[] = [];
-  for (const node of parsed.data.nodes) {
-    const spec = catalog.get(node.type);
-    const config = spec?.configSchema.safeParse(node.config);
-    if (!spec || !config?.success) continue;
-    const channel = (config.data as { channel?: unknown }).channel;
-    for (const templateId of spec.references?.(config.data).templateIds ?? []) {
-      if (!existing || existing.has(templateId))
-        uses.push({ nodeId: node.id, templateId, ...(typeof channel === 'string' ? { channel } : {}) });
-    }
-  }
-  const problems = [];
-  const stepIds = new Set(parsed.data.nodes.map((n) => n.id));
-  for (const use of uses) {
-    for (const p of await checkTemplatesForPublish(db, workspaceId, [use], stepIds)) {
-      const first = p.problems[0];
-      problems.push({
-        code: 'invalid_config' as const,
-        nodeId: use.nodeId,
-        path: 'config.templateId',
-        message: first
-          ? `${p.message}: ${first.field} line ${first.line}, column ${first.column}: ${first.message}`
-          : p.message,
-        templateId: p.templateId,
-        templateProblems: p.problems,
-      });
-    }
-  }
-  return problems;
-}
 
 function journeyDetail(row: typeof journeys.$inferSelect) {
   return {
@@ -281,56 +213,17 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const body = parseInput(publishBody, req.body ?? {}, 'body');
     const workspaceId = workspaceOf(res);
     const principal = principalOf(res);
-    // What counts as a conversion must make sense before anyone is entered (window of 0, unknown event…).
-    const measurementProblems = await checkMeasurementSettings(
-      db,
-      workspaceId,
-      (await loadJourney(workspaceId, id)).draftSettings,
-    );
-    if (measurementProblems.length > 0) {
-      throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(measurementProblems).message, {
-        problems: measurementProblems,
-      });
-    }
-    // A journey cannot go live with a template that would fail at send time (a stale revision is the 409 below).
-    const draft = await loadJourney(workspaceId, id);
-    if (body.revision === undefined || body.revision === draft.draftRevision) {
-      const context = await validationContext(db, workspaceId);
-      const templateProblems = await templatePublishProblems(
-        db,
-        catalog,
-        workspaceId,
-        draft.draftGraph,
-        context.templateIds,
-      );
-      if (templateProblems.length > 0) {
-        const problems = [
-          ...validateJourney(draft.draftGraph, catalog, context, draft.draftSettings).problems,
-          ...templateProblems,
-        ];
-        throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
-      }
-    }
     const workspace = await readWorkspace(db, workspaceId);
     if (workspace?.settings.requirePublishApproval) {
-      // Approval required: a valid draft becomes a publish request; the reviewer's approval publishes it.
+      // Approval required: a draft that passes the publish checks becomes a request; the reviewer's approval
+      // publishes it through the same use case, which checks it again.
       const journey = await loadJourney(workspaceId, id);
-      if (body.revision !== undefined && journey.draftRevision !== body.revision) {
-        throw new HttpError(
-          409,
-          'draft_conflict',
-          'The draft changed since you opened it; reload before publishing',
-          { currentRevision: journey.draftRevision },
-        );
-      }
-      const { problems } = validateJourney(
-        journey.draftGraph,
-        catalog,
-        await validationContext(db, workspaceId),
-        journey.draftSettings,
-      );
-      if (problems.length > 0)
-        throw new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
+      if (body.revision !== undefined && journey.draftRevision !== body.revision)
+        throw draftConflict(journey.draftRevision);
+      await assertPublishable(deps, workspaceId, {
+        graph: journey.draftGraph,
+        settings: journey.draftSettings,
+      });
       const { request, superseded } = await createPublishRequest(db, {
         workspaceId,
         journeyId: id,
@@ -350,40 +243,20 @@ export function journeyRoutes(deps: ApiDeps): Router {
       res.status(202).json({ approvalRequired: true, approval: toPublicRequest(request, journey.name) });
       return;
     }
-    try {
-      const published = await publishJourneyDraft(db, catalog, {
-        workspaceId,
-        journeyId: id,
-        ...(body.revision !== undefined ? { revision: body.revision } : {}),
-        publishedBy: actorOf(principal),
-        context: await validationContext(db, workspaceId),
-      });
-      if (!published) throw notFound('Journey');
-      await deps.schedules?.sync({ workspaceId, journeyId: id, plan: published.plan });
-      await recordAudit(db, res, {
-        action: 'journey.published',
-        entityType: 'journey',
-        entityId: id,
-        after: { version: published.version, planHash: published.planHash },
-      });
-      deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
-      res.status(201).json({ version: published.version, planHash: published.planHash });
-    } catch (error) {
-      if (error instanceof JourneyInvalidError) {
-        throw new HttpError(422, 'journey_invalid', error.message, { problems: error.problems });
-      }
-      if (error instanceof DraftConflictError) {
-        throw new HttpError(
-          409,
-          'draft_conflict',
-          'The draft changed since you opened it; reload before publishing',
-          {
-            currentRevision: error.currentRevision,
-          },
-        );
-      }
-      throw error;
-    }
+    const published = await publishJourney(deps, {
+      workspaceId,
+      journeyId: id,
+      source: { kind: 'draft', ...(body.revision !== undefined ? { revision: body.revision } : {}) },
+      publishedBy: actorOf(principal),
+    });
+    await recordAudit(db, res, {
+      action: 'journey.published',
+      entityType: 'journey',
+      entityId: id,
+      after: { version: published.version, planHash: published.planHash },
+    });
+    deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
+    res.status(201).json({ version: published.version, planHash: published.planHash });
   });
 
   router.get('/journeys/:id/versions', async (req, res) => {

@@ -7,8 +7,7 @@
 import { Router } from 'express';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { JourneyInvalidError, validateJourney } from '@wakeflow/journey';
-import { journeyVersions, journeys, publishJourneyDraft } from '@wakeflow/db';
+import { journeyVersions, journeys } from '@wakeflow/db';
 import {
   actorOf,
   decidePublishRequest,
@@ -23,7 +22,7 @@ import {
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { principalOf, workspaceOf } from '../../http/workspace';
-import { validationContext } from '../journeys';
+import { publishJourney, publishProblems } from '../../journeys/publish';
 import type { AuthRouteDeps } from './context';
 
 const idParams = z.object({ id: z.uuid('Not a publish request id') });
@@ -42,7 +41,7 @@ const listQuery = z.object({
 class NoLongerPendingError extends Error {}
 
 export function approvalRoutes(deps: AuthRouteDeps): Router {
-  const { db, catalog } = deps;
+  const { db } = deps;
   const router = Router();
 
   async function load(workspaceId: string, id: string) {
@@ -92,12 +91,8 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
             );
     const baseSettings = ((base?.plan as { settings?: Record<string, unknown> } | undefined)?.settings ??
       {}) as Record<string, unknown>;
-    const validation = validateJourney(
-      row.graph,
-      catalog,
-      await validationContext(db, workspaceId),
-      row.settings,
-    );
+    // The checks the approval runs, so the reviewer sees what would refuse it.
+    const problems = await publishProblems(deps, workspaceId, { graph: row.graph, settings: row.settings });
     res.json({
       approval: toPublicRequest(row, journeyName),
       liveVersion: journey?.liveVersion ?? null,
@@ -106,7 +101,7 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
         graph: row.graph,
         settings: row.settings,
       }),
-      validation: { valid: validation.problems.length === 0, problems: validation.problems },
+      validation: { valid: problems.length === 0, problems },
       graph: row.graph,
       settings: row.settings,
     });
@@ -131,12 +126,11 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
     )
       throw new HttpError(403, 'own_request', 'Someone else must review your own publish request');
     try {
-      const published = await publishJourneyDraft(db, catalog, {
+      const published = await publishJourney(deps, {
         workspaceId,
         journeyId: row.journeyId,
-        source: { graph: row.graph, settings: row.settings },
+        source: { kind: 'snapshot', graph: row.graph, settings: row.settings },
         publishedBy: actor,
-        context: await validationContext(db, workspaceId),
         withinTransaction: async (tx, version) => {
           if (
             !(await decidePublishRequest(tx, {
@@ -168,8 +162,6 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
           });
         },
       });
-      if (!published) throw notFound('Journey');
-      await deps.schedules?.sync({ workspaceId, journeyId: row.journeyId, plan: published.plan });
       res.locals.audited = true;
       const after = (await load(workspaceId, id)).row;
       res.json({
@@ -180,8 +172,6 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
     } catch (error) {
       if (error instanceof NoLongerPendingError)
         throw new HttpError(409, 'not_pending', 'Someone decided on this request a moment ago');
-      if (error instanceof JourneyInvalidError)
-        throw new HttpError(422, 'journey_invalid', error.message, { problems: error.problems });
       throw error;
     }
   });
