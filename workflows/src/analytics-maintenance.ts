@@ -1,11 +1,12 @@
 /**
- * `analyticsMaintenance`: the measurement jobs a workspace's schedules start — decide experiments (hourly), tag
- * dormancy reasons, refit the churn model and snapshot customers per dormancy stage (daily). All the work is in
- * activities; this only sequences them.
+ * `analyticsMaintenance`: the recurring jobs a workspace's schedules start — decide experiments (hourly), tag
+ * dormancy reasons, refit the churn model and snapshot customers per dormancy stage (daily), reconcile the audience
+ * sweep schedules with live journeys (every few minutes). All the work is in activities; this only sequences them.
  */
 import { proxyActivities } from '@temporalio/workflow';
 
-export type AnalyticsJob = 'experiments' | 'dormancy_reasons' | 'churn_model' | 'dormancy_snapshot';
+export type AnalyticsJob =
+  'experiments' | 'dormancy_reasons' | 'churn_model' | 'dormancy_snapshot' | 'journey_schedules';
 
 export interface AnalyticsMaintenanceActivities {
   runAnalyticsJob(input: { workspaceId: string; job: AnalyticsJob }): Promise<Record<string, unknown>>;

@@ -5,7 +5,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { connect, migrate, workspaces } from '@wakeflow/db';
-import { createAudienceActivities } from '@wakeflow/audience';
+import { createAudienceActivities, reconcileAudienceSchedules } from '@wakeflow/audience';
 import {
   createAnalyticsActivities,
   createCatalog,
@@ -65,7 +65,7 @@ const workers = await Promise.all(
       db,
       catalog,
       services,
-      extraActivities: { ...audienceActivities, ...createAnalyticsActivities(db) },
+      extraActivities: { ...audienceActivities, ...createAnalyticsActivities(db, client) },
       maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_ACTIVITIES ?? 100),
       maxConcurrentWorkflowTaskExecutions: Number(process.env.WORKER_MAX_WORKFLOW_TASKS ?? 40),
     }),
@@ -73,5 +73,17 @@ const workers = await Promise.all(
 );
 // Recurring jobs of each workspace (maintenance, experiments, churn model): idempotent, so every start may do it.
 for (const workspaceId of workspaceIds) await ensureWorkspaceSchedules(client, workspaceId);
+// Audience sweeps a publish could not schedule (Temporal was down) are repaired now, then every 10 minutes.
+for (const workspaceId of workspaceIds) {
+  try {
+    const done = await reconcileAudienceSchedules(client, db, workspaceId);
+    logger.info({ workspaceId, ...done }, 'audience schedules reconciled');
+  } catch (error) {
+    logger.warn(
+      { err: error, workspaceId },
+      'audience schedules not reconciled at start; the periodic job retries',
+    );
+  }
+}
 logger.info({ workspaces: workspaceIds, catalog: catalog.list().map((k) => k.type) }, 'worker started');
 await Promise.all(workers.map((w) => w.run()));

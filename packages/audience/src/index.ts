@@ -22,6 +22,7 @@ export * from './sweep/types';
 export * from './sweep/reentry';
 export * from './sweep/activities';
 export * from './sweep/schedule';
+export * from './sweep/reconcile';
 export * from './customers/profile';
 export * from './customers/dormancy-overview';
 export * from './customers/dormancy-history';

@@ -1,18 +1,26 @@
 /**
  * A workspace's recurring jobs, as Temporal Schedules created (or updated) idempotently when a worker starts:
  * audience maintenance (orphan events, RFM) daily, experiments hourly, dormancy reasons, the churn model and the
- * dormancy-stage snapshot daily.
+ * dormancy-stage snapshot daily, and the reconciliation of audience-sweep schedules with live journeys every
+ * 10 minutes (so a publish that could not reach Temporal gets its schedule soon after).
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { computeDormancyReasons, evaluateExperiments, refitChurnModel } from '@wakeflow/analytics';
-import { snapshotDormancy, upsertMaintenanceSchedule } from '@wakeflow/audience';
+import { reconcileAudienceSchedules, snapshotDormancy, upsertMaintenanceSchedule } from '@wakeflow/audience';
 import type { Database } from '@wakeflow/db';
 import { journeyTaskQueue } from '@wakeflow/journey';
+import { upsertRunReconcilerSchedule } from '@wakeflow/temporal';
 import type { AnalyticsJob, AnalyticsMaintenanceActivities } from '@wakeflow/workflows';
 
-export function createAnalyticsActivities(db: Database): AnalyticsMaintenanceActivities {
+/** `temporal` is the client that manages schedules; without it the schedule job is refused (and retried). */
+export function createAnalyticsActivities(db: Database, temporal?: Client): AnalyticsMaintenanceActivities {
   return {
     async runAnalyticsJob({ workspaceId, job }) {
+      if (job === 'journey_schedules') {
+        if (!temporal) throw new Error('The schedule reconciler needs a Temporal client');
+        const done = await reconcileAudienceSchedules(temporal, db, workspaceId);
+        return { ...done };
+      }
       if (job === 'experiments') {
         const decided = await evaluateExperiments(db, workspaceId);
         return { experiments: decided.length };
@@ -58,4 +66,6 @@ export async function ensureWorkspaceSchedules(client: Client, workspaceId: stri
     'churn_model',
     'dormancy_snapshot',
   ]);
+  await upsertAnalyticsSchedule(client, workspaceId, 'schedules', 10, ['journey_schedules']);
+  await upsertRunReconcilerSchedule(client, workspaceId);
 }
