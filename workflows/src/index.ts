@@ -3,3 +3,5 @@ export { journeyRun, customerEventSignal, runStateQuery } from './journey-run';
 export { audienceSweep, audienceMaintenance, audienceFactsRebuild } from '@wakeflow/audience/workflows';
 export { analyticsMaintenance } from './analytics-maintenance';
 export type { AnalyticsJob, AnalyticsMaintenanceActivities } from './analytics-maintenance';
+export { runReconciliation } from './run-reconciliation';
+export type { RunReconciliationActivities } from './run-reconciliation';

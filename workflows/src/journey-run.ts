@@ -6,9 +6,12 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
+  TemporalFailure,
   condition,
   defineQuery,
   defineSignal,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -39,6 +42,11 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
+/** An event whose `occurredAt` does not parse never counts: it cannot be shown to be recent. */
+function occurredSince(event: CustomerEventPayload, sinceMs: number): boolean {
+  return Date.parse(event.occurredAt) >= sinceMs;
+}
+
 function matchWait(
   events: readonly CustomerEventPayload[],
   waits: readonly WaitEvent[],
@@ -59,6 +67,13 @@ function matchWait(
   return undefined;
 }
 
+/** The innermost message of a failure: an activity's failure says "Activity task failed", its cause says why. */
+function failureReason(error: TemporalFailure): string {
+  let failure: Error = error;
+  while (failure.cause instanceof Error) failure = failure.cause;
+  return failure.message || error.message;
+}
+
 function pickArm(step: Extract<PlanStep, { op: 'split' }>, key: string): { name: string; holdout: boolean } {
   const bucket = stableBucket(key);
   let upper = 0;
@@ -70,6 +85,10 @@ function pickArm(step: Extract<PlanStep, { op: 'split' }>, key: string): { name:
 }
 
 export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResult> {
+  // Events count for a wait only if they occurred on or after the wait began, and for the goal only if on or after
+  // the run entered. Decided once per run, so a run started before this change keeps counting by arrival alone for
+  // its whole life and its history replays.
+  const countsByOccurrence = patched('events-count-from-when-waiting-began');
   const { plan } = input;
   const goal = plan.settings.goal;
   const received: CustomerEventPayload[] = [];
@@ -78,6 +97,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
   let holdout = input.holdout;
 
   const state: RunState = { currentStepId: null, waitingFor: null, path: [], receivedEvents: [] };
+  const enteredAtMs = Date.now();
 
   setHandler(customerEventSignal, (event) => {
     // The same event may be signalled twice (ingest retries); count it once.
@@ -89,7 +109,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
       goal &&
       goalEvent === undefined &&
       event.name === goal.event &&
-      matchesFilters(event.properties, goal.filters)
+      matchesFilters(event.properties, goal.filters) &&
+      (!countsByOccurrence || occurredSince(event, enteredAtMs))
     ) {
       goalEvent = event;
     }
@@ -97,7 +118,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
   setHandler(runStateQuery, () => state);
 
   const context: RunContext = {
-    enteredAt: nowIso(),
+    enteredAt: new Date(enteredAtMs).toISOString(),
     ...(input.entryEvent ? { entry: input.entryEvent } : {}),
     steps: {},
   };
@@ -132,134 +153,158 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     return { outcome, path: state.path };
   };
 
-  for (;;) {
-    const step = plan.steps[stepId];
-    if (!step) throw ApplicationFailure.nonRetryable(`Plan has no step ${stepId}`, 'PlanCorrupt');
-    state.currentStepId = stepId;
-    state.path.push(stepId);
-    await bookkeeping.recordStep({
-      runId: input.runId,
-      workspaceId: input.workspaceId,
-      nodeId: stepId,
-      seq,
-      at: nowIso(),
-      ...previous,
-    });
-    if (goalReached()) return finish(goal!.outcome);
+  try {
+    for (;;) {
+      const step = plan.steps[stepId];
+      if (!step) throw ApplicationFailure.nonRetryable(`Plan has no step ${stepId}`, 'PlanCorrupt');
+      state.currentStepId = stepId;
+      state.path.push(stepId);
+      await bookkeeping.recordStep({
+        runId: input.runId,
+        workspaceId: input.workspaceId,
+        nodeId: stepId,
+        seq,
+        at: nowIso(),
+        ...previous,
+      });
+      if (goalReached()) return finish(goal!.outcome);
 
-    let outcome: string;
-    let splitArm: RunStepRecord['splitArm'];
-    switch (step.op) {
-      case 'entry':
-        outcome = 'next';
-        break;
-      case 'sleep': {
-        state.waitingFor = { kind: 'sleep', until: new Date(Date.now() + step.ms).toISOString() };
-        await condition(goalReached, step.ms);
-        outcome = 'next';
-        break;
-      }
-      case 'sleep_until_local': {
-        const until = await bookkeeping.nextLocalTime({
-          workspaceId: input.workspaceId,
-          customerId: input.customerId,
-          after: nowIso(),
-          time: step.time,
-          weekdays: step.weekdays,
-        });
-        state.waitingFor = { kind: 'sleep', until };
-        const ms = Date.parse(until) - Date.now();
-        if (ms > 0) await condition(goalReached, ms);
-        outcome = 'next';
-        break;
-      }
-      case 'wait': {
-        // Only events that arrive after the wait began count for it.
-        const from = received.length;
-        state.waitingFor = {
-          kind: 'event',
-          until: new Date(Date.now() + step.timeoutMs).toISOString(),
-          events: step.events.map((e) => e.event),
-        };
-        let matched: WaitEvent | undefined;
-        await condition(() => {
-          matched = matchWait(received.slice(from), step.events, input.entryEvent);
-          return matched !== undefined || goalReached();
-        }, step.timeoutMs);
-        outcome = matched ? matched.outcome : step.timeoutOutcome;
-        break;
-      }
-      case 'split': {
-        let arm = pickArm(step, `split:${input.journeyId}:${step.id}:${input.customerId}`);
-        // An experiment's winner (input, never read here from the clock or database) replaces the drawn messaging
-        // arm; holdout arms keep their share so lift can still be measured. Runs without forced arms never reach the
-        // patch marker, so their histories are unchanged.
-        const forced = input.forcedArms?.[step.id];
-        if (forced !== undefined && !arm.holdout && patched('forced-arms')) {
-          arm = step.arms.find((a) => a.name === forced && !a.holdout) ?? arm;
+      let outcome: string;
+      let splitArm: RunStepRecord['splitArm'];
+      switch (step.op) {
+        case 'entry':
+          outcome = 'next';
+          break;
+        case 'sleep': {
+          state.waitingFor = { kind: 'sleep', until: new Date(Date.now() + step.ms).toISOString() };
+          await condition(goalReached, step.ms);
+          outcome = 'next';
+          break;
         }
-        if (arm.holdout) holdout = true;
-        splitArm = { stepId: step.id, arm: arm.name, holdout: arm.holdout };
-        outcome = arm.name;
-        break;
-      }
-      case 'activity': {
-        const node = proxyActivities<JourneyActivities>({
-          startToCloseTimeout: step.startToCloseMs,
-          retry: {
-            maximumAttempts: step.retry.maximumAttempts,
-            initialInterval: step.retry.initialIntervalMs,
-            backoffCoefficient: step.retry.backoffCoefficient,
-            maximumInterval: step.retry.maximumIntervalMs,
-          },
-        });
-        const execute = () =>
-          node.executeNode({
-            runId: input.runId,
-            workflowId: workflowInfo().workflowId,
+        case 'sleep_until_local': {
+          const until = await bookkeeping.nextLocalTime({
             workspaceId: input.workspaceId,
-            journeyId: input.journeyId,
-            version: input.version,
             customerId: input.customerId,
-            nodeId: step.id,
-            nodeType: step.nodeType,
-            nodeVersion: step.nodeVersion,
-            config: step.config,
-            holdout,
-            priority: plan.settings.priority,
-            context,
-            at: nowIso(),
+            after: nowIso(),
+            time: step.time,
+            weekdays: step.weekdays,
           });
-        let result = await execute();
-        // A deferral ("not before 08:00 local") is a durable timer here, not an activity retry.
-        while (result.retryAt !== undefined && !goalReached()) {
-          const ms = Date.parse(result.retryAt) - Date.now();
-          state.waitingFor = { kind: 'sleep', until: result.retryAt };
-          // At least a second, so a clock disagreement can never spin the activity in a tight loop.
-          await condition(goalReached, Math.max(ms, 1_000));
-          state.waitingFor = null;
-          if (goalReached()) break;
-          result = await execute();
+          state.waitingFor = { kind: 'sleep', until };
+          const ms = Date.parse(until) - Date.now();
+          if (ms > 0) await condition(goalReached, ms);
+          outcome = 'next';
+          break;
         }
-        if (goalReached()) return finish(goal!.outcome);
-        if (result.output) context.steps[step.id] = result.output;
-        outcome = result.outcome;
-        break;
+        case 'wait': {
+          // Only events that arrive after the wait began count for it, and (new runs) only those that also occurred
+          // on or after it began: an old event delivered late is not the customer coming back now.
+          const from = received.length;
+          const began = Date.now();
+          state.waitingFor = {
+            kind: 'event',
+            until: new Date(began + step.timeoutMs).toISOString(),
+            events: step.events.map((e) => e.event),
+          };
+          let matched: WaitEvent | undefined;
+          await condition(() => {
+            const arrived = received.slice(from);
+            const candidates = countsByOccurrence ? arrived.filter((e) => occurredSince(e, began)) : arrived;
+            matched = matchWait(candidates, step.events, input.entryEvent);
+            return matched !== undefined || goalReached();
+          }, step.timeoutMs);
+          outcome = matched ? matched.outcome : step.timeoutOutcome;
+          break;
+        }
+        case 'split': {
+          let arm = pickArm(step, `split:${input.journeyId}:${step.id}:${input.customerId}`);
+          // An experiment's winner (input, never read here from the clock or database) replaces the drawn messaging
+          // arm; holdout arms keep their share so lift can still be measured. Runs without forced arms never reach the
+          // patch marker, so their histories are unchanged.
+          const forced = input.forcedArms?.[step.id];
+          if (forced !== undefined && !arm.holdout && patched('forced-arms')) {
+            arm = step.arms.find((a) => a.name === forced && !a.holdout) ?? arm;
+          }
+          if (arm.holdout) holdout = true;
+          splitArm = { stepId: step.id, arm: arm.name, holdout: arm.holdout };
+          outcome = arm.name;
+          break;
+        }
+        case 'activity': {
+          const node = proxyActivities<JourneyActivities>({
+            startToCloseTimeout: step.startToCloseMs,
+            retry: {
+              maximumAttempts: step.retry.maximumAttempts,
+              initialInterval: step.retry.initialIntervalMs,
+              backoffCoefficient: step.retry.backoffCoefficient,
+              maximumInterval: step.retry.maximumIntervalMs,
+            },
+          });
+          const execute = () =>
+            node.executeNode({
+              runId: input.runId,
+              workflowId: workflowInfo().workflowId,
+              workspaceId: input.workspaceId,
+              journeyId: input.journeyId,
+              version: input.version,
+              customerId: input.customerId,
+              nodeId: step.id,
+              nodeType: step.nodeType,
+              nodeVersion: step.nodeVersion,
+              config: step.config,
+              holdout,
+              priority: plan.settings.priority,
+              context,
+              at: nowIso(),
+            });
+          let result = await execute();
+          // A deferral ("not before 08:00 local") is a durable timer here, not an activity retry.
+          while (result.retryAt !== undefined && !goalReached()) {
+            const ms = Date.parse(result.retryAt) - Date.now();
+            state.waitingFor = { kind: 'sleep', until: result.retryAt };
+            // At least a second, so a clock disagreement can never spin the activity in a tight loop.
+            await condition(goalReached, Math.max(ms, 1_000));
+            state.waitingFor = null;
+            if (goalReached()) break;
+            result = await execute();
+          }
+          if (goalReached()) return finish(goal!.outcome);
+          if (result.output) context.steps[step.id] = result.output;
+          outcome = result.outcome;
+          break;
+        }
+        case 'exit':
+          return finish(step.outcome);
       }
-      case 'exit':
-        return finish(step.outcome);
+      state.waitingFor = null;
+      if (goalReached()) return finish(goal!.outcome);
+      const nextId = step.next[outcome];
+      if (nextId === undefined) {
+        throw ApplicationFailure.nonRetryable(
+          `Step ${step.id} has no path for outcome “${outcome}”`,
+          'PlanCorrupt',
+        );
+      }
+      previous = { previousOutcome: outcome, ...(splitArm ? { splitArm } : {}) };
+      stepId = nextId;
+      seq += 1;
     }
-    state.waitingFor = null;
-    if (goalReached()) return finish(goal!.outcome);
-    const nextId = step.next[outcome];
-    if (nextId === undefined) {
-      throw ApplicationFailure.nonRetryable(
-        `Step ${step.id} has no path for outcome “${outcome}”`,
-        'PlanCorrupt',
-      );
-    }
-    previous = { previousOutcome: outcome, ...(splitArm ? { splitArm } : {}) };
-    stepId = nextId;
-    seq += 1;
+  } catch (error) {
+    // A failure or cancellation that closes the workflow is recorded before it does, so the run leaves live counts
+    // and routing; non-cancellable, because a cancelled run must still write that. Errors that are not Temporal
+    // failures fail only the workflow task (retried until fixed code is deployed), so the run stays running.
+    // Histories from before this change closed without the record: they take the old path.
+    if (!(error instanceof TemporalFailure) || !patched('run-end-recorded')) throw error;
+    const status = isCancellation(error) ? 'cancelled' : 'failed';
+    const reason = failureReason(error);
+    await CancellationScope.nonCancellable(() =>
+      bookkeeping.endRun({
+        runId: input.runId,
+        workspaceId: input.workspaceId,
+        status,
+        reason,
+        at: nowIso(),
+      }),
+    );
+    throw error;
   }
 }

@@ -30,6 +30,11 @@ describe('replay gate', () => {
         'goal-during-delay.json',
         'branch-yes.json',
         'branch-no.json',
+        'run-failed-unknown-kind.json',
+        'run-cancelled.json',
+        'wait-old-event.json',
+        'wait-old-then-new-event.json',
+        'goal-old-event.json',
       ]),
     );
   });

@@ -1,6 +1,7 @@
 export * from './connection';
 export * from './event-router';
 export * from './run-starter';
+export * from './run-reconciler';
 export * from './replay';
 export * from './worker/create-worker';
 export * from './worker/journey-activities';

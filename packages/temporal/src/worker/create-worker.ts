@@ -9,6 +9,7 @@ import { journeyTaskQueue } from '@wakeflow/journey';
 import { workflowsPath } from '@wakeflow/workflows/path';
 import type { Database } from '@wakeflow/db';
 import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
+import { createRunReconcilerActivities } from '../run-reconciler';
 import { createJourneyActivities } from './journey-activities';
 
 export interface WorkerOptions {
@@ -44,6 +45,7 @@ const quietBundlerLogger = {
 export async function createJourneyWorker(options: WorkerOptions): Promise<Worker> {
   const activities = {
     ...createJourneyActivities({ db: options.db, catalog: options.catalog, services: options.services }),
+    ...createRunReconcilerActivities(options.db),
     ...options.extraActivities,
   };
   return Worker.create({
