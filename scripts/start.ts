@@ -21,6 +21,7 @@ import {
   waitForPort,
   type ManagedProcess,
 } from '@wakeflow/devstack';
+import { APP_ROLE } from '@wakeflow/db';
 
 const root = findRepoRoot();
 const say = (line: string): void => void process.stdout.write(`[start] ${line}\n`);
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const postgres = await ensurePostgres();
+  // The API and worker log in as the app role: the project-run cluster gives it its development password.
+  const postgres = await ensurePostgres({ appRole: APP_ROLE });
   if (postgres.pid !== undefined)
     await record({ name: 'postgres', pid: postgres.pid, match: 'postgres', group: true });
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`;

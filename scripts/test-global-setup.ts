@@ -3,6 +3,7 @@
  * once, and hands them to every test file through environment variables.
  */
 import pg from 'pg';
+import { APP_ROLE } from '@wakeflow/db';
 import {
   ensurePostgres,
   findTemporalCli,
@@ -32,7 +33,8 @@ export default async function setup(): Promise<() => Promise<void>> {
       url = local;
     } else {
       // No server configured or running: start the project's own (kept under .data/postgres).
-      embedded = await ensurePostgres({ env: {} });
+      // Test databases' `db` logs in as the app role, which this cluster asks a password of.
+      embedded = await ensurePostgres({ env: {}, appRole: APP_ROLE });
       url = embedded.url;
     }
   }

@@ -1,7 +1,7 @@
 /** The API process: wires PostgreSQL, Temporal and the node catalog into the HTTP app. */
 import pino from 'pino';
 import { fileURLToPath } from 'node:url';
-import { connect, migrate } from '@wakeflow/db';
+import { connectAsApp, migrate } from '@wakeflow/db';
 import { createCatalog } from '@wakeflow/catalog';
 import {
   connectTemporalClient,
@@ -33,8 +33,9 @@ try {
   process.exit(2);
 }
 
+// Migrations as the owner of the tables, everything else as the app role, which cannot rewrite the audit log.
 await migrate(databaseUrl);
-const { db } = connect(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+const { db } = await connectAsApp(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
 await ensureWorkspace(db, defaultWorkspaceId);
 await ensureAdminAccount(db, defaultWorkspaceId, authStartup.admin);
 const { client } = await connectTemporalClient(temporalConfigFromEnv());

@@ -3,7 +3,7 @@
  * TEMPORAL_ADDRESS set it also schedules the demo journey's audience sweep and runs it once, so the canvas shows
  * customers moving through the journey right away.
  */
-import { connect, migrate } from '@wakeflow/db';
+import { connectAsApp, migrate } from '@wakeflow/db';
 import { upsertMaintenanceSchedule } from '@wakeflow/audience';
 import { createCatalog } from '@wakeflow/catalog';
 import { connectTemporalClient, temporalConfigFromEnv } from '@wakeflow/temporal';
@@ -17,7 +17,8 @@ if (!url) {
 }
 const workspaceId = process.env.WAKEFLOW_WORKSPACE ?? 'default';
 await migrate(url);
-const handle = connect(url);
+// The demo data is loaded the way the app writes it, as the app role.
+const handle = await connectAsApp(url);
 try {
   const result = await seedDemo({ db: handle.db, catalog: createCatalog(), workspaceId });
   console.log(

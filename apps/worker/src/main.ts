@@ -4,7 +4,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { connect, migrate, workspaces } from '@wakeflow/db';
+import { connectAsApp, migrate, workspaces } from '@wakeflow/db';
 import { createAudienceActivities, reconcileAudienceSchedules } from '@wakeflow/audience';
 import {
   createAnalyticsActivities,
@@ -27,8 +27,9 @@ if (!databaseUrl) {
   logger.error('DATABASE_URL is not set');
   process.exit(2);
 }
+// Migrations as the owner of the tables, everything else as the app role, which cannot rewrite the audit log.
 await migrate(databaseUrl);
-const { db } = connect(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+const { db } = await connectAsApp(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
 const temporal = temporalConfigFromEnv();
 const connection = await NativeConnection.connect({
   address: temporal.address,

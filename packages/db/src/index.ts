@@ -1,4 +1,5 @@
 export * from './client';
+export * from './app-role';
 export * from './migrate';
 export * as schema from './schema/index';
 export * from './schema/index';

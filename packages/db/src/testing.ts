@@ -1,9 +1,11 @@
 /**
  * A fresh, migrated database per test file on the running PostgreSQL, dropped afterwards. The server comes from
- * WAKEFLOW_TEST_DATABASE_URL (set by the test global setup) or DATABASE_URL.
+ * WAKEFLOW_TEST_DATABASE_URL (set by the test global setup) or DATABASE_URL. Migrations run as the server's user,
+ * the owner; `db` works as the app role, like the API and worker, so every test also tests the app's grants.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { asAppRole } from './app-role';
 import { connect, type DatabaseHandle } from './client';
 import { migrate } from './migrate';
 import { workspaces } from './schema/index';
@@ -11,7 +13,10 @@ import { workspaces } from './schema/index';
 export const TEST_WORKSPACE_ID = 'test';
 
 export interface TestDatabase extends DatabaseHandle {
+  /** The owner's URL (what DATABASE_URL is in production: a process started with it migrates, then works as the app). */
   url: string;
+  /** The URL `db` and `pool` connect with: the app role, unless `as: 'owner'` was asked for. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
@@ -29,7 +34,13 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function createTestDatabase(options: { workspaceIds?: string[] } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: {
+    workspaceIds?: string[];
+    /** 'owner' only for what the app never does, e.g. a benchmark's VACUUM. */
+    as?: 'app' | 'owner';
+  } = {},
+): Promise<TestDatabase> {
   const admin = withDatabase(serverUrl(), 'postgres');
   const name = `wakeflow_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
@@ -41,7 +52,8 @@ export async function createTestDatabase(options: { workspaceIds?: string[] } = 
   }
   const url = withDatabase(serverUrl(), name);
   await migrate(url);
-  const handle = connect(url);
+  const appUrl = options.as === 'owner' ? url : asAppRole(url);
+  const handle = connect(appUrl);
   const ids = options.workspaceIds ?? [TEST_WORKSPACE_ID];
   await handle.db
     .insert(workspaces)
@@ -50,6 +62,7 @@ export async function createTestDatabase(options: { workspaceIds?: string[] } = 
   return {
     ...handle,
     url,
+    appUrl,
     async drop() {
       await handle.close();
       const c = new pg.Client({ connectionString: admin });

@@ -64,6 +64,11 @@ export interface EnsurePostgresOptions {
   startTimeoutMs?: number;
   /** Progress messages (default stderr). */
   log?: (line: string) => void;
+  /**
+   * A login role of the embedded cluster to give the development password (created if missing): the app's own
+   * role, which its migrations would otherwise create without one. Ignored for DATABASE_URL.
+   */
+  appRole?: string;
 }
 
 export interface PostgresBinaries {
@@ -405,6 +410,39 @@ export async function ensureDatabase(url: string): Promise<void> {
   });
 }
 
+/**
+ * Gives `role` the embedded superuser's password, so that DATABASE_URL with only the user swapped logs in as it (the
+ * cluster asks for passwords on TCP). The password is as public as the superuser's; the cluster listens on
+ * 127.0.0.1 only. Other attributes and all grants are left to the app's migrations.
+ */
+async function ensureDevelopmentRole(adminUrl: string, role: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const ident = client.escapeIdentifier(role);
+    const password = client.escapeLiteral(EMBEDDED_PG_PASSWORD);
+    const found = await client.query<{ has_password: boolean }>(
+      'select rolpassword is not null as has_password from pg_authid where rolname = $1',
+      [role],
+    );
+    if (found.rows[0]?.has_password) return;
+    if (found.rows.length === 0) {
+      try {
+        await client.query(`create role ${ident} login password ${password}`);
+        return;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        // 42710 duplicate_object / 23505: a migration created it at the same time.
+        if (code !== '42710' && code !== '23505') throw err;
+      }
+    }
+    await client.query(`alter role ${ident} password ${password}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Runs `fn` with a client on the server's maintenance database ("postgres", else the URL's own). */
 async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new URL(url);
@@ -456,6 +494,8 @@ export async function startEmbeddedPostgres(options: EnsurePostgresOptions = {})
         );
         const url = clusterUrl(running.port, database);
         await ensureDatabase(url);
+        if (options.appRole)
+          await ensureDevelopmentRole(clusterUrl(running.port, 'postgres'), options.appRole);
         return { url, owned: false, port: running.port, dataDir: pgDir, stop: async () => undefined };
       }
       log(
@@ -542,6 +582,7 @@ export async function startEmbeddedPostgres(options: EnsurePostgresOptions = {})
     }
     const url = clusterUrl(port, database);
     await ensureDatabase(url);
+    if (options.appRole) await ensureDevelopmentRole(adminUrl, options.appRole);
     return {
       url,
       owned: true,

@@ -38,12 +38,16 @@ describe('embedded postgres', () => {
         logFile: path.join(dir, 'pg.log'),
         unsafeFast: true,
         env: {},
+        appRole: 'devstack_app',
       };
+      const asApp = (url: string) => url.replace('//postgres:', '//devstack_app:');
       const first = await startEmbeddedPostgres(options);
       try {
         expect(first.owned).toBe(true);
         expect(first.url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/wakeflow$/);
         expect(await query<{ x: number }>(first.url, 'select 1 as x')).toEqual([{ x: 1 }]);
+        // The app role logs in with the development password, only the user swapped.
+        expect(await query(asApp(first.url), 'select current_user as u')).toEqual([{ u: 'devstack_app' }]);
         await query(first.url, 'create table kept (id int); insert into kept values (42)');
       } finally {
         await first.stop();
@@ -54,8 +58,11 @@ describe('embedded postgres', () => {
       try {
         expect(await query<{ id: number }>(second.url, 'select id from kept')).toEqual([{ id: 42 }]);
 
-        // A second caller while it runs reuses the server instead of failing on the lock or the port.
+        // A second caller while it runs reuses the server instead of failing on the lock or the port, and gives
+        // the app role its password back (e.g. a role its migrations created without one).
+        await query(second.url, 'alter role devstack_app password null');
         const again = await startEmbeddedPostgres({ ...options, port: second.port });
+        expect(await query(asApp(again.url), 'select current_user as u')).toEqual([{ u: 'devstack_app' }]);
         expect(again.owned).toBe(false);
         expect(again.url).toBe(second.url);
         await again.stop();

@@ -66,8 +66,10 @@ export async function recomputeRfm(
       else (n % 5) + (${rank} - 1 - (n % 5) * (n / 5 + 1)) / greatest(n / 5, 1) + 1 end)::smallint`);
 
   // A regular (unlogged: never replicated nor crash-safe, and it need not be) table rather than a temporary one,
-  // so that the writing connections can read it. One per run, so runs for different workspaces do not meet.
-  const stage = sql`${sql.identifier(`wakeflow_rfm_stage_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`)}`;
+  // so that the writing connections can read it. One per run, so runs for different workspaces do not meet. In
+  // schema wakeflow_stage, the only one where the app role may create tables (migration 0014).
+  const stageName = `wakeflow_rfm_stage_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const stage = sql`${sql.identifier('wakeflow_stage')}.${sql.identifier(stageName)}`;
   try {
     const { scored, staged } = await db.transaction(async (tx) => {
       // The three sorts of a large base spill to disk at the default 4 MB.
