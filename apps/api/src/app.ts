@@ -14,11 +14,14 @@ import { errorHandler, unknownRoute } from './http/errors';
 import { ingestRateLimit } from './http/rate-limits';
 import { resolveWorkspace } from './http/workspace';
 import { routeModules } from './routes/index';
+import { createOutboxDrainer } from '@wakeflow/catalog';
 
 export function createApp(given: AuthApiDeps): express.Express {
   // Resolved once, so every module sees the same options (and one OIDC client).
   const auth = resolveAuthOptions(given);
-  const deps: AuthApiDeps = { ...given, auth };
+  const eventOutbox =
+    given.eventOutbox ?? createOutboxDrainer({ db: given.db, router: given.events, logger: given.logger });
+  const deps: AuthApiDeps = { ...given, auth, eventOutbox };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

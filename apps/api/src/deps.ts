@@ -4,6 +4,7 @@ import type { Database } from '@wakeflow/db';
 import type { NodeCatalog } from '@wakeflow/nodes';
 import type { Plan } from '@wakeflow/journey';
 import type { EventRouter, JourneyRunStarter } from '@wakeflow/temporal';
+import type { OutboxDrainer } from '@wakeflow/catalog';
 
 export interface JourneyScheduler {
   sync(input: { workspaceId: string; journeyId: string; plan: Pick<Plan, 'trigger'> | null }): Promise<void>;
@@ -21,6 +22,11 @@ export interface ApiDeps {
   temporal: Client;
   starter: JourneyRunStarter;
   events: EventRouter;
+  /**
+   * Works off stored events' follow-up work (coupons, conversions, routing); ingest kicks it so events reach runs
+   * at once. createApp makes one over `events` when left out; the worker process drains too.
+   */
+  eventOutbox?: OutboxDrainer;
   logger: ApiLogger;
   defaultWorkspaceId: string;
   /**

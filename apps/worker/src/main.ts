@@ -11,6 +11,7 @@ import {
   createCatalog,
   createEventPipeline,
   createNodeServices,
+  createOutboxDrainer,
   ensureWorkspaceSchedules,
 } from '@wakeflow/catalog';
 import {
@@ -47,7 +48,15 @@ if (workspaceIds.length === 0) workspaceIds.push(process.env.WAKEFLOW_WORKSPACE 
 // The worker is also a Temporal client: audience sweeps start runs, engagement events signal them.
 const { client } = await connectTemporalClient(temporal);
 const starter = createRunStarter({ db, client });
-const pipeline = createEventPipeline({ db, router: createEventRouter({ db, client, starter }) });
+// Stored events' follow-up work (coupons, conversions, routing) is drained here, for the served workspaces; several
+// worker processes may drain at once (rows are locked with SKIP LOCKED). The API also kicks a pass after ingest.
+const outbox = createOutboxDrainer({
+  db,
+  router: createEventRouter({ db, client, starter }),
+  workspaceIds,
+  logger: { warn: (fields, message) => logger.warn(fields, message) },
+});
+const pipeline = createEventPipeline({ db, onStored: () => outbox.kick() });
 const audienceActivities = createAudienceActivities({ db, runs: starter });
 
 const catalog = createCatalog();
@@ -87,4 +96,14 @@ for (const workspaceId of workspaceIds) {
   }
 }
 logger.info({ workspaces: workspaceIds, catalog: catalog.list().map((k) => k.type) }, 'worker started');
-await Promise.all(workers.map((w) => w.run()));
+const stopDraining = new AbortController();
+const draining = outbox.run({
+  signal: stopDraining.signal,
+  pollMs: Number(process.env.WAKEFLOW_OUTBOX_POLL_MS ?? 1_000),
+});
+try {
+  await Promise.all(workers.map((w) => w.run()));
+} finally {
+  stopDraining.abort();
+  await draining;
+}

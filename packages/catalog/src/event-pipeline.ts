@@ -1,22 +1,19 @@
 /**
  * What happens to every ingested event, wherever it comes from (the API, a CSV import, a message being opened):
- * stored once by its event id, coupons it names marked redeemed, conversions of runs recorded, then routed to
- * journeys — waiting runs are signalled and event-triggered journeys start. One pipeline, so no entry point
- * forgets a step.
+ * stored once by its event id together with its pending follow-up work (coupon redemption, conversions, routing to
+ * journeys) in `event_outbox`, in one statement. The outbox drainer (`event-outbox.ts`) does that work with retries,
+ * so ingest never waits on Temporal and an outage cannot lose a step. One pipeline, so no entry point forgets a step.
  */
 import { ingestEvents, type IngestResult } from '@wakeflow/audience';
-import { recordConversions } from '@wakeflow/analytics';
-import { recordCouponRedemption, type EventRecorder } from '@wakeflow/channels';
+import type { EventRecorder } from '@wakeflow/channels';
 import type { Database } from '@wakeflow/db';
 import type { EventInput } from '@wakeflow/journey';
-import type { EventRouter } from '@wakeflow/temporal';
 
+/** What ingest can know when it answers: routing happens later, so it says nothing about runs. */
 export interface IngestSummary {
   accepted: number;
   duplicates: number;
   unknownCustomers: number;
-  signalled: number;
-  started: number;
 }
 
 export interface EventPipeline {
@@ -28,57 +25,44 @@ export interface EventPipeline {
   recorder: EventRecorder;
 }
 
-export function createEventPipeline(deps: { db: Database; router: EventRouter }): EventPipeline {
-  const { db, router } = deps;
+export function createEventPipeline(deps: {
+  db: Database;
+  /** Called after every ingest, e.g. to start a drain pass at once instead of at the next poll. */
+  onStored?: () => void;
+}): EventPipeline {
+  const { db, onStored } = deps;
   const pipeline: EventPipeline = {
     async ingest(workspaceId, inputs) {
-      const result = await ingestEvents(db, workspaceId, inputs);
-      for (const e of result.accepted) {
-        await recordCouponRedemption(
-          db,
-          {
-            workspaceId,
-            name: e.name,
-            properties: e.properties,
-            occurredAt: new Date(e.occurredAt),
-            customerId: e.customerId,
-          },
-          pipeline.recorder,
-        );
-      }
-      await recordConversions(db, workspaceId, result.accepted);
-      const routing = await router.route(
-        result.accepted.map((e) => ({
-          workspaceId,
-          customerId: e.customerId,
-          eventId: e.eventId,
-          name: e.name,
-          properties: e.properties,
-          occurredAt: new Date(e.occurredAt),
-        })),
-      );
+      const result = await ingestEvents(db, workspaceId, inputs, { outbox: true });
+      // Also after duplicates only: the original's outbox row may still be waiting for a retry.
+      if (inputs.length > 0) onStored?.();
       return {
         stored: result.accepted,
         accepted: result.accepted.length,
         duplicates: result.duplicates,
         unknownCustomers: result.accepted.filter((e) => e.customerId === null).length,
-        signalled: routing.signalled,
-        started: routing.started,
       };
     },
-    recorder: {
-      async record(event) {
-        await pipeline.ingest(event.workspaceId, [
-          {
-            eventId: event.eventId,
-            customerExternalId: event.customerExternalId,
-            name: event.name,
-            properties: event.properties,
-            occurredAt: event.occurredAt.toISOString(),
-          },
-        ]);
-      },
-    },
+    recorder: eventRecorder((workspaceId, inputs) => pipeline.ingest(workspaceId, inputs)),
   };
   return pipeline;
+}
+
+/** An EventRecorder over any ingest function (the pipeline's, or one bound to a transaction). */
+export function eventRecorder(
+  ingest: (workspaceId: string, inputs: EventInput[]) => Promise<unknown>,
+): EventRecorder {
+  return {
+    async record(event) {
+      await ingest(event.workspaceId, [
+        {
+          eventId: event.eventId,
+          customerExternalId: event.customerExternalId,
+          name: event.name,
+          properties: event.properties,
+          occurredAt: event.occurredAt.toISOString(),
+        },
+      ]);
+    },
+  };
 }

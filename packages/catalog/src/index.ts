@@ -34,6 +34,7 @@ export const journeyTemplates: readonly JourneyTemplate[] = [
   membershipTierTemplate,
 ];
 
+export * from './event-outbox';
 export * from './event-pipeline';
 export * from './maintenance';
 export * from './services';

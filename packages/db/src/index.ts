@@ -5,3 +5,4 @@ export * as schema from './schema/index';
 export * from './schema/index';
 export * from './queries/runs';
 export * from './queries/journeys';
+export * from './queries/event-outbox';

@@ -8,7 +8,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
 import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
-import { createCatalog, createEventPipeline, createNodeServices } from '@wakeflow/catalog';
+import {
+  createCatalog,
+  createEventPipeline,
+  createNodeServices,
+  createOutboxDrainer,
+  type OutboxDrainer,
+} from '@wakeflow/catalog';
 import { saveChannelSettings } from '@wakeflow/channels';
 import { createAudienceActivities, upsertCustomers } from '@wakeflow/audience';
 import type { NodeCatalog } from '@wakeflow/nodes';
@@ -58,6 +64,8 @@ export interface JourneyBench {
   catalog: NodeCatalog;
   starter: JourneyRunStarter;
   router: EventRouter;
+  /** Drains the event outbox: kicked after every ingest; `event()` waits for it with `drainAll()`. */
+  outbox: OutboxDrainer;
   newWorker(): Promise<Worker>;
   /** Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
@@ -75,7 +83,7 @@ export interface JourneyBench {
     externalId: string,
     extra?: Partial<Parameters<typeof upsertCustomers>[2][number]>,
   ): Promise<string>;
-  /** Ingests an event at the current (virtual) time and routes it to waiting runs. */
+  /** Ingests an event at the current (virtual) time and drains the outbox, so it has reached waiting runs. */
   event(customerExternalId: string, name: string, properties?: Record<string, unknown>): Promise<void>;
   now(): Promise<Date>;
   runOf(workflowId: string): Promise<typeof runs.$inferSelect | undefined>;
@@ -108,7 +116,8 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
   const catalog = createCatalog();
   const starter = createRunStarter({ db, client: env.client });
   const router = createEventRouter({ db, client: env.client, starter });
-  const pipeline = createEventPipeline({ db, router });
+  const outbox = createOutboxDrainer({ db, router, backoffMs: () => 50 });
+  const pipeline = createEventPipeline({ db, onStored: () => outbox.kick() });
   const services = createNodeServices({
     db,
     events: pipeline.recorder,
@@ -136,6 +145,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     catalog,
     starter,
     router,
+    outbox,
     newWorker,
     async withWorker(fn) {
       const worker = await newWorker();
@@ -202,6 +212,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
           occurredAt: now.toISOString(),
         },
       ]);
+      await outbox.drainAll();
     },
     now: async () => new Date(await env.currentTimeMs()),
     async runOf(workflowId) {
@@ -229,6 +240,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
         .orderBy(asc(messages.requestedAt), asc(messages.channel));
     },
     async close() {
+      await outbox.idle();
       await env.teardown();
       await database.drop();
     },

@@ -1,7 +1,8 @@
 /**
  * Ingest: customers (upsert by external id) and events (idempotent by event id), single and in batches of up to
- * 10,000. Newly stored events go through the event pipeline (coupons, then journeys: waiting runs are signalled,
- * event triggers start runs).
+ * 10,000. Events are stored with their follow-up work (coupons, conversions, journeys) in one statement and answered
+ * with 202 at once; the outbox drainer does the work, kicked here and polled by the worker, so ingest never waits on
+ * Temporal.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -22,7 +23,7 @@ export function ingestRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
 
-  const pipeline = createEventPipeline({ db, router: deps.events });
+  const pipeline = createEventPipeline({ db, onStored: () => deps.eventOutbox?.kick() });
   async function ingest(workspaceId: string, inputs: EventInput[]) {
     const { stored: _stored, ...summary } = await pipeline.ingest(workspaceId, inputs);
     return summary;

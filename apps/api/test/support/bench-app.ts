@@ -20,6 +20,9 @@ export function createBenchApp(
     temporal: bench.env.client,
     starter: bench.starter,
     events: bench.router,
+    // The bench's drainer (over bench.router), so tests can wait for ingested events to be routed
+    // (`bench.outbox.drainAll()`); a test that brings its own router gets a drainer over that one.
+    ...(extra.events ? {} : { eventOutbox: bench.outbox }),
     logger: silentLogger,
     defaultWorkspaceId: 'test',
     auth: { mode: 'local' },

@@ -36,18 +36,17 @@ export interface CsvImportReport {
   errors: CsvRowError[];
   /** True when the header was unusable and nothing was written. */
   rejected: boolean;
-  /** Events only, when imported through the event pipeline: waiting runs signalled and runs started. */
-  journeys?: { signalled: number; started: number };
 }
 
 /**
  * Where a batch of valid event rows goes. The default stores them only; the API passes the event pipeline so
- * imported events reach waiting runs and event triggers exactly like events sent one by one.
+ * imported events reach waiting runs and event triggers exactly like events sent one by one (after the import
+ * answers: the pipeline's outbox drainer routes them).
  */
 export type EventBatchSink = (
   workspaceId: string,
   batch: readonly EventInput[],
-) => Promise<{ accepted: number; duplicates: number; signalled?: number; started?: number }>;
+) => Promise<{ accepted: number; duplicates: number }>;
 
 export interface EventsCsvOptions {
   ingest?: EventBatchSink;
@@ -243,12 +242,6 @@ async function importCsv(
       const r = await ingest(workspaceId, eventBatch);
       report.imported += r.accepted + r.duplicates;
       report.duplicates += r.duplicates;
-      if (r.signalled !== undefined || r.started !== undefined) {
-        report.journeys = {
-          signalled: (report.journeys?.signalled ?? 0) + (r.signalled ?? 0),
-          started: (report.journeys?.started ?? 0) + (r.started ?? 0),
-        };
-      }
       eventBatch = [];
     }
   };

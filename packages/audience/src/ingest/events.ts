@@ -43,7 +43,14 @@ export async function ingestEvents(
   db: Database,
   workspaceId: string,
   inputs: readonly EventInput[],
-  options: { settings?: AudienceSettings } = {},
+  options: {
+    settings?: AudienceSettings;
+    /**
+     * Also queue each inserted event's follow-up work (coupons, conversions, routing) in `event_outbox`, in the
+     * same statement: an event is never stored without it.
+     */
+    outbox?: boolean;
+  } = {},
 ): Promise<IngestResult> {
   if (inputs.length === 0) return { accepted: [], duplicates: 0 };
   const settings = options.settings ?? (await loadAudienceSettings(db, workspaceId));
@@ -57,6 +64,12 @@ export async function ingestEvents(
       occurred_at: e.occurredAt,
     })),
   );
+  const queued = options.outbox
+    ? sql`queued as (
+        insert into event_outbox (event_id, workspace_id, customer_external_id, occurred_at)
+        select id, ${workspaceId}, customer_external_id, occurred_at from ins
+      ),`
+    : sql``;
   const statement = sql`
     with input as (
       select * from jsonb_to_recordset(${batch}::jsonb)
@@ -70,6 +83,7 @@ export async function ingestEvents(
       on conflict (workspace_id, event_id) do nothing
       returning id, event_id, customer_external_id, customer_id, name, properties, occurred_at
     ),
+    ${queued}
     changed as (select customer_id, name, properties, occurred_at from ins),
     ${factUpdateCtes(workspaceId, settings)}
     select * from ins`;

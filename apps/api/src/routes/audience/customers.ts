@@ -35,7 +35,7 @@ export function customerRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
   // Imported events take the same path as events sent to the ingest API: waiting runs hear them, triggers fire.
-  const pipeline = createEventPipeline({ db, router: deps.events });
+  const pipeline = createEventPipeline({ db, onStored: () => deps.eventOutbox?.kick() });
 
   router.get('/customers', async (req, res) => {
     const q = parseInput(searchQuery, req.query, 'query');

@@ -1,9 +1,9 @@
 /**
  * What the channel routes need beyond the API's deps: the secret keys, the public URL links point at, and an event
- * recorder that goes through ingest and the event router, so an open or click signals journeys waiting for it.
+ * recorder that goes through the event pipeline, so an open or click reaches journeys waiting for it.
  * Until ApiDeps carries `channels`, both come from the environment (WAKEFLOW_SECRET_KEY, WAKEFLOW_PUBLIC_URL).
  */
-import { ingestEvents } from '@wakeflow/audience';
+import { createEventPipeline } from '@wakeflow/catalog';
 import { loadSecretKeys, type EventRecorder, type SecretKeys } from '@wakeflow/channels';
 import type { ApiDeps } from '../../deps';
 
@@ -18,30 +18,7 @@ export interface ChannelApiOptions {
 export type ChannelApiDeps = ApiDeps & { channels?: Partial<ChannelApiOptions> };
 
 function ingestRecorder(deps: ApiDeps): EventRecorder {
-  return {
-    async record(event) {
-      const result = await ingestEvents(deps.db, event.workspaceId, [
-        {
-          eventId: event.eventId,
-          customerExternalId: event.customerExternalId,
-          name: event.name,
-          properties: event.properties,
-          occurredAt: event.occurredAt.toISOString(),
-        },
-      ]);
-      if (result.accepted.length === 0) return;
-      await deps.events.route(
-        result.accepted.map((e) => ({
-          workspaceId: event.workspaceId,
-          customerId: e.customerId,
-          eventId: e.eventId,
-          name: e.name,
-          properties: e.properties,
-          occurredAt: new Date(e.occurredAt),
-        })),
-      );
-    },
-  };
+  return createEventPipeline({ db: deps.db, onStored: () => deps.eventOutbox?.kick() }).recorder;
 }
 
 export function channelOptions(deps: ChannelApiDeps): ChannelApiOptions {
