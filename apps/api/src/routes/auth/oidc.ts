@@ -22,9 +22,16 @@ import { HttpError, parseInput } from '../../http/errors';
 import type { AuthRouteDeps } from './context';
 import { startSession } from './sign-in';
 
-/** Only paths on this site: an open redirect after sign-in would hand phishers a trusted link. */
-function safeReturnTo(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+/**
+ * Only paths on this site: an open redirect after sign-in would hand phishers a trusted link. Browsers drop tabs
+ * and newlines and read a backslash as `/`, so `/<tab>/evil.example` or `/<backslash>evil.example` would leave the
+ * site: refuse those characters, resolve the value as a browser would and keep it only if it stays on our origin.
+ */
+export function safeReturnTo(value: string | undefined): string {
+  if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  const base = 'http://wakeflow.invalid';
+  const resolved = new URL(value, base);
+  return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/';
 }
 
 export function oidcRoutes(deps: AuthRouteDeps): Router {
