@@ -3,18 +3,15 @@ import pino from 'pino';
 import { fileURLToPath } from 'node:url';
 import { connectAsApp, migrate } from '@wakeflow/db';
 import { createCatalog } from '@wakeflow/catalog';
-import {
-  connectTemporalClient,
-  createEventRouter,
-  createRunStarter,
-  temporalConfigFromEnv,
-} from '@wakeflow/temporal';
+import { eventMaxFutureSkewFromEnv, setEventMaxFutureSkew } from '@wakeflow/journey';
+import { createEventRouter, createRunStarter, temporalConfigFromEnv } from '@wakeflow/temporal';
 import { createApp } from './app';
 import { syncJourneySchedule } from './journeys/schedules';
 import { ensureAdminAccount } from './http/admin-account';
 import { checkAuthStartup, type AuthStartup } from './http/auth-config';
 import { logRedaction } from './http/logging';
 import { ensureWorkspace } from './workspaces';
+import { connectApiTemporalClient } from './temporal-client';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: logRedaction });
 const databaseUrl = process.env.DATABASE_URL;
@@ -32,13 +29,23 @@ try {
   logger.error((error as Error).message);
   process.exit(2);
 }
+try {
+  setEventMaxFutureSkew(eventMaxFutureSkewFromEnv(process.env));
+} catch (error) {
+  logger.error((error as Error).message);
+  process.exit(2);
+}
 
 // Migrations as the owner of the tables, everything else as the app role, which cannot rewrite the audit log.
 await migrate(databaseUrl);
-const { db } = await connectAsApp(databaseUrl, { max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+// A request waits at most this long for a database connection, then answers 503 database_unavailable.
+const { db } = await connectAsApp(databaseUrl, {
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 20),
+  connectionTimeoutMillis: 3_000,
+});
 await ensureWorkspace(db, defaultWorkspaceId);
 await ensureAdminAccount(db, defaultWorkspaceId, authStartup.admin);
-const { client } = await connectTemporalClient(temporalConfigFromEnv());
+const { client } = await connectApiTemporalClient(temporalConfigFromEnv());
 const starter = createRunStarter({ db, client });
 const app = createApp({
   db,

@@ -5,15 +5,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
-import { ApiError } from './api/client';
+import { retryQuery, retryQueryDelay } from './api/client';
 
 const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // A 4xx will not get better by asking again.
-      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-    },
-  },
+  // A 4xx will not get better by asking again; a 503 outage will, after the server's Retry-After.
+  defaultOptions: { queries: { retry: retryQuery, retryDelay: retryQueryDelay } },
 });
 
 createRoot(document.getElementById('root')!).render(

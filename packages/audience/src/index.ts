@@ -5,6 +5,7 @@
  */
 export * from './settings';
 export * from './ingest/events';
+export * from './ingest/amounts';
 export * from './ingest/customers';
 export * from './ingest/csv';
 export * from './facts/dormancy';

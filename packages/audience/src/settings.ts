@@ -29,6 +29,11 @@ export const audienceSettingsSchema = z
       .string()
       .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/)
       .default('amount'),
+    /**
+     * Whether a purchase may carry a negative amount (a refund). Off by default: a negative spend is then refused
+     * at ingest, and the facts never sum one, so a typo cannot make a customer's total spend negative.
+     */
+    allowRefunds: z.boolean().default(false),
     /** Rolling windows (days) shown on profiles and offered in the segment builder; conditions may use any. */
     windowsDays: z.array(days).min(1).default([30, 90, 180, 365]),
     /** Upper bounds (days since last activity) of: active, 1–3 months, 3–6 months, 6–12 months; beyond is 12+. */
@@ -47,6 +52,7 @@ export const audienceSettingsSchema = z
     loginEvents: ['login'],
     purchaseEvents: ['purchase', 'store_purchase'],
     amountProperty: 'amount',
+    allowRefunds: false,
     windowsDays: [30, 90, 180, 365],
     dormancyStagesDays: [30, 90, 180, 365],
     valueTier: { highMin: 12, midMin: 8 },

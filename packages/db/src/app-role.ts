@@ -4,7 +4,7 @@
  * privileges the app needs. The owner of a table can switch its triggers off, so audit_log's append-only trigger
  * only holds against a role that owns nothing — see docs/security.md, "Database role".
  */
-import { connect, type DatabaseHandle } from './client';
+import { connect, type ConnectOptions, type DatabaseHandle } from './client';
 
 export const APP_ROLE = 'wakeflow_app';
 
@@ -41,9 +41,10 @@ export function appDatabaseUrl(ownerUrl: string, env: NodeJS.ProcessEnv = proces
  */
 export async function connectAsApp(
   ownerUrl: string,
-  options: { max?: number; env?: NodeJS.ProcessEnv } = {},
+  options: ConnectOptions & { env?: NodeJS.ProcessEnv } = {},
 ): Promise<DatabaseHandle> {
-  const handle = connect(appDatabaseUrl(ownerUrl, options.env), { max: options.max });
+  const { env, ...connectOptions } = options;
+  const handle = connect(appDatabaseUrl(ownerUrl, env), connectOptions);
   try {
     await handle.pool.query('select 1');
   } catch (error) {

@@ -11,8 +11,23 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function connect(databaseUrl: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+export interface ConnectOptions {
+  max?: number;
+  /**
+   * How long a query may wait for a connection (a new one, or a free one of the pool) before it fails. pg's
+   * default is forever, so an unreachable PostgreSQL hangs requests; the API sets a few seconds and answers 503.
+   */
+  connectionTimeoutMillis?: number;
+}
+
+export function connect(databaseUrl: string, options: ConnectOptions = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    ...(options.connectionTimeoutMillis !== undefined
+      ? { connectionTimeoutMillis: options.connectionTimeoutMillis }
+      : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzle(pool, { schema });

@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Problem } from '@wakeflow/journey';
+import { unavailableDependency, type UnavailableDependency } from './unavailable';
 
 export interface FieldIssue {
   path: string;
@@ -41,16 +42,30 @@ export function parseInput<S extends z.ZodType>(
   where: 'body' | 'query' | 'params',
 ): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = issuesFromZod(result.error, where);
-    throw new HttpError(
-      400,
-      'invalid_request',
-      `Invalid ${where}: ${issues[0]?.path} ${issues[0]?.message}`,
-      { issues },
-    );
-  }
+  if (!result.success) throw invalidRequest(where, issuesFromZod(result.error, where));
   return result.data;
+}
+
+/** The 400 for bad input, naming every field at fault (paths start with `where`). */
+export function invalidRequest(where: string, issues: FieldIssue[]): HttpError {
+  return new HttpError(400, 'invalid_request', `Invalid ${where}: ${issues[0]?.path} ${issues[0]?.message}`, {
+    issues,
+  });
+}
+
+/** Seconds a client should wait before retrying while Temporal or PostgreSQL is unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+const unavailableMessages: Record<UnavailableDependency, string> = {
+  temporal: 'Temporal is unreachable; retry shortly',
+  database: 'The database is unreachable; retry shortly',
+};
+
+/** The 503 for an outage of a dependency: the request may succeed unchanged once it is back. */
+export function unavailableError(dependency: UnavailableDependency): HttpError {
+  return new HttpError(503, `${dependency}_unavailable`, unavailableMessages[dependency], {
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  });
 }
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {
@@ -59,7 +74,15 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
 
 export function errorHandler(log: { error(obj: unknown, msg?: string): void }): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
+    // Outages are mapped here, in one place, so no route needs to know how Temporal or pg report them.
+    const dependency = error instanceof HttpError ? undefined : unavailableDependency(error);
+    if (dependency) {
+      log.error({ err: error }, `${dependency} unreachable`);
+      error = unavailableError(dependency);
+    }
     if (error instanceof HttpError) {
+      const retryAfter = error.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
       res
         .status(error.status)
         .json({ error: { code: error.code, message: error.message, ...error.details } });

@@ -11,12 +11,13 @@ import {
   customerInputSchema,
   eventBatchSchema,
   eventInputSchema,
+  externalIdSchema,
   type EventInput,
 } from '@wakeflow/journey';
-import { upsertCustomers } from '@wakeflow/audience';
+import { eventAmountIssues, loadAudienceSettings, upsertCustomers } from '@wakeflow/audience';
 import { createEventPipeline } from '@wakeflow/catalog';
 import type { ApiDeps } from '../deps';
-import { parseInput } from '../http/errors';
+import { invalidRequest, parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
 
 export function ingestRoutes(deps: ApiDeps): Router {
@@ -29,8 +30,24 @@ export function ingestRoutes(deps: ApiDeps): Router {
     return summary;
   }
 
+  /** Amounts checked against the fact definitions before anything is stored; `pathOf` names the event's field. */
+  async function refuseBadAmounts(
+    workspaceId: string,
+    events: readonly EventInput[],
+    pathOf: (index: number, path: string) => string,
+  ) {
+    const issues = eventAmountIssues(await loadAudienceSettings(db, workspaceId), events);
+    if (issues.length > 0) {
+      throw invalidRequest(
+        'body',
+        issues.map((i) => ({ path: pathOf(i.index, i.path), message: i.message })),
+      );
+    }
+  }
+
   router.put('/customers/:externalId', async (req, res) => {
-    const { externalId } = parseInput(z.object({ externalId: z.string().min(1) }), req.params, 'params');
+    // The same external id rules as the batch route (trimmed, bounded), so one customer cannot become two.
+    const { externalId } = parseInput(z.object({ externalId: externalIdSchema }), req.params, 'params');
     const body = parseInput(customerInputSchema.omit({ externalId: true }), req.body, 'body');
     const [customer] = await upsertCustomers(db, workspaceOf(res), [{ ...body, externalId }]);
     res.json({ customer });
@@ -44,11 +61,13 @@ export function ingestRoutes(deps: ApiDeps): Router {
 
   router.post('/events', async (req, res) => {
     const event = parseInput(eventInputSchema, req.body, 'body');
+    await refuseBadAmounts(workspaceOf(res), [event], (_i, path) => `body.${path}`);
     res.status(202).json(await ingest(workspaceOf(res), [event]));
   });
 
   router.post('/events/batch', async (req, res) => {
     const body = parseInput(eventBatchSchema, req.body, 'body');
+    await refuseBadAmounts(workspaceOf(res), body.events, (i, path) => `body.events.${i}.${path}`);
     res.status(202).json(await ingest(workspaceOf(res), body.events));
   });
 

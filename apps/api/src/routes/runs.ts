@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { customers, messages, runSteps, runs } from '@wakeflow/db';
+import { customers, journeys, messages, runSteps, runs } from '@wakeflow/db';
 import { RUN_STATUSES } from '@wakeflow/journey';
 import { replayJourneyHistory } from '@wakeflow/temporal';
 import type { ApiDeps } from '../deps';
@@ -155,6 +155,12 @@ export function runRoutes(deps: ApiDeps): Router {
     const { id } = parseInput(z.object({ id: z.uuid('Not a journey id') }), req.params, 'params');
     const body = parseInput(startBody, req.body, 'body');
     const workspaceId = workspaceOf(res);
+    // A journey that does not exist is 404; one that exists but is not live stays 409 (below).
+    const [journey] = await db
+      .select({ id: journeys.id })
+      .from(journeys)
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    if (!journey) throw notFound('Journey');
     const [customer] = await db
       .select({ id: customers.id })
       .from(customers)

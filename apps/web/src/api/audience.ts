@@ -359,6 +359,7 @@ export const audienceSettingsSchema = z.object({
   loginEvents: z.array(z.string()),
   purchaseEvents: z.array(z.string()),
   amountProperty: z.string(),
+  allowRefunds: z.boolean(),
   windowsDays: z.array(z.number()),
   dormancyStagesDays: z.array(z.number()),
   valueTier: z.object({ highMin: z.number(), midMin: z.number() }),
@@ -371,6 +372,7 @@ export interface AudienceSettingsInput {
   loginEvents: string[];
   purchaseEvents: string[];
   amountProperty: string;
+  allowRefunds: boolean;
   windowsDays: (number | null)[];
   dormancyStagesDays: (number | null)[];
   valueTier: { highMin: number | null; midMin: number | null };

@@ -28,10 +28,54 @@ export class ApiError extends Error {
     message: string,
     readonly problems: ApiProblem[] = [],
     readonly issues: { path: string; message: string }[] = [],
+    /** From `Retry-After`: when the server expects the same request to succeed. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/**
+ * 503s the API gives while a dependency is down (apps/api/src/http/errors.ts): the request itself was fine and
+ * will succeed unchanged later, so queries ask again and people see what is happening instead of a raw message.
+ */
+const outageWhat: Record<string, string> = {
+  temporal_unavailable: 'Temporal',
+  database_unavailable: 'The database',
+};
+
+export function isOutage(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 503 && error.code in outageWhat;
+}
+
+/** Reads (queries) are retried; changes are not (see `retryQuery`), so they say to try again instead. */
+function outageMessage(code: string, method: string): string {
+  const what = outageWhat[code] ?? 'A service';
+  return method === 'GET'
+    ? `${what} is unreachable, retrying`
+    : `${what} is unreachable; try again in a few seconds`;
+}
+
+const MAX_QUERY_TRIES = 3;
+const MAX_OUTAGE_TRIES = 10;
+
+/** TanStack Query's `retry`: outages for a while, other 5xx and network errors twice, a 4xx never. */
+export function retryQuery(failureCount: number, error: unknown): boolean {
+  if (isOutage(error)) return failureCount < MAX_OUTAGE_TRIES;
+  if (error instanceof ApiError && error.status < 500) return false;
+  return failureCount < MAX_QUERY_TRIES - 1;
+}
+
+/** TanStack Query's `retryDelay`: the server's Retry-After during an outage, else the usual backoff. */
+export function retryQueryDelay(failureCount: number, error: unknown): number {
+  if (isOutage(error) && error.retryAfterMs !== undefined) return error.retryAfterMs;
+  return Math.min(1000 * 2 ** failureCount, 30_000);
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  const seconds = header === null ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /**
@@ -84,15 +128,17 @@ export async function apiRequest<S extends z.ZodType>(
     const parsed = errorBodySchema.safeParse(json);
     if (parsed.success) {
       const e = parsed.data.error;
+      const outage = response.status === 503 && e.code in outageWhat;
       throw new ApiError(
         response.status,
         e.code,
-        e.message,
+        outage ? outageMessage(e.code, method) : e.message,
         e.problems ?? [],
         (e.issues ?? []).map((i) => ({
           path: Array.isArray(i.path) ? i.path.join('.') : i.path,
           message: i.message,
         })),
+        retryAfterMs(response.headers.get('retry-after')),
       );
     }
     throw new ApiError(

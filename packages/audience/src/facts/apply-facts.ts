@@ -7,7 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AudienceSettings } from '../settings';
-import { eventKindColumns } from './event-kinds';
+import { eventKindColumns, notAfterNow } from './event-kinds';
 
 /** `changed` must be defined by the caller; these CTEs follow it (`with changed as (…), <these>`). */
 export function factUpdateCtes(workspaceId: string, settings: AudienceSettings): SQL {
@@ -20,9 +20,10 @@ export function factUpdateCtes(workspaceId: string, settings: AudienceSettings):
   ),
   fact_customers as (
     update customers c set
-      last_activity_at = greatest(c.last_activity_at, f.last_activity),
-      last_login_at = greatest(c.last_login_at, f.last_login),
-      last_purchase_at = greatest(c.last_purchase_at, f.last_purchase),
+      -- Capped at now (notAfterNow), so an event from the future that got in cannot put a fact there.
+      last_activity_at = greatest(c.last_activity_at, ${notAfterNow(sql`f.last_activity`)}),
+      last_login_at = greatest(c.last_login_at, ${notAfterNow(sql`f.last_login`)}),
+      last_purchase_at = greatest(c.last_purchase_at, ${notAfterNow(sql`f.last_purchase`)}),
       purchase_count = c.purchase_count + f.purchases,
       total_spend = c.total_spend + f.spend,
       updated_at = now()

@@ -7,6 +7,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AudienceSettings } from '../settings';
 import { jsonNumeric } from '../sql/json';
 
+/**
+ * A fact time capped at now, null staying null (`least` would turn null into now). Ingest refuses events dated
+ * beyond the future skew; this keeps any that got in from moving a fact past now for good — facts only move
+ * forward, so a last activity in 2199 would never become dormant. Ingest and the rebuild both use it.
+ */
+export function notAfterNow(time: SQL): SQL {
+  return sql`(case when ${time} > now() then now() else ${time} end)`;
+}
+
 export function isActivitySql(settings: AudienceSettings, name: SQL): SQL {
   const names = sql.param(settings.activity.events);
   return settings.activity.mode === 'only'
@@ -14,7 +23,10 @@ export function isActivitySql(settings: AudienceSettings, name: SQL): SQL {
     : sql`not (${name} = any(${names}::text[]))`;
 }
 
-/** The columns `is_activity, is_login, is_purchase, amount` (0 unless a purchase) for a select list. */
+/**
+ * The columns `is_activity, is_login, is_purchase, amount` (0 unless a purchase) for a select list. Without
+ * refunds a negative amount counts as 0: ingest refuses them, this covers rows stored before it did.
+ */
 export function eventKindColumns(settings: AudienceSettings, row: { name: SQL; properties: SQL }): SQL {
   const isPurchase = sql`${row.name} = any(${sql.param(settings.purchaseEvents)}::text[])`;
   const amount = jsonNumeric(
@@ -23,5 +35,5 @@ export function eventKindColumns(settings: AudienceSettings, row: { name: SQL; p
   return sql`${isActivitySql(settings, row.name)} as is_activity,
       ${row.name} = any(${sql.param(settings.loginEvents)}::text[]) as is_login,
       ${isPurchase} as is_purchase,
-      case when ${isPurchase} then coalesce(${amount}, 0) else 0 end as amount`;
+      case when ${isPurchase} then ${settings.allowRefunds ? sql`coalesce(${amount}, 0)` : sql`greatest(coalesce(${amount}, 0), 0)`} else 0 end as amount`;
 }

@@ -15,7 +15,7 @@ import {
 const sortedSet = (list: readonly string[]) => [...new Set(list)].sort();
 
 /**
- * Whether the stored facts depend on what changed: activity, login and purchase events and the amount property.
+ * Whether the stored facts depend on what changed: activity, login and purchase events, the amount property and whether refunds count.
  * Windows, stage boundaries and tier cut-offs are applied when facts are read, so changing them rebuilds nothing.
  * Lists compare as sets (order and repeats do not change which events count).
  */
@@ -27,6 +27,7 @@ export function eventDefinitionsChanged(before: AudienceSettings, after: Audienc
       sortedSet(s.loginEvents),
       sortedSet(s.purchaseEvents),
       s.amountProperty,
+      s.allowRefunds,
     ]);
   return key(before) !== key(after);
 }

@@ -14,7 +14,7 @@ import { sql } from 'drizzle-orm';
 import { Context } from '@temporalio/activity';
 import type { Database } from '@wakeflow/db';
 import { loadAudienceSettings, type AudienceSettings } from '../settings';
-import { eventKindColumns } from './event-kinds';
+import { eventKindColumns, notAfterNow } from './event-kinds';
 import { withDeadlockRetry } from '../sql/retry';
 import type { FactsRebuildInput, FactsRebuildProgress } from './rebuild-types';
 
@@ -55,9 +55,10 @@ function rebuildChunkSql(workspaceId: string, customerIds: readonly string[], se
     -- Every customer of the chunk, also those without events (their facts go back to empty).
     wanted as (
       select ch.id as customer_id,
-        max(f.occurred_at) filter (where f.is_activity) as last_activity,
-        max(f.occurred_at) filter (where f.is_login) as last_login,
-        max(f.occurred_at) filter (where f.is_purchase) as last_purchase,
+        -- Capped at now like ingest's (notAfterNow), so an event stored from the future puts no fact there.
+        ${notAfterNow(sql`max(f.occurred_at) filter (where f.is_activity)`)} as last_activity,
+        ${notAfterNow(sql`max(f.occurred_at) filter (where f.is_login)`)} as last_login,
+        ${notAfterNow(sql`max(f.occurred_at) filter (where f.is_purchase)`)} as last_purchase,
         count(f.customer_id) filter (where f.is_purchase)::int as purchases,
         -- Rounded like the column, so an unchanged total is not rewritten.
         coalesce(sum(f.amount) filter (where f.is_purchase), 0)::numeric(14, 2) as spend

@@ -17,6 +17,7 @@ import type { Database } from '@wakeflow/db';
 import { loadAudienceSettings } from '../settings';
 import { upsertCustomersWithReport } from './customers';
 import { ingestEvents } from './events';
+import { eventAmountIssues } from './amounts';
 
 export interface CsvRowError {
   /** 1-based line in the file (the header is line 1). */
@@ -318,7 +319,16 @@ async function importCsv(
       continue;
     }
     if (target === 'customers') customerBatch.push(parsed.data as CustomerInput);
-    else eventBatch.push(parsed.data as EventInput);
+    else {
+      const event = parsed.data as EventInput;
+      const amountIssue = eventAmountIssues(settings, [event])[0];
+      if (amountIssue) {
+        const column = fieldToHeader.get(amountIssue.path) ?? fieldToHeader.get('properties');
+        addError({ line, ...(column ? { column } : {}), problem: amountIssue.message });
+        continue;
+      }
+      eventBatch.push(event);
+    }
     if (customerBatch.length + eventBatch.length >= BATCH) await flush();
   }
   await flush();

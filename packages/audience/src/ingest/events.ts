@@ -8,6 +8,7 @@ import type { Database } from '@wakeflow/db';
 import { factUpdateCtes } from '../facts/apply-facts';
 import { loadAudienceSettings, type AudienceSettings } from '../settings';
 import { withDeadlockRetry } from '../sql/retry';
+import { EventAmountError, eventAmountIssues } from './amounts';
 
 /** An event as stored: what callers need to signal waiting runs and start event-triggered ones. */
 export interface StoredEvent {
@@ -54,6 +55,9 @@ export async function ingestEvents(
 ): Promise<IngestResult> {
   if (inputs.length === 0) return { accepted: [], duplicates: 0 };
   const settings = options.settings ?? (await loadAudienceSettings(db, workspaceId));
+  // Entry points check first and name the field; this keeps any caller that forgets from storing a bad amount.
+  const amountIssues = eventAmountIssues(settings, inputs);
+  if (amountIssues.length > 0) throw new EventAmountError(amountIssues);
   // The batch travels as one JSON parameter: no parameter-count limit, and PostgreSQL parses it in one pass.
   const batch = JSON.stringify(
     inputs.map((e) => ({

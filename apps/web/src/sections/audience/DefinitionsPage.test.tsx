@@ -17,6 +17,7 @@ const settings = {
   loginEvents: ['login'],
   purchaseEvents: ['purchase', 'store_purchase'],
   amountProperty: 'amount',
+  allowRefunds: false,
   windowsDays: [30, 90, 180, 365],
   dormancyStagesDays: [30, 90, 180, 365],
   valueTier: { highMin: 12, midMin: 8 },
@@ -90,6 +91,7 @@ describe('fact definitions page', () => {
     await ui.click(screen.getByRole('button', { name: 'Remove store_purchase from Purchase events' }));
     await ui.type(screen.getByLabelText('Purchase events'), 'order_completed{Enter}');
     await fill(ui, 'Amount property', 'total.value');
+    await ui.click(screen.getByLabelText('Allow refunds'));
     await fill(ui, 'Rolling windows (days)', '7, 30');
     await fill(ui, 'Active: up to (days)', '14');
     await fill(ui, 'Dormant 6–12 months: up to', '400');
@@ -103,6 +105,7 @@ describe('fact definitions page', () => {
       loginEvents: ['login', 'app_open'],
       purchaseEvents: ['purchase', 'order_completed'],
       amountProperty: 'total.value',
+      allowRefunds: true,
       windowsDays: [7, 30],
       dormancyStagesDays: [14, 90, 180, 400],
       valueTier: { highMin: 13, midMin: 9 },

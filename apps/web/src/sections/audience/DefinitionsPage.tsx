@@ -29,6 +29,7 @@ interface Draft {
   loginEvents: string[];
   purchaseEvents: string[];
   amountProperty: string;
+  allowRefunds: boolean;
   windowsDays: string;
   stages: [string, string, string, string];
   highMin: string;
@@ -41,6 +42,7 @@ const draftOf = (s: AudienceSettings): Draft => ({
   loginEvents: s.loginEvents,
   purchaseEvents: s.purchaseEvents,
   amountProperty: s.amountProperty,
+  allowRefunds: s.allowRefunds,
   windowsDays: s.windowsDays.join(', '),
   stages: [0, 1, 2, 3].map((i) => String(s.dormancyStagesDays[i] ?? '')) as Draft['stages'],
   highMin: String(s.valueTier.highMin),
@@ -53,6 +55,7 @@ export function bodyOf(draft: Draft): AudienceSettingsInput {
     loginEvents: draft.loginEvents,
     purchaseEvents: draft.purchaseEvents,
     amountProperty: draft.amountProperty.trim(),
+    allowRefunds: draft.allowRefunds,
     windowsDays: draft.windowsDays
       .split(',')
       .map((s) => s.trim())
@@ -69,6 +72,7 @@ type Field =
   | 'loginEvents'
   | 'purchaseEvents'
   | 'amountProperty'
+  | 'allowRefunds'
   | 'windowsDays'
   | 'stages'
   | 'highMin'
@@ -83,6 +87,7 @@ const fieldMatchers: Record<Field, (path: string) => boolean> = {
   loginEvents: (p) => under(p, 'body.loginEvents'),
   purchaseEvents: (p) => under(p, 'body.purchaseEvents'),
   amountProperty: (p) => under(p, 'body.amountProperty'),
+  allowRefunds: (p) => under(p, 'body.allowRefunds'),
   windowsDays: (p) => under(p, 'body.windowsDays'),
   stages: (p) => under(p, 'body.dormancyStagesDays'),
   highMin: (p) => under(p, 'body.valueTier.highMin'),
@@ -268,9 +273,23 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
               {...invalid('amountProperty')}
             />
           </FieldRow>
+          <FieldRow
+            id={id('allowRefunds')}
+            label="Allow refunds"
+            hint="A purchase with a negative amount is a refund; when off, ingest refuses it"
+            error={issueFor('allowRefunds')}
+          >
+            <input
+              id={id('allowRefunds')}
+              type="checkbox"
+              checked={draft.allowRefunds}
+              onChange={(e) => set('allowRefunds', e.target.checked)}
+              {...invalid('allowRefunds')}
+            />
+          </FieldRow>
         </div>
         <p className="muted small">
-          Changing events or the amount property rebuilds every customer’s facts from the event log.
+          Changing events, the amount property or refunds rebuilds every customer’s facts from the event log.
         </p>
       </fieldset>
 

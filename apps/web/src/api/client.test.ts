@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { QueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { ApiError, apiRequest, retryQuery, retryQueryDelay } from './client';
+
+afterEach(() => vi.unstubAllGlobals());
+
+/** The API's answer while Temporal (or PostgreSQL) is down: 503, a stable code and Retry-After. */
+const outage = (code: string) =>
+  new Response(
+    JSON.stringify({
+      error: { code, message: 'Temporal is unreachable; retry shortly', retryAfterSeconds: 5 },
+    }),
+    { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } },
+  );
+
+describe('apiRequest during an outage', () => {
+  it('says Temporal is unreachable and retrying instead of the raw message', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => outage('temporal_unavailable')),
+    );
+    const error = await apiRequest('/api/journeys', z.unknown()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toBe('Temporal is unreachable, retrying');
+    expect((error as ApiError).retryAfterMs).toBe(5000);
+  });
+
+  it('says the same of the database, and tells a change to try again (changes are not retried)', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => outage('database_unavailable')),
+    );
+    const read = await apiRequest('/api/customers', z.unknown()).catch((e: unknown) => e);
+    expect((read as ApiError).message).toBe('The database is unreachable, retrying');
+    const change = await apiRequest('/api/journeys', z.unknown(), { method: 'POST', body: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect((change as ApiError).message).toBe('The database is unreachable; try again in a few seconds');
+  });
+
+  it('leaves other errors as the server wrote them', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side' } }),
+            {
+              status: 503,
+            },
+          ),
+      ),
+    );
+    const error = await apiRequest('/api/journeys', z.unknown()).catch((e: unknown) => e);
+    expect((error as ApiError).message).toBe('Something went wrong on our side');
+  });
+});
+
+describe('query retries', () => {
+  it('retries an outage after Retry-After until it answers, but never a 4xx', async () => {
+    const notFound = new ApiError(404, 'not_found', 'Journey not found');
+    const down = new ApiError(503, 'temporal_unavailable', 'Temporal is unreachable, retrying', [], [], 5000);
+    expect(retryQuery(0, notFound)).toBe(false);
+    expect(retryQuery(5, down)).toBe(true);
+    expect(retryQueryDelay(1, down)).toBe(5000);
+
+    let calls = 0;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        calls++;
+        return calls < 3 ? outage('temporal_unavailable') : new Response(JSON.stringify({ ok: true }));
+      }),
+    );
+    // The app's retry rule with a short delay, so the test does not wait the real 5 s.
+    const client = new QueryClient({ defaultOptions: { queries: { retry: retryQuery, retryDelay: 1 } } });
+    const data = await client.fetchQuery({
+      queryKey: ['probe'],
+      queryFn: () => apiRequest('/api/probe', z.object({ ok: z.boolean() })),
+    });
+    expect(data).toEqual({ ok: true });
+    expect(calls).toBe(3);
+  });
+});
