@@ -116,7 +116,8 @@ describe('fact definitions page', () => {
     // Polled while running (every 2 s) until it reports done.
     expect(await screen.findByText(/42 customers updated/, undefined, { timeout: 4000 })).toBeTruthy();
     expect(rebuildAsks).toBe(2);
-  });
+    // Typing a dozen fields and a 2 s poll: more than the default 5 s on a loaded machine.
+  }, 20_000);
 
   it('shows the server’s field errors next to their fields', async () => {
     const ui = userEvent.setup();
