@@ -1,7 +1,7 @@
 /**
  * Audience benchmark (issue 4): ingest rate, incremental fact cost per event, the "no login for 30 days and value
  * tier high" segment count, and a full RFM recompute, on a fresh database; then the audience sweep's start rate of
- * journey runs on Temporal's dev server with a real worker (packages/audience/src/bench/sweep-bench.ts).
+ * journey runs on Temporal's dev server with a real worker (scripts/bench-sweep.ts).
  *
  * The data is CDNOW scaled up: each synthetic customer copies a real CDNOW customer's purchases (gaps and spend
  * as they were), shifted so the log ends about today; logins and browses are added around those purchases until
@@ -11,7 +11,7 @@
  *   BENCH_CUSTOMERS=100000 BENCH_EVENTS=2000000 pnpm exec tsx scripts/bench-audience.ts
  * Env: BENCH_CUSTOMERS (1,000,000), BENCH_EVENTS (20,000,000), BENCH_BATCH (10,000), BENCH_CONCURRENCY (2),
  *      BENCH_KEEP=1 keeps the database; the server comes from WAKEFLOW_TEST_DATABASE_URL / DATABASE_URL.
- *      BENCH_ONLY=data | sweep runs one part; the sweep part's settings are in sweep-bench.ts.
+ *      BENCH_ONLY=data | sweep runs one part; the sweep part's settings are in bench-sweep.ts.
  *      BENCH_REBUILD=1 | 0 forces the facts rebuild on or off (on by default up to 100,000 customers).
  */
 // The bodies live in @wakeflow/audience so that their imports (drizzle, the package itself) resolve there.
@@ -21,7 +21,7 @@ if (only !== 'sweep') {
   await runDataBench();
 }
 if (only !== 'data') {
-  const { runSweepBench } = await import('../packages/audience/src/bench/sweep-bench');
+  const { runSweepBench } = await import('./bench-sweep');
   await runSweepBench();
 }
 export {};

@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import type { AuthMailer } from '@wakeflow/auth';
 import { chromium, type Browser } from 'playwright-core';
 // The API package exports no entry yet; its app factory is imported from source.
 import { createApp } from '../../api/src/app';
+import type { AuthOptions } from '../../api/src/http/auth-config';
 import { createCatalog } from '@wakeflow/catalog';
 import { segments, templates } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
@@ -97,6 +97,9 @@ export async function seedWorkspace(database: TestDatabase): Promise<void> {
   ]);
 }
 
+/** The account mail a test mailer receives (the web app itself does not depend on @wakeflow/auth). */
+export type AccountMail = Parameters<NonNullable<AuthOptions['mailer']>['send']>[0];
+
 export interface EditorServerOptions {
   /** `required`: sign-in as in production; default `local`, where every request acts as the workspace admin. */
   authMode?: 'local' | 'required';
@@ -105,7 +108,7 @@ export interface EditorServerOptions {
   /** Stands in for Temporal where a test serves recorded histories. */
   temporal?: Client;
   /** Receives account mail (invitations, resets) instead of the email channel, so a test can open the links. */
-  mailer?: AuthMailer;
+  mailer?: AuthOptions['mailer'];
 }
 
 export async function startEditorServer(options: EditorServerOptions = {}): Promise<EditorServer> {

@@ -20,9 +20,8 @@ import {
   runs,
 } from '@wakeflow/db';
 import { TEST_WORKSPACE_ID } from '@wakeflow/db/testing';
-import type { AuthMail } from '@wakeflow/auth';
 import { ensureAdminAccount } from '../../api/src/http/admin-account';
-import { launchChromium, startEditorServer, type EditorServer } from './harness';
+import { launchChromium, startEditorServer, type AccountMail, type EditorServer } from './harness';
 
 const resultsDir = fileURLToPath(new URL('../test-results', import.meta.url));
 const fullHistory = JSON.parse(
@@ -34,7 +33,7 @@ const recordedHistory = { events: fullHistory.events.slice(0, signalAt + 1) };
 const ADMIN = { email: 'ada@example.com', password: 'correct-horse-battery' };
 const CAM = { email: 'cam@example.com', password: 'campaign-manager-pw' };
 const RITA = { email: 'rita@example.com', password: 'reviewer-password-1' };
-const sentMail: AuthMail[] = [];
+const sentMail: AccountMail[] = [];
 
 function startServer(): Promise<EditorServer> {
   // Every run's history is the recorded canonical one: download and replay need nothing else from Temporal.

@@ -11,7 +11,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { journeyRunWorkflowId, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
 import { audienceSweeps, customers, journeyAudienceMembers, runs } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
-import { createSegment, type SweepProgress } from '../src/index';
+import { createSegment, type SweepProgress } from '@wakeflow/audience';
 
 const WS = 'test';
 

@@ -1,6 +1,6 @@
 /**
- * docs/custom-nodes.md cannot rot: its example node is byte for byte `src/guide-example.ts`, that node runs on the
- * journey bench as the guide's "Test it" section says, and the guide's versioning advice holds — a v2 with
+ * docs/custom-nodes.md cannot rot: its example node is byte for byte `packages/custom-nodes/src/guide-example.ts`,
+ * that node runs on the journey bench as the guide's "Test it" section says, and the guide's versioning advice holds — a v2 with
  * `migrateConfig` runs plans published against v1, and without it both the check and the worker refuse them.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,10 +14,10 @@ import { createNodeServices } from '@wakeflow/catalog';
 import { checkPlanCompatibility, createBuiltinCatalog, defineNode, type NodeCatalog } from '@wakeflow/nodes';
 import { createJourneyWorker } from '@wakeflow/temporal';
 import { createJourneyBench, workflowBundle, type JourneyBench } from '@wakeflow/testing';
-import { tagBySpend } from '../src/guide-example';
+import { tagBySpend } from '@wakeflow/custom-nodes';
 
 const guideUrl = new URL('../../../docs/custom-nodes.md', import.meta.url);
-const exampleUrl = new URL('../src/guide-example.ts', import.meta.url);
+const exampleUrl = new URL('../../../packages/custom-nodes/src/guide-example.ts', import.meta.url);
 
 const graph: JourneyGraphInput = {
   nodes: [

@@ -10,7 +10,7 @@ import { compileJourney, validateJourney, type JourneyGraphInput } from '@wakefl
 import { messages, serviceTasks, templates } from '@wakeflow/db';
 import { createCatalog, createNodeServices } from '@wakeflow/catalog';
 import { createJourneyBench, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
-import { createServiceCallbackTask } from '../src/service-callback-task';
+import { createServiceCallbackTask } from '@wakeflow/custom-nodes';
 
 const HOUR = 3_600_000;
 

@@ -19,8 +19,8 @@ import {
   snapshotDormancy,
   upsertCustomers,
   type DormancyHistory,
-} from '../src/index';
-import { daysAgo, event } from './helpers';
+} from '@wakeflow/audience';
+import { daysAgo, event } from '../../../packages/audience/test/helpers';
 
 const BF = 'backfill';
 const JOBS = 'jobs';

@@ -1,6 +1,11 @@
 /**
  * Replays recorded `journeyRun` histories against the current workflow code and says, in plain words, whether the
  * code still makes the same decisions — and if not, at which history event it diverged.
+ *
+ * Histories arrive as uploads, so they are checked before the SDK sees them: a file that is not a readable
+ * `journeyRun` history is an `InvalidHistoryError` whose message names the problem in a sentence (the parser's own
+ * message is kept apart, for logs). The checks also keep out shapes that make the SDK's replay worker hang
+ * instead of failing (a first event that is not the start, event ids out of sequence, no workflow task).
  */
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import proto from '@temporalio/proto';
@@ -15,13 +20,28 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 export interface ReplayReport {
   ok: boolean;
   workflowId: string;
-  /** One sentence for a reviewer. */
+  /** One sentence for a reviewer, in our words (never the SDK's message). */
   summary: string;
   /** The history event the current code diverged at, when it did. */
   divergedAt?: { eventId: number; eventType: string; description: string };
-  /** The SDK's own message, for engineers. */
+  /** The SDK's own message, for engineers (the CLI prints it; the API logs it and leaves it out of answers). */
   detail?: string;
 }
+
+/** An upload that is not a replayable `journeyRun` history. `message` is safe to show; `detail` is for logs. */
+export class InvalidHistoryError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = 'InvalidHistoryError';
+  }
+}
+
+const JOURNEY_WORKFLOW_TYPE = 'journeyRun';
+/** How long one replay may take before the report says it did not finish (the SDK cannot be cancelled). */
+const REPLAY_TIMEOUT_MS = 60_000;
 
 const quietLogger = {
   trace: () => undefined,
@@ -42,17 +62,78 @@ export function bundleForReplay(workflowsPath = defaultWorkflowsPath): Promise<W
   return defaultBundle;
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function readJson(json: unknown): unknown {
+  if (typeof json !== 'string') return json;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (error) {
+    throw new InvalidHistoryError('Not a workflow history: the file is not valid JSON', messageOf(error));
+  }
+}
+
+/** Converts the events one by one, so a bad one is named by its position rather than by the parser's message. */
+function readEvents(events: readonly unknown[]): HistoryEvent[] {
+  return events.map((event, index) => {
+    if (!event || typeof event !== 'object' || Array.isArray(event))
+      throw new InvalidHistoryError(`Event ${index + 1} of the history is not an object`);
+    try {
+      const [read] = historyFromJSON({ events: [event] }).events ?? [];
+      if (!read) throw new Error('no event');
+      return read;
+    } catch (error) {
+      throw new InvalidHistoryError(
+        `Event ${index + 1} of the history could not be read: an unknown event type or a field of the wrong type`,
+        messageOf(error),
+      );
+    }
+  });
+}
+
+/** Checks that the SDK can replay the events as a journey run (some malformed histories hang its worker). */
+function checkReplayable(events: readonly HistoryEvent[]): void {
+  const type = temporal.api.enums.v1.EventType;
+  const first = events[0];
+  if (!first) throw new InvalidHistoryError('The history has no events');
+  const untyped = events.findIndex((e) => !e.eventType);
+  if (untyped >= 0)
+    throw new InvalidHistoryError(`Event ${untyped + 1} of the history has no known event type`);
+  const started = first.workflowExecutionStartedEventAttributes;
+  if (first.eventType !== type.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED || !started)
+    throw new InvalidHistoryError(
+      `The history's first event is ${eventTypeName(first)}, not the start of a workflow execution: upload the whole history`,
+    );
+  const outOfSequence = events.findIndex((e, index) => Number(e.eventId) !== index + 1);
+  if (outOfSequence >= 0)
+    throw new InvalidHistoryError(
+      `Event ${outOfSequence + 1} of the history has id ${String(events[outOfSequence]?.eventId)}: event ids must run 1, 2, 3, … without gaps`,
+    );
+  const workflowType = started.workflowType?.name;
+  if (workflowType !== JOURNEY_WORKFLOW_TYPE)
+    throw new InvalidHistoryError(
+      `This is a history of workflow type “${workflowType ?? 'unknown'}”, not of a journey run (${JOURNEY_WORKFLOW_TYPE})`,
+    );
+  if (!events.some((e) => e.eventType === type.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED))
+    throw new InvalidHistoryError('The history has no workflow task, so there is nothing to replay');
+}
+
 /** Accepts a history as exported by `temporal workflow show -o json`, the Web UI, or this API. */
 export function parseHistory(json: unknown): History {
-  const value = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+  const value = readJson(json);
   const history =
     value && typeof value === 'object' && 'history' in value && !('events' in value)
       ? (value as { history: unknown }).history
       : value;
-  if (!history || typeof history !== 'object' || !Array.isArray((history as { events?: unknown }).events)) {
-    throw new Error('Not a workflow history: expected an object with an "events" array');
-  }
-  return historyFromJSON(history);
+  const events: unknown =
+    history && typeof history === 'object' ? (history as { events?: unknown }).events : null;
+  if (!Array.isArray(events))
+    throw new InvalidHistoryError('Not a workflow history: expected an object with an "events" array');
+  const read = readEvents(events);
+  checkReplayable(read);
+  return { events: read };
 }
 
 function eventTypeName(event: HistoryEvent | undefined): string {
@@ -85,13 +166,27 @@ export function explainDivergence(history: History, message: string): ReplayRepo
 
 export async function replayJourneyHistory(
   historyJson: unknown,
-  options: { workflowId?: string; workflowBundle?: WorkflowBundleWithSourceMap } = {},
+  options: { workflowId?: string; workflowBundle?: WorkflowBundleWithSourceMap; timeoutMs?: number } = {},
 ): Promise<ReplayReport> {
   const history = parseHistory(historyJson);
   const workflowId = options.workflowId ?? 'replay';
   const workflowBundle = options.workflowBundle ?? (await bundleForReplay());
+  const timeoutMs = options.timeoutMs ?? REPLAY_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed_out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed_out'), timeoutMs);
+  });
   try {
-    await Worker.runReplayHistory({ workflowBundle, replayName: 'wakeflow-replay' }, history, workflowId);
+    const outcome = await Promise.race([
+      Worker.runReplayHistory({ workflowBundle, replayName: 'wakeflow-replay' }, history, workflowId),
+      timedOut,
+    ]);
+    if (outcome === 'timed_out')
+      return {
+        ok: false,
+        workflowId,
+        summary: `The replay did not finish within ${Math.round(timeoutMs / 1000)} s; the history may be incomplete or damaged.`,
+      };
     return {
       ok: true,
       workflowId,
@@ -110,9 +205,11 @@ export async function replayJourneyHistory(
       workflowId,
       summary: deterministic
         ? `The current code does not replay this run: it diverged${where}. In-flight runs like it would fail; put the change behind patched().`
-        : `The replay failed${where}: ${detail}`,
+        : `The replay failed${where}: the workflow code raised an error on this history.`,
       ...(divergedAt ? { divergedAt } : {}),
       detail,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }

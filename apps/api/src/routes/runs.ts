@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { customers, journeys, messages, runSteps, runs } from '@wakeflow/db';
 import { RUN_STATUSES } from '@wakeflow/journey';
-import { replayJourneyHistory } from '@wakeflow/temporal';
+import { InvalidHistoryError, replayJourneyHistory, type ReplayReport } from '@wakeflow/temporal';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
@@ -98,6 +98,34 @@ export function runRoutes(deps: ApiDeps): Router {
   });
 
   async function loadRun(workspaceId: string, id: string) {
+  /**
+   * Replays and answers in our words only: the SDK's message (`detail`) names files and internals of this server,
+   * so it goes to the log, and `pnpm replay <file>` prints it for engineers.
+   */
+  async function replay(
+    history: unknown,
+    workflowId: string | undefined,
+    unreadable: { status: number; code: string; path?: string },
+  ): Promise<Omit<ReplayReport, 'detail'>> {
+    try {
+      const { detail, ...report } = await replayJourneyHistory(history, workflowId ? { workflowId } : {});
+      if (detail) deps.logger.warn({ workflowId: report.workflowId, detail }, 'replay did not pass');
+      return report;
+    } catch (error) {
+      if (!(error instanceof InvalidHistoryError)) throw error;
+      deps.logger.warn(
+        { workflowId, problem: error.message, detail: error.detail },
+        'history not replayable',
+      );
+      throw new HttpError(
+        unreadable.status,
+        unreadable.code,
+        error.message,
+        unreadable.path ? { issues: [{ path: unreadable.path, message: error.message }] } : {},
+      );
+    }
+  }
+
     const [run] = await db
       .select()
       .from(runs)
@@ -120,7 +148,10 @@ export function runRoutes(deps: ApiDeps): Router {
     const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
     const run = await loadRun(workspaceOf(res), id);
     const history = await deps.temporal.workflow.getHandle(run.workflowId).fetchHistory();
-    res.json(await replayJourneyHistory(historyToJSON(history), { workflowId: run.workflowId }));
+    // Temporal's own record, so an unreadable one is not the client's mistake: 422, not 400.
+    res.json(
+      await replay(historyToJSON(history), run.workflowId, { status: 422, code: 'history_not_replayable' }),
+    );
   });
 
   /** Replays an uploaded history (a file from production, say). */
@@ -130,25 +161,13 @@ export function runRoutes(deps: ApiDeps): Router {
       req.body,
       'body',
     );
-    try {
-      res.json(
-        await replayJourneyHistory(body.history, body.workflowId ? { workflowId: body.workflowId } : {}),
-      );
-    } catch (error) {
-      throw new HttpError(
-        400,
-        'invalid_request',
-        error instanceof Error ? error.message : 'Not a workflow history',
-        {
-          issues: [
-            {
-              path: 'body.history',
-              message: 'Not a workflow history: expected an object with an "events" array',
-            },
-          ],
-        },
-      );
-    }
+    res.json(
+      await replay(body.history, body.workflowId, {
+        status: 400,
+        code: 'invalid_history',
+        path: 'body.history',
+      }),
+    );
   });
 
   router.post('/journeys/:id/runs', async (req, res) => {
