@@ -97,7 +97,6 @@ export function runRoutes(deps: ApiDeps): Router {
     });
   });
 
-  async function loadRun(workspaceId: string, id: string) {
   /**
    * Replays and answers in our words only: the SDK's message (`detail`) names files and internals of this server,
    * so it goes to the log, and `pnpm replay <file>` prints it for engineers.
@@ -126,6 +125,7 @@ export function runRoutes(deps: ApiDeps): Router {
     }
   }
 
+  async function loadRun(workspaceId: string, id: string) {
     const [run] = await db
       .select()
       .from(runs)
