@@ -1,14 +1,15 @@
 /**
  * Preview: a template (stored or as being edited) rendered for a chosen customer with a sample run context.
- * Unlike sending, preview never fails outright: strict-mode errors are reported with their position and the text
- * is rendered leniently, so the editor can show both the problem and the rest of the message.
+ * Unlike sending, preview does not fail on a missing value: strict-mode errors are reported with their position and
+ * the text is rendered leniently, so the editor can show both the problem and the rest of the message. A template
+ * that runs into a render limit (`TemplateLimitError`) is thrown instead: a lenient render would hit it again.
  */
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { customers, type Database } from '@wakeflow/db';
 import type { SecretKeys } from '../secrets/keys';
 import { unsubscribeUrl } from '../tracking/links';
-import { renderTemplate, TemplateRenderError, type RenderedMessage } from './render';
+import { renderTemplate, TemplateLimitError, TemplateRenderError, type RenderedMessage } from './render';
 import type { TemplateContent } from './schema';
 import { validateTemplate, type TemplateProblem } from './validate';
 import { customerVariables } from './variables';
@@ -73,7 +74,7 @@ export async function previewTemplate(
   try {
     rendered = await renderTemplate(template, variables, { strict: true });
   } catch (error) {
-    if (!(error instanceof TemplateRenderError)) throw error;
+    if (!(error instanceof TemplateRenderError) || error instanceof TemplateLimitError) throw error;
     problems.push({
       field: error.field,
       line: error.line,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, TemplateRenderError } from './render';
+import { renderTemplate, TemplateLimitError, TemplateRenderError } from './render';
 import type { TemplateVariables } from './variables';
 
 const variables = (over: Partial<TemplateVariables> = {}): TemplateVariables => ({
@@ -79,6 +79,9 @@ describe('renderTemplate', () => {
       variables(),
     );
     await expect(bomb).rejects.toBeInstanceOf(TemplateRenderError);
+    // A limit, named as one: the template has to change, not the data.
+    await expect(bomb).rejects.toBeInstanceOf(TemplateLimitError);
+    await expect(bomb).rejects.toMatchObject({ limit: 'memory', field: 'body' });
     const proto = await renderTemplate(
       { channel: 'sms', body: '[{{ customer.constructor }}{{ customer.traits.__proto__ }}]' },
       variables(),

@@ -26,6 +26,49 @@ export class TemplateRenderError extends Error {
   }
 }
 
+/** Which of the bounds in TEMPLATE_LIMITS a render ran into. */
+export type TemplateLimit = 'render_time' | 'memory' | 'parse_length';
+
+/**
+ * liquidjs reports its limits only by message (its Limiter names the resource), so that text is the one place we
+ * recognise them; each becomes a sentence that names our limit and what to change.
+ */
+const LIMIT_MESSAGES: { pattern: RegExp; limit: TemplateLimit; explain: (field: TemplateField) => string }[] =
+  [
+    {
+      pattern: /template render limit exceeded/,
+      limit: 'render_time',
+      explain: (field) =>
+        `The ${field} took longer than ${TEMPLATE_LIMITS.renderLimit} ms to render (the template render time limit); make its loops smaller`,
+    },
+    {
+      pattern: /memory alloc limit exceeded/,
+      limit: 'memory',
+      explain: (field) =>
+        `The ${field} builds more than ${TEMPLATE_LIMITS.memoryLimit.toLocaleString('en')} units of text and lists (the template memory limit); make its loops and ranges smaller`,
+    },
+    {
+      pattern: /parse length limit exceeded/,
+      limit: 'parse_length',
+      explain: (field) =>
+        `The ${field} is longer than ${TEMPLATE_LIMITS.parseLimit.toLocaleString('en')} characters (the template length limit)`,
+    },
+  ];
+
+/** A render stopped by one of the sandbox's bounds: the template, not the customer's data, needs to change. */
+export class TemplateLimitError extends TemplateRenderError {
+  constructor(
+    field: TemplateField,
+    line: number,
+    column: number,
+    readonly limit: TemplateLimit,
+    explanation: string,
+  ) {
+    super(field, line, column, explanation);
+    this.name = 'TemplateLimitError';
+  }
+}
+
 async function renderField(
   field: TemplateField,
   source: string,
@@ -46,6 +89,8 @@ async function renderField(
     return String(rendered);
   } catch (error) {
     const { line, column, message } = liquidErrorPosition(error);
+    const bound = LIMIT_MESSAGES.find((l) => l.pattern.test(message));
+    if (bound) throw new TemplateLimitError(field, line, column, bound.limit, bound.explain(field));
     throw new TemplateRenderError(field, line, column, message);
   }
 }

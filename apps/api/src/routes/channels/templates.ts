@@ -1,6 +1,7 @@
 /**
  * Message templates: CRUD, validation with line and column, and preview against a chosen customer. A template
- * that does not parse or names an unknown variable is refused with 422 and the list of problems.
+ * that does not parse or names an unknown variable is refused with 422 and the list of problems; one whose preview
+ * runs into a render limit (time, memory) is 422 `template_limit_exceeded`, naming the limit.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ import {
   templateIdSchema,
   templateInputSchema,
   templatePatchSchema,
+  TemplateLimitError,
   updateTemplate,
   validateTemplate,
 } from '@wakeflow/channels';
@@ -30,6 +32,24 @@ const draftSchema = z.object({
   body: z.string().max(100_000),
   html: z.string().max(200_000).nullish(),
 });
+
+function limitExceeded(error: unknown): never {
+  if (error instanceof TemplateLimitError) {
+    throw new HttpError(422, 'template_limit_exceeded', error.detail, {
+      limit: error.limit,
+      templateProblems: [
+        {
+          field: error.field,
+          line: error.line,
+          column: error.column,
+          code: 'limit_exceeded',
+          message: error.detail,
+        },
+      ],
+    });
+  }
+  throw error;
+}
 
 function invalid(error: unknown): never {
   if (error instanceof InvalidTemplateError) {
@@ -72,7 +92,7 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
       workspaceOf(res),
       body.template,
       body.context,
-    );
+    ).catch(limitExceeded);
     if (!result) throw notFound('Customer');
     res.json(result);
   });
@@ -117,7 +137,7 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
       workspaceOf(res),
       template,
       context,
-    );
+    ).catch(limitExceeded);
     if (!result) throw notFound('Customer');
     res.json(result);
   });
