@@ -1,6 +1,6 @@
 /**
- * The Express app: security headers, the principal and its workspace, the permission table, rate and size limits,
- * the audit trail, the route modules, clean errors.
+ * The Express app: the local-mode Host check, security headers, the principal and its workspace, the permission
+ * table, rate and size limits, the audit trail, the route modules, clean errors.
  */
 import express from 'express';
 import helmet from 'helmet';
@@ -11,10 +11,25 @@ import { auditTrail } from './http/audit-trail';
 import { resolveAuthOptions, type AuthApiDeps } from './http/auth-config';
 import { jsonBodies } from './http/body-limits';
 import { errorHandler, unknownRoute } from './http/errors';
+import { localModeHostCheck } from './http/host-check';
 import { ingestRateLimit } from './http/rate-limits';
 import { resolveWorkspace } from './http/workspace';
 import { routeModules } from './routes/index';
 import { createOutboxDrainer } from '@wakeflow/catalog';
+
+/** Express `trust proxy` from WAKEFLOW_TRUSTED_PROXIES: without a configured proxy, X-Forwarded-For is ignored. */
+function trustProxies(app: express.Express, proxies: readonly string[]): void {
+  try {
+    app.set('trust proxy', proxies.length > 0 ? [...proxies] : false);
+  } catch (error) {
+    throw new Error(
+      `WAKEFLOW_TRUSTED_PROXIES must list IP addresses, CIDR ranges or loopback/linklocal/uniquelocal: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+}
 
 export function createApp(given: AuthApiDeps): express.Express {
   // Resolved once, so every module sees the same options (and one OIDC client).
@@ -24,8 +39,9 @@ export function createApp(given: AuthApiDeps): express.Express {
   const deps: AuthApiDeps = { ...given, auth, eventOutbox };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  trustProxies(app, auth.trustedProxies);
   app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(localModeHostCheck(auth));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

@@ -27,8 +27,18 @@ export interface AuthOptions {
   mode: AuthMode;
   /** Public origin of the app: reset links point at it, and browser requests from it pass the Origin check. */
   publicUrl: string;
-  /** Origins besides the public URL and the API's own whose browser requests are accepted (the Vite dev server). */
+  /**
+   * Every origin whose browser requests are accepted: the public URL's (and its loopback aliases when it is a
+   * loopback URL), `WAKEFLOW_ALLOWED_ORIGINS` and, outside production, the Vite dev server. The API never derives an
+   * origin from the request itself: a DNS-rebinding page sends matching Host and Origin headers.
+   */
   allowedOrigins: string[];
+  /**
+   * Proxies whose X-Forwarded-For is believed (Express `trust proxy` addresses, CIDRs or `loopback`/`linklocal`/
+   * `uniquelocal`), from `WAKEFLOW_TRUSTED_PROXIES`. Empty: the client IP is the socket's, so a rate-limited client
+   * cannot pick a new IP per request.
+   */
+  trustedProxies: string[];
   /** Secure (and `__Host-` prefixed) cookies: on whenever the public URL is https. */
   secureCookies: boolean;
   session: SessionPolicy;
@@ -44,6 +54,20 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A loopback public URL is reached as localhost, 127.0.0.1 or [::1] alike; each is the same local server. */
+function loopbackAliases(origin: URL): string[] {
+  if (!isLoopbackHost(origin.hostname)) return [];
+  const port = origin.port ? `:${origin.port}` : '';
+  return ['localhost', '127.0.0.1', '[::1]'].map((host) => `${origin.protocol}//${host}${port}`);
 }
 
 export interface AuthStartup {
@@ -84,10 +108,7 @@ export function resolveAuthOptions(deps: AuthApiDeps, env: NodeJS.ProcessEnv = p
   const publicUrl = given.publicUrl ?? defaultPublicUrl(env);
   const webPort = env.WEB_PORT ?? '5173';
   const allowedOrigins = given.allowedOrigins ?? [
-    ...(env.WAKEFLOW_ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    ...commaList(env.WAKEFLOW_ALLOWED_ORIGINS),
     // The editor's dev server proxies /api and its browser sends its own origin.
     ...(env.NODE_ENV === 'production' ? [] : [`http://localhost:${webPort}`, `http://127.0.0.1:${webPort}`]),
   ];
@@ -99,7 +120,10 @@ export function resolveAuthOptions(deps: AuthApiDeps, env: NodeJS.ProcessEnv = p
   return {
     mode: given.mode ?? envMode,
     publicUrl,
-    allowedOrigins: [new URL(publicUrl).origin, ...allowedOrigins],
+    allowedOrigins: [
+      ...new Set([new URL(publicUrl).origin, ...loopbackAliases(new URL(publicUrl)), ...allowedOrigins]),
+    ],
+    trustedProxies: given.trustedProxies ?? commaList(env.WAKEFLOW_TRUSTED_PROXIES),
     secureCookies: given.secureCookies ?? publicUrl.startsWith('https:'),
     session: given.session ?? DEFAULT_SESSION_POLICY,
     oidc: given.oidc !== undefined ? given.oidc : oidcSettings ? createOidcClient(oidcSettings) : null,

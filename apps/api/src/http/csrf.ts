@@ -4,6 +4,9 @@
  * in `X-CSRF-Token` — another site can make the browser send the cookie but cannot read the token. On top, any
  * unsafe browser request whose Origin is not ours is refused (this also covers sign-in and local mode, which have
  * no session yet). API-key requests carry no ambient credentials and are exempt.
+ *
+ * "Ours" comes from configuration only (the public URL and allowed origins), never from the request's Host header:
+ * a DNS-rebinding page resolves its own name to this machine and sends Host and Origin that agree with each other.
  */
 import type { Request } from 'express';
 import { sameSecret, type Principal } from '@wakeflow/auth';
@@ -16,16 +19,12 @@ export function isUnsafe(method: string): boolean {
   return !SAFE.has(method);
 }
 
-function ownOrigin(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? ''}`;
-}
-
 /** Refuses an unsafe request from a foreign Origin. Requests without Origin (curl, servers) pass this check. */
 export function checkOrigin(req: Request, allowedOrigins: readonly string[]): void {
   if (!isUnsafe(req.method)) return;
   const origin = req.get('origin');
   if (origin === undefined) return;
-  if (origin !== 'null' && (origin === ownOrigin(req) || allowedOrigins.includes(origin))) return;
+  if (origin !== 'null' && allowedOrigins.includes(origin)) return;
   throw new HttpError(403, 'origin_not_allowed', 'Requests from this origin are not accepted');
 }
 
