@@ -306,7 +306,9 @@ describe('API', () => {
         );
         const csv = [
           'event_id,customer_external_id,name,occurred_at',
-          `csv-wait-login,csv-waiter,login,${new Date().toISOString()}`,
+          // The test server's clock, which earlier tests moved ahead: a wait counts only events that occurred on or
+          // after it began, so a real-clock time would be an old event to it.
+          `csv-wait-login,csv-waiter,login,${new Date(await bench.env.currentTimeMs()).toISOString()}`,
         ].join('\n');
         const imported = await request(app)
           .post('/api/events/import')

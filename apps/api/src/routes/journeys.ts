@@ -347,12 +347,19 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .select({ n: count() })
       .from(runs)
       .where(and(scope, isNull(runs.endedAt)));
+    // Runs that ended without an exit (failed, cancelled, terminated, timed out) have no outcome: counted apart.
+    const endedRows = await db
+      .select({ status: runs.status, n: count() })
+      .from(runs)
+      .where(and(scope, isNotNull(runs.endedAt), isNull(runs.outcome)))
+      .groupBy(runs.status);
     res.json({
       version: v,
       running: running?.n ?? 0,
       nodes,
       outcomes,
       exits: Object.fromEntries(exitRows.map((r) => [r.outcome!, r.n])),
+      ended: Object.fromEntries(endedRows.map((r) => [r.status, r.n])),
     });
   });
 

@@ -55,6 +55,7 @@ export function runRoutes(deps: ApiDeps): Router {
         arms: runs.arms,
         startedAt: runs.startedAt,
         endedAt: runs.endedAt,
+        endedReason: runs.endedReason,
       })
       .from(runs)
       .innerJoin(customers, eq(customers.id, runs.customerId))

@@ -49,6 +49,8 @@ export const runSummarySchema = z.object({
   arms: z.record(z.string(), z.string()).default({}),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
+  /** Why a run ended without an exit (failed, cancelled, terminated, timed out). */
+  endedReason: z.string().nullable().default(null),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

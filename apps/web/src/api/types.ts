@@ -94,6 +94,8 @@ export const journeyStatsSchema = z.object({
     .default({}),
   outcomes: z.record(z.string(), countMap).default({}),
   exits: countMap.default({}),
+  /** Runs that ended without an exit, by status (failed, cancelled, terminated, timed out). */
+  ended: countMap.default({}),
 });
 export type JourneyStats = z.infer<typeof journeyStatsSchema>;
 export type StepStats = JourneyStats['nodes'][string];

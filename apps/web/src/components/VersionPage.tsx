@@ -14,14 +14,20 @@ import { createEditorCatalog, graphToFlow } from '../editor-core';
 import { hrefFor, navigate } from '../router';
 
 function ExitTotals({ journeyId, version }: { journeyId: string; version: number }) {
-  const { data } = useJourneyStats(journeyId, version, (s) => s.exits);
-  const entries = Object.entries(data ?? {});
-  if (!entries.length) return <span className="muted">No exits yet</span>;
+  const { data } = useJourneyStats(journeyId, version);
+  const entries = Object.entries(data?.exits ?? {});
+  const ended = Object.entries(data?.ended ?? {});
+  if (!entries.length && !ended.length) return <span className="muted">No exits yet</span>;
   return (
     <span className="exit-totals" data-testid="exit-totals">
       {entries.map(([outcome, count]) => (
         <span key={outcome} className="exit-chip">
           {outcome.replace(/_/g, ' ')} <b>{count.toLocaleString()}</b>
+        </span>
+      ))}
+      {ended.map(([status, count]) => (
+        <span key={status} className="exit-chip" title="Ended without reaching an exit">
+          {status.replace(/_/g, ' ')} <b>{count.toLocaleString()}</b>
         </span>
       ))}
     </span>

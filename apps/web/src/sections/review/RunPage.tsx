@@ -76,6 +76,27 @@ function CurrentWait({
   );
 }
 
+/** A run that ended without an exit: how (failed, cancelled, terminated, timed out), why, and at which step. */
+function EndedWithoutExit({ detail, title }: { detail: RunDetail; title: (id: string) => string }) {
+  const r = detail.run;
+  if (r.status === 'running' || r.status === 'completed') return null;
+  const at = r.currentNodeId;
+  return (
+    <section className="run-card run-card-wait" data-testid="ended-without-exit">
+      <h3>{humanise(r.status)}</h3>
+      <p>
+        {at ? (
+          <>
+            Stopped at <b>{title(at)}</b>
+            {r.endedAt ? ` on ${formatDateTime(r.endedAt)}` : ''}.{' '}
+          </>
+        ) : null}
+        {r.endedReason ?? 'No reason was recorded.'}
+      </p>
+    </section>
+  );
+}
+
 export function RunPage({ runId }: { runId: string }) {
   const access = useAccess();
   const run = useRun(runId);
@@ -195,6 +216,7 @@ export function RunPage({ runId }: { runId: string }) {
         <aside className="side-panel run-side">
           <div className="side-panel-body">
             <CurrentWait detail={detail} history={history} title={title} />
+            <EndedWithoutExit detail={detail} title={title} />
             <section className="run-card">
               <h3>About this run</h3>
               <dl className="facts">

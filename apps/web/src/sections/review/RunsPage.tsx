@@ -192,9 +192,15 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
               </td>
               <td>
                 <span className={`run-status run-status-${r.status}`}>{humanise(r.status)}</span>
+                {r.endedReason ? <span className="muted run-ended-reason">{r.endedReason}</span> : null}
               </td>
               <td>{r.outcome ? humanise(r.outcome) : <span className="muted">—</span>}</td>
-              <td className="muted">{r.status === 'running' ? (r.currentNodeId ?? '—') : '—'}</td>
+              <td className="muted">
+                {/* A run that ended without an exit stays at the step where it stopped. */}
+                {r.status === 'running' || (r.endedReason && r.currentNodeId)
+                  ? (r.currentNodeId ?? '—')
+                  : '—'}
+              </td>
               <td>{formatDateTime(r.startedAt)}</td>
               <td>{formatDateTime(r.endedAt)}</td>
             </tr>
