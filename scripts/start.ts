@@ -4,6 +4,7 @@
  * migrations → demo seed → worker, API and web editor. Prints the URL to open; Ctrl-C stops everything.
  * See docs/configuration.md for the environment variables.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,10 +13,10 @@ import {
   ensurePostgres,
   findRepoRoot,
   isPortOpen,
-  isShuttingDown,
   onShutdown,
   runCommand,
   spawnManaged,
+  supervise,
   startTemporalDevServer,
   stopAll,
   waitForPort,
@@ -48,6 +49,19 @@ function entry(pkgDir: string, file: string): string | undefined {
  * some other command started is reused instead, and left running.)
  */
 const pidFile = path.join(dataDir(), 'run', 'start-processes.json');
+
+/**
+ * This machine's own secret key (made once, kept in the data directory), so even the local stack never signs links
+ * or encrypts provider secrets with the published development key.
+ */
+async function localSecretKey(): Promise<string> {
+  const file = path.join(dataDir(), 'secret.key');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const key = randomBytes(32).toString('hex');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
 interface Recorded {
   name: string;
   pid: number;
@@ -139,6 +153,7 @@ async function main(): Promise<void> {
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    WAKEFLOW_SECRET_KEY: process.env.WAKEFLOW_SECRET_KEY ?? (await localSecretKey()),
     DATABASE_URL: postgres.url,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: namespace,
@@ -180,10 +195,19 @@ async function main(): Promise<void> {
   );
   const service = (name: string, pkgDir: string, file: string): string | undefined =>
     wanted.has(name) ? entry(pkgDir, file) : undefined;
-  const services: ManagedProcess[] = [];
+  // Each service is kept up: one that stops on its own is started again with a back-off, and the others go on
+  // (a crashed worker only delays runs; Temporal hands its work to the new one).
+  const keepUp = (name: string, start: () => ManagedProcess): void => {
+    supervise({
+      name,
+      start,
+      onStart: (proc) => record({ name: proc.name, pid: proc.pid, match: 'pnpm', group: true }),
+      say,
+    });
+  };
   const worker = service('worker', 'apps/worker', 'src/main.ts');
   if (worker) {
-    services.push(
+    keepUp('worker', () =>
       spawnManaged({
         name: 'worker',
         command: 'pnpm',
@@ -195,7 +219,7 @@ async function main(): Promise<void> {
   }
   const api = service('api', 'apps/api', 'src/main.ts');
   if (api) {
-    services.push(
+    keepUp('api', () =>
       spawnManaged({
         name: 'api',
         command: 'pnpm',
@@ -207,7 +231,7 @@ async function main(): Promise<void> {
   }
   const web = service('web', 'apps/web', 'index.html');
   if (web) {
-    services.push(
+    keepUp('web', () =>
       spawnManaged({
         name: 'web',
         command: 'pnpm',
@@ -216,20 +240,6 @@ async function main(): Promise<void> {
         cwd: root,
       }),
     );
-  }
-
-  for (const p of services) await record({ name: p.name, pid: p.pid, match: 'pnpm', group: true });
-
-  // One service dying takes the rest down: a half-running stack is more confusing than a stopped one.
-  for (const proc of services) {
-    void proc.exited.then(async ({ code, signal }) => {
-      if (isShuttingDown()) return;
-      process.stderr.write(
-        `[start] ${proc.name} stopped (${signal ?? `exit code ${String(code)}`}); stopping everything\n`,
-      );
-      await stopAll();
-      process.exit(1);
-    });
   }
 
   const waits: Array<Promise<boolean>> = [];

@@ -57,4 +57,5 @@ export {
   type AcceptedAdvisory,
   type DependencyProblem,
 } from './dependency-check.js';
+export { restartDelayMs, supervise, type Supervised, type SuperviseOptions } from './supervise.js';
 export { satisfies, parseVersion, compareVersions, type SemVer } from './semver-range.js';

@@ -262,14 +262,18 @@ function installShutdownHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   const onSignal = (signal: NodeJS.Signals): void => {
-    const exitCode = signal === 'SIGINT' ? 130 : 143;
     if (shuttingDown) {
       // Second Ctrl-C: stop waiting for graceful shutdowns.
       for (const proc of managed) signalGroup(proc.pid, 'SIGKILL');
-      process.exit(exitCode);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     shuttingDown = true;
-    void stopAll().finally(() => process.exit(exitCode));
+    // A stop that was asked for and went cleanly is a success: a non-zero code makes pnpm print
+    // "ELIFECYCLE Command failed" after every normal Ctrl-C.
+    void stopAll().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
