@@ -189,6 +189,69 @@ describe('durable event pipeline', () => {
     }
   });
 
+  it('keeps other customers going while one customer’s event fails, and that customer’s later events wait', async () => {
+    for (const name of ['healthy', 'poisoned']) await bench.customer(name);
+    const pipeline = createEventPipeline({ db: db() });
+    const at = (minute: number) =>
+      new Date(Date.parse('2026-11-02T10:00:00Z') + minute * 60_000).toISOString();
+    await pipeline.ingest(TEST_WORKSPACE_ID, [
+      {
+        eventId: 'poison-1',
+        customerExternalId: 'poisoned',
+        name: 'page_view',
+        properties: {},
+        occurredAt: at(0),
+      },
+      {
+        eventId: 'poison-2',
+        customerExternalId: 'poisoned',
+        name: 'page_view',
+        properties: {},
+        occurredAt: at(1),
+      },
+      {
+        eventId: 'healthy-1',
+        customerExternalId: 'healthy',
+        name: 'page_view',
+        properties: {},
+        occurredAt: at(0),
+      },
+      {
+        eventId: 'healthy-2',
+        customerExternalId: 'healthy',
+        name: 'page_view',
+        properties: {},
+        occurredAt: at(1),
+      },
+    ]);
+    const routed: string[] = [];
+    const picky: EventRouter = {
+      async route(batch) {
+        if (batch.some((e) => e.eventId === 'poison-1')) throw new Error('cannot route poison-1');
+        routed.push(...batch.map((e) => e.eventId));
+        return { signalled: 0, started: 0 };
+      },
+    };
+    const drainer = createOutboxDrainer({
+      db: db(),
+      router: picky,
+      backoffMs: () => 600_000,
+      logger: silentLogger,
+    });
+    await drainer.drainAll();
+    expect(routed).toEqual(['healthy-1', 'healthy-2']);
+    const left = await db()
+      .select({ eventId: events.eventId, attempts: eventOutbox.attempts, lastError: eventOutbox.lastError })
+      .from(eventOutbox)
+      .innerJoin(events, eq(events.id, eventOutbox.eventId))
+      .orderBy(asc(events.occurredAt));
+    expect(left).toEqual([
+      { eventId: 'poison-1', attempts: 1, lastError: 'cannot route poison-1' },
+      { eventId: 'poison-2', attempts: 0, lastError: null },
+    ]);
+    await db().delete(eventOutbox);
+  });
+
   it('retries only the routing after it failed: a purchase adds to spend once', async () => {
     const customerId = await bench.customer('spender');
     const { journeyId } = await bench.publish(waitsForLogin);

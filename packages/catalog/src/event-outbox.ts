@@ -26,8 +26,9 @@ import {
   markOutboxRecorded,
   type ClaimedOutboxRow,
   type Database,
+  type DatabaseTransaction,
 } from '@wakeflow/db';
-import type { EventRouter } from '@wakeflow/temporal';
+import type { EventRouter, RoutableEvent } from '@wakeflow/temporal';
 import { eventRecorder } from './event-pipeline';
 
 export interface OutboxLogger {
@@ -88,40 +89,46 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
       if (rows.length === 0) return { claimed: 0, done: 0, failed: 0 };
 
       const failures = new Map<number, unknown>();
-      // Database steps first, each in a savepoint with the mark that they ran: they commit with it or not at all.
-      for (const row of rows) {
-        if (row.recorded) continue;
+      // Database steps first, in a savepoint with the mark that they ran: they commit with it or not at all. All
+      // rows at once; when that fails, row by row, so one bad event fails alone.
+      const toRecord = rows.filter((r) => !r.recorded);
+      if (toRecord.length > 0) {
         try {
-          await tx.transaction(async (savepoint) => {
-            // Drizzle types a transaction apart from the pool's handle only by `$client`, which no step uses.
-            await recordEffects(savepoint as unknown as Database, row);
-            await markOutboxRecorded(savepoint, row.id);
-          });
-        } catch (error) {
-          failures.set(row.id, error);
+          await recordInSavepoint(tx, toRecord);
+        } catch {
+          for (const row of toRecord) {
+            try {
+              await recordInSavepoint(tx, [row]);
+            } catch (error) {
+              failures.set(row.id, error);
+            }
+          }
         }
       }
-      // Routing after: Temporal calls on the pool, several customers at once (each customer has one row here).
+      // Routing after, on the pool (each customer has one row here): one call per workspace; when it fails, row by
+      // row, so only the rows that fail wait for a retry (a repeated signal is ignored by the run). When a whole
+      // slice fails too, Temporal is down rather than one event bad: the rest fail without waiting on it again.
       const routable = rows.filter((r) => !failures.has(r.id));
-      for (let i = 0; i < routable.length; i += ROUTE_CONCURRENCY) {
-        const slice = routable.slice(i, i + ROUTE_CONCURRENCY);
-        const settled = await Promise.allSettled(
-          slice.map((row) =>
-            router.route([
-              {
-                workspaceId: row.workspaceId,
-                customerId: row.customerId,
-                eventId: row.eventId,
-                name: row.name,
-                properties: row.properties,
-                occurredAt: row.occurredAt,
-              },
-            ]),
-          ),
-        );
-        settled.forEach((s, j) => {
-          if (s.status === 'rejected') failures.set(slice[j]!.id, s.reason);
-        });
+      for (const group of groupBy(routable, (r) => r.workspaceId)) {
+        try {
+          await router.route(group.map(toRoutable));
+        } catch (batchError) {
+          if (group.length === 1) {
+            failures.set(group[0]!.id, batchError);
+            continue;
+          }
+          for (let i = 0; i < group.length; i += ROUTE_CONCURRENCY) {
+            const slice = group.slice(i, i + ROUTE_CONCURRENCY);
+            const settled = await Promise.allSettled(slice.map((row) => router.route([toRoutable(row)])));
+            settled.forEach((s, j) => {
+              if (s.status === 'rejected') failures.set(slice[j]!.id, s.reason);
+            });
+            if (settled.every((s) => s.status === 'rejected')) {
+              for (const row of group.slice(i + ROUTE_CONCURRENCY)) failures.set(row.id, batchError);
+              break;
+            }
+          }
+        }
       }
 
       const done = rows.filter((r) => !failures.has(r.id)).map((r) => r.id);
@@ -141,28 +148,51 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
     });
   }
 
-  /** Coupon redemption (recording `coupon_redeemed` through the same transaction) and conversions. */
-  async function recordEffects(stepDb: Database, row: ClaimedOutboxRow): Promise<void> {
-    await recordCouponRedemption(
-      stepDb,
-      {
-        workspaceId: row.workspaceId,
-        name: row.name,
-        properties: row.properties,
-        occurredAt: row.occurredAt,
-        customerId: row.customerId,
-      },
-      eventRecorder((workspaceId, inputs) => ingestEvents(stepDb, workspaceId, inputs, { outbox: true })),
+  async function recordInSavepoint(
+    tx: DatabaseTransaction,
+    rows: readonly ClaimedOutboxRow[],
+  ): Promise<void> {
+    await tx.transaction(async (savepoint) => {
+      // Drizzle types a transaction apart from the pool's handle only by `$client`, which no step uses.
+      await recordEffects(savepoint as unknown as Database, rows);
+      await markOutboxRecorded(
+        savepoint,
+        rows.map((r) => r.id),
+      );
+    });
+  }
+
+  /** Coupon redemption (recording `coupon_redeemed` through the same transaction), then conversions. */
+  async function recordEffects(stepDb: Database, rows: readonly ClaimedOutboxRow[]): Promise<void> {
+    const recorder = eventRecorder((workspaceId, inputs) =>
+      ingestEvents(stepDb, workspaceId, inputs, { outbox: true }),
     );
-    await recordConversions(stepDb, row.workspaceId, [
-      {
-        id: row.id,
-        customerId: row.customerId,
-        name: row.name,
-        properties: row.properties,
-        occurredAt: row.occurredAt.toISOString(),
-      },
-    ]);
+    for (const row of rows) {
+      await recordCouponRedemption(
+        stepDb,
+        {
+          workspaceId: row.workspaceId,
+          name: row.name,
+          properties: row.properties,
+          occurredAt: row.occurredAt,
+          customerId: row.customerId,
+        },
+        recorder,
+      );
+    }
+    for (const group of groupBy(rows, (r) => r.workspaceId)) {
+      await recordConversions(
+        stepDb,
+        group[0]!.workspaceId,
+        group.map((row) => ({
+          id: row.id,
+          customerId: row.customerId,
+          name: row.name,
+          properties: row.properties,
+          occurredAt: row.occurredAt.toISOString(),
+        })),
+      );
+    }
   }
 
   async function drainDue(waitForHeld: boolean): Promise<DrainResult> {
@@ -231,4 +261,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+function toRoutable(row: ClaimedOutboxRow): RoutableEvent {
+  return {
+    workspaceId: row.workspaceId,
+    customerId: row.customerId,
+    eventId: row.eventId,
+    name: row.name,
+    properties: row.properties,
+    occurredAt: row.occurredAt,
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
 }

@@ -8,7 +8,7 @@ import type { Database } from '../client';
 import { eventOutbox } from '../schema/index';
 
 /** The transaction handle `Database.transaction` passes to its callback. */
-export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+export type DatabaseTransaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** A claimed row with the event it stands for. */
 export interface ClaimedOutboxRow {
@@ -61,7 +61,7 @@ const isHead = sql`not exists (
  * head still exists, the rows behind it are not heads either: one customer's events never run side by side.
  */
 export async function claimOutboxHeads(
-  tx: Transaction,
+  tx: DatabaseTransaction,
   options: { limit: number; workspaceIds?: readonly string[] },
 ): Promise<ClaimedOutboxRow[]> {
   const result = await tx.execute<ClaimedRow>(sql`
@@ -96,16 +96,20 @@ export async function anyDueOutboxHead(db: Database, workspaceIds?: readonly str
   return due.rows.length > 0;
 }
 
-export async function markOutboxRecorded(tx: Transaction, id: number): Promise<void> {
-  await tx.execute(sql`update event_outbox set recorded_at = now() where event_id = ${id}`);
+export async function markOutboxRecorded(tx: DatabaseTransaction, ids: readonly number[]): Promise<void> {
+  if (ids.length > 0)
+    await tx
+      .update(eventOutbox)
+      .set({ recordedAt: sql`now()` })
+      .where(inArray(eventOutbox.eventId, [...ids]));
 }
 
-export async function completeOutboxRows(tx: Transaction, ids: readonly number[]): Promise<void> {
+export async function completeOutboxRows(tx: DatabaseTransaction, ids: readonly number[]): Promise<void> {
   if (ids.length > 0) await tx.delete(eventOutbox).where(inArray(eventOutbox.eventId, [...ids]));
 }
 
 export async function deferOutboxRow(
-  tx: Transaction,
+  tx: DatabaseTransaction,
   row: { id: number; attempts: number; error: string; delayMs: number },
 ): Promise<void> {
   await tx.execute(sql`
