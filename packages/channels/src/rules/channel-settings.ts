@@ -1,7 +1,8 @@
 /**
  * A workspace's messaging rules, stored under `workspaces.settings.channels` and validated here: consent mode,
  * frequency cap with priority, quiet hours, per-channel rate limits, tracking and the email sender. Every field has
- * a default, so a workspace without settings gets sensible rules (3 marketing messages per 7 days, quiet 21–08).
+ * a default, so a workspace without settings gets sensible rules (5 marketing messages per 7 days, one of them kept
+ * for high-priority journeys; quiet 21–08).
  */
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -23,8 +24,11 @@ export const channelSettingsSchema = z.object({
   frequencyCap: z
     .object({
       enabled: z.boolean().default(true),
-      /** Marketing messages per customer per window, across all journeys and channels. */
-      limit: z.number().int().min(1).max(100).default(3),
+      /**
+       * Marketing messages per customer per window, across all journeys and channels. The default leaves routine
+       * journeys 4: the canonical win-back's two waves of email + SMS, which a default of 3 silently cut in half.
+       */
+      limit: z.number().int().min(1).max(100).default(5),
       windowDays: z.number().int().min(1).max(90).default(7),
       /** Journeys at or above this priority count as high priority. */
       highPriority: z.number().int().min(1).max(10).default(8),

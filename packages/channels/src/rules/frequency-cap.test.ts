@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { defaultChannelSettings } from './channel-settings';
-import { decideFrequencyCap } from './frequency-cap';
+import { capAllowance, decideFrequencyCap } from './frequency-cap';
 
-const cap = defaultChannelSettings.frequencyCap; // 3 per 7 days, 1 slot reserved for priority ≥ 8, which waits
+// 3 per 7 days, 1 slot reserved for priority ≥ 8, which waits: small numbers keep the cases readable.
+const cap = { ...defaultChannelSettings.frequencyCap, limit: 3 };
 const now = new Date('2026-05-10T12:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
 
 describe('frequency cap with journey priority', () => {
+  it('leaves routine journeys 4 of the default 5 per 7 days, enough for two waves of email + SMS', () => {
+    expect(capAllowance(5, defaultChannelSettings.frequencyCap)).toBe(4);
+    expect(capAllowance(8, defaultChannelSettings.frequencyCap)).toBe(5);
+    expect(capAllowance(5, { ...defaultChannelSettings.frequencyCap, enabled: false })).toBe(Infinity);
+  });
+
   it('lets routine journeys use all but the reserved slot', () => {
     expect(decideFrequencyCap([daysAgo(1)], 5, now, cap)).toEqual({ action: 'send' });
     expect(decideFrequencyCap([daysAgo(1), daysAgo(2)], 5, now, cap)).toEqual({ action: 'skip' });

@@ -19,6 +19,12 @@ const DAY_MS = 86_400_000;
 
 export type CapDecision = { action: 'send' } | { action: 'skip' } | { action: 'wait'; until: Date };
 
+/** How many marketing messages a journey of this priority may send a customer per window (Infinity: no cap). */
+export function capAllowance(priority: number, cap: CapSettings): number {
+  if (!cap.enabled) return Infinity;
+  return priority >= cap.highPriority ? cap.limit : Math.max(0, cap.limit - cap.reservedForHighPriority);
+}
+
 /** Pure: given the dispatch times of counted messages in the window (any order), what this send may do. */
 export function decideFrequencyCap(
   counted: readonly Date[],
@@ -27,8 +33,7 @@ export function decideFrequencyCap(
   cap: CapSettings,
 ): CapDecision {
   if (!cap.enabled) return { action: 'send' };
-  const high = priority >= cap.highPriority;
-  const limit = high ? cap.limit : Math.max(0, cap.limit - cap.reservedForHighPriority);
+  const limit = capAllowance(priority, cap);
   const windowMs = cap.windowDays * DAY_MS;
   const inWindow = counted
     .filter((d) => d.getTime() > now.getTime() - windowMs)
