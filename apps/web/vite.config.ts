@@ -4,6 +4,8 @@
  */
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+// With its extension: Vite's native config loader (Node) resolves no extensionless paths.
+import { devContentSecurityPolicy, securityHeaders, serializeCsp } from './security-headers.ts';
 
 const apiPort = process.env.API_PORT ?? '3000';
 
@@ -12,6 +14,9 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: { '/api': `http://127.0.0.1:${apiPort}` },
+    // The editor URL start.sh prints is this server: the same headers as the API sends with the built app, but a
+    // CSP that lets React Refresh's inline preamble run (see security-headers.ts).
+    headers: { ...securityHeaders, 'Content-Security-Policy': serializeCsp(devContentSecurityPolicy) },
   },
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1500 },
 });

@@ -16,6 +16,8 @@ import { ingestRateLimit } from './http/rate-limits';
 import { resolveWorkspace } from './http/workspace';
 import { routeModules } from './routes/index';
 import { createOutboxDrainer } from '@wakeflow/catalog';
+// The web app's policy, shared with its Vite dev server so the two cannot drift apart.
+import { contentSecurityPolicy, securityHeaders } from '../../web/security-headers';
 
 /** Express `trust proxy` from WAKEFLOW_TRUSTED_PROXIES: without a configured proxy, X-Forwarded-For is ignored. */
 function trustProxies(app: express.Express, proxies: readonly string[]): void {
@@ -40,7 +42,19 @@ export function createApp(given: AuthApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   trustProxies(app, auth.trustedProxies);
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy },
+      // Sent below from the shared module instead.
+      xContentTypeOptions: false,
+      referrerPolicy: false,
+      xFrameOptions: false,
+    }),
+  );
+  app.use((_req, res, next) => {
+    res.set(securityHeaders);
+    next();
+  });
   app.use(localModeHostCheck(auth));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

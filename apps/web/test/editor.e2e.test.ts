@@ -17,12 +17,17 @@ describe('journey editor in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  /** Chromium reports what the API's Content-Security-Policy blocked on the console. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     server = await startEditorServer();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) cspViolations.push(m.text());
+    });
   });
 
   afterAll(async () => {
@@ -191,6 +196,7 @@ describe('journey editor in Chromium', () => {
     expect(await page.getByTestId('counts-send_1').textContent()).toContain('0 entered');
     await page.screenshot({ path: `${resultsDir}/version.png` });
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 
   it('stops autosave on a conflict and lets the manager load the other version, never overwriting silently', async () => {

@@ -65,6 +65,8 @@ export async function createHarness(
     channelMailer?: boolean;
     /** The environment the channel mailer reads (installation SMTP, address policy). */
     mailerEnv?: NodeJS.ProcessEnv;
+    /** A built web app for the API to serve. */
+    webDist?: string;
   } = {},
 ): Promise<Harness> {
   const workspaces = options.workspaces ?? ['a', 'b'];
@@ -86,6 +88,7 @@ export async function createHarness(
     events: bench.router,
     logger: silent,
     defaultWorkspaceId: workspaces[0]!,
+    ...(options.webDist ? { webDist: options.webDist } : {}),
     auth: {
       mode: 'required',
       mailer: options.channelMailer
