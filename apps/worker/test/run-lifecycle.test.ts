@@ -11,6 +11,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import {
   CUSTOMER_EVENT_SIGNAL,
   RUN_STATE_QUERY,
+  journeyTaskQueue,
   type CustomerEventPayload,
   type RunState,
   type JourneyGraphInput,
@@ -247,6 +248,17 @@ describe('run lifecycle and event time', () => {
     });
     expect(again.checked).toBe(0);
     await bench.env.client.workflow.getHandle(waiting.workflowId).terminate('test over');
+  });
+
+  it('runs the reconciler as a workflow with the worker’s own client', async () => {
+    const result = await bench.withWorker(() =>
+      bench.env.client.workflow.execute('runReconciliation', {
+        taskQueue: journeyTaskQueue('test'),
+        workflowId: 'run-reconciler/test',
+        args: [{ workspaceId: 'test' }],
+      }),
+    );
+    expect(result).toEqual({ checked: expect.any(Number), ended: expect.any(Number) });
   });
 
   it('does not count an event that occurred before the wait began, and counts one that occurred after', async () => {

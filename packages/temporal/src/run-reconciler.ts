@@ -126,7 +126,10 @@ export function createRunReconcilerActivities(db: Database): RunReconciliationAc
 
 export const RUN_RECONCILER_EVERY_MINUTES = 15;
 
-/** Creates or updates the workspace's reconciler schedule (idempotent, done at every worker start). */
+/**
+ * Creates or updates the workspace's reconciler schedule (idempotent, done at every worker start) and starts one
+ * pass now, so runs left open while no worker ran are settled at start rather than up to 15 minutes later.
+ */
 export async function upsertRunReconcilerSchedule(client: Client, workspaceId: string): Promise<void> {
   const scheduleId = `run-reconciler/${workspaceId}`;
   const spec = { intervals: [{ every: `${RUN_RECONCILER_EVERY_MINUTES} minutes` as const }] };
@@ -144,4 +147,5 @@ export async function upsertRunReconcilerSchedule(client: Client, workspaceId: s
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
     await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
   }
+  await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }
