@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { customers, events, journeys, segments, templates } from '@wakeflow/db';
+import { DEFAULT_EVENT_MAX_FUTURE_SKEW_MS, setEventMaxFutureSkew } from '@wakeflow/journey';
 import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
@@ -310,10 +311,14 @@ describe('API', () => {
           // after it began, so a real-clock time would be an old event to it.
           `csv-wait-login,csv-waiter,login,${new Date(await bench.env.currentTimeMs()).toISOString()}`,
         ].join('\n');
+        // Ingest refuses events dated beyond the future skew by the real clock; the test server's is days ahead.
+        const lead = (await bench.env.currentTimeMs()) - Date.now();
+        setEventMaxFutureSkew(Math.max(lead, 0) + DEFAULT_EVENT_MAX_FUTURE_SKEW_MS);
         const imported = await request(app)
           .post('/api/events/import')
           .set('content-type', 'text/csv')
           .send(csv);
+        setEventMaxFutureSkew(DEFAULT_EVENT_MAX_FUTURE_SKEW_MS);
         // The import answers once the rows are stored; the outbox drainer routes them right after.
         expect(imported.body).toEqual({ rows: 1, imported: 1, duplicates: 0, errors: [], rejected: false });
         // Before awaiting the result, which lets the test server skip past the wait's timeout.
