@@ -28,7 +28,8 @@ import { startSession } from './sign-in';
  * site: refuse those characters, resolve the value as a browser would and keep it only if it stays on our origin.
  */
 export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  const unsafe = (c: string) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+  if (!value || !value.startsWith('/') || [...value].some(unsafe)) return '/';
   const base = 'http://wakeflow.invalid';
   const resolved = new URL(value, base);
   return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/';
