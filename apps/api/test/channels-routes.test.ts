@@ -356,7 +356,7 @@ describe('channel routes', () => {
       const current = await request(app).get('/api/channel-settings');
       expect(current.body.settings).toMatchObject({
         consent: { mode: 'opt_in' },
-        frequencyCap: { enabled: false, limit: 3, windowDays: 7 },
+        frequencyCap: { enabled: false, limit: 5, windowDays: 7 },
         quietHours: { enabled: false, start: '21:00', end: '08:00' },
         rateLimits: { email: 50, sms: 10, push: 100 },
       });
