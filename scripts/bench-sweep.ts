@@ -17,7 +17,12 @@ import { createTestDatabase, TEST_WORKSPACE_ID as WS } from '@wakeflow/db/testin
 import { createCatalog, createNodeServices } from '@wakeflow/catalog';
 import { startTemporalDevServer } from '@wakeflow/devstack';
 import { bundleJourneyWorkflows, createJourneyWorker, createRunStarter } from '@wakeflow/temporal';
-import { createAudienceActivities, createSegment, upsertCustomers, type SweepProgress } from '@wakeflow/audience';
+import {
+  createAudienceActivities,
+  createSegment,
+  upsertCustomers,
+  type SweepProgress,
+} from '@wakeflow/audience';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
