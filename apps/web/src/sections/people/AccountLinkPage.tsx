@@ -50,7 +50,19 @@ function PasswordField({
   );
 }
 
-function Card({ title, children, onSubmit }: { title: string; children: React.ReactNode; onSubmit(): void }) {
+function Card({
+  title,
+  children,
+  error,
+  submit,
+  onSubmit,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  error?: string | undefined;
+  submit: { label: string; busyLabel?: string; busy?: boolean };
+  onSubmit(): void;
+}) {
   return (
     <div className="sign-in-page">
       <form
@@ -66,6 +78,14 @@ function Card({ title, children, onSubmit }: { title: string; children: React.Re
         </div>
         <h1>{title}</h1>
         {children}
+        {error ? (
+          <div className="field-error" role="alert">
+            {error}
+          </div>
+        ) : null}
+        <button type="submit" className="button button-primary button-block" disabled={submit.busy}>
+          <KeyRound size={14} /> {submit.busy ? submit.busyLabel : submit.label}
+        </button>
       </form>
     </div>
   );
@@ -82,14 +102,12 @@ function AcceptInvitation({ token }: { token: string }) {
   if (lookup.isPending) return <div className="page-message">Loading…</div>;
   if (lookup.error)
     return (
-      <Card title="Join a workspace" onSubmit={goHome}>
-        <div className="field-error" role="alert">
-          {lookup.error.message}
-        </div>
-        <button type="submit" className="button button-block">
-          Go to sign-in
-        </button>
-      </Card>
+      <Card
+        title="Join a workspace"
+        error={lookup.error.message}
+        submit={{ label: 'Go to sign-in' }}
+        onSubmit={goHome}
+      />
     );
   const invitation = lookup.data;
   const signedInAsInvitee = me.data?.kind === 'user' && me.data.user.email === invitation.email;
@@ -97,6 +115,8 @@ function AcceptInvitation({ token }: { token: string }) {
   return (
     <Card
       title={`Join ${invitation.workspace.name}`}
+      error={error}
+      submit={{ label: 'Accept the invitation', busyLabel: 'Joining…', busy: accept.isPending }}
       onSubmit={() =>
         accept.mutate(
           {
@@ -139,14 +159,6 @@ function AcceptInvitation({ token }: { token: string }) {
           />
         </>
       )}
-      {error ? (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      ) : null}
-      <button type="submit" className="button button-primary button-block" disabled={accept.isPending}>
-        <KeyRound size={14} /> {accept.isPending ? 'Joining…' : 'Accept the invitation'}
-      </button>
     </Card>
   );
 }
@@ -156,30 +168,24 @@ function ResetPassword({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   if (confirm.isSuccess)
     return (
-      <Card title="Password changed" onSubmit={goHome}>
+      <Card title="Password changed" submit={{ label: 'Sign in' }} onSubmit={goHome}>
         <p className="small">Your new password is set; every earlier session was signed out.</p>
-        <button type="submit" className="button button-primary button-block">
-          Sign in
-        </button>
       </Card>
     );
   const error = confirm.error ? fieldError(confirm.error, 'body.password') : undefined;
   return (
-    <Card title="Choose a new password" onSubmit={() => confirm.mutate({ token, password })}>
+    <Card
+      title="Choose a new password"
+      error={error}
+      submit={{ label: 'Set the new password', busyLabel: 'Saving…', busy: confirm.isPending }}
+      onSubmit={() => confirm.mutate({ token, password })}
+    >
       <PasswordField
         label="New password"
         autoComplete="new-password"
         value={password}
         onChange={setPassword}
       />
-      {error ? (
-        <div className="field-error" role="alert">
-          {error}
-        </div>
-      ) : null}
-      <button type="submit" className="button button-primary button-block" disabled={confirm.isPending}>
-        <KeyRound size={14} /> {confirm.isPending ? 'Saving…' : 'Set the new password'}
-      </button>
     </Card>
   );
 }

@@ -308,3 +308,25 @@ describe('inviting a person', () => {
     expect(sent).toEqual({ email: 'cam@example.com', roles: ['campaign_manager'] });
   });
 });
+
+describe('choosing a new password from a reset link', () => {
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('sends the token from the address with the new password, then offers to sign in', async () => {
+    const ui = userEvent.setup();
+    window.history.replaceState(null, '', '/reset-password#token=reset-7');
+    routes['GET /api/auth/me'] = () => ({
+      status: 401,
+      body: { error: { code: 'sign_in_required', message: 'x' } },
+    });
+    routes['POST /api/auth/password-reset/confirm'] = () => ({ status: 200, body: { ok: true } });
+    render(withClient(new QueryClient({ defaultOptions: { queries: { retry: false } } }), <App />));
+    await ui.type(await screen.findByLabelText('New password'), 'a brand new passphrase');
+    await ui.click(screen.getByRole('button', { name: /Set the new password/ }));
+    expect(await screen.findByRole('heading', { name: 'Password changed' })).toBeTruthy();
+    const sent = JSON.parse(
+      calls.find((c) => c.url === '/api/auth/password-reset/confirm')!.init!.body as string,
+    );
+    expect(sent).toEqual({ token: 'reset-7', password: 'a brand new passphrase' });
+  });
+});
