@@ -128,6 +128,14 @@ describe('development default: the log provider', () => {
 });
 
 describe('rules', () => {
+  // The cap cases below count to 3 (2 for routine journeys): small numbers keep them readable.
+  beforeAll(async () => {
+    await saveChannelSettings(tdb.db, WORKSPACE, { frequencyCap: { limit: 3 } });
+  });
+  afterAll(async () => {
+    await saveChannelSettings(tdb.db, WORKSPACE, {});
+  });
+
   it('never messages a holdout member: recorded as skipped, no provider call', async () => {
     const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);
     const req = sendRequest(run, 'n', { holdout: true });
