@@ -134,14 +134,20 @@ describe('forced arms of a decided experiment', () => {
       );
     }
 
-    // The patch marker is in the history of a run whose draw was replaced, and only there.
+    // The forced-arms patch marker is in the history of a run whose draw was replaced, and only there (other
+    // patches mark every new run, so markers are told apart by the patch id they carry).
     const replaced = started.find((s) => s.drawn === 'a')!;
-    const markers = async (workflowId: string) =>
+    const patchIds = async (workflowId: string) =>
       ((await bench.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [])
-        .filter((e) => e.markerRecordedEventAttributes)
-        .map((e) => e.markerRecordedEventAttributes!.markerName);
-    expect(await markers(replaced.workflowId)).toContain('core_patch');
-    expect(await markers(started.find((s) => s.drawn === 'control')!.workflowId)).not.toContain('core_patch');
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => {
+          const data = e.markerRecordedEventAttributes!.details?.['patch-data']?.payloads?.[0]?.data;
+          return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id?: string }).id : undefined;
+        });
+    expect(await patchIds(replaced.workflowId)).toContain('forced-arms');
+    expect(await patchIds(started.find((s) => s.drawn === 'control')!.workflowId)).not.toContain(
+      'forced-arms',
+    );
     await recordHistoryIfAsked(bench.env.client, replaced.workflowId, 'split-forced-arm');
   });
 });
