@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 # bootstrap may have put a pnpm shim there.
 export PATH="${WAKEFLOW_DATA_DIR:-$PWD/.data}/tools/bin:$PATH"
-exec pnpm start
+# The start script directly, not through `pnpm start`: pnpm reports a Ctrl-C that reached its child as
+# "ELIFECYCLE Command failed" even when everything stopped cleanly.
+exec node_modules/.bin/tsx scripts/start.ts
