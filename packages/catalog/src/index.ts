@@ -2,11 +2,12 @@
  * The composition of this installation: the node kinds it runs (built-ins plus every custom kind), the services
  * they get, and the journey templates offered in the editor. The API (palette, validation, publishing) and the
  * worker (execution) both build from here, so they can never disagree.
- * To add a custom node, import its module and append it to `customNodes`.
+ * To add a custom node, write its module in packages/custom-nodes and append it to `customNodeKinds` there (the
+ * editor reads that list too).
  */
 import { channelNodes } from '@wakeflow/channels';
 import { membershipTierTemplate } from '@wakeflow/audience';
-import { createServiceCallbackTask, recommendProducts } from '@wakeflow/custom-nodes';
+import { customNodeKinds } from '@wakeflow/custom-nodes';
 import { birthdayMonth, churnRiskCare, gradedCouponsByDormancy } from './journey-templates';
 import {
   createBuiltinCatalog,
@@ -16,11 +17,7 @@ import {
   type NodeKind,
 } from '@wakeflow/nodes';
 
-export const customNodes: readonly NodeKind[] = [
-  ...channelNodes,
-  recommendProducts,
-  createServiceCallbackTask,
-];
+export const customNodes: readonly NodeKind[] = [...channelNodes, ...customNodeKinds];
 
 export function createCatalog(): NodeCatalog {
   return createBuiltinCatalog(customNodes);

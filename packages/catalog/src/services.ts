@@ -1,8 +1,13 @@
-/** The services node activities use, built from real adapters: the message sender, the condition evaluator. */
+/**
+ * The ports node activities use, built from real adapters: customers, the message sender, the condition evaluator,
+ * and the custom kinds' own (purchase history, service tasks).
+ */
 import type { Database } from '@wakeflow/db';
 import { createConditionEvaluator } from '@wakeflow/audience';
 import { createMessageSender, type EventRecorder, type MessageSenderDeps } from '@wakeflow/channels';
-import type { NodeLogger, NodeServices } from '@wakeflow/nodes';
+import type { CustomNodePorts } from '@wakeflow/custom-nodes';
+import { createCustomNodeAdapters } from '@wakeflow/custom-nodes/adapters';
+import { createCustomerStore, type NodeLogger, type NodeServices } from '@wakeflow/nodes';
 
 /**
  * TEST ONLY. `WAKEFLOW_TEST_CRASH_AT=after_dispatch_recorded|after_provider_accepted` makes the process kill itself
@@ -23,16 +28,21 @@ function crashHooksFromEnv(env: NodeJS.ProcessEnv): MessageSenderDeps['hooks'] |
   );
 }
 
+/** What this installation's worker hands to activities: every kind's ports (and the database, for channels' kinds). */
+export type InstallationServices = NodeServices & CustomNodePorts;
+
 export function createNodeServices(deps: {
   db: Database;
   logger: NodeLogger;
   publicUrl: string;
   /** Where delivery, open and click events go: the event pipeline, so waiting journeys hear of them. */
   events?: EventRecorder;
-}): NodeServices {
+}): InstallationServices {
   const hooks = crashHooksFromEnv(process.env);
   return {
     db: deps.db,
+    customers: createCustomerStore(deps.db),
+    ...createCustomNodeAdapters(deps.db),
     messaging: createMessageSender({
       db: deps.db,
       publicBaseUrl: deps.publicUrl,

@@ -53,6 +53,7 @@ async function callWebhook(config: Record<string, unknown>) {
   });
   const services: NodeServices = {
     db: tdb.db,
+    customers: { get: unused, update: unused },
     messaging: { send: unused },
     conditions: { matches: unused },
     logger: { info: () => undefined, warn: () => undefined },

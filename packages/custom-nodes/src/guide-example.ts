@@ -3,10 +3,8 @@
  * branches, segments and templates can use the tag. The worked example of docs/custom-nodes.md; a test checks
  * the guide shows exactly this file and runs it on the journey bench.
  */
-import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { customers } from '@wakeflow/db';
-import { defineNode } from '@wakeflow/nodes';
+import { defineNode } from '@wakeflow/nodes/spec';
 
 export const tagBySpend = defineNode({
   type: 'tag_by_spend',
@@ -23,24 +21,21 @@ export const tagBySpend = defineNode({
     color: '#0d9488',
   },
   outcomes: ['tagged', 'below'],
+  // The words the canvas, problems and run views show for each path.
+  outcomeLabel: (outcome, c) =>
+    outcome === 'tagged' ? `Spent ${c.minSpend} or more` : `Spent less than ${c.minSpend}`,
   describe: (c) => `Tag “${c.tag}” when lifetime spend is at least ${c.minSpend}`,
   writes: z.object({ totalSpend: z.number() }),
   activity: {
     startToCloseMs: 10_000,
     retry: { maximumAttempts: 5 },
-    async run(input, { db }) {
-      const customer = and(eq(customers.workspaceId, input.workspaceId), eq(customers.id, input.customerId));
-      const [row] = await db.select({ totalSpend: customers.totalSpend }).from(customers).where(customer);
-      const totalSpend = row?.totalSpend ?? 0;
+    // The activity gets ports, never the database: `customers.get` and `customers.update` are all it needs.
+    async run(input, { customers }) {
+      const customer = { workspaceId: input.workspaceId, customerId: input.customerId };
+      const totalSpend = (await customers.get(customer))?.totalSpend ?? 0;
       if (totalSpend < input.config.minSpend) return { outcome: 'below', output: { totalSpend } };
-      // Add the tag only if missing: a retried attempt must leave the same profile as one attempt.
-      const tag = sql`${input.config.tag}::text`;
-      await db
-        .update(customers)
-        .set({
-          tags: sql`case when ${tag} = any(${customers.tags}) then ${customers.tags} else array_append(${customers.tags}, ${tag}) end`,
-        })
-        .where(customer);
+      // Adding a tag is set-based: a retried attempt leaves the same profile as one attempt.
+      await customers.update(customer, { addTags: [input.config.tag] });
       return { outcome: 'tagged', output: { totalSpend } };
     },
   },

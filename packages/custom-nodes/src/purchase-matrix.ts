@@ -1,5 +1,5 @@
 /**
- * Loads what `recommend_products` needs from the event log: the part of the customer × product matrix that can
+ * The `purchases` port on PostgreSQL (worker-side). Loads what `recommend_products` needs from the event log: the part of the customer × product matrix that can
  * influence one customer's recommendations (their own row and the rows of everyone who shares a product with
  * them), and product popularity for the fallback. Rows and counts come from SQL; the math is in
  * collaborative-filtering.ts.
@@ -10,25 +10,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@wakeflow/db';
-
-export interface PurchaseQuery {
-  workspaceId: string;
-  customerId: string;
-  /** Event name that means "bought", e.g. `purchase`. */
-  event: string;
-  /** Event property that names the product, e.g. `productId` or `sku`. */
-  productProperty: string;
-  /** Only events at or before this time (the step's workflow time) … */
-  until: Date;
-  /** … and after this one, when a lookback window is configured. */
-  since?: Date;
-}
-
-export interface PurchaseRow {
-  customerId: string;
-  productId: string;
-  purchases: number;
-}
+import type { PurchaseHistory, PurchaseQuery, PurchaseRow } from './ports';
 
 /** The purchases of the workspace in the window, grouped by customer and product, as a CTE named `m`. */
 function matrixCte(q: Omit<PurchaseQuery, 'customerId'>): SQL {
@@ -85,5 +67,12 @@ export async function loadPopularity(
   return {
     products: result.rows.map((r) => ({ productId: r.product_id, buyers: Number(r.buyers) })),
     totalBuyers: Number(result.rows[0]?.total_buyers ?? 0),
+  };
+}
+
+export function createPurchaseHistory(db: Database): PurchaseHistory {
+  return {
+    neighbourhood: (query) => loadNeighbourhood(db, query),
+    popularity: (query, limit) => loadPopularity(db, query, limit),
   };
 }

@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import { durationSchema, durationToMs, formatDuration } from '@wakeflow/journey';
-import { defineNode } from '@wakeflow/nodes';
+import { defineNode } from '@wakeflow/nodes/spec';
 import {
   buildPurchaseMatrix,
   mostPopular,
   recommendFromSimilarCustomers,
   type ScoredProduct,
 } from './collaborative-filtering';
-import { loadNeighbourhood, loadPopularity } from './purchase-matrix';
+import type { CustomNodePorts } from './ports';
 
 export const recommendProductsConfigSchema = z.object({
   /** The purchase event's property that names the product. */
@@ -41,7 +41,7 @@ export const recommendationOutputSchema = z.object({
 });
 export type RecommendationOutput = z.infer<typeof recommendationOutputSchema>;
 
-export const recommendProducts = defineNode({
+export const recommendProducts = defineNode<typeof recommendProductsConfigSchema, CustomNodePorts>({
   type: 'recommend_products',
   version: 1,
   config: recommendProductsConfigSchema,
@@ -61,7 +61,7 @@ export const recommendProducts = defineNode({
     // One aggregate query over the window; generous, because a large workspace scans many events.
     startToCloseMs: 60_000,
     retry: { maximumAttempts: 5 },
-    async run(input, services) {
+    async run(input, { purchases }) {
       const c = input.config;
       const until = new Date(input.at);
       const window = {
@@ -71,7 +71,7 @@ export const recommendProducts = defineNode({
         until,
         ...(c.lookback ? { since: new Date(until.getTime() - durationToMs(c.lookback)) } : {}),
       };
-      const rows = await loadNeighbourhood(services.db, { ...window, customerId: input.customerId });
+      const rows = await purchases.neighbourhood({ ...window, customerId: input.customerId });
       const matrix = buildPurchaseMatrix(rows, c.weighting);
       let output: RecommendationOutput = { items: [], source: 'none' };
       const similar = recommendFromSimilarCustomers(matrix, input.customerId, {
@@ -83,7 +83,7 @@ export const recommendProducts = defineNode({
       } else if (c.fallback === 'popular') {
         const owned = new Set(matrix.get(input.customerId)?.keys() ?? []);
         // Fetch enough to still have `limit` after dropping what the customer already owns.
-        const popularity = await loadPopularity(services.db, window, c.limit + owned.size);
+        const popularity = await purchases.popularity(window, c.limit + owned.size);
         const popular: ScoredProduct[] = mostPopular(
           popularity.products,
           popularity.totalBuyers,

@@ -1,14 +1,13 @@
 /**
  * The `create_service_callback_task` node (DOMAIN S-AU-6 follow-up calls for at-risk customers; S-RE-2 the
  * "48-hour dedicated service line" for high-value customers): puts a task in the service team's queue
- * (`service_tasks`), due a configured time after the step. Exactly one task per run and step, however often
+ * (the `serviceTasks` port), due a configured time after the step. Exactly one task per run and step, however often
  * Temporal retries the activity.
  */
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { durationSchema, durationToMs, formatDuration } from '@wakeflow/journey';
-import { serviceTaskPriorities, serviceTasks, type Database } from '@wakeflow/db';
-import { defineNode } from '@wakeflow/nodes';
+import { defineNode } from '@wakeflow/nodes/spec';
+import { serviceTaskPriorities, type CustomNodePorts } from './ports';
 
 export const serviceCallbackTaskConfigSchema = z.object({
   /** What the service agent reads first: why to call this customer. */
@@ -30,27 +29,7 @@ export function serviceTaskDueAt(stepAt: string, dueIn: ServiceCallbackTaskConfi
   return new Date(Date.parse(stepAt) + durationToMs(dueIn));
 }
 
-async function createTaskOnce(
-  db: Database,
-  task: Omit<typeof serviceTasks.$inferInsert, 'id' | 'status' | 'createdAt' | 'doneAt'>,
-): Promise<{ id: string; dueAt: Date }> {
-  const [created] = await db
-    .insert(serviceTasks)
-    .values(task)
-    .onConflictDoNothing({ target: [serviceTasks.runId, serviceTasks.nodeId] })
-    .returning({ id: serviceTasks.id, dueAt: serviceTasks.dueAt });
-  if (created) return created;
-  // An earlier attempt already created it (the activity crashed or timed out after the insert).
-  const [existing] = await db
-    .select({ id: serviceTasks.id, dueAt: serviceTasks.dueAt })
-    .from(serviceTasks)
-    .where(and(eq(serviceTasks.runId, task.runId), eq(serviceTasks.nodeId, task.nodeId)));
-  if (!existing)
-    throw new Error(`Service task for run ${task.runId} step ${task.nodeId} neither created nor found`);
-  return existing;
-}
-
-export const createServiceCallbackTask = defineNode({
+export const createServiceCallbackTask = defineNode<typeof serviceCallbackTaskConfigSchema, CustomNodePorts>({
   type: 'create_service_callback_task',
   version: 1,
   config: serviceCallbackTaskConfigSchema,
@@ -68,15 +47,15 @@ export const createServiceCallbackTask = defineNode({
     startToCloseMs: 15_000,
     // A call is contact with the customer, like a message: holdout members must not get one.
     sendsMessage: true,
-    async run(input, services) {
+    async run(input, { logger, serviceTasks }) {
       if (input.holdout) {
-        services.logger.info('service task skipped for holdout member', {
+        logger.info('service task skipped for holdout member', {
           runId: input.runId,
           nodeId: input.nodeId,
         });
         return { outcome: 'next', output: { taskId: null, dueAt: null } };
       }
-      const task = await createTaskOnce(services.db, {
+      const task = await serviceTasks.createOnce({
         workspaceId: input.workspaceId,
         customerId: input.customerId,
         runId: input.runId,

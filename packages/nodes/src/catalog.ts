@@ -2,9 +2,7 @@
 import { z } from 'zod';
 import type { NodeCatalogView } from '@wakeflow/journey';
 import type { NodeKind, PaletteInfo } from './define-node';
-import { apiTrigger, audienceTrigger, eventTrigger } from './builtin/triggers';
-import { delay, exit, split, waitForEvent } from './builtin/flow';
-import { branch, send, updateCustomer } from './builtin/actions';
+import { builtinNodes } from './builtin-kinds';
 
 export class NodeCatalog implements NodeCatalogView {
   private readonly kinds = new Map<string, NodeKind>();
@@ -55,25 +53,15 @@ export interface NodeCatalogEntry {
   version: number;
   role: 'trigger' | 'step' | 'exit';
   palette: PaletteInfo;
-  /** Fixed outcomes, or null when they depend on the config (wait events, split arms). */
+  /**
+   * Fixed outcomes, or null when they depend on the config (wait events, split arms): the editor computes those
+   * with the kind's own definition from `@wakeflow/nodes/spec`.
+   */
   outcomes: string[] | null;
   configSchema: Record<string, unknown>;
   writesSchema: Record<string, unknown> | null;
   executes: 'entry' | 'interpreter' | 'activity';
 }
-
-export const builtinNodes: readonly NodeKind[] = [
-  audienceTrigger,
-  eventTrigger,
-  apiTrigger,
-  delay,
-  waitForEvent,
-  branch,
-  split,
-  send,
-  updateCustomer,
-  exit,
-];
 
 export function createBuiltinCatalog(extra: readonly NodeKind[] = []): NodeCatalog {
   return new NodeCatalog([...builtinNodes, ...extra]);

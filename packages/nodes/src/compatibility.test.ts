@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compileJourney, type JourneyGraphInput, type Plan } from '@wakeflow/journey';
-import { builtinNodes, NodeCatalog } from './catalog';
+import { builtinNodes } from './builtin-kinds';
+import { NodeCatalog } from './catalog';
 import { checkPlanCompatibility } from './compatibility';
 import { defineNode, type NodeKind } from './define-node';
 

@@ -1,7 +1,9 @@
 /**
- * `defineNode()`: one module declares a node kind completely — its config schema, palette entry, outcomes, what
- * it writes into the run's context, and how it executes. Built-in kinds use the same mechanism as custom ones, so
- * registering a kind is all it takes for the editor, the validator, the compiler and the worker to know it.
+ * `defineNode()`: one module declares a node kind completely — its config schema, palette entry, outcomes as a
+ * function of the config, the words the canvas, problems, run views and diffs show for it, how it compiles, and
+ * the activity the worker runs. The activity receives narrow ports (`NodePorts`), never the database, so a kind's
+ * module is browser-safe: the editor imports the same definition the worker executes (`@wakeflow/nodes/spec`).
+ * Built-in kinds use the same mechanism as custom ones, so registering a kind is all it takes.
  */
 import { z } from 'zod';
 import type {
@@ -13,7 +15,8 @@ import type {
   PlanOp,
   PlanRetryPolicy,
 } from '@wakeflow/journey';
-import type { NodeServices } from './services';
+import type { NodePorts } from './ports';
+import { humanize } from './words';
 
 export type PaletteCategory = 'trigger' | 'flow' | 'message' | 'data' | 'custom';
 
@@ -27,12 +30,18 @@ export interface PaletteInfo {
   color: string;
 }
 
+/** Names for ids a description mentions, from the workspace's segment and template lists (the editor has them). */
+export interface NameLookups {
+  segmentName?(id: string): string | undefined;
+  templateName?(id: string): string | undefined;
+}
+
 export interface NodeRunInput<Config> extends Omit<ExecuteNodeInput, 'config'> {
   config: Config;
 }
 
-export interface ActivityExecution<Config> {
-  run(input: NodeRunInput<Config>, services: NodeServices): Promise<NodeActivityResult>;
+export interface ActivityExecution<Config, Ports = NodePorts> {
+  run(input: NodeRunInput<Config>, ports: Ports): Promise<NodeActivityResult>;
   /** Upper bound of one attempt. */
   startToCloseMs?: number;
   retry?: Partial<PlanRetryPolicy>;
@@ -40,7 +49,10 @@ export interface ActivityExecution<Config> {
   sendsMessage?: boolean;
 }
 
-export interface NodeDefinition<S extends z.ZodType> {
+/** A config as a draft holds it: possibly half-filled while the manager types. */
+export type DraftConfig = Record<string, unknown>;
+
+export interface NodeDefinition<S extends z.ZodType, Ports = NodePorts> {
   type: string;
   /**
    * Bump when the config schema changes in a way old plans cannot satisfy, and give `migrateConfig` so their
@@ -53,15 +65,22 @@ export interface NodeDefinition<S extends z.ZodType> {
   palette: PaletteInfo;
   /** Fixed outcomes, or computed from the config (wait events, split arms). */
   outcomes: readonly string[] | ((config: z.output<S>) => string[]);
+  /**
+   * Outcomes of a half-filled config, so the editor draws lanes while the manager types. Only for computed
+   * outcomes; without it a computed kind shows its lanes once its config is valid.
+   */
+  draftOutcomes?(config: DraftConfig): string[];
+  /** A path in the manager's words ("Not within 7 days", "Yes"); the outcome name, humanized, when absent. */
+  outcomeLabel?(outcome: string, config: z.output<S>): string | undefined;
   /** One line in words for the canvas: "Wait up to 7 days for login or purchase". */
-  describe(config: z.output<S>): string;
+  describe(config: z.output<S>, names: NameLookups): string;
   /** Schema of what the step writes into `context.steps[<step id>]` for later steps and templates. */
   writes?: z.ZodType;
   references?(config: z.output<S>): NodeReferences;
   /** Control-flow kinds compile to an interpreter instruction… */
   plan?(config: z.output<S>): PlanOp;
   /** …all others run as an activity. */
-  activity?: ActivityExecution<z.output<S>>;
+  activity?: ActivityExecution<z.output<S>, Ports>;
   /**
    * Rewrites a config stored by an older version of this kind (`fromVersion` < `version`) into the current
    * schema's input, so plans published before a breaking change keep running. Steps of in-flight runs carry their
@@ -75,10 +94,19 @@ export interface NodeDefinition<S extends z.ZodType> {
 export type StoredConfigResult<Config> =
   { success: true; config: Config } | { success: false; message: string; path: string };
 
-export interface NodeKind<S extends z.ZodType = z.ZodType> extends NodeKindSpec {
-  definition: NodeDefinition<S>;
+export interface NodeKind<S extends z.ZodType = z.ZodType, Ports = NodePorts> extends NodeKindSpec {
+  definition: NodeDefinition<S, Ports>;
   palette: PaletteInfo;
-  describe(config: unknown): string;
+  describe(config: unknown, names?: NameLookups): string;
+  /**
+   * The card's line for a draft config: the description when the config is valid, else what is missing (the
+   * schema's first message, e.g. "Choose a template"), so a half-filled step says what to do next.
+   */
+  summarize(config: unknown, names?: NameLookups): string;
+  /** Outcomes of a draft config: exact when valid, `draftOutcomes` (or the fixed list) while half-filled. */
+  draftOutcomes(config: unknown): string[];
+  /** A path's label in the manager's words, from the same rule the canvas draws with. */
+  outcomeLabel(outcome: string, config: unknown): string;
   /**
    * Reads a config that a plan stored under `fromVersion` of this kind: migrated with `migrateConfig` when older,
    * then parsed with the current schema. The worker runs steps with it and `checkPlanCompatibility` uses it.
@@ -95,7 +123,13 @@ const DEFAULT_RETRY: PlanRetryPolicy = {
 
 const NODE_TYPE = /^[a-z][a-z0-9_]{1,63}$/;
 
-export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): NodeKind<S> {
+function isRecord(value: unknown): value is DraftConfig {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function defineNode<S extends z.ZodType, Ports = NodePorts>(
+  definition: NodeDefinition<S, Ports>,
+): NodeKind<S, Ports> {
   if (!NODE_TYPE.test(definition.type)) {
     throw new Error(`Node type “${definition.type}” must be snake_case letters and digits (2–64 characters)`);
   }
@@ -107,21 +141,28 @@ export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): 
     throw new Error(`Node type “${definition.type}” needs either plan() or activity`);
   }
   const parse = (config: unknown): z.output<S> => definition.config.parse(config) as z.output<S>;
+  const tryParse = (config: unknown): z.ZodSafeParseResult<z.output<S>> =>
+    definition.config.safeParse(config) as z.ZodSafeParseResult<z.output<S>>;
+  const outcomesOf = (config: z.output<S>): string[] => {
+    if (role === 'exit') return [];
+    const o = definition.outcomes;
+    return typeof o === 'function' ? o(config) : [...o];
+  };
   const readStoredConfig = (config: unknown, fromVersion: number): StoredConfigResult<z.output<S>> => {
     let input = config;
     if (fromVersion < definition.version && definition.migrateConfig) {
       try {
-        input = definition.migrateConfig(fromVersion, (config ?? {}) as Record<string, unknown>);
+        input = definition.migrateConfig(fromVersion, isRecord(config) ? config : {});
       } catch (error) {
         return {
           success: false,
-          message: `migrating from version ${fromVersion} failed: ${(error as Error).message}`,
+          message: `migrating from version ${fromVersion} failed: ${error instanceof Error ? error.message : String(error)}`,
           path: '',
         };
       }
     }
-    const parsed = definition.config.safeParse(input);
-    if (parsed.success) return { success: true, config: parsed.data as z.output<S> };
+    const parsed = tryParse(input);
+    if (parsed.success) return { success: true, config: parsed.data };
     const issue = parsed.error.issues[0];
     return {
       success: false,
@@ -129,6 +170,7 @@ export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): 
       path: issue?.path.map(String).join('.') ?? '',
     };
   };
+  const references = definition.references;
   return {
     type: definition.type,
     version: definition.version,
@@ -136,19 +178,33 @@ export function defineNode<S extends z.ZodType>(definition: NodeDefinition<S>): 
     configSchema: definition.config,
     palette: definition.palette,
     definition,
-    describe: (config) => definition.describe(parse(config)),
-    readStoredConfig,
-    outcomes(config) {
-      if (role === 'exit') return [];
-      const o = definition.outcomes;
-      return typeof o === 'function' ? o(parse(config)) : [...o];
+    describe: (config, names = {}) => definition.describe(parse(config), names),
+    summarize(config, names = {}) {
+      const parsed = tryParse(config);
+      if (parsed.success) return definition.describe(parsed.data, names);
+      return parsed.error.issues[0]?.message ?? definition.palette.description;
     },
-    references: definition.references ? (config) => definition.references!(parse(config)) : undefined,
+    readStoredConfig,
+    outcomes: (config) => outcomesOf(parse(config)),
+    draftOutcomes(config) {
+      if (role === 'exit') return [];
+      const parsed = tryParse(config);
+      if (parsed.success) return outcomesOf(parsed.data);
+      const o = definition.outcomes;
+      if (typeof o !== 'function') return [...o];
+      return definition.draftOutcomes?.(isRecord(config) ? config : {}) ?? [];
+    },
+    outcomeLabel(outcome, config) {
+      const parsed = tryParse(config);
+      const label = parsed.success ? definition.outcomeLabel?.(outcome, parsed.data) : undefined;
+      return label ?? humanize(outcome);
+    },
+    references: references ? (config) => references(parse(config)) : undefined,
     toPlanOp(config): PlanOp {
       const parsed = parse(config);
       if (definition.plan) return definition.plan(parsed);
-      if (role === 'trigger') return { op: 'entry' };
-      const activity = definition.activity!;
+      if (role === 'trigger' || !definition.activity) return { op: 'entry' };
+      const activity = definition.activity;
       return {
         op: 'activity',
         nodeType: definition.type,

@@ -1,8 +1,25 @@
+/**
+ * `@wakeflow/nodes`: the node kinds for the API and the worker — everything in `./spec` (browser-safe) plus the
+ * worker-side adapters of the ports, the database-backed `defineNode` of kinds not yet on ports, journey templates
+ * and the plan compatibility check.
+ */
 export * from './catalog';
-export * from './define-node';
+export {
+  type ActivityExecution,
+  type DraftConfig,
+  type NameLookups,
+  type NodeDefinition,
+  type NodeKind,
+  type NodeRunInput,
+  type PaletteCategory,
+  type PaletteInfo,
+  type StoredConfigResult,
+} from './define-node';
+export * from './ports';
+export * from './words';
+export * from './builtin-kinds';
+export { sendWindowSchema } from './kinds/send';
 export * from './services';
 export * from './templates';
-export { apiTrigger, audienceTrigger, eventTrigger } from './builtin/triggers';
-export { delay, exit, split, waitForEvent } from './builtin/flow';
-export { branch, send, updateCustomer } from './builtin/actions';
 export * from './compatibility';
+export { createCustomerStore } from './adapters/customer-store';
