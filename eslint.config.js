@@ -76,12 +76,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins
-            .flatMap((m) => [m, `node:${m}`])
-            .map((name) => ({
-              name,
-              message: 'Workflow code must be deterministic: do I/O in an activity.',
-            })),
+          paths: [
+            ...nodeBuiltins
+              .flatMap((m) => [m, `node:${m}`])
+              .map((name) => ({
+                name,
+                message: 'Workflow code must be deterministic: do I/O in an activity.',
+              })),
+            {
+              // The SDK evaluates a workflow's imports again for every cached run: the index loads zod (~1.9 MiB).
+              name: '@wakeflow/journey',
+              allowTypeImports: true,
+              message:
+                'Workflow code takes run-time values from @wakeflow/journey/machine (types may use import type).',
+            },
+          ],
           patterns: [
             {
               group: [

@@ -1,8 +1,16 @@
 /**
- * `journeyRun`: interprets a compiled plan for one customer. Deterministic by construction — the clock is the
- * workflow clock, randomness is a hash of stable ids, and every read or write of the outside world is an activity.
- * Changes to this file must keep old histories replaying: put new behaviour behind `patched()` and record a history
- * (see README, "Changing the interpreter").
+ * `journeyRun`: one customer's run of a compiled plan, on Temporal. The plan's semantics live in the journey machine
+ * (`@wakeflow/journey/machine`); this file only drives it — carries out its commands as activities and timers, feeds
+ * it their results and the customer's events, and answers the run-state query. Deterministic by construction: the
+ * clock is the workflow clock, randomness is a hash of stable ids, every read or write of the outside world is an
+ * activity.
+ *
+ * The driver issues the same Temporal commands, in the same order, as the interpreter did before the machine
+ * existed, and asks `patched()` at the same points, so every recorded history replays. Changes to this file or to
+ * the machine must keep them replaying: put new behaviour behind `patched()` and record a history (see README,
+ * "Changing the interpreter").
+ *
+ * Runtime imports come only from the zod-free machine subpath: the SDK evaluates them again for every cached run.
  */
 import {
   ApplicationFailure,
@@ -22,13 +30,23 @@ import type {
   JourneyActivities,
   JourneyRunInput,
   JourneyRunResult,
-  PlanStep,
   RunContext,
   RunState,
-  RunStepRecord,
-  WaitEvent,
 } from '@wakeflow/journey';
-import { CUSTOMER_EVENT_SIGNAL, RUN_STATE_QUERY, matchesFilters, stableBucket } from '@wakeflow/journey';
+import {
+  CUSTOMER_EVENT_SIGNAL,
+  RUN_STATE_QUERY,
+  advance,
+  awaitsTimer,
+  currentStepId,
+  hasSeenEvent,
+  startJourney,
+  waitingFor,
+  type JourneyMachineState,
+  type MachineCommand,
+  type MachineFeatures,
+  type MachineInput,
+} from '@wakeflow/journey/machine';
 
 export const customerEventSignal = defineSignal<[CustomerEventPayload]>(CUSTOMER_EVENT_SIGNAL);
 export const runStateQuery = defineQuery<RunState>(RUN_STATE_QUERY);
@@ -38,33 +56,11 @@ const bookkeeping = proxyActivities<JourneyActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** Later behaviour is what `patched()` says: on for new runs, off for runs whose history predates it. */
+const temporalFeatures: MachineFeatures = { has: (feature) => patched(feature) };
+
 function nowIso(): string {
   return new Date().toISOString();
-}
-
-/** An event whose `occurredAt` does not parse never counts: it cannot be shown to be recent. */
-function occurredSince(event: CustomerEventPayload, sinceMs: number): boolean {
-  return Date.parse(event.occurredAt) >= sinceMs;
-}
-
-function matchWait(
-  events: readonly CustomerEventPayload[],
-  waits: readonly WaitEvent[],
-  entry?: CustomerEventPayload,
-): WaitEvent | undefined {
-  for (const event of events) {
-    for (const wait of waits) {
-      if (wait.event !== event.name) continue;
-      if (!matchesFilters(event.properties, wait.filters)) continue;
-      if (wait.correlationKey !== undefined) {
-        const expected = entry?.properties[wait.correlationKey];
-        if (expected === undefined || expected === null || event.properties[wait.correlationKey] !== expected)
-          continue;
-      }
-      return wait;
-    }
-  }
-  return undefined;
 }
 
 /** The innermost message of a failure: an activity's failure says "Activity task failed", its cause says why. */
@@ -74,219 +70,155 @@ function failureReason(error: TemporalFailure): string {
   return failure.message || error.message;
 }
 
-function pickArm(step: Extract<PlanStep, { op: 'split' }>, key: string): { name: string; holdout: boolean } {
-  const bucket = stableBucket(key);
-  let upper = 0;
-  for (const arm of step.arms) {
-    upper += arm.percent;
-    if (bucket < upper) return arm;
-  }
-  return step.arms[step.arms.length - 1]!;
-}
-
 export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResult> {
-  // Events count for a wait only if they occurred on or after the wait began, and for the goal only if on or after
-  // the run entered. Decided once per run, so a run started before this change keeps counting by arrival alone for
-  // its whole life and its history replays.
-  const countsByOccurrence = patched('events-count-from-when-waiting-began');
   const { plan } = input;
-  const goal = plan.settings.goal;
-  const received: CustomerEventPayload[] = [];
-  const seenEventIds = new Set<string>();
-  let goalEvent: CustomerEventPayload | undefined;
-  let holdout = input.holdout;
+  // Asks patched('events-count-from-when-waiting-began') first thing, as the interpreter always did.
+  const started = startJourney(input, Date.now(), temporalFeatures);
+  let machine: JourneyMachineState = started.state;
+  const commands: MachineCommand[] = [...started.commands];
+  const path: string[] = [];
+  const receivedEvents: RunState['receivedEvents'] = [];
+  // Signals are held until the run next looks at them — at the end of a timer's wait, or before any other input —
+  // so events that arrive together are weighed together, as the interpreter's condition did (the goal wins).
+  let arrived: CustomerEventPayload[] = [];
 
-  const state: RunState = { currentStepId: null, waitingFor: null, path: [], receivedEvents: [] };
-  const enteredAtMs = Date.now();
+  const apply = (next: MachineInput): void => {
+    const transition = advance(input, machine, next, Date.now(), temporalFeatures);
+    machine = transition.state;
+    commands.push(...transition.commands);
+  };
+  const takeArrivedEvents = (): void => {
+    if (!arrived.length) return;
+    const events = arrived;
+    arrived = [];
+    apply({ kind: 'events', events });
+  };
+  /** Events that arrived meanwhile come first: they were handled before whatever resumed the run. */
+  const feed = (next: MachineInput): void => {
+    takeArrivedEvents();
+    apply(next);
+  };
+  /** Whether the held events would end the wait for this timer (a pure look-ahead: nothing is changed). */
+  const eventsEndWait = (timerId: number): boolean => {
+    if (!arrived.length) return false;
+    const look = advance(input, machine, { kind: 'events', events: arrived }, Date.now(), temporalFeatures);
+    return !awaitsTimer(look.state, timerId);
+  };
 
   setHandler(customerEventSignal, (event) => {
     // The same event may be signalled twice (ingest retries); count it once.
-    if (seenEventIds.has(event.eventId)) return;
-    seenEventIds.add(event.eventId);
-    received.push(event);
-    state.receivedEvents.push({ eventId: event.eventId, name: event.name, at: nowIso() });
-    if (
-      goal &&
-      goalEvent === undefined &&
-      event.name === goal.event &&
-      matchesFilters(event.properties, goal.filters) &&
-      (!countsByOccurrence || occurredSince(event, enteredAtMs))
-    ) {
-      goalEvent = event;
-    }
+    if (hasSeenEvent(machine, event.eventId) || arrived.some((e) => e.eventId === event.eventId)) return;
+    arrived.push(event);
+    receivedEvents.push({ eventId: event.eventId, name: event.name, at: nowIso() });
   });
-  setHandler(runStateQuery, () => state);
+  setHandler(runStateQuery, () => ({
+    currentStepId: currentStepId(machine),
+    waitingFor: waitingFor(input, machine),
+    path,
+    receivedEvents,
+  }));
 
   const context: RunContext = {
-    enteredAt: new Date(enteredAtMs).toISOString(),
+    enteredAt: new Date(machine.enteredAtMs).toISOString(),
     ...(input.entryEvent ? { entry: input.entryEvent } : {}),
     steps: {},
   };
-  const goalReached = (): boolean => goalEvent !== undefined;
 
-  await bookkeeping.registerRun({
-    runId: input.runId,
-    workspaceId: input.workspaceId,
-    workflowId: workflowInfo().workflowId,
-    journeyId: input.journeyId,
-    version: input.version,
-    customerId: input.customerId,
-    entry: input.entry,
-    holdout: input.holdout,
-    startedAt: context.enteredAt,
-  });
-
-  let stepId = plan.entryStepId;
-  let seq = 0;
-  let previous: Pick<RunStepRecord, 'previousOutcome' | 'splitArm'> = {};
-
-  const finish = async (outcome: string): Promise<JourneyRunResult> => {
-    state.currentStepId = null;
-    state.waitingFor = null;
-    await bookkeeping.finishRun({
-      runId: input.runId,
-      workspaceId: input.workspaceId,
-      outcome,
-      at: nowIso(),
-      lastSeq: seq,
-    });
-    return { outcome, path: state.path };
+  const carryOut = async (command: MachineCommand): Promise<JourneyRunResult | undefined> => {
+    switch (command.kind) {
+      case 'register':
+        await bookkeeping.registerRun({
+          runId: input.runId,
+          workspaceId: input.workspaceId,
+          workflowId: workflowInfo().workflowId,
+          journeyId: input.journeyId,
+          version: input.version,
+          customerId: input.customerId,
+          entry: input.entry,
+          holdout: input.holdout,
+          startedAt: command.at,
+        });
+        feed({ kind: 'recorded' });
+        return undefined;
+      case 'record_step':
+        path.push(command.step.nodeId);
+        await bookkeeping.recordStep({ runId: input.runId, workspaceId: input.workspaceId, ...command.step });
+        feed({ kind: 'recorded' });
+        return undefined;
+      case 'resolve_local_time': {
+        const until = await bookkeeping.nextLocalTime({
+          workspaceId: input.workspaceId,
+          customerId: input.customerId,
+          after: command.after,
+          time: command.time,
+          weekdays: command.weekdays,
+        });
+        feed({ kind: 'local_time', until });
+        return undefined;
+      }
+      case 'run_node': {
+        const step = plan.steps[command.stepId];
+        if (step?.op !== 'activity')
+          throw new Error(`The machine ran step ${command.stepId}, which is no activity`);
+        const node = proxyActivities<JourneyActivities>({
+          startToCloseTimeout: step.startToCloseMs,
+          retry: {
+            maximumAttempts: step.retry.maximumAttempts,
+            initialInterval: step.retry.initialIntervalMs,
+            backoffCoefficient: step.retry.backoffCoefficient,
+            maximumInterval: step.retry.maximumIntervalMs,
+          },
+        });
+        const result = await node.executeNode({
+          runId: input.runId,
+          workflowId: workflowInfo().workflowId,
+          workspaceId: input.workspaceId,
+          journeyId: input.journeyId,
+          version: input.version,
+          customerId: input.customerId,
+          nodeId: step.id,
+          nodeType: step.nodeType,
+          nodeVersion: step.nodeVersion,
+          config: step.config,
+          holdout: command.holdout,
+          priority: plan.settings.priority,
+          context,
+          at: command.at,
+        });
+        if (result.retryAt === undefined && result.output) context.steps[step.id] = result.output;
+        feed({ kind: 'node_result', result });
+        return undefined;
+      }
+      case 'start_timer': {
+        const { timerId } = command;
+        // A durable timer that events can cut short; one the machine already left behind is started and dropped
+        // at once, as the interpreter's condition did.
+        await condition(() => !awaitsTimer(machine, timerId) || eventsEndWait(timerId), command.ms);
+        takeArrivedEvents();
+        if (awaitsTimer(machine, timerId)) apply({ kind: 'timer_fired', timerId });
+        return undefined;
+      }
+      case 'finish':
+        await bookkeeping.finishRun({
+          runId: input.runId,
+          workspaceId: input.workspaceId,
+          outcome: command.outcome,
+          at: command.at,
+          lastSeq: command.lastSeq,
+        });
+        return { outcome: command.outcome, path };
+      case 'fail':
+        throw ApplicationFailure.nonRetryable(command.reason, 'PlanCorrupt');
+    }
   };
 
   try {
     for (;;) {
-      const step = plan.steps[stepId];
-      if (!step) throw ApplicationFailure.nonRetryable(`Plan has no step ${stepId}`, 'PlanCorrupt');
-      state.currentStepId = stepId;
-      state.path.push(stepId);
-      await bookkeeping.recordStep({
-        runId: input.runId,
-        workspaceId: input.workspaceId,
-        nodeId: stepId,
-        seq,
-        at: nowIso(),
-        ...previous,
-      });
-      if (goalReached()) return finish(goal!.outcome);
-
-      let outcome: string;
-      let splitArm: RunStepRecord['splitArm'];
-      switch (step.op) {
-        case 'entry':
-          outcome = 'next';
-          break;
-        case 'sleep': {
-          state.waitingFor = { kind: 'sleep', until: new Date(Date.now() + step.ms).toISOString() };
-          await condition(goalReached, step.ms);
-          outcome = 'next';
-          break;
-        }
-        case 'sleep_until_local': {
-          const until = await bookkeeping.nextLocalTime({
-            workspaceId: input.workspaceId,
-            customerId: input.customerId,
-            after: nowIso(),
-            time: step.time,
-            weekdays: step.weekdays,
-          });
-          state.waitingFor = { kind: 'sleep', until };
-          const ms = Date.parse(until) - Date.now();
-          if (ms > 0) await condition(goalReached, ms);
-          outcome = 'next';
-          break;
-        }
-        case 'wait': {
-          // Only events that arrive after the wait began count for it, and (new runs) only those that also occurred
-          // on or after it began: an old event delivered late is not the customer coming back now.
-          const from = received.length;
-          const began = Date.now();
-          state.waitingFor = {
-            kind: 'event',
-            until: new Date(began + step.timeoutMs).toISOString(),
-            events: step.events.map((e) => e.event),
-          };
-          let matched: WaitEvent | undefined;
-          await condition(() => {
-            const arrived = received.slice(from);
-            const candidates = countsByOccurrence ? arrived.filter((e) => occurredSince(e, began)) : arrived;
-            matched = matchWait(candidates, step.events, input.entryEvent);
-            return matched !== undefined || goalReached();
-          }, step.timeoutMs);
-          outcome = matched ? matched.outcome : step.timeoutOutcome;
-          break;
-        }
-        case 'split': {
-          let arm = pickArm(step, `split:${input.journeyId}:${step.id}:${input.customerId}`);
-          // An experiment's winner (input, never read here from the clock or database) replaces the drawn messaging
-          // arm; holdout arms keep their share so lift can still be measured. Runs without forced arms never reach the
-          // patch marker, so their histories are unchanged.
-          const forced = input.forcedArms?.[step.id];
-          if (forced !== undefined && !arm.holdout && patched('forced-arms')) {
-            arm = step.arms.find((a) => a.name === forced && !a.holdout) ?? arm;
-          }
-          if (arm.holdout) holdout = true;
-          splitArm = { stepId: step.id, arm: arm.name, holdout: arm.holdout };
-          outcome = arm.name;
-          break;
-        }
-        case 'activity': {
-          const node = proxyActivities<JourneyActivities>({
-            startToCloseTimeout: step.startToCloseMs,
-            retry: {
-              maximumAttempts: step.retry.maximumAttempts,
-              initialInterval: step.retry.initialIntervalMs,
-              backoffCoefficient: step.retry.backoffCoefficient,
-              maximumInterval: step.retry.maximumIntervalMs,
-            },
-          });
-          const execute = () =>
-            node.executeNode({
-              runId: input.runId,
-              workflowId: workflowInfo().workflowId,
-              workspaceId: input.workspaceId,
-              journeyId: input.journeyId,
-              version: input.version,
-              customerId: input.customerId,
-              nodeId: step.id,
-              nodeType: step.nodeType,
-              nodeVersion: step.nodeVersion,
-              config: step.config,
-              holdout,
-              priority: plan.settings.priority,
-              context,
-              at: nowIso(),
-            });
-          let result = await execute();
-          // A deferral ("not before 08:00 local") is a durable timer here, not an activity retry.
-          while (result.retryAt !== undefined && !goalReached()) {
-            const ms = Date.parse(result.retryAt) - Date.now();
-            state.waitingFor = { kind: 'sleep', until: result.retryAt };
-            // At least a second, so a clock disagreement can never spin the activity in a tight loop.
-            await condition(goalReached, Math.max(ms, 1_000));
-            state.waitingFor = null;
-            if (goalReached()) break;
-            result = await execute();
-          }
-          if (goalReached()) return finish(goal!.outcome);
-          if (result.output) context.steps[step.id] = result.output;
-          outcome = result.outcome;
-          break;
-        }
-        case 'exit':
-          return finish(step.outcome);
-      }
-      state.waitingFor = null;
-      if (goalReached()) return finish(goal!.outcome);
-      const nextId = step.next[outcome];
-      if (nextId === undefined) {
-        throw ApplicationFailure.nonRetryable(
-          `Step ${step.id} has no path for outcome “${outcome}”`,
-          'PlanCorrupt',
-        );
-      }
-      previous = { previousOutcome: outcome, ...(splitArm ? { splitArm } : {}) };
-      stepId = nextId;
-      seq += 1;
+      const command = commands.shift();
+      // Every input leaves the machine with a command to carry out until it finishes or fails.
+      if (!command) throw new Error(`The journey machine stopped while ${machine.phase.kind}`);
+      const result = await carryOut(command);
+      if (result) return result;
     }
   } catch (error) {
     // A failure or cancellation that closes the workflow is recorded before it does, so the run leaves live counts

@@ -173,9 +173,7 @@ export interface JourneyActivities {
   }): Promise<string>;
 }
 
-export const JOURNEY_RUN_WORKFLOW = 'journeyRun';
-export const CUSTOMER_EVENT_SIGNAL = 'customerEvent';
-export const RUN_STATE_QUERY = 'runState';
+export { CUSTOMER_EVENT_SIGNAL, JOURNEY_RUN_WORKFLOW, RUN_STATE_QUERY } from './run-names';
 
 export interface RunState {
   currentStepId: string | null;

@@ -1,0 +1,10 @@
+/**
+ * `@wakeflow/journey/machine`: the journey machine and what workflow code needs at run time, without zod. Workflow
+ * code imports this subpath only (types may come from the package index with `import type`): the Temporal SDK
+ * evaluates a workflow's imports again for every run it keeps cached.
+ */
+export * from './journey-machine';
+export * from './virtual-run';
+export { CUSTOMER_EVENT_SIGNAL, JOURNEY_RUN_WORKFLOW, RUN_STATE_QUERY } from '../run-names';
+export { matchesFilters } from '../property-match';
+export { stableBucket } from '../canonical-json';
