@@ -62,7 +62,7 @@ function LaneEdgeView({
             type="button"
             className={`lane-plus nodrag nopan${hover ? ' drop-hover' : ''}`}
             style={{ transform: `translate(-50%, -50%) translate(${targetX}px, ${plusY}px)` }}
-            aria-label={`Add a step on ${label ?? 'this path'} after ${source}`}
+            aria-label={data.insertLabel}
             data-testid={`plus-${source}-${data.outcome}`}
             onClick={(e) =>
               actions.openInsertMenu(

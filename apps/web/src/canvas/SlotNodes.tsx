@@ -22,6 +22,7 @@ function OpenPathNodeView({ data }: NodeProps<OpenPathFlowNode>) {
       type="button"
       className={`open-slot nodrag${hover ? ' drop-hover' : ''}`}
       data-testid={`open-${data.source}-${data.outcome}`}
+      aria-label={data.insertLabel}
       onClick={(e) => actions.openInsertMenu(at, e.currentTarget.getBoundingClientRect())}
       {...dropTargetProps(at, actions, setHover)}
     >

@@ -26,6 +26,7 @@ import {
   laneLabel,
   neighbourStep,
   nodeOutcomes,
+  problemInWords,
   reduceEditor,
   stepTitle,
   type EditorAction,
@@ -359,7 +360,12 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           ) : null}
         </div>
         {showHistory ? (
-          <HistoryDrawer journeyId={journey.id} draft={state.draft} onClose={() => setShowHistory(false)} />
+          <HistoryDrawer
+            journeyId={journey.id}
+            draft={state.draft}
+            catalog={catalog}
+            onClose={() => setShowHistory(false)}
+          />
         ) : selected ? (
           <StepPanel
             key={selected.id}
@@ -384,6 +390,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
               const node = findNode(graph, id);
               return node ? stepTitle(node, catalog) : id;
             }}
+            problemText={(p) => problemInWords(p, graph, catalog)}
             onFocusProblem={(p) => p.nodeId && select(p.nodeId, true)}
             settings={state.draft.settings}
             onSettings={(settings, field) => dispatch({ type: 'updateSettings', settings, field })}
@@ -416,7 +423,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       {state.pendingDelete && pendingNode ? (
         <DeleteDialog
           pending={state.pendingDelete}
-          labelOf={(o) => laneLabel(pendingNode, o) ?? o}
+          labelOf={(o) => laneLabel(pendingNode, o, catalog) ?? o}
           onChoose={(keep) => dispatch({ type: 'delete', nodeId: pendingNode.id, keep })}
           onCancel={() => dispatch({ type: 'cancelDelete' })}
         />

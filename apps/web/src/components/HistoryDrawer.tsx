@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { X } from 'lucide-react';
 import { useVersion, useVersions } from '../api/versions';
 import type { JourneyDraft } from '../api/types';
-import { describeDiff, diffJourneys } from '../editor-core';
+import { describeDiff, diffJourneys, diffWords, type EditorCatalog } from '../editor-core';
 import { hrefFor } from '../router';
 
 const DRAFT = 'draft';
@@ -11,10 +11,12 @@ const DRAFT = 'draft';
 export function HistoryDrawer({
   journeyId,
   draft,
+  catalog,
   onClose,
 }: {
   journeyId: string;
   draft: JourneyDraft;
+  catalog: EditorCatalog;
   onClose(): void;
 }) {
   const versions = useVersions(journeyId);
@@ -29,8 +31,8 @@ export function HistoryDrawer({
   const lines = useMemo(() => {
     const a = from === DRAFT ? draft : fromVersion.data;
     const b = to === DRAFT ? draft : toVersion.data;
-    return a && b ? describeDiff(diffJourneys(a, b)) : undefined;
-  }, [from, to, draft, fromVersion.data, toVersion.data]);
+    return a && b ? describeDiff(diffJourneys(a, b), diffWords(a, b, catalog)) : undefined;
+  }, [from, to, draft, fromVersion.data, toVersion.data, catalog]);
   const option = (v: string) => (v === DRAFT ? 'Current draft' : `Version ${v}`);
   const choices = [...list.map((v) => String(v.version)), DRAFT];
   return (

@@ -16,6 +16,8 @@ export interface JourneyPanelProps {
   problems: readonly ApiProblem[];
   checking: boolean;
   stepTitle(nodeId: string): string;
+  /** The problem's sentence in the manager's words (path labels and step titles, not ids). */
+  problemText(problem: ApiProblem): string;
   onFocusProblem(problem: ApiProblem): void;
   settings: JourneySettings;
   onSettings(settings: JourneySettings, field: string): void;
@@ -27,6 +29,7 @@ export function JourneyPanel({
   problems,
   checking,
   stepTitle,
+  problemText,
   onFocusProblem,
   settings,
   onSettings,
@@ -69,7 +72,7 @@ export function JourneyPanel({
                     onClick={() => onFocusProblem(p)}
                   >
                     {p.nodeId ? <span className="problem-step">{stepTitle(p.nodeId)}</span> : null}
-                    {p.message}
+                    {problemText(p)}
                   </button>
                 </li>
               ))}

@@ -1,65 +1,48 @@
 /**
- * What the editor needs to know about node kinds, derived from the API's catalog: a lookup by type and the
- * outcome rule (fixed outcomes, or computed from the config for waits and splits, mirroring @wakeflow/nodes).
+ * What the editor knows about node kinds: the API's catalog (palette, forms, what this installation runs) joined
+ * with each kind's own definition (`@wakeflow/nodes/spec`) for outcomes and words. No kind is special-cased here;
+ * a kind the web app has no definition for (registered only server-side) gets its fixed outcomes from the API.
  */
 import type { GraphNode } from '@wakeflow/journey';
+import type { NodeKind } from '@wakeflow/nodes/spec';
 import type { CatalogEntry } from '../api/types';
+import { installedNodeKinds } from './installed-kinds';
 
 export type { CatalogEntry };
+
+export interface NodeKindLookup {
+  get(type: string): NodeKind | undefined;
+}
 
 export interface EditorCatalog {
   entries: readonly CatalogEntry[];
   get(type: string): CatalogEntry | undefined;
+  /** The kind's definition, when the web app has it. */
+  kind(type: string): NodeKind | undefined;
 }
 
-export function createEditorCatalog(entries: readonly CatalogEntry[]): EditorCatalog {
+export function createEditorCatalog(
+  entries: readonly CatalogEntry[],
+  kinds: NodeKindLookup = installedNodeKinds,
+): EditorCatalog {
   const byType = new Map(entries.map((e) => [e.type, e]));
-  return { entries, get: (type) => byType.get(type) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
+  return { entries, get: (type) => byType.get(type), kind: (type) => kinds.get(type) };
 }
 
 /**
- * The named ways out of a step, in display order. Computed outcomes follow the catalog's rule: a wait has one
- * path per event (`outcome ?? event`) plus `timeout`; a split has one per arm. A half-typed config still yields
- * paths, so lanes appear while the manager types.
+ * The named ways out of a step, in display order, from the kind's definition: exact for a valid config, and
+ * for a half-typed one the kind's draft rule (a wait gets a lane per event typed so far), so lanes appear while
+ * the manager types.
  */
-export function outcomesFor(
-  type: string,
-  config: Record<string, unknown>,
-  entry: CatalogEntry | undefined,
-): string[] {
+export function nodeOutcomes(node: Pick<GraphNode, 'type' | 'config'>, catalog: EditorCatalog): string[] {
+  const kind = catalog.kind(node.type);
+  if (kind) return kind.draftOutcomes(node.config);
+  const entry = catalog.get(node.type);
   if (!entry) return ['next'];
   if (entry.role === 'exit') return [];
-  if (entry.outcomes) return [...entry.outcomes];
-  if (type === 'wait_for_event') {
-    const names = records(config.events)
-      .map((e) =>
-        typeof e.outcome === 'string' && e.outcome ? e.outcome : typeof e.event === 'string' ? e.event : '',
-      )
-      .map((name, index) => name || `event_${index + 1}`);
-    return [...new Set(names), 'timeout'];
-  }
-  if (type === 'split') {
-    const names = records(config.arms).map((a, index) =>
-      typeof a.name === 'string' && a.name ? a.name : `arm_${index + 1}`,
-    );
-    return [...new Set(names)];
-  }
-  // A custom kind with computed outcomes the editor cannot know: its config decides, the API's validate checks.
-  return ['next'];
-}
-
-export function nodeOutcomes(node: GraphNode, catalog: EditorCatalog): string[] {
-  return outcomesFor(node.type, node.config, catalog.get(node.type));
+  return entry.outcomes ? [...entry.outcomes] : ['next'];
 }
 
 export function roleOf(node: Pick<GraphNode, 'type'>, catalog: EditorCatalog): CatalogEntry['role'] {
-  return catalog.get(node.type)?.role ?? 'step';
+  return catalog.get(node.type)?.role ?? catalog.kind(node.type)?.role ?? 'step';
 }

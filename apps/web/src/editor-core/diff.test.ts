@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyGraph } from '@wakeflow/journey';
-import { describeDiff, diffJourneys } from './diff';
-import { canonicalGraph, canonicalSettings } from './fixtures';
+import { describeDiff, diffJourneys, diffWords, type VersionContent } from './diff';
+import { canonicalGraph, canonicalSettings, testCatalog } from './fixtures';
+
+const wordsOf = (from: VersionContent, to: VersionContent): string[] =>
+  describeDiff(diffJourneys(from, to), diffWords(from, to, testCatalog));
 
 describe('diffJourneys', () => {
   it('says "No changes" for the same journey', () => {
     expect(
-      describeDiff(
-        diffJourneys(
-          { graph: canonicalGraph, settings: canonicalSettings },
-          { graph: canonicalGraph, settings: canonicalSettings },
-        ),
+      wordsOf(
+        { graph: canonicalGraph, settings: canonicalSettings },
+        { graph: canonicalGraph, settings: canonicalSettings },
       ),
     ).toEqual(['No changes']);
   });
@@ -31,23 +32,23 @@ describe('diffJourneys', () => {
       .map((e) => (e.source === 'gift_email' ? { ...e, target: 'cool_off' } : e));
     next.edges.push({ source: 'cool_off', outcome: 'next', target: 'wait_return' });
 
-    const diff = diffJourneys(
-      { graph: canonicalGraph, settings: canonicalSettings },
-      { graph: next, settings: { ...canonicalSettings, priority: 8 } },
-    );
+    const from = { graph: canonicalGraph, settings: canonicalSettings };
+    const to = { graph: next, settings: { ...canonicalSettings, priority: 8 } };
+    const diff = diffJourneys(from, to);
     expect(diff.added.map((s) => s.id)).toEqual(['cool_off']);
     expect(diff.removed.map((s) => s.id)).toEqual(['gift_sms']);
     expect(diff.changed.map((c) => [c.id, c.fields.map((f) => f.path)])).toEqual([
       ['gift_email', ['name']],
       ['wait_return', ['timeout']],
     ]);
-    expect(describeDiff(diff)).toEqual([
-      'Added step cool_off (delay)',
-      'Removed step “Return gift SMS” (send)',
-      'Changed “Welcome back email” (send): name “Return gift email” → “Welcome back email”',
-      'Changed wait_return (wait_for_event): timeout 7 days → 10 days',
-      'Re-wired gift_email: gift_sms → cool_off',
-      'Changed journey setting priority: 5 → 8',
+    // Step names and kind labels as the canvas shows them, never ids or kind names.
+    expect(describeDiff(diff, diffWords(from, to, testCatalog))).toEqual([
+      'Added step “Delay”',
+      'Removed step “Return gift SMS” (Send message)',
+      'Changed “Welcome back email” (Send message): Name “Return gift email” → “Welcome back email”',
+      'Changed “Wait for event”: Wait at most 7 days → 10 days',
+      'Re-wired “Welcome back email”: “Return gift SMS” → “Delay”',
+      'Changed journey setting Priority (1–10): 5 → 8',
     ]);
   });
 
@@ -82,9 +83,9 @@ describe('diffJourneys', () => {
       ],
       edges: [],
     };
-    expect(describeDiff(diffJourneys({ graph: a, settings: {} }, { graph: b, settings: {} }))).toEqual([
-      'Changed s (split): arms.0.percent 50 → 70',
-      'Changed s (split): arms.1.percent 50 → 30',
+    expect(wordsOf({ graph: a, settings: {} }, { graph: b, settings: {} })).toEqual([
+      'Changed “Random split”: Arms › 1 › Share (%) 50 → 70',
+      'Changed “Random split”: Arms › 2 › Share (%) 50 → 30',
     ]);
   });
 });

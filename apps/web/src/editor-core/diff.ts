@@ -3,7 +3,9 @@
  * changed per step (by field), paths re-wired, journey settings changed. Pure, so history views and tests agree.
  */
 import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
-import { formatDurationWords } from './describe';
+import { fieldLabel } from '../schema-form/labels';
+import type { EditorCatalog } from './catalog';
+import { formatDurationWords, kindLabel, outcomeLabel, stepTitle } from './describe';
 
 export interface FieldChange {
   path: string;
@@ -118,27 +120,70 @@ export function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function stepLabel(step: StepRef): string {
-  return step.name ? `“${step.name}” (${step.type})` : `${step.id} (${step.type})`;
+/** The names a diff is read in: step titles, kind labels and path words, as the canvas shows them. */
+export interface DiffWords {
+  kindLabel(type: string): string;
+  /** The step's title, from the newer version, else the older one (a removed step). */
+  stepTitle(id: string): string;
+  pathLabel(source: string, outcome: string): string;
+}
+
+export function diffWords(from: VersionContent, to: VersionContent, catalog: EditorCatalog): DiffWords {
+  const nodes = new Map<string, GraphNode>([
+    ...from.graph.nodes.map((n): [string, GraphNode] => [n.id, n]),
+    ...to.graph.nodes.map((n): [string, GraphNode] => [n.id, n]),
+  ]);
+  return {
+    kindLabel: (type) => kindLabel(type, catalog),
+    stepTitle: (id) => {
+      const node = nodes.get(id);
+      return node ? stepTitle(node, catalog) : id;
+    },
+    pathLabel: (source, outcome) => {
+      const node = nodes.get(source);
+      return node ? outcomeLabel(node, outcome, catalog) : outcome;
+    },
+  };
+}
+
+/** `arms.0.percent` → "Arms › 1 › Share (%)". */
+function fieldPathWords(path: string): string {
+  return path
+    .split('.')
+    .map((part) => (/^\d+$/.test(part) ? String(Number(part) + 1) : fieldLabel(part)))
+    .join(' › ');
 }
 
 /** The diff as sentences, one per change, in a stable order. */
-export function describeDiff(diff: JourneyDiff): string[] {
+export function describeDiff(diff: JourneyDiff, words: DiffWords): string[] {
+  const stepLabel = (step: StepRef): string =>
+    step.name ? `“${step.name}” (${words.kindLabel(step.type)})` : `“${words.kindLabel(step.type)}”`;
+  const title = (id: string): string => `“${words.stepTitle(id)}”`;
   const lines: string[] = [];
   for (const s of diff.added) lines.push(`Added step ${stepLabel(s)}`);
   for (const s of diff.removed) lines.push(`Removed step ${stepLabel(s)}`);
   for (const s of diff.changed) {
-    for (const f of s.fields)
-      lines.push(`Changed ${stepLabel(s)}: ${f.path} ${formatValue(f.before)} → ${formatValue(f.after)}`);
+    for (const f of s.fields) {
+      const [before, after] =
+        f.path === 'kind'
+          ? [words.kindLabel(String(f.before)), words.kindLabel(String(f.after))]
+          : [formatValue(f.before), formatValue(f.after)];
+      lines.push(`Changed ${stepLabel(s)}: ${fieldPathWords(f.path)} ${before} → ${after}`);
+    }
   }
   for (const p of diff.paths) {
-    const path = p.outcome === 'next' ? `${p.source}` : `${p.source} “${p.outcome}” path`;
-    if (p.before && p.after) lines.push(`Re-wired ${path}: ${p.before} → ${p.after}`);
-    else if (p.after) lines.push(`Connected ${path} to ${p.after}`);
-    else lines.push(`Disconnected ${path} from ${p.before}`);
+    const path =
+      p.outcome === 'next'
+        ? title(p.source)
+        : `the “${words.pathLabel(p.source, p.outcome)}” path of ${title(p.source)}`;
+    if (p.before && p.after) lines.push(`Re-wired ${path}: ${title(p.before)} → ${title(p.after)}`);
+    else if (p.after) lines.push(`Connected ${path} to ${title(p.after)}`);
+    else if (p.before) lines.push(`Disconnected ${path} from ${title(p.before)}`);
   }
   for (const f of diff.settings)
-    lines.push(`Changed journey setting ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+    lines.push(
+      `Changed journey setting ${fieldPathWords(f.path)}: ${formatValue(f.before)} → ${formatValue(f.after)}`,
+    );
   if (lines.length === 0) lines.push('No changes');
   return lines;
 }

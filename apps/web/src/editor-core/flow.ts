@@ -6,6 +6,14 @@ import type { Edge, Node } from '@xyflow/react';
 import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
 import { nodeOutcomes, roleOf, type EditorCatalog } from './catalog';
 import { describeStep, laneLabel, stepTitle, type DescribeLookups } from './describe';
+
+/** The accessible name of a + on a path: which step it follows and, for a named path, which one. */
+export function insertLabel(source: GraphNode | undefined, outcome: string, catalog: EditorCatalog): string {
+  if (!source) return 'Add a step';
+  const label = laneLabel(source, outcome, catalog);
+  const after = `after “${stepTitle(source, catalog)}”`;
+  return label ? `Add a step on the “${label}” path ${after}` : `Add a step ${after}`;
+}
 import { layoutJourney, type JourneyLayout } from './layout';
 
 export interface StepProblem {
@@ -23,9 +31,10 @@ export type StepNodeData = {
   role: 'trigger' | 'step' | 'exit';
   problems: StepProblem[];
 };
-export type OpenPathNodeData = { source: string; outcome: string };
+/** `insertLabel`: the + button's accessible name, in step names and path words ("Add a step after “Gift SMS”"). */
+export type OpenPathNodeData = { source: string; outcome: string; insertLabel: string };
 export type TriggerSlotNodeData = Record<string, never>;
-export type LaneEdgeData = { outcome: string; label?: string; open: boolean };
+export type LaneEdgeData = { outcome: string; label?: string; open: boolean; insertLabel: string };
 
 export type StepFlowNode = Node<StepNodeData, 'step'>;
 export type OpenPathFlowNode = Node<OpenPathNodeData, 'open'>;
@@ -81,6 +90,7 @@ export function graphToFlow(
       },
     });
   }
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const open of layout.openPaths) {
     nodes.push({
       id: open.id,
@@ -89,7 +99,11 @@ export function graphToFlow(
       width: open.width,
       height: open.height,
       selectable: false,
-      data: { source: open.source, outcome: open.outcome },
+      data: {
+        source: open.source,
+        outcome: open.outcome,
+        insertLabel: insertLabel(byId.get(open.source), open.outcome, catalog),
+      },
     });
   }
   if (layout.triggerSlot) {
@@ -104,17 +118,21 @@ export function graphToFlow(
       data: {},
     });
   }
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const edges: LaneFlowEdge[] = layout.lanes.map((lane) => {
     const source = byId.get(lane.source);
-    const label = source ? laneLabel(source, lane.outcome) : undefined;
+    const label = source ? laneLabel(source, lane.outcome, catalog) : undefined;
     return {
       id: lane.id,
       type: 'lane',
       source: lane.source,
       target: lane.target,
       selectable: false,
-      data: { outcome: lane.outcome, open: lane.open, ...(label ? { label } : {}) },
+      data: {
+        outcome: lane.outcome,
+        open: lane.open,
+        insertLabel: insertLabel(source, lane.outcome, catalog),
+        ...(label ? { label } : {}),
+      },
     };
   });
   return { nodes, edges, layout };

@@ -4,7 +4,7 @@
  * renamed outcomes), rename, duplicate. Paths are only ever created by these edits, so no cycle can be drawn.
  */
 import type { GraphEdge, GraphNode, JourneyGraph } from '@wakeflow/journey';
-import { nodeOutcomes, outcomesFor, roleOf, type EditorCatalog } from './catalog';
+import { nodeOutcomes, roleOf, type EditorCatalog } from './catalog';
 
 /** Where a new step goes: on an outcome path of a step (connected or still open), or in the empty trigger slot. */
 export type InsertPoint = { kind: 'path'; source: string; outcome: string } | { kind: 'trigger' };
@@ -171,7 +171,7 @@ export function updateConfig(
   const node = findNode(graph, id);
   if (!node) return { ok: false, reason: `Step ${id} does not exist` };
   const before = nodeOutcomes(node, catalog);
-  const after = outcomesFor(node.type, config, catalog.get(node.type));
+  const after = nodeOutcomes({ type: node.type, config }, catalog);
   const updated: GraphNode = { ...node, config };
   const nodes = graph.nodes.map((n) => (n.id === id ? updated : n));
   const used = new Set(
