@@ -15,6 +15,8 @@ export function useVersions(journeyId: string) {
         { signal },
       ),
     select: (data) => [...data.versions].sort((a, b) => b.version - a.version),
+    // No journey chosen (the runs page unfiltered): nothing to ask for, not `/api/journeys//versions`.
+    enabled: journeyId !== '',
   });
 }
 

@@ -71,9 +71,23 @@ const profile = {
 
 describe('customer profile', () => {
   it('shows facts, traits, journeys and the timeline', async () => {
-    fakeApi({ 'GET /api/customers/c1': () => ({ customer: profile }) });
+    fakeApi({
+      'GET /api/customers/c1': () => ({ customer: profile }),
+      'GET /api/journeys/j1/versions/2': () => ({
+        version: 2,
+        planHash: 'h',
+        publishedAt: '2026-01-01T00:00:00Z',
+        graph: {
+          nodes: [{ id: 'wait', type: 'wait_for_event', name: 'Wait for return', config: {} }],
+          edges: [],
+        },
+        settings: {},
+      }),
+    });
     renderWithClient(<CustomerProfilePage id="c1" />);
     const page = await screen.findByTestId('customer-profile');
+    // Where the customer is, by the step's name, never its id.
+    expect(await within(page).findByText(/· at Wait for return$/)).toBeTruthy();
     expect(within(page).getByText('Dormant 3–6 months')).toBeTruthy();
     expect(within(page).getByText('High value')).toBeTruthy();
     expect(within(page).getByText('4·3·5')).toBeTruthy();

@@ -4,6 +4,7 @@
  */
 import { ArrowLeft } from 'lucide-react';
 import { useCustomerProfile, type CustomerProfile, type TimelineItem } from '../../api/audience';
+import { StepName } from '../../components/StepName';
 import { hrefFor } from '../../router';
 import { messagesHref } from '../messages/routes';
 import { customerName, daysAgo, ErrorText, formatDate, formatDateTime, SectionPage } from './common';
@@ -180,7 +181,16 @@ function Profile({ c }: { c: CustomerProfile }) {
                         <div className="muted small">
                           version {j.version}
                           {j.entry > 1 ? ` · entry ${j.entry}` : ''}
-                          {j.currentNodeId && !j.endedAt ? ` · at ${j.currentNodeId}` : ''}
+                          {j.currentNodeId && !j.endedAt ? (
+                            <>
+                              {' · at '}
+                              <StepName
+                                journeyId={j.journeyId}
+                                version={j.version}
+                                nodeId={j.currentNodeId}
+                              />
+                            </>
+                          ) : null}
                         </div>
                       </td>
                       <td>

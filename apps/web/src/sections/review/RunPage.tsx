@@ -20,8 +20,7 @@ import {
 import { useVersion } from '../../api/versions';
 import { JourneyCanvas, type FocusRequest } from '../../canvas/JourneyCanvas';
 import type { CanvasActions } from '../../canvas/canvas-context';
-import { createEditorCatalog, graphToFlow, stepTitle, type EditorCatalog } from '../../editor-core';
-import type { JourneyGraph } from '@wakeflow/journey';
+import { createEditorCatalog, graphToFlow, stepTitleById } from '../../editor-core';
 import { useAccess } from '../people/access';
 import { decorateFlow, runPath } from './run-path';
 import { describeSeconds, summariseHistory, type HistorySummary } from './history';
@@ -33,15 +32,6 @@ const readOnlyActions: Omit<CanvasActions, 'watch'> = {
   insertAt: () => {},
   openInsertMenu: () => {},
 };
-
-function titleOf(
-  graph: JourneyGraph | undefined,
-  catalog: EditorCatalog | undefined,
-  nodeId: string,
-): string {
-  const node = graph?.nodes.find((n) => n.id === nodeId);
-  return node && catalog ? stepTitle(node, catalog) : nodeId;
-}
 
 function CurrentWait({
   detail,
@@ -132,7 +122,7 @@ export function RunPage({ runId }: { runId: string }) {
     () => (historyQuery.data ? summariseHistory(historyQuery.data) : undefined),
     [historyQuery.data],
   );
-  const title = (id: string) => titleOf(version.data?.graph, catalog, id);
+  const title = (id: string) => stepTitleById(version.data?.graph, catalog, id);
   const replayReason = access.reason('runs.replay');
 
   if (run.error) return <div className="page-message error">Could not load the run: {run.error.message}</div>;

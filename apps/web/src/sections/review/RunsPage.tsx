@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Download, Search } from 'lucide-react';
 import { useJourneys } from '../../api/journeys';
 import { useVersions } from '../../api/versions';
+import { StepName } from '../../components/StepName';
 import { runStatuses, useFindCustomers, useRuns, type RunFilters } from '../../api/review';
 import { runsToCsv } from '@wakeflow/journey';
 import { downloadText } from './csv';
@@ -197,9 +198,11 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
               <td>{r.outcome ? humanise(r.outcome) : <span className="muted">—</span>}</td>
               <td className="muted">
                 {/* A run that ended without an exit stays at the step where it stopped. */}
-                {r.status === 'running' || (r.endedReason && r.currentNodeId)
-                  ? (r.currentNodeId ?? '—')
-                  : '—'}
+                {(r.status === 'running' || r.endedReason) && r.currentNodeId ? (
+                  <StepName journeyId={r.journeyId} version={r.version} nodeId={r.currentNodeId} />
+                ) : (
+                  '—'
+                )}
               </td>
               <td>{formatDateTime(r.startedAt)}</td>
               <td>{formatDateTime(r.endedAt)}</td>
