@@ -8,7 +8,7 @@ import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, X
 import { useDormancyHistory } from '../../api/audience';
 import { downloadText, toCsv } from '../review/csv';
 import { stageLabels, tierLabels } from './condition-tree';
-import { dormancyHistoryRows, historyCsvColumns, lastDays } from './dormancy-history';
+import { axisDayLabel, axisDays, dormancyHistoryRows, historyCsvColumns, lastDays } from './dormancy-history';
 
 const stageColors: Record<string, string> = {
   active: '#16a34a',
@@ -36,6 +36,8 @@ export function DormancyHistoryChart({
   const data = history.data;
   const rows = data ? dormancyHistoryRows(data, tier) : [];
   const stages = data?.stages ?? [];
+  const chartDays = rows.map((r) => r.day);
+  const spansYears = (chartDays[0] ?? '').slice(0, 4) !== (chartDays.at(-1) ?? '').slice(0, 4);
 
   return (
     <div data-testid="dormancy-history">
@@ -76,7 +78,13 @@ export function DormancyHistoryChart({
         <ResponsiveContainer width="100%" height={260} minWidth={300}>
           <AreaChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#eef0f4" vertical={false} />
-            <XAxis dataKey="day" tick={{ fontSize: 11 }} minTickGap={24} />
+            <XAxis
+              dataKey="day"
+              tick={{ fontSize: 11 }}
+              ticks={axisDays(chartDays)}
+              interval={0}
+              tickFormatter={(day: string) => axisDayLabel(day, spansYears)}
+            />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
             <Tooltip />
             {/* In stage order, like the stack; recharts sorts legend items by label otherwise. */}

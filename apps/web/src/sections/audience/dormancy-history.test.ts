@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DormancyHistory } from '../../api/audience';
 import { toCsv } from '../review/csv';
-import { dormancyHistoryRows, historyCsvColumns, lastDays } from './dormancy-history';
+import { axisDayLabel, axisDays, dormancyHistoryRows, historyCsvColumns, lastDays } from './dormancy-history';
 
 const history: DormancyHistory = {
   from: '2026-05-01',
@@ -48,5 +48,27 @@ describe('lastDays', () => {
   it('counts today as the last of the N days, in UTC', () => {
     expect(lastDays(1, new Date('2026-03-01T23:30:00Z'))).toEqual({ from: '2026-03-01', to: '2026-03-01' });
     expect(lastDays(30, new Date('2026-03-01T00:10:00Z'))).toEqual({ from: '2026-01-31', to: '2026-03-01' });
+  });
+});
+
+describe('the dormancy chart’s x-axis', () => {
+  it('labels at most six days of a year, evenly, with short labels that cannot run together', () => {
+    const year = Array.from({ length: 365 }, (_, i) =>
+      new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+    );
+    const ticks = axisDays(year);
+    expect(ticks).toHaveLength(6);
+    expect(ticks[0]).toBe('2026-01-01');
+    expect(ticks.at(-1)).toBe('2026-12-31');
+    expect(ticks.map((d) => axisDayLabel(d, false))).toEqual([
+      'Jan 1',
+      'Mar 15',
+      'May 27',
+      'Aug 7',
+      'Oct 19',
+      'Dec 31',
+    ]);
+    expect(axisDayLabel('2025-12-07', true)).toBe('Dec 2025');
+    expect(axisDays(['2026-05-01', '2026-05-02'])).toEqual(['2026-05-01', '2026-05-02']);
   });
 });

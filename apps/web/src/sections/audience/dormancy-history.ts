@@ -45,3 +45,23 @@ export function historyCsvColumns(stages: readonly string[]): CsvColumn<HistoryR
     { header: 'total', value: (r) => r.total },
   ];
 }
+
+/**
+ * The days the chart's x-axis labels, evenly spread, first and last included: at most `max`, so labels never
+ * overlap whatever the range (recharts' own spacing guesses label widths and let a year's dates run together).
+ */
+export function axisDays(days: readonly string[], max = 6): string[] {
+  if (days.length <= max) return [...days];
+  const step = (days.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => days[Math.round(i * step)]!);
+}
+
+/** A day on the axis: "May 1" within a year, "May 2026" when the range spans more than one. */
+export function axisDayLabel(day: string, spansYears: boolean): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  return date.toLocaleDateString('en-US', {
+    timeZone: 'UTC',
+    month: 'short',
+    ...(spansYears ? { year: 'numeric' } : { day: 'numeric' }),
+  });
+}

@@ -22,7 +22,7 @@ import { useDormancyOverview, useResultsByDay } from '../../api/review';
 import { DormancyHistoryChart } from '../audience/DormancyHistoryChart';
 import { stageLabels } from '../audience/condition-tree';
 import { downloadText, toCsv } from './csv';
-import { formatCount, formatPercent, humanise } from './format';
+import { formatCount, formatPercent, formatPoints, humanise } from './format';
 import { resultsHref } from './routes';
 import { BEST_IN_CLASS, INDUSTRY_BAND, monthlySeries, type MonthPoint } from './series';
 
@@ -228,7 +228,7 @@ export function DashboardPage() {
                 </td>
                 <td>{formatCount(r.entered)}</td>
                 <td>{formatPercent(r.rate)}</td>
-                <td>{r.lift === null ? '—' : `${(r.lift * 100).toFixed(1)} pts`}</td>
+                <td>{formatPoints(r.lift)}</td>
               </tr>
             ))}
           </tbody>

@@ -28,7 +28,15 @@ import {
 import { useVersions } from '../../api/versions';
 import { hrefFor } from '../../router';
 import { downloadText, toCsv, type CsvColumn } from './csv';
-import { formatCount, formatInterval, formatMoney, formatPercent, humanise } from './format';
+import {
+  formatCount,
+  formatInterval,
+  formatMoney,
+  formatPercent,
+  formatPoints,
+  formatPointsInterval,
+  humanise,
+} from './format';
 import { resultsHref, runsHref } from './routes';
 import { ExperimentSettingsForm } from './ExperimentSettingsForm';
 import { armDayColumns, armDaySeries, armSeries, dailySeries, INDUSTRY_BAND, type ArmPoint } from './series';
@@ -257,13 +265,11 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
             <Kpi label="Holdout rate" value={formatPercent(overall.holdout?.rate)} hint="no messages" />
             <Kpi
               label="Lift"
-              value={
-                lift?.absoluteLift === null || !lift
-                  ? '—'
-                  : `${lift.absoluteLift >= 0 ? '+' : ''}${(lift.absoluteLift * 100).toFixed(1)} pts`
-              }
+              value={lift?.absoluteLift === null || !lift ? '—' : formatPoints(lift.absoluteLift)}
               hint={
-                lift?.absoluteLiftInterval ? `95%: ${formatInterval(lift.absoluteLiftInterval)}` : undefined
+                lift?.absoluteLiftInterval
+                  ? `95%: ${formatPointsInterval(lift.absoluteLiftInterval)}`
+                  : undefined
               }
             />
             <Kpi

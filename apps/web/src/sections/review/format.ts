@@ -29,6 +29,23 @@ export function formatInterval(interval: readonly [number, number] | null | unde
   return `${formatPercent(interval[0], digits)} – ${formatPercent(interval[1], digits)}`;
 }
 
+/** A difference of two rates in percentage points, signed: "+2.5 pts". */
+export function formatPoints(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const points = value * 100;
+  return `${points >= 0 ? '+' : ''}${points.toFixed(digits)} pts`;
+}
+
+/** An interval of a difference of rates, in the same unit as the difference: "-11.0 to +1.5 pts". */
+export function formatPointsInterval(
+  interval: readonly [number, number] | null | undefined,
+  digits = 1,
+): string {
+  if (!interval) return '—';
+  const signed = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(digits)}`;
+  return `${signed(interval[0])} to ${signed(interval[1])} pts`;
+}
+
 export function formatMoney(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   return value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
