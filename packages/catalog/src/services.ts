@@ -8,6 +8,7 @@ import { createMessageSender, type EventRecorder, type MessageSenderDeps } from 
 import type { CustomNodePorts } from '@wakeflow/custom-nodes';
 import { createCustomNodeAdapters } from '@wakeflow/custom-nodes/adapters';
 import { createCustomerStore, type NodeLogger, type NodeServices } from '@wakeflow/nodes';
+import { heartbeatAcceptanceJournal } from './acceptance-journal';
 
 /**
  * TEST ONLY. `WAKEFLOW_TEST_CRASH_AT=after_dispatch_recorded|after_provider_accepted` makes the process kill itself
@@ -46,6 +47,7 @@ export function createNodeServices(deps: {
     messaging: createMessageSender({
       db: deps.db,
       publicBaseUrl: deps.publicUrl,
+      acceptances: heartbeatAcceptanceJournal(),
       ...(deps.events ? { events: deps.events } : {}),
       ...(hooks ? { hooks } : {}),
     }),

@@ -39,6 +39,7 @@ export * from './tracking/events';
 export * from './tracking/links';
 export * from './tracking/engagement';
 
+export * from './sender/acceptance-journal';
 export * from './sender/failures';
 export * from './sender/message-sender';
 

@@ -6,3 +6,4 @@ export * from './schema/index';
 export * from './queries/runs';
 export * from './queries/journeys';
 export * from './queries/event-outbox';
+export * from './outage';

@@ -14,11 +14,17 @@
  *    with the idempotency key, then the row is marked `sent`. Transient failures throw (Temporal retries with
  *    backoff); permanent ones are recorded as `failed` with the provider's answer and returned.
  *
+ * Calling the provider and recording its answer are separate: once the provider accepted, the sender notes the receipt
+ * in the acceptance journal (the activity's heartbeat details, kept by Temporal across attempts) and then writes the
+ * row, retrying that write through a database outage until its lease runs out. A later attempt that finds a receipt
+ * in the journal only records it. So a PostgreSQL or Temporal outage never makes the provider be called twice;
+ * `attempts` counts the calls made to the provider.
+ *
  * A crash between 3 and 4 re-runs 4 on the next attempt (nothing lost; a lease left behind delays it until it
- * expires). A crash after the provider accepted but
- * before the row says `sent` calls the provider again with the same key: providers that deduplicate by key (log,
- * HTTP with an idempotency header) deliver once; those that cannot (SMTP, Twilio) may deliver twice in that
- * window — the documented at-least-once corner.
+ * expires). A worker that dies after the provider accepted but before the receipt reached the journal calls the
+ * provider again with the same key: providers that deduplicate by key (log, HTTP with an idempotency header) deliver
+ * once; those that cannot (SMTP, Twilio) may deliver twice in that window — the one documented at-least-once corner
+ * (docs/reliability.md).
  */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { customers, journeyVersions, messages, runs, templates, type Database } from '@wakeflow/db';
@@ -26,7 +32,12 @@ import type { MessageSender, SendRequest, SendResult } from '@wakeflow/nodes';
 import { addressPolicyFromEnv, type AddressPolicy } from '../net/address-policy';
 import type { ProviderRow } from '../providers/store';
 import { createProviderResolver, type ProviderResolver, type ResolvedProvider } from '../providers/resolver';
-import { ProviderError, type MessageProvider, type OutgoingMessage } from '../providers/types';
+import {
+  ProviderError,
+  type DeliveryReceipt,
+  type MessageProvider,
+  type OutgoingMessage,
+} from '../providers/types';
 import { loadChannelSettings, type ChannelSettings } from '../rules/channel-settings';
 import { checkConsent, type MessageCategory } from '../rules/consent';
 import { countedDispatches, decideFrequencyCap, lockCustomerForCap } from '../rules/frequency-cap';
@@ -37,7 +48,9 @@ import { renderTemplate, TemplateRenderError } from '../templates/render';
 import { customerVariables, runContextVariables } from '../templates/variables';
 import { createDbEventRecorder, type EventRecorder } from '../tracking/events';
 import { instrumentHtml, unsubscribeUrl, type LinkContext } from '../tracking/links';
+import type { AcceptanceJournal } from './acceptance-journal';
 import { providerUnavailable, sendInProgress } from './failures';
+import { throughOutage } from './through-outage';
 
 type MessageRow = typeof messages.$inferSelect;
 type CustomerRow = typeof customers.$inferSelect;
@@ -60,6 +73,8 @@ export interface MessageSenderDeps {
    * send activity's start-to-close). A crash mid-call delays the retry by at most this much.
    */
   leaseMs?: number;
+  /** Where a provider's acceptance is noted outside the database (Temporal heartbeat details in the worker). */
+  acceptances?: AcceptanceJournal;
   /** The wall clock for leases and `sent_at`; rules use the request's `requestedAt`. */
   now?: () => Date;
   /** With no provider configured for a channel: record to the outbox (development default) or fail the send. */
@@ -367,6 +382,8 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     resolved: ResolvedProvider,
     payload: StoredPayload,
   ): Promise<SendResult> {
+    const accepted = deps.acceptances?.recall(row.id);
+    if (accepted) return recordSent(row, resolved.provider.id, accepted, now().getTime() + leaseMs);
     const settings = await loadChannelSettings(db, row.workspaceId);
     const perSecond = row.channel === 'webhook' ? settings.rateLimits.push : settings.rateLimits[row.channel];
     const permit = await rateLimiter.acquire(
@@ -387,7 +404,8 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     const wall = now();
     const [leased] = await db
       .update(messages)
-      .set({ leaseUntil: new Date(wall.getTime() + leaseMs) })
+      // Each lease is one call to the provider: `attempts` counts calls, not activity attempts.
+      .set({ leaseUntil: new Date(wall.getTime() + leaseMs), attempts: sql`${messages.attempts} + 1` })
       .where(
         and(
           eq(messages.id, row.id),
@@ -414,7 +432,6 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
       const [failed] = await db
         .update(messages)
         .set({
-          attempts: sql`${messages.attempts} + 1`,
           leaseUntil: null,
           providerResponse: response,
           ...(error.kind === 'permanent'
@@ -429,22 +446,37 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
         ? resultOf(failed)
         : { messageId: row.id, status: 'failed', reason: `provider: ${error.message}` };
     }
+    deps.acceptances?.remember(row.id, receipt);
     await deps.hooks?.afterProviderAccepted?.(row.id);
-    const [sent] = await db
-      .update(messages)
-      .set({
-        status: 'sent',
-        reason: null,
-        leaseUntil: null,
-        sentAt: now(),
-        providerMessageId: receipt.providerMessageId,
-        providerResponse: receipt.response,
-        attempts: sql`${messages.attempts} + 1`,
-      })
-      .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')))
-      .returning();
+    // Until the lease runs out no other attempt calls the provider, so the recording may wait out an outage that long.
+    return recordSent(row, resolved.provider.id, receipt, leased.leaseUntil?.getTime() ?? wall.getTime());
+  }
+
+  /** The provider accepted the message (now or in an earlier attempt): the row says so, and the delivery is an event. */
+  async function recordSent(
+    row: MessageRow,
+    providerId: string,
+    receipt: DeliveryReceipt,
+    deadlineMs: number,
+  ): Promise<SendResult> {
+    const [sent] = await throughOutage(
+      () =>
+        db
+          .update(messages)
+          .set({
+            status: 'sent',
+            reason: null,
+            leaseUntil: null,
+            sentAt: now(),
+            providerMessageId: receipt.providerMessageId,
+            providerResponse: receipt.response,
+          })
+          .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')))
+          .returning(),
+      { deadlineMs: deadlineMs - 1_000, now: () => now().getTime() },
+    );
     const final = sent ?? (await db.select().from(messages).where(eq(messages.id, row.id)))[0] ?? row;
-    if (final.status === 'sent') await recordDelivered(final, resolved.provider.id);
+    if (final.status === 'sent') await recordDelivered(final, providerId);
     return resultOf(final);
   }
 

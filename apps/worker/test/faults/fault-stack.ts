@@ -1,0 +1,174 @@
+/**
+ * The whole product on real parts that a fault test may break: a PostgreSQL cluster and a Temporal dev server of its
+ * own (so stopping them harms no other test), the API and the worker as child processes started exactly as
+ * `scripts/start.ts` starts them, a real SMTP server and an HTTP SMS gateway. Every part can be stopped, killed and
+ * started again on the same port and state.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { connect, type DatabaseHandle } from '@wakeflow/db';
+import {
+  getFreePort,
+  spawnManaged,
+  startEmbeddedPostgres,
+  startTemporalDevServer,
+  type ManagedProcess,
+  type PostgresHandle,
+  type TemporalDevServer,
+} from '@wakeflow/devstack';
+import { startGateway, startSmtpSink, type Gateway, type SmtpSink } from './sinks';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const apiMain = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
+const workerMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+export const FAULT_WORKSPACE = 'faults';
+
+export interface FaultStack {
+  dir: string;
+  db: DatabaseHandle['db'];
+  apiUrl: string;
+  temporal: () => Client;
+  smtp: SmtpSink;
+  gateway: Gateway;
+  postgres: { stop(): Promise<void>; start(): Promise<void> };
+  temporalServer: { stop(): Promise<void>; start(): Promise<void> };
+  api: { kill(): Promise<void>; start(): Promise<void> };
+  worker: { kill(): Promise<void>; start(): Promise<void> };
+  close(): Promise<void>;
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function startFaultStack(): Promise<FaultStack> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wakeflow-faults-'));
+  const log = () => undefined;
+  const pgOptions = {
+    dataDir: path.join(dir, 'postgres'),
+    logFile: path.join(dir, 'postgres.log'),
+    database: 'wakeflow',
+    unsafeFast: true,
+    appRole: 'wakeflow_app',
+    log,
+  };
+  let postgres: PostgresHandle = await startEmbeddedPostgres({ ...pgOptions, port: 0 });
+  const pgPort = postgres.port!;
+  const databaseUrl = postgres.url;
+
+  const temporalPort = await getFreePort();
+  const temporalOptions = {
+    port: temporalPort,
+    uiPort: await getFreePort(),
+    headless: true,
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'temporal.log'),
+  };
+  let temporalServer: TemporalDevServer = await startTemporalDevServer(temporalOptions);
+  const connection = await Connection.connect({ address: temporalServer.address });
+  const client = new Client({ connection });
+
+  const smtp = await startSmtpSink();
+  const gateway = await startGateway();
+  const apiPort = await getFreePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalServer.address,
+    API_PORT: String(apiPort),
+    WAKEFLOW_AUTH: 'local',
+    WAKEFLOW_WORKSPACE: FAULT_WORKSPACE,
+    WAKEFLOW_WORKSPACES: FAULT_WORKSPACE,
+    WAKEFLOW_PUBLIC_URL: apiUrl,
+    WAKEFLOW_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+    WAKEFLOW_OUTBOX_POLL_MS: '250',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.WAKEFLOW_TEST_CRASH_AT;
+
+  let api: ManagedProcess | undefined;
+  let worker: ManagedProcess | undefined;
+  const startApi = async () => {
+    api = spawnManaged({
+      name: 'api',
+      command: process.execPath,
+      args: ['--import', 'tsx', apiMain],
+      cwd: repoRoot,
+      env,
+      output: { file: path.join(dir, 'api.log') },
+    });
+    await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok);
+  };
+  const startWorker = async () => {
+    worker = spawnManaged({
+      name: 'worker',
+      command: process.execPath,
+      args: ['--import', 'tsx', workerMain],
+      cwd: repoRoot,
+      env,
+      output: { file: path.join(dir, 'worker.log') },
+    });
+  };
+  // The API migrates the database, so it starts first.
+  await startApi();
+  await startWorker();
+  const handle = connect(databaseUrl, { max: 4 });
+
+  return {
+    dir,
+    db: handle.db,
+    apiUrl,
+    temporal: () => client,
+    smtp,
+    gateway,
+    postgres: {
+      stop: () => postgres.stop(),
+      start: async () => {
+        postgres = await startEmbeddedPostgres({ ...pgOptions, port: pgPort });
+      },
+    },
+    temporalServer: {
+      stop: async () => {
+        await temporalServer.stop();
+      },
+      // The client's gRPC channel reconnects by itself once the server listens again on the same port.
+      start: async () => {
+        temporalServer = await startTemporalDevServer(temporalOptions);
+      },
+    },
+    api: {
+      kill: async () => {
+        await api?.stop({ signal: 'SIGKILL' });
+      },
+      start: startApi,
+    },
+    worker: {
+      kill: async () => {
+        await worker?.stop({ signal: 'SIGKILL' });
+      },
+      start: startWorker,
+    },
+    async close() {
+      await worker?.stop({ timeoutMs: 5_000 });
+      await api?.stop({ timeoutMs: 5_000 });
+      await handle.close();
+      await connection.close().catch(() => undefined);
+      await temporalServer.stop();
+      await postgres.stop();
+      await smtp.close();
+      await gateway.close();
+      // WAKEFLOW_KEEP_FAULT_LOGS=1 keeps the processes' logs for a look after a failure.
+      if (process.env.WAKEFLOW_KEEP_FAULT_LOGS) console.info(`fault stack logs kept in ${dir}`);
+      else await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

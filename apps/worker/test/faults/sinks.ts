@@ -1,0 +1,95 @@
+/**
+ * What the outside world received, counted where it arrives: a real SMTP server (every DATA it accepted, with its
+ * Message-ID and subject) and an HTTP SMS gateway that, like a real one, delivers once per idempotency key but
+ * records every request that reached it.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string;
+  messageId: string;
+  subject: string;
+}
+
+export interface SmtpSink {
+  port: number;
+  mails: ReceivedMail[];
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const headers = Buffer.concat(chunks)
+          .toString('utf8')
+          .split(/\r?\n\r?\n/)[0]!
+          .replace(/\r?\n[ \t]+/g, ' ');
+        const messageId = /^Message-ID:\s*(\S+)/im.exec(headers)?.[1] ?? '';
+        const subject = /^Subject:\s*(.*)$/im.exec(headers)?.[1]?.trim() ?? '';
+        for (const rcpt of session.envelope.rcptTo) mails.push({ to: rcpt.address, messageId, subject });
+        callback();
+      });
+    },
+  });
+  // A killed worker resets its connections: expected here, not an uncaught error.
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface GatewayRequest {
+  key: string;
+  to: string;
+  text: string;
+}
+
+export interface Gateway {
+  url: string;
+  /** Every request, duplicates included. */
+  requests: GatewayRequest[];
+  /** What was delivered: the first request per idempotency key. */
+  delivered: Map<string, GatewayRequest>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(): Promise<Gateway> {
+  const requests: GatewayRequest[] = [];
+  const delivered = new Map<string, GatewayRequest>();
+  const server = http.createServer((req, res) => {
+    req.on('error', () => undefined);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to: string; text: string };
+      const request = { key: String(req.headers['idempotency-key']), to: body.to, text: body.text };
+      requests.push(request);
+      if (!delivered.has(request.key)) delivered.set(request.key, request);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ id: `sms-${[...delivered.keys()].indexOf(request.key) + 1}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    delivered,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
