@@ -169,7 +169,9 @@ export function SchemaField(props: FieldProps) {
   if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number'))
     return <NumberField {...props} schema={schema} label={label} />;
   if (types.length === 1 && types[0] === 'string') {
-    if (isTime(schema)) return <TextField {...props} label={label} inputType="time" />;
+    // A text field, not `type="time"`: the browser's picker shows a 12-hour "--:-- --" in many locales, beside
+    // a schema that asks for a 24-hour time.
+    if (isTime(schema)) return <TextField {...props} label={label} placeholder="HH:MM, e.g. 20:00" time />;
     if (key === 'segmentId') return <SegmentPicker {...props} label={label} />;
     if (key === 'templateId') return <TemplatePicker {...props} label={label} />;
     if (key === 'event' || key === 'tag')
@@ -218,6 +220,8 @@ function ObjectField({ schema, value, path, onChange, label, required: isRequire
     />
   ));
   if (!path) return <>{fields}</>;
+  // A chosen branch with nothing left to fill in ("Only once", "since entering the journey") draws no empty box.
+  if (fields.length === 0 && isRequired) return null;
   return (
     <fieldset className="field-group" data-path={path}>
       {label ? <legend>{label}</legend> : null}
@@ -293,10 +297,11 @@ function TextField({
   path,
   onChange,
   label,
-  inputType,
   suggestions,
   required,
-}: FieldProps & { inputType?: string; suggestions?: 'events' }) {
+  placeholder,
+  time,
+}: FieldProps & { suggestions?: 'events'; placeholder?: string; time?: boolean }) {
   const { name, lookups } = useForm();
   const id = useId();
   const listId = `${id}-list`;
@@ -310,7 +315,11 @@ function TextField({
       <input
         id={id}
         name={inputName(name, path)}
-        type={inputType ?? 'text'}
+        type="text"
+        {...(placeholder ? { placeholder } : {})}
+        {...(time
+          ? { inputMode: 'numeric' as const, maxLength: 5, pattern: '([01][0-9]|2[0-3]):[0-5][0-9]' }
+          : {})}
         value={typeof value === 'string' ? value : value === undefined ? '' : String(value)}
         list={suggestions ? listId : undefined}
         autoComplete="off"
@@ -553,7 +562,7 @@ function ArrayField({
                 value={item}
                 path={join(path, i)}
                 fieldKey={simple && label === 'Events' ? 'event' : ''}
-                label={simple ? `${label ?? 'Item'} ${i + 1}` : undefined}
+                label={simple ? itemLabel(label, i, items.length) : undefined}
                 required
                 onChange={(v, changed) =>
                   onChange(
@@ -599,6 +608,12 @@ function ArrayField({
       </div>
     </FieldShell>
   );
+}
+
+/** The label of one row of a simple list: "Event" alone, "Event 1", "Event 2"… among several (not "Events 1"). */
+function itemLabel(listLabel: string | undefined, index: number, count: number): string {
+  const singular = listLabel ? listLabel.replace(/s$/, '') : 'Item';
+  return count > 1 ? `${singular} ${index + 1}` : singular;
 }
 
 /** A new row: the schema's default, with a fresh arm name for splits so lanes never collide. */

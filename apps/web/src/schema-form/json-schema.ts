@@ -96,6 +96,9 @@ export function defaultValue(schema: JsonSchema, root: JsonSchema = schema): unk
   if (s.const !== undefined) return s.const;
   if (s.oneOf || s.anyOf) return defaultValue((s.oneOf ?? s.anyOf)![0] ?? {}, root);
   if (s.enum) return s.enum[0];
+  // A duration starts as days, the unit journeys think in: a conversion window of "1 minute" is never meant.
+  const unit = s.properties?.unit ? resolveSchema(s.properties.unit, root) : undefined;
+  if (s.properties?.amount && unit?.enum?.includes('days')) return { amount: 7, unit: 'days' };
   const type = typesOf(s)[0];
   switch (type) {
     case 'object': {

@@ -55,7 +55,7 @@ describe('validateAgainstSchema', () => {
     expect(defaultValue(schemaOf('audience_trigger'))).toEqual({ segmentId: '', everyMinutes: 60 });
     expect(defaultValue(schemaOf('delay'))).toEqual({
       mode: 'duration',
-      duration: { amount: 1, unit: 'minutes' },
+      duration: { amount: 7, unit: 'days' },
     });
     expect(defaultValue(schemaOf('exit'))).toEqual({ outcome: 'completed' });
   });
