@@ -23,7 +23,7 @@ import {
   type RunStepRecord,
 } from '@wakeflow/journey';
 import { runOnVirtualClock, type VirtualRunResult } from '@wakeflow/journey/machine';
-import { testServerExecutable, workflowBundle } from '@wakeflow/testing';
+import { recordHistoryIfAsked, testServerExecutable, workflowBundle } from '@wakeflow/testing';
 import {
   CUSTOMER_TIME_ZONE,
   journeyCaseArb,
@@ -171,7 +171,7 @@ function closeInTime(real: string, virtual: string): boolean {
 }
 
 /** Compares both sides; returns the differences in words (empty when they agree). */
-async function compareCase(c: JourneyCase): Promise<string[]> {
+async function compareCase(c: JourneyCase): Promise<{ differences: string[]; workflowId: string }> {
   const real = await runOnTemporal(c);
   const virtual = onVirtualClock(c, real.input, real.enteredAtMs);
   const differences: string[] = [];
@@ -218,7 +218,7 @@ async function compareCase(c: JourneyCase): Promise<string[]> {
     );
   }
   if (process.env.DIFFERENTIAL_VERBOSE) console.log(`case ${runs}: ${describeCase(virtual)}`);
-  return differences;
+  return { differences, workflowId: real.input.runId };
 }
 
 /** What a case exercised, for DIFFERENTIAL_VERBOSE: to see that random cases reach the interesting paths. */
@@ -252,9 +252,10 @@ const event = (
  * entry event and a node answering an outcome the plan has no path for; the difference was the harness giving the
  * two sides different entry times), and the spots where the driver's handling of Temporal matters most.
  */
-const fixedCases: { name: string; journeyCase: JourneyCase }[] = [
+const fixedCases: { name: string; history: string; journeyCase: JourneyCase }[] = [
   {
     name: 'once failed: entry event, then a node outcome without a path fails the run',
+    history: 'machine-entry-event-plan-corrupt',
     journeyCase: {
       plan: planOf({
         op: 'activity',
@@ -273,6 +274,7 @@ const fixedCases: { name: string; journeyCase: JourneyCase }[] = [
   },
   {
     name: 'a deferral into the past, an old event, a duplicate delivery, then the login that ends the wait',
+    history: 'machine-deferral-old-event-duplicate',
     journeyCase: {
       plan: planOf({
         op: 'activity',
@@ -302,6 +304,7 @@ const fixedCases: { name: string; journeyCase: JourneyCase }[] = [
   },
   {
     name: 'the goal reached while sleeping until a local time, after a correlated purchase that does not count',
+    history: 'machine-goal-during-local-sleep',
     journeyCase: {
       plan: planOf(
         {
@@ -327,14 +330,18 @@ const fixedCases: { name: string; journeyCase: JourneyCase }[] = [
 ];
 
 describe('journey machine vs journeyRun (differential)', () => {
-  it.each(fixedCases)('$name', async ({ journeyCase }) => {
-    expect(await compareCase(journeyCase)).toEqual([]);
+  // With WAKEFLOW_RECORD_HISTORIES=1 their histories join the replay gate's (shapes the others lack: deferrals,
+  // duplicate deliveries, the goal while a local time is resolved or slept to).
+  it.each(fixedCases)('$name', async ({ journeyCase, history }) => {
+    const { differences, workflowId } = await compareCase(journeyCase);
+    expect(differences).toEqual([]);
+    await recordHistoryIfAsked(env.client, workflowId, history);
   });
 
   it(`agrees on ${RANDOM_CASES} random plans and timelines`, async () => {
     await fc.assert(
       fc.asyncProperty(journeyCaseArb, async (c) => {
-        const differences = await compareCase(c);
+        const { differences } = await compareCase(c);
         if (differences.length) throw new Error(differences.join('\n'));
       }),
       // Shrinking would run many more real runs; the failing case itself is printed, with its seed.

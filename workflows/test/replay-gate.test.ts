@@ -35,6 +35,10 @@ describe('replay gate', () => {
         'wait-old-event.json',
         'wait-old-then-new-event.json',
         'goal-old-event.json',
+        // Recorded by the differential test's fixed cases once journeyRun drove the journey machine.
+        'machine-deferral-old-event-duplicate.json',
+        'machine-goal-during-local-sleep.json',
+        'machine-entry-event-plan-corrupt.json',
       ]),
     );
   });
