@@ -1,9 +1,9 @@
 /**
  * Bad measurement definitions are refused with clear errors (issue 8 item 8): a conversion window of 0, an event
- * the workspace never received, a holdout of 100% or more. Through the HTTP API on a fresh PostgreSQL database:
- * the draft save refuses what the settings schema can tell alone, the publish refuses every one of them (also for
- * a draft stored before the check existed), `POST /api/analytics/measurement/check` answers the editor, and nothing
- * is published.
+ * the workspace never received, a holdout of 100% or more. Through the HTTP API on a fresh PostgreSQL database: the
+ * draft saves whatever was typed (issue 17: a half-filled form never blocks saving), the editor's validate reports
+ * every one of them before publish, the publish refuses them, `POST /api/analytics/measurement/check` answers the
+ * editor, and nothing is published.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,13 @@ describe('measurement definitions checked at publish', () => {
     return id;
   }
 
+  /** What the editor's problems panel shows for the stored draft. */
+  async function draftProblems(id: string) {
+    const res = await request(app).post(`/api/journeys/${id}/validate`).send({});
+    expect(res.status).toBe(200);
+    return res.body.problems as { code: string; path: string; message: string }[];
+  }
+
   async function refusedPublish(id: string) {
     const res = await request(app).post(`/api/journeys/${id}/publish`).send({});
     expect(res.status).toBe(422);
@@ -64,13 +71,11 @@ describe('measurement definitions checked at publish', () => {
     return res.body.error as { message: string; problems: { code: string; path: string; message: string }[] };
   }
 
-  it('a conversion window of 0 is refused at save, at publish and by the check', async () => {
+  it('a conversion window of 0 is saved, reported by validate, refused at publish and by the check', async () => {
     const bad = { conversion: { events: ['purchase'], window: { amount: 0, unit: 'days' } } };
-    const { id, revision } = await journeyWithDraft({});
-    const save = await request(app).put(`/api/journeys/${id}/draft`).send({ graph, settings: bad, revision });
-    expect(save.status).toBe(400);
-    expect(save.body.error.issues).toEqual([
-      { path: 'body.settings.conversion.window.amount', message: 'Must be more than 0' },
+    const { id } = await journeyWithDraft(bad);
+    expect(await draftProblems(id)).toEqual([
+      { code: 'invalid_settings', path: 'settings.conversion.window.amount', message: 'Must be more than 0' },
     ]);
 
     const error = await refusedPublish(await storedDraft(bad));
@@ -87,20 +92,11 @@ describe('measurement definitions checked at publish', () => {
     ]);
   });
 
-  it('a holdout of 100% or more is refused at save, at publish and by the check', async () => {
+  it('a holdout of 100% or more is saved, reported by validate, refused at publish and by the check', async () => {
     for (const holdoutPercent of [100, 150]) {
       const bad = { holdoutPercent, conversion: { events: ['purchase'], window: week } };
-      const { id, revision } = await journeyWithDraft({});
-      const save = await request(app)
-        .put(`/api/journeys/${id}/draft`)
-        .send({ graph, settings: bad, revision });
-      expect(save.status).toBe(400);
-      expect(save.body.error.issues).toEqual([
-        {
-          path: 'body.settings.holdoutPercent',
-          message: 'Must be below 100: a journey needs somebody to message',
-        },
-      ]);
+      const { id } = await journeyWithDraft(bad);
+      expect((await draftProblems(id)).map((p) => p.path)).toEqual(['settings.holdoutPercent']);
 
       const error = await refusedPublish(await storedDraft(bad));
       expect(error.problems).toEqual([
@@ -119,9 +115,17 @@ describe('measurement definitions checked at publish', () => {
     }
   });
 
-  it('an event the workspace never received is refused at publish (saving a draft keeps it, so it can be fixed)', async () => {
+  it('an event the workspace never received is reported before publish and refused at publish (the draft keeps it, so it can be fixed)', async () => {
     const bad = { holdoutPercent: 10, conversion: { events: ['purchase', 'purchse'], window: week } };
     const { id } = await journeyWithDraft(bad);
+    // The problems panel says so while the manager edits, not only the publish.
+    expect(await draftProblems(id)).toEqual([
+      {
+        code: 'invalid_settings',
+        path: 'settings.conversion.events.1',
+        message: 'No event “purchse” has been received in this workspace; check the name or send one first',
+      },
+    ]);
     const error = await refusedPublish(id);
     expect(error.problems).toEqual([
       {
@@ -167,5 +171,15 @@ describe('measurement definitions checked at publish', () => {
     const published = await request(app).post(`/api/journeys/${id}/publish`).send({ revision });
     expect(published.status).toBe(201);
     expect(published.body).toMatchObject({ version: 1 });
+  });
+
+  it('a conversion just added, its event not typed yet, saves and is reported, not refused', async () => {
+    const halfTyped = { conversion: { events: [''], window: week, from: 'entry' } };
+    const { id } = await journeyWithDraft(halfTyped);
+    const stored = await request(app).get(`/api/journeys/${id}`);
+    expect(stored.body.draft.settings).toEqual(halfTyped);
+    expect(await draftProblems(id)).toEqual([
+      expect.objectContaining({ code: 'invalid_settings', path: 'settings.conversion.events.0' }),
+    ]);
   });
 });

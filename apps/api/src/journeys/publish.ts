@@ -114,6 +114,31 @@ export async function publishProblems(
   ];
 }
 
+/**
+ * Everything `publishProblems` would refuse, all at once, for the editor's problems panel while the manager edits:
+ * the graph's and settings' shape, measurement settings that name an event never received (a mistyped conversion
+ * event), and broken templates. So the panel never says "Ready to publish" about a draft publish would refuse.
+ */
+export async function draftProblems(
+  deps: PublishDeps,
+  workspaceId: string,
+  source: { graph: unknown; settings: unknown },
+  context?: ValidationContext,
+): Promise<Problem[]> {
+  const ctx = context ?? (await validationContext(deps.db, workspaceId));
+  const validation = validateJourney(source.graph, deps.catalog, ctx, source.settings).problems;
+  // Both checks word the settings' shape the same way (zod's issues under `settings`): name each once.
+  const named = new Set(validation.map((p) => `${p.path}\u0000${p.message}`));
+  const measurement = (await checkMeasurementSettings(deps.db, workspaceId, source.settings)).filter(
+    (p) => !named.has(`${p.path}\u0000${p.message}`),
+  );
+  return [
+    ...validation,
+    ...measurement,
+    ...(await templatePublishProblems(deps, workspaceId, source.graph, ctx.templateIds)),
+  ];
+}
+
 export function journeyInvalid(problems: Problem[]): HttpError {
   return new HttpError(422, 'journey_invalid', new JourneyInvalidError(problems).message, { problems });
 }

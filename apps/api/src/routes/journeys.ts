@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { and, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { journeyGraphSchema, journeySettingsSchema, validateJourney } from '@wakeflow/journey';
+import { journeyGraphSchema } from '@wakeflow/journey';
 import {
   DraftConflictError,
   journeyVersions,
@@ -14,7 +14,7 @@ import {
 import { journeyTemplates } from '@wakeflow/catalog';
 import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@wakeflow/auth';
 import type { ApiDeps } from '../deps';
-import { assertPublishable, draftConflict, publishJourney, validationContext } from '../journeys/publish';
+import { assertPublishable, draftConflict, draftProblems, publishJourney } from '../journeys/publish';
 import { recordAudit } from '../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { principalOf, workspaceOf } from '../http/workspace';
@@ -61,7 +61,7 @@ function journeyDetail(row: typeof journeys.$inferSelect) {
 }
 
 export function journeyRoutes(deps: ApiDeps): Router {
-  const { db, catalog } = deps;
+  const { db } = deps;
   const router = Router();
 
   async function loadJourney(workspaceId: string, id: string) {
@@ -153,15 +153,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
   router.put('/journeys/:id/draft', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(draftBody, req.body, 'body');
-    const settings = journeySettingsSchema.safeParse(body.settings);
-    if (!settings.success) {
-      throw new HttpError(400, 'invalid_request', 'Invalid journey settings', {
-        issues: settings.error.issues.map((i) => ({
-          path: ['body', 'settings', ...i.path.map(String)].join('.'),
-          message: i.message,
-        })),
-      });
-    }
+    // A draft keeps whatever the manager typed, half-filled settings too: validate reports them, publish refuses.
     try {
       const revision = await saveJourneyDraft(db, {
         workspaceId: workspaceOf(res),
@@ -198,14 +190,11 @@ export function journeyRoutes(deps: ApiDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(validateBody, req.body ?? {}, 'body');
     const journey = await loadJourney(workspaceOf(res), id);
-    const context = await validationContext(db, workspaceOf(res));
-    const result = validateJourney(
-      body.graph ?? journey.draftGraph,
-      catalog,
-      context,
-      body.settings ?? journey.draftSettings,
-    );
-    res.json({ problems: result.problems });
+    const problems = await draftProblems(deps, workspaceOf(res), {
+      graph: body.graph ?? journey.draftGraph,
+      settings: body.settings ?? journey.draftSettings,
+    });
+    res.json({ problems });
   });
 
   router.post('/journeys/:id/publish', async (req, res) => {

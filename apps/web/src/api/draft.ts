@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ApiError } from './client';
+import { saveFailureText } from './save-failure';
 import { fetchJourney, saveDraft, validateDraft } from './journeys';
 import { validationKeys } from './keys';
 import type { ApiProblem, JourneyDetail, JourneyDraft } from './types';
@@ -70,7 +71,7 @@ export function useDraftAutosave(
       .catch((e: unknown) => {
         state.status = e instanceof ApiError && e.status === 409 ? 'conflict' : 'error';
         setStatus(state.status);
-        setError(e instanceof Error ? e.message : String(e));
+        setError(saveFailureText(e));
         throw e;
       })
       .finally(() => {

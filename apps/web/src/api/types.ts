@@ -61,7 +61,12 @@ export const journeyDetailSchema = z.object({
   description: z.string().nullable().optional(),
   status: journeyStatusSchema,
   liveVersion: z.number().nullable().optional(),
-  draft: z.object({ graph: journeyGraphSchema, settings: journeySettingsSchema, revision: z.number() }),
+  // Drafts keep whatever was typed: half-filled settings load as typed (the editor's readDraftSettings).
+  draft: z.object({
+    graph: journeyGraphSchema,
+    settings: z.record(z.string(), z.unknown()),
+    revision: z.number(),
+  }),
   updatedAt: z.string(),
 });
 export type JourneyDetail = z.infer<typeof journeyDetailSchema>;

@@ -27,6 +27,7 @@ import {
   neighbourStep,
   nodeOutcomes,
   problemInWords,
+  readDraftSettings,
   reduceEditor,
   stepTitle,
   type EditorAction,
@@ -77,7 +78,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   const [state, dispatch] = useReducer(
     (s: EditorState, a: EditorAction) => reduceEditor(s, a, catalog),
     journey.draft,
-    (d) => initialEditorState({ graph: d.graph, settings: d.settings }),
+    (d) => initialEditorState({ graph: d.graph, settings: readDraftSettings(d.settings) }),
   );
   const { graph } = state.draft;
   const autosave = useDraftAutosave(journey.id, state.draft, state.edits, journey.draft.revision);
@@ -229,7 +230,10 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   const onLoadTheirs = async () => {
     const theirs = await autosave.loadTheirs();
     autosave.markSynced(state.edits + 1);
-    dispatch({ type: 'load', draft: { graph: theirs.draft.graph, settings: theirs.draft.settings } });
+    dispatch({
+      type: 'load',
+      draft: { graph: theirs.draft.graph, settings: readDraftSettings(theirs.draft.settings) },
+    });
   };
 
   const selected = state.selectedId ? findNode(graph, state.selectedId) : undefined;

@@ -3,6 +3,7 @@ export * from './catalog';
 export * from './clipboard';
 export * from './describe';
 export * from './diff';
+export * from './draft-settings';
 export * from './editor';
 export * from './flow';
 export * from './graph-ops';
