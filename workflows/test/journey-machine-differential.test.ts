@@ -338,14 +338,19 @@ describe('journey machine vs journeyRun (differential)', () => {
     await recordHistoryIfAsked(env.client, workflowId, history);
   });
 
-  it(`agrees on ${RANDOM_CASES} random plans and timelines`, async () => {
-    await fc.assert(
-      fc.asyncProperty(journeyCaseArb, async (c) => {
-        const { differences } = await compareCase(c);
-        if (differences.length) throw new Error(differences.join('\n'));
-      }),
-      // Shrinking would run many more real runs; the failing case itself is printed, with its seed.
-      { numRuns: RANDOM_CASES, endOnFailure: true },
-    );
-  });
+  it(
+    `agrees on ${RANDOM_CASES} random plans and timelines`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(journeyCaseArb, async (c) => {
+          const { differences } = await compareCase(c);
+          if (differences.length) throw new Error(differences.join('\n'));
+        }),
+        // Shrinking would run many more real runs; the failing case itself is printed, with its seed.
+        { numRuns: RANDOM_CASES, endOnFailure: true },
+      );
+      // A case takes well under a second; more cases (DIFFERENTIAL_CASES) get more time.
+    },
+    60_000 + RANDOM_CASES * 3_000,
+  );
 });
