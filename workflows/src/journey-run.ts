@@ -98,11 +98,17 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     takeArrivedEvents();
     apply(next);
   };
-  /** Whether the held events would end the wait for this timer (a pure look-ahead: nothing is changed). */
+  /** Whether the held events end the wait for this timer; those that do not are taken at once. */
   const eventsEndWait = (timerId: number): boolean => {
     if (!arrived.length) return false;
     const look = advance(input, machine, { kind: 'events', events: arrived }, Date.now(), temporalFeatures);
-    return !awaitsTimer(look.state, timerId);
+    if (!awaitsTimer(look.state, timerId)) return true;
+    // Events that leave the wait as it is change only which events were seen: take them now, so a long wait full of
+    // other events does not weigh them all again at every signal.
+    machine = look.state;
+    commands.push(...look.commands);
+    arrived = [];
+    return false;
   };
 
   setHandler(customerEventSignal, (event) => {
