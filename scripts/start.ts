@@ -126,6 +126,25 @@ async function main(): Promise<void> {
   const postgres = await ensurePostgres({ appRole: APP_ROLE });
   if (postgres.pid !== undefined)
     await record({ name: 'postgres', pid: postgres.pid, match: 'postgres', group: true });
+  // A cluster this script started is kept up like the services below: same folder, same port.
+  if (postgres.exited) {
+    const initial = { exited: postgres.exited };
+    supervise({
+      name: 'postgres',
+      initial,
+      start: async () => {
+        const again = await ensurePostgres({
+          appRole: APP_ROLE,
+          ...(postgres.port ? { port: postgres.port } : {}),
+        });
+        if (again.pid !== undefined)
+          await record({ name: 'postgres', pid: again.pid, match: 'postgres', group: true });
+        say('postgres is running again');
+        return { exited: again.exited ?? new Promise<never>(() => undefined) };
+      },
+      say,
+    });
+  }
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   say(
     `PostgreSQL ready${postgres.owned ? ` (local cluster in ${postgres.dataDir ?? '?'})` : ''} after ${elapsed()}`,
@@ -135,15 +154,31 @@ async function main(): Promise<void> {
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUi = process.env.TEMPORAL_UI_URL;
   if (!temporalAddress) {
-    const temporal = await startTemporalDevServer({
+    const temporalOptions = {
       port: portFromEnv('WAKEFLOW_TEMPORAL_PORT', 7233),
       uiPort: portFromEnv('WAKEFLOW_TEMPORAL_UI_PORT', 8233),
       namespace,
       // A dev server left over from an earlier run (e.g. killed terminal) is simply reused.
       reuseExisting: true,
-    });
+    };
+    const temporal = await startTemporalDevServer(temporalOptions);
     if (temporal.pid !== undefined)
       await record({ name: 'temporal', pid: temporal.pid, match: 'temporal', group: true });
+    // A dev server this script started is kept up too; its SQLite file keeps the workflows across a restart.
+    if (temporal.exited) {
+      supervise({
+        name: 'temporal',
+        initial: { exited: temporal.exited },
+        start: async () => {
+          const again = await startTemporalDevServer(temporalOptions);
+          if (again.pid !== undefined)
+            await record({ name: 'temporal', pid: again.pid, match: 'temporal', group: true });
+          say('temporal is running again');
+          return { exited: again.exited ?? new Promise<never>(() => undefined) };
+        },
+        say,
+      });
+    }
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl;
     say(

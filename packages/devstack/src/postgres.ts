@@ -23,7 +23,7 @@ import pg from 'pg';
 import { withFileLock } from './lock.js';
 import { dataDir as defaultDataDir, logsDir } from './paths.js';
 import { getFreePort, isPortOpen } from './ports.js';
-import { spawnManaged } from './processes.js';
+import { spawnManaged, type ExitInfo } from './processes.js';
 import { isExecutable, which } from './which.js';
 
 const execFileAsync = promisify(execFile);
@@ -45,6 +45,8 @@ export interface PostgresHandle {
   dataDir?: string;
   /** Server process id, when this call started it. */
   pid?: number;
+  /** Settles when the server this call started exits (undefined when it did not start one). */
+  exited?: Promise<ExitInfo>;
 }
 
 export interface EnsurePostgresOptions {
@@ -589,6 +591,7 @@ export async function startEmbeddedPostgres(options: EnsurePostgresOptions = {})
       port,
       dataDir: pgDir,
       pid: proc.pid,
+      exited: proc.exited,
       stop: async () => {
         await proc.stop({ timeoutMs: 30_000 });
       },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { dataDir, logsDir } from './paths.js';
 import { getFreePorts, isPortOpen } from './ports.js';
-import { spawnManaged, type ManagedProcess } from './processes.js';
+import { spawnManaged, type ExitInfo, type ManagedProcess } from './processes.js';
 import { findTemporalCli } from './temporal-binaries.js';
 
 export interface TemporalDevServerOptions {
@@ -48,6 +48,8 @@ export interface TemporalDevServer {
   /** False when an already running server was reused. */
   owned: boolean;
   pid: number | undefined;
+  /** Settles when the server this call started exits (undefined when an existing one was reused). */
+  exited?: Promise<ExitInfo>;
   stop(): Promise<void>;
 }
 
@@ -210,6 +212,7 @@ export async function startTemporalDevServer(
         logFile,
         owned: true,
         pid: proc.pid,
+        exited: proc.exited,
         stop: async () => {
           await proc.stop({ timeoutMs: 15_000 });
         },

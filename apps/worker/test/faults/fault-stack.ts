@@ -4,12 +4,15 @@
  * `scripts/start.ts` starts them, a real SMTP server and an HTTP SMS gateway. Every part can be stopped, killed and
  * started again on the same port and state.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { connect, type DatabaseHandle } from '@wakeflow/db';
+import { connect, journeys, publishJourneyDraft, templates, type DatabaseHandle } from '@wakeflow/db';
+import { createProvider, deriveSecretKeys, saveChannelSettings } from '@wakeflow/channels';
+import { createCatalog } from '@wakeflow/catalog';
 import {
   getFreePort,
   spawnManaged,
@@ -29,6 +32,8 @@ export const FAULT_WORKSPACE = 'faults';
 
 export interface FaultStack {
   dir: string;
+  /** The stack's WAKEFLOW_SECRET_KEY: provider secrets are encrypted with it. */
+  secretKey: string;
   db: DatabaseHandle['db'];
   apiUrl: string;
   temporal: () => Client;
@@ -76,6 +81,7 @@ export async function startFaultStack(): Promise<FaultStack> {
   const connection = await Connection.connect({ address: temporalServer.address });
   const client = new Client({ connection });
 
+  const secretKey = randomBytes(32).toString('hex');
   const smtp = await startSmtpSink();
   const gateway = await startGateway();
   const apiPort = await getFreePort();
@@ -86,6 +92,7 @@ export async function startFaultStack(): Promise<FaultStack> {
     TEMPORAL_ADDRESS: temporalServer.address,
     API_PORT: String(apiPort),
     WAKEFLOW_AUTH: 'local',
+    WAKEFLOW_SECRET_KEY: secretKey,
     WAKEFLOW_WORKSPACE: FAULT_WORKSPACE,
     WAKEFLOW_WORKSPACES: FAULT_WORKSPACE,
     WAKEFLOW_PUBLIC_URL: apiUrl,
@@ -125,6 +132,7 @@ export async function startFaultStack(): Promise<FaultStack> {
 
   return {
     dir,
+    secretKey,
     db: handle.db,
     apiUrl,
     temporal: () => client,
@@ -171,4 +179,69 @@ export async function startFaultStack(): Promise<FaultStack> {
       else await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The workspace's channels: SMTP for email and the gateway for SMS, quiet hours and the frequency cap off (outages
+ * are the point, not sending rules), and the templates the fault journeys use.
+ */
+export async function configureChannels(stack: FaultStack): Promise<void> {
+  const { db } = stack;
+  const keys = deriveSecretKeys(stack.secretKey);
+  await saveChannelSettings(db, FAULT_WORKSPACE, {
+    quietHours: { enabled: false },
+    frequencyCap: { enabled: false },
+  });
+  await db.insert(templates).values([
+    {
+      workspaceId: FAULT_WORKSPACE,
+      id: 'gift',
+      channel: 'email',
+      name: 'Gift',
+      subject: 'A gift',
+      body: 'A gift',
+    },
+    { workspaceId: FAULT_WORKSPACE, id: 'welcome', channel: 'sms', name: 'Welcome', body: 'welcome back' },
+    { workspaceId: FAULT_WORKSPACE, id: 'second', channel: 'sms', name: 'Second wave', body: 'second wave' },
+  ]);
+  await createProvider(db, keys, FAULT_WORKSPACE, {
+    id: 'mail',
+    channel: 'email',
+    kind: 'smtp',
+    settings: {
+      host: '127.0.0.1',
+      port: stack.smtp.port,
+      fromAddress: 'shop@wakeflow.example',
+      timeoutMs: 5_000,
+    },
+  });
+  await createProvider(db, keys, FAULT_WORKSPACE, {
+    id: 'gateway',
+    channel: 'sms',
+    kind: 'http',
+    settings: {
+      url: `${stack.gateway.url}/sms`,
+      idempotencyHeader: 'Idempotency-Key',
+      messageIdPath: 'id',
+      timeoutMs: 5_000,
+    },
+    secrets: { authHeaderValue: 'Bearer test' },
+  });
+}
+
+/** Saves the graph as a journey's draft and publishes it; returns the journey id. */
+export async function publishJourney(
+  stack: FaultStack,
+  name: string,
+  graph: Record<string, unknown>,
+): Promise<string> {
+  const [journey] = await stack.db
+    .insert(journeys)
+    .values({ workspaceId: FAULT_WORKSPACE, name, draftGraph: graph, draftSettings: {} })
+    .returning({ id: journeys.id });
+  await publishJourneyDraft(stack.db, createCatalog(), {
+    workspaceId: FAULT_WORKSPACE,
+    journeyId: journey!.id,
+  });
+  return journey!.id;
 }

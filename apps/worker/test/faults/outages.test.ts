@@ -15,21 +15,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like, sql } from 'drizzle-orm';
-import {
-  customers,
-  eventOutbox,
-  events,
-  journeys,
-  messages,
-  publishJourneyDraft,
-  runs,
-  templates,
-} from '@wakeflow/db';
+import { customers, eventOutbox, events, messages, runs } from '@wakeflow/db';
 import { upsertCustomers } from '@wakeflow/audience';
-import { createProvider, loadSecretKeys, saveChannelSettings } from '@wakeflow/channels';
-import { createCatalog } from '@wakeflow/catalog';
 import { RUN_STATE_QUERY, type RunState } from '@wakeflow/journey';
-import { FAULT_WORKSPACE as WS, startFaultStack, type FaultStack } from './fault-stack';
+import {
+  FAULT_WORKSPACE as WS,
+  configureChannels,
+  publishJourney,
+  startFaultStack,
+  type FaultStack,
+} from './fault-stack';
 
 const CUSTOMERS = 10;
 /** Rows of real purchase history in the imported file: enough that the import is still running when the API dies. */
@@ -72,44 +67,7 @@ describe('fault suite: nothing lost, nothing twice', () => {
 
   beforeAll(async () => {
     stack = await startFaultStack();
-    const { db } = stack;
-    const keys = loadSecretKeys();
-    await saveChannelSettings(db, WS, { quietHours: { enabled: false }, frequencyCap: { enabled: false } });
-    await db.insert(templates).values([
-      {
-        workspaceId: WS,
-        id: 'gift',
-        channel: 'email',
-        name: 'Gift',
-        subject: 'gift {{ customer.external_id }}',
-        body: 'A gift',
-      },
-      { workspaceId: WS, id: 'welcome', channel: 'sms', name: 'Welcome', body: 'welcome back' },
-      { workspaceId: WS, id: 'second', channel: 'sms', name: 'Second wave', body: 'second wave' },
-    ]);
-    await createProvider(db, keys, WS, {
-      id: 'mail',
-      channel: 'email',
-      kind: 'smtp',
-      settings: {
-        host: '127.0.0.1',
-        port: stack.smtp.port,
-        fromAddress: 'shop@wakeflow.example',
-        timeoutMs: 5_000,
-      },
-    });
-    await createProvider(db, keys, WS, {
-      id: 'gateway',
-      channel: 'sms',
-      kind: 'http',
-      settings: {
-        url: `${stack.gateway.url}/sms`,
-        idempotencyHeader: 'Idempotency-Key',
-        messageIdPath: 'id',
-        timeoutMs: 5_000,
-      },
-      secrets: { authHeaderValue: 'Bearer test' },
-    });
+    await configureChannels(stack);
   }, 180_000);
 
   afterAll(async () => {
@@ -163,12 +121,8 @@ describe('fault suite: nothing lost, nothing twice', () => {
         { source: 'second', target: 'gone' },
       ],
     };
-    const [journey] = await db
-      .insert(journeys)
-      .values({ workspaceId: WS, name, draftGraph: graph, draftSettings: {} })
-      .returning();
-    await publishJourneyDraft(db, createCatalog(), { workspaceId: WS, journeyId: journey!.id });
-    return { name, customers: list, journeyId: journey!.id };
+    const journeyId = await publishJourney(stack, name, graph);
+    return { name, customers: list, journeyId };
   }
 
   async function enterAll(s: Scenario): Promise<void> {

@@ -62,12 +62,15 @@ export interface Gateway {
   requests: GatewayRequest[];
   /** What was delivered: the first request per idempotency key. */
   delivered: Map<string, GatewayRequest>;
+  /** When the first message to each recipient arrived (ms since the epoch). */
+  arrivals: Map<string, number>;
   close(): Promise<void>;
 }
 
 export async function startGateway(): Promise<Gateway> {
   const requests: GatewayRequest[] = [];
   const delivered = new Map<string, GatewayRequest>();
+  const arrivals = new Map<string, number>();
   const server = http.createServer((req, res) => {
     req.on('error', () => undefined);
     const chunks: Buffer[] = [];
@@ -76,6 +79,7 @@ export async function startGateway(): Promise<Gateway> {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to: string; text: string };
       const request = { key: String(req.headers['idempotency-key']), to: body.to, text: body.text };
       requests.push(request);
+      if (!arrivals.has(request.to)) arrivals.set(request.to, Date.now());
       if (!delivered.has(request.key)) delivered.set(request.key, request);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ id: `sms-${[...delivered.keys()].indexOf(request.key) + 1}` }));
@@ -86,6 +90,7 @@ export async function startGateway(): Promise<Gateway> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     delivered,
+    arrivals,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
