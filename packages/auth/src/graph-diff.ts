@@ -9,7 +9,11 @@ export interface JourneySnapshot {
 }
 
 export interface JourneyDiff {
-  nodes: { added: unknown[]; removed: unknown[]; changed: { id: string; before: unknown; after: unknown }[] };
+  nodes: {
+    added: NodeLike[];
+    removed: NodeLike[];
+    changed: { id: string; before: unknown; after: unknown }[];
+  };
   edges: { added: string[]; removed: string[] };
   settings: { key: string; before: unknown; after: unknown }[];
   /** True when nothing a customer could notice changed (positions are not compared). */

@@ -3,12 +3,14 @@
  * an unknown account still runs one hash against a dummy, so response time does not tell which emails exist.
  */
 import { hash, verify } from '@node-rs/argon2';
+import { MAX_PASSWORD_LENGTH } from '@wakeflow/contracts';
 
 /** The library's default algorithm is argon2id (its `Algorithm` const enum cannot be named under isolatedModules). */
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 512;
+// The cap lives in the HTTP contract, which checks it on input; hashing checks it again.
+export { MAX_PASSWORD_LENGTH };
 
 export async function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

@@ -3,6 +3,8 @@
  * (route-permissions.ts) maps every API route to one permission, and the API enforces that table in one middleware.
  * A person may hold several roles in a workspace; their permissions are the union.
  */
+import type { ApiKeyScopeId, RoleId } from '@wakeflow/contracts';
+
 export const permissions = {
   'workspace.read':
     'Read everything in the workspace: journeys, versions, runs, messages, templates, segments, coupons, providers (never their secrets), settings',
@@ -47,7 +49,8 @@ export const roles = {
     permissions: ['workspace.read', 'people.manage', 'workspace.configure', 'audit.read'],
   },
 } as const satisfies Record<
-  string,
+  // The ids are the HTTP contract's (what clients send and show); `satisfies` keeps the two lists one.
+  RoleId,
   { label: string; description: string; permissions: readonly Permission[] }
 >;
 
@@ -78,7 +81,7 @@ export const apiKeyScopes = {
       (p) => !['journeys.approve', 'people.manage', 'workspace.configure', 'api_keys.manage'].includes(p),
     ),
   },
-} as const satisfies Record<string, { description: string; permissions: readonly Permission[] }>;
+} as const satisfies Record<ApiKeyScopeId, { description: string; permissions: readonly Permission[] }>;
 
 export type ApiKeyScope = keyof typeof apiKeyScopes;
 export const apiKeyScopeNames = Object.keys(apiKeyScopes) as ApiKeyScope[];

@@ -24,6 +24,8 @@ export const routePermissions = {
   'POST /auth/invitations/accept': 'public',
   'GET /auth/oidc/start': 'public',
   'GET /auth/oidc/callback': 'public',
+  // The API reference (OpenAPI 3.1): integrators read it before they have a key.
+  'GET /openapi.json': 'public',
 
   // People, roles, workspace settings, API keys, audit
   'GET /roles': 'workspace.read',

@@ -5,13 +5,15 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { workspaces, type Database } from '@wakeflow/db';
+import { workspaceSettingsPatchSchema } from '@wakeflow/contracts';
 
 export const authSettingsSchema = z.object({
   requirePublishApproval: z.boolean().default(false),
 });
 export type AuthSettings = z.infer<typeof authSettingsSchema>;
 
-export const authSettingsPatchSchema = z.object({ requirePublishApproval: z.boolean() }).partial().strict();
+// What an admin may change is the HTTP contract's (`PATCH /api/workspace`).
+export const authSettingsPatchSchema = workspaceSettingsPatchSchema;
 
 export async function readWorkspace(
   db: Database,

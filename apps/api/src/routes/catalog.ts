@@ -5,16 +5,18 @@ import { knownEventNames } from '@wakeflow/journey';
 import { events } from '@wakeflow/db';
 import { workspaceOf } from '../http/workspace';
 import { journeyTemplates } from '@wakeflow/catalog';
+import { catalogRoutes as contract } from '@wakeflow/contracts';
 import type { ApiDeps } from '../deps';
+import { answer } from '../http/answer';
 
 export function catalogRoutes(deps: ApiDeps): Router {
   const router = Router();
   const described = deps.catalog.describe();
   router.get('/node-catalog', (_req, res) => {
-    res.json({ nodes: described });
+    answer(res, contract.nodeCatalog, 200, { nodes: described });
   });
   router.get('/journey-templates', (_req, res) => {
-    res.json({
+    answer(res, contract.journeyTemplates, 200, {
       templates: journeyTemplates.map((t) => ({
         id: t.id,
         name: t.name,
@@ -33,7 +35,9 @@ export function catalogRoutes(deps: ApiDeps): Router {
       .where(eq(events.workspaceId, workspaceOf(res)))
       .orderBy(sql`1`)
       .limit(500);
-    res.json({ events: [...new Set([...knownEventNames, ...seen.map((r) => r.name)])].sort() });
+    answer(res, contract.eventNames, 200, {
+      events: [...new Set([...knownEventNames, ...seen.map((r) => r.name)])].sort(),
+    });
   });
 
   return router;

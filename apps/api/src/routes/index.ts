@@ -13,6 +13,7 @@ import { catalogRoutes } from './catalog';
 import { channelRoutes } from './channels/index';
 import { ingestRoutes } from './ingest';
 import { journeyRoutes } from './journeys';
+import { referenceRoutes } from './reference';
 import { runRoutes } from './runs';
 
 export type RouteModule = (deps: ApiDeps) => Router;
@@ -28,4 +29,5 @@ export const routeModules: RouteModule[] = [
   segmentRoutes,
   audienceOverviewRoutes,
   analyticsRoutes,
+  referenceRoutes,
 ];

@@ -5,18 +5,12 @@
  * Temporal.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import {
-  customerBatchSchema,
-  customerInputSchema,
-  eventBatchSchema,
-  eventInputSchema,
-  externalIdSchema,
-  type EventInput,
-} from '@wakeflow/journey';
+import type { EventInput } from '@wakeflow/journey';
+import { ingestRoutes as contract } from '@wakeflow/contracts';
 import { eventAmountIssues, loadAudienceSettings, upsertCustomers } from '@wakeflow/audience';
 import { createEventPipeline } from '@wakeflow/catalog';
 import type { ApiDeps } from '../deps';
+import { answer } from '../http/answer';
 import { invalidRequest, parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
 
@@ -47,28 +41,28 @@ export function ingestRoutes(deps: ApiDeps): Router {
 
   router.put('/customers/:externalId', async (req, res) => {
     // The same external id rules as the batch route (trimmed, bounded), so one customer cannot become two.
-    const { externalId } = parseInput(z.object({ externalId: externalIdSchema }), req.params, 'params');
-    const body = parseInput(customerInputSchema.omit({ externalId: true }), req.body, 'body');
+    const { externalId } = parseInput(contract.upsertCustomer.params, req.params, 'params');
+    const body = parseInput(contract.upsertCustomer.body, req.body, 'body');
     const [customer] = await upsertCustomers(db, workspaceOf(res), [{ ...body, externalId }]);
-    res.json({ customer });
+    answer(res, contract.upsertCustomer, 200, { customer: customer! });
   });
 
   router.post('/customers/batch', async (req, res) => {
-    const body = parseInput(customerBatchSchema, req.body, 'body');
+    const body = parseInput(contract.upsertCustomers.body, req.body, 'body');
     const upserted = await upsertCustomers(db, workspaceOf(res), body.customers);
-    res.json({ upserted: upserted.length });
+    answer(res, contract.upsertCustomers, 200, { upserted: upserted.length });
   });
 
   router.post('/events', async (req, res) => {
-    const event = parseInput(eventInputSchema, req.body, 'body');
+    const event = parseInput(contract.event.body, req.body, 'body');
     await refuseBadAmounts(workspaceOf(res), [event], (_i, path) => `body.${path}`);
-    res.status(202).json(await ingest(workspaceOf(res), [event]));
+    answer(res, contract.event, 202, await ingest(workspaceOf(res), [event]));
   });
 
   router.post('/events/batch', async (req, res) => {
-    const body = parseInput(eventBatchSchema, req.body, 'body');
+    const body = parseInput(contract.events.body, req.body, 'body');
     await refuseBadAmounts(workspaceOf(res), body.events, (i, path) => `body.events.${i}.${path}`);
-    res.status(202).json(await ingest(workspaceOf(res), body.events));
+    answer(res, contract.events, 202, await ingest(workspaceOf(res), body.events));
   });
 
   return router;

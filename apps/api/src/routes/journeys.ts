@@ -1,8 +1,8 @@
 /** Journeys: drafts (with revision checks), validation, publishing immutable versions, version history, live counts. */
 import { Router } from 'express';
 import { and, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { journeyGraphSchema } from '@wakeflow/journey';
+import { journeyIdParams, journeyRoutes as contract } from '@wakeflow/contracts';
 import {
   DraftConflictError,
   journeyVersions,
@@ -15,37 +15,11 @@ import { journeyTemplates } from '@wakeflow/catalog';
 import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@wakeflow/auth';
 import type { ApiDeps } from '../deps';
 import { assertPublishable, draftConflict, draftProblems, publishJourney } from '../journeys/publish';
+import { storedJourney } from '../journeys/stored';
 import { recordAudit } from '../http/audit-trail';
+import { answer } from '../http/answer';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { principalOf, workspaceOf } from '../http/workspace';
-
-const idParams = z.object({ id: z.uuid('Not a journey id') });
-const versionParams = idParams.extend({ version: z.coerce.number().int().positive('Not a version number') });
-
-const createJourneyBody = z.object({
-  name: z.string().trim().min(1, 'Give the journey a name').max(200),
-  description: z.string().max(2000).default(''),
-  templateId: z.string().optional(),
-  graph: journeyGraphSchema.optional(),
-  settings: z.record(z.string(), z.unknown()).optional(),
-});
-
-const draftBody = z.object({
-  graph: journeyGraphSchema,
-  settings: z.record(z.string(), z.unknown()).default({}),
-  revision: z.number().int().positive('Send the revision your draft is based on'),
-});
-
-const validateBody = z.object({
-  graph: z.unknown().optional(),
-  settings: z.record(z.string(), z.unknown()).optional(),
-});
-
-const publishBody = z.object({
-  revision: z.number().int().positive().optional(),
-  /** For the reviewer, when the workspace requires approval. */
-  comment: z.string().max(5_000).default(''),
-});
 
 function journeyDetail(row: typeof journeys.$inferSelect) {
   return {
@@ -54,7 +28,7 @@ function journeyDetail(row: typeof journeys.$inferSelect) {
     description: row.description,
     status: row.status,
     liveVersion: row.liveVersion,
-    draft: { graph: row.draftGraph, settings: row.draftSettings, revision: row.draftRevision },
+    draft: { ...storedJourney(row.draftGraph, row.draftSettings), revision: row.draftRevision },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -87,11 +61,11 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .from(journeys)
       .where(eq(journeys.workspaceId, workspaceOf(res)))
       .orderBy(desc(journeys.updatedAt));
-    res.json({ journeys: rows });
+    answer(res, contract.list, 200, { journeys: rows });
   });
 
   router.post('/journeys', async (req, res) => {
-    const body = parseInput(createJourneyBody, req.body, 'body');
+    const body = parseInput(contract.create.body, req.body, 'body');
     let graph: Record<string, unknown> = body.graph ?? { nodes: [], edges: [] };
     let settings: Record<string, unknown> = body.settings ?? {};
     if (body.templateId !== undefined) {
@@ -119,21 +93,17 @@ export function journeyRoutes(deps: ApiDeps): Router {
       entityId: row!.id,
       after: { name: row!.name, description: row!.description, templateId: body.templateId ?? null },
     });
-    res.status(201).json(journeyDetail(row!));
+    answer(res, contract.create, 201, journeyDetail(row!));
   });
 
   router.get('/journeys/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.json(journeyDetail(await loadJourney(workspaceOf(res), id)));
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    answer(res, contract.get, 200, journeyDetail(await loadJourney(workspaceOf(res), id)));
   });
 
   router.patch('/journeys/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const body = parseInput(
-      createJourneyBody.pick({ name: true, description: true }).partial(),
-      req.body,
-      'body',
-    );
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const body = parseInput(contract.rename.body, req.body, 'body');
     const before = await loadJourney(workspaceOf(res), id);
     const [row] = await db
       .update(journeys)
@@ -147,12 +117,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
       before: { name: before.name, description: before.description },
       after: { name: row!.name, description: row!.description },
     });
-    res.json(journeyDetail(row!));
+    answer(res, contract.rename, 200, journeyDetail(row!));
   });
 
   router.put('/journeys/:id/draft', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const body = parseInput(draftBody, req.body, 'body');
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const body = parseInput(contract.saveDraft.body, req.body, 'body');
     // A draft keeps whatever the manager typed, half-filled settings too: validate reports them, publish refuses.
     try {
       const revision = await saveJourneyDraft(db, {
@@ -170,7 +140,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
         before: { revision: body.revision },
         after: { revision, settings: body.settings },
       });
-      res.json({ revision });
+      answer(res, contract.saveDraft, 200, { revision });
     } catch (error) {
       if (error instanceof DraftConflictError) {
         throw new HttpError(
@@ -187,19 +157,19 @@ export function journeyRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/journeys/:id/validate', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const body = parseInput(validateBody, req.body ?? {}, 'body');
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const body = parseInput(contract.validate.body, req.body ?? {}, 'body');
     const journey = await loadJourney(workspaceOf(res), id);
     const problems = await draftProblems(deps, workspaceOf(res), {
       graph: body.graph ?? journey.draftGraph,
       settings: body.settings ?? journey.draftSettings,
     });
-    res.json({ problems });
+    answer(res, contract.validate, 200, { problems });
   });
 
   router.post('/journeys/:id/publish', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const body = parseInput(publishBody, req.body ?? {}, 'body');
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const body = parseInput(contract.publish.body, req.body ?? {}, 'body');
     const workspaceId = workspaceOf(res);
     const principal = principalOf(res);
     const workspace = await readWorkspace(db, workspaceId);
@@ -229,7 +199,10 @@ export function journeyRoutes(deps: ApiDeps): Router {
         entityId: id,
         after: { requestId: request.id, revision: journey.draftRevision, superseded },
       });
-      res.status(202).json({ approvalRequired: true, approval: toPublicRequest(request, journey.name) });
+      answer(res, contract.publish, 202, {
+        approvalRequired: true,
+        approval: toPublicRequest(request, journey.name),
+      });
       return;
     }
     const published = await publishJourney(deps, {
@@ -245,11 +218,11 @@ export function journeyRoutes(deps: ApiDeps): Router {
       after: { version: published.version, planHash: published.planHash },
     });
     deps.logger.info({ journeyId: id, version: published.version }, 'journey published');
-    res.status(201).json({ version: published.version, planHash: published.planHash });
+    answer(res, contract.publish, 201, { version: published.version, planHash: published.planHash });
   });
 
   router.get('/journeys/:id/versions', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
     await loadJourney(workspaceOf(res), id);
     const rows = await db
       .select({
@@ -261,11 +234,11 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .from(journeyVersions)
       .where(and(eq(journeyVersions.journeyId, id), eq(journeyVersions.workspaceId, workspaceOf(res))))
       .orderBy(desc(journeyVersions.version));
-    res.json({ versions: rows });
+    answer(res, contract.versions, 200, { versions: rows });
   });
 
   router.get('/journeys/:id/versions/:version', async (req, res) => {
-    const { id, version } = parseInput(versionParams, req.params, 'params');
+    const { id, version } = parseInput(contract.version.params, req.params, 'params');
     const [row] = await db
       .select()
       .from(journeyVersions)
@@ -278,10 +251,9 @@ export function journeyRoutes(deps: ApiDeps): Router {
       );
     if (!row) throw notFound('Version');
     const plan = row.plan as { settings?: unknown };
-    res.json({
+    answer(res, contract.version, 200, {
       version: row.version,
-      graph: row.graph,
-      settings: plan.settings ?? {},
+      ...storedJourney(row.graph, plan.settings),
       plan: row.plan,
       planHash: row.planHash,
       publishedAt: row.publishedAt,
@@ -289,16 +261,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/journeys/:id/stats', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { version } = parseInput(
-      z.object({ version: z.coerce.number().int().positive().optional() }),
-      req.query,
-      'query',
-    );
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const { version } = parseInput(contract.stats.query, req.query, 'query');
     const journey = await loadJourney(workspaceOf(res), id);
     const v = version ?? journey.liveVersion;
     if (v === null || v === undefined) {
-      res.json({ version: null, nodes: {}, outcomes: {}, exits: {} });
+      answer(res, contract.stats, 200, { version: null, nodes: {}, outcomes: {}, exits: {} });
       return;
     }
     const scope = and(eq(runs.journeyId, id), eq(runs.version, v), eq(runs.workspaceId, workspaceOf(res)));
@@ -342,7 +310,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .from(runs)
       .where(and(scope, isNotNull(runs.endedAt), isNull(runs.outcome)))
       .groupBy(runs.status);
-    res.json({
+    answer(res, contract.stats, 200, {
       version: v,
       running: running?.n ?? 0,
       nodes,

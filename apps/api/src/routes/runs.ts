@@ -1,37 +1,21 @@
 /** Runs: find them, open one with its steps and messages, enter a customer through the API trigger. */
 import { Router } from 'express';
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { customers, journeys, messages, runSteps, runs } from '@wakeflow/db';
-import { RUN_STATUSES } from '@wakeflow/journey';
+import { runIdParams, runRoutes as contract } from '@wakeflow/contracts';
 import { InvalidHistoryError, replayJourneyHistory, type ReplayReport } from '@wakeflow/temporal';
 import type { ApiDeps } from '../deps';
+import { answer } from '../http/answer';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
-
-const listQuery = z.object({
-  journeyId: z.uuid().optional(),
-  version: z.coerce.number().int().positive().optional(),
-  customerId: z.uuid().optional(),
-  status: z.enum(RUN_STATUSES).optional(),
-  outcome: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** Runs started before this time (the previous page's last `startedAt`). */
-  before: z.iso.datetime({ offset: true }).optional(),
-});
-
-const startBody = z.object({
-  customerExternalId: z.string().min(1, 'Name the customer'),
-  properties: z.record(z.string(), z.unknown()).default({}),
-});
 
 export function runRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
 
   router.get('/runs', async (req, res) => {
-    const q = parseInput(listQuery, req.query, 'query');
+    const q = parseInput(contract.list.query, req.query, 'query');
     const filters: SQL[] = [eq(runs.workspaceId, workspaceOf(res))];
     if (q.journeyId) filters.push(eq(runs.journeyId, q.journeyId));
     if (q.version) filters.push(eq(runs.version, q.version));
@@ -62,11 +46,11 @@ export function runRoutes(deps: ApiDeps): Router {
       .where(and(...filters))
       .orderBy(desc(runs.startedAt))
       .limit(q.limit);
-    res.json({ runs: rows });
+    answer(res, contract.list, 200, { runs: rows });
   });
 
   router.get('/runs/:id', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const { id } = parseInput(runIdParams, req.params, 'params');
     const [run] = await db
       .select()
       .from(runs)
@@ -76,7 +60,7 @@ export function runRoutes(deps: ApiDeps): Router {
       db.select().from(runSteps).where(eq(runSteps.runId, id)).orderBy(asc(runSteps.seq)),
       db.select().from(messages).where(eq(messages.runId, id)).orderBy(asc(messages.createdAt)),
     ]);
-    res.json({
+    answer(res, contract.get, 200, {
       run,
       steps: steps.map((s) => ({
         nodeId: s.nodeId,
@@ -137,7 +121,7 @@ export function runRoutes(deps: ApiDeps): Router {
 
   /** The run's Temporal history, in the JSON shape `temporal workflow show -o json` prints. */
   router.get('/runs/:id/history', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const { id } = parseInput(runIdParams, req.params, 'params');
     const run = await loadRun(workspaceOf(res), id);
     const history = await deps.temporal.workflow.getHandle(run.workflowId).fetchHistory();
     res.setHeader('content-disposition', `attachment; filename="run-${run.id}-history.json"`);
@@ -146,23 +130,25 @@ export function runRoutes(deps: ApiDeps): Router {
 
   /** Replays the run's history against the code this server runs: does it still make the same decisions? */
   router.post('/runs/:id/replay', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const { id } = parseInput(runIdParams, req.params, 'params');
     const run = await loadRun(workspaceOf(res), id);
     const history = await deps.temporal.workflow.getHandle(run.workflowId).fetchHistory();
     // Temporal's own record, so an unreadable one is not the client's mistake: 422, not 400.
-    res.json(
+    answer(
+      res,
+      contract.replay,
+      200,
       await replay(historyToJSON(history), run.workflowId, { status: 422, code: 'history_not_replayable' }),
     );
   });
 
   /** Replays an uploaded history (a file from production, say). */
   router.post('/replay', async (req, res) => {
-    const body = parseInput(
-      z.object({ history: z.unknown(), workflowId: z.string().optional() }),
-      req.body,
-      'body',
-    );
-    res.json(
+    const body = parseInput(contract.replayUpload.body, req.body, 'body');
+    answer(
+      res,
+      contract.replayUpload,
+      200,
       await replay(body.history, body.workflowId, {
         status: 400,
         code: 'invalid_history',
@@ -172,8 +158,8 @@ export function runRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/journeys/:id/runs', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not a journey id') }), req.params, 'params');
-    const body = parseInput(startBody, req.body, 'body');
+    const { id } = parseInput(contract.enter.params, req.params, 'params');
+    const body = parseInput(contract.enter.body, req.body, 'body');
     const workspaceId = workspaceOf(res);
     // A journey that does not exist is 404; one that exists but is not live stays 409 (below).
     const [journey] = await db
@@ -208,7 +194,9 @@ export function runRoutes(deps: ApiDeps): Router {
     });
     if (!result.started && result.reason === 'not_live')
       throw new HttpError(409, 'journey_not_live', 'Publish the journey before entering customers');
-    res.status(result.started ? 201 : 200).json(result);
+    // 201 when a run started; 200 when the customer was not entered (the reason says why).
+    if (result.started) answer(res, contract.enter, 201, result);
+    else answer(res, contract.enter, 200, result);
   });
 
   return router;

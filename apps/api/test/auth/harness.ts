@@ -18,6 +18,10 @@ import { createJourneyBench } from '@wakeflow/testing';
 import { createApp } from '../../src/app';
 import type { AuthOptions } from '../../src/http/auth-config';
 import { channelAuthMailer } from '../../src/routes/auth/auth-mailer';
+import { checkAnswersAgainstReference } from '../support/contract-check';
+
+// Every answer of the auth tests is checked against the OpenAPI document.
+checkAnswersAgainstReference();
 
 export const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 export const PASSWORD = 'correct horse battery staple';

@@ -5,6 +5,10 @@
  */
 import type { JourneyBench } from '@wakeflow/testing';
 import { createApp } from '../../src/app';
+import { checkAnswersAgainstReference } from './contract-check';
+
+// Every answer of the tests that use this app is checked against the OpenAPI document.
+checkAnswersAgainstReference();
 
 type AppInput = Parameters<typeof createApp>[0];
 

@@ -9,10 +9,30 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { z } from 'zod';
 import type { Condition } from '@wakeflow/journey';
-import { apiRequest } from './client';
+import type { z } from 'zod';
+import {
+  audienceRoutes,
+  audienceSettingsSchema,
+  customerRoutes,
+  dormancyTiers,
+  segmentRoutes,
+} from '@wakeflow/contracts';
+import { callApi } from './client';
 import { lookupKeys } from './keys';
+
+export type {
+  AudienceSettings,
+  ConditionField,
+  CustomerProfile,
+  CustomerSummary,
+  DormancyHistory,
+  DormancyOverview,
+  FactsRebuild,
+  SavedSegment,
+  SegmentPreview,
+  TimelineItem,
+} from '@wakeflow/contracts';
 
 /** Query keys of the audience area, one factory per entity. */
 export const customerKeys = {
@@ -37,143 +57,8 @@ export const dormancyKeys = {
     ['audience-dormancy', 'history', from, to, tier] as const,
 };
 
-const iso = z.string();
-
-export const customerSummarySchema = z.object({
-  id: z.string(),
-  externalId: z.string(),
-  email: z.string().nullable(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  lastActivityAt: iso.nullable(),
-  valueTier: z.string().nullable(),
-});
-export type CustomerSummary = z.infer<typeof customerSummarySchema>;
-
-const windowFactsSchema = z.object({
-  days: z.number(),
-  purchases: z.number(),
-  spend: z.number(),
-  logins: z.number(),
-  activeDays: z.number(),
-});
-
-const timelineItemSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('event'),
-    at: iso,
-    eventId: z.string(),
-    name: z.string(),
-    properties: z.record(z.string(), z.unknown()),
-  }),
-  z.object({
-    kind: z.literal('message'),
-    at: iso,
-    messageId: z.string(),
-    channel: z.string(),
-    status: z.string(),
-    templateId: z.string().nullable(),
-    journeyId: z.string().nullable(),
-    subject: z.string().nullable(),
-  }),
-]);
-export type TimelineItem = z.infer<typeof timelineItemSchema>;
-
-export const customerProfileSchema = z.object({
-  id: z.string(),
-  externalId: z.string(),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  timezone: z.string(),
-  birthday: z.string().nullable(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  signedUpAt: iso.nullable(),
-  consent: z.record(z.string(), z.boolean().optional()),
-  traits: z.record(z.string(), z.unknown()),
-  tags: z.array(z.string()),
-  facts: z.object({
-    lastActivityAt: iso.nullable(),
-    lastLoginAt: iso.nullable(),
-    lastPurchaseAt: iso.nullable(),
-    purchaseCount: z.number(),
-    totalSpend: z.number(),
-    rfm: z.object({ recency: z.number(), frequency: z.number(), monetary: z.number() }).nullable(),
-    valueTier: z.string().nullable(),
-    dormancyStage: z.string(),
-    windows: z.array(windowFactsSchema),
-  }),
-  timeline: z.array(timelineItemSchema),
-  journeys: z.array(
-    z.object({
-      runId: z.string(),
-      journeyId: z.string(),
-      journeyName: z.string(),
-      version: z.number(),
-      entry: z.number(),
-      status: z.string(),
-      outcome: z.string().nullable(),
-      startedAt: iso,
-      endedAt: iso.nullable(),
-      currentNodeId: z.string().nullable(),
-    }),
-  ),
-});
-export type CustomerProfile = z.infer<typeof customerProfileSchema>;
-
-export const savedSegmentSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  // Checked by the server on write; the builder edits it as a Condition.
-  definition: z.custom<Condition>((v) => typeof v === 'object' && v !== null),
-  createdAt: iso,
-  updatedAt: iso,
-});
-export type SavedSegment = z.infer<typeof savedSegmentSchema>;
-
-export const conditionFieldSchema = z.object({
-  field: z.string(),
-  label: z.string(),
-  type: z.enum(['text', 'number', 'timestamp', 'date', 'boolean', 'enum']),
-  values: z.array(z.string()).optional(),
-});
-export type ConditionField = z.infer<typeof conditionFieldSchema>;
-
-export const segmentPreviewSchema = z.object({
-  count: z.number(),
-  sample: z.array(customerSummarySchema),
-  tookMs: z.number(),
-});
-export type SegmentPreview = z.infer<typeof segmentPreviewSchema>;
-
-export const dormancyOverviewSchema = z.object({
-  at: iso,
-  stages: z.array(z.string()),
-  tiers: z.array(z.string()),
-  cells: z.array(z.object({ stage: z.string(), tier: z.string(), customers: z.number() })),
-  total: z.number(),
-  stageBoundariesDays: z.array(z.number()),
-});
-export type DormancyOverview = z.infer<typeof dormancyOverviewSchema>;
-
-export const dormancyHistorySchema = z.object({
-  from: z.string(),
-  to: z.string(),
-  stages: z.array(z.string()),
-  tiers: z.array(z.string()),
-  days: z.array(z.string()),
-  cells: z.array(z.object({ day: z.string(), stage: z.string(), tier: z.string(), customers: z.number() })),
-});
-export type DormancyHistory = z.infer<typeof dormancyHistorySchema>;
-
-const customerPageSchema = z.object({
-  customers: z.array(customerSummarySchema),
-  next: z.string().nullable(),
-});
-
 function fetchCustomerPage(q: string, after: string | null, signal: AbortSignal) {
-  const params = new URLSearchParams({ limit: '50', ...(q ? { q } : {}), ...(after ? { after } : {}) });
-  return apiRequest(`/api/customers?${params}`, customerPageSchema, { signal });
+  return callApi(customerRoutes.search, { query: { limit: 50, q, after: after ?? undefined }, signal });
 }
 
 /** The first 50 matches: enough for a picker. */
@@ -199,10 +84,7 @@ export function useCustomerPages(q: string) {
 export function useCustomerProfile(id: string) {
   return useQuery({
     queryKey: customerKeys.detail(id),
-    queryFn: ({ signal }) =>
-      apiRequest(`/api/customers/${encodeURIComponent(id)}`, z.object({ customer: customerProfileSchema }), {
-        signal,
-      }),
+    queryFn: ({ signal }) => callApi(customerRoutes.profile, { params: { id }, signal }),
     select: (data) => data.customer,
   });
 }
@@ -210,8 +92,7 @@ export function useCustomerProfile(id: string) {
 export function useSavedSegments() {
   return useQuery({
     queryKey: segmentKeys.list(),
-    queryFn: ({ signal }) =>
-      apiRequest('/api/segments', z.object({ segments: z.array(savedSegmentSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(segmentRoutes.list, { signal }),
     select: (data) => data.segments,
   });
 }
@@ -219,10 +100,7 @@ export function useSavedSegments() {
 export function useSavedSegment(id: string | undefined) {
   return useQuery({
     queryKey: segmentKeys.detail(id ?? ''),
-    queryFn: ({ signal }) =>
-      apiRequest(`/api/segments/${encodeURIComponent(id ?? '')}`, z.object({ segment: savedSegmentSchema }), {
-        signal,
-      }),
+    queryFn: ({ signal }) => callApi(segmentRoutes.get, { params: { id: id ?? '' }, signal }),
     select: (data) => data.segment,
     enabled: Boolean(id),
     // The builder owns the tree once loaded; a refetch must not reset what is being edited.
@@ -234,8 +112,7 @@ export function useSavedSegment(id: string | undefined) {
 export function useConditionFields() {
   return useQuery({
     queryKey: segmentKeys.fields(),
-    queryFn: ({ signal }) =>
-      apiRequest('/api/segments/fields', z.object({ fields: z.array(conditionFieldSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(segmentRoutes.fields, { signal }),
     select: (data) => data.fields,
     staleTime: 5 * 60_000,
   });
@@ -250,8 +127,7 @@ export function useSegmentPreview(definition: Condition | null, segmentId?: stri
   return useQuery({
     queryKey: segmentKeys.preview(key, segmentId),
     queryFn: ({ signal }) =>
-      apiRequest('/api/segments/preview', segmentPreviewSchema, {
-        method: 'POST',
+      callApi(segmentRoutes.preview, {
         body: { definition, sampleSize: 10, ...(segmentId ? { segmentId } : {}) },
         signal,
       }),
@@ -276,16 +152,11 @@ export function useSaveSegment() {
   return useMutation({
     mutationFn: (input: SegmentSaveInput) =>
       input.id
-        ? apiRequest(
-            `/api/segments/${encodeURIComponent(input.id)}`,
-            z.object({ segment: savedSegmentSchema }),
-            {
-              method: 'PATCH',
-              body: { name: input.name, definition: input.definition },
-            },
-          )
-        : apiRequest('/api/segments', z.object({ segment: savedSegmentSchema }), {
-            method: 'POST',
+        ? callApi(segmentRoutes.update, {
+            params: { id: input.id },
+            body: { name: input.name, definition: input.definition },
+          })
+        : callApi(segmentRoutes.create, {
             body: {
               ...(input.newId ? { id: input.newId } : {}),
               name: input.name,
@@ -303,8 +174,7 @@ export function useSaveSegment() {
 export function useDeleteSegment() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      apiRequest(`/api/segments/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    mutationFn: (id: string) => callApi(segmentRoutes.remove, { params: { id } }),
     onSuccess: (_data, id) => {
       queryClient.removeQueries({ queryKey: segmentKeys.detail(id) });
       void queryClient.invalidateQueries({ queryKey: segmentKeys.list() });
@@ -316,22 +186,23 @@ export function useDeleteSegment() {
 export function useDormancyOverview() {
   return useQuery({
     queryKey: dormancyKeys.overview,
-    queryFn: ({ signal }) => apiRequest('/api/audience/dormancy', dormancyOverviewSchema, { signal }),
+    queryFn: ({ signal }) => callApi(audienceRoutes.dormancy, { signal }),
   });
+}
+
+function isTier(tier: string): tier is (typeof dormancyTiers)[number] {
+  return (dormancyTiers as readonly string[]).includes(tier);
 }
 
 /** Daily snapshots of customers per stage (× tier) from `from` to `to` (UTC days); `tier` '' means every tier. */
 export function useDormancyHistory(range: { from: string; to: string; tier: string }) {
   return useQuery({
     queryKey: dormancyKeys.history(range.from, range.to, range.tier),
-    queryFn: ({ signal }) => {
-      const params = new URLSearchParams({
-        from: range.from,
-        to: range.to,
-        ...(range.tier ? { tier: range.tier } : {}),
-      });
-      return apiRequest(`/api/audience/dormancy/history?${params}`, dormancyHistorySchema, { signal });
-    },
+    queryFn: ({ signal }) =>
+      callApi(audienceRoutes.dormancyHistory, {
+        query: { from: range.from, to: range.to, ...(isTier(range.tier) ? { tier: range.tier } : {}) },
+        signal,
+      }),
     placeholderData: keepPreviousData,
   });
 }
@@ -339,7 +210,7 @@ export function useDormancyHistory(range: { from: string; to: string; tier: stri
 export function useRecomputeRfm() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest('/api/audience/rfm/recompute', z.unknown(), { method: 'POST' }),
+    mutationFn: () => callApi(audienceRoutes.recomputeRfm),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: dormancyKeys.overview });
       void queryClient.invalidateQueries({ queryKey: customerKeys.all });
@@ -354,18 +225,6 @@ export const audienceSettingsKeys = {
   rebuild: ['audience-settings', 'rebuild'] as const,
 };
 
-export const audienceSettingsSchema = z.object({
-  activity: z.object({ mode: z.enum(['all_except', 'only']), events: z.array(z.string()) }),
-  loginEvents: z.array(z.string()),
-  purchaseEvents: z.array(z.string()),
-  amountProperty: z.string(),
-  allowRefunds: z.boolean(),
-  windowsDays: z.array(z.number()),
-  dormancyStagesDays: z.array(z.number()),
-  valueTier: z.object({ highMin: z.number(), midMin: z.number() }),
-});
-export type AudienceSettings = z.infer<typeof audienceSettingsSchema>;
-
 /** What the form sends: numbers it could not read go as null, so the server's schema names the field. */
 export interface AudienceSettingsInput {
   activity: { mode: 'all_except' | 'only'; events: string[] };
@@ -378,21 +237,10 @@ export interface AudienceSettingsInput {
   valueTier: { highMin: number | null; midMin: number | null };
 }
 
-export const factsRebuildSchema = z.object({
-  workflowId: z.string(),
-  status: z.enum(['running', 'completed', 'failed']),
-  customersUpdated: z.number().nullable(),
-  customersScanned: z.number().nullable(),
-  startedAt: iso,
-  finishedAt: iso.nullable(),
-});
-export type FactsRebuild = z.infer<typeof factsRebuildSchema>;
-
 export function useAudienceSettings() {
   return useQuery({
     queryKey: audienceSettingsKeys.settings,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/audience/settings', z.object({ settings: audienceSettingsSchema }), { signal }),
+    queryFn: ({ signal }) => callApi(audienceRoutes.settings, { signal }),
     select: (data) => data.settings,
     // The form owns the values once loaded; a refetch must not reset what is being edited.
     staleTime: Infinity,
@@ -404,10 +252,7 @@ export function useAudienceSettings() {
 export function useFactsRebuild() {
   return useQuery({
     queryKey: audienceSettingsKeys.rebuild,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: factsRebuildSchema.nullable() }), {
-        signal,
-      }),
+    queryFn: ({ signal }) => callApi(audienceRoutes.factsRebuild, { signal }),
     select: (data) => data.rebuild,
     refetchInterval: (query) => (query.state.data?.rebuild?.status === 'running' ? 2000 : false),
   });
@@ -425,14 +270,10 @@ export function useSaveAudienceSettings() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (settings: AudienceSettingsInput) =>
-      apiRequest(
-        '/api/audience/settings',
-        z.object({
-          settings: audienceSettingsSchema,
-          rebuild: z.object({ workflowId: z.string() }).nullable(),
-        }),
-        { method: 'PUT', body: settings },
-      ),
+      callApi(audienceRoutes.saveSettings, {
+        // Numbers the form could not read go as null on purpose: the API then names the field.
+        body: settings as z.input<typeof audienceSettingsSchema>,
+      }),
     onSuccess: ({ settings }) => {
       queryClient.setQueryData(audienceSettingsKeys.settings, { settings });
       invalidateFactViews(queryClient);
@@ -444,10 +285,7 @@ export function useSaveAudienceSettings() {
 export function useStartFactsRebuild() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () =>
-      apiRequest('/api/audience/facts/rebuild', z.object({ rebuild: z.object({ workflowId: z.string() }) }), {
-        method: 'POST',
-      }),
+    mutationFn: () => callApi(audienceRoutes.startFactsRebuild),
     onSuccess: () => invalidateFactViews(queryClient),
   });
 }

@@ -1,14 +1,13 @@
 /** The node catalog and journey templates: static per deployment, so fetched once and kept. */
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-import { apiRequest } from './client';
+import { catalogRoutes } from '@wakeflow/contracts';
+import { callApi } from './client';
 import { catalogKeys, journeyTemplateKeys } from './keys';
-import { catalogResponseSchema, journeyTemplateSchema } from './types';
 
 export function useNodeCatalog() {
   return useQuery({
     queryKey: catalogKeys.all,
-    queryFn: ({ signal }) => apiRequest('/api/node-catalog', catalogResponseSchema, { signal }),
+    queryFn: ({ signal }) => callApi(catalogRoutes.nodeCatalog, { signal }),
     select: (data) => data.nodes,
     staleTime: Infinity,
   });
@@ -17,10 +16,7 @@ export function useNodeCatalog() {
 export function useJourneyTemplates() {
   return useQuery({
     queryKey: journeyTemplateKeys.all,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/journey-templates', z.object({ templates: z.array(journeyTemplateSchema) }), {
-        signal,
-      }),
+    queryFn: ({ signal }) => callApi(catalogRoutes.journeyTemplates, { signal }),
     select: (data) => data.templates,
     staleTime: Infinity,
   });

@@ -1,25 +1,10 @@
 /**
- * The one place the web app talks HTTP: JSON in, JSON out, every response parsed by its zod schema, every error
- * turned into an `ApiError` with the API's code, field issues and journey problems.
+ * The one place the web app talks HTTP: JSON in, JSON out, every answer parsed by its schema from
+ * @wakeflow/contracts (the same the API is typed by), every error turned into an `ApiError` with the API's code,
+ * field issues and journey problems.
  */
-import { z } from 'zod';
-import { problemSchema, type ApiProblem } from './types';
-
-const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    issues: z
-      .array(
-        z.object({
-          path: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]),
-          message: z.string(),
-        }),
-      )
-      .optional(),
-    problems: z.array(problemSchema).optional(),
-  }),
-});
+import type { z } from 'zod';
+import { errorBodySchema, type ApiProblem, type RouteContract } from '@wakeflow/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -100,11 +85,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function apiRequest<S extends z.ZodType>(
-  path: string,
-  schema: S,
-  options: RequestOptions = {},
-): Promise<z.output<S>> {
+/** Sends a request; answers the status and parsed JSON of a success, throws `ApiError` for a failure. */
+async function send(path: string, options: RequestOptions): Promise<{ status: number; json: unknown }> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -134,10 +116,7 @@ export async function apiRequest<S extends z.ZodType>(
         e.code,
         outage ? outageMessage(e.code, method) : e.message,
         e.problems ?? [],
-        (e.issues ?? []).map((i) => ({
-          path: Array.isArray(i.path) ? i.path.join('.') : i.path,
-          message: i.message,
-        })),
+        e.issues ?? [],
         retryAfterMs(response.headers.get('retry-after')),
       );
     }
@@ -147,14 +126,91 @@ export async function apiRequest<S extends z.ZodType>(
       `The server answered ${response.status} ${response.statusText}`,
     );
   }
-  // 204 No Content: schemas of bodiless answers accept undefined.
+  return { status: response.status, json };
+}
+
+function parseAnswer<S extends z.ZodType>(
+  path: string,
+  status: number,
+  schema: S,
+  json: unknown,
+): z.output<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new ApiError(
-      response.status,
+      status,
       'bad_response',
       `Unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
     );
   }
   return parsed.data;
+}
+
+/** A request whose answer is parsed by the given schema (204 No Content: schemas of bodiless answers accept undefined). */
+export async function apiRequest<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  options: RequestOptions = {},
+): Promise<z.output<S>> {
+  const { status, json } = await send(path, options);
+  return parseAnswer(path, status, schema, json);
+}
+
+type SuccessStatus<R extends RouteContract> = Extract<keyof R['responses'], 200 | 201 | 202 | 204>;
+
+/** What a route answers on success: the parsed body of each documented 2xx, `undefined` for a bodiless one. */
+export type AnswerOf<R extends RouteContract> = {
+  [S in SuccessStatus<R>]: R['responses'][S] extends z.ZodType ? z.output<R['responses'][S]> : undefined;
+}[SuccessStatus<R>];
+
+type InputOf<R extends RouteContract, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType
+  ? z.input<R[K]>
+  : never;
+
+/** Path params and query as the server reads them (numbers as numbers, before they become text in the URL). */
+type ParsedOf<R extends RouteContract, K extends 'params' | 'query'> = R[K] extends z.ZodType
+  ? z.output<R[K]>
+  : never;
+
+/** Path params, query and body of a route, typed by its contract. */
+export type CallInput<R extends RouteContract> = {
+  params?: ParsedOf<R, 'params'>;
+  query?: Partial<ParsedOf<R, 'query'>>;
+  body?: InputOf<R, 'body'>;
+  signal?: AbortSignal;
+};
+
+/** `/api` + the route's path with its `:params` filled in, and the defined query values. */
+export function routeUrl(route: RouteContract, params: object = {}, query: object = {}): string {
+  const values = new Map(Object.entries(params));
+  const path = route.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) =>
+    encodeURIComponent(String(values.get(name) ?? '')),
+  );
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const qs = search.toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+/**
+ * Calls a route of the contract: the URL from its path, the method from the contract, the answer parsed with the
+ * schema of the status the server answered (a route may answer 201 or 202, say).
+ */
+export async function callApi<R extends RouteContract>(
+  route: R,
+  input: CallInput<R> = {},
+): Promise<AnswerOf<R>> {
+  const path = routeUrl(route, input.params ?? {}, input.query ?? {});
+  const { status, json } = await send(path, {
+    method: route.method.toUpperCase() as Uppercase<R['method']>,
+    ...(input.body === undefined ? {} : { body: input.body }),
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  const answer = route.responses[status];
+  if (answer === undefined)
+    throw new ApiError(status, 'bad_response', `Unexpected status ${status} from ${path}`);
+  // A bodiless or non-JSON answer has nothing to parse.
+  if (answer === null || !('safeParse' in answer)) return undefined as AnswerOf<R>;
+  return parseAnswer(path, status, answer, json) as AnswerOf<R>;
 }

@@ -1,17 +1,15 @@
 /** Segments, message templates and event names: what the config pickers offer. */
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-import { apiRequest } from './client';
+import { catalogRoutes, segmentRoutes, templateRoutes } from '@wakeflow/contracts';
+import { callApi } from './client';
 import { lookupKeys } from './keys';
-import { messageTemplateSchema, segmentSchema } from './types';
 
 const LOOKUP_STALE_MS = 60_000;
 
 export function useSegments() {
   return useQuery({
     queryKey: lookupKeys.segments,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/segments', z.object({ segments: z.array(segmentSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(segmentRoutes.list, { signal }),
     select: (data) => data.segments,
     staleTime: LOOKUP_STALE_MS,
   });
@@ -20,8 +18,7 @@ export function useSegments() {
 export function useMessageTemplates() {
   return useQuery({
     queryKey: lookupKeys.messageTemplates,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/templates', z.object({ templates: z.array(messageTemplateSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(templateRoutes.list, { signal }),
     select: (data) => data.templates,
     staleTime: LOOKUP_STALE_MS,
   });
@@ -30,8 +27,7 @@ export function useMessageTemplates() {
 export function useEventNames() {
   return useQuery({
     queryKey: lookupKeys.eventNames,
-    queryFn: ({ signal }) =>
-      apiRequest('/api/event-names', z.object({ events: z.array(z.string()) }), { signal }),
+    queryFn: ({ signal }) => callApi(catalogRoutes.eventNames, { signal }),
     select: (data) => data.events,
     staleTime: LOOKUP_STALE_MS,
   });

@@ -4,9 +4,36 @@
  * the hooks.
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
-import { apiRequest } from './client';
+import {
+  couponRoutes,
+  messageRoutes,
+  providerRoutes,
+  templateRoutes,
+  type CouponPoolInput,
+  type MessageLogFilters,
+  type ProviderChannel,
+  type TemplateDraft,
+  type TemplateProblem,
+} from '@wakeflow/contracts';
+import { callApi } from './client';
 import { lookupKeys } from './keys';
+
+export type {
+  CouponCode,
+  CouponPool,
+  EffectiveProvider,
+  MessageLogEntry,
+  MessageLogFilters,
+  PreviewResult,
+  Provider,
+  ProviderChannel,
+  ProviderKind,
+  TemplateChannel,
+  TemplateDraft,
+  TemplateProblem,
+  TemplateView,
+} from '@wakeflow/contracts';
+export { messageChannels, messageStatuses, providerChannels, templateChannels } from '@wakeflow/contracts';
 
 /** Query keys of the messages area, one factory per entity. */
 export const templateKeys = {
@@ -34,47 +61,6 @@ export const messageLogKeys = {
   list: (filters: MessageLogFilters) => [...messageLogKeys.all, filters] as const,
 };
 
-export const templateChannels = ['email', 'sms', 'push'] as const;
-export type TemplateChannel = (typeof templateChannels)[number];
-
-export const templateViewSchema = z.object({
-  id: z.string(),
-  channel: z.enum(templateChannels),
-  name: z.string(),
-  subject: z.string().nullable(),
-  body: z.string(),
-  html: z.string().nullable(),
-  category: z.enum(['marketing', 'transactional']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type TemplateView = z.infer<typeof templateViewSchema>;
-
-export const templateProblemSchema = z.object({
-  field: z.string(),
-  line: z.number(),
-  column: z.number(),
-  code: z.string(),
-  message: z.string(),
-});
-export type TemplateProblem = z.infer<typeof templateProblemSchema>;
-
-const validationSchema = z.object({ ok: z.boolean(), problems: z.array(templateProblemSchema) });
-
-export const previewResultSchema = z.object({
-  rendered: z.object({ subject: z.string().nullable(), text: z.string(), html: z.string().nullable() }),
-  problems: z.array(templateProblemSchema),
-});
-export type PreviewResult = z.infer<typeof previewResultSchema>;
-
-/** The rendered parts of a template, as being edited. */
-export interface TemplateDraft {
-  channel: TemplateChannel;
-  subject: string | null;
-  body: string;
-  html: string | null;
-}
-
 export interface TemplateSaveInput extends TemplateDraft {
   id: string;
   name: string;
@@ -84,8 +70,7 @@ export interface TemplateSaveInput extends TemplateDraft {
 export function useTemplateList() {
   return useQuery({
     queryKey: templateKeys.list(),
-    queryFn: ({ signal }) =>
-      apiRequest('/api/templates', z.object({ templates: z.array(templateViewSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(templateRoutes.list, { signal }),
     select: (data) => data.templates,
   });
 }
@@ -93,12 +78,7 @@ export function useTemplateList() {
 export function useTemplate(id: string | undefined) {
   return useQuery({
     queryKey: templateKeys.detail(id ?? ''),
-    queryFn: ({ signal }) =>
-      apiRequest(
-        `/api/templates/${encodeURIComponent(id ?? '')}`,
-        z.object({ template: templateViewSchema }),
-        { signal },
-      ),
+    queryFn: ({ signal }) => callApi(templateRoutes.get, { params: { id: id ?? '' }, signal }),
     select: (data) => data.template,
     enabled: Boolean(id),
     staleTime: Infinity,
@@ -107,11 +87,7 @@ export function useTemplate(id: string | undefined) {
 }
 
 export function validateTemplateDraft(draft: TemplateDraft, signal?: AbortSignal) {
-  return apiRequest('/api/templates/validate', validationSchema, {
-    method: 'POST',
-    body: draft,
-    ...(signal ? { signal } : {}),
-  });
+  return callApi(templateRoutes.validate, { body: draft, ...(signal ? { signal } : {}) });
 }
 
 /** Parse and variable problems of a (debounced) draft, with line and column per field. */
@@ -129,9 +105,8 @@ export function useTemplatePreview(draft: TemplateDraft, customer: string | null
   return useQuery({
     queryKey: templateKeys.preview(JSON.stringify(draft), customer ?? ''),
     queryFn: ({ signal }) =>
-      apiRequest('/api/templates/preview', previewResultSchema, {
-        method: 'POST',
-        body: { template: draft, context: { customerId: customer } },
+      callApi(templateRoutes.previewDraft, {
+        body: { template: draft, context: { customerId: customer ?? '' } },
         signal,
       }),
     enabled: Boolean(customer),
@@ -166,15 +141,8 @@ export function useSaveTemplate(existing: boolean) {
         category: input.category,
       };
       const answer = existing
-        ? await apiRequest(
-            `/api/templates/${encodeURIComponent(input.id)}`,
-            z.object({ template: templateViewSchema }),
-            { method: 'PATCH', body },
-          )
-        : await apiRequest('/api/templates', z.object({ template: templateViewSchema }), {
-            method: 'POST',
-            body: { ...body, id: input.id, channel: input.channel },
-          });
+        ? await callApi(templateRoutes.update, { params: { id: input.id }, body })
+        : await callApi(templateRoutes.create, { body: { ...body, id: input.id, channel: input.channel } });
       return answer.template;
     },
     onSuccess: (template) => {
@@ -188,8 +156,7 @@ export function useSaveTemplate(existing: boolean) {
 export function useDeleteTemplate() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      apiRequest(`/api/templates/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    mutationFn: (id: string) => callApi(templateRoutes.remove, { params: { id } }),
     onSuccess: (_d, id) => {
       queryClient.removeQueries({ queryKey: templateKeys.detail(id) });
       void queryClient.invalidateQueries({ queryKey: templateKeys.list() });
@@ -198,58 +165,17 @@ export function useDeleteTemplate() {
   });
 }
 
-export const providerChannels = ['email', 'sms', 'push', 'webhook'] as const;
-export type ProviderChannel = (typeof providerChannels)[number];
-
-export const providerSchema = z.object({
-  id: z.string(),
-  channel: z.enum(providerChannels),
-  kind: z.string(),
-  settings: z.record(z.string(), z.unknown()),
-  /** Names of the secrets that have a value; values never leave the server. */
-  secretsSet: z.array(z.string()),
-  unitCostMicros: z.number(),
-  isDefault: z.boolean(),
-  updatedAt: z.string(),
-});
-export type Provider = z.infer<typeof providerSchema>;
-
-export const effectiveProviderSchema = z.object({
-  channel: z.string(),
-  providerId: z.string(),
-  kind: z.string(),
-  isDevelopmentLog: z.boolean(),
-  label: z.string(),
-});
-export type EffectiveProvider = z.infer<typeof effectiveProviderSchema>;
-
-const jsonSchemaObject = z.record(z.string(), z.unknown());
-export const providerKindSchema = z.object({
-  kind: z.string(),
-  label: z.string(),
-  channels: z.array(z.string()),
-  settingsSchema: jsonSchemaObject,
-  secretsSchema: jsonSchemaObject,
-});
-export type ProviderKind = z.infer<typeof providerKindSchema>;
-
 export function useProviders() {
   return useQuery({
     queryKey: providerKeys.list(),
-    queryFn: ({ signal }) =>
-      apiRequest(
-        '/api/providers',
-        z.object({ providers: z.array(providerSchema), effective: z.array(effectiveProviderSchema) }),
-        { signal },
-      ),
+    queryFn: ({ signal }) => callApi(providerRoutes.list, { signal }),
   });
 }
 
 export function useProviderKinds() {
   return useQuery({
     queryKey: providerKeys.kinds(),
-    queryFn: ({ signal }) =>
-      apiRequest('/api/provider-kinds', z.object({ kinds: z.array(providerKindSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(providerRoutes.kinds, { signal }),
     select: (data) => data.kinds,
     staleTime: Infinity,
   });
@@ -270,18 +196,11 @@ export function useSaveProvider(existing: boolean) {
   return useMutation({
     mutationFn: (input: ProviderSaveInput) =>
       existing
-        ? apiRequest(
-            `/api/providers/${encodeURIComponent(input.id)}`,
-            z.object({ provider: providerSchema }),
-            {
-              method: 'PATCH',
-              body: { settings: input.settings, secrets: input.secrets, isDefault: input.isDefault },
-            },
-          )
-        : apiRequest('/api/providers', z.object({ provider: providerSchema }), {
-            method: 'POST',
-            body: input,
-          }),
+        ? callApi(providerRoutes.update, {
+            params: { id: input.id },
+            body: { settings: input.settings, secrets: input.secrets, isDefault: input.isDefault },
+          })
+        : callApi(providerRoutes.create, { body: input }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: providerKeys.list() });
     },
@@ -291,52 +210,17 @@ export function useSaveProvider(existing: boolean) {
 export function useDeleteProvider() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      apiRequest(`/api/providers/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' }),
+    mutationFn: (id: string) => callApi(providerRoutes.remove, { params: { id } }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: providerKeys.list() });
     },
   });
 }
 
-export const couponPoolSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  valueCents: z.number(),
-  minSpendCents: z.number(),
-  currency: z.string(),
-  pattern: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  stock: z.object({ total: z.number(), free: z.number(), claimed: z.number(), redeemed: z.number() }),
-});
-export type CouponPool = z.infer<typeof couponPoolSchema>;
-
-export const couponCodeSchema = z.object({
-  id: z.number(),
-  code: z.string(),
-  customerId: z.string().nullable(),
-  claimedAt: z.string().nullable(),
-  redeemedAt: z.string().nullable(),
-});
-export type CouponCode = z.infer<typeof couponCodeSchema>;
-
-export interface CouponPoolInput {
-  id: string;
-  name: string;
-  description: string;
-  valueCents: number;
-  minSpendCents: number;
-  currency: string;
-  pattern: string | null;
-  expiresAt: string | null;
-}
-
 export function useCouponPools() {
   return useQuery({
     queryKey: couponKeys.list(),
-    queryFn: ({ signal }) =>
-      apiRequest('/api/coupon-pools', z.object({ pools: z.array(couponPoolSchema) }), { signal }),
+    queryFn: ({ signal }) => callApi(couponRoutes.list, { signal }),
     select: (data) => data.pools,
   });
 }
@@ -345,13 +229,11 @@ export function useCouponCodes(poolId: string | null, status: 'all' | 'free' | '
   return useQuery({
     queryKey: couponKeys.codes(poolId ?? '', status),
     queryFn: ({ signal }) =>
-      apiRequest(
-        `/api/coupon-pools/${encodeURIComponent(poolId ?? '')}/codes?limit=100${status === 'all' ? '' : `&status=${status}`}`,
-        z.object({ codes: z.array(couponCodeSchema) }),
-        {
-          signal,
-        },
-      ),
+      callApi(couponRoutes.codes, {
+        params: { id: poolId ?? '' },
+        query: { limit: 100, ...(status === 'all' ? {} : { status }) },
+        signal,
+      }),
     select: (data) => data.codes,
     enabled: Boolean(poolId),
   });
@@ -362,15 +244,8 @@ export function useSaveCouponPool(existing: boolean) {
   return useMutation({
     mutationFn: (input: CouponPoolInput) =>
       existing
-        ? apiRequest(
-            `/api/coupon-pools/${encodeURIComponent(input.id)}`,
-            z.object({ pool: couponPoolSchema }),
-            { method: 'PUT', body: input },
-          )
-        : apiRequest('/api/coupon-pools', z.object({ pool: couponPoolSchema }), {
-            method: 'POST',
-            body: input,
-          }),
+        ? callApi(couponRoutes.save, { params: { id: input.id }, body: input })
+        : callApi(couponRoutes.create, { body: input }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: couponKeys.all });
     },
@@ -381,11 +256,7 @@ export function useImportCouponCodes(poolId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (codes: string[]) =>
-      apiRequest(
-        `/api/coupon-pools/${encodeURIComponent(poolId)}/codes`,
-        z.object({ inserted: z.number(), duplicates: z.number() }),
-        { method: 'POST', body: { codes } },
-      ),
+      callApi(couponRoutes.importCodes, { params: { id: poolId }, body: { codes } }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: couponKeys.all });
     },
@@ -396,67 +267,37 @@ export function useGenerateCouponCodes(poolId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (count: number) =>
-      apiRequest(
-        `/api/coupon-pools/${encodeURIComponent(poolId)}/generate`,
-        z.object({ inserted: z.number() }),
-        { method: 'POST', body: { count } },
-      ),
+      callApi(couponRoutes.generate, { params: { id: poolId }, body: { count } }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: couponKeys.all });
     },
   });
 }
 
-export const messageStatuses = ['pending', 'sent', 'failed', 'skipped'] as const;
-export const messageChannels = ['email', 'sms', 'push', 'webhook'] as const;
-
-export interface MessageLogFilters {
-  customerId?: string;
-  journeyId?: string;
-  status?: (typeof messageStatuses)[number];
-  channel?: (typeof messageChannels)[number];
+/** The query of a log request: empty filters are left out, so the API sees only what was chosen. */
+export function messageLogParams(filters: MessageLogFilters, limit = 100) {
+  const chosen = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+  return {
+    customerId: chosen(filters.customerId),
+    journeyId: chosen(filters.journeyId),
+    status: filters.status || undefined,
+    channel: filters.channel || undefined,
+    limit,
+  };
 }
 
-export const messageLogEntrySchema = z.object({
-  id: z.string(),
-  customerId: z.string().nullable(),
-  journeyId: z.string().nullable(),
-  runId: z.string().nullable(),
-  nodeId: z.string().nullable(),
-  channel: z.string(),
-  templateId: z.string().nullable(),
-  category: z.string().nullable(),
-  status: z.string(),
-  reason: z.string().nullable(),
-  provider: z.string().nullable(),
-  recipient: z.string().nullable(),
-  subject: z.string().nullable(),
-  body: z.string().nullable(),
-  attempts: z.number(),
-  deferredUntil: z.string().nullable(),
-  createdAt: z.string(),
-  sentAt: z.string().nullable(),
-});
-export type MessageLogEntry = z.infer<typeof messageLogEntrySchema>;
-
-/** The query string of a log request; empty filters are left out, so the API sees only what was chosen. */
+/** The same as a query string (what a link to the log would carry). */
 export function messageLogQuery(filters: MessageLogFilters, limit = 100): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(filters))
-    if (typeof value === 'string' && value.trim()) params.set(name, value.trim());
-  params.set('limit', String(limit));
+  for (const [name, value] of Object.entries(messageLogParams(filters, limit)))
+    if (value !== undefined) params.set(name, String(value));
   return params.toString();
 }
 
 export function useMessageLog(filters: MessageLogFilters) {
   return useQuery({
     queryKey: messageLogKeys.list(filters),
-    queryFn: ({ signal }) =>
-      apiRequest(
-        `/api/messages?${messageLogQuery(filters)}`,
-        z.object({ messages: z.array(messageLogEntrySchema) }),
-        { signal },
-      ),
+    queryFn: ({ signal }) => callApi(messageRoutes.log, { query: messageLogParams(filters), signal }),
     select: (data) => data.messages,
     placeholderData: keepPreviousData,
     retry: false,

@@ -1,19 +1,13 @@
 /** Published versions (immutable, so cached for good) and the per-step counts of one version. */
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
-import { apiRequest } from './client';
+import { journeyRoutes, type JourneyStats } from '@wakeflow/contracts';
+import { callApi } from './client';
 import { statsKeys, versionKeys } from './keys';
-import { journeyStatsSchema, versionDetailSchema, versionSummarySchema, type JourneyStats } from './types';
 
 export function useVersions(journeyId: string) {
   return useQuery({
     queryKey: versionKeys.all(journeyId),
-    queryFn: ({ signal }) =>
-      apiRequest(
-        `/api/journeys/${encodeURIComponent(journeyId)}/versions`,
-        z.object({ versions: z.array(versionSummarySchema) }),
-        { signal },
-      ),
+    queryFn: ({ signal }) => callApi(journeyRoutes.versions, { params: { id: journeyId }, signal }),
     select: (data) => [...data.versions].sort((a, b) => b.version - a.version),
     // No journey chosen (the runs page unfiltered): nothing to ask for, not `/api/journeys//versions`.
     enabled: journeyId !== '',
@@ -24,9 +18,7 @@ export function useVersion(journeyId: string, version: number | undefined) {
   return useQuery({
     queryKey: versionKeys.detail(journeyId, version ?? -1),
     queryFn: ({ signal }) =>
-      apiRequest(`/api/journeys/${encodeURIComponent(journeyId)}/versions/${version}`, versionDetailSchema, {
-        signal,
-      }),
+      callApi(journeyRoutes.version, { params: { id: journeyId, version: version ?? -1 }, signal }),
     enabled: version !== undefined,
     staleTime: Infinity,
   });
@@ -46,11 +38,7 @@ export function useJourneyStats<T = JourneyStats>(
   return useQuery({
     queryKey: statsKeys.forVersion(journeyId, version ?? -1),
     queryFn: ({ signal }) =>
-      apiRequest(
-        `/api/journeys/${encodeURIComponent(journeyId)}/stats?version=${version}`,
-        journeyStatsSchema,
-        { signal },
-      ),
+      callApi(journeyRoutes.stats, { params: { id: journeyId }, query: { version }, signal }),
     enabled: version !== undefined,
     refetchInterval: STATS_REFRESH_MS,
     ...(select ? { select } : {}),

@@ -11,44 +11,16 @@
  * segments (`facts.dormancyReason`). Rules live under `workspaces.settings.dormancyReasons`.
  */
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import {
+  dormancyReasonRulesSchema,
+  type DormancyReasonRules,
+  type DormancyReasonRulesInput,
+} from '@wakeflow/contracts';
 import { workspaces, type Database } from '@wakeflow/db';
 import { loadAudienceSettings } from '@wakeflow/audience';
 
-const days = z.number().int().positive().max(3660);
-const eventList = z.array(z.string().min(1)).min(1, 'Name at least one event');
-
-export const dormancyReasonRulesSchema = z.object({
-  /** Days without activity after which a customer counts as dormant. */
-  dormantAfterDays: days.default(30),
-  badExperience: z
-    .object({
-      events: eventList.default(['complaint']),
-      resolvedEvents: z.array(z.string().min(1)).default(['complaint_resolved']),
-      lookbackDays: days.default(180),
-    })
-    .default({ events: ['complaint'], resolvedEvents: ['complaint_resolved'], lookbackDays: 180 }),
-  needGone: z
-    .object({
-      /** Purchase property holding the category. */
-      categoryProperty: z
-        .string()
-        .regex(/^[A-Za-z0-9_$-]+$/)
-        .default('category'),
-      /** Category → days after the first purchase in it when the need is typically over. */
-      lifespanDays: z.record(z.string(), days).default({ baby_products: 1095 }),
-    })
-    .default({ categoryProperty: 'category', lifespanDays: { baby_products: 1095 } }),
-  naturalDecay: z
-    .object({
-      windowDays: days.default(90),
-      windows: z.number().int().min(2).max(6).default(3),
-      minDecline: z.number().min(0).max(1).default(0.3),
-    })
-    .default({ windowDays: 90, windows: 3, minDecline: 0.3 }),
-});
-export type DormancyReasonRules = z.output<typeof dormancyReasonRulesSchema>;
-export type DormancyReasonRulesInput = z.input<typeof dormancyReasonRulesSchema>;
+// The rules' schema is the HTTP contract's (`PUT /api/analytics/dormancy-rules`); this module applies it.
+export { dormancyReasonRulesSchema, type DormancyReasonRules, type DormancyReasonRulesInput };
 
 export async function loadDormancyRules(db: Database, workspaceId: string): Promise<DormancyReasonRules> {
   const [row] = await db

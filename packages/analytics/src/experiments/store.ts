@@ -4,7 +4,8 @@
  * the winner in `experiments`, from where the run starter passes it to new runs as workflow input (`forcedArms`).
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { experimentSettingsSchema } from '@wakeflow/contracts';
+import type { z } from 'zod';
 import { planSchema, type Plan } from '@wakeflow/journey';
 import { experiments, journeyDailyRollups, journeyVersions, type Database } from '@wakeflow/db';
 import { decideExperiment, type ArmComparison, type SequentialDecision } from '../stats/sequential-test';
@@ -12,14 +13,8 @@ import type { RollupRow } from '../results/figures';
 import { rollupTotalsSelection } from '../results/load';
 import { armResults, type ArmResult, type SplitArm } from './arm-counts';
 
-export const experimentSettingsSchema = z.object({
-  controlArm: z.string().min(1, 'Choose the control arm'),
-  autoWinner: z.boolean().default(false),
-  alpha: z.number().gt(0, 'Must be above 0').max(0.2, 'At most 0.2').default(0.05),
-  tau: z.number().gt(0).max(1).default(0.05),
-  minPerArm: z.number().int().min(10, 'At least 10 per arm').default(200),
-  maxDays: z.number().int().min(1).max(365).default(30),
-});
+// The settings schema is the HTTP contract's (`PUT …/experiments/:stepId`); this module stores and applies it.
+export { experimentSettingsSchema };
 export type ExperimentSettingsInput = z.input<typeof experimentSettingsSchema>;
 
 export class ExperimentError extends Error {

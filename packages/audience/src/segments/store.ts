@@ -3,26 +3,14 @@
  * does not reach itself through other segments), and a segment other segments use cannot be deleted.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { segmentCreateSchema, segmentIdSchema, segmentUpdateSchema } from '@wakeflow/contracts';
 import { conditionSchema, type Condition } from '@wakeflow/journey';
 import { segments, type Database } from '@wakeflow/db';
 import { prepareCondition } from './query';
 
-export const segmentIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'Use lower-case letters, digits, _ and -');
-
-export const segmentCreateSchema = z.object({
-  id: segmentIdSchema.optional(),
-  name: z.string().trim().min(1, 'Name the segment').max(200),
-  definition: z.unknown(),
-});
-export const segmentUpdateSchema = z.object({
-  name: z.string().trim().min(1, 'Name the segment').max(200).optional(),
-  definition: z.unknown().optional(),
-});
+// Ids and the create/update bodies are the HTTP contract's (`/api/segments`).
+export { segmentCreateSchema, segmentIdSchema, segmentUpdateSchema };
 
 export interface Segment {
   id: string;

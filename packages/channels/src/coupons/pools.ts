@@ -3,43 +3,17 @@
  * inserted), or generate codes from the pool's pattern. Stock figures (free, claimed, redeemed) feed the API.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { couponCodesImportSchema, couponPoolBodySchema, type CouponPoolInput } from '@wakeflow/contracts';
 import { couponPools, coupons, type Database } from '@wakeflow/db';
 import { checkPattern, generateCode } from './pattern';
 
-export const couponPoolInputSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'Use lower-case letters, digits, - and _'),
-    name: z.string().trim().min(1, 'Required').max(200),
-    description: z.string().max(2_000).default(''),
-    valueCents: z.number().int().min(0).default(0),
-    minSpendCents: z.number().int().min(0).default(0),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'A 3-letter currency code such as CNY')
-      .default('CNY'),
-    pattern: z.string().nullish(),
-    expiresAt: z.iso.datetime({ offset: true }).nullish(),
-  })
-  .superRefine((p, ctx) => {
-    const problem = p.pattern ? checkPattern(p.pattern) : null;
-    if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
-  });
-export type CouponPoolInput = z.input<typeof couponPoolInputSchema>;
-
-export const couponCodesImportSchema = z.object({
-  codes: z
-    .array(
-      z
-        .string()
-        .trim()
-        .min(3)
-        .max(64)
-        .regex(/^[A-Za-z0-9_-]+$/, 'Codes use letters, digits, - and _'),
-    )
-    .min(1)
-    .max(100_000),
+/** The HTTP contract's pool body, plus the code-pattern check only this package can make. */
+export const couponPoolInputSchema = couponPoolBodySchema.superRefine((p, ctx) => {
+  const problem = p.pattern ? checkPattern(p.pattern) : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
 });
+export type { CouponPoolInput };
+export { couponCodesImportSchema };
 
 export interface CouponPoolView {
   id: string;

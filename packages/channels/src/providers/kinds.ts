@@ -86,8 +86,8 @@ export function describeProviderKinds(): {
   kind: string;
   label: string;
   channels: readonly ProviderChannel[];
-  settingsSchema: unknown;
-  secretsSchema: unknown;
+  settingsSchema: Record<string, unknown>;
+  secretsSchema: Record<string, unknown>;
 }[] {
   return Object.values(providerKinds).map((k) => ({
     kind: k.kind,

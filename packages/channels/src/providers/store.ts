@@ -3,7 +3,13 @@
  * never part of what this module returns to the API: callers see which secret names are set, not their values.
  */
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
+import {
+  providerBodySchema,
+  providerPatchSchema,
+  type ProviderInput,
+  type ProviderPatch,
+} from '@wakeflow/contracts';
 import { providers, type Database } from '@wakeflow/db';
 import type { SecretKeys } from '../secrets/keys';
 import { decryptSecrets, encryptSecrets } from '../secrets/secret-box';
@@ -15,32 +21,18 @@ type ProviderRow = typeof providers.$inferSelect;
 
 export const providerChannels = ['email', 'sms', 'push', 'webhook'] as const;
 
-export const providerInputSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'Use lower-case letters, digits, - and _')
-    .refine((id) => id !== LOG_PROVIDER_ID, 'The id “log” is reserved for the development provider'),
-  channel: z.enum(providerChannels),
-  kind: z.string().refine((k) => k in providerKinds, 'Unknown provider kind'),
-  settings: z.record(z.string(), z.unknown()).default({}),
-  /** Write-only. On update, a name set to null removes that secret; names not given keep their value. */
-  secrets: z.record(z.string(), z.string().nullable()).default({}),
-  unitCostMicros: z.number().int().min(0).default(0),
-  isDefault: z.boolean().default(false),
-});
-export type ProviderInput = z.input<typeof providerInputSchema>;
-
 /**
- * Only what the patch names changes. Spelled out rather than `.partial()` of the input schema: zod v4 still applies
- * the input's defaults inside `.partial()`, which turned a patch of one secret into "settings {}, cost 0, not default".
+ * The HTTP contract's provider body, plus what only this package knows: the kinds it has and the id reserved for
+ * the development log provider.
  */
-export const providerPatchSchema = z.object({
-  settings: z.record(z.string(), z.unknown()).optional(),
-  secrets: z.record(z.string(), z.string().nullable()).optional(),
-  unitCostMicros: z.number().int().min(0).optional(),
-  isDefault: z.boolean().optional(),
+export const providerInputSchema = providerBodySchema.extend({
+  id: providerBodySchema.shape.id.refine(
+    (id) => id !== LOG_PROVIDER_ID,
+    'The id “log” is reserved for the development provider',
+  ),
+  kind: providerBodySchema.shape.kind.refine((k) => k in providerKinds, 'Unknown provider kind'),
 });
-export type ProviderPatch = z.input<typeof providerPatchSchema>;
+export { providerPatchSchema, type ProviderInput, type ProviderPatch };
 
 /** What the API may show of a provider. */
 export interface PublicProvider {

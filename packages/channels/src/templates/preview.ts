@@ -5,7 +5,7 @@
  * that runs into a render limit (`TemplateLimitError`) is thrown instead: a lenient render would hit it again.
  */
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { previewRequestSchema, type PreviewRequest } from '@wakeflow/contracts';
 import { customers, type Database } from '@wakeflow/db';
 import type { SecretKeys } from '../secrets/keys';
 import { unsubscribeUrl } from '../tracking/links';
@@ -14,16 +14,8 @@ import type { TemplateContent } from './schema';
 import { validateTemplate, type TemplateProblem } from './validate';
 import { customerVariables } from './variables';
 
-export const previewRequestSchema = z
-  .object({
-    /** The customer's id or external id. */
-    customerId: z.string().min(1).optional(),
-    externalId: z.string().min(1).optional(),
-    entry: z.record(z.string(), z.unknown()).default({}),
-    steps: z.record(z.string(), z.unknown()).default({}),
-  })
-  .refine((r) => r.customerId || r.externalId, { message: 'Choose a customer', path: ['customerId'] });
-export type PreviewRequest = z.input<typeof previewRequestSchema>;
+// Whom to preview for is part of the HTTP contract (`POST /api/templates/preview`).
+export { previewRequestSchema, type PreviewRequest };
 
 export interface PreviewResult {
   rendered: RenderedMessage;

@@ -1,16 +1,16 @@
 /** Churn model (fit, parameters), per-customer predictions and dormancy reasons, with the rules that give them. */
 import { Router } from 'express';
 import { and, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import {
   computeDormancyReasons,
-  dormancyReasonRulesSchema,
   loadDormancyRules,
   refitChurnModel,
   saveDormancyRules,
 } from '@wakeflow/analytics';
 import { churnModels, customerDormancyReasons, customerPredictions, customers } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
+import { analyticsRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 
@@ -19,11 +19,7 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
   const router = Router();
 
   router.post('/analytics/churn-model/refit', async (req, res) => {
-    const body = parseInput(
-      z.object({ horizonDays: z.number().int().min(1).max(730).default(90) }),
-      req.body ?? {},
-      'body',
-    );
+    const body = parseInput(contract.refitChurnModel.body, req.body ?? {}, 'body');
     const result = await refitChurnModel(db, workspaceOf(res), { horizonDays: body.horizonDays });
     if (!result)
       throw new HttpError(
@@ -31,7 +27,7 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
         'not_enough_data',
         'At least 20 buyers, some with repeat purchases, are needed to fit the churn model',
       );
-    res.status(201).json(result);
+    answer(res, contract.refitChurnModel, 201, result);
   });
 
   router.get('/analytics/churn-model', async (_req, res) => {
@@ -42,11 +38,11 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
       .orderBy(desc(churnModels.fittedAt))
       .limit(1);
     if (!model) throw notFound('Churn model');
-    res.json({ model });
+    answer(res, contract.churnModel, 200, { model });
   });
 
   router.get('/analytics/customers/:externalId/facts', async (req, res) => {
-    const { externalId } = parseInput(z.object({ externalId: z.string().min(1) }), req.params, 'params');
+    const { externalId } = parseInput(contract.customerFacts.params, req.params, 'params');
     const workspaceId = workspaceOf(res);
     const [row] = await db
       .select({
@@ -78,20 +74,24 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
       )
       .where(and(eq(customers.workspaceId, workspaceId), eq(customers.externalId, externalId)));
     if (!row) throw notFound('Customer');
-    res.json(row);
+    answer(res, contract.customerFacts, 200, row);
   });
 
   router.get('/analytics/dormancy-rules', async (_req, res) => {
-    res.json({ rules: await loadDormancyRules(db, workspaceOf(res)) });
+    answer(res, contract.dormancyRules, 200, { rules: await loadDormancyRules(db, workspaceOf(res)) });
   });
 
   router.put('/analytics/dormancy-rules', async (req, res) => {
-    const rules = parseInput(dormancyReasonRulesSchema, req.body, 'body');
-    res.json({ rules: await saveDormancyRules(db, workspaceOf(res), rules) });
+    const rules = parseInput(contract.saveDormancyRules.body, req.body, 'body');
+    answer(res, contract.saveDormancyRules, 200, {
+      rules: await saveDormancyRules(db, workspaceOf(res), rules),
+    });
   });
 
   router.post('/analytics/dormancy-reasons/compute', async (_req, res) => {
-    res.json({ counts: await computeDormancyReasons(db, workspaceOf(res)) });
+    answer(res, contract.computeDormancyReasons, 200, {
+      counts: await computeDormancyReasons(db, workspaceOf(res)),
+    });
   });
 
   return router;

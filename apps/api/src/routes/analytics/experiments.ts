@@ -1,24 +1,18 @@
 /** A/B/n experiments on split steps: results with chance to beat control, settings, and the automatic-winner look. */
 import { Router } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import {
   ExperimentError,
   configureExperiment,
   evaluateExperiments,
   experimentResults,
-  experimentSettingsSchema,
 } from '@wakeflow/analytics';
 import { journeys } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
+import { analyticsRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
-
-const versionParams = z.object({
-  id: z.uuid('Not a journey id'),
-  version: z.coerce.number().int().positive('Not a version number'),
-});
-const stepParams = versionParams.extend({ stepId: z.string().min(1) });
 
 function asHttp(error: unknown): never {
   if (error instanceof ExperimentError) {
@@ -43,15 +37,15 @@ export function analyticsExperimentRoutes(deps: ApiDeps): Router {
   }
 
   router.get('/journeys/:id/versions/:version/experiments', async (req, res) => {
-    const { id, version } = parseInput(versionParams, req.params, 'params');
+    const { id, version } = parseInput(contract.experiments.params, req.params, 'params');
     await ensureJourney(workspaceOf(res), id);
     const results = await experimentResults(db, workspaceOf(res), id, version).catch(asHttp);
-    res.json({ experiments: results });
+    answer(res, contract.experiments, 200, { experiments: results });
   });
 
   router.put('/journeys/:id/versions/:version/experiments/:stepId', async (req, res) => {
-    const { id, version, stepId } = parseInput(stepParams, req.params, 'params');
-    const body = parseInput(experimentSettingsSchema, req.body, 'body');
+    const { id, version, stepId } = parseInput(contract.configureExperiment.params, req.params, 'params');
+    const body = parseInput(contract.configureExperiment.body, req.body, 'body');
     await ensureJourney(workspaceOf(res), id);
     const row = await configureExperiment(
       db,
@@ -59,12 +53,12 @@ export function analyticsExperimentRoutes(deps: ApiDeps): Router {
       { journeyId: id, version, splitStepId: stepId },
       body,
     ).catch(asHttp);
-    res.json({ experiment: row });
+    answer(res, contract.configureExperiment, 200, { experiment: row });
   });
 
   router.post('/analytics/experiments/evaluate', async (_req, res) => {
     const changed = await evaluateExperiments(db, workspaceOf(res));
-    res.json({ decided: changed });
+    answer(res, contract.evaluateExperiments, 200, { decided: changed });
   });
 
   return router;

@@ -4,32 +4,21 @@
  */
 import { Router } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { checkMeasurementSettings, loadJourneyResults, resultsToCsv } from '@wakeflow/analytics';
 import { conversions, messages, runSummaries, runs } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
+import { analyticsRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
-
-const idParams = z.object({ id: z.uuid('Not a journey id') });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
-const resultsQuery = z.object({
-  version: z.coerce.number().int().positive('Not a version number').optional(),
-  groupBy: z
-    .enum(['arm', 'node', 'day', 'day-arm'], { error: 'Group by arm, node, day or day-arm' })
-    .default('arm'),
-  format: z.enum(['json', 'csv'], { error: 'Use json or csv' }).default('json'),
-  from: day.optional(),
-  to: day.optional(),
-});
 
 export function analyticsResultRoutes(deps: ApiDeps): Router {
   const { db } = deps;
   const router = Router();
 
   router.get('/journeys/:id/results', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const query = parseInput(resultsQuery, req.query, 'query');
+    const { id } = parseInput(contract.results.params, req.params, 'params');
+    const query = parseInput(contract.results.query, req.query, 'query');
     const results = await loadJourneyResults(db, workspaceOf(res), id, {
       groupBy: query.groupBy,
       ...(query.version !== undefined ? { version: query.version } : {}),
@@ -42,11 +31,11 @@ export function analyticsResultRoutes(deps: ApiDeps): Router {
       res.type('text/csv').attachment(name).send(resultsToCsv(results));
       return;
     }
-    res.json(results);
+    answer(res, contract.results, 200, results);
   });
 
   router.get('/runs/:id/conversion', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not a run id') }), req.params, 'params');
+    const { id } = parseInput(contract.runConversion.params, req.params, 'params');
     const workspaceId = workspaceOf(res);
     const [run] = await db
       .select({
@@ -80,7 +69,7 @@ export function analyticsResultRoutes(deps: ApiDeps): Router {
         and(eq(messages.id, conversions.lastMessageId), eq(messages.workspaceId, workspaceId)),
       )
       .where(and(eq(conversions.runId, id), eq(conversions.workspaceId, workspaceId)));
-    res.json({
+    answer(res, contract.runConversion, 200, {
       runId: id,
       converted: conversion !== undefined,
       conversion: conversion ?? null,
@@ -89,11 +78,11 @@ export function analyticsResultRoutes(deps: ApiDeps): Router {
   });
 
   router.post('/analytics/measurement/check', async (req, res) => {
-    const body = parseInput(z.object({ settings: z.record(z.string(), z.unknown()) }), req.body, 'body');
+    const body = parseInput(contract.checkMeasurement.body, req.body, 'body');
     const problems = await checkMeasurementSettings(db, workspaceOf(res), body.settings);
     if (problems.length > 0)
       throw new HttpError(422, 'measurement_invalid', problems[0]!.message, { problems });
-    res.json({ problems: [] });
+    answer(res, contract.checkMeasurement, 200, { problems: [] });
   });
 
   return router;

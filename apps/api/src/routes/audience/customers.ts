@@ -3,19 +3,13 @@
  * customers and events with a per-row error report.
  */
 import express, { Router } from 'express';
-import { z } from 'zod';
 import { getCustomerProfile, importCustomersCsv, importEventsCsv, searchCustomers } from '@wakeflow/audience';
 import { createEventPipeline } from '@wakeflow/catalog';
 import type { ApiDeps } from '../../deps';
+import { customerRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
-
-const searchQuery = z.object({
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** The previous page's `next`. */
-  after: z.uuid().optional(),
-});
 
 // CSV files are sent as the raw body (text/csv); 200 MB is about two million event rows.
 const csvBody = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '200mb' });
@@ -38,8 +32,11 @@ export function customerRoutes(deps: ApiDeps): Router {
   const pipeline = createEventPipeline({ db, onStored: () => deps.eventOutbox?.kick() });
 
   router.get('/customers', async (req, res) => {
-    const q = parseInput(searchQuery, req.query, 'query');
-    res.json(
+    const q = parseInput(contract.search.query, req.query, 'query');
+    answer(
+      res,
+      contract.search,
+      200,
       await searchCustomers(db, workspaceOf(res), {
         limit: q.limit,
         ...(q.q ? { q: q.q } : {}),
@@ -49,23 +46,23 @@ export function customerRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/customers/:id', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid() }), req.params, 'params');
+    const { id } = parseInput(contract.profile.params, req.params, 'params');
     const profile = await getCustomerProfile(db, workspaceOf(res), id);
     if (!profile) throw notFound('Customer');
-    res.json({ customer: profile });
+    answer(res, contract.profile, 200, { customer: profile });
   });
 
   // 200 even with bad rows: the report lists them; 422 only when the header was refused and nothing was stored.
   router.post('/customers/import', csvBody, async (req, res) => {
     const report = await importCustomersCsv(db, workspaceOf(res), csvText(req.body));
-    res.status(report.rejected ? 422 : 200).json(report);
+    answer(res, contract.importCustomers, report.rejected ? 422 : 200, report);
   });
 
   router.post('/events/import', csvBody, async (req, res) => {
     const report = await importEventsCsv(db, workspaceOf(res), csvText(req.body), {
       ingest: async (workspaceId, batch) => pipeline.ingest(workspaceId, batch),
     });
-    res.status(report.rejected ? 422 : 200).json(report);
+    answer(res, contract.importEvents, report.rejected ? 422 : 200, report);
   });
 
   return router;

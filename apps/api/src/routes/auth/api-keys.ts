@@ -3,36 +3,24 @@
  * key whose scope grants nothing they lack themselves, so a key never widens its creator's access.
  */
 import { Router } from 'express';
-import { z } from 'zod';
-import {
-  actorOf,
-  apiKeyScopeNames,
-  createApiKey,
-  listApiKeys,
-  permissionsOfScope,
-  revokeApiKey,
-  type ApiKeyScope,
-} from '@wakeflow/auth';
+import { actorOf, createApiKey, listApiKeys, permissionsOfScope, revokeApiKey } from '@wakeflow/auth';
+import { apiKeyRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { principalOf, workspaceOf } from '../../http/workspace';
 import type { AuthRouteDeps } from './context';
-
-const createBody = z.object({
-  name: z.string().trim().min(1, 'Name the key after what uses it').max(200),
-  scope: z.enum(apiKeyScopeNames as [ApiKeyScope, ...ApiKeyScope[]]),
-});
 
 export function apiKeyRoutes(deps: AuthRouteDeps): Router {
   const { db } = deps;
   const router = Router();
 
   router.get('/api-keys', async (_req, res) => {
-    res.json({ apiKeys: await listApiKeys(db, workspaceOf(res)) });
+    answer(res, contract.list, 200, { apiKeys: await listApiKeys(db, workspaceOf(res)) });
   });
 
   router.post('/api-keys', async (req, res) => {
-    const body = parseInput(createBody, req.body, 'body');
+    const body = parseInput(contract.create.body, req.body, 'body');
     const principal = principalOf(res);
     const missing = [...permissionsOfScope(body.scope)].filter((p) => !principal.permissions.has(p));
     if (missing.length)
@@ -54,14 +42,12 @@ export function apiKeyRoutes(deps: AuthRouteDeps): Router {
       entityId: apiKey.id,
       after: { name: apiKey.name, scope: apiKey.scope, prefix: apiKey.prefix },
     });
-    res
-      .status(201)
-      .set('Cache-Control', 'no-store')
-      .json({ apiKey, key, note: 'Copy the key now: it is not shown again' });
+    res.set('Cache-Control', 'no-store');
+    answer(res, contract.create, 201, { apiKey, key, note: 'Copy the key now: it is not shown again' });
   });
 
   router.delete('/api-keys/:id', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not an API key id') }), req.params, 'params');
+    const { id } = parseInput(contract.revoke.params, req.params, 'params');
     const before = await revokeApiKey(db, workspaceOf(res), id, actorOf(principalOf(res)));
     if (!before) throw notFound('API key');
     await recordAudit(db, res, {

@@ -6,7 +6,6 @@
  */
 import { Router } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { journeyVersions, journeys } from '@wakeflow/db';
 import {
   actorOf,
@@ -17,26 +16,15 @@ import {
   personBehind,
   toPublicRequest,
   writeAudit,
-  type PublishRequestStatus,
 } from '@wakeflow/auth';
+import { approvalParams, approvalRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { principalOf, workspaceOf } from '../../http/workspace';
 import { publishJourney, publishProblems } from '../../journeys/publish';
+import { storedJourney } from '../../journeys/stored';
 import type { AuthRouteDeps } from './context';
-
-const idParams = z.object({ id: z.uuid('Not a publish request id') });
-const statuses = [
-  'pending',
-  'approved',
-  'rejected',
-  'superseded',
-] as const satisfies readonly PublishRequestStatus[];
-const listQuery = z.object({
-  status: z.enum(statuses).optional(),
-  journeyId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 class NoLongerPendingError extends Error {}
 
@@ -51,23 +39,25 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
   }
 
   router.get('/approvals', async (req, res) => {
-    const q = parseInput(listQuery, req.query, 'query');
-    res.json({ approvals: await listPublishRequests(db, workspaceOf(res), q) });
+    const q = parseInput(contract.list.query, req.query, 'query');
+    answer(res, contract.list, 200, { approvals: await listPublishRequests(db, workspaceOf(res), q) });
   });
 
   router.get('/journeys/:id/approvals', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.uuid('Not a journey id') }), req.params, 'params');
+    const { id } = parseInput(contract.ofJourney.params, req.params, 'params');
     const workspaceId = workspaceOf(res);
     const [journey] = await db
       .select({ id: journeys.id })
       .from(journeys)
       .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
     if (!journey) throw notFound('Journey');
-    res.json({ approvals: await listPublishRequests(db, workspaceId, { journeyId: id, limit: 200 }) });
+    answer(res, contract.ofJourney, 200, {
+      approvals: await listPublishRequests(db, workspaceId, { journeyId: id, limit: 200 }),
+    });
   });
 
   router.get('/approvals/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(approvalParams, req.params, 'params');
     const workspaceId = workspaceOf(res);
     const { row, journeyName } = await load(workspaceId, id);
     const [journey] = await db
@@ -93,7 +83,7 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
       {}) as Record<string, unknown>;
     // The checks the approval runs, so the reviewer sees what would refuse it.
     const problems = await publishProblems(deps, workspaceId, { graph: row.graph, settings: row.settings });
-    res.json({
+    answer(res, contract.get, 200, {
       approval: toPublicRequest(row, journeyName),
       liveVersion: journey?.liveVersion ?? null,
       diffAgainstVersion: base ? against : null,
@@ -102,18 +92,13 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
         settings: row.settings,
       }),
       validation: { valid: problems.length === 0, problems },
-      graph: row.graph,
-      settings: row.settings,
+      ...storedJourney(row.graph, row.settings),
     });
   });
 
   router.post('/approvals/:id/approve', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { comment } = parseInput(
-      z.object({ comment: z.string().max(5_000).default('') }),
-      req.body ?? {},
-      'body',
-    );
+    const { id } = parseInput(approvalParams, req.params, 'params');
+    const { comment } = parseInput(contract.approve.body, req.body ?? {}, 'body');
     const workspaceId = workspaceOf(res);
     const principal = principalOf(res);
     const actor = actorOf(principal);
@@ -164,7 +149,7 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
       });
       res.locals.audited = true;
       const after = (await load(workspaceId, id)).row;
-      res.json({
+      answer(res, contract.approve, 200, {
         approval: toPublicRequest(after, journeyName),
         version: published.version,
         planHash: published.planHash,
@@ -177,12 +162,8 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/approvals/:id/reject', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { comment } = parseInput(
-      z.object({ comment: z.string().trim().min(1, 'Say why, so the author can fix it').max(5_000) }),
-      req.body ?? {},
-      'body',
-    );
+    const { id } = parseInput(approvalParams, req.params, 'params');
+    const { comment } = parseInput(contract.reject.body, req.body ?? {}, 'body');
     const workspaceId = workspaceOf(res);
     const principal = principalOf(res);
     const { row, journeyName } = await load(workspaceId, id);
@@ -205,7 +186,9 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
       entityId: row.journeyId,
       after: { requestId: id, comment },
     });
-    res.json({ approval: toPublicRequest((await load(workspaceId, id)).row, journeyName) });
+    answer(res, contract.reject, 200, {
+      approval: toPublicRequest((await load(workspaceId, id)).row, journeyName),
+    });
   });
 
   return router;

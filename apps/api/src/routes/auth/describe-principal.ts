@@ -2,11 +2,13 @@
 import type { Principal } from '@wakeflow/auth';
 import { membershipsOf } from '@wakeflow/auth';
 import type { Database } from '@wakeflow/db';
+import type { meSchema } from '@wakeflow/contracts';
+import type { z } from 'zod';
 
 export async function describePrincipal(
   db: Database,
   principal: Principal,
-): Promise<Record<string, unknown>> {
+): Promise<z.input<typeof meSchema>> {
   const permissions = [...principal.permissions].sort();
   switch (principal.kind) {
     case 'user':

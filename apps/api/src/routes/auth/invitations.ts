@@ -6,27 +6,25 @@
  */
 import { Router } from 'express';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { workspaces } from '@wakeflow/db';
 import {
   acceptInvitation,
   findOpenInvitation,
   findUserByEmail,
   hashPassword,
-  MAX_PASSWORD_LENGTH,
   passwordProblem,
   verifyPassword,
   writeAudit,
   type AcceptOutcome,
 } from '@wakeflow/auth';
+import { authRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, parseInput } from '../../http/errors';
 import { signInRateLimits } from '../../http/rate-limits';
 import { maybePrincipalOf } from '../../http/workspace';
 import type { AuthRouteDeps } from './context';
 import { describePrincipal } from './describe-principal';
 import { startSession } from './sign-in';
-
-const tokenField = z.string().min(1).max(200);
 
 function invalidLink(): HttpError {
   return new HttpError(
@@ -42,14 +40,15 @@ export function invitationRoutes(deps: AuthRouteDeps): Router {
 
   // What the accept page shows: which workspace, which roles, and whether to ask for a new or an existing password.
   router.post('/auth/invitations/lookup', ...signInRateLimits(auth.limits), async (req, res) => {
-    const { token } = parseInput(z.object({ token: tokenField }), req.body, 'body');
+    const { token } = parseInput(contract.invitationLookup.body, req.body, 'body');
     const found = await findOpenInvitation(db, token);
     if (!found) throw invalidLink();
     const [workspace] = await db
       .select({ name: workspaces.name })
       .from(workspaces)
       .where(eq(workspaces.id, found.invitation.workspaceId));
-    res.set('Cache-Control', 'no-store').json({
+    res.set('Cache-Control', 'no-store');
+    answer(res, contract.invitationLookup, 200, {
       email: found.invitation.email,
       name: found.invitation.name,
       workspace: { id: found.invitation.workspaceId, name: workspace?.name ?? found.invitation.workspaceId },
@@ -60,15 +59,7 @@ export function invitationRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/auth/invitations/accept', ...signInRateLimits(auth.limits), async (req, res) => {
-    const body = parseInput(
-      z.object({
-        token: tokenField,
-        name: z.string().trim().max(200).default(''),
-        password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
-      }),
-      req.body,
-      'body',
-    );
+    const body = parseInput(contract.invitationAccept.body, req.body, 'body');
     const found = await findOpenInvitation(db, body.token);
     if (!found) throw invalidLink();
     const principal = maybePrincipalOf(res);
@@ -116,7 +107,8 @@ export function invitationRoutes(deps: AuthRouteDeps): Router {
       after: { roles: outcome.roles, accountCreated: outcome.created },
     });
     const session = await startSession(deps, req, res, outcome.userId, outcome.workspaceId);
-    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, session));
+    res.set('Cache-Control', 'no-store');
+    answer(res, contract.invitationAccept, 200, await describePrincipal(db, session));
   });
 
   return router;

@@ -5,7 +5,6 @@
  * time by their verified email (which also accepts their open invitations), afterwards by the provider's subject.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   acceptInvitation,
   findUserByEmail,
@@ -18,6 +17,7 @@ import {
   writeAudit,
 } from '@wakeflow/auth';
 import { clearCookie, oidcStateCookieName, readCookie, setCookie } from '../../http/cookies';
+import { authRoutes as contract } from '@wakeflow/contracts';
 import { HttpError, parseInput } from '../../http/errors';
 import type { AuthRouteDeps } from './context';
 import { startSession } from './sign-in';
@@ -47,11 +47,7 @@ export function oidcRoutes(deps: AuthRouteDeps): Router {
 
   router.get('/auth/oidc/start', async (req, res) => {
     const oidc = client();
-    const { returnTo } = parseInput(
-      z.object({ returnTo: z.string().max(2_000).optional() }),
-      req.query,
-      'query',
-    );
+    const { returnTo } = parseInput(contract.oidcStart.query, req.query, 'query');
     const started = await oidc.start();
     await saveOidcLogin(db, {
       state: started.state,
@@ -65,7 +61,7 @@ export function oidcRoutes(deps: AuthRouteDeps): Router {
 
   router.get('/auth/oidc/callback', async (req, res) => {
     const oidc = client();
-    const { state } = parseInput(z.object({ state: z.string().min(1).max(500) }).loose(), req.query, 'query');
+    const { state } = parseInput(contract.oidcCallback.query, req.query, 'query');
     const cookieState = readCookie(req, stateCookie);
     clearCookie(res, stateCookie, auth.secureCookies);
     if (!cookieState || !sameSecret(cookieState, state))

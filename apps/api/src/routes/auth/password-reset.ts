@@ -5,20 +5,20 @@
  * the new password ends every session of that person. Which channel may carry the link: auth-mailer.ts.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   consumePasswordReset,
   createPasswordReset,
   deleteSessionsOfUser,
   findUserByEmail,
   hashPassword,
-  MAX_PASSWORD_LENGTH,
   membershipsOf,
   passwordProblem,
   setPasswordHash,
   writeAudit,
   type AuthMailer,
 } from '@wakeflow/auth';
+import { authRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, parseInput } from '../../http/errors';
 import { signInRateLimits } from '../../http/rate-limits';
 import type { AuthRouteDeps } from './context';
@@ -53,10 +53,11 @@ export function passwordResetRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
 
   router.post('/auth/password-reset', ...signInRateLimits(deps.auth.limits), async (req, res) => {
-    const { email } = parseInput(z.object({ email: z.string().trim().min(1).max(320) }), req.body, 'body');
-    res
-      .status(202)
-      .json({ ok: true, message: 'If that account exists, a link to choose a new password is on its way' });
+    const { email } = parseInput(contract.passwordReset.body, req.body, 'body');
+    answer(res, contract.passwordReset, 202, {
+      ok: true,
+      message: 'If that account exists, a link to choose a new password is on its way',
+    });
     // After answering: a delivery failure or a slow provider must not show in the answer or its timing.
     void (async () => {
       const user = await findUserByEmail(db, email);
@@ -65,11 +66,7 @@ export function passwordResetRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/auth/password-reset/confirm', async (req, res) => {
-    const body = parseInput(
-      z.object({ token: z.string().min(1).max(200), password: z.string().max(MAX_PASSWORD_LENGTH) }),
-      req.body,
-      'body',
-    );
+    const body = parseInput(contract.passwordResetConfirm.body, req.body, 'body');
     const problem = passwordProblem(body.password);
     if (problem)
       throw new HttpError(400, 'invalid_request', problem, {
@@ -90,7 +87,7 @@ export function passwordResetRoutes(deps: AuthRouteDeps): Router {
       });
     }
     res.locals.audited = true;
-    res.json({ ok: true });
+    answer(res, contract.passwordResetConfirm, 200, { ok: true });
   });
 
   return router;

@@ -5,7 +5,6 @@
  * The last admin cannot be removed or demoted, so a workspace never locks itself out.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { workspaces } from '@wakeflow/db';
 import {
@@ -25,6 +24,8 @@ import {
   setMembership,
   type Role,
 } from '@wakeflow/auth';
+import { invitationParams, personParams, peopleRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { principalOf, workspaceOf } from '../../http/workspace';
@@ -33,18 +34,6 @@ import type { AuthRouteDeps } from './context';
 export function invitationLink(publicUrl: string, token: string): string {
   return new URL(`/accept-invitation#token=${encodeURIComponent(token)}`, publicUrl).toString();
 }
-
-const roleSchema = z.enum(roleNames as [Role, ...Role[]]);
-const addBody = z.object({
-  email: z.email('Not an email address').max(320),
-  name: z.string().trim().max(200).default(''),
-  roles: z.array(roleSchema).min(1, 'Give the person at least one role'),
-  password: z
-    .undefined({ error: 'People choose their own password through the invitation link; leave it out' })
-    .optional(),
-});
-const userParams = z.object({ userId: z.uuid('Not a person id') });
-const invitationParams = z.object({ id: z.uuid('Not an invitation id') });
 
 export function peopleRoutes(deps: AuthRouteDeps): Router {
   const { db, mailer } = deps;
@@ -67,7 +56,7 @@ export function peopleRoutes(deps: AuthRouteDeps): Router {
   }
 
   router.get('/roles', (_req, res) => {
-    res.json({
+    answer(res, contract.roles, 200, {
       roles: roleNames.map((id) => ({
         id,
         label: roles[id].label,
@@ -81,14 +70,14 @@ export function peopleRoutes(deps: AuthRouteDeps): Router {
 
   router.get('/people', async (_req, res) => {
     const workspaceId = workspaceOf(res);
-    res.json({
+    answer(res, contract.list, 200, {
       people: await listPeople(db, workspaceId),
       invitations: await listPendingInvitations(db, workspaceId),
     });
   });
 
   router.post('/people', async (req, res) => {
-    const body = parseInput(addBody, req.body, 'body');
+    const body = parseInput(contract.invite.body, req.body, 'body');
     const workspaceId = workspaceOf(res);
     const email = normaliseEmail(body.email);
     const members = await listPeople(db, workspaceId);
@@ -126,7 +115,7 @@ export function peopleRoutes(deps: AuthRouteDeps): Router {
         deps.logger.error({ err: error }, 'could not send an invitation');
         return 'failed' as const;
       });
-    res.status(201).json({ invitation, delivery });
+    answer(res, contract.invite, 201, { invitation, delivery });
   });
 
   router.delete('/invitations/:id', async (req, res) => {
@@ -143,12 +132,8 @@ export function peopleRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.patch('/people/:userId', async (req, res) => {
-    const { userId } = parseInput(userParams, req.params, 'params');
-    const body = parseInput(
-      z.object({ roles: z.array(roleSchema).min(1, 'Give the person at least one role') }),
-      req.body,
-      'body',
-    );
+    const { userId } = parseInput(personParams, req.params, 'params');
+    const body = parseInput(contract.changeRoles.body, req.body, 'body');
     const workspaceId = workspaceOf(res);
     const before = await refuseLosingLastAdmin(workspaceId, userId, body.roles);
     if (!before) throw notFound('Person');
@@ -160,11 +145,13 @@ export function peopleRoutes(deps: AuthRouteDeps): Router {
       before: { roles: before.roles },
       after: { roles: [...body.roles].sort() },
     });
-    res.json({ person: (await listPeople(db, workspaceId)).find((p) => p.userId === userId) });
+    const person = (await listPeople(db, workspaceId)).find((p) => p.userId === userId);
+    if (!person) throw notFound('Person');
+    answer(res, contract.changeRoles, 200, { person });
   });
 
   router.delete('/people/:userId', async (req, res) => {
-    const { userId } = parseInput(userParams, req.params, 'params');
+    const { userId } = parseInput(personParams, req.params, 'params');
     const workspaceId = workspaceOf(res);
     const before = await refuseLosingLastAdmin(workspaceId, userId, []);
     if (!before || !(await removeMembership(db, workspaceId, userId))) throw notFound('Person');

@@ -4,7 +4,6 @@
  * accounts and wrong passwords, take the same time, and are rate limited per IP and account.
  */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import {
   actorOf,
   createSession,
@@ -14,7 +13,6 @@ import {
   findSessionPrincipal,
   findUserByEmail,
   hashPassword,
-  MAX_PASSWORD_LENGTH,
   membershipsOf,
   passwordProblem,
   setPasswordHash,
@@ -22,6 +20,8 @@ import {
   verifyPassword,
   writeAudit,
 } from '@wakeflow/auth';
+import { authRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { clearCookie, readCookie, sessionCookieName, setCookie } from '../../http/cookies';
 import { HttpError, parseInput } from '../../http/errors';
 import { passwordChangeRateLimit, signInRateLimits } from '../../http/rate-limits';
@@ -29,17 +29,6 @@ import { principalOf } from '../../http/workspace';
 import { recordAudit } from '../../http/audit-trail';
 import type { AuthRouteDeps } from './context';
 import { describePrincipal } from './describe-principal';
-
-const signInBody = z.object({
-  email: z.string().trim().min(1, 'Enter your email').max(320),
-  password: z.string().min(1, 'Enter your password').max(MAX_PASSWORD_LENGTH),
-  workspaceId: z.string().min(1).optional(),
-});
-
-const changePasswordBody = z.object({
-  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-  newPassword: z.string().max(MAX_PASSWORD_LENGTH),
-});
 
 /** Starts a session for a person who proved who they are; shared by password and OIDC sign-in. */
 export async function startSession(
@@ -121,7 +110,7 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
   };
 
   router.get('/auth/config', (_req, res) => {
-    res.json({
+    answer(res, contract.config, 200, {
       mode: auth.mode,
       methods: {
         password: true,
@@ -132,7 +121,7 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/auth/sign-in', ...signInRateLimits(auth.limits, onLimited), async (req, res) => {
-    const body = parseInput(signInBody, req.body, 'body');
+    const body = parseInput(contract.signIn.body, req.body, 'body');
     const user = await findUserByEmail(db, body.email);
     const ok = await verifyPassword(user?.passwordHash, body.password);
     if (!user || !ok || user.disabledAt !== null) {
@@ -143,7 +132,8 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
       throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
     }
     const principal = await startSession(deps, req, res, user.id, body.workspaceId);
-    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principal));
+    res.set('Cache-Control', 'no-store');
+    answer(res, contract.signIn, 200, await describePrincipal(db, principal));
   });
 
   router.post('/auth/sign-out', async (req, res) => {
@@ -161,7 +151,8 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.get('/auth/me', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, principalOf(res)));
+    res.set('Cache-Control', 'no-store');
+    answer(res, contract.me, 200, await describePrincipal(db, principalOf(res)));
   });
 
   // Moving to another workspace of one's own is a new session there (fresh id and CSRF token), never a header.
@@ -169,23 +160,20 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     const principal = principalOf(res);
     if (principal.kind !== 'user')
       throw new HttpError(403, 'not_a_person', 'Only a signed-in person switches workspaces');
-    const { workspaceId } = parseInput(
-      z.object({ workspaceId: z.string().min(1).max(63) }),
-      req.body,
-      'body',
-    );
+    const { workspaceId } = parseInput(contract.switchWorkspace.body, req.body, 'body');
     const memberships = await membershipsOf(db, principal.userId);
     if (!memberships.some((m) => m.workspaceId === workspaceId))
       throw new HttpError(404, 'not_found', 'Workspace not found');
     const next = await startSession(deps, req, res, principal.userId, workspaceId);
-    res.set('Cache-Control', 'no-store').json(await describePrincipal(db, next));
+    res.set('Cache-Control', 'no-store');
+    answer(res, contract.switchWorkspace, 200, await describePrincipal(db, next));
   });
 
   router.post('/auth/password', passwordChangeRateLimit(auth.limits), async (req, res) => {
     const principal = principalOf(res);
     if (principal.kind !== 'user')
       throw new HttpError(403, 'not_a_person', 'Only a signed-in person has a password');
-    const body = parseInput(changePasswordBody, req.body, 'body');
+    const body = parseInput(contract.changePassword.body, req.body, 'body');
     const problem = passwordProblem(body.newPassword);
     if (problem)
       throw new HttpError(400, 'invalid_request', problem, {

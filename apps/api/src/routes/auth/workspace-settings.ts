@@ -1,6 +1,8 @@
 /** The workspace and its access settings (whether publishing needs a reviewer's approval). */
 import { Router } from 'express';
-import { authSettingsPatchSchema, patchAuthSettings, readWorkspace } from '@wakeflow/auth';
+import { patchAuthSettings, readWorkspace } from '@wakeflow/auth';
+import { peopleRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { recordAudit } from '../../http/audit-trail';
 import { notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
@@ -13,11 +15,11 @@ export function workspaceSettingsRoutes(deps: AuthRouteDeps): Router {
   router.get('/workspace', async (_req, res) => {
     const workspace = await readWorkspace(db, workspaceOf(res));
     if (!workspace) throw notFound('Workspace');
-    res.json({ workspace });
+    answer(res, contract.workspace, 200, { workspace });
   });
 
   router.patch('/workspace', async (req, res) => {
-    const patch = parseInput(authSettingsPatchSchema, req.body, 'body');
+    const patch = parseInput(contract.updateWorkspace.body, req.body, 'body');
     const workspaceId = workspaceOf(res);
     const before = await readWorkspace(db, workspaceId);
     if (!before) throw notFound('Workspace');
@@ -30,7 +32,7 @@ export function workspaceSettingsRoutes(deps: AuthRouteDeps): Router {
       before: before.settings,
       after: after.settings,
     });
-    res.json({ workspace: after });
+    answer(res, contract.updateWorkspace, 200, { workspace: after });
   });
 
   return router;

@@ -4,29 +4,19 @@
  */
 import { Router } from 'express';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { messages, outbox } from '@wakeflow/db';
+import { messageRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 import type { ChannelApiDeps } from './context';
-
-const listQuery = z.object({
-  customerId: z.uuid().optional(),
-  journeyId: z.uuid().optional(),
-  nodeId: z.string().min(1).optional(),
-  status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
-  channel: z.enum(['email', 'sms', 'push', 'webhook']).optional(),
-  /** Page backwards from this creation time (exclusive). */
-  before: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
 
 export function messageRoutes(deps: ChannelApiDeps): Router {
   const { db } = deps;
   const router = Router();
 
   router.get('/messages', async (req, res) => {
-    const q = parseInput(listQuery, req.query, 'query');
+    const q = parseInput(contract.log.query, req.query, 'query');
     const conditions: SQL[] = [eq(messages.workspaceId, workspaceOf(res))];
     if (q.customerId) conditions.push(eq(messages.customerId, q.customerId));
     if (q.journeyId) conditions.push(eq(messages.journeyId, q.journeyId));
@@ -40,7 +30,7 @@ export function messageRoutes(deps: ChannelApiDeps): Router {
       .where(and(...conditions))
       .orderBy(desc(messages.createdAt))
       .limit(q.limit);
-    res.json({
+    answer(res, contract.log, 200, {
       messages: rows.map((m) => ({
         id: m.id,
         customerId: m.customerId,
@@ -69,18 +59,14 @@ export function messageRoutes(deps: ChannelApiDeps): Router {
   });
 
   router.get('/outbox', async (req, res) => {
-    const q = parseInput(
-      z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-      req.query,
-      'query',
-    );
+    const q = parseInput(contract.outbox.query, req.query, 'query');
     const rows = await db
       .select()
       .from(outbox)
       .where(eq(outbox.workspaceId, workspaceOf(res)))
       .orderBy(desc(outbox.id))
       .limit(q.limit);
-    res.json({
+    answer(res, contract.outbox, 200, {
       note: 'Messages the development log provider recorded instead of delivering',
       messages: rows.map((r) => ({
         id: r.id,

@@ -4,7 +4,6 @@
  * including the development log provider when none is configured, so the UI can say nothing is delivered.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   createProvider,
   deleteProvider,
@@ -17,12 +16,12 @@ import {
   ProviderValidationError,
   updateProvider,
 } from '@wakeflow/channels';
+import { providerRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 import { channelOptions, type ChannelApiDeps } from './context';
-
-const idParams = z.object({ id: z.string().min(1).max(63) });
 
 function invalid(error: unknown): never {
   if (error instanceof ProviderValidationError) {
@@ -42,14 +41,14 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
 
   router.get('/providers', async (_req, res) => {
     const workspaceId = workspaceOf(res);
-    res.json({
+    answer(res, contract.list, 200, {
       providers: await listProviders(db, keys, workspaceId),
       effective: await effectiveProviders(db, workspaceId),
     });
   });
 
   router.get('/provider-kinds', (_req, res) => {
-    res.json({ kinds });
+    answer(res, contract.kinds, 200, { kinds });
   });
 
   router.post('/providers', async (req, res) => {
@@ -62,18 +61,18 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
       entityId: created.id,
       after: created,
     });
-    res.status(201).json({ provider: created });
+    answer(res, contract.create, 201, { provider: created });
   });
 
   router.get('/providers/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
     const provider = await getProvider(db, keys, workspaceOf(res), id);
     if (!provider) throw notFound('Provider');
-    res.json({ provider });
+    answer(res, contract.get, 200, { provider });
   });
 
   router.patch('/providers/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
     const patch = parseInput(providerPatchSchema, req.body, 'body');
     const before = await getProvider(db, keys, workspaceOf(res), id);
     const updated = await updateProvider(db, keys, workspaceOf(res), id, patch).catch(invalid);
@@ -85,11 +84,11 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
       before,
       after: { ...updated, ...(patch.secrets ? { secretsChanged: Object.keys(patch.secrets).sort() } : {}) },
     });
-    res.json({ provider: updated });
+    answer(res, contract.update, 200, { provider: updated });
   });
 
   router.delete('/providers/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
     const before = await getProvider(db, keys, workspaceOf(res), id);
     if (!before || !(await deleteProvider(db, workspaceOf(res), id))) throw notFound('Provider');
     await recordAudit(db, res, { action: 'provider.deleted', entityType: 'provider', entityId: id, before });

@@ -4,34 +4,22 @@
  * runs into a render limit (time, memory) is 422 `template_limit_exceeded`, naming the limit.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   createTemplate,
   deleteTemplate,
   getTemplate,
   InvalidTemplateError,
   listTemplates,
-  previewRequestSchema,
   previewTemplate,
-  templateChannels,
-  templateIdSchema,
-  templateInputSchema,
-  templatePatchSchema,
   TemplateLimitError,
   updateTemplate,
   validateTemplate,
 } from '@wakeflow/channels';
+import { templateRoutes as contract } from '@wakeflow/contracts';
+import { answer } from '../../http/answer';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
 import { channelOptions, type ChannelApiDeps } from './context';
-
-const idParams = z.object({ id: templateIdSchema });
-const draftSchema = z.object({
-  channel: z.enum(templateChannels),
-  subject: z.string().max(2_000).nullish(),
-  body: z.string().max(100_000),
-  html: z.string().max(200_000).nullish(),
-});
 
 function limitExceeded(error: unknown): never {
   if (error instanceof TemplateLimitError) {
@@ -66,25 +54,17 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
   const router = Router();
 
   router.get('/templates', async (req, res) => {
-    const { channel } = parseInput(
-      z.object({ channel: z.enum(templateChannels).optional() }),
-      req.query,
-      'query',
-    );
-    res.json({ templates: await listTemplates(db, workspaceOf(res), channel) });
+    const { channel } = parseInput(contract.list.query, req.query, 'query');
+    answer(res, contract.list, 200, { templates: await listTemplates(db, workspaceOf(res), channel) });
   });
 
   router.post('/templates/validate', (req, res) => {
-    const draft = parseInput(draftSchema, req.body, 'body');
-    res.json(validateTemplate(draft));
+    const draft = parseInput(contract.validate.body, req.body, 'body');
+    answer(res, contract.validate, 200, validateTemplate(draft));
   });
 
   router.post('/templates/preview', async (req, res) => {
-    const body = parseInput(
-      z.object({ template: draftSchema, context: previewRequestSchema }),
-      req.body,
-      'body',
-    );
+    const body = parseInput(contract.previewDraft.body, req.body, 'body');
     const result = await previewTemplate(
       db,
       options.keys,
@@ -94,40 +74,40 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
       body.context,
     ).catch(limitExceeded);
     if (!result) throw notFound('Customer');
-    res.json(result);
+    answer(res, contract.previewDraft, 200, result);
   });
 
   router.post('/templates', async (req, res) => {
-    const input = parseInput(templateInputSchema, req.body, 'body');
+    const input = parseInput(contract.create.body, req.body, 'body');
     const created = await createTemplate(db, workspaceOf(res), input).catch(invalid);
     if (!created) throw new HttpError(409, 'conflict', `A template “${input.id}” already exists`);
-    res.status(201).json({ template: created });
+    answer(res, contract.create, 201, { template: created });
   });
 
   router.get('/templates/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
     const template = await getTemplate(db, workspaceOf(res), id);
     if (!template) throw notFound('Template');
-    res.json({ template });
+    answer(res, contract.get, 200, { template });
   });
 
   router.patch('/templates/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const patch = parseInput(templatePatchSchema, req.body, 'body');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
+    const patch = parseInput(contract.update.body, req.body, 'body');
     const updated = await updateTemplate(db, workspaceOf(res), id, patch).catch(invalid);
     if (!updated) throw notFound('Template');
-    res.json({ template: updated });
+    answer(res, contract.update, 200, { template: updated });
   });
 
   router.delete('/templates/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
     if (!(await deleteTemplate(db, workspaceOf(res), id))) throw notFound('Template');
     res.status(204).end();
   });
 
   router.post('/templates/:id/preview', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const context = parseInput(previewRequestSchema, req.body, 'body');
+    const { id } = parseInput(contract.get.params, req.params, 'params');
+    const context = parseInput(contract.preview.body, req.body, 'body');
     const template = await getTemplate(db, workspaceOf(res), id);
     if (!template) throw notFound('Template');
     const result = await previewTemplate(
@@ -139,7 +119,7 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
       context,
     ).catch(limitExceeded);
     if (!result) throw notFound('Customer');
-    res.json(result);
+    answer(res, contract.preview, 200, result);
   });
 
   return router;

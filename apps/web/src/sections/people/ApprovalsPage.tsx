@@ -148,7 +148,7 @@ function ApprovalDetailPanel({ id }: { id: string }) {
 }
 
 export function ApprovalsPage({ selectedId }: { selectedId?: string }) {
-  const [status, setStatus] = useState<string>('pending');
+  const [status, setStatus] = useState<(typeof statuses)[number]>('pending');
   const approvals = useApprovals(status);
   const actorName = useActorName();
   return (

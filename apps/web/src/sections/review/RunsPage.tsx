@@ -4,7 +4,7 @@ import { Download, Search } from 'lucide-react';
 import { useJourneys } from '../../api/journeys';
 import { useVersions } from '../../api/versions';
 import { StepName } from '../../components/StepName';
-import { runStatuses, useFindCustomers, useRuns, type RunFilters } from '../../api/review';
+import { asRunStatus, runStatuses, useFindCustomers, useRuns, type RunFilters } from '../../api/review';
 import { runsToCsv } from '@wakeflow/journey';
 import { downloadText } from './csv';
 import { formatDateTime, humanise } from './format';
@@ -139,7 +139,7 @@ export function RunsPage({ filters }: { filters: RunFilters }) {
           <select
             id="run-status"
             value={filters.status ?? ''}
-            onChange={(e) => setFilters({ ...filters, status: e.target.value || undefined })}
+            onChange={(e) => setFilters({ ...filters, status: asRunStatus(e.target.value) })}
           >
             <option value="">Any status</option>
             {runStatuses.map((s) => (

@@ -1,5 +1,5 @@
 /** The review section's hash paths: `/runs?journeyId=…&status=…` (find runs) and `/runs/:id` (one run). */
-import type { RunFilters } from '../../api/review';
+import { asRunStatus, type RunFilters } from '../../api/review';
 
 export type ReviewRoute =
   | { page: 'runs'; filters: RunFilters }
@@ -37,7 +37,8 @@ export function filtersFromSearch(search: string): RunFilters {
   if (journeyId) filters.journeyId = journeyId;
   if (Number.isInteger(version) && version > 0) filters.version = version;
   if (customerId) filters.customerId = customerId;
-  if (status) filters.status = status;
+  const runStatus = asRunStatus(status);
+  if (runStatus) filters.status = runStatus;
   if (outcome) filters.outcome = outcome;
   return filters;
 }

@@ -1,0 +1,202 @@
+/** Journeys: drafts (with revision checks), validation, publishing immutable versions, version history, live counts. */
+import { z } from 'zod';
+import { journeyGraphSchema, journeySettingsSchema } from '@wakeflow/journey';
+import { jsonObjectSchema, problemsAnswerSchema, timestampSchema } from './common';
+import { defineRoute } from './route';
+import { publishRequestSchema } from './approvals';
+
+export const journeyIdParams = z.object({ id: z.uuid('Not a journey id') });
+export const journeyVersionParams = journeyIdParams.extend({
+  version: z.coerce.number().int().positive('Not a version number'),
+});
+
+export const createJourneyBodySchema = z.object({
+  name: z.string().trim().min(1, 'Give the journey a name').max(200),
+  description: z.string().max(2000).default(''),
+  templateId: z.string().optional(),
+  graph: journeyGraphSchema.optional(),
+  settings: jsonObjectSchema.optional(),
+});
+export type CreateJourneyInput = z.input<typeof createJourneyBodySchema>;
+
+export const renameJourneyBodySchema = createJourneyBodySchema
+  .pick({ name: true, description: true })
+  .partial();
+
+export const saveDraftBodySchema = z.object({
+  graph: journeyGraphSchema,
+  settings: jsonObjectSchema.default({}),
+  revision: z.number().int().positive('Send the revision your draft is based on'),
+});
+
+export const validateDraftBodySchema = z.object({
+  /** Checked as it comes: a malformed graph is answered with problems, not a 400. */
+  graph: z.unknown().optional(),
+  settings: jsonObjectSchema.optional(),
+});
+
+export const publishBodySchema = z.object({
+  revision: z.number().int().positive().optional(),
+  /** For the reviewer, when the workspace requires approval. */
+  comment: z.string().max(5_000).default(''),
+});
+
+export const journeyStatsQuerySchema = z.object({ version: z.coerce.number().int().positive().optional() });
+
+export const journeySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  status: z.string(),
+  liveVersion: z.number().nullable().optional(),
+  draftRevision: z.number().optional(),
+  updatedAt: timestampSchema,
+});
+export type JourneySummary = z.infer<typeof journeySummarySchema>;
+
+export const journeyDetailSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  status: z.string(),
+  liveVersion: z.number().nullable().optional(),
+  // A draft keeps whatever the manager typed (issue 17): half-filled settings are stored as typed and reported by
+  // validate, so they are any object here, not the publishable `journeySettingsSchema`.
+  draft: z.object({
+    graph: journeyGraphSchema,
+    /** As saved: a draft's settings may be incomplete, so clients read them leniently. */
+    settings: jsonObjectSchema,
+    revision: z.number(),
+  }),
+  createdAt: timestampSchema.optional(),
+  updatedAt: timestampSchema,
+});
+export type JourneyDetail = z.infer<typeof journeyDetailSchema>;
+
+export const publishedSchema = z.object({ version: z.number(), planHash: z.string() });
+
+/** Publish answers 201 with the version, or 202 when the workspace requires approval and a request was made. */
+export const approvalRequiredSchema = z.object({
+  approvalRequired: z.literal(true),
+  approval: publishRequestSchema,
+});
+export const publishAnswerSchema = z.union([publishedSchema, approvalRequiredSchema]);
+export type PublishAnswer = z.infer<typeof publishAnswerSchema>;
+
+export const versionSummarySchema = z.object({
+  version: z.number(),
+  planHash: z.string(),
+  publishedAt: timestampSchema,
+  publishedBy: z.string().nullable().optional(),
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+export const versionDetailSchema = versionSummarySchema.extend({
+  graph: journeyGraphSchema,
+  settings: journeySettingsSchema,
+  plan: z.unknown().optional(),
+});
+export type VersionDetail = z.infer<typeof versionDetailSchema>;
+
+const countMap = z.record(z.string(), z.number());
+export const journeyStatsSchema = z.object({
+  version: z.number().nullable().optional(),
+  running: z.number().optional(),
+  nodes: z
+    .record(z.string(), z.object({ entered: z.number(), waiting: z.number(), passed: z.number() }))
+    .default({}),
+  outcomes: z.record(z.string(), countMap).default({}),
+  exits: countMap.default({}),
+  /** Runs that ended without an exit, by status (failed, cancelled, terminated, timed out). */
+  ended: countMap.default({}),
+});
+export type JourneyStats = z.infer<typeof journeyStatsSchema>;
+export type StepStats = JourneyStats['nodes'][string];
+
+const tag = 'Journeys';
+
+export const journeyRoutes = {
+  list: defineRoute({
+    method: 'get',
+    path: '/journeys',
+    tag,
+    summary: 'Journeys of the workspace, last changed first',
+    responses: { 200: z.object({ journeys: z.array(journeySummarySchema) }) },
+  }),
+  create: defineRoute({
+    method: 'post',
+    path: '/journeys',
+    tag,
+    summary: 'Create a journey, empty or from a template',
+    body: createJourneyBodySchema,
+    responses: { 201: journeyDetailSchema },
+  }),
+  get: defineRoute({
+    method: 'get',
+    path: '/journeys/:id',
+    tag,
+    summary: 'A journey with its draft',
+    params: journeyIdParams,
+    responses: { 200: journeyDetailSchema },
+  }),
+  rename: defineRoute({
+    method: 'patch',
+    path: '/journeys/:id',
+    tag,
+    summary: "Change a journey's name or description",
+    params: journeyIdParams,
+    body: renameJourneyBodySchema,
+    responses: { 200: journeyDetailSchema },
+  }),
+  saveDraft: defineRoute({
+    method: 'put',
+    path: '/journeys/:id/draft',
+    tag,
+    summary: 'Save the draft (409 `draft_conflict` when someone saved since `revision`)',
+    params: journeyIdParams,
+    body: saveDraftBodySchema,
+    responses: { 200: z.object({ revision: z.number() }) },
+  }),
+  validate: defineRoute({
+    method: 'post',
+    path: '/journeys/:id/validate',
+    tag,
+    summary: 'Problems of the given (or the saved) draft',
+    params: journeyIdParams,
+    body: validateDraftBodySchema,
+    responses: { 200: problemsAnswerSchema },
+  }),
+  publish: defineRoute({
+    method: 'post',
+    path: '/journeys/:id/publish',
+    tag,
+    summary: 'Publish the draft as a new version, or request approval',
+    params: journeyIdParams,
+    body: publishBodySchema,
+    responses: { 201: publishedSchema, 202: approvalRequiredSchema },
+  }),
+  versions: defineRoute({
+    method: 'get',
+    path: '/journeys/:id/versions',
+    tag,
+    summary: 'Published versions, newest first',
+    params: journeyIdParams,
+    responses: { 200: z.object({ versions: z.array(versionSummarySchema) }) },
+  }),
+  version: defineRoute({
+    method: 'get',
+    path: '/journeys/:id/versions/:version',
+    tag,
+    summary: 'One published version with its graph, settings and plan',
+    params: journeyVersionParams,
+    responses: { 200: versionDetailSchema },
+  }),
+  stats: defineRoute({
+    method: 'get',
+    path: '/journeys/:id/stats',
+    tag,
+    summary: 'Per-step counts of a version (the live one by default)',
+    params: journeyIdParams,
+    query: journeyStatsQuerySchema,
+    responses: { 200: journeyStatsSchema },
+  }),
+};
