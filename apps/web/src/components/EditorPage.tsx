@@ -37,6 +37,7 @@ import {
 import { hrefFor } from '../router';
 import type { FormLookups } from '../schema-form/SchemaForm';
 import { DeleteDialog } from './DeleteDialog';
+import { focusedStepId, focusStep, focusStepForm } from '../canvas/keyboard-focus';
 import { HistoryDrawer } from './HistoryDrawer';
 import { InsertMenu } from './InsertMenu';
 import { JourneyPanel } from './JourneyPanel';
@@ -173,13 +174,25 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       if (isTyping(e.target) || insertMenu) return;
       const command = commandFor(e);
       if (!command) return;
-      const id = state.selectedId;
+      // Arrows start from the step that has keyboard focus, else the selected one.
+      const focused = focusedStepId(e.target);
+      const id = focused ?? state.selectedId;
       const move = (direction: 'up' | 'down' | 'left' | 'right') => {
         const next = neighbourStep(graph, view.layout.steps, id, direction);
-        if (next) select(next, true);
+        if (!next) return;
+        select(next, true);
+        if (focused) focusStep(next);
       };
+      // Enter and Space belong to whatever has focus (a + button, a link) unless it is a step.
+      if (command === 'openStep' && !focused) return;
       e.preventDefault();
       switch (command) {
+        case 'openStep':
+          if (focused) {
+            select(focused, true);
+            focusStepForm();
+          }
+          break;
         case 'delete':
           if (id) dispatch({ type: 'delete', nodeId: id });
           break;

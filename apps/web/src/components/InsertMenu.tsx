@@ -1,5 +1,5 @@
 /** The menu a "+" opens: the kinds that fit that point (triggers in the trigger slot, exits only at path ends), and Paste. */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { ClipboardPaste } from 'lucide-react';
 import type { CatalogEntry } from '../api/types';
 import type { InsertPoint } from '../editor-core';
@@ -29,6 +29,32 @@ export function InsertMenu({
   onClose,
 }: InsertMenuProps) {
   const ref = useRef<HTMLDivElement>(null);
+  // The menu takes focus (its first item) and gives it back to the + that opened it when it closes (WAI-ARIA menu
+  // button pattern), so a keyboard user never lands at the top of the page.
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  const onMenuKey = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const next =
+      e.key === 'ArrowDown'
+        ? items[(at + 1) % items.length]
+        : e.key === 'ArrowUp'
+          ? items[(at - 1 + items.length) % items.length]
+          : e.key === 'Home'
+            ? items[0]
+            : e.key === 'End'
+              ? items.at(-1)
+              : undefined;
+    if (!next) return;
+    e.preventDefault();
+    next.focus();
+  };
   useEffect(() => {
     const onDown = (e: MouseEvent) => {
       if (ref.current && !ref.current.contains(e.target as Node)) onClose();
@@ -47,7 +73,14 @@ export function InsertMenu({
   const top = Math.min(anchor.bottom + 6, window.innerHeight - 420);
   const left = Math.min(Math.max(anchor.left + anchor.width / 2 - 150, 8), window.innerWidth - 310);
   return (
-    <div className="insert-menu" ref={ref} role="menu" aria-label="Add a step" style={{ top, left }}>
+    <div
+      className="insert-menu"
+      ref={ref}
+      role="menu"
+      aria-label="Add a step"
+      style={{ top, left }}
+      onKeyDown={onMenuKey}
+    >
       {groupByCategory(fits).map(([category, items]) => (
         <div key={category} className="insert-menu-group">
           <div className="insert-menu-heading">{categoryLabel(category)}</div>

@@ -5,7 +5,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
 import { nodeOutcomes, roleOf, type EditorCatalog } from './catalog';
-import { describeStep, laneLabel, stepTitle, type DescribeLookups } from './describe';
+import { describeStep, kindLabel, laneLabel, stepTitle, type DescribeLookups } from './describe';
 
 /** The accessible name of a + on a path: which step it follows and, for a named path, which one. */
 export function insertLabel(source: GraphNode | undefined, outcome: string, catalog: EditorCatalog): string {
@@ -71,6 +71,10 @@ export function graphToFlow(
     const box = layout.steps.get(step.id);
     if (!box) continue;
     const entry = catalog.get(step.type);
+    const kind = catalog.kind(step.type);
+    const title = stepTitle(step, catalog);
+    const summary = describeStep(step, catalog, options.lookups);
+    const kindName = kindLabel(step.type, catalog);
     nodes.push({
       id: step.id,
       type: 'step',
@@ -78,13 +82,15 @@ export function graphToFlow(
       width: box.width,
       height: box.height,
       selected: options.selectedId === step.id,
+      // What a screen reader says on the focused step: its name, its kind and what it does.
+      ariaLabel: `${title}, ${kindName}: ${summary}`,
       data: {
         step,
-        title: stepTitle(step, catalog),
-        summary: describeStep(step, catalog, options.lookups),
-        kindLabel: entry?.palette.label ?? step.type,
-        icon: entry?.palette.icon ?? 'puzzle',
-        color: entry?.palette.color ?? '#64748b',
+        title,
+        summary,
+        kindLabel: kindName,
+        icon: entry?.palette.icon ?? kind?.palette.icon ?? 'puzzle',
+        color: entry?.palette.color ?? kind?.palette.color ?? '#64748b',
         role: roleOf(step, catalog),
         problems: options.problemsByNode?.get(step.id) ?? NO_PROBLEMS,
       },
@@ -99,6 +105,8 @@ export function graphToFlow(
       width: open.width,
       height: open.height,
       selectable: false,
+      // Its own + button takes focus; the wrapper would be a second, silent Tab stop.
+      focusable: false,
       data: {
         source: open.source,
         outcome: open.outcome,
@@ -115,6 +123,7 @@ export function graphToFlow(
       width: s.width,
       height: s.height,
       selectable: false,
+      focusable: false,
       data: {},
     });
   }

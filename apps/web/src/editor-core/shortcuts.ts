@@ -14,7 +14,8 @@ export type EditorCommand =
   | 'selectDown'
   | 'selectLeft'
   | 'selectRight'
-  | 'deselect';
+  | 'deselect'
+  | 'openStep';
 
 export interface KeyCombo {
   key: string;
@@ -53,6 +54,7 @@ export const shortcuts: readonly ShortcutDefinition[] = [
   { command: 'selectLeft', label: 'Step to the left', combos: [{ key: 'ArrowLeft' }] },
   { command: 'selectRight', label: 'Step to the right', combos: [{ key: 'ArrowRight' }] },
   { command: 'deselect', label: 'Deselect', combos: [{ key: 'Escape' }] },
+  { command: 'openStep', label: 'Open the focused step’s form', combos: [{ key: 'Enter' }, { key: ' ' }] },
 ];
 
 export interface KeyPress {
