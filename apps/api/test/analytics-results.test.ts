@@ -1,6 +1,6 @@
 /**
- * End to end on real parts (PostgreSQL, Temporal's time-skipping server, a real worker, the HTTP API): 200 customers
- * run a split journey with a 20% holdout; conversions are injected as events; the API's figures equal the ones
+ * End to end on real parts (PostgreSQL, the Temporal dev server, a real worker, the HTTP API): 100 customers
+ * (WAKEFLOW_E2E_CUSTOMERS) run a split journey with a 20% holdout; conversions are injected as events; the API's figures equal the ones
  * computed independently from the fixture (who is held out and which arm is a stable hash of ids).
  */
 import request from 'supertest';
@@ -41,7 +41,7 @@ const splitJourney: JourneyGraphInput = {
   ],
 };
 
-const N = Number(process.env.WAKEFLOW_E2E_CUSTOMERS ?? 200);
+const N = Number(process.env.WAKEFLOW_E2E_CUSTOMERS ?? 100);
 const DAY = 86_400_000;
 
 describe('journey results end to end', () => {
