@@ -1,7 +1,8 @@
 /**
  * The editor by keyboard, in real Chromium (issue 17 item 3, in part): a focused step shows a focus ring and is
  * named by its step name and kind; arrow keys move focus along paths from the focused step (not from the
- * trigger); Enter opens the step's form with focus in it; the + menu takes focus and gives it back.
+ * trigger); Enter opens the step's form with focus in it; Tab reaches the steps before the + buttons; the + menu
+ * takes focus and gives it back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -60,6 +61,14 @@ describe('journey editor by keyboard', () => {
     await expect
       .poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="step-panel"]'))))
       .toBe(true);
+
+    // Tab order: every step, then the + buttons (they used to come first, drawn as edge labels).
+    const order = await page.evaluate(() =>
+      [...document.querySelectorAll('.react-flow__node-step, .react-flow__node-plus button')].map((e) =>
+        e.classList.contains('react-flow__node-step') ? 'step' : 'plus',
+      ),
+    );
+    expect(order.lastIndexOf('step')).toBeLessThan(order.indexOf('plus'));
 
     // The + on a path: the menu takes focus, Escape gives it back to the +.
     const plus = page.getByRole('button', { name: /^Add a step after “Return gift email”/ });

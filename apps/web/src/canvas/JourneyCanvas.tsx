@@ -18,10 +18,15 @@ import {
 import type { FlowView, JourneyFlowNode } from '../editor-core';
 import { CanvasContext, type CanvasActions } from './canvas-context';
 import { LaneEdge } from './LaneEdge';
-import { OpenPathNode, TriggerSlotNode } from './SlotNodes';
+import { LanePlusNode, OpenPathNode, TriggerSlotNode } from './SlotNodes';
 import { StepNode } from './StepNode';
 
-const nodeTypes: NodeTypes = { step: StepNode, open: OpenPathNode, slot: TriggerSlotNode };
+const nodeTypes: NodeTypes = {
+  step: StepNode,
+  open: OpenPathNode,
+  slot: TriggerSlotNode,
+  plus: LanePlusNode,
+};
 const edgeTypes: EdgeTypes = { lane: LaneEdge };
 /** Below this zoom step text is unreadable; a journey that only fits smaller opens at its top instead. */
 const READABLE_ZOOM = 0.6;
@@ -41,6 +46,7 @@ export interface JourneyCanvasProps {
 }
 
 function minimapColor(node: JourneyFlowNode): string {
+  if (node.type === 'plus') return 'transparent';
   return node.type === 'step' ? node.data.color : '#cbd5e1';
 }
 

@@ -1,11 +1,12 @@
-/** An outcome lane: the path, its label ("Yes", "Did purchase", "a · 50%") and a "+" to insert a step on it. */
-import { memo, useState } from 'react';
+/**
+ * An outcome lane: the path and its label ("Yes", "Did purchase", "a · 50%"). Its "+" is a node of its own
+ * (`LanePlusNode`), so keyboard focus reaches it after the steps.
+ */
+import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '@xyflow/react';
-import { Plus } from 'lucide-react';
 import type { LaneFlowEdge } from '../editor-core';
-import { TRIGGER_SLOT_ID } from '../editor-core';
 import { useJourneyStats } from '../api/versions';
-import { dropTargetProps, useCanvasActions } from './canvas-context';
+import { useCanvasActions } from './canvas-context';
 
 function LaneCount({ source, outcome }: { source: string; outcome: string }) {
   const { watch } = useCanvasActions();
@@ -29,8 +30,6 @@ function LaneEdgeView({
   targetPosition,
   data,
 }: EdgeProps<LaneFlowEdge>) {
-  const actions = useCanvasActions();
-  const [hover, setHover] = useState(false);
   const [path] = getSmoothStepPath({
     sourceX,
     sourceY,
@@ -42,8 +41,6 @@ function LaneEdgeView({
   });
   const centerY = (sourceY + targetY) / 2;
   const label = data?.label;
-  const insertable = !actions.readOnly && !data?.open && source !== TRIGGER_SLOT_ID && data !== undefined;
-  const plusY = label ? targetY - 18 : centerY;
   return (
     <>
       <BaseEdge id={id} path={path} className={data?.open ? 'lane-open' : 'lane'} />
@@ -56,24 +53,6 @@ function LaneEdgeView({
             {label}
             {data ? <LaneCount source={source} outcome={data.outcome} /> : null}
           </div>
-        ) : null}
-        {insertable ? (
-          <button
-            type="button"
-            className={`lane-plus nodrag nopan${hover ? ' drop-hover' : ''}`}
-            style={{ transform: `translate(-50%, -50%) translate(${targetX}px, ${plusY}px)` }}
-            aria-label={data.insertLabel}
-            data-testid={`plus-${source}-${data.outcome}`}
-            onClick={(e) =>
-              actions.openInsertMenu(
-                { kind: 'path', source, outcome: data.outcome },
-                e.currentTarget.getBoundingClientRect(),
-              )
-            }
-            {...dropTargetProps({ kind: 'path', source, outcome: data.outcome }, actions, setHover)}
-          >
-            <Plus size={12} strokeWidth={3} />
-          </button>
         ) : null}
       </EdgeLabelRenderer>
     </>

@@ -1,8 +1,11 @@
-/** Where the next step goes: the end of an open path, and the trigger slot of a journey without a trigger. */
+/**
+ * Where the next step goes: the end of an open path, the + on a path between two steps, and the trigger slot of a
+ * journey without a trigger.
+ */
 import { memo, useState } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { Plus, Zap } from 'lucide-react';
-import type { InsertPoint, OpenPathFlowNode, TriggerSlotFlowNode } from '../editor-core';
+import type { InsertPoint, LanePlusFlowNode, OpenPathFlowNode, TriggerSlotFlowNode } from '../editor-core';
 import { dropTargetProps, useCanvasActions } from './canvas-context';
 
 function OpenPathNodeView({ data }: NodeProps<OpenPathFlowNode>) {
@@ -28,6 +31,25 @@ function OpenPathNodeView({ data }: NodeProps<OpenPathFlowNode>) {
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="step-handle" />
       <Plus size={14} /> Add a step
+    </button>
+  );
+}
+
+function LanePlusNodeView({ data }: NodeProps<LanePlusFlowNode>) {
+  const actions = useCanvasActions();
+  const [hover, setHover] = useState(false);
+  if (actions.readOnly) return null;
+  const at: InsertPoint = { kind: 'path', source: data.source, outcome: data.outcome };
+  return (
+    <button
+      type="button"
+      className={`lane-plus lane-plus-node nodrag nopan${hover ? ' drop-hover' : ''}`}
+      aria-label={data.insertLabel}
+      data-testid={`plus-${data.source}-${data.outcome}`}
+      onClick={(e) => actions.openInsertMenu(at, e.currentTarget.getBoundingClientRect())}
+      {...dropTargetProps(at, actions, setHover)}
+    >
+      <Plus size={12} strokeWidth={3} />
     </button>
   );
 }
@@ -58,3 +80,4 @@ function TriggerSlotNodeView(_: NodeProps<TriggerSlotFlowNode>) {
 
 export const OpenPathNode = memo(OpenPathNodeView);
 export const TriggerSlotNode = memo(TriggerSlotNodeView);
+export const LanePlusNode = memo(LanePlusNodeView);

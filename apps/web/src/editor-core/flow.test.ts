@@ -105,3 +105,19 @@ describe('keyboard', () => {
     expect(neighbourStep(canonicalGraph, layout.steps, 'trigger', 'up')).toBeUndefined();
   });
 });
+
+describe('keyboard order on the canvas', () => {
+  it('lists every step before the + buttons, each + named by the step and path it follows', () => {
+    const view = graphToFlow(canonicalGraph, testCatalog);
+    const types = view.nodes.map((n) => n.type);
+    expect(types.lastIndexOf('step')).toBeLessThan(types.indexOf('plus'));
+    const plus = view.nodes.find(
+      (n) => n.type === 'plus' && n.data.source === 'wait_return' && n.data.outcome === 'timeout',
+    );
+    expect(plus?.data).toMatchObject({
+      insertLabel: 'Add a step on the “Not within 7 days” path after “Wait for event”',
+    });
+    const step = view.nodes.find((n) => n.id === 'gift_sms');
+    expect(step?.ariaLabel).toBe('Return gift SMS, Send message: Send SMS “return-gift-sms”');
+  });
+});

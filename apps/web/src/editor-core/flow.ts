@@ -34,12 +34,15 @@ export type StepNodeData = {
 /** `insertLabel`: the + button's accessible name, in step names and path words ("Add a step after “Gift SMS”"). */
 export type OpenPathNodeData = { source: string; outcome: string; insertLabel: string };
 export type TriggerSlotNodeData = Record<string, never>;
-export type LaneEdgeData = { outcome: string; label?: string; open: boolean; insertLabel: string };
+/** The + on a path between two steps: a node, not an edge label, so Tab reaches it after the steps. */
+export type LanePlusNodeData = { source: string; outcome: string; insertLabel: string };
+export type LaneEdgeData = { outcome: string; label?: string; open: boolean };
 
 export type StepFlowNode = Node<StepNodeData, 'step'>;
 export type OpenPathFlowNode = Node<OpenPathNodeData, 'open'>;
 export type TriggerSlotFlowNode = Node<TriggerSlotNodeData, 'slot'>;
-export type JourneyFlowNode = StepFlowNode | OpenPathFlowNode | TriggerSlotFlowNode;
+export type LanePlusFlowNode = Node<LanePlusNodeData, 'plus'>;
+export type JourneyFlowNode = StepFlowNode | OpenPathFlowNode | TriggerSlotFlowNode | LanePlusFlowNode;
 export type LaneFlowEdge = Edge<LaneEdgeData, 'lane'>;
 
 export interface FlowView {
@@ -55,6 +58,8 @@ export interface ToFlowOptions {
 }
 
 const NO_PROBLEMS: StepProblem[] = [];
+const PLUS_SIZE = 22;
+const PLUS_LABEL_GAP = 18;
 
 export function graphToFlow(
   graph: JourneyGraph,
@@ -127,6 +132,30 @@ export function graphToFlow(
       data: {},
     });
   }
+  // The + of each path between two steps, after every step in the node list: Tab visits the steps, then the +s.
+  for (const lane of layout.lanes) {
+    const from = layout.steps.get(lane.source);
+    const to = layout.steps.get(lane.target);
+    const source = byId.get(lane.source);
+    if (lane.open || !from || !to || !source) continue;
+    const sourceY = from.y + from.height;
+    // Above the path's label when it has one, else halfway down the lane (where the lane edge used to draw it).
+    const y = laneLabel(source, lane.outcome, catalog) ? to.y - PLUS_LABEL_GAP : (sourceY + to.y) / 2;
+    nodes.push({
+      id: `plus:${lane.id}`,
+      type: 'plus',
+      position: { x: to.x + to.width / 2 - PLUS_SIZE / 2, y: y - PLUS_SIZE / 2 },
+      width: PLUS_SIZE,
+      height: PLUS_SIZE,
+      selectable: false,
+      focusable: false,
+      data: {
+        source: lane.source,
+        outcome: lane.outcome,
+        insertLabel: insertLabel(source, lane.outcome, catalog),
+      },
+    });
+  }
   const edges: LaneFlowEdge[] = layout.lanes.map((lane) => {
     const source = byId.get(lane.source);
     const label = source ? laneLabel(source, lane.outcome, catalog) : undefined;
@@ -139,7 +168,6 @@ export function graphToFlow(
       data: {
         outcome: lane.outcome,
         open: lane.open,
-        insertLabel: insertLabel(source, lane.outcome, catalog),
         ...(label ? { label } : {}),
       },
     };
