@@ -83,9 +83,14 @@ try {
       await sleep(500);
   // Every run must have begun its wait before the clock starts: a login that occurred earlier does not count for it.
   const client = stack.temporal();
-  const workflowIds = (
-    await stack.db.select({ id: runs.workflowId }).from(runs).where(eq(runs.journeyId, journeyId))
-  ).map((r) => r.id);
+  let workflowIds: string[] = [];
+  // A run's row is written by its first activity: under load that comes a while after the start.
+  while (workflowIds.length < customerCount) {
+    await sleep(500);
+    workflowIds = (
+      await stack.db.select({ id: runs.workflowId }).from(runs).where(eq(runs.journeyId, journeyId))
+    ).map((r) => r.id);
+  }
   for (const id of workflowIds) {
     for (;;) {
       const state = await client.workflow
