@@ -87,6 +87,10 @@ function Shell() {
                 {s.label}
               </a>
             ))}
+          {/* A page of its own (reference.html): the renderer moves by URL hash, which this app's router owns. */}
+          <a href="/reference.html" target="_blank" rel="noopener">
+            API
+          </a>
         </nav>
         <Principal />
       </header>
