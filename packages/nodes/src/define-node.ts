@@ -74,6 +74,11 @@ export interface NodeDefinition<S extends z.ZodType, Ports = NodePorts> {
   outcomeLabel?(outcome: string, config: z.output<S>): string | undefined;
   /** One line in words for the canvas: "Wait up to 7 days for login or purchase". */
   describe(config: z.output<S>, names: NameLookups): string;
+  /**
+   * The config a new step starts with in the editor (a 50/50 split, a 7-day wait), possibly half-filled for the
+   * manager to complete; without it the editor starts from the schema's defaults.
+   */
+  starter?(): DraftConfig;
   /** Schema of what the step writes into `context.steps[<step id>]` for later steps and templates. */
   writes?: z.ZodType;
   references?(config: z.output<S>): NodeReferences;

@@ -104,7 +104,7 @@ export function reduceEditor(state: EditorState, action: EditorAction, catalog: 
       if (!entry) return fail(state, `Unknown step kind ${action.kind}`);
       return commit(
         state,
-        insertStep(graph, action.at, newStep(entry, graph), catalog),
+        insertStep(graph, action.at, newStep(entry, graph, catalog.kind(entry.type)), catalog),
         `Add ${entry.palette.label}`,
       );
     }

@@ -51,6 +51,9 @@ export const branch = defineNode({
     category: 'flow',
     color: '#d97706',
   },
+  starter: () => ({
+    condition: { kind: 'event', event: '', window: { type: 'since_entry' }, count: { op: 'gte', value: 1 } },
+  }),
   outcomes: ['yes', 'no'],
   outcomeLabel: (outcome) => (outcome === 'yes' ? 'Yes' : outcome === 'no' ? 'No' : undefined),
   describe: (c) => `If ${describeCondition(c.condition)}`,

@@ -19,6 +19,7 @@ export const delay = defineNode({
     category: 'flow',
     color: '#0891b2',
   },
+  starter: () => ({ mode: 'duration', duration: { amount: 1, unit: 'days' } }),
   outcomes: ['next'],
   describe: (c) =>
     c.mode === 'duration'

@@ -16,6 +16,7 @@ export const exit = defineNode({
     category: 'flow',
     color: '#475569',
   },
+  starter: () => ({ outcome: 'completed' }),
   outcomes: [],
   describe: (c) => `Exit as ${humanize(c.outcome)}`,
   plan: (c) => ({ op: 'exit', outcome: c.outcome }),

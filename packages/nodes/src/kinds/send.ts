@@ -41,6 +41,7 @@ export const send = defineNode({
     category: 'message',
     color: '#16a34a',
   },
+  starter: () => ({ channel: 'email', templateId: '' }),
   outcomes: ['next'],
   describe: (c, names) =>
     `Send ${channelWords[c.channel]} “${names.templateName?.(c.templateId) ?? c.templateId}”` +

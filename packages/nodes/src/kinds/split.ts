@@ -56,6 +56,12 @@ export const split = defineNode({
     category: 'flow',
     color: '#d97706',
   },
+  starter: () => ({
+    arms: [
+      { name: 'a', percent: 50 },
+      { name: 'b', percent: 50 },
+    ],
+  }),
   outcomes: (c) => c.arms.map((a) => a.name),
   draftOutcomes: draftArmPaths,
   outcomeLabel: (outcome, c) => {

@@ -63,6 +63,7 @@ export const waitForEvent = defineNode({
     category: 'flow',
     color: '#0891b2',
   },
+  starter: () => ({ events: [{ event: '' }], timeout: { amount: 7, unit: 'days' } }),
   outcomes: (c) => [...new Set(c.events.map((e) => e.outcome ?? e.event)), 'timeout'],
   draftOutcomes: draftEventPaths,
   outcomeLabel: (outcome, c) => {
