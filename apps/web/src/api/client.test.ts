@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { ApiError, apiRequest, retryQuery, retryQueryDelay } from './client';
+import { journeyRoutes, runRoutes } from '@wakeflow/contracts';
+import { ApiError, apiRequest, callApi, retryQuery, retryQueryDelay, routeUrl } from './client';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -81,5 +82,57 @@ describe('query retries', () => {
     });
     expect(data).toEqual({ ok: true });
     expect(calls).toBe(3);
+  });
+});
+
+describe('callApi', () => {
+  it('builds the URL from the contract: path params filled in, empty query values left out', () => {
+    expect(routeUrl(journeyRoutes.version, { id: 'j 1', version: 3 })).toBe('/api/journeys/j%201/versions/3');
+    expect(routeUrl(runRoutes.list, {}, { journeyId: 'j1', status: undefined, outcome: '' })).toBe(
+      '/api/runs?journeyId=j1',
+    );
+  });
+
+  it("sends the contract's method and parses the answer with the schema of the status it got", async () => {
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(
+          JSON.stringify({
+            approvalRequired: true,
+            approval: {
+              id: 'r1',
+              journeyId: 'j1',
+              journeyName: 'Win-back',
+              draftRevision: 4,
+              baseVersion: null,
+              status: 'pending',
+              requestedBy: 'user:1',
+              requestComment: null,
+              requestedAt: '2026-12-07T03:00:00.000Z',
+              decidedBy: null,
+              decisionComment: null,
+              decidedAt: null,
+              version: null,
+            },
+          }),
+          { status: 202 },
+        ),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const answer = await callApi(journeyRoutes.publish, { params: { id: 'j1' }, body: { revision: 4 } });
+    expect(answer).toMatchObject({ approvalRequired: true, approval: { id: 'r1' } });
+    expect(fetchMock).toHaveBeenCalledWith(
+      '/api/journeys/j1/publish',
+      expect.objectContaining({ method: 'POST', body: JSON.stringify({ revision: 4 }) }),
+    );
+  });
+
+  it('refuses an answer that does not match the contract', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ journeys: [{ id: 1 }] }))),
+    );
+    const error = await callApi(journeyRoutes.list).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'bad_response' });
   });
 });
