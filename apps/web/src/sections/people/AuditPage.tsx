@@ -6,6 +6,9 @@ import { downloadText, toCsv, type CsvColumn } from '../review/csv';
 import { formatDateTime } from '../review/format';
 import { useAccess } from './access';
 import { useActorName } from './actors';
+import { auditEntityLabel } from './audit-entities';
+import { useJourneys } from '../../api/journeys';
+import { useMessageTemplates, useSegments } from '../../api/lookups';
 
 const knownActions = [
   'journey.created',
@@ -31,10 +34,30 @@ function localToIso(value: string): string | undefined {
   return value ? new Date(value).toISOString() : undefined;
 }
 
+function EntityCell({ kind, name, id }: { kind: string; name?: string; id: string }) {
+  return name ? (
+    <span title={id}>
+      {kind} “{name}”
+    </span>
+  ) : (
+    <>
+      {kind} <span className="muted mono">{id}</span>
+    </>
+  );
+}
+
 export function AuditPage() {
   const access = useAccess();
   const reason = access.reason('audit.read');
   const actorName = useActorName();
+  const journeys = useJourneys();
+  const templates = useMessageTemplates();
+  const segments = useSegments();
+  const entityNames = {
+    journey: (id: string) => journeys.data?.find((j) => j.id === id)?.name,
+    template: (id: string) => templates.data?.find((t) => t.id === id)?.name,
+    segment: (id: string) => segments.data?.find((g) => g.id === id)?.name,
+  };
   const [draft, setDraft] = useState({
     actor: '',
     action: '',
@@ -164,7 +187,7 @@ export function AuditPage() {
                   <span className="tag mono">{e.action}</span>
                 </td>
                 <td className="small">
-                  {e.entityType} <span className="muted mono">{e.entityId}</span>
+                  <EntityCell {...auditEntityLabel(e.entityType, e.entityId, entityNames)} />
                 </td>
                 <td>
                   {e.before !== null || e.after !== null ? (
