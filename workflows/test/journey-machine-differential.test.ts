@@ -36,8 +36,12 @@ import {
 } from './differential/journey-cases';
 
 const RANDOM_CASES = Number(process.env.DIFFERENTIAL_CASES ?? 40);
-/** Real runs drift from the virtual clock by the time their activities take; timelines keep events seconds apart. */
-const DRIFT_TOLERANCE_MS = 2_000;
+/**
+ * Real runs drift from the virtual clock by the time their activities take, which adds up over a run's records on a
+ * loaded machine (2.1 s was seen with the whole test command running beside it). Events, timers and deferrals of the
+ * generated cases fall on whole minutes, so a difference that matters is a minute or more.
+ */
+const DRIFT_TOLERANCE_MS = 15_000;
 const TASK_QUEUE = 'differential';
 
 interface RecordedRun {

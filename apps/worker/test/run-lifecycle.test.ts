@@ -288,6 +288,43 @@ describe('run lifecycle and event time', () => {
     expect(freshResult.outcome).toBe('reactivated');
   });
 
+  it('counts for a wait an event that occurred after the run entered the wait, while the step was still being recorded', async () => {
+    // A delay first, so the test can hold the run's row locked before the wait's step is recorded: the record then
+    // waits, as it does under a backlog, and the login arrives meanwhile.
+    const graph: JourneyGraphInput = {
+      nodes: [
+        { id: 't', type: 'api_trigger', config: {} },
+        { id: 'd', type: 'delay', config: { mode: 'duration', duration: { amount: 1, unit: 'minutes' } } },
+        ...waitForLogin.nodes.slice(1),
+      ],
+      edges: [{ source: 't', target: 'd' }, { source: 'd', target: 'w' }, ...waitForLogin.edges.slice(1)],
+    };
+    const run = await start(graph, {}, 'login-while-recorded');
+    const result = await bench.withWorker(async () => {
+      await sleeping(run.workflowId);
+      const lock = await bench.database.pool.connect();
+      try {
+        await lock.query('begin');
+        await lock.query('select id from runs where workflow_id = $1 for update', [run.workflowId]);
+        await bench.env.sleep('1 minute');
+        // The record of step w now waits for the lock; the customer logs in after the run entered w.
+        await eventually(async () => {
+          const { rows } = await bench.database.pool.query<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+          );
+          return rows[0]!.n > 0 ? true : undefined;
+        });
+        await deliver(run.workflowId, 'login', new Date(await bench.env.currentTimeMs()));
+        await lock.query('commit');
+      } finally {
+        lock.release();
+      }
+      return (await bench.env.client.workflow.getHandle(run.workflowId).result()) as { outcome: string };
+    });
+    await recordHistoryIfAsked(bench.env.client, run.workflowId, 'wait-event-while-step-recorded');
+    expect(result.outcome).toBe('reactivated');
+  });
+
   it('does not end a run at its goal for an event from before the run entered', async () => {
     const run = await start(longDelay, purchaseGoal, 'old-buyer');
     const result = await bench.withWorker(async () => {

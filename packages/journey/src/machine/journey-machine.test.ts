@@ -230,7 +230,11 @@ describe('journey machine transitions', () => {
       next: { a: 'gone', b: 'back' },
     };
     const result = runOnVirtualClock(run, { startMs: START, hooks: hooks(), features });
-    expect(asked).toEqual(['events-count-from-when-waiting-began', 'forced-arms']);
+    expect(asked).toEqual([
+      'events-count-from-when-waiting-began',
+      'wait-begins-at-step-entry',
+      'forced-arms',
+    ]);
     expect(result.outcome).toBe('reactivated');
     expect(result.steps.at(-1)?.splitArm).toEqual({ stepId: 's', arm: 'b', holdout: false });
   });
@@ -250,5 +254,67 @@ describe('journey machine transitions', () => {
     advance(run, t.state, { kind: 'events', events: [event('l', 'login', START)] }, START, ALL_FEATURES);
     expect(t.state).toEqual(before);
     expect(JSON.parse(JSON.stringify(t.state))).toEqual(t.state);
+  });
+
+  /** Drives the canonical run to the wait's step, whose record is not yet acknowledged at `recordedAtMs`. */
+  function atWaitStepBeingRecorded(features: MachineFeatures) {
+    const run = canonical();
+    let t = startJourney(run, START, features);
+    for (let i = 0; i < 3; i++) t = advance(run, t.state, { kind: 'recorded' }, START, features);
+    t = advance(run, t.state, { kind: 'node_result', result: { outcome: 'sent' } }, START, features);
+    return { run, t };
+  }
+
+  it('counts for a wait an event that occurred after its step was entered but arrived before the record was acknowledged', () => {
+    const { run, t: entered } = atWaitStepBeingRecorded(ALL_FEATURES);
+    // The record takes ten minutes (a backlog); the customer logs in five minutes after the run reached the wait.
+    let t = advance(
+      run,
+      entered.state,
+      { kind: 'events', events: [event('l', 'login', START + 5 * MINUTE)] },
+      START + 5 * MINUTE,
+      ALL_FEATURES,
+    );
+    expect(t.commands).toEqual([]);
+    t = advance(run, t.state, { kind: 'recorded' }, START + 10 * MINUTE, ALL_FEATURES);
+    expect(t.commands).toEqual([
+      {
+        kind: 'record_step',
+        step: {
+          nodeId: 'back',
+          seq: 3,
+          at: new Date(START + 10 * MINUTE).toISOString(),
+          previousOutcome: 'login',
+        },
+      },
+    ]);
+  });
+
+  it('keeps the old rule for runs whose history predates it: the wait begins when the record is acknowledged', () => {
+    const legacy: MachineFeatures = { has: (feature) => feature !== 'wait-begins-at-step-entry' };
+    const { run, t: entered } = atWaitStepBeingRecorded(legacy);
+    let t = advance(
+      run,
+      entered.state,
+      { kind: 'events', events: [event('l', 'login', START + 5 * MINUTE)] },
+      START + 5 * MINUTE,
+      legacy,
+    );
+    t = advance(run, t.state, { kind: 'recorded' }, START + 10 * MINUTE, legacy);
+    expect(t.commands.map((c) => c.kind)).toEqual(['start_timer']);
+    // An event that occurred before the step was entered never counts, under either rule.
+    const { t: again } = atWaitStepBeingRecorded(ALL_FEATURES);
+    const early = advance(
+      run,
+      again.state,
+      { kind: 'events', events: [event('old', 'login', START - MINUTE)] },
+      START + MINUTE,
+      ALL_FEATURES,
+    );
+    expect(
+      advance(run, early.state, { kind: 'recorded' }, START + 2 * MINUTE, ALL_FEATURES).commands.map(
+        (c) => c.kind,
+      ),
+    ).toEqual(['start_timer']);
   });
 });

@@ -22,7 +22,11 @@ import { matchesFilters } from '../property-match';
 import type { CustomerEventPayload, JourneyRunInput, NodeActivityResult, RunStepRecord } from '../run';
 
 /** Behaviour introduced after runs were already in flight, named by the `patched()` id that guards it. */
-export type MachineFeature = 'events-count-from-when-waiting-began' | 'forced-arms';
+export type MachineFeature =
+  | 'events-count-from-when-waiting-began'
+  | 'forced-arms'
+  /** A wait begins when the run entered its step, and events arriving while the step is recorded count for it. */
+  | 'wait-begins-at-step-entry';
 
 /** Whether a run has a later behaviour: Temporal answers with `patched()`; everything else with `ALL_FEATURES`. */
 export interface MachineFeatures {
@@ -67,6 +71,15 @@ export interface JourneyMachineState {
   holdout: boolean;
   /** Events count by when they occurred (waits from when they began, the goal from entry), not by arrival alone. */
   countsByOccurrence: boolean;
+  /**
+   * A wait begins when its step was entered, not when the step's record was acknowledged: under a backlog the two can
+   * be minutes apart, and an event in between happened after the run (and its view) reached the wait.
+   */
+  waitBeginsAtStepEntry: boolean;
+  /** When the run entered its current step (ms since the epoch). */
+  stepEnteredAtMs: number;
+  /** The outcome of a wait whose event arrived while the wait's step was still being recorded. */
+  earlyWaitOutcome: string | null;
   goalReached: boolean;
   /** Events already counted: the same event may be delivered twice. */
   seenEventIds: string[];
@@ -182,6 +195,9 @@ export function startJourney(run: MachineRun, nowMs: number, features: MachineFe
     enteredAtMs: nowMs,
     holdout: run.holdout,
     countsByOccurrence: features.has('events-count-from-when-waiting-began'),
+    waitBeginsAtStepEntry: features.has('wait-begins-at-step-entry'),
+    stepEnteredAtMs: nowMs,
+    earlyWaitOutcome: null,
     goalReached: false,
     seenEventIds: [],
     previous: {},
@@ -287,6 +303,8 @@ class Transition {
     const step = this.step(stepId);
     if (!step) return this.fail(`Plan has no step ${stepId}`);
     this.state.stepId = stepId;
+    this.state.stepEnteredAtMs = this.nowMs;
+    this.state.earlyWaitOutcome = null;
     this.state.phase = { kind: 'recording' };
     this.commands.push({
       kind: 'record_step',
@@ -317,8 +335,10 @@ class Transition {
       case 'wait': {
         // Only events that arrive from now on count for this wait (and, by occurrence, only those that occurred
         // from now on: an old event delivered late is not the customer coming back now).
-        const beganMs = this.nowMs;
-        const until = iso(beganMs + step.timeoutMs);
+        const beganMs = this.state.waitBeginsAtStepEntry ? this.state.stepEnteredAtMs : this.nowMs;
+        const early = this.state.earlyWaitOutcome;
+        if (early !== null) return this.leave(early);
+        const until = iso(this.nowMs + step.timeoutMs);
         return this.startTimer(step.timeoutMs, (timerId) => ({ kind: 'waiting', timerId, until, beganMs }));
       }
       case 'split': {
@@ -419,8 +439,23 @@ class Transition {
       case 'deferred':
         if (this.state.goalReached) this.finishAtGoal();
         return;
+      case 'recording': {
+        // The wait's step is being recorded: an event that occurred since the run entered it is the customer's
+        // answer, however late the record is acknowledged.
+        const step = this.currentStep();
+        if (!this.state.waitBeginsAtStepEntry || step.op !== 'wait' || this.state.earlyWaitOutcome !== null)
+          return;
+        const enteredMs = this.state.stepEnteredAtMs;
+        const matched = matchWait(
+          fresh.filter((e) => occurredSince(e, enteredMs)),
+          step.events,
+          this.run.entryEvent,
+        );
+        if (matched) this.state.earlyWaitOutcome = matched.outcome;
+        return;
+      }
       default:
-        // Busy with a record, a node or a local time: the goal is looked at when that answers.
+        // Busy with a node or a local time: the goal is looked at when that answers.
         return;
     }
   }
