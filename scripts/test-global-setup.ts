@@ -2,34 +2,21 @@
  * Global setup for the integration and browser tests: finds (or starts) PostgreSQL and finds the Temporal binaries
  * once, and hands them to every test file through environment variables.
  */
-import pg from 'pg';
 import { APP_ROLE } from '@wakeflow/db';
 import {
   ensurePostgres,
   findTemporalCli,
+  canQuery,
   findTemporalTestServer,
   type PostgresHandle,
 } from '@wakeflow/devstack';
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 export default async function setup(): Promise<() => Promise<void>> {
   let embedded: PostgresHandle | undefined;
   let url = process.env.WAKEFLOW_TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url) {
     const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-    if (await canConnect(local)) {
+    if (await canQuery(local)) {
       url = local;
     } else {
       // No server configured or running: start the project's own (kept under .data/postgres).

@@ -10,12 +10,9 @@
  * Each scenario runs in its own workspace, i.e. its own task queue, so the three crashing workers run side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { Client, Connection } from '@temporalio/client';
 import { customers, journeys, messages, publishJourneyDraft, templates } from '@wakeflow/db';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
@@ -23,6 +20,7 @@ import { upsertCustomers } from '@wakeflow/audience';
 import { createProvider, loadSecretKeys, saveChannelSettings } from '@wakeflow/channels';
 import { createCatalog } from '@wakeflow/catalog';
 import { createRunStarter } from '@wakeflow/temporal';
+import { startGateway, startSmtpSink, type Gateway, type SmtpSink } from './faults/sinks';
 import { startTemporalDevServer, type TemporalDevServer } from '@wakeflow/devstack';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -40,23 +38,13 @@ const scenarios = [
   },
 ] as const;
 
-interface Mail {
-  to: string;
-  messageId: string;
-}
-
 describe('sending through worker crashes (SIGKILL)', () => {
   let database: TestDatabase;
   let server: TemporalDevServer;
   let connection: Connection;
-  let smtp: SMTPServer;
-  let gateway: http.Server;
-  let smtpPort = 0;
-  let gatewayUrl = '';
-  const mails: Mail[] = [];
+  let smtp: SmtpSink;
   /** Every request that reached the gateway, and what it delivered: once per idempotency key, like a real gateway. */
-  const gatewayRequests: { key: string; to: string }[] = [];
-  const deliveredSms = new Map<string, string>();
+  let gateway: Gateway;
   const children: ChildProcess[] = [];
 
   function startWorker(workspaces: string, crashAt?: string): ChildProcess {
@@ -84,45 +72,9 @@ describe('sending through worker crashes (SIGKILL)', () => {
     server = await startTemporalDevServer({ port: 0, headless: true, dbFile: null });
     connection = await Connection.connect({ address: server.address });
 
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const headers = Buffer.concat(chunks)
-            .toString('utf8')
-            .split(/\r?\n\r?\n/)[0]!
-            .replace(/\r?\n[ \t]+/g, ' ');
-          const messageId = /^Message-ID:\s*(\S+)/im.exec(headers)?.[1] ?? '';
-          for (const rcpt of session.envelope.rcptTo) mails.push({ to: rcpt.address, messageId });
-          callback();
-        });
-      },
-    });
-    // Killing the worker mid-session resets its SMTP and HTTP connections: that is the point of this test, not a
-    // failure (without a listener the server's 'error' event would be an uncaught exception).
-    smtp.on('error', () => undefined);
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as AddressInfo).port;
-
-    gateway = http.createServer((req, res) => {
-      req.on('error', () => undefined);
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const key = String(req.headers['idempotency-key']);
-        const to = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to: string }).to;
-        gatewayRequests.push({ key, to });
-        if (!deliveredSms.has(key)) deliveredSms.set(key, to);
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ id: `sms-${[...deliveredSms.keys()].indexOf(key) + 1}` }));
-      });
-    });
-    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', () => resolve()));
-    gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    // Killing the worker mid-session resets its SMTP and HTTP connections: that is the point of this test.
+    smtp = await startSmtpSink();
+    gateway = await startGateway();
   });
 
   afterAll(async () => {
@@ -130,9 +82,8 @@ describe('sending through worker crashes (SIGKILL)', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await connection?.close();
     await server?.stop();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-    gateway?.closeAllConnections();
-    await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
+    await smtp?.close();
+    await gateway?.close();
     await database?.drop();
   });
 
@@ -174,7 +125,7 @@ describe('sending through worker crashes (SIGKILL)', () => {
         kind: 'smtp',
         settings: {
           host: '127.0.0.1',
-          port: smtpPort,
+          port: smtp.port,
           fromAddress: 'shop@wakeflow.example',
           timeoutMs: 5_000,
         },
@@ -184,7 +135,7 @@ describe('sending through worker crashes (SIGKILL)', () => {
         channel: 'sms',
         kind: 'http',
         settings: {
-          url: `${gatewayUrl}/sms`,
+          url: `${gateway.url}/sms`,
           idempotencyHeader: 'Idempotency-Key',
           messageIdPath: 'id',
           timeoutMs: 5_000,
@@ -243,7 +194,7 @@ describe('sending through worker crashes (SIGKILL)', () => {
       ),
     );
     expect(exits).toEqual(['SIGKILL', 'SIGKILL', 'SIGKILL']);
-    const atCrash = { mails: mails.length, sms: gatewayRequests.length };
+    const atCrash = { mails: smtp.mails.length, sms: gateway.requests.length };
 
     // A fresh worker picks everything up (the dead attempts time out after the send activity's start-to-close).
     startWorker(scenarios.map((s) => s.workspace).join(','));
@@ -263,9 +214,11 @@ describe('sending through worker crashes (SIGKILL)', () => {
       const phones = (
         await db.select({ phone: customers.phone }).from(customers).where(eq(customers.workspaceId, ws))
       ).map((c) => c.phone!);
-      const mailCopies = emails.map((to) => mails.filter((m) => m.to === to));
-      const smsDelivered = phones.map((to) => [...deliveredSms.values()].filter((p) => p === to).length);
-      const smsRequests = phones.map((to) => gatewayRequests.filter((r) => r.to === to).length);
+      const mailCopies = emails.map((to) => smtp.mails.filter((m) => m.to === to));
+      const smsDelivered = phones.map(
+        (to) => [...gateway.delivered.values()].filter((r) => r.to === to).length,
+      );
+      const smsRequests = phones.map((to) => gateway.requests.filter((r) => r.to === to).length);
       report[ws] = { mailCopies: mailCopies.map((c) => c.length), smsDelivered, smsRequests };
 
       // None lost, none twice: every customer has exactly one distinct email (by Message-ID) and one delivered SMS.

@@ -30,6 +30,7 @@ export {
 } from './temporal-dev-server.js';
 export {
   ensurePostgres,
+  canQuery,
   startEmbeddedPostgres,
   createTestDatabase,
   ensureDatabase,

@@ -283,7 +283,8 @@ function clusterUrl(port: number, database: string): string {
   return `postgres://${EMBEDDED_PG_USER}:${EMBEDDED_PG_PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
 
-async function canQuery(url: string): Promise<boolean> {
+/** Whether a PostgreSQL server answers `select 1` at `url` within two seconds. */
+export async function canQuery(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   client.on('error', () => undefined);
   try {

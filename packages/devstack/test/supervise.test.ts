@@ -7,22 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EnsurePostgresOptions, type PostgresHandle } from '../src/postgres';
+import {
+  canQuery,
+  startEmbeddedPostgres,
+  type EnsurePostgresOptions,
+  type PostgresHandle,
+} from '../src/postgres';
 import { spawnManaged, stopAll } from '../src/processes';
 import { supervise } from '../src/supervise';
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 describe('supervise', () => {
   afterAll(async () => {
@@ -82,7 +74,7 @@ describe('supervise', () => {
       const killed = current.pid!;
       process.kill(killed, 'SIGKILL');
       await expect.poll(() => current.pid !== killed, { timeout: 60_000, interval: 200 }).toBe(true);
-      expect(await answers(current.url)).toBe(true);
+      expect(await canQuery(current.url)).toBe(true);
       const client = new pg.Client({ connectionString: current.url });
       await client.connect();
       const { rows } = await client.query<{ n: number }>('select n from kept');

@@ -104,26 +104,21 @@ export async function startFaultStack(): Promise<FaultStack> {
 
   let api: ManagedProcess | undefined;
   let worker: ManagedProcess | undefined;
-  const startApi = async () => {
-    api = spawnManaged({
-      name: 'api',
+  const spawnApp = (name: string, main: string): ManagedProcess =>
+    spawnManaged({
+      name,
       command: process.execPath,
-      args: ['--import', 'tsx', apiMain],
+      args: ['--import', 'tsx', main],
       cwd: repoRoot,
       env,
-      output: { file: path.join(dir, 'api.log') },
+      output: { file: path.join(dir, `${name}.log`) },
     });
+  const startApi = async () => {
+    api = spawnApp('api', apiMain);
     await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok);
   };
   const startWorker = async () => {
-    worker = spawnManaged({
-      name: 'worker',
-      command: process.execPath,
-      args: ['--import', 'tsx', workerMain],
-      cwd: repoRoot,
-      env,
-      output: { file: path.join(dir, 'worker.log') },
-    });
+    worker = spawnApp('worker', workerMain);
   };
   // The API migrates the database, so it starts first.
   await startApi();
