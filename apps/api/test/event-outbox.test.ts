@@ -100,7 +100,9 @@ describe('durable event pipeline', () => {
       const answeredMs = performance.now() - t0;
       expect(first.status).toBe(202);
       expect(first.body).toEqual({ accepted: 1, duplicates: 0, unknownCustomers: 0 });
-      expect(answeredMs).toBeLessThan(2_000);
+      // Not a speed target: the old ingest waited on the Temporal client's retries (~20 s) before answering 500.
+      // A bound far below that but well above a loaded machine's slowest answer (2.4 s was seen) tells the two apart.
+      expect(answeredMs).toBeLessThan(10_000);
       console.info(`ingest answered in ${answeredMs.toFixed(0)} ms with Temporal down`);
 
       // The client retries (it may not have seen the 202): a duplicate, and the original's work is still queued.
