@@ -4,6 +4,7 @@
  * `pnpm bench replay editor` runs only the named ones.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import setup from './test-global-setup';
 
@@ -20,13 +21,18 @@ const benches: Record<string, string> = {
 // The tsx CLI, not `node --import tsx`: the latter corrupts async hooks in Temporal's worker threads on Node 20.
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 const only = process.argv.slice(2);
+// Benchmarks encrypt provider secrets and sign links like the product: a throwaway key unless one is given.
+const env = {
+  ...process.env,
+  WAKEFLOW_SECRET_KEY: process.env.WAKEFLOW_SECRET_KEY ?? randomBytes(32).toString('hex'),
+};
 const teardown = await setup();
 let failed = 0;
 try {
   for (const [name, file] of Object.entries(benches)) {
     if (only.length && !only.includes(name)) continue;
     console.log(`\n=== ${name} (${file}) ===`);
-    const result = spawnSync(tsx, [file], { stdio: 'inherit', env: process.env });
+    const result = spawnSync(tsx, [file], { stdio: 'inherit', env });
     if (result.status !== 0) {
       failed += 1;
       console.log(`=== ${name} failed (exit ${result.status ?? result.signal}) ===`);

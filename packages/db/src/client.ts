@@ -30,6 +30,12 @@ export function connect(databaseUrl: string, options: ConnectOptions = {}): Data
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one: a transaction held open across a slow call (the outbox drainer waits on Temporal) gets
+  // PostgreSQL's "terminating connection" as an 'error' event, which unhandled kills the process (seen in the fault
+  // suite: a worker died when PostgreSQL restarted). Its pending and next queries still fail, and are retried.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }

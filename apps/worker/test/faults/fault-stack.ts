@@ -5,7 +5,7 @@
  * started again on the same port and state.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { createProvider, deriveSecretKeys, saveChannelSettings } from '@wakeflow
 import { createCatalog } from '@wakeflow/catalog';
 import {
   getFreePort,
+  logsDir,
   spawnManaged,
   startEmbeddedPostgres,
   startTemporalDevServer,
@@ -169,9 +170,13 @@ export async function startFaultStack(): Promise<FaultStack> {
       await postgres.stop();
       await smtp.close();
       await gateway.close();
-      // WAKEFLOW_KEEP_FAULT_LOGS=1 keeps the processes' logs for a look after a failure.
-      if (process.env.WAKEFLOW_KEEP_FAULT_LOGS) console.info(`fault stack logs kept in ${dir}`);
-      else await rm(dir, { recursive: true, force: true });
+      // The processes' logs of the last run stay in <data>/logs/fault-suite/ for a look after a failure.
+      const kept = path.join(logsDir(), 'fault-suite');
+      await rm(kept, { recursive: true, force: true });
+      await mkdir(kept, { recursive: true });
+      for (const name of ['api.log', 'worker.log', 'temporal.log', 'postgres.log'])
+        await copyFile(path.join(dir, name), path.join(kept, name)).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
