@@ -20,6 +20,7 @@ import {
   startTemporalDevServer,
   stopAll,
   waitForPort,
+  type ExitInfo,
   type ManagedProcess,
 } from '@wakeflow/devstack';
 import { APP_ROLE } from '@wakeflow/db';
@@ -103,6 +104,28 @@ async function stopLeftovers(): Promise<void> {
   await writeFile(pidFile, '[]').catch(() => undefined);
 }
 
+/**
+ * Keeps a server this script started (PostgreSQL, the Temporal dev server) up: started again the same way, on the
+ * same folder and port, when it stops. A server found already running on restart is not ours to watch.
+ */
+function keepServerUp(
+  name: 'postgres' | 'temporal',
+  exited: Promise<ExitInfo>,
+  startAgain: () => Promise<{ pid?: number | undefined; exited?: Promise<ExitInfo> | undefined }>,
+): void {
+  supervise({
+    name,
+    initial: { exited },
+    start: async () => {
+      const again = await startAgain();
+      if (again.pid !== undefined) await record({ name, pid: again.pid, match: name, group: true });
+      say(`${name} is running again`);
+      return { exited: again.exited ?? new Promise<never>(() => undefined) };
+    },
+    say,
+  });
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const apiPort = portFromEnv('API_PORT', 3000);
@@ -127,24 +150,10 @@ async function main(): Promise<void> {
   if (postgres.pid !== undefined)
     await record({ name: 'postgres', pid: postgres.pid, match: 'postgres', group: true });
   // A cluster this script started is kept up like the services below: same folder, same port.
-  if (postgres.exited) {
-    const initial = { exited: postgres.exited };
-    supervise({
-      name: 'postgres',
-      initial,
-      start: async () => {
-        const again = await ensurePostgres({
-          appRole: APP_ROLE,
-          ...(postgres.port ? { port: postgres.port } : {}),
-        });
-        if (again.pid !== undefined)
-          await record({ name: 'postgres', pid: again.pid, match: 'postgres', group: true });
-        say('postgres is running again');
-        return { exited: again.exited ?? new Promise<never>(() => undefined) };
-      },
-      say,
-    });
-  }
+  if (postgres.exited)
+    keepServerUp('postgres', postgres.exited, () =>
+      ensurePostgres({ appRole: APP_ROLE, ...(postgres.port ? { port: postgres.port } : {}) }),
+    );
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   say(
     `PostgreSQL ready${postgres.owned ? ` (local cluster in ${postgres.dataDir ?? '?'})` : ''} after ${elapsed()}`,
@@ -165,20 +174,8 @@ async function main(): Promise<void> {
     if (temporal.pid !== undefined)
       await record({ name: 'temporal', pid: temporal.pid, match: 'temporal', group: true });
     // A dev server this script started is kept up too; its SQLite file keeps the workflows across a restart.
-    if (temporal.exited) {
-      supervise({
-        name: 'temporal',
-        initial: { exited: temporal.exited },
-        start: async () => {
-          const again = await startTemporalDevServer(temporalOptions);
-          if (again.pid !== undefined)
-            await record({ name: 'temporal', pid: again.pid, match: 'temporal', group: true });
-          say('temporal is running again');
-          return { exited: again.exited ?? new Promise<never>(() => undefined) };
-        },
-        say,
-      });
-    }
+    if (temporal.exited)
+      keepServerUp('temporal', temporal.exited, () => startTemporalDevServer(temporalOptions));
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl;
     say(

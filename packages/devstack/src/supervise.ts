@@ -42,8 +42,7 @@ export function supervise<P extends Running>(options: SuperviseOptions<P>): Supe
   let restarts = 0;
   let proc: P;
 
-  const restartLater = (): void => {
-    const delay = restartDelayMs(failuresInARow, options.maxDelayMs);
+  const restartAfter = (delay: number): void => {
     setTimeout(() => {
       if (isShuttingDown()) return;
       restarts += 1;
@@ -59,7 +58,7 @@ export function supervise<P extends Running>(options: SuperviseOptions<P>): Supe
         `${options.name} stopped (${signal ?? `exit code ${String(code)}`}); starting it again in ${delay / 1000}s` +
           (failuresInARow > 1 ? ` (failure ${failuresInARow} in a row)` : ''),
       );
-      restartLater();
+      restartAfter(delay);
     });
   };
   const launch = async (): Promise<void> => {
@@ -69,11 +68,12 @@ export function supervise<P extends Running>(options: SuperviseOptions<P>): Supe
     } catch (error) {
       // A start that fails (a port still held, a server not ready in time) counts as a failure in a row.
       failuresInARow += 1;
+      const delay = restartDelayMs(failuresInARow, options.maxDelayMs);
       options.say(
         `${options.name} could not be started (${error instanceof Error ? error.message : String(error)}); ` +
-          `trying again in ${restartDelayMs(failuresInARow, options.maxDelayMs) / 1000}s`,
+          `trying again in ${delay / 1000}s`,
       );
-      restartLater();
+      restartAfter(delay);
       return;
     }
     void options.onStart?.(proc);
