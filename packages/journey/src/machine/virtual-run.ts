@@ -3,6 +3,9 @@
  * and nodes answered by a function. Bookkeeping and nodes take no time; timers jump the clock. Events due at the
  * same instant arrive together, and before a timer due then (as signals are handled before timers in a Temporal
  * activation). The differential test holds it against `journeyRun` on Temporal; previews and backtests drive it too.
+ *
+ * One loop (a generator that hands out node calls) behind two drivers: `runOnVirtualClock` answers nodes with a plain
+ * function, `runOnVirtualClockAsync` with an async one (a preview runs the kinds' real activities on dry-run ports).
  */
 import type { CustomerEventPayload, NodeActivityResult, RunContext } from '../run';
 import {
@@ -40,6 +43,21 @@ export interface VirtualRunHooks {
   nextLocalTime(request: { after: string; time: string; weekdays: number[] }): string;
 }
 
+/** `VirtualRunHooks` whose nodes answer asynchronously (a rejection fails the run with its message). */
+export interface AsyncVirtualRunHooks extends Omit<VirtualRunHooks, 'runNode'> {
+  runNode(call: VirtualNodeCall): Promise<NodeActivityResult>;
+}
+
+export interface VirtualRunOptions<Hooks> {
+  startMs: number;
+  events?: readonly ScheduledEvent[];
+  hooks: Hooks;
+  features?: MachineFeatures;
+}
+
+/** A node's answer as the loop takes it: a result, or the message of what it threw. */
+type NodeAnswer = { result: NodeActivityResult } | { error: string };
+
 export interface VirtualRunResult {
   status: 'completed' | 'failed' | 'stuck';
   outcome?: string;
@@ -57,13 +75,45 @@ const MAX_TRANSITIONS = 10_000;
 
 export function runOnVirtualClock(
   run: MachineRun,
-  options: {
-    startMs: number;
-    events?: readonly ScheduledEvent[];
-    hooks: VirtualRunHooks;
-    features?: MachineFeatures;
-  },
+  options: VirtualRunOptions<VirtualRunHooks>,
 ): VirtualRunResult {
+  const loop = virtualRun(run, options);
+  let step = loop.next();
+  while (!step.done) {
+    let answer: NodeAnswer;
+    try {
+      answer = { result: options.hooks.runNode(step.value) };
+    } catch (error) {
+      answer = { error: error instanceof Error ? error.message : String(error) };
+    }
+    step = loop.next(answer);
+  }
+  return step.value;
+}
+
+export async function runOnVirtualClockAsync(
+  run: MachineRun,
+  options: VirtualRunOptions<AsyncVirtualRunHooks>,
+): Promise<VirtualRunResult> {
+  const loop = virtualRun(run, options);
+  let step = loop.next();
+  while (!step.done) {
+    let answer: NodeAnswer;
+    try {
+      answer = { result: await options.hooks.runNode(step.value) };
+    } catch (error) {
+      answer = { error: error instanceof Error ? error.message : String(error) };
+    }
+    step = loop.next(answer);
+  }
+  return step.value;
+}
+
+/** The loop: yields each node call, takes its answer, returns the run's end. */
+function* virtualRun(
+  run: MachineRun,
+  options: VirtualRunOptions<Pick<VirtualRunHooks, 'nextLocalTime'>>,
+): Generator<VirtualNodeCall, VirtualRunResult, NodeAnswer> {
   const features = options.features ?? ALL_FEATURES;
   const events = [...(options.events ?? [])].sort((a, b) => a.atMs - b.atMs);
   let nextEvent = 0;
@@ -124,12 +174,9 @@ export function runOnVirtualClock(
             context: structuredClone(context),
           };
           nodeCalls.push(call);
-          let answer: NodeActivityResult;
-          try {
-            answer = options.hooks.runNode(call);
-          } catch (error) {
-            return result('failed', { reason: error instanceof Error ? error.message : String(error) });
-          }
+          const answered: NodeAnswer = yield call;
+          if ('error' in answered) return result('failed', { reason: answered.error });
+          const answer = answered.result;
           if (answer.retryAt === undefined && answer.output) context.steps[command.stepId] = answer.output;
           feed({ kind: 'node_result', result: answer });
           break;
