@@ -7,7 +7,10 @@ import { useCustomerProfile, type CustomerProfile, type TimelineItem } from '../
 import { StepName } from '../../components/StepName';
 import { hrefFor } from '../../router';
 import { messagesHref } from '../messages/routes';
-import { customerName, daysAgo, ErrorText, formatDate, formatDateTime, SectionPage } from './common';
+import { customerName } from './common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { daysAgo, formatDate, formatDateTime } from '../../ui/format';
 import { stageLabels, tierLabels } from './condition-tree';
 import { audienceHref, audienceTabs } from './routes';
 

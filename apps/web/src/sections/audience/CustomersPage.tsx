@@ -2,7 +2,11 @@
 import { useState } from 'react';
 import { Search } from 'lucide-react';
 import { useCustomerPages } from '../../api/audience';
-import { customerName, daysAgo, ErrorText, SectionPage, useDebounced } from './common';
+import { customerName } from './common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { daysAgo } from '../../ui/format';
+import { useDebounced } from '../../ui/useDebounced';
 import { tierLabels } from './condition-tree';
 import { audienceHref, audienceTabs } from './routes';
 

@@ -6,7 +6,7 @@
  * (the route's permission); without it the form is shown disabled, saying why.
  */
 import { useId, useState } from 'react';
-import { FieldRow, numberOrNull } from '../../components/FieldRow';
+import { FieldRow, numberOrNull } from '../../ui/FieldRow';
 import { ApiError } from '../../api/client';
 import {
   useAudienceSettings,
@@ -17,7 +17,9 @@ import {
   type AudienceSettingsInput,
 } from '../../api/audience';
 import { useAccess } from '../people/access';
-import { ErrorText, formatDateTime, SectionPage } from './common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { formatDateTime } from '../../ui/format';
 import { audienceTabs } from './routes';
 
 export const DEFINITIONS_PERMISSION = 'content.edit';

@@ -5,7 +5,9 @@
 import { Download } from 'lucide-react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useDormancyOverview, useRecomputeRfm, type DormancyOverview } from '../../api/audience';
-import { ErrorText, formatDateTime, SectionPage } from './common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { formatDateTime } from '../../ui/format';
 import { DormancyHistoryChart } from './DormancyHistoryChart';
 import { stageLabels, tierLabels } from './condition-tree';
 import { audienceTabs } from './routes';

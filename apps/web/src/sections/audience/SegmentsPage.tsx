@@ -15,7 +15,11 @@ import {
   useSegmentPreview,
 } from '../../api/audience';
 import { useEventNames } from '../../api/lookups';
-import { customerName, daysAgo, ErrorText, formatDateTime, SectionPage, useDebounced } from './common';
+import { customerName } from './common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { daysAgo, formatDateTime } from '../../ui/format';
+import { useDebounced } from '../../ui/useDebounced';
 import { ConditionEditor } from './ConditionEditor';
 import { countLeaves, newCondition, problemsByNode, tierLabels } from './condition-tree';
 import { audienceHref, audienceTabs } from './routes';

@@ -14,7 +14,9 @@ import {
   type CouponPool,
 } from '../../api/messages';
 import { audienceHref } from '../audience/routes';
-import { ErrorText, formatDate, formatDateTime, SectionPage } from '../audience/common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { formatDate, formatDateTime } from '../../ui/format';
 import { messagesTabs } from './routes';
 
 /** `CNY 2000` → `CNY 20.00`. */

@@ -7,7 +7,9 @@ import { useJourneys } from '../../api/journeys';
 import { messageChannels, messageStatuses, useMessageLog, type MessageLogFilters } from '../../api/messages';
 import { hrefFor } from '../../router';
 import { audienceHref } from '../audience/routes';
-import { ErrorText, formatDateTime, SectionPage } from '../audience/common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { formatDateTime } from '../../ui/format';
 import { messagesHref, messagesTabs } from './routes';
 
 const reasonWords: Record<string, string> = {

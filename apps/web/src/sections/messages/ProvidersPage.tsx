@@ -20,7 +20,9 @@ import {
 import { ConfigForm } from '../../schema-form/ConfigForm';
 import { asJsonSchema } from '../../schema-form/json-schema';
 import { defaultValue as schemaDefault } from '../../schema-form/json-schema';
-import { ErrorText, formatDateTime, SectionPage } from '../audience/common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { formatDateTime } from '../../ui/format';
 import { messagesHref, messagesTabs } from './routes';
 
 const channelLabels: Record<string, string> = {

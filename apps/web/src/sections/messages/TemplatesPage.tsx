@@ -20,7 +20,11 @@ import {
   type TemplateView,
 } from '../../api/messages';
 import { ApiError } from '../../api/client';
-import { customerName, ErrorText, formatDateTime, SectionPage, useDebounced } from '../audience/common';
+import { customerName } from '../audience/common';
+import { ErrorText } from '../../ui/ErrorText';
+import { SectionPage } from '../../ui/SectionPage';
+import { formatDateTime } from '../../ui/format';
+import { useDebounced } from '../../ui/useDebounced';
 import { messagesHref, messagesTabs } from './routes';
 import { describePosition, excerptAt, offsetOf, problemsFor } from './template-problems';
 

@@ -4,7 +4,7 @@
  * Saving needs `journeys.operate` (the route's permission); without it the form is shown disabled, saying why.
  */
 import { useId, useState } from 'react';
-import { FieldRow, numberOrNull } from '../../components/FieldRow';
+import { FieldRow, numberOrNull } from '../../ui/FieldRow';
 import { ApiError } from '../../api/client';
 import {
   useSaveExperimentSettings,
