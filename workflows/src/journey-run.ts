@@ -35,6 +35,7 @@ import type {
 } from '@wakeflow/journey';
 import {
   CUSTOMER_EVENT_SIGNAL,
+  JOURNEY_CONTROL_SIGNAL,
   RUN_STATE_QUERY,
   advance,
   awaitsTimer,
@@ -42,6 +43,7 @@ import {
   hasSeenEvent,
   startJourney,
   waitingFor,
+  type JourneyControl,
   type JourneyMachineState,
   type MachineCommand,
   type MachineFeatures,
@@ -50,6 +52,7 @@ import {
 
 export const customerEventSignal = defineSignal<[CustomerEventPayload]>(CUSTOMER_EVENT_SIGNAL);
 export const runStateQuery = defineQuery<RunState>(RUN_STATE_QUERY);
+export const journeyControlSignal = defineSignal<[JourneyControl]>(JOURNEY_CONTROL_SIGNAL);
 
 const bookkeeping = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '30 seconds',
@@ -81,6 +84,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
   // Signals are held until the run next looks at them — at the end of a timer's wait, or before any other input —
   // so events that arrive together are weighed together, as the interpreter's condition did (the goal wins).
   let arrived: CustomerEventPayload[] = [];
+  // Operator controls (stop, remove, resume), held like events and taken after them: the customer's goal wins.
+  let controls: JourneyControl[] = [];
 
   const apply = (next: MachineInput): void => {
     const transition = advance(input, machine, next, Date.now(), temporalFeatures);
@@ -93,9 +98,18 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     arrived = [];
     apply({ kind: 'events', events });
   };
+  /** Asks `patched('journey-control')` only once a control arrived, so runs that never get one replay as before. */
+  const takeControls = (): void => {
+    if (!controls.length) return;
+    const taken = controls;
+    controls = [];
+    if (!patched('journey-control')) return;
+    for (const control of taken) apply({ kind: 'control', control });
+  };
   /** Events that arrived meanwhile come first: they were handled before whatever resumed the run. */
   const feed = (next: MachineInput): void => {
     takeArrivedEvents();
+    takeControls();
     apply(next);
   };
   /** Whether the held events end the wait for this timer; those that do not are taken at once. */
@@ -116,6 +130,9 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     if (hasSeenEvent(machine, event.eventId) || arrived.some((e) => e.eventId === event.eventId)) return;
     arrived.push(event);
     receivedEvents.push({ eventId: event.eventId, name: event.name, at: nowIso() });
+  });
+  setHandler(journeyControlSignal, (control) => {
+    controls.push(control);
   });
   setHandler(runStateQuery, () => ({
     currentStepId: currentStepId(machine),
@@ -197,12 +214,25 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
       }
       case 'start_timer': {
         const { timerId } = command;
-        // A durable timer that events can cut short; one the machine already left behind is started and dropped
-        // at once, as the interpreter's condition did.
-        await condition(() => !awaitsTimer(machine, timerId) || eventsEndWait(timerId), command.ms);
-        takeArrivedEvents();
-        if (awaitsTimer(machine, timerId)) apply({ kind: 'timer_fired', timerId });
-        return undefined;
+        const deadline = Date.now() + command.ms;
+        let remaining = command.ms;
+        for (;;) {
+          // A durable timer that events or a control can cut short; one the machine already left behind is started
+          // and dropped at once, as the interpreter's condition did.
+          const cut = await condition(
+            () => !awaitsTimer(machine, timerId) || eventsEndWait(timerId) || controls.length > 0,
+            remaining,
+          );
+          takeArrivedEvents();
+          takeControls();
+          if (!awaitsTimer(machine, timerId)) return undefined;
+          remaining = deadline - Date.now();
+          // Timed out, or a control that left the timer as it was (a resume while asleep): wait out the rest.
+          if (!cut || remaining <= 0) {
+            apply({ kind: 'timer_fired', timerId });
+            return undefined;
+          }
+        }
       }
       case 'finish':
         await bookkeeping.finishRun({

@@ -5,3 +5,11 @@
 export const JOURNEY_RUN_WORKFLOW = 'journeyRun';
 export const CUSTOMER_EVENT_SIGNAL = 'customerEvent';
 export const RUN_STATE_QUERY = 'runState';
+/** Operator control of a run in flight: stop or remove it, or wake it when its paused journey resumes. */
+export const JOURNEY_CONTROL_SIGNAL = 'journeyControl';
+
+/**
+ * What the journey control signal says. `end` ends the run with `outcome` at its next step (at once while it
+ * sleeps, waits or is held), without sending; `resume` runs a step held by a pause now rather than at its next look.
+ */
+export type JourneyControl = { action: 'end'; outcome: 'stopped' | 'removed' } | { action: 'resume' };

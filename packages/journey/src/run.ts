@@ -72,6 +72,8 @@ export interface NodeActivityResult {
    * runs the step again; `outcome` is ignored.
    */
   retryAt?: string;
+  /** The `retryAt` is a hold of a paused (or stopped) journey: a resume runs the step again at once. */
+  held?: boolean;
 }
 
 export interface RunStepRecord {
@@ -173,7 +175,13 @@ export interface JourneyActivities {
   }): Promise<string>;
 }
 
-export { CUSTOMER_EVENT_SIGNAL, JOURNEY_RUN_WORKFLOW, RUN_STATE_QUERY } from './run-names';
+export {
+  CUSTOMER_EVENT_SIGNAL,
+  JOURNEY_CONTROL_SIGNAL,
+  JOURNEY_RUN_WORKFLOW,
+  RUN_STATE_QUERY,
+  type JourneyControl,
+} from './run-names';
 
 export interface RunState {
   currentStepId: string | null;

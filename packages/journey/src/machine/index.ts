@@ -5,6 +5,12 @@
  */
 export * from './journey-machine';
 export * from './virtual-run';
-export { CUSTOMER_EVENT_SIGNAL, JOURNEY_RUN_WORKFLOW, RUN_STATE_QUERY } from '../run-names';
+export {
+  CUSTOMER_EVENT_SIGNAL,
+  JOURNEY_CONTROL_SIGNAL,
+  JOURNEY_RUN_WORKFLOW,
+  RUN_STATE_QUERY,
+  type JourneyControl,
+} from '../run-names';
 export { matchesFilters } from '../property-match';
 export { stableBucket } from '../canonical-json';

@@ -317,4 +317,85 @@ describe('journey machine transitions', () => {
       ),
     ).toEqual(['start_timer']);
   });
+
+  describe('operator control (journey-control)', () => {
+    /** The canonical run sent its mail and waits for a login. */
+    function waiting() {
+      const { run, t } = atWaitStepBeingRecorded(ALL_FEATURES);
+      return { run, t: advance(run, t.state, { kind: 'recorded' }, START, ALL_FEATURES) };
+    }
+
+    it('ends a waiting run at once with the control outcome, dropping its timer', () => {
+      const { run, t: w } = waiting();
+      expect(awaitsTimer(w.state, 1)).toBe(true);
+      const control = { kind: 'control', control: { action: 'end', outcome: 'stopped' } } as const;
+      const t = advance(run, w.state, control, START + MINUTE, ALL_FEATURES);
+      expect(t.commands).toEqual([
+        { kind: 'finish', outcome: 'stopped', at: new Date(START + MINUTE).toISOString(), lastSeq: 2 },
+      ]);
+      expect(awaitsTimer(t.state, 1)).toBe(false);
+    });
+
+    it('ends a busy run when the busy part answers, without running its next step', () => {
+      const run = canonical();
+      let t = startJourney(run, START, ALL_FEATURES);
+      for (let i = 0; i < 3; i++) t = advance(run, t.state, { kind: 'recorded' }, START, ALL_FEATURES);
+      expect(t.commands.map((c) => c.kind)).toEqual(['run_node']);
+      // Removed while the mail is being sent: the send answers, then the run ends instead of entering the wait.
+      t = advance(
+        run,
+        t.state,
+        { kind: 'control', control: { action: 'end', outcome: 'removed' } },
+        START,
+        ALL_FEATURES,
+      );
+      expect(t.commands).toEqual([]);
+      t = advance(run, t.state, { kind: 'node_result', result: { outcome: 'sent' } }, START, ALL_FEATURES);
+      expect(t.commands).toEqual([
+        { kind: 'finish', outcome: 'removed', at: new Date(START).toISOString(), lastSeq: 1 },
+      ]);
+    });
+
+    it('runs a step held by a pause again at once on resume; an ordinary deferral waits for its time', () => {
+      const run = canonical();
+      let t = startJourney(run, START, ALL_FEATURES);
+      for (let i = 0; i < 3; i++) t = advance(run, t.state, { kind: 'recorded' }, START, ALL_FEATURES);
+      const later = new Date(START + 5 * MINUTE).toISOString();
+      const held = advance(
+        run,
+        t.state,
+        { kind: 'node_result', result: { outcome: 'held', retryAt: later, held: true } },
+        START,
+        ALL_FEATURES,
+      );
+      const resume = { kind: 'control', control: { action: 'resume' } } as const;
+      const resumed = advance(run, held.state, resume, START + MINUTE, ALL_FEATURES);
+      expect(resumed.commands.map((c) => c.kind)).toEqual(['run_node']);
+      expect(awaitsTimer(resumed.state, 1)).toBe(false);
+      const quiet = advance(
+        run,
+        t.state,
+        { kind: 'node_result', result: { outcome: 'ignored', retryAt: later } },
+        START,
+        ALL_FEATURES,
+      );
+      expect(advance(run, quiet.state, resume, START + MINUTE, ALL_FEATURES).commands).toEqual([]);
+      // A goal met during a hold still ends the run.
+      const goal = advance(
+        run,
+        held.state,
+        { kind: 'events', events: [event('p', 'purchase', START + MINUTE)] },
+        START + MINUTE,
+        ALL_FEATURES,
+      );
+      expect(goal.commands.map((c) => c.kind)).toEqual(['finish']);
+    });
+
+    it('ignores a control once the run is finishing', () => {
+      const { run, t: w } = waiting();
+      const stop = { kind: 'control', control: { action: 'end', outcome: 'stopped' } } as const;
+      const ended = advance(run, w.state, stop, START, ALL_FEATURES);
+      expect(advance(run, ended.state, stop, START, ALL_FEATURES).commands).toEqual([]);
+    });
+  });
 });

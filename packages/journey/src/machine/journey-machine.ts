@@ -20,13 +20,16 @@ import { stableBucket } from '../canonical-json';
 import type { PlanStep, WaitEvent } from '../plan';
 import { matchesFilters } from '../property-match';
 import type { CustomerEventPayload, JourneyRunInput, NodeActivityResult, RunStepRecord } from '../run';
+import type { JourneyControl } from '../run-names';
 
 /** Behaviour introduced after runs were already in flight, named by the `patched()` id that guards it. */
 export type MachineFeature =
   | 'events-count-from-when-waiting-began'
   | 'forced-arms'
   /** A wait begins when the run entered its step, and events arriving while the step is recorded count for it. */
-  | 'wait-begins-at-step-entry';
+  | 'wait-begins-at-step-entry'
+  /** Runs obey the journey control signal (stop, remove, resume); the driver asks when the first one arrives. */
+  | 'journey-control';
 
 /** Whether a run has a later behaviour: Temporal answers with `patched()`; everything else with `ALL_FEATURES`. */
 export interface MachineFeatures {
@@ -55,7 +58,8 @@ export type MachinePhase =
   | { kind: 'running_node' }
   | { kind: 'sleeping'; timerId: number; until: string }
   | { kind: 'waiting'; timerId: number; until: string; beganMs: number }
-  | { kind: 'deferred'; timerId: number; until: string }
+  /** `held`: by a paused journey, so a resume runs the step at once. */
+  | { kind: 'deferred'; timerId: number; until: string; held?: true }
   | { kind: 'finishing'; outcome: string }
   | { kind: 'finished'; outcome: string }
   | { kind: 'failed'; reason: string };
@@ -87,6 +91,8 @@ export interface JourneyMachineState {
   previous: Pick<StepRecord, 'previousOutcome' | 'splitArm'>;
   /** The last timer id handed out. */
   timerSeq: number;
+  /** An operator ended the run (stop, remove) while it was busy: it finishes with this outcome at its next step. */
+  endRequested?: string;
 }
 
 export type MachineCommand =
@@ -114,7 +120,9 @@ export type MachineInput =
   | { kind: 'node_result'; result: NodeActivityResult }
   | { kind: 'timer_fired'; timerId: number }
   /** Events that arrived together, in arrival order. */
-  | { kind: 'events'; events: readonly CustomerEventPayload[] };
+  | { kind: 'events'; events: readonly CustomerEventPayload[] }
+  /** An operator's control of the run (feature `journey-control`: the driver feeds it only when that is on). */
+  | { kind: 'control'; control: JourneyControl };
 
 export interface MachineTransition {
   state: JourneyMachineState;
@@ -235,6 +243,15 @@ class Transition {
 
   apply(input: MachineInput): void {
     const { phase } = this.state;
+    // A run ended by an operator while busy finishes when the busy part answers, before its next step.
+    const ending = this.state.endRequested;
+    if (
+      ending !== undefined &&
+      ((input.kind === 'recorded' && (phase.kind === 'registering' || phase.kind === 'recording')) ||
+        (input.kind === 'local_time' && phase.kind === 'resolving_local_time') ||
+        (input.kind === 'node_result' && phase.kind === 'running_node'))
+    )
+      return this.finish(ending);
     switch (input.kind) {
       case 'recorded':
         if (phase.kind === 'registering') return this.enter(this.run.plan.entryStepId);
@@ -267,6 +284,7 @@ class Transition {
             kind: 'deferred',
             timerId,
             until,
+            ...(result.held === true ? { held: true as const } : {}),
           }));
           return;
         }
@@ -280,7 +298,22 @@ class Transition {
         return this.runNode();
       case 'events':
         return this.eventsArrived(input.events);
+      case 'control':
+        return this.control(input.control);
     }
+  }
+
+  private control(control: JourneyControl): void {
+    const { phase } = this.state;
+    if (phase.kind === 'finishing' || phase.kind === 'finished' || phase.kind === 'failed') return;
+    if (control.action === 'resume') {
+      if (phase.kind === 'deferred' && phase.held) this.runNode();
+      return;
+    }
+    // Asleep, waiting or deferred: nothing is in flight, so the run ends now (its timer is dropped).
+    if (phase.kind === 'sleeping' || phase.kind === 'waiting' || phase.kind === 'deferred')
+      return this.finish(control.outcome);
+    this.state.endRequested ??= control.outcome;
   }
 
   private step(stepId: string): PlanStep | undefined {
