@@ -31,6 +31,12 @@ const CUSTOMERS = 10;
 const CSV_HISTORY_ROWS = 20_000;
 const cdnowMaster = fileURLToPath(new URL('../../../../data/cdnow/CDNOW_master.txt', import.meta.url));
 
+/**
+ * How long before the kill a mail's first copy may have been accepted and still be resent: the time from the SMTP
+ * server's answer to the worker's heartbeat reaching Temporal, generous for a loaded 2-core machine.
+ */
+const RESEND_WINDOW_MS = 3_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -179,6 +185,8 @@ describe('fault suite: nothing lost, nothing twice', () => {
   interface Counted {
     /** Mails delivered more than once with the same Message-ID (the documented SMTP window). */
     smtpDuplicates: number;
+    /** When the SMTP server first accepted each mail that it received again (epoch ms). */
+    resentFirstAcceptedAt: number[];
   }
 
   /** Everything is exactly as it would have been without the fault. */
@@ -208,11 +216,13 @@ describe('fault suite: nothing lost, nothing twice', () => {
     }
     // Messages at the SMTP server: one gift per customer (a second copy only with the same Message-ID).
     let smtpDuplicates = 0;
+    const resentFirstAcceptedAt: number[] = [];
     for (const c of s.customers) {
       const mails = stack.smtp.mails.filter((m) => m.to === c.email);
       expect(mails.length, c.email).toBeGreaterThanOrEqual(1);
       expect(new Set(mails.map((m) => m.messageId)).size, c.email).toBe(1);
       smtpDuplicates += mails.length - 1;
+      if (mails.length > 1) resentFirstAcceptedAt.push(mails[0]!.receivedAt);
     }
     // Messages at the SMS gateway: exactly one per customer, and the right one for their path.
     for (const c of s.customers) {
@@ -240,7 +250,7 @@ describe('fault suite: nothing lost, nothing twice', () => {
       const [pending] = await db.select({ n: sql<number>`count(*)::int` }).from(eventOutbox);
       return pending?.n === 0 ? true : undefined;
     });
-    return { smtpDuplicates };
+    return { smtpDuplicates, resentFirstAcceptedAt };
   }
 
   /** Attempts as the message log counts them: calls made to the provider. */
@@ -263,6 +273,8 @@ describe('fault suite: nothing lost, nothing twice', () => {
    * the outcomes are checked at the end rather than after each fault.
    */
   const batches: { scenario: Scenario; arriving: Promise<void> }[] = [];
+  /** When (a) SIGKILLed the worker (epoch ms). */
+  let workerKilledAt = 0;
   const batch = (name: string) => {
     const found = batches.find((b) => b.scenario.name === name);
     if (!found) throw new Error(`the ${name} fault did not run`);
@@ -274,6 +286,7 @@ describe('fault suite: nothing lost, nothing twice', () => {
     const entering = enterAll(s);
     batches.push({ scenario: s, arriving: loginsArrive(s) });
     await until('the first gifts', async () => ((await mailsFor(s)) >= 3 ? true : undefined));
+    workerKilledAt = Date.now();
     await stack.worker.kill();
     await sleep(1_000);
     await stack.worker.start();
@@ -369,13 +382,22 @@ describe('fault suite: nothing lost, nothing twice', () => {
     expect(await historyStored()).toBe(lines.length);
   }, 300_000);
 
-  it('after (a): every path, message and routing is exact; SMTP resent at most the one mail in the documented window', async () => {
+  it('after (a): every path, message and routing is exact; SMTP resent only mails accepted just before the kill', async () => {
     const { scenario, arriving } = batch('kill-worker');
     await arriving;
     const counted = await expectExactOutcome(scenario);
     // SMTP cannot deduplicate: a kill between the server's acceptance and the noted receipt resends the same mail.
-    expect(counted.smtpDuplicates).toBeLessThanOrEqual(1);
-    console.info(`fault suite (a): SMTP duplicates in the documented window: ${counted.smtpDuplicates}`);
+    // Every send in flight at that moment may fall in the window, so the bound is on time, not on the count: a mail
+    // accepted well before the kill had its receipt noted, and sending it again would be a defect.
+    for (const acceptedAt of counted.resentFirstAcceptedAt) {
+      expect(workerKilledAt - acceptedAt, 'ms between the first copy and the kill').toBeLessThan(
+        RESEND_WINDOW_MS,
+      );
+    }
+    console.info(
+      `fault suite (a): SMTP duplicates in the documented window: ${counted.smtpDuplicates}, first copies ` +
+        `${counted.resentFirstAcceptedAt.map((at) => workerKilledAt - at).join(', ')} ms before the kill`,
+    );
   }, 300_000);
 
   it('after (b): events stored while Temporal was down reached their runs; nothing was sent twice', async () => {

@@ -11,6 +11,8 @@ export interface ReceivedMail {
   to: string;
   messageId: string;
   subject: string;
+  /** When the server accepted the DATA (epoch ms): a resend is only excused close to a worker kill. */
+  receivedAt: number;
 }
 
 export interface SmtpSink {
@@ -35,7 +37,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           .replace(/\r?\n[ \t]+/g, ' ');
         const messageId = /^Message-ID:\s*(\S+)/im.exec(headers)?.[1] ?? '';
         const subject = /^Subject:\s*(.*)$/im.exec(headers)?.[1]?.trim() ?? '';
-        for (const rcpt of session.envelope.rcptTo) mails.push({ to: rcpt.address, messageId, subject });
+        for (const rcpt of session.envelope.rcptTo)
+          mails.push({ to: rcpt.address, messageId, subject, receivedAt: Date.now() });
         callback();
       });
     },
