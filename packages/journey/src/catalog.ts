@@ -11,6 +11,7 @@ export type NodeRole = 'trigger' | 'step' | 'exit';
 export interface NodeReferences {
   templateIds?: string[];
   segmentIds?: string[];
+  couponPoolIds?: string[];
   events?: string[];
 }
 

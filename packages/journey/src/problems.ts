@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'cycle'
   | 'unknown_template'
   | 'unknown_segment'
+  | 'unknown_coupon_pool'
   | 'invalid_settings';
 
 export interface Problem {

@@ -11,6 +11,7 @@ import { journeySettingsSchema } from './settings';
 export interface ValidationContext {
   templateIds?: ReadonlySet<string>;
   segmentIds?: ReadonlySet<string>;
+  couponPoolIds?: ReadonlySet<string>;
 }
 
 export interface ValidatedNode {
@@ -108,6 +109,16 @@ export function validateJourney(
           nodeId: node.id,
           path: 'config.segmentId',
           message: `Segment “${segmentId}” does not exist`,
+        });
+      }
+    }
+    for (const poolId of refs?.couponPoolIds ?? []) {
+      if (context.couponPoolIds && !context.couponPoolIds.has(poolId)) {
+        problems.push({
+          code: 'unknown_coupon_pool',
+          nodeId: node.id,
+          path: 'config.offers',
+          message: `Coupon pool “${poolId}” does not exist`,
         });
       }
     }

@@ -9,7 +9,9 @@ import {
   validateJourney,
   type JourneyGraphInput,
 } from '@wakeflow/journey';
+import { z } from 'zod';
 import { createBuiltinCatalog } from './catalog';
+import { defineNode } from './define-node';
 
 const catalog = createBuiltinCatalog();
 
@@ -87,6 +89,39 @@ describe('validateJourney', () => {
     const found = problems(g, { templateIds: new Set(['other']), segmentIds: new Set(['dormant']) });
     expect(found).toContainEqual({ code: 'unknown_template', nodeId: 's', path: 'config.templateId' });
     expect(found).toContainEqual({ code: 'unknown_segment', nodeId: 't', path: 'config.segmentId' });
+  });
+
+  it('reports an unknown coupon pool when the workspace is known', () => {
+    const spec = defineNode({
+      type: 'pool_user',
+      version: 1,
+      config: z.object({ poolId: z.string() }),
+      palette: {
+        label: 'Pool user',
+        description: 'Uses a pool',
+        icon: 'ticket',
+        category: 'data',
+        color: '#000',
+      },
+      outcomes: ['next'],
+      describe: () => 'Uses a pool',
+      references: (c) => ({ couponPoolIds: [c.poolId] }),
+      activity: { run: async () => ({ outcome: 'next' }) },
+    });
+    const withPool = createBuiltinCatalog([spec]);
+    const g = base();
+    g.nodes[1] = { id: 's', type: 'pool_user', config: { poolId: 'gone' } };
+    const found = validateJourney(g, withPool, { couponPoolIds: new Set(['wb20']) }).problems;
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        code: 'unknown_coupon_pool',
+        nodeId: 's',
+        message: 'Coupon pool “gone” does not exist',
+      }),
+    );
+    expect(validateJourney(g, withPool, { couponPoolIds: new Set(['gone']) }).problems).not.toContainEqual(
+      expect.objectContaining({ code: 'unknown_coupon_pool' }),
+    );
   });
 
   it('reports a dangling outcome with the step and the path', () => {

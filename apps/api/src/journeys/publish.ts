@@ -1,6 +1,7 @@
 /**
  * The one way a journey goes live, used by the direct publish and by an approved publish request, so both run the
- * same checks: the graph's validation, the templates its steps use, and the measurement settings. The version is
+ * same checks: the graph's validation (every template, segment and coupon pool a step names must exist), the
+ * templates its steps use, and the measurement settings. The version is
  * stored in one transaction together with the caller's hook (e.g. recording the approval).
  *
  * The trigger's Temporal Schedule is synced after the commit, best effort: when Temporal is unreachable the
@@ -15,6 +16,7 @@ import {
   type ValidationContext,
 } from '@wakeflow/journey';
 import {
+  couponPools,
   DraftConflictError,
   journeys,
   publishJourneyDraft,
@@ -36,15 +38,17 @@ export interface JourneySource {
   settings: Record<string, unknown>;
 }
 
-/** Ids that exist in the workspace, so validation can name a missing template or segment. */
+/** Ids that exist in the workspace, so validation can name a missing template, segment or coupon pool. */
 export async function validationContext(db: Database, workspaceId: string): Promise<ValidationContext> {
-  const [templateRows, segmentRows] = await Promise.all([
+  const [templateRows, segmentRows, poolRows] = await Promise.all([
     db.select({ id: templates.id }).from(templates).where(eq(templates.workspaceId, workspaceId)),
     db.select({ id: segments.id }).from(segments).where(eq(segments.workspaceId, workspaceId)),
+    db.select({ id: couponPools.id }).from(couponPools).where(eq(couponPools.workspaceId, workspaceId)),
   ]);
   return {
     templateIds: new Set(templateRows.map((r) => r.id)),
     segmentIds: new Set(segmentRows.map((r) => r.id)),
+    couponPoolIds: new Set(poolRows.map((r) => r.id)),
   };
 }
 

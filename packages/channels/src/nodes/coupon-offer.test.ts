@@ -27,4 +27,11 @@ describe('graded coupon offers', () => {
       }),
     ).toThrow();
   });
+
+  it('names the coupon pools it draws from, each once, so publish and deletes can check them', () => {
+    const config = couponOffer.configSchema.parse({
+      offers: [...offers, { name: 'again', poolId: 'wb20' }],
+    });
+    expect(couponOffer.references?.(config)).toEqual({ couponPoolIds: ['vip', 'wb20', 'wb50'] });
+  });
 });

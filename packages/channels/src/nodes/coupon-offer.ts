@@ -82,6 +82,7 @@ export const couponOffer = defineNode({
   },
   outcomes: ['assigned', 'none'],
   describe: (c) => `Offer ${c.offers.map((o) => o.name).join(' / ')}`,
+  references: (c) => ({ couponPoolIds: [...new Set(c.offers.map((o) => o.poolId))] }),
   writes: outputSchema,
   activity: {
     startToCloseMs: 30_000,

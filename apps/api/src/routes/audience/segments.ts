@@ -18,6 +18,7 @@ import { segmentRoutes as contract } from '@wakeflow/contracts';
 import { answer } from '../../http/answer';
 import { parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
+import { assertUnused } from '../../journeys/references';
 import { audienceErrors } from './errors';
 
 export function segmentRoutes(deps: ApiDeps): Router {
@@ -69,6 +70,14 @@ export function segmentRoutes(deps: ApiDeps): Router {
 
   router.delete('/segments/:id', async (req, res) => {
     const { id } = parseInput(contract.get.params, req.params, 'params');
+    const segment = await audienceErrors(() => getSegment(db, workspaceOf(res), id));
+    await assertUnused(
+      db,
+      deps.catalog,
+      workspaceOf(res),
+      { kind: 'segment', id },
+      `The segment “${segment.name}”`,
+    );
     await audienceErrors(() => deleteSegment(db, workspaceOf(res), id));
     res.status(204).end();
   });

@@ -21,6 +21,7 @@ import { answer } from '../../http/answer';
 import { recordAudit } from '../../http/audit-trail';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
+import { assertUnused } from '../../journeys/references';
 import { channelOptions, type ChannelApiDeps } from './context';
 
 function invalid(error: unknown): never {
@@ -90,7 +91,20 @@ export function providerRoutes(deps: ChannelApiDeps): Router {
   router.delete('/providers/:id', async (req, res) => {
     const { id } = parseInput(contract.get.params, req.params, 'params');
     const before = await getProvider(db, keys, workspaceOf(res), id);
-    if (!before || !(await deleteProvider(db, workspaceOf(res), id))) throw notFound('Provider');
+    if (!before) throw notFound('Provider');
+    // Another provider of the channel takes over its sends; the last one may go only when no journey sends there.
+    const sameChannel = (await listProviders(db, keys, workspaceOf(res))).filter(
+      (p) => p.channel === before.channel,
+    );
+    if (sameChannel.length <= 1)
+      await assertUnused(
+        db,
+        deps.catalog,
+        workspaceOf(res),
+        { kind: 'provider', channel: before.channel },
+        `The provider “${id}”, the only one for ${before.channel},`,
+      );
+    if (!(await deleteProvider(db, workspaceOf(res), id))) throw notFound('Provider');
     await recordAudit(db, res, { action: 'provider.deleted', entityType: 'provider', entityId: id, before });
     res.status(204).end();
   });

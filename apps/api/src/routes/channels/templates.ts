@@ -19,6 +19,7 @@ import { templateRoutes as contract } from '@wakeflow/contracts';
 import { answer } from '../../http/answer';
 import { HttpError, notFound, parseInput } from '../../http/errors';
 import { workspaceOf } from '../../http/workspace';
+import { assertUnused } from '../../journeys/references';
 import { channelOptions, type ChannelApiDeps } from './context';
 
 function limitExceeded(error: unknown): never {
@@ -101,6 +102,15 @@ export function templateRoutes(deps: ChannelApiDeps): Router {
 
   router.delete('/templates/:id', async (req, res) => {
     const { id } = parseInput(contract.get.params, req.params, 'params');
+    const template = await getTemplate(db, workspaceOf(res), id);
+    if (!template) throw notFound('Template');
+    await assertUnused(
+      db,
+      deps.catalog,
+      workspaceOf(res),
+      { kind: 'template', id },
+      `The template “${template.name}”`,
+    );
     if (!(await deleteTemplate(db, workspaceOf(res), id))) throw notFound('Template');
     res.status(204).end();
   });
