@@ -32,6 +32,7 @@ export * from './providers/resolver';
 export * from './rules/channel-settings';
 export * from './rules/consent';
 export * from './rules/send-time';
+export * from './rules/send-rules';
 export * from './rules/frequency-cap';
 export * from './rules/rate-limiter';
 

@@ -39,10 +39,10 @@ import {
   type OutgoingMessage,
 } from '../providers/types';
 import { loadChannelSettings, type ChannelSettings } from '../rules/channel-settings';
-import { checkConsent, type MessageCategory } from '../rules/consent';
+import { type MessageCategory } from '../rules/consent';
 import { countedDispatches, decideFrequencyCap, lockCustomerForCap } from '../rules/frequency-cap';
 import { createRateLimiter, type RateLimiter } from '../rules/rate-limiter';
-import { nextAllowedSendTime } from '../rules/send-time';
+import { judgeSendRules } from '../rules/send-rules';
 import { loadSecretKeys, type SecretKeys } from '../secrets/keys';
 import { renderTemplate, TemplateRenderError } from '../templates/render';
 import { customerVariables, runContextVariables } from '../templates/variables';
@@ -53,7 +53,6 @@ import { providerUnavailable, sendInProgress } from './failures';
 import { throughOutage } from './through-outage';
 
 type MessageRow = typeof messages.$inferSelect;
-type CustomerRow = typeof customers.$inferSelect;
 
 export interface MessageSenderDeps {
   db: Database;
@@ -94,12 +93,6 @@ export interface ChannelMessageSender extends MessageSender {
 }
 
 const DEFAULT_PRIORITY = 5;
-
-function recipientOf(customer: CustomerRow, channel: SendRequest['channel']): string | null {
-  const value =
-    channel === 'email' ? customer.email : channel === 'sms' ? customer.phone : customer.pushToken;
-  return value && value.trim() ? value : null;
-}
 
 /** The answer for a row in a final state. */
 function resultOf(row: MessageRow): SendResult {
@@ -264,18 +257,18 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     const settings: ChannelSettings = await loadChannelSettings(db, req.workspaceId);
     const category = template.category;
 
-    const consent = checkConsent(customer.consent, req.channel, category, settings.consent);
-    if (!consent.allowed) return finish(row, 'skipped', consent.reason);
-    const to = recipientOf(customer, req.channel);
-    if (!to) return finish(row, 'skipped', 'no_recipient');
-
-    let timing;
-    try {
-      timing = nextAllowedSendTime(at, customer.timezone, req.channel, settings.quietHours, req.sendWindow);
-    } catch (error) {
-      return finish(row, 'failed', `send_window: ${(error as Error).message}`);
-    }
-    if (timing.at.getTime() > at.getTime()) return defer(row, timing.at, timing.reason);
+    const verdict = judgeSendRules({
+      customer,
+      channel: req.channel,
+      category,
+      settings,
+      at,
+      ...(req.sendWindow ? { sendWindow: req.sendWindow } : {}),
+    });
+    if (verdict.action === 'skip') return finish(row, 'skipped', verdict.reason);
+    if (verdict.action === 'fail') return finish(row, 'failed', verdict.reason);
+    if (verdict.action === 'defer') return defer(row, verdict.until, verdict.rule);
+    const to = verdict.to;
 
     const links: LinkContext = {
       keys,
