@@ -4,6 +4,7 @@ import { Plus } from 'lucide-react';
 import { useJourneyTemplates } from '../api/catalog';
 import { useCreateJourney, useJourneys } from '../api/journeys';
 import { hrefFor, navigate } from '../router';
+import { Dialog, DialogFooter } from '../ui/Dialog';
 
 export function JourneyListPage() {
   const journeys = useJourneys();
@@ -78,68 +79,58 @@ function NewJourneyDialog({ onClose }: { onClose(): void }) {
     navigate({ page: 'editor', journeyId: journey.id });
   };
   return (
-    <div className="dialog-backdrop" role="presentation" onMouseDown={onClose}>
-      <form
-        className="dialog dialog-wide"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="new-journey-title"
-        onMouseDown={(e) => e.stopPropagation()}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <h2 id="new-journey-title">New journey</h2>
-        <div className="field">
-          <label className="field-label" htmlFor="journey-name">
-            Name
-          </label>
-          <input
-            id="journey-name"
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="e.g. Win back: no login for 30 days"
-          />
-        </div>
-        <div className="field-label">Start from</div>
-        <div className="template-grid" role="radiogroup" aria-label="Start from">
+    <Dialog
+      titleId="new-journey-title"
+      title="New journey"
+      className="dialog-wide"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+    >
+      <div className="field">
+        <label className="field-label" htmlFor="journey-name">
+          Name
+        </label>
+        <input
+          id="journey-name"
+          autoFocus
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Win back: no login for 30 days"
+        />
+      </div>
+      <div className="field-label">Start from</div>
+      <div className="template-grid" role="radiogroup" aria-label="Start from">
+        <button
+          type="button"
+          role="radio"
+          aria-checked={templateId === ''}
+          className={`template-card${templateId === '' ? ' template-card-on' : ''}`}
+          onClick={() => setTemplateId('')}
+        >
+          <b>Empty canvas</b>
+          <span>Start with a trigger and build step by step.</span>
+        </button>
+        {(templates.data ?? []).map((t) => (
           <button
+            key={t.id}
             type="button"
             role="radio"
-            aria-checked={templateId === ''}
-            className={`template-card${templateId === '' ? ' template-card-on' : ''}`}
-            onClick={() => setTemplateId('')}
+            aria-checked={templateId === t.id}
+            className={`template-card${templateId === t.id ? ' template-card-on' : ''}`}
+            onClick={() => setTemplateId(t.id)}
           >
-            <b>Empty canvas</b>
-            <span>Start with a trigger and build step by step.</span>
+            <b>{t.name}</b>
+            <span>{t.description}</span>
+            <span className="muted small">{t.graph.nodes.length} steps</span>
           </button>
-          {(templates.data ?? []).map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              role="radio"
-              aria-checked={templateId === t.id}
-              className={`template-card${templateId === t.id ? ' template-card-on' : ''}`}
-              onClick={() => setTemplateId(t.id)}
-            >
-              <b>{t.name}</b>
-              <span>{t.description}</span>
-              <span className="muted small">{t.graph.nodes.length} steps</span>
-            </button>
-          ))}
-        </div>
-        {create.error ? <div className="field-error">{create.error.message}</div> : null}
-        <div className="dialog-footer">
-          <button type="button" className="button button-quiet" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            Create journey
-          </button>
-        </div>
-      </form>
-    </div>
+        ))}
+      </div>
+      {create.error ? <div className="field-error">{create.error.message}</div> : null}
+      <DialogFooter onCancel={onClose}>
+        <button type="submit" className="button button-primary" disabled={create.isPending}>
+          Create journey
+        </button>
+      </DialogFooter>
+    </Dialog>
   );
 }

@@ -20,6 +20,7 @@ import {
 import { ConfigForm } from '../../schema-form/ConfigForm';
 import { asJsonSchema } from '../../schema-form/json-schema';
 import { defaultValue as schemaDefault } from '../../schema-form/json-schema';
+import { Dialog, DialogFooter } from '../../ui/Dialog';
 import { ErrorText } from '../../ui/ErrorText';
 import { SectionPage } from '../../ui/SectionPage';
 import { formatDateTime } from '../../ui/format';
@@ -214,168 +215,158 @@ function ProviderDialog({
   };
 
   return (
-    <div className="dialog-backdrop" role="presentation" onMouseDown={onClose}>
-      <form
-        className="dialog dialog-wide provider-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="provider-dialog-title"
-        onMouseDown={(e) => e.stopPropagation()}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <h2 id="provider-dialog-title">{existing ? `Edit provider “${existing.id}”` : 'Add a provider'}</h2>
-        <div className="fields-grid">
-          <div className="field">
-            <label className="field-label" htmlFor="provider-id">
-              Id
-            </label>
-            <input
-              id="provider-id"
-              value={id}
-              disabled={existing !== null}
-              placeholder="e.g. main-smtp"
-              onChange={(e) => setId(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="provider-channel">
-              Channel
-            </label>
-            <select
-              id="provider-channel"
-              value={channel}
-              disabled={existing !== null}
-              onChange={(e) => {
-                const next = e.target.value as ProviderChannel;
-                setChannel(next);
-                chooseKind(kinds.find((k) => k.channels.includes(next))?.kind ?? '');
-              }}
-            >
-              {providerChannels.map((c) => (
-                <option key={c} value={c}>
-                  {channelLabels[c]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="provider-kind">
-              Kind
-            </label>
-            <select
-              id="provider-kind"
-              value={kindName}
-              disabled={existing !== null}
-              onChange={(e) => chooseKind(e.target.value)}
-            >
-              {kindsForChannel.map((k) => (
-                <option key={k.kind} value={k.kind}>
-                  {k.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <label className="toggle">
-            <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />{' '}
-            Default for {channelLabels[channel]}
+    <Dialog
+      titleId="provider-dialog-title"
+      title={existing ? `Edit provider “${existing.id}”` : 'Add a provider'}
+      className="dialog-wide provider-dialog"
+      onClose={onClose}
+      onSubmit={() => void submit()}
+    >
+      <div className="fields-grid">
+        <div className="field">
+          <label className="field-label" htmlFor="provider-id">
+            Id
           </label>
+          <input
+            id="provider-id"
+            value={id}
+            disabled={existing !== null}
+            placeholder="e.g. main-smtp"
+            onChange={(e) => setId(e.target.value)}
+          />
         </div>
-        <div className="dialog-scroll">
-          {schema ? (
-            <fieldset className="field-group">
-              <legend>Settings</legend>
-              <ConfigForm
-                schema={schema}
-                value={settings}
-                onChange={(v) => setSettings(v)}
-                serverErrors={settingsIssues}
-                name="provider-settings"
-              />
-            </fieldset>
-          ) : null}
-          {kind && secretNames(kind).length ? (
-            <fieldset className="field-group">
-              <legend>Secrets (write-only)</legend>
-              {secretNames(kind).map((name) => {
-                const isSet = existing?.secretsSet.includes(name) ?? false;
-                const change = secrets[name];
-                const issue = issues.find((i) => i.path === `body.secrets.${name}`)?.message;
-                return (
-                  <div key={name} className="field">
-                    <label className="field-label" htmlFor={`secret-${name}`}>
-                      {name}{' '}
-                      <span className={`pill ${isSet && change !== null ? 'pill-ok' : ''}`}>
-                        {change === null ? 'will be removed' : isSet ? 'set' : 'not set'}
-                      </span>
-                    </label>
-                    <div className="secret-input-row">
-                      <input
-                        id={`secret-${name}`}
-                        type="password"
-                        autoComplete="new-password"
-                        placeholder={isSet ? 'Set — type to replace' : 'Not set'}
-                        value={typeof change === 'string' ? change : ''}
-                        onChange={(e) =>
+        <div className="field">
+          <label className="field-label" htmlFor="provider-channel">
+            Channel
+          </label>
+          <select
+            id="provider-channel"
+            value={channel}
+            disabled={existing !== null}
+            onChange={(e) => {
+              const next = e.target.value as ProviderChannel;
+              setChannel(next);
+              chooseKind(kinds.find((k) => k.channels.includes(next))?.kind ?? '');
+            }}
+          >
+            {providerChannels.map((c) => (
+              <option key={c} value={c}>
+                {channelLabels[c]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="provider-kind">
+            Kind
+          </label>
+          <select
+            id="provider-kind"
+            value={kindName}
+            disabled={existing !== null}
+            onChange={(e) => chooseKind(e.target.value)}
+          >
+            {kindsForChannel.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <label className="toggle">
+          <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />{' '}
+          Default for {channelLabels[channel]}
+        </label>
+      </div>
+      <div className="dialog-scroll">
+        {schema ? (
+          <fieldset className="field-group">
+            <legend>Settings</legend>
+            <ConfigForm
+              schema={schema}
+              value={settings}
+              onChange={(v) => setSettings(v)}
+              serverErrors={settingsIssues}
+              name="provider-settings"
+            />
+          </fieldset>
+        ) : null}
+        {kind && secretNames(kind).length ? (
+          <fieldset className="field-group">
+            <legend>Secrets (write-only)</legend>
+            {secretNames(kind).map((name) => {
+              const isSet = existing?.secretsSet.includes(name) ?? false;
+              const change = secrets[name];
+              const issue = issues.find((i) => i.path === `body.secrets.${name}`)?.message;
+              return (
+                <div key={name} className="field">
+                  <label className="field-label" htmlFor={`secret-${name}`}>
+                    {name}{' '}
+                    <span className={`pill ${isSet && change !== null ? 'pill-ok' : ''}`}>
+                      {change === null ? 'will be removed' : isSet ? 'set' : 'not set'}
+                    </span>
+                  </label>
+                  <div className="secret-input-row">
+                    <input
+                      id={`secret-${name}`}
+                      type="password"
+                      autoComplete="new-password"
+                      placeholder={isSet ? 'Set — type to replace' : 'Not set'}
+                      value={typeof change === 'string' ? change : ''}
+                      onChange={(e) =>
+                        setSecrets((s) => {
+                          const { [name]: _old, ...rest } = s;
+                          return e.target.value ? { ...rest, [name]: e.target.value } : rest;
+                        })
+                      }
+                    />
+                    {isSet ? (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        onClick={() =>
                           setSecrets((s) => {
-                            const { [name]: _old, ...rest } = s;
-                            return e.target.value ? { ...rest, [name]: e.target.value } : rest;
+                            const { [name]: current, ...rest } = s;
+                            return current === null ? rest : { ...rest, [name]: null };
                           })
                         }
-                      />
-                      {isSet ? (
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() =>
-                            setSecrets((s) => {
-                              const { [name]: current, ...rest } = s;
-                              return current === null ? rest : { ...rest, [name]: null };
-                            })
-                          }
-                        >
-                          {change === null ? 'Keep' : 'Remove'}
-                        </button>
-                      ) : null}
-                    </div>
-                    {issue ? <div className="field-error">{issue}</div> : null}
+                      >
+                        {change === null ? 'Keep' : 'Remove'}
+                      </button>
+                    ) : null}
                   </div>
-                );
-              })}
-            </fieldset>
-          ) : null}
-        </div>
-        {otherIssues.length ? (
-          <ul className="callout callout-error">
-            {otherIssues.map((i) => (
-              <li key={i.path}>
-                {i.path.replace(/^body\./, '')}: {i.message}
-              </li>
-            ))}
-          </ul>
+                  {issue ? <div className="field-error">{issue}</div> : null}
+                </div>
+              );
+            })}
+          </fieldset>
         ) : null}
-        {save.error && !issues.length ? (
-          <div className="callout callout-error">Could not save: {save.error.message}</div>
-        ) : null}
-        <div className="dialog-footer">
-          <button type="button" className="button button-quiet" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={save.isPending || !id.trim() || !kindName}
-          >
-            {existing ? 'Save provider' : 'Add provider'}
-          </button>
-        </div>
-        <p className="small muted">
-          See what the development log recorded in the{' '}
-          <a href={messagesHref({ page: 'log', filters: {} })}>message log</a>.
-        </p>
-      </form>
-    </div>
+      </div>
+      {otherIssues.length ? (
+        <ul className="callout callout-error">
+          {otherIssues.map((i) => (
+            <li key={i.path}>
+              {i.path.replace(/^body\./, '')}: {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {save.error && !issues.length ? (
+        <div className="callout callout-error">Could not save: {save.error.message}</div>
+      ) : null}
+      <DialogFooter onCancel={onClose}>
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={save.isPending || !id.trim() || !kindName}
+        >
+          {existing ? 'Save provider' : 'Add provider'}
+        </button>
+      </DialogFooter>
+      <p className="small muted">
+        See what the development log recorded in the{' '}
+        <a href={messagesHref({ page: 'log', filters: {} })}>message log</a>.
+      </p>
+    </Dialog>
   );
 }
