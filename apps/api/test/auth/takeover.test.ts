@@ -442,8 +442,30 @@ describe('sign-in hardening (findings 7 and 8)', () => {
     expect(
       (await h.as(engineer, 'POST', '/api/templates/validate').send({ channel: 'email', body: 'hi' })).status,
     ).toBeLessThan(500);
+    // Previews change nothing either: a template rendered for a sample customer, a segment's live count.
+    expect(
+      (await h.as(engineer, 'PUT', '/api/customers/sample').send({ email: 'sample@example.com' })).status,
+    ).toBe(200);
+    const afterCustomer = (await auditActions(h, 'a')).length;
+    expect(
+      (
+        await h
+          .as(engineer, 'POST', '/api/templates/preview')
+          .send({
+            template: { channel: 'email', subject: 'Hi', body: 'hi' },
+            context: { externalId: 'sample' },
+          })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await h
+          .as(engineer, 'POST', '/api/segments/preview')
+          .send({ definition: { kind: 'tag', tag: 'dormant', has: true } })
+      ).status,
+    ).toBe(200);
     // Give the audit middleware (it writes after the answer) a moment, then check nothing was added.
     await new Promise((r) => setTimeout(r, 200));
-    expect((await auditActions(h, 'a')).length).toBe(afterCreate);
+    expect((await auditActions(h, 'a')).length).toBe(afterCustomer);
   });
 });
