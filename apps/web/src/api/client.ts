@@ -4,7 +4,7 @@
  * field issues and journey problems.
  */
 import type { z } from 'zod';
-import { errorBodySchema, type ApiProblem, type RouteContract } from '@wakeflow/contracts';
+import { errorBodySchema, type ApiProblem, type ReferenceUse, type RouteContract } from '@wakeflow/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly issues: { path: string; message: string }[] = [],
     /** From `Retry-After`: when the server expects the same request to succeed. */
     readonly retryAfterMs?: number,
+    /** `in_use`: the journeys that keep a delete from happening. */
+    readonly usedBy: ReferenceUse[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -118,6 +120,7 @@ async function send(path: string, options: RequestOptions): Promise<{ status: nu
         e.problems ?? [],
         e.issues ?? [],
         retryAfterMs(response.headers.get('retry-after')),
+        e.usedBy ?? [],
       );
     }
     throw new ApiError(

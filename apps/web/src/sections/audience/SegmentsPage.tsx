@@ -16,6 +16,7 @@ import {
 } from '../../api/audience';
 import { useEventNames } from '../../api/lookups';
 import { customerName } from './common';
+import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
 import { SectionPage } from '../../ui/SectionPage';
 import { daysAgo, formatDateTime } from '../../ui/format';
@@ -264,9 +265,7 @@ export function SegmentBuilder({
             </button>
           ) : null}
         </div>
-        {remove.error ? (
-          <div className="callout callout-error">Could not delete: {remove.error.message}</div>
-        ) : null}
+        <DeleteRefused error={remove.error} />
       </div>
       <aside className="builder-preview aud-card" aria-label="Live preview" aria-busy={previewStale}>
         <div className="preview-count">

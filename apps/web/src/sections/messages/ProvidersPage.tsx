@@ -21,6 +21,7 @@ import { ConfigForm } from '../../schema-form/ConfigForm';
 import { asJsonSchema } from '../../schema-form/json-schema';
 import { defaultValue as schemaDefault } from '../../schema-form/json-schema';
 import { Dialog, DialogFooter } from '../../ui/Dialog';
+import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
 import { SectionPage } from '../../ui/SectionPage';
 import { formatDateTime } from '../../ui/format';
@@ -105,7 +106,7 @@ export function ProvidersPage() {
           </tbody>
         </table>
       ) : null}
-      <ErrorText error={remove.error} what="delete the provider" />
+      <DeleteRefused error={remove.error} />
       {editing && kinds.data ? (
         <ProviderDialog
           kinds={kinds.data}

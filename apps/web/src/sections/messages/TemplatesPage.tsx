@@ -21,6 +21,7 @@ import {
 } from '../../api/messages';
 import { ApiError } from '../../api/client';
 import { customerName } from '../audience/common';
+import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
 import { SectionPage } from '../../ui/SectionPage';
 import { formatDateTime } from '../../ui/format';
@@ -369,9 +370,7 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             </button>
           ) : null}
         </div>
-        {remove.error ? (
-          <div className="callout callout-error">Could not delete: {remove.error.message}</div>
-        ) : null}
+        <DeleteRefused error={remove.error} />
       </div>
       <aside className="builder-preview aud-card template-preview" aria-label="Preview">
         <h3>Preview</h3>
