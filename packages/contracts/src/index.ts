@@ -14,6 +14,7 @@ import { channelSettingsRoutes } from './channel-settings';
 import { couponRoutes } from './coupons';
 import { customerRoutes } from './customers';
 import { ingestRoutes } from './ingest';
+import { journeyPreviewRoutes } from './journey-preview';
 import { journeyRoutes } from './journeys';
 import { messageRoutes } from './messages';
 import { metaRoutes } from './meta';
@@ -38,6 +39,7 @@ export * from './coupons';
 export * from './customers';
 export * from './errors';
 export * from './ingest';
+export * from './journey-preview';
 export * from './journeys';
 export * from './messages';
 export * from './meta';
@@ -54,6 +56,7 @@ export const apiRouteGroups = {
   ingest: ingestRoutes,
   runs: runRoutes,
   journeys: journeyRoutes,
+  journeyPreview: journeyPreviewRoutes,
   catalog: catalogRoutes,
   customers: customerRoutes,
   segments: segmentRoutes,

@@ -415,7 +415,7 @@ export function createDryRunSession(
         nodeId: step.id,
         nodeType: step.nodeType,
         nodeVersion: step.nodeVersion,
-        config: config.config as Record<string, unknown>,
+        config: config.config,
         holdout: call.holdout,
         priority: run.plan.settings.priority,
         context: call.context,
