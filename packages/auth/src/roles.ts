@@ -10,7 +10,8 @@ export const permissions = {
     'Read everything in the workspace: journeys, versions, runs, messages, templates, segments, coupons, providers (never their secrets), settings',
   'journeys.edit': 'Create journeys, edit drafts and names',
   'journeys.publish': 'Publish a journey (through approval when the workspace requires it)',
-  'journeys.operate': 'Enter customers through the API trigger, pause and archive journeys',
+  'journeys.operate':
+    'Enter customers through the API trigger; pause, resume, stop and archive journeys; take a customer out of a run; check an audience now',
   'journeys.approve': 'Approve or reject a publish request, with a comment',
   'content.edit': 'Create and edit segments, templates, coupon pools and audience settings',
   'providers.manage': 'Configure delivery providers, their secrets and the channel rules',
@@ -30,8 +31,16 @@ export const roles = {
   campaign_manager: {
     label: 'Campaign manager',
     description:
-      'Draws journeys, segments, templates and coupons; publishes (with approval when the workspace requires it)',
-    permissions: ['workspace.read', 'journeys.edit', 'journeys.publish', 'journeys.operate', 'content.edit'],
+      'Draws journeys, segments, templates and coupons; publishes (with approval when the workspace requires it); uploads customer and event lists',
+    // `ingest` so an offline list can be uploaded from the web app without asking an engineer for an API key.
+    permissions: [
+      'workspace.read',
+      'journeys.edit',
+      'journeys.publish',
+      'journeys.operate',
+      'content.edit',
+      'ingest',
+    ],
   },
   engineer: {
     label: 'Engineer',

@@ -117,6 +117,38 @@ export const csvImportReportSchema = z
     rejected: z.boolean(),
   })
   .loose();
+export type CsvImportReport = z.infer<typeof csvImportReportSchema>;
+
+/**
+ * The columns a CSV import understands, as the file's header names them (matched loosely: `first_name`, `firstName`
+ * and `First Name` are one column). The importer reads its required columns from here; the web app shows the lists.
+ */
+export const csvImportColumns = {
+  customers: {
+    required: ['external_id'],
+    optional: [
+      'email',
+      'phone',
+      'push_token',
+      'timezone',
+      'birthday',
+      'first_name',
+      'last_name',
+      'signed_up_at',
+      'tags',
+      'consent.email',
+      'consent.sms',
+      'consent.push',
+      'traits.<name>',
+    ],
+  },
+  events: {
+    required: ['event_id', 'customer_external_id', 'name', 'occurred_at'],
+    optional: ['properties.<name>'],
+  },
+} as const;
+
+export type CsvImportTarget = keyof typeof csvImportColumns;
 
 const csv = z.string().describe('The CSV file (Content-Type: text/csv); the first line names the columns');
 const tag = 'Customers';
@@ -144,6 +176,7 @@ export const customerRoutes = {
     tag,
     summary: 'Import customers from CSV, with a per-row error report',
     body: csv,
+    bodyMediaType: 'text/csv',
     responses: { 200: csvImportReportSchema, 422: csvImportReportSchema },
   }),
   importEvents: defineRoute({
@@ -152,6 +185,7 @@ export const customerRoutes = {
     tag,
     summary: 'Import events from CSV (the same path as ingest), with a per-row error report',
     body: csv,
+    bodyMediaType: 'text/csv',
     responses: { 200: csvImportReportSchema, 422: csvImportReportSchema },
   }),
 };

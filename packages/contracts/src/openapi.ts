@@ -5,7 +5,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { z } from 'zod';
 import { errorBodySchema } from './errors';
-import { isNonJsonAnswer, openApiPath, type RouteContract } from './route';
+import { isNonJsonAnswer, openApiPath, requestMediaType, type RouteContract } from './route';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -19,9 +19,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 function requestBody(route: RouteContract, body: z.ZodType) {
-  // The CSV imports take their file as the raw body; everything else is JSON.
-  const mediaType = route.path.endsWith('/import') ? 'text/csv' : 'application/json';
-  return { content: { [mediaType]: { schema: body } } };
+  return { content: { [requestMediaType(route)]: { schema: body } } };
 }
 
 export interface OpenApiOptions {

@@ -27,12 +27,19 @@ export interface RouteContract {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** How the body is sent when it is not JSON: the CSV imports take their file as the raw body. */
+  bodyMediaType?: 'text/csv';
   responses: RouteAnswers;
 }
 
 /** Keeps the literal types of a contract (its schemas), checked against the general shape. */
 export function defineRoute<const R extends RouteContract>(route: R): R {
   return route;
+}
+
+/** The media type of a route's request body. */
+export function requestMediaType(route: RouteContract): string {
+  return route.bodyMediaType ?? 'application/json';
 }
 
 /** `/journeys/:id` → `/journeys/{id}`, as OpenAPI writes path parameters. */

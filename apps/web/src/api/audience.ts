@@ -17,12 +17,15 @@ import {
   customerRoutes,
   dormancyTiers,
   segmentRoutes,
+  type CsvImportTarget,
 } from '@wakeflow/contracts';
 import { callApi } from './client';
 import { lookupKeys } from './keys';
 
 export type {
   AudienceSettings,
+  CsvImportReport,
+  CsvImportTarget,
   ConditionField,
   CustomerProfile,
   CustomerSummary,
@@ -287,5 +290,22 @@ export function useStartFactsRebuild() {
   return useMutation({
     mutationFn: () => callApi(audienceRoutes.startFactsRebuild),
     onSuccess: () => invalidateFactViews(queryClient),
+  });
+}
+
+/**
+ * Uploads a CSV file of customers or events. Answers the importer's report, also when it refused the header (422):
+ * the report says what to fix. Imported customers change every customer list, so those are fetched again.
+ */
+export function useCsvImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ target, csv }: { target: CsvImportTarget; csv: string }) =>
+      callApi(target === 'customers' ? customerRoutes.importCustomers : customerRoutes.importEvents, {
+        body: csv,
+      }),
+    onSuccess: (report) => {
+      if (report.imported > 0) void queryClient.invalidateQueries({ queryKey: customerKeys.all });
+    },
   });
 }

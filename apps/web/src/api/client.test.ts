@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { journeyRoutes, runRoutes } from '@wakeflow/contracts';
+import { customerRoutes, journeyRoutes, runRoutes } from '@wakeflow/contracts';
 import { ApiError, apiRequest, callApi, retryQuery, retryQueryDelay, routeUrl } from './client';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -134,5 +134,40 @@ describe('callApi', () => {
     );
     const error = await callApi(journeyRoutes.list).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'bad_response' });
+  });
+});
+
+describe('callApi with a CSV import', () => {
+  it('sends the file as text/csv and answers the 422 report of a refused header instead of throwing', async () => {
+    const report = {
+      rows: 0,
+      imported: 0,
+      duplicates: 0,
+      errors: [{ line: 1, column: 'externalId', problem: 'Required column is missing' }],
+      rejected: true,
+    };
+    const fetchMock = vi.fn(
+      async (_url: string, _init: RequestInit) =>
+        new Response(JSON.stringify(report), {
+          status: 422,
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const answer = await callApi(customerRoutes.importCustomers, { body: 'email\na@example.com' });
+    expect(answer).toEqual(report);
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('/api/customers/import');
+    expect(init.body).toBe('email\na@example.com');
+    expect(new Headers(init.headers).get('content-type')).toBe('text/csv');
+  });
+
+  it('still throws an error the route does not document as an answer', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => outage('database_unavailable')),
+    );
+    const error = await callApi(customerRoutes.importEvents, { body: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
   });
 });

@@ -1,10 +1,16 @@
 /**
- * The one place the web app talks HTTP: JSON in, JSON out, every answer parsed by its schema from
+ * The one place the web app talks HTTP: JSON (or a CSV file) in, JSON out, every answer parsed by its schema from
  * @wakeflow/contracts (the same the API is typed by), every error turned into an `ApiError` with the API's code,
  * field issues and journey problems.
  */
 import type { z } from 'zod';
-import { errorBodySchema, type ApiProblem, type ReferenceUse, type RouteContract } from '@wakeflow/contracts';
+import {
+  errorBodySchema,
+  requestMediaType,
+  type ApiProblem,
+  type ReferenceUse,
+  type RouteContract,
+} from '@wakeflow/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -84,20 +90,31 @@ export function onUnauthorized(listener: (path: string) => void): () => void {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** How the body is sent: JSON unless the route takes a raw file (a CSV import sends the file's text). */
+  bodyMediaType?: string;
   signal?: AbortSignal;
+  /** Failure statuses the route documents as answers (a CSV import's 422 report): returned, not thrown. */
+  answersStatus?: (status: number) => boolean;
+}
+
+function encodeBody(body: unknown, mediaType: string): string {
+  if (mediaType === 'application/json') return JSON.stringify(body);
+  if (typeof body !== 'string') throw new TypeError(`A ${mediaType} body must be text`);
+  return body;
 }
 
 /** Sends a request; answers the status and parsed JSON of a success, throws `ApiError` for a failure. */
 async function send(path: string, options: RequestOptions): Promise<{ status: number; json: unknown }> {
   const method = options.method ?? 'GET';
+  const mediaType = options.bodyMediaType ?? 'application/json';
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined) headers['content-type'] = mediaType;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
     headers,
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.body === undefined ? {} : { body: encodeBody(options.body, mediaType) }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const text = await response.text();
@@ -108,7 +125,7 @@ async function send(path: string, options: RequestOptions): Promise<{ status: nu
     // Not JSON (a proxy error page, say): reported below with the status.
   }
   if (response.status === 401) for (const listener of unauthorizedListeners) listener(path);
-  if (!response.ok) {
+  if (!response.ok && !options.answersStatus?.(response.status)) {
     const parsed = errorBodySchema.safeParse(json);
     if (parsed.success) {
       const e = parsed.data.error;
@@ -159,9 +176,10 @@ export async function apiRequest<S extends z.ZodType>(
   return parseAnswer(path, status, schema, json);
 }
 
-type SuccessStatus<R extends RouteContract> = Extract<keyof R['responses'], 200 | 201 | 202 | 204>;
+/** The statuses a route documents an answer for: its 2xx, and a failure that still answers a report (an import's 422). */
+type SuccessStatus<R extends RouteContract> = Extract<keyof R['responses'], number>;
 
-/** What a route answers on success: the parsed body of each documented 2xx, `undefined` for a bodiless one. */
+/** What a route answers: the parsed body of each documented status, `undefined` for a bodiless one. */
 export type AnswerOf<R extends RouteContract> = {
   [S in SuccessStatus<R>]: R['responses'][S] extends z.ZodType ? z.output<R['responses'][S]> : undefined;
 }[SuccessStatus<R>];
@@ -207,8 +225,10 @@ export async function callApi<R extends RouteContract>(
   const path = routeUrl(route, input.params ?? {}, input.query ?? {});
   const { status, json } = await send(path, {
     method: route.method.toUpperCase() as Uppercase<R['method']>,
-    ...(input.body === undefined ? {} : { body: input.body }),
+    ...(input.body === undefined ? {} : { body: input.body, bodyMediaType: requestMediaType(route) }),
     ...(input.signal ? { signal: input.signal } : {}),
+    // Errors have one schema (errorBodySchema) and are never listed among a route's answers.
+    answersStatus: (status) => route.responses[status] !== undefined,
   });
   const answer = route.responses[status];
   if (answer === undefined)

@@ -14,6 +14,7 @@ import {
   type EventInput,
 } from '@wakeflow/journey';
 import type { Database } from '@wakeflow/db';
+import { csvImportColumns, type CsvImportTarget } from '@wakeflow/contracts';
 import { loadAudienceSettings } from '../settings';
 import { upsertCustomersWithReport } from './customers';
 import { ingestEvents } from './events';
@@ -56,7 +57,7 @@ export interface EventsCsvOptions {
 const BATCH = 5_000;
 const MAX_LISTED_ERRORS = 1_000;
 
-type Target = 'customers' | 'events';
+type Target = CsvImportTarget;
 
 /** Header names are matched loosely: `first_name`, `firstName` and `First Name` are the same column. */
 const norm = (h: string) =>
@@ -92,9 +93,10 @@ const EVENT_COLUMNS: Record<string, string> = {
   properties: 'properties',
 };
 
+/** The fields behind the required columns that the contract lists (and the web app shows). */
 const REQUIRED: Record<Target, string[]> = {
-  customers: ['externalId'],
-  events: ['eventId', 'customerExternalId', 'name', 'occurredAt'],
+  customers: csvImportColumns.customers.required.map((h) => CUSTOMER_COLUMNS[norm(h)] ?? h),
+  events: csvImportColumns.events.required.map((h) => EVENT_COLUMNS[norm(h)] ?? h),
 };
 
 type ColumnRole =
@@ -102,7 +104,7 @@ type ColumnRole =
   | { kind: 'nested'; field: 'traits' | 'properties' | 'consent'; path: string[] }
   | { kind: 'ignored' };
 
-function columnRole(target: Target, header: string): ColumnRole | undefined {
+export function columnRole(target: Target, header: string): ColumnRole | undefined {
   const dotted = header.trim().match(/^(traits?|props?|properties|consent)\.(.+)$/i);
   if (dotted) {
     const prefix = (dotted[1] ?? '').toLowerCase();

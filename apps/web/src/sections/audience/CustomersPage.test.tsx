@@ -37,7 +37,8 @@ describe('customers page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Show 50 more' }));
     await screen.findByText('cust-52');
     expect(within(table).getAllByRole('row')).toHaveLength(53);
-    expect(requests.map((r) => r.path)).toEqual([
+    // Who is signed in (for the import button) is asked too; the customer pages are what this test is about.
+    expect(requests.map((r) => r.path).filter((p) => p.startsWith('/api/customers'))).toEqual([
       '/api/customers?limit=50',
       `/api/customers?limit=50&after=${cursor}`,
     ]);

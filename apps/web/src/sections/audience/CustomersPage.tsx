@@ -1,6 +1,6 @@
 /** Customers: search by external id, email, phone or name, and a table that opens each profile, 50 rows at a time. */
 import { useState } from 'react';
-import { Search } from 'lucide-react';
+import { Search, Upload } from 'lucide-react';
 import { useCustomerPages } from '../../api/audience';
 import { customerName } from './common';
 import { ErrorText } from '../../ui/ErrorText';
@@ -8,6 +8,8 @@ import { SectionPage } from '../../ui/SectionPage';
 import { daysAgo } from '../../ui/format';
 import { useDebounced } from '../../ui/useDebounced';
 import { tierLabels } from './condition-tree';
+import { CsvImportDialog } from './CsvImportDialog';
+import { useAccess } from '../people/access';
 import { audienceHref, audienceTabs } from './routes';
 
 export function CustomersPage() {
@@ -15,6 +17,9 @@ export function CustomersPage() {
   const query = useDebounced(q.trim(), 250);
   const search = useCustomerPages(query);
   const customers = search.data?.pages.flatMap((p) => p.customers);
+  const access = useAccess();
+  const [importing, setImporting] = useState(false);
+  const importRefused = access.loading ? 'Loading who you are…' : access.reason('ingest');
   return (
     <SectionPage title="Audience" tabs={audienceTabs({ page: 'customers' })}>
       <div className="toolbar-row">
@@ -31,7 +36,17 @@ export function CustomersPage() {
         {search.isFetching && !search.isFetchingNextPage ? (
           <span className="muted small">Searching…</span>
         ) : null}
+        <button
+          type="button"
+          className="button"
+          disabled={importRefused !== undefined}
+          title={importRefused}
+          onClick={() => setImporting(true)}
+        >
+          <Upload size={14} aria-hidden /> Import CSV
+        </button>
       </div>
+      {importing ? <CsvImportDialog onClose={() => setImporting(false)} /> : null}
       <ErrorText error={search.error} what="load customers" />
       {customers && customers.length === 0 ? (
         <div className="empty-state">
@@ -39,8 +54,8 @@ export function CustomersPage() {
             <>No customer matches “{query}”.</>
           ) : (
             <>
-              No customers yet. Send them to <code>PUT /api/customers/:externalId</code> or import a CSV with{' '}
-              <code>POST /api/customers/import</code>.
+              No customers yet. Import a CSV file here, or send them to{' '}
+              <code>PUT /api/customers/:externalId</code>.
             </>
           )}
         </div>
