@@ -84,3 +84,32 @@ describe('runOnVirtualClockAsync', () => {
     expect(result).toMatchObject({ status: 'failed', reason: 'no template', path: ['t', 'mail'] });
   });
 });
+
+describe('a run on the virtual clock up to a horizon', () => {
+  it('stops open where it would wait past the horizon: the first touch is what happens at entry', () => {
+    const sent = (call: VirtualNodeCall): NodeActivityResult => ({
+      outcome: 'next',
+      output: { at: call.at },
+    });
+    const firstTouch = runOnVirtualClock(run, {
+      startMs: START,
+      untilMs: START,
+      hooks: { runNode: sent, nextLocalTime },
+    });
+    expect(firstTouch.status).toBe('open');
+    expect(firstTouch.path).toEqual(['t', 'mail', 'w']);
+    expect(firstTouch.nodeCalls.map((c) => c.stepId)).toEqual(['mail']);
+    // A send held for 5 hours is not retried before the horizon.
+    const held = runOnVirtualClock(run, {
+      startMs: START,
+      untilMs: START,
+      hooks: { runNode: answer, nextLocalTime },
+    });
+    expect(held.status).toBe('open');
+    expect(held.nodeCalls).toHaveLength(1);
+    // Without a horizon the same run goes to its end.
+    expect(runOnVirtualClock(run, { startMs: START, hooks: { runNode: sent, nextLocalTime } }).status).toBe(
+      'completed',
+    );
+  });
+});

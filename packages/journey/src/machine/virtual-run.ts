@@ -53,13 +53,19 @@ export interface VirtualRunOptions<Hooks> {
   events?: readonly ScheduledEvent[];
   hooks: Hooks;
   features?: MachineFeatures;
+  /**
+   * Where the clock stops: a run that would have to wait past this instant ends the loop as `open` (a launch
+   * estimate's first touch is the run up to its first wait, `untilMs = startMs`). Unbounded by default.
+   */
+  untilMs?: number;
 }
 
 /** A node's answer as the loop takes it: a result, or the message of what it threw. */
 type NodeAnswer = { result: NodeActivityResult } | { error: string };
 
 export interface VirtualRunResult {
-  status: 'completed' | 'failed' | 'stuck';
+  /** `open`: still running when the clock reached `untilMs`. */
+  status: 'completed' | 'failed' | 'stuck' | 'open';
   outcome?: string;
   /** Why a failed run failed. */
   reason?: string;
@@ -196,6 +202,9 @@ function* virtualRun(
     // Nothing to do now: move the clock to the next event or the timer, whichever is first (events on a tie).
     const pending = timer && awaitsTimer(state, timer.id) ? timer : undefined;
     const eventAt = events[nextEvent]?.atMs;
+    const nextAt = Math.min(eventAt ?? Infinity, pending?.dueMs ?? Infinity);
+    if (options.untilMs !== undefined && nextAt > options.untilMs && nextAt !== Infinity)
+      return result('open');
     if (eventAt !== undefined && (pending === undefined || eventAt <= pending.dueMs)) {
       now = Math.max(now, eventAt);
       const batch: CustomerEventPayload[] = [];
