@@ -229,7 +229,8 @@ export async function previewJourneyPath(deps: PreviewDeps, input: PreviewInput)
     },
     startedAt: input.startAt.toISOString(),
     holdout,
-    status: result.status,
+    // A preview sets no horizon, so its run never stops `open`; were it to, it did not reach an end: stuck.
+    status: result.status === 'open' ? 'stuck' : result.status,
     ...(result.outcome !== undefined ? { outcome: result.outcome } : {}),
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
     ...(result.finish ? { endedAt: result.finish.at } : {}),
