@@ -16,6 +16,7 @@ const benches: Record<string, string> = {
   analytics: 'scripts/bench-analytics.ts',
   editor: 'apps/web/bench/editor.bench.ts',
   'outage-load': 'apps/worker/bench/outage-load.bench.ts',
+  backtest: 'apps/api/bench/backtest.bench.ts',
 };
 
 // The tsx CLI, not `node --import tsx`: the latter corrupts async hooks in Temporal's worker threads on Node 20.

@@ -28,3 +28,5 @@ export * from './customers/profile';
 export * from './customers/dormancy-overview';
 export * from './customers/dormancy-history';
 export * from './journey-templates';
+export * from './backtest/fact-deltas';
+export * from './backtest/as-of-audience';

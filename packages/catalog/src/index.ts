@@ -35,3 +35,6 @@ export * from './event-outbox';
 export * from './event-pipeline';
 export * from './maintenance';
 export * from './services';
+export * from './backtest/backtest';
+export * from './backtest/report';
+export * from './backtest/run-tracker';

@@ -9,12 +9,14 @@ import { approvalRoutes } from './approvals';
 import { audienceRoutes } from './audience';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
+import { backtestRoutes } from './backtests';
 import { catalogRoutes } from './catalog';
 import { channelSettingsRoutes } from './channel-settings';
 import { couponRoutes } from './coupons';
 import { customerRoutes } from './customers';
 import { ingestRoutes } from './ingest';
 import { journeyPreviewRoutes } from './journey-preview';
+import { launchEstimateRoutes } from './launch-estimate';
 import { journeyRoutes } from './journeys';
 import { messageRoutes } from './messages';
 import { metaRoutes } from './meta';
@@ -32,6 +34,7 @@ export * from './approvals';
 export * from './audience';
 export * from './audit';
 export * from './auth';
+export * from './backtests';
 export * from './catalog';
 export * from './channel-settings';
 export * from './common';
@@ -41,6 +44,7 @@ export * from './errors';
 export * from './ingest';
 export * from './journey-preview';
 export * from './journeys';
+export * from './launch-estimate';
 export * from './messages';
 export * from './meta';
 export * from './people';
@@ -57,6 +61,8 @@ export const apiRouteGroups = {
   runs: runRoutes,
   journeys: journeyRoutes,
   journeyPreview: journeyPreviewRoutes,
+  launchEstimate: launchEstimateRoutes,
+  backtests: backtestRoutes,
   catalog: catalogRoutes,
   customers: customerRoutes,
   segments: segmentRoutes,

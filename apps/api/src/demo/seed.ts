@@ -79,6 +79,8 @@ export async function seedDemo(input: {
   workspaceId?: string;
   customers?: number;
   today?: Date;
+  /** The CDNOW file to load (the sample by default; benchmarks load the master). */
+  purchasesPath?: string;
 }) {
   const { db, catalog } = input;
   const workspaceId = input.workspaceId ?? 'default';
@@ -99,7 +101,7 @@ export async function seedDemo(input: {
     .onConflictDoNothing();
 
   const today = input.today ?? new Date();
-  const demo = demoFromCdnow(await loadCdnowSample(CDNOW_SAMPLE_PATH), {
+  const demo = demoFromCdnow(await loadCdnowSample(input.purchasesPath ?? CDNOW_SAMPLE_PATH), {
     customers: input.customers ?? 300,
     today,
   });

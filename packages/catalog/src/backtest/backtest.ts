@@ -1,0 +1,363 @@
+/**
+ * A journey backtested over the workspace's past (docs/backtest.md). One pass over the event log in time order
+ * (a cursor, a page at a time), one UTC day after another:
+ *   1. the day's events move the as-of facts forward and reach the runs of their customers;
+ *   2. runs are driven by the journey machine up to the end of the day (./run-tracker.ts);
+ *   3. at the end of the day the trigger is evaluated as the sweep would have evaluated it then (the segment
+ *      compiler's SQL over the as-of facts, @wakeflow/audience `AsOfAudience`), the sweep's re-entry policy
+ *      (`mayEnter`) decides who enters, and a customer still in a run is refused, as the run starter refuses;
+ *   4. entrants start a run at that instant and follow the plan against what they really did afterwards.
+ * Sends are judged by the send path's rules without sending (`judgeDrySend`); other activity steps take their
+ * first path. After the last day no one enters, and the log is read on until every run has ended (or the log and
+ * the clock have: those runs are reported open). Per customer only a few numbers are kept (typed arrays by index)
+ * and the active runs, so memory does not grow with the events.
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import {
+  AsOfAudience,
+  dormancyStageOf,
+  FIELDS_WITHOUT_HISTORY,
+  foldFactEvents,
+  loadAudienceSettings,
+  mayEnter,
+  prepareTrigger,
+  type EntrantFacts,
+  type HistoryEvent,
+} from '@wakeflow/audience';
+import { loadChannelSettings } from '@wakeflow/channels';
+import type { BacktestReport, BacktestRequest } from '@wakeflow/contracts';
+import { journeys, journeyVersions, providers, templates, type Database } from '@wakeflow/db';
+import { isInHoldout, nextLocalTime, planListensTo, planSchema, type Plan } from '@wakeflow/journey';
+import type { MachineRun, VirtualRunHooks } from '@wakeflow/journey/machine';
+import type { Channel, SendWindow } from '@wakeflow/nodes';
+import { createCatalog } from '../index';
+import { judgeDrySend, type DryRunWorld } from '../dry-run/dry-run-services';
+import { RunTracker } from './run-tracker';
+import { BacktestReportBuilder, type EntrantInfo, type SendDecisionKind } from './report';
+
+const DAY_MS = 86_400_000;
+const EVENT_PAGE = 5_000;
+/** How long the cap looks back at most; dispatch times older than this are dropped from memory. */
+const CAP_MEMORY_MS = 60 * DAY_MS;
+
+/** Bad input, named by field; the API answers 400 with it. */
+export class BacktestInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BacktestInputError';
+  }
+}
+
+interface Entrant extends EntrantInfo {
+  customer: EntrantFacts;
+  /** Marketing dispatch times counted against the cap when the run starts. */
+  counted: Date[];
+  /** This run's own sends, by drive (reset when the run is driven again). */
+  sentThisDrive: Date[];
+}
+
+async function loadPlan(db: Database, workspaceId: string, journeyId: string, version?: number) {
+  const [journey] = await db
+    .select({ id: journeys.id, name: journeys.name, liveVersion: journeys.liveVersion })
+    .from(journeys)
+    .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.id, journeyId)));
+  if (!journey) throw new BacktestInputError('journey', `No journey ${journeyId} in this workspace`);
+  const wanted = version ?? journey.liveVersion ?? undefined;
+  const [row] = await db
+    .select({ version: journeyVersions.version, plan: journeyVersions.plan })
+    .from(journeyVersions)
+    .where(
+      and(
+        eq(journeyVersions.journeyId, journeyId),
+        ...(wanted !== undefined ? [eq(journeyVersions.version, wanted)] : []),
+      ),
+    )
+    .orderBy(desc(journeyVersions.version))
+    .limit(1);
+  if (!row)
+    throw new BacktestInputError(
+      'version',
+      wanted !== undefined ? `The journey has no version ${wanted}` : 'The journey has no published version',
+    );
+  return { journey, version: row.version, plan: planSchema.parse(row.plan) };
+}
+
+async function loadWorld(db: Database, workspaceId: string): Promise<DryRunWorld> {
+  const rows = await db.select().from(templates).where(eq(templates.workspaceId, workspaceId));
+  return {
+    workspaceId,
+    settings: await loadChannelSettings(db, workspaceId),
+    templates: new Map(rows.map((t) => [t.id, t])),
+    catalog: createCatalog(),
+  };
+}
+
+async function loadUnitCosts(db: Database, workspaceId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ channel: providers.channel, micros: providers.unitCostMicros })
+    .from(providers)
+    .where(and(eq(providers.workspaceId, workspaceId), eq(providers.isDefault, true)));
+  return new Map(rows.map((r) => [r.channel, r.micros]));
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export interface BacktestInput extends BacktestRequest {
+  workspaceId: string;
+  journeyId: string;
+  /** The end of history (default: now): runs still going then are reported open. */
+  nowMs?: number;
+}
+
+export async function runBacktest(db: Database, input: BacktestInput): Promise<BacktestReport> {
+  const started = performance.now();
+  const { workspaceId, journeyId } = input;
+  const fromMs = Date.parse(`${input.from}T00:00:00Z`);
+  const toMs = Date.parse(`${input.to}T00:00:00Z`);
+  if (!Number.isFinite(fromMs)) throw new BacktestInputError('from', 'Use a date like 2026-01-31');
+  if (!Number.isFinite(toMs) || toMs < fromMs)
+    throw new BacktestInputError('to', 'Use a date like 2026-01-31, not before from');
+  const nowMs = input.nowMs ?? Date.now();
+  if (fromMs > nowMs)
+    throw new BacktestInputError('from', 'A backtest looks at the past: from is in the future');
+
+  const { journey, version, plan } = await loadPlan(db, workspaceId, journeyId, input.version);
+  const segmentId = plan.trigger.config.segmentId;
+  if (plan.trigger.type !== 'audience_trigger' || typeof segmentId !== 'string')
+    throw new BacktestInputError(
+      'journey',
+      'Only journeys with an audience trigger can be backtested (their entry is a segment evaluated over time)',
+    );
+  const audienceSettings = await loadAudienceSettings(db, workspaceId);
+  const trigger = await prepareTrigger(db, workspaceId, segmentId, audienceSettings);
+  const [world, unitCostMicros] = await Promise.all([
+    loadWorld(db, workspaceId),
+    loadUnitCosts(db, workspaceId),
+  ]);
+  const reentry = plan.settings.reentry;
+  const listened = new Set(planListensTo(plan));
+  const machinePlan: MachineRun['plan'] = {
+    entryStepId: plan.entryStepId,
+    steps: plan.steps,
+    settings: plan.settings,
+  };
+  const report = new BacktestReportBuilder();
+  const counted = new Map<string, Date[]>();
+
+  const hooksFor = (run: MachineRun, entrant: Entrant): VirtualRunHooks => {
+    entrant.sentThisDrive = [];
+    return {
+      nextLocalTime: (request) =>
+        nextLocalTime(
+          new Date(request.after),
+          entrant.customer.timezone,
+          request.time,
+          request.weekdays,
+        ).toISOString(),
+      runNode: (call) => {
+        const step = plan.steps[call.stepId];
+        if (step?.op !== 'activity') throw new Error(`Step ${call.stepId} is not an activity`);
+        const first = Object.keys(step.next)[0] ?? 'next';
+        if (!step.sendsMessage) {
+          report.defaultedNode(call.stepId);
+          return { outcome: first };
+        }
+        const config = step.config as { channel?: Channel; templateId?: string; sendWindow?: SendWindow };
+        const at = new Date(call.at);
+        const decision = judgeDrySend(
+          world,
+          entrant.customer,
+          {
+            channel: config.channel ?? 'email',
+            templateId: config.templateId ?? '',
+            holdout: call.holdout,
+            at,
+            priority: plan.settings.priority,
+            ...(config.sendWindow ? { sendWindow: config.sendWindow } : {}),
+          },
+          [...entrant.counted, ...entrant.sentThisDrive],
+        );
+        const kind: SendDecisionKind =
+          decision.reason === 'holdout'
+            ? 'held_out'
+            : decision.status === 'sent'
+              ? 'sent'
+              : decision.status === 'deferred'
+                ? 'deferred'
+                : 'skipped';
+        entrant.decisions.set(`${call.stepId}#${call.attempt}`, {
+          channel: config.channel ?? step.type,
+          decision: kind,
+          ...(decision.reason ? { reason: decision.reason } : {}),
+        });
+        if (kind === 'sent' && decision.category === 'marketing') entrant.sentThisDrive.push(at);
+        if (decision.status === 'deferred' && decision.retryAt)
+          return { outcome: first, retryAt: decision.retryAt };
+        return { outcome: first };
+      },
+    };
+  };
+
+  const tracker = new RunTracker<Entrant>(hooksFor, (finished) => {
+    report.add(finished);
+    const { customerId } = finished.run;
+    const recent = [...finished.info.counted, ...finished.info.sentThisDrive].filter(
+      (d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS,
+    );
+    if (recent.length) counted.set(customerId, recent);
+    else counted.delete(customerId);
+  });
+
+  const report_ = await db.transaction(async (tx) => {
+    const audience = await AsOfAudience.open(tx, {
+      workspaceId,
+      trigger,
+      startIso: new Date(fromMs).toISOString(),
+    });
+    // Re-entry state per customer index (1-based), as the sweep keeps it in journey_audience_members.
+    const entries = new Int32Array(audience.customers + 1);
+    const lastEnteredMs = new Float64Array(audience.customers + 1);
+    const lastMatchedDay = new Int32Array(audience.customers + 1).fill(-1);
+
+    let page: HistoryEvent[] = [];
+    let pageAt = 0;
+    let logEnded = false;
+    const eventsUntil = async (horizonMs: number): Promise<HistoryEvent[]> => {
+      const taken: HistoryEvent[] = [];
+      for (;;) {
+        if (pageAt >= page.length) {
+          if (logEnded) return taken;
+          page = await audience.nextEvents(EVENT_PAGE);
+          pageAt = 0;
+          if (page.length === 0) {
+            logEnded = true;
+            return taken;
+          }
+        }
+        const next = page[pageAt]!;
+        if (next.occurredAtMs > horizonMs) return taken;
+        taken.push(next);
+        pageAt += 1;
+      }
+    };
+    const route = (events: readonly HistoryEvent[]) => {
+      for (const e of events) {
+        if (!listened.has(e.name)) continue;
+        tracker.addEvent(e.customerId, {
+          atMs: e.occurredAtMs,
+          event: {
+            eventId: e.eventId,
+            name: e.name,
+            properties: e.properties,
+            occurredAt: new Date(e.occurredAtMs).toISOString(),
+          },
+        });
+      }
+    };
+
+    const lastDay = Math.round((toMs - fromMs) / DAY_MS);
+    for (let day = 0; day <= lastDay; day++) {
+      const endMs = fromMs + (day + 1) * DAY_MS - 1;
+      const events = await eventsUntil(endMs);
+      await audience.applyDeltas(foldFactEvents(events));
+      route(events);
+      tracker.advanceTo(endMs);
+
+      const nowIso = new Date(endMs).toISOString();
+      const matched = await audience.matchingAt(nowIso);
+      const now = new Date(endMs);
+      const candidates = matched.filter((index) =>
+        mayEnter(
+          reentry,
+          entries[index]! > 0 || lastMatchedDay[index]! >= 0
+            ? {
+                entries: entries[index]!,
+                lastEnteredAt: entries[index]! > 0 ? new Date(lastEnteredMs[index]!) : null,
+                lastMatchedSweep: lastMatchedDay[index]! >= 0 ? lastMatchedDay[index]! : null,
+              }
+            : undefined,
+          { sweepId: day, previousSweepId: day > 0 ? day - 1 : null, now },
+        ),
+      );
+      for (const index of matched) lastMatchedDay[index] = day;
+      let entered = 0;
+      let newCustomers = 0;
+      for (const customer of await audience.entrants(candidates)) {
+        if (tracker.has(customer.customerId)) continue; // still in a run: the run starter refuses
+        const before = entries[customer.index] ?? 0;
+        if (before === 0) newCustomers += 1;
+        entries[customer.index] = before + 1;
+        lastEnteredMs[customer.index] = endMs;
+        entered += 1;
+        const run: MachineRun = {
+          journeyId,
+          customerId: customer.customerId,
+          holdout: isInHoldout(journeyId, customer.customerId, plan.settings.holdoutPercent),
+          plan: machinePlan,
+        };
+        tracker.start(run, endMs, {
+          day: dayOf(endMs),
+          dormancyStage: dormancyStageOf(customer.lastActivityAt, now, audienceSettings),
+          valueTier: customer.valueTier,
+          decisions: new Map(),
+          customer,
+          counted: counted.get(customer.customerId) ?? [],
+          sentThisDrive: [],
+        });
+      }
+      report.entered(dayOf(endMs), entered, newCustomers);
+      tracker.advanceTo(endMs);
+    }
+
+    // No one enters after the window; the runs follow the log until they end, or the log and the clock do.
+    for (let endMs = toMs + 2 * DAY_MS - 1; tracker.size > 0 && endMs < nowMs; endMs += DAY_MS) {
+      route(await eventsUntil(endMs));
+      tracker.advanceTo(endMs);
+    }
+    route(await eventsUntil(nowMs));
+    tracker.finishAll(nowMs);
+    await audience.close();
+    return report.build(
+      {
+        journey: { id: journey.id, name: journey.name, version },
+        window: { from: input.from, to: input.to, days: lastDay + 1 },
+        evaluation: {
+          instant: 'the end of each UTC day (23:59:59.999)',
+          triggerSegmentId: segmentId,
+          reentry,
+        },
+        customers: audience.customers,
+        unitCostMicros,
+        stepLabels: stepLabels(plan),
+        fieldsWithoutHistory: FIELDS_WITHOUT_HISTORY,
+        rulesJudged: true,
+        rulesNote:
+          "Sends judged by the send path's rules (holdout, template, consent, recipient, quiet hours, send window, frequency cap) with today's consent and addresses; the cap counts this journey's backtest sends only. Templates are not rendered.",
+      },
+      0,
+    );
+  });
+  return { ...report_, tookMs: Math.round(performance.now() - started) };
+}
+
+function stepLabels(plan: Plan): Map<string, { name: string; type: string }> {
+  return new Map(
+    Object.values(plan.steps).map((s) => [s.id, { name: s.name ?? s.id, type: s.type }] as const),
+  );
+}
+
+/** For tests and the CLI: the distinct days a workspace's events cover, to pick a window. */
+export async function eventLogSpan(
+  db: Database,
+  workspaceId: string,
+): Promise<{ first: string; last: string } | null> {
+  const rows = await db.execute<{ first: Date | null; last: Date | null }>(
+    sql`select min(occurred_at) as first, max(occurred_at) as last from events where workspace_id = ${workspaceId}`,
+  );
+  const row = rows.rows[0];
+  if (!row?.first || !row.last) return null;
+  return { first: dayOf(new Date(row.first).getTime()), last: dayOf(new Date(row.last).getTime()) };
+}

@@ -1,0 +1,247 @@
+/**
+ * The backtest report, added up run by run as runs finish (nothing per run is kept): entries per day, how many
+ * reached each step (the share down each path), outcomes, messages per channel as the rules judged them, their cost
+ * at the channels' unit costs, and the natural return within each wait — the share of customers who came back
+ * (the wait ended by one of its events, or the goal ended the run there) before the wait timed out, by dormancy
+ * stage at entry and value tier. With no treatment effect in a backtest, that is what a holdout would show.
+ */
+import type { BacktestReport, ReturnGroup } from '@wakeflow/contracts';
+import type { MachineRun, StepRecord, VirtualRunResult } from '@wakeflow/journey/machine';
+
+export type SendDecisionKind = 'sent' | 'held_out' | 'skipped' | 'deferred';
+
+/** How the rules judged one call of a messaging step (or that the run is in the holdout). */
+export interface SendDecision {
+  channel: string;
+  decision: SendDecisionKind;
+  reason?: string;
+}
+
+/** What the report needs to know of one entrant, besides its run. */
+export interface EntrantInfo {
+  day: string;
+  dormancyStage: string;
+  valueTier: string | null;
+  /** Decisions by `${stepId}#${attempt}`, written by the node hook on every drive; the final drive's calls count. */
+  decisions: Map<string, SendDecision>;
+}
+
+export interface FinishedBacktestRun {
+  run: MachineRun;
+  info: EntrantInfo;
+  result: VirtualRunResult;
+  open: boolean;
+  horizonMs: number;
+}
+
+interface ReturnCounts {
+  reached: number;
+  returned: number;
+  timedOut: number;
+}
+
+const emptyCounts = (): ReturnCounts => ({ reached: 0, returned: 0, timedOut: 0 });
+const share = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+function bump<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** Whether the run came back during the wait at `path[index]`: true, false (timed out) or undefined (undecided). */
+export function returnedDuringWait(
+  run: MachineRun,
+  steps: readonly StepRecord[],
+  index: number,
+  finished: { open: boolean; outcome: string | undefined },
+): boolean | undefined {
+  const step = run.plan.steps[steps[index]!.nodeId];
+  if (step?.op !== 'wait') return undefined;
+  const next = steps[index + 1];
+  if (next) return next.previousOutcome !== step.timeoutOutcome;
+  // The run ended at the wait: only the goal ends a run there (a customer who bought is back).
+  const goal = run.plan.settings.goal;
+  if (!finished.open && goal && finished.outcome === goal.outcome) return true;
+  return undefined;
+}
+
+export interface ReportContext {
+  journey: BacktestReport['journey'];
+  window: BacktestReport['window'];
+  evaluation: BacktestReport['evaluation'];
+  customers: number;
+  /** Micro-units per message by channel (the default provider's unit cost). */
+  unitCostMicros: ReadonlyMap<string, number>;
+  /** Plan step id → name and type, for labels. */
+  stepLabels: ReadonlyMap<string, { name: string; type: string }>;
+  /** Fields the trigger reads at today's value. */
+  fieldsWithoutHistory: readonly string[];
+  rulesJudged: boolean;
+  rulesNote: string;
+}
+
+export class BacktestReportBuilder {
+  private readonly entriesByDay = new Map<string, number>();
+  private entries = 0;
+  private holdoutEntries = 0;
+  private customersEntered = 0;
+  private openRuns = 0;
+  private failedRuns = 0;
+  private readonly outcomes = new Map<string, number>();
+  private readonly stepsReached = new Map<string, number>();
+  private readonly messages = new Map<string, Map<SendDecisionKind, number>>();
+  private readonly skipReasons = new Map<string, number>();
+  private readonly waits = new Map<
+    string,
+    { all: ReturnCounts; stage: Map<string, ReturnCounts>; tier: Map<string, ReturnCounts> }
+  >();
+  private readonly defaulted = new Set<string>();
+
+  /** Entries happen when the trigger is evaluated, before the runs end. */
+  entered(day: string, count: number, newCustomers: number): void {
+    if (count === 0) return;
+    bump(this.entriesByDay, day, count);
+    this.entries += count;
+    this.customersEntered += newCustomers;
+  }
+
+  /** A node answered with its kind's first outcome because a backtest cannot run it (reported). */
+  defaultedNode(stepId: string): void {
+    this.defaulted.add(stepId);
+  }
+
+  add(finished: FinishedBacktestRun): void {
+    const { run, info, result, open, horizonMs } = finished;
+    if (run.holdout) this.holdoutEntries += 1;
+    if (open) this.openRuns += 1;
+    else if (result.status === 'completed') bump(this.outcomes, result.outcome ?? 'completed');
+    else this.failedRuns += 1;
+    const steps = open ? result.steps.filter((s) => Date.parse(s.at) <= horizonMs) : result.steps;
+    const seen = new Set<string>();
+    steps.forEach((record, index) => {
+      if (record.seq > 0 && !seen.has(record.nodeId)) bump(this.stepsReached, record.nodeId);
+      seen.add(record.nodeId);
+      const back = returnedDuringWait(run, steps, index, { open, outcome: result.outcome });
+      if (back === undefined) return;
+      let wait = this.waits.get(record.nodeId);
+      if (!wait) {
+        wait = { all: emptyCounts(), stage: new Map(), tier: new Map() };
+        this.waits.set(record.nodeId, wait);
+      }
+      const groups = [
+        wait.all,
+        groupOf(wait.stage, info.dormancyStage),
+        groupOf(wait.tier, info.valueTier ?? 'none'),
+      ];
+      for (const g of groups) {
+        g.reached += 1;
+        if (back) g.returned += 1;
+        else g.timedOut += 1;
+      }
+    });
+    // Each messaging step counts once, as its last call was judged; earlier calls that deferred count as deferrals.
+    const lastCall = new Map<string, string>();
+    const called = open ? result.nodeCalls.filter((c) => Date.parse(c.at) <= horizonMs) : result.nodeCalls;
+    for (const call of called) {
+      const key = `${call.stepId}#${call.attempt}`;
+      const decision = info.decisions.get(key);
+      if (!decision) continue;
+      const previous = lastCall.get(call.stepId);
+      if (previous) this.countMessage(info.decisions.get(previous)!, true);
+      lastCall.set(call.stepId, key);
+    }
+    for (const key of lastCall.values()) this.countMessage(info.decisions.get(key)!, false);
+  }
+
+  private countMessage(decision: SendDecision, superseded: boolean): void {
+    let byKind = this.messages.get(decision.channel);
+    if (!byKind) {
+      byKind = new Map();
+      this.messages.set(decision.channel, byKind);
+    }
+    bump(byKind, superseded ? 'deferred' : decision.decision);
+    if (!superseded && decision.decision === 'skipped')
+      bump(this.skipReasons, `${decision.channel}: ${decision.reason ?? 'skipped'}`);
+  }
+
+  build(context: ReportContext, tookMs: number): BacktestReport {
+    const label = (stepId: string) => context.stepLabels.get(stepId) ?? { name: stepId, type: 'unknown' };
+    const group = (key: string, c: ReturnCounts): ReturnGroup => ({
+      key,
+      reached: c.reached,
+      returned: c.returned,
+      rate: share(c.returned, c.reached),
+    });
+    let totalCostMicros = 0;
+    const messages = [...this.messages.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([channel, byKind]) => {
+        const sent = byKind.get('sent') ?? 0;
+        const unitCostMicros = context.unitCostMicros.get(channel) ?? 0;
+        totalCostMicros += sent * unitCostMicros;
+        return {
+          channel,
+          sent,
+          heldOut: byKind.get('held_out') ?? 0,
+          skipped: byKind.get('skipped') ?? 0,
+          deferrals: byKind.get('deferred') ?? 0,
+          unitCost: unitCostMicros / 1e6,
+          cost: (sent * unitCostMicros) / 1e6,
+        };
+      });
+    return {
+      journey: context.journey,
+      window: context.window,
+      evaluation: context.evaluation,
+      customers: context.customers,
+      entries: {
+        total: this.entries,
+        customers: this.customersEntered,
+        holdout: this.holdoutEntries,
+        byDay: [...this.entriesByDay.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([day, entered]) => ({ day, entered })),
+      },
+      runs: { open: this.openRuns, failed: this.failedRuns },
+      outcomes: [...this.outcomes.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([outcome, runs]) => ({ outcome, runs, share: share(runs, this.entries) })),
+      steps: [...this.stepsReached.entries()].map(([stepId, runs]) => ({
+        stepId,
+        ...label(stepId),
+        runs,
+        share: share(runs, this.entries),
+      })),
+      messages,
+      skipReasons: [...this.skipReasons.entries()].map(([reason, count]) => ({ reason, count })),
+      cost: { total: totalCostMicros / 1e6 },
+      naturalReturn: [...this.waits.entries()].map(([stepId, w]) => {
+        const step = label(stepId);
+        return {
+          stepId,
+          name: step.name,
+          ...group('all', w.all),
+          timedOut: w.all.timedOut,
+          byDormancyStage: [...w.stage.entries()].sort().map(([k, c]) => group(k, c)),
+          byValueTier: [...w.tier.entries()].sort().map(([k, c]) => group(k, c)),
+        };
+      }),
+      notes: {
+        fieldsWithoutHistory: [...context.fieldsWithoutHistory],
+        rulesJudged: context.rulesJudged,
+        rules: context.rulesNote,
+        defaultedSteps: [...this.defaulted].sort(),
+        noTreatmentEffect: true,
+      },
+      tookMs,
+    };
+  }
+}
+
+function groupOf(map: Map<string, ReturnCounts>, key: string): ReturnCounts {
+  let counts = map.get(key);
+  if (!counts) {
+    counts = emptyCounts();
+    map.set(key, counts);
+  }
+  return counts;
+}
