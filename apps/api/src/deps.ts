@@ -8,6 +8,10 @@ import type { OutboxDrainer } from '@wakeflow/catalog';
 
 export interface JourneyScheduler {
   sync(input: { workspaceId: string; journeyId: string; plan: Pick<Plan, 'trigger'> | null }): Promise<void>;
+  /** Runs the journey's audience sweep now; false when it has no schedule. */
+  checkNow(input: { workspaceId: string; journeyId: string }): Promise<boolean>;
+  /** When the audience sweep runs next, or null. */
+  nextCheck(input: { workspaceId: string; journeyId: string }): Promise<Date | null>;
 }
 
 export interface ApiLogger {

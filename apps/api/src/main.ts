@@ -6,7 +6,7 @@ import { createCatalog } from '@wakeflow/catalog';
 import { eventMaxFutureSkewFromEnv, setEventMaxFutureSkew } from '@wakeflow/journey';
 import { createEventRouter, createRunStarter, temporalConfigFromEnv } from '@wakeflow/temporal';
 import { createApp } from './app';
-import { syncJourneySchedule } from './journeys/schedules';
+import { temporalJourneyScheduler } from './journeys/schedules';
 import { ensureAdminAccount } from './http/admin-account';
 import { checkAuthStartup, type AuthStartup } from './http/auth-config';
 import { logRedaction } from './http/logging';
@@ -55,7 +55,7 @@ const app = createApp({
   events: createEventRouter({ db, client, starter }),
   logger,
   defaultWorkspaceId,
-  schedules: { sync: async (input) => void (await syncJourneySchedule(client, input)) },
+  schedules: temporalJourneyScheduler(client),
   auth: { mode: authStartup.mode },
   webDist: process.env.WAKEFLOW_WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
 });

@@ -14,7 +14,7 @@ import { segments } from '@wakeflow/db';
 import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
-import { syncJourneySchedule } from '../src/journeys/schedules';
+import { temporalJourneyScheduler } from '../src/journeys/schedules';
 
 /** A loopback port nothing listens on: Temporal as seen during an outage. */
 async function closedPort(): Promise<number> {
@@ -43,7 +43,7 @@ describe('journey schedules', () => {
     bench = await createJourneyBench({ timeSkipping: false });
     const client = bench.env.client;
     app = createBenchApp(bench, {
-      schedules: { sync: async (input) => void (await syncJourneySchedule(client, input)) },
+      schedules: temporalJourneyScheduler(client),
     });
     await bench.database.db.insert(segments).values({
       workspaceId: 'test',
@@ -102,7 +102,7 @@ describe('journey schedules', () => {
     try {
       const offline = createBenchApp(bench, {
         temporal: down,
-        schedules: { sync: async (input) => void (await syncJourneySchedule(down, input)) },
+        schedules: temporalJourneyScheduler(down),
       });
       const republished = await request(offline)
         .put(`/api/journeys/${staleId}/draft`)

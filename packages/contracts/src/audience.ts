@@ -7,6 +7,25 @@ import { z } from 'zod';
 import { timestampSchema } from './common';
 import { defineRoute } from './route';
 
+/** The audience check of a live audience journey: its schedule and its last sweep. */
+export const audienceCheckSchema = z.object({
+  /** Null when the journey has no audience trigger or is not live. */
+  everyMinutes: z.number().int().nullable(),
+  /** From Temporal's schedule; null when the schedule does not exist (yet) or Temporal did not answer. */
+  nextAt: timestampSchema.nullable(),
+  last: z
+    .object({
+      status: z.string(),
+      reason: z.string().nullable(),
+      startedAt: timestampSchema,
+      finishedAt: timestampSchema.nullable(),
+      matched: z.number().int(),
+      started: z.number().int(),
+    })
+    .nullable(),
+});
+export type AudienceCheck = z.infer<typeof audienceCheckSchema>;
+
 const eventNames = z.array(z.string().min(1)).min(1, 'Name at least one event');
 const days = z.number().int().positive().max(3660);
 
@@ -197,5 +216,21 @@ export const audienceRoutes = {
     params: z.object({ id: z.uuid() }),
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
     responses: { 200: z.object({ sweeps: z.array(z.object({}).loose()) }) },
+  }),
+  audienceCheck: defineRoute({
+    method: 'get',
+    path: '/journeys/:id/audience-check',
+    tag,
+    summary: "When the journey's audience was last checked, how many entered, and when the next check runs",
+    params: z.object({ id: z.uuid('Not a journey id') }),
+    responses: { 200: audienceCheckSchema },
+  }),
+  checkAudienceNow: defineRoute({
+    method: 'post',
+    path: '/journeys/:id/audience-check',
+    tag,
+    summary: "Check the audience now (triggers the journey's sweep schedule)",
+    params: z.object({ id: z.uuid('Not a journey id') }),
+    responses: { 202: z.object({ triggered: z.literal(true) }) },
   }),
 };

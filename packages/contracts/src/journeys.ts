@@ -1,6 +1,13 @@
 /** Journeys: drafts (with revision checks), validation, publishing immutable versions, version history, live counts. */
 import { z } from 'zod';
-import { journeyGraphSchema, journeySettingsSchema } from '@wakeflow/journey';
+import {
+  JOURNEY_LIFECYCLES,
+  JOURNEY_STATUSES,
+  LIFECYCLE_ACTION_NAMES,
+  journeyGraphSchema,
+  journeySettingsSchema,
+  type LifecycleAction,
+} from '@wakeflow/journey';
 import { jsonObjectSchema, problemsAnswerSchema, timestampSchema } from './common';
 import { defineRoute } from './route';
 import { publishRequestSchema } from './approvals';
@@ -41,13 +48,42 @@ export const publishBodySchema = z.object({
   comment: z.string().max(5_000).default(''),
 });
 
+export const journeyListQuerySchema = z.object({
+  /** `true`: the archived journeys instead of the others. */
+  archived: z
+    .enum(['true', 'false'], { error: 'archived: true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
 export const journeyStatsQuerySchema = z.object({ version: z.coerce.number().int().positive().optional() });
+
+/** Pause, resume, stop or archive (role `journeys.operate`); 409 when the journey is not in a state that allows it. */
+export const lifecycleBodySchema = z.object({
+  action: z.enum(LIFECYCLE_ACTION_NAMES as [LifecycleAction, ...LifecycleAction[]], {
+    error: `action: one of ${LIFECYCLE_ACTION_NAMES.join(', ')}`,
+  }),
+});
+
+export const lifecycleAnswerSchema = z.object({
+  status: z.enum(JOURNEY_STATUSES),
+  lifecycle: z.enum(JOURNEY_LIFECYCLES),
+  /** Runs in flight told of the change (stop: to end; resume: to send what the pause held). */
+  runsSignalled: z.number().int(),
+});
+export type LifecycleAnswer = z.infer<typeof lifecycleAnswerSchema>;
+
+export const duplicateJourneyBodySchema = z.object({
+  name: z.string().trim().min(1, 'Give the copy a name').max(200).optional(),
+});
 
 export const journeySummarySchema = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string().nullable().optional(),
   status: z.string(),
+  /** As shown: `scheduled` for a live journey whose launch starts later. */
+  lifecycle: z.enum(JOURNEY_LIFECYCLES).optional(),
   liveVersion: z.number().nullable().optional(),
   draftRevision: z.number().optional(),
   updatedAt: timestampSchema,
@@ -59,6 +95,7 @@ export const journeyDetailSchema = z.object({
   name: z.string(),
   description: z.string().nullable().optional(),
   status: z.string(),
+  lifecycle: z.enum(JOURNEY_LIFECYCLES).optional(),
   liveVersion: z.number().nullable().optional(),
   // A draft keeps whatever the manager typed (issue 17): half-filled settings are stored as typed and reported by
   // validate, so they are any object here, not the publishable `journeySettingsSchema`.
@@ -119,7 +156,8 @@ export const journeyRoutes = {
     method: 'get',
     path: '/journeys',
     tag,
-    summary: 'Journeys of the workspace, last changed first',
+    summary: 'Journeys of the workspace, last changed first (archived ones only with `archived=true`)',
+    query: journeyListQuerySchema,
     responses: { 200: z.object({ journeys: z.array(journeySummarySchema) }) },
   }),
   create: defineRoute({
@@ -189,6 +227,24 @@ export const journeyRoutes = {
     summary: 'One published version with its graph, settings and plan',
     params: journeyVersionParams,
     responses: { 200: versionDetailSchema },
+  }),
+  lifecycle: defineRoute({
+    method: 'post',
+    path: '/journeys/:id/lifecycle',
+    tag,
+    summary: 'Pause, resume, stop or archive a journey',
+    params: journeyIdParams,
+    body: lifecycleBodySchema,
+    responses: { 200: lifecycleAnswerSchema },
+  }),
+  duplicate: defineRoute({
+    method: 'post',
+    path: '/journeys/:id/duplicate',
+    tag,
+    summary: "A new draft journey with a copy of this journey's draft",
+    params: journeyIdParams,
+    body: duplicateJourneyBodySchema,
+    responses: { 201: journeyDetailSchema },
   }),
   stats: defineRoute({
     method: 'get',

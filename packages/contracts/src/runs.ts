@@ -6,6 +6,9 @@ import { defineRoute } from './route';
 
 export const runIdParams = z.object({ id: z.uuid('Not a run id') });
 
+/** Why support took the customer out (kept in the audit log). */
+export const removeRunBodySchema = z.object({ reason: z.string().trim().max(1_000).default('') });
+
 export const runListQuerySchema = z.object({
   journeyId: z.uuid().optional(),
   version: z.coerce.number().int().positive().optional(),
@@ -161,5 +164,14 @@ export const runRoutes = {
     params: z.object({ id: z.uuid('Not a journey id') }),
     body: enterCustomerBodySchema,
     responses: { 200: enterCustomerAnswerSchema, 201: enterCustomerAnswerSchema },
+  }),
+  remove: defineRoute({
+    method: 'post',
+    path: '/runs/:id/remove',
+    tag,
+    summary: 'Take the customer out of a running run: it ends `removed` at its next step, without sending',
+    params: runIdParams,
+    body: removeRunBodySchema,
+    responses: { 202: z.object({ runId: z.string(), outcome: z.literal('removed') }) },
   }),
 };

@@ -15,3 +15,6 @@ export * from './run-export';
 export * from './settings';
 export * from './validate';
 export * from './local-time';
+export * from './entry-limits';
+export * from './lifecycle';
+export * from './reentry';

@@ -1,4 +1,4 @@
-/** Journey-wide settings: goal, re-entry, holdout, priority, and what counts as converted. */
+/** Journey-wide settings: goal, re-entry, holdout, priority, what counts as converted, and the launch window and limits. */
 import { z } from 'zod';
 import { durationSchema } from './duration';
 import { propertyFilterSchema } from './property-filter';
@@ -27,6 +27,32 @@ export const conversionSchema = z.object({
 });
 export type Conversion = z.infer<typeof conversionSchema>;
 
+const entryLimit = (what: string) =>
+  z
+    .number()
+    .int(`${what}: use a whole number`)
+    .min(1, `${what}: at least 1 (leave it empty for no limit)`)
+    .optional();
+
+/**
+ * When customers may enter and how many: no entries before `startAt` or after `endAt` (runs in flight finish), at
+ * most `entryCap` in all, and at most `perHour` / `perDay` in any hour / day, so a large audience enters in waves.
+ * Every trigger obeys it; a customer turned away by a limit stays eligible for the next audience check.
+ */
+export const launchSchema = z
+  .object({
+    startAt: z.iso.datetime({ offset: true, error: 'Start: use an ISO timestamp' }).optional(),
+    endAt: z.iso.datetime({ offset: true, error: 'End: use an ISO timestamp' }).optional(),
+    entryCap: entryLimit('Entry cap'),
+    perHour: entryLimit('Entries per hour'),
+    perDay: entryLimit('Entries per day'),
+  })
+  .refine((l) => !l.startAt || !l.endAt || Date.parse(l.startAt) < Date.parse(l.endAt), {
+    message: 'End must be after the start',
+    path: ['endAt'],
+  });
+export type Launch = z.infer<typeof launchSchema>;
+
 export const journeySettingsSchema = z.object({
   goal: goalSchema.optional(),
   reentry: reentrySchema.default({ mode: 'once' }),
@@ -39,6 +65,7 @@ export const journeySettingsSchema = z.object({
   /** 1 (lowest) to 10 (highest): decides which journey's message waits when a frequency cap is reached. */
   priority: z.number().int().min(1).max(10).default(5),
   conversion: conversionSchema.optional(),
+  launch: launchSchema.optional(),
 });
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
 export type JourneySettingsInput = z.input<typeof journeySettingsSchema>;

@@ -4,19 +4,22 @@
  * sweep page, an event delivered twice) can never start a duplicate run.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
   JOURNEY_RUN_WORKFLOW,
-  durationToMs,
+  reentryRefusal,
+  entryRefusal,
+  hasEntryLimits,
   isInHoldout,
   journeyRunWorkflowId,
   journeyTaskQueue,
   planSchema,
   type CustomerEventPayload,
+  type EntryRefusal,
   type JourneyRunInput,
 } from '@wakeflow/journey';
-import { experiments, journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
+import { countEntries, experiments, journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
 
 export interface StartRunRequest {
   workspaceId: string;
@@ -39,8 +42,11 @@ export type StartRunResult =
   | {
       started: false;
       workflowId?: string;
-      reason: 'not_live' | 'already_in_journey' | 'reentry_not_allowed' | 'duplicate';
+      reason: 'not_live' | 'already_in_journey' | 'reentry_not_allowed' | 'duplicate' | EntryRefusal;
     };
+
+/** Journey states in which nobody enters, whichever trigger asks. */
+const CLOSED_TO_ENTRIES: readonly string[] = ['paused', 'stopped', 'archived'];
 
 export interface JourneyRunStarter {
   startRun(request: StartRunRequest): Promise<StartRunResult>;
@@ -55,7 +61,12 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
         .from(journeys)
         .where(and(eq(journeys.id, request.journeyId), eq(journeys.workspaceId, request.workspaceId)));
       const version = request.version ?? journey?.liveVersion ?? undefined;
-      if (!journey || version === undefined || (request.version === undefined && journey.status !== 'live')) {
+      if (
+        !journey ||
+        version === undefined ||
+        CLOSED_TO_ENTRIES.includes(journey.status) ||
+        (request.version === undefined && journey.status !== 'live')
+      ) {
         return { started: false, reason: 'not_live' };
       }
       const [row] = await db
@@ -71,17 +82,8 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
         .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
         .orderBy(desc(runs.startedAt))
         .limit(1);
-      if (last) {
-        if (last.status === 'running') return { started: false, reason: 'already_in_journey' };
-        const reentry = plan.settings.reentry;
-        if (reentry.mode === 'once') return { started: false, reason: 'reentry_not_allowed' };
-        if (
-          reentry.mode === 'after' &&
-          (request.now ?? new Date()).getTime() - last.startedAt.getTime() < durationToMs(reentry.duration)
-        ) {
-          return { started: false, reason: 'reentry_not_allowed' };
-        }
-      }
+      const refusedByLastRun = reentryRefusal(plan.settings.reentry, last, request.now ?? new Date());
+      if (refusedByLastRun) return { started: false, reason: refusedByLastRun };
       let entry = request.entry;
       if (entry === undefined) {
         const [{ maxEntry } = { maxEntry: 0 }] = await db
@@ -124,6 +126,35 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
         ...(winners.length > 0 ? { forcedArms } : {}),
         ...(request.entryEvent ? { entryEvent: request.entryEvent } : {}),
       };
+      // The entry limits are counted from the runs table, shared by every API and worker process: the run's row is
+      // written here, under a per-journey lock, before its workflow starts, so concurrent starters see each other.
+      const now = request.now ?? new Date();
+      type Admission = { refusal: EntryRefusal } | { refusal?: undefined; runId: string; inserted: boolean };
+      const admitted = await db.transaction(async (tx): Promise<Admission> => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`entries:${journey.id}`}, 0))`);
+        const [existing] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.workflowId, workflowId));
+        // Admitted before (a retried page or request): the same run, whatever the limits say now.
+        if (existing) return { runId: existing.id, inserted: false };
+        const { launch } = plan.settings;
+        if (hasEntryLimits(launch) || launch?.startAt !== undefined || launch?.endAt !== undefined) {
+          const refusal = entryRefusal(launch, await countEntries(tx, journey.id, now), now);
+          if (refusal) return { refusal };
+        }
+        await tx.insert(runs).values({
+          id: input.runId,
+          workspaceId: request.workspaceId,
+          workflowId,
+          journeyId: journey.id,
+          version,
+          customerId: request.customerId,
+          entry,
+          holdout,
+          startedAt: now,
+        });
+        return { runId: input.runId, inserted: true };
+      });
+      if (admitted.refusal !== undefined) return { started: false, reason: admitted.refusal };
+      input.runId = admitted.runId;
       try {
         await client.workflow.start(JOURNEY_RUN_WORKFLOW, {
           workflowId,
@@ -134,6 +165,8 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError)
           return { started: false, workflowId, reason: 'duplicate' };
+        // Not started: the row would be a run that never was, and would count against the limits.
+        if (admitted.inserted) await db.delete(runs).where(eq(runs.id, admitted.runId));
         throw error;
       }
       return { started: true, workflowId, runId: input.runId, entry, holdout };

@@ -18,6 +18,7 @@ import {
 import {
   couponPools,
   DraftConflictError,
+  NothingChangedError,
   journeys,
   publishJourneyDraft,
   segments,
@@ -220,12 +221,19 @@ export async function publishJourney(
   } catch (error) {
     if (error instanceof JourneyInvalidError) throw journeyInvalid(error.problems);
     if (error instanceof DraftConflictError) throw draftConflict(error.currentRevision);
+    if (error instanceof NothingChangedError)
+      throw new HttpError(409, 'nothing_changed', `Nothing changed since version ${error.version}`, {
+        version: error.version,
+      });
     throw error;
   }
   if (!published) throw notFound('Journey');
 
   try {
     await deps.schedules?.sync({ workspaceId, journeyId, plan: published.plan });
+    // A newly published audience journey is checked at once, not at the end of its first interval.
+    if (published.plan.trigger.type === 'audience_trigger')
+      await deps.schedules?.checkNow({ workspaceId, journeyId });
   } catch (error) {
     // The version is live; the worker's schedule reconciler creates or fixes the schedule on its next pass.
     deps.logger.warn(

@@ -1,7 +1,7 @@
 /** Journeys: drafts (with revision checks), validation, publishing immutable versions, version history, live counts. */
 import { Router } from 'express';
-import { and, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { journeyGraphSchema } from '@wakeflow/journey';
+import { and, asc, count, desc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { journeyGraphSchema, journeyLifecycle, type Launch } from '@wakeflow/journey';
 import { journeyIdParams, journeyRoutes as contract } from '@wakeflow/contracts';
 import {
   DraftConflictError,
@@ -16,17 +16,19 @@ import { actorOf, createPublishRequest, readWorkspace, toPublicRequest } from '@
 import type { ApiDeps } from '../deps';
 import { assertPublishable, draftConflict, draftProblems, publishJourney } from '../journeys/publish';
 import { storedJourney } from '../journeys/stored';
+import { LIFECYCLE_PAST, changeLifecycle, liveLaunch } from '../journeys/lifecycle';
 import { recordAudit } from '../http/audit-trail';
 import { answer } from '../http/answer';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { principalOf, workspaceOf } from '../http/workspace';
 
-function journeyDetail(row: typeof journeys.$inferSelect) {
+function journeyDetail(row: typeof journeys.$inferSelect, launch?: Launch) {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     status: row.status,
+    lifecycle: journeyLifecycle(row.status, launch, new Date()),
     liveVersion: row.liveVersion,
     draft: { ...storedJourney(row.draftGraph, row.draftSettings), revision: row.draftRevision },
     createdAt: row.createdAt,
@@ -47,7 +49,8 @@ export function journeyRoutes(deps: ApiDeps): Router {
     return row;
   }
 
-  router.get('/journeys', async (_req, res) => {
+  router.get('/journeys', async (req, res) => {
+    const { archived } = parseInput(contract.list.query, req.query, 'query');
     const rows = await db
       .select({
         id: journeys.id,
@@ -57,11 +60,27 @@ export function journeyRoutes(deps: ApiDeps): Router {
         liveVersion: journeys.liveVersion,
         draftRevision: journeys.draftRevision,
         updatedAt: journeys.updatedAt,
+        launch: sql<Launch | null>`${journeyVersions.plan} -> 'settings' -> 'launch'`,
       })
       .from(journeys)
-      .where(eq(journeys.workspaceId, workspaceOf(res)))
+      .leftJoin(
+        journeyVersions,
+        and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)),
+      )
+      .where(
+        and(
+          eq(journeys.workspaceId, workspaceOf(res)),
+          archived ? eq(journeys.status, 'archived') : ne(journeys.status, 'archived'),
+        ),
+      )
       .orderBy(desc(journeys.updatedAt));
-    answer(res, contract.list, 200, { journeys: rows });
+    const now = new Date();
+    answer(res, contract.list, 200, {
+      journeys: rows.map(({ launch, ...row }) => ({
+        ...row,
+        lifecycle: journeyLifecycle(row.status, launch ?? undefined, now),
+      })),
+    });
   });
 
   router.post('/journeys', async (req, res) => {
@@ -98,7 +117,53 @@ export function journeyRoutes(deps: ApiDeps): Router {
 
   router.get('/journeys/:id', async (req, res) => {
     const { id } = parseInput(journeyIdParams, req.params, 'params');
-    answer(res, contract.get, 200, journeyDetail(await loadJourney(workspaceOf(res), id)));
+    const row = await loadJourney(workspaceOf(res), id);
+    answer(res, contract.get, 200, journeyDetail(row, await liveLaunch(deps, id, row.liveVersion)));
+  });
+
+  router.post('/journeys/:id/lifecycle', async (req, res) => {
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const { action } = parseInput(contract.lifecycle.body, req.body ?? {}, 'body');
+    const changed = await changeLifecycle(deps, { workspaceId: workspaceOf(res), journeyId: id, action });
+    await recordAudit(db, res, {
+      action: `journey.${LIFECYCLE_PAST[action]}`,
+      entityType: 'journey',
+      entityId: id,
+      before: { status: changed.before },
+      after: { status: changed.status, runsSignalled: changed.runsSignalled },
+    });
+    deps.logger.info(
+      { journeyId: id, action, runsSignalled: changed.runsSignalled },
+      'journey lifecycle changed',
+    );
+    answer(res, contract.lifecycle, 200, {
+      status: changed.status,
+      lifecycle: changed.lifecycle,
+      runsSignalled: changed.runsSignalled,
+    });
+  });
+
+  router.post('/journeys/:id/duplicate', async (req, res) => {
+    const { id } = parseInput(journeyIdParams, req.params, 'params');
+    const body = parseInput(contract.duplicate.body, req.body ?? {}, 'body');
+    const source = await loadJourney(workspaceOf(res), id);
+    const [row] = await db
+      .insert(journeys)
+      .values({
+        workspaceId: workspaceOf(res),
+        name: body.name ?? `${source.name} (copy)`,
+        description: source.description,
+        draftGraph: source.draftGraph,
+        draftSettings: source.draftSettings,
+      })
+      .returning();
+    await recordAudit(db, res, {
+      action: 'journey.duplicated',
+      entityType: 'journey',
+      entityId: row!.id,
+      after: { name: row!.name, from: id },
+    });
+    answer(res, contract.duplicate, 201, journeyDetail(row!));
   });
 
   router.patch('/journeys/:id', async (req, res) => {

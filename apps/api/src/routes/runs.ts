@@ -9,6 +9,8 @@ import type { ApiDeps } from '../deps';
 import { answer } from '../http/answer';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { workspaceOf } from '../http/workspace';
+import { recordAudit } from '../http/audit-trail';
+import { removeFromRun } from '../journeys/lifecycle';
 
 export function runRoutes(deps: ApiDeps): Router {
   const { db } = deps;
@@ -197,6 +199,19 @@ export function runRoutes(deps: ApiDeps): Router {
     // 201 when a run started; 200 when the customer was not entered (the reason says why).
     if (result.started) answer(res, contract.enter, 201, result);
     else answer(res, contract.enter, 200, result);
+  });
+
+  router.post('/runs/:id/remove', async (req, res) => {
+    const { id } = parseInput(runIdParams, req.params, 'params');
+    const { reason } = parseInput(contract.remove.body, req.body ?? {}, 'body');
+    const removed = await removeFromRun(deps, { workspaceId: workspaceOf(res), runId: id });
+    await recordAudit(db, res, {
+      action: 'run.removed',
+      entityType: 'run',
+      entityId: id,
+      after: { journeyId: removed.journeyId, customerId: removed.customerId, reason },
+    });
+    answer(res, contract.remove, 202, { runId: id, outcome: 'removed' });
   });
 
   return router;

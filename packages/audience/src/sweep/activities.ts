@@ -18,6 +18,7 @@ import type { FactsRebuildActivities } from '../facts/rebuild-types';
 import { prepareCondition, matchingCustomerIds, segmentWhere } from '../segments/query';
 import { mayEnter, type MemberState } from './reentry';
 import {
+  ENTRY_LIMIT_REFUSALS,
   RUN_REFUSALS,
   type AudienceMaintenanceActivities,
   type AudienceSweepActivities,
@@ -148,6 +149,8 @@ export async function runAudienceSweep(
   // transaction); the heartbeat carries the same values so the retry and the Temporal UI can see progress.
   let { cursor, scanned, matched, started } = sweep;
   heartbeat({ sweepId: sweep.id, cursor, scanned, matched, started });
+  // Set when the journey's window or limits turn a customer away: the rest of this sweep would be turned away too.
+  let limited: string | undefined;
 
   for (;;) {
     // One `now` per page: eligibility and the recorded entry time agree.
@@ -174,8 +177,11 @@ export async function runAudienceSweep(
 
     const entered: string[] = [];
     await eachLimited(entering, deps.startConcurrency ?? 16, async (customerId) => {
+      if (limited !== undefined) return;
       const entry = (byCustomer.get(customerId)?.entries ?? 0) + 1;
       const result = await runs.startRun({ workspaceId, journeyId, customerId, entry, now });
+      if (!result.started && result.reason !== undefined && ENTRY_LIMIT_REFUSALS.includes(result.reason))
+        limited = result.reason;
       // A refusal (still in an earlier run of this journey, journey no longer live) is no entry: not counted, and
       // the membership's entry count stays, so the next entry keeps the next run number. Unless the run the
       // starter found is this very entry's, started by an earlier attempt of this page that crashed before
@@ -223,12 +229,16 @@ export async function runAudienceSweep(
     const beat = { sweepId: sweep.id, cursor, scanned, matched, started };
     heartbeat(beat);
     await deps.onPage?.(beat);
-    if (ids.length < pageSize) break;
+    if (ids.length < pageSize || limited !== undefined) break;
   }
 
   const [done] = await db
     .update(audienceSweeps)
-    .set({ status: 'completed', finishedAt: new Date() })
+    .set({
+      status: 'completed',
+      finishedAt: new Date(),
+      ...(limited !== undefined ? { reason: `entry limit: ${limited}` } : {}),
+    })
     .where(eq(audienceSweeps.id, sweep.id))
     .returning();
   return progressOf(done ?? sweep);

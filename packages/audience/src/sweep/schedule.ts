@@ -77,6 +77,41 @@ export async function deleteAudienceSchedule(
   }
 }
 
+/**
+ * Runs the journey's audience sweep now ("check now", and right after a publish) instead of at its next interval.
+ * A sweep still running is not doubled: this one waits for it (BUFFER_ONE). False when there is no schedule.
+ */
+export async function triggerAudienceSchedule(
+  client: Client,
+  workspaceId: string,
+  journeyId: string,
+): Promise<boolean> {
+  try {
+    await client.schedule
+      .getHandle(audienceScheduleId(workspaceId, journeyId))
+      .trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+    return true;
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return false;
+    throw error;
+  }
+}
+
+/** When the journey's audience sweep next runs, or null without a schedule. */
+export async function nextAudienceCheck(
+  client: Client,
+  workspaceId: string,
+  journeyId: string,
+): Promise<Date | null> {
+  try {
+    const described = await client.schedule.getHandle(audienceScheduleId(workspaceId, journeyId)).describe();
+    return described.info.nextActionTimes[0] ?? null;
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return null;
+    throw error;
+  }
+}
+
 /** Orphan-event attachment and RFM recompute for a workspace, by default daily. */
 export async function upsertMaintenanceSchedule(
   client: Client,

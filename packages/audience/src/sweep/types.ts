@@ -32,7 +32,28 @@ export interface RunStarter {
  * customer is neither counted as started nor recorded as an entry. `started: false` without a reason, or with
  * `duplicate`, means this very run already exists (a page redone after a crash) and counts as started.
  */
-export const RUN_REFUSALS: readonly string[] = ['not_live', 'already_in_journey', 'reentry_not_allowed'];
+export const RUN_REFUSALS: readonly string[] = [
+  'not_live',
+  'already_in_journey',
+  'reentry_not_allowed',
+  'not_started',
+  'ended',
+  'entry_cap',
+  'hourly_rate',
+  'daily_rate',
+];
+
+/**
+ * Refusals of the journey's launch window and limits (`EntryRefusal` of @wakeflow/journey): nobody after this
+ * customer enters in this sweep either, so the sweep ends early; those not reached stay eligible for the next one.
+ */
+export const ENTRY_LIMIT_REFUSALS: readonly string[] = [
+  'not_started',
+  'ended',
+  'entry_cap',
+  'hourly_rate',
+  'daily_rate',
+];
 
 export interface AudienceSweepInput {
   workspaceId: string;
@@ -48,6 +69,7 @@ export interface AudienceSweepInput {
 export interface SweepProgress {
   sweepId: number;
   status: 'running' | 'completed' | 'skipped' | 'failed';
+  /** Why a sweep was skipped, or why it ended early (an entry limit: the rest enter in a later wave). */
   reason?: string;
   /** Customers in the audience paged through. */
   scanned: number;

@@ -14,6 +14,14 @@ import {
 import type { Database } from '../client';
 import { journeyVersions, journeys } from '../schema/index';
 
+/** Publishing a draft whose plan is the live version's: nothing would change. */
+export class NothingChangedError extends Error {
+  constructor(readonly version: number) {
+    super(`Nothing changed since version ${version}`);
+    this.name = 'NothingChangedError';
+  }
+}
+
 export class DraftConflictError extends Error {
   constructor(readonly currentRevision: number) {
     super(`The draft was changed by someone else (now at revision ${currentRevision})`);
@@ -93,11 +101,20 @@ export async function publishJourneyDraft(
     const settings = input.source?.settings ?? journey.draftSettings;
     const plan = compileJourney(graph, settings, catalog, input.context);
     const [last] = await tx
-      .select({ version: journeyVersions.version })
+      .select({ version: journeyVersions.version, planHash: journeyVersions.planHash })
       .from(journeyVersions)
       .where(eq(journeyVersions.journeyId, journey.id))
       .orderBy(desc(journeyVersions.version))
       .limit(1);
+    // A live (or paused) journey whose draft compiles to its newest version would only get a copy of it. A stopped
+    // or archived one may be published unchanged: that relaunches it.
+    if (
+      last &&
+      last.planHash === plan.hash &&
+      last.version === journey.liveVersion &&
+      (journey.status === 'live' || journey.status === 'paused')
+    )
+      throw new NothingChangedError(last.version);
     const version = (last?.version ?? 0) + 1;
     await tx.insert(journeyVersions).values({
       workspaceId: input.workspaceId,
@@ -113,7 +130,12 @@ export async function publishJourneyDraft(
     });
     await tx
       .update(journeys)
-      .set({ liveVersion: version, status: 'live', updatedAt: new Date() })
+      // A paused journey stays paused with its new version; any other goes live.
+      .set({
+        liveVersion: version,
+        status: journey.status === 'paused' ? 'paused' : 'live',
+        updatedAt: new Date(),
+      })
       .where(eq(journeys.id, journey.id));
     const published = { version, planHash: plan.hash, plan };
     await input.withinTransaction?.(tx, published);

@@ -34,7 +34,8 @@ export async function registerRunRecord(
       holdout: run.holdout,
       startedAt: run.startedAt,
     })
-    .onConflictDoNothing();
+    // The run starter writes the row first (entry limits count it at once); the run's own clock says when it began.
+    .onConflictDoUpdate({ target: runs.id, set: { startedAt: run.startedAt } });
 }
 
 export async function recordRunStep(

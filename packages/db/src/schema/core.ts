@@ -3,7 +3,7 @@
  * across workspaces includes it. Migrations are generated from this file with drizzle-kit (`pnpm db:generate`).
  */
 import { sql } from 'drizzle-orm';
-import { RUN_STATUSES } from '@wakeflow/journey';
+import { JOURNEY_STATUSES, RUN_STATUSES } from '@wakeflow/journey';
 import {
   bigint,
   bigserial,
@@ -189,9 +189,7 @@ export const journeys = pgTable(
       .references(() => workspaces.id),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    status: text('status', { enum: ['draft', 'live', 'paused', 'archived'] })
-      .notNull()
-      .default('draft'),
+    status: text('status', { enum: JOURNEY_STATUSES }).notNull().default('draft'),
     /** The editor's draft graph and settings; versions are immutable copies compiled from it. */
     draftGraph: jsonb('draft_graph').$type<Record<string, unknown>>().notNull(),
     draftSettings: jsonb('draft_settings').$type<Record<string, unknown>>().notNull().default({}),

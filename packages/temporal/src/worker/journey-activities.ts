@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { nextLocalTime, type JourneyActivities } from '@wakeflow/journey';
 import {
   customers,
+  journeys,
   endRunRecord,
   finishRunRecord,
   recordRunStep,
@@ -15,10 +16,15 @@ import {
 } from '@wakeflow/db';
 import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
 
+/** How long a message step of a paused journey is held before it looks again (a resume wakes it sooner). */
+export const PAUSE_HOLD_MS = 15 * 60_000;
+
 export function createJourneyActivities(deps: {
   db: Database;
   catalog: NodeCatalog;
   services: NodeServices;
+  /** Tests shorten it; the resume signal, not this, is what normally ends a hold. */
+  pauseHoldMs?: number;
 }): JourneyActivities {
   const { db, catalog, services } = deps;
   return {
@@ -52,6 +58,18 @@ export function createJourneyActivities(deps: {
           `The plan needs “${input.nodeType}” version ${input.nodeVersion}, this worker has version ${kind.version}`,
           'NodeVersionTooNew',
         );
+      }
+      // A paused journey holds its runs before a message (a stopped one too, until its stop reaches the run): a
+      // durable deferral like quiet hours, so waits keep counting and the goal still ends the run meanwhile.
+      if (kind.definition.palette.category === 'message') {
+        const [journey] = await db
+          .select({ status: journeys.status })
+          .from(journeys)
+          .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId)));
+        if (journey?.status === 'paused' || journey?.status === 'stopped') {
+          const retryAt = new Date(Date.now() + (deps.pauseHoldMs ?? PAUSE_HOLD_MS)).toISOString();
+          return { outcome: 'held', retryAt, held: true };
+        }
       }
       // Older plans keep running as long as their config, migrated by the kind's migrateConfig, fits the current schema.
       const config = kind.readStoredConfig(input.config, input.nodeVersion);

@@ -14,7 +14,7 @@ import {
   saveAudienceSettings,
   startFactsRebuild,
 } from '@wakeflow/audience';
-import { audienceSweeps, journeys } from '@wakeflow/db';
+import { audienceSweeps, journeyVersions, journeys } from '@wakeflow/db';
 import type { ApiDeps } from '../../deps';
 import { audienceRoutes as contract } from '@wakeflow/contracts';
 import { answer } from '../../http/answer';
@@ -105,6 +105,88 @@ export function audienceOverviewRoutes(deps: ApiDeps): Router {
       .orderBy(desc(audienceSweeps.startedAt))
       .limit(limit);
     answer(res, contract.sweeps, 200, { sweeps });
+  });
+
+  /** The live audience trigger's interval, or null (not live, or another trigger). */
+  async function audienceJourney(workspaceId: string, id: string) {
+    const [row] = await db
+      .select({ status: journeys.status, plan: journeyVersions.plan })
+      .from(journeys)
+      .leftJoin(
+        journeyVersions,
+        and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)),
+      )
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    if (!row) throw notFound('Journey');
+    const trigger = (row.plan as { trigger?: { type?: string; config?: { everyMinutes?: unknown } } } | null)
+      ?.trigger;
+    const everyMinutes =
+      row.status === 'live' &&
+      trigger?.type === 'audience_trigger' &&
+      typeof trigger.config?.everyMinutes === 'number'
+        ? trigger.config.everyMinutes
+        : null;
+    return { everyMinutes };
+  }
+
+  router.get('/journeys/:id/audience-check', async (req, res) => {
+    const { id } = parseInput(contract.audienceCheck.params, req.params, 'params');
+    const workspaceId = workspaceOf(res);
+    const { everyMinutes } = await audienceJourney(workspaceId, id);
+    const [last] = await db
+      .select()
+      .from(audienceSweeps)
+      .where(and(eq(audienceSweeps.workspaceId, workspaceId), eq(audienceSweeps.journeyId, id)))
+      .orderBy(desc(audienceSweeps.id))
+      .limit(1);
+    let nextAt: Date | null = null;
+    if (everyMinutes !== null) {
+      try {
+        nextAt = (await deps.schedules?.nextCheck({ workspaceId, journeyId: id })) ?? null;
+      } catch (error) {
+        // The rest of the answer stands without Temporal.
+        deps.logger.warn(
+          { err: error, journeyId: id },
+          'next audience check unknown: Temporal did not answer',
+        );
+      }
+    }
+    answer(res, contract.audienceCheck, 200, {
+      everyMinutes,
+      nextAt: nextAt?.toISOString() ?? null,
+      last: last
+        ? {
+            status: last.status,
+            reason: last.reason,
+            startedAt: last.startedAt.toISOString(),
+            finishedAt: last.finishedAt?.toISOString() ?? null,
+            matched: last.matched,
+            started: last.started,
+          }
+        : null,
+    });
+  });
+
+  router.post('/journeys/:id/audience-check', async (req, res) => {
+    const { id } = parseInput(contract.checkAudienceNow.params, req.params, 'params');
+    const workspaceId = workspaceOf(res);
+    const { everyMinutes } = await audienceJourney(workspaceId, id);
+    if (everyMinutes === null)
+      throw new HttpError(
+        409,
+        'no_audience_check',
+        'Only a live journey with an audience trigger has an audience check',
+        {},
+      );
+    const triggered = await deps.schedules?.checkNow({ workspaceId, journeyId: id });
+    if (!triggered)
+      throw new HttpError(
+        503,
+        'schedule_missing',
+        "The journey's audience schedule does not exist yet; the worker creates it within 10 minutes",
+        {},
+      );
+    answer(res, contract.checkAudienceNow, 202, { triggered: true });
   });
 
   return router;
