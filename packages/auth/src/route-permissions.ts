@@ -56,10 +56,6 @@ export const routePermissions = {
   'GET /journeys/:id/versions/:version': 'workspace.read',
   'GET /journeys/:id/stats': 'workspace.read',
   'GET /journeys/:id/sweeps': 'workspace.read',
-  'GET /journeys/:id/audience-check': 'workspace.read',
-  'POST /journeys/:id/audience-check': 'journeys.operate',
-  'POST /journeys/:id/lifecycle': 'journeys.operate',
-  'POST /journeys/:id/duplicate': 'journeys.edit',
   'GET /journeys/:id/approvals': 'workspace.read',
   'GET /approvals': 'workspace.read',
   'GET /approvals/:id': 'workspace.read',
@@ -72,7 +68,6 @@ export const routePermissions = {
   'GET /runs/:id': 'workspace.read',
   'GET /runs/:id/history': 'workspace.read',
   'POST /runs/:id/replay': 'runs.replay',
-  'POST /runs/:id/remove': 'journeys.operate',
   'POST /replay': 'runs.replay',
 
   // Ingest: the only routes an ingest-scoped API key reaches

@@ -7,6 +7,7 @@ import type { ApiDeps } from '../deps';
 import { analyticsRoutes } from './analytics/index';
 import { customerRoutes } from './audience/customers';
 import { authRoutes } from './auth/index';
+import { backtestRoutes } from './backtests';
 import { audienceOverviewRoutes } from './audience/overview';
 import { segmentRoutes } from './audience/segments';
 import { catalogRoutes } from './catalog';
@@ -22,6 +23,7 @@ export const routeModules: RouteModule[] = [
   authRoutes,
   catalogRoutes,
   journeyRoutes,
+  backtestRoutes,
   runRoutes,
   ingestRoutes,
   channelRoutes,
