@@ -245,3 +245,6 @@ function groupOf(map: Map<string, ReturnCounts>, key: string): ReturnCounts {
   }
   return counts;
 }
+
+/** The request and CSV of the contract, for the CLI (which reaches contracts through this package). */
+export { backtestReportCsv, backtestRequestSchema } from '@wakeflow/contracts';
