@@ -13,6 +13,7 @@ import { segmentRoutes } from './audience/segments';
 import { catalogRoutes } from './catalog';
 import { channelRoutes } from './channels/index';
 import { ingestRoutes } from './ingest';
+import { journeyPreviewRoutes } from './journey-preview';
 import { journeyRoutes } from './journeys';
 import { referenceRoutes } from './reference';
 import { runRoutes } from './runs';
@@ -23,6 +24,7 @@ export const routeModules: RouteModule[] = [
   authRoutes,
   catalogRoutes,
   journeyRoutes,
+  journeyPreviewRoutes,
   backtestRoutes,
   runRoutes,
   ingestRoutes,
