@@ -17,6 +17,7 @@ const benches: Record<string, string> = {
   editor: 'apps/web/bench/editor.bench.ts',
   'outage-load': 'apps/worker/bench/outage-load.bench.ts',
   backtest: 'apps/api/bench/backtest.bench.ts',
+  preview: 'apps/api/bench/preview.bench.ts',
 };
 
 // The tsx CLI, not `node --import tsx`: the latter corrupts async hooks in Temporal's worker threads on Node 20.
