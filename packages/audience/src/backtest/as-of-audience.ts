@@ -173,8 +173,10 @@ export class AsOfAudience {
 
   /**
    * Customers (by index) the trigger matches at `nowIso`, with the segment compiler's SQL over the as-of facts.
+   * `among`: only these indexes are asked about (those that could enter at all); all when absent.
    */
-  async matchingAt(nowIso: string): Promise<number[]> {
+  async matchingAt(nowIso: string, among?: readonly number[]): Promise<number[]> {
+    if (among?.length === 0) return [];
     const where = segmentWhere(this.workspaceId, this.trigger, nowIso);
     const rows = await this.tx.execute<{ matched: number[] | null }>(sql`
       with customers as (
@@ -185,6 +187,7 @@ export class AsOfAudience {
           c.created_at, c.updated_at, f.idx
         from public.customers c join backtest_facts f on f.customer_id = c.id
         where c.workspace_id = ${this.workspaceId}
+          ${among ? sql`and f.idx = any(${sql.param(among)}::int[])` : sql``}
           and (f.first_event_at <= ${nowIso}::timestamptz or c.signed_up_at <= ${nowIso}::timestamptz
             or c.created_at <= ${nowIso}::timestamptz)
       ),

@@ -201,8 +201,11 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     };
   };
 
+  // Who is in a run, by customer index (set when the as-of audience is open).
+  let inRun = new Uint8Array(0);
   const tracker = new RunTracker<Entrant>(hooksFor, (finished) => {
     report.add(finished);
+    inRun[finished.info.customer.index] = 0;
     const { customerId } = finished.run;
     const recent = [...finished.info.counted, ...finished.info.sentThisDrive].filter(
       (d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS,
@@ -221,6 +224,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     const entries = new Int32Array(audience.customers + 1);
     const lastEnteredMs = new Float64Array(audience.customers + 1);
     const lastMatchedDay = new Int32Array(audience.customers + 1).fill(-1);
+    inRun = new Uint8Array(audience.customers + 1);
 
     let page: HistoryEvent[] = [];
     let pageAt = 0;
@@ -267,9 +271,9 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       tracker.advanceTo(endMs);
 
       const nowIso = new Date(endMs).toISOString();
-      const matched = await audience.matchingAt(nowIso);
       const now = new Date(endMs);
-      const candidates = matched.filter((index) =>
+      const sweep = { sweepId: day, previousSweepId: day > 0 ? day - 1 : null, now };
+      const allows = (index: number) =>
         mayEnter(
           reentry,
           entries[index]! > 0 || lastMatchedDay[index]! >= 0
@@ -279,9 +283,20 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
                 lastMatchedSweep: lastMatchedDay[index]! >= 0 ? lastMatchedDay[index]! : null,
               }
             : undefined,
-          { sweepId: day, previousSweepId: day > 0 ? day - 1 : null, now },
-        ),
-      );
+          sweep,
+        );
+      // Who could enter if they matched: with re-entry 'once' or 'after', whether a customer matched matters only
+      // to those the policy lets in and who are not in a run, so only they are asked about. With 'always', whether
+      // a customer matched yesterday decides today, so everyone is.
+      let among: number[] | undefined;
+      if (reentry.mode !== 'always') {
+        among = [];
+        for (let index = 1; index <= audience.customers; index++)
+          if (inRun[index] === 0 && allows(index)) among.push(index);
+        if (among.length > audience.customers / 2) among = undefined;
+      }
+      const matched = await audience.matchingAt(nowIso, among);
+      const candidates = matched.filter(allows);
       for (const index of matched) lastMatchedDay[index] = day;
       let entered = 0;
       let newCustomers = 0;
@@ -292,6 +307,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
         entries[customer.index] = before + 1;
         lastEnteredMs[customer.index] = endMs;
         entered += 1;
+        inRun[customer.index] = 1;
         const run: MachineRun = {
           journeyId,
           customerId: customer.customerId,
