@@ -39,6 +39,9 @@ describe('replay gate', () => {
         'machine-deferral-old-event-duplicate.json',
         'machine-goal-during-local-sleep.json',
         'machine-entry-event-plan-corrupt.json',
+        // Operator control (patched 'journey-control'): a pause's hold ended by a resume, a stop ending a wait.
+        'journey-control-pause-resume.json',
+        'journey-control-stop-waiting.json',
       ]),
     );
   });

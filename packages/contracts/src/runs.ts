@@ -1,6 +1,6 @@
 /** Runs: find them, open one with its steps and messages, its Temporal history and replay, enter a customer. */
 import { z } from 'zod';
-import { RUN_STATUSES } from '@wakeflow/journey';
+import { RUN_STATUSES, entryRefusals } from '@wakeflow/journey';
 import { timestampSchema } from './common';
 import { defineRoute } from './route';
 
@@ -109,7 +109,8 @@ export const enterCustomerAnswerSchema = z.discriminatedUnion('started', [
   z.object({
     started: z.literal(false),
     workflowId: z.string().optional(),
-    reason: z.enum(['not_live', 'already_in_journey', 'reentry_not_allowed', 'duplicate']),
+    /** Besides the re-entry rule: the journey's launch window or entry limits (`settings.launch`) turned them away. */
+    reason: z.enum(['not_live', 'already_in_journey', 'reentry_not_allowed', 'duplicate', ...entryRefusals]),
   }),
 ]);
 

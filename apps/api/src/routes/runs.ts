@@ -165,7 +165,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const workspaceId = workspaceOf(res);
     // A journey that does not exist is 404; one that exists but is not live stays 409 (below).
     const [journey] = await db
-      .select({ id: journeys.id })
+      .select({ id: journeys.id, status: journeys.status })
       .from(journeys)
       .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
     if (!journey) throw notFound('Journey');
@@ -195,7 +195,13 @@ export function runRoutes(deps: ApiDeps): Router {
       },
     });
     if (!result.started && result.reason === 'not_live')
-      throw new HttpError(409, 'journey_not_live', 'Publish the journey before entering customers');
+      throw new HttpError(
+        409,
+        'journey_not_live',
+        journey.status === 'draft' || journey.status === 'live'
+          ? 'Publish the journey before entering customers'
+          : `The journey is ${journey.status}: nobody enters${journey.status === 'paused' ? ' until it resumes' : ''}`,
+      );
     // 201 when a run started; 200 when the customer was not entered (the reason says why).
     if (result.started) answer(res, contract.enter, 201, result);
     else answer(res, contract.enter, 200, result);
