@@ -16,6 +16,7 @@ import { couponRoutes } from './coupons';
 import { customerRoutes } from './customers';
 import { ingestRoutes } from './ingest';
 import { journeyPreviewRoutes } from './journey-preview';
+import { launchEstimateRoutes } from './launch-estimate';
 import { journeyRoutes } from './journeys';
 import { messageRoutes } from './messages';
 import { metaRoutes } from './meta';
@@ -43,6 +44,7 @@ export * from './errors';
 export * from './ingest';
 export * from './journey-preview';
 export * from './journeys';
+export * from './launch-estimate';
 export * from './messages';
 export * from './meta';
 export * from './people';
@@ -59,6 +61,7 @@ export const apiRouteGroups = {
   runs: runRoutes,
   journeys: journeyRoutes,
   journeyPreview: journeyPreviewRoutes,
+  launchEstimate: launchEstimateRoutes,
   backtests: backtestRoutes,
   catalog: catalogRoutes,
   customers: customerRoutes,

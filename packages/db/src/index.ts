@@ -7,3 +7,4 @@ export * from './queries/runs';
 export * from './queries/journeys';
 export * from './queries/event-outbox';
 export * from './outage';
+export * from './queries/entry-counts';

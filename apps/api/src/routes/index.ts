@@ -15,6 +15,7 @@ import { channelRoutes } from './channels/index';
 import { ingestRoutes } from './ingest';
 import { journeyPreviewRoutes } from './journey-preview';
 import { journeyRoutes } from './journeys';
+import { launchEstimateRoutes } from './launch-estimate';
 import { referenceRoutes } from './reference';
 import { runRoutes } from './runs';
 
@@ -25,6 +26,7 @@ export const routeModules: RouteModule[] = [
   catalogRoutes,
   journeyRoutes,
   journeyPreviewRoutes,
+  launchEstimateRoutes,
   backtestRoutes,
   runRoutes,
   ingestRoutes,
