@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { audienceScheduleId, reconcileAudienceSchedules } from '@wakeflow/audience';
 import { createAnalyticsActivities } from '@wakeflow/catalog';
 import { segments } from '@wakeflow/db';
-import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
 import { temporalJourneyScheduler } from '../src/journeys/schedules';
@@ -165,5 +165,53 @@ describe('journey schedules', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('checks a newly published audience at once, shows the last and next check, checks again on demand', async () => {
+    await bench.customer('dormant-now', { tags: ['dormant'] });
+    const created = await request(app)
+      .post('/api/journeys')
+      .send({ name: 'Checked at once', graph: sweepEvery(60) });
+    const id: string = created.body.id;
+    await bench.withWorker(async () => {
+      expect((await request(app).post(`/api/journeys/${id}/publish`).send({})).status).toBe(201);
+      // Not an hour later: the publish triggered the schedule.
+      const first = await eventually(
+        async () => {
+          const res = await request(app).get(`/api/journeys/${id}/audience-check`);
+          return res.body.last?.status === 'completed' ? res.body : undefined;
+        },
+        { what: 'the first audience check' },
+      );
+      expect(first).toMatchObject({ everyMinutes: 60, last: { started: 1 } });
+      // Interval schedules run on the hour's multiples: the next check is within the hour, not at publish + 60 min.
+      const untilNext = Date.parse(first.nextAt) - Date.now();
+      expect(untilNext).toBeGreaterThan(0);
+      expect(untilNext).toBeLessThanOrEqual(60 * 60_000);
+
+      const now = await request(app).post(`/api/journeys/${id}/audience-check`);
+      expect(now.status).toBe(202);
+      await eventually(
+        async () => {
+          const sweeps = await request(app).get(`/api/journeys/${id}/sweeps`);
+          return sweeps.body.sweeps.length === 2 && sweeps.body.sweeps[0].status === 'completed'
+            ? true
+            : undefined;
+        },
+        { what: 'the second audience check' },
+      );
+    });
+
+    // A paused journey has no audience check: its schedule is gone and "check now" is refused.
+    expect((await request(app).post(`/api/journeys/${id}/lifecycle`).send({ action: 'pause' })).status).toBe(
+      200,
+    );
+    await expect(
+      bench.env.client.schedule.getHandle(audienceScheduleId('test', id)).describe(),
+    ).rejects.toThrow();
+    const paused = await request(app).get(`/api/journeys/${id}/audience-check`);
+    expect(paused.body).toMatchObject({ everyMinutes: null, nextAt: null, last: { status: 'completed' } });
+    const refused = await request(app).post(`/api/journeys/${id}/audience-check`);
+    expect([refused.status, refused.body.error?.code]).toEqual([409, 'no_audience_check']);
   });
 });
