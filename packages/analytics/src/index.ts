@@ -22,4 +22,5 @@ export * from './churn/gamma-gamma';
 export * from './churn/transactions';
 export * from './churn/simulate';
 export * from './churn/refit';
+export * from './churn/holdout';
 export * from './dormancy/reasons';

@@ -204,6 +204,35 @@ export type DormancyReasonRulesInput = z.input<typeof dormancyReasonRulesSchema>
 
 export const experimentStepParams = journeyVersionParams.extend({ stepId: z.string().min(1) });
 
+export const churnValidationQuerySchema = z.object({
+  holdoutDays: z.coerce.number().int('Whole days').min(7, 'At least 7 days').max(3650).optional(),
+});
+
+/** The calibration/holdout check of the churn model (Fader, Hardie & Lee 2005, fig. 4). */
+export const churnValidationSchema = z.object({
+  calibrationEnd: z.string().describe('Last day of the calibration period (YYYY-MM-DD)'),
+  holdoutEnd: z.string().describe('Last day of the holdout period (YYYY-MM-DD)'),
+  holdoutDays: z.number(),
+  /** Customers who had bought by the end of calibration. */
+  customers: z.number(),
+  /** BG/NBD fitted on the calibration period (time unit: days). */
+  params: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number() }),
+  totalActual: z.number(),
+  totalPredicted: z.number(),
+  /** Per number of repeat purchases in calibration: mean repeat purchases per customer in the holdout. */
+  groups: z.array(
+    z.object({
+      repeatPurchases: z.number(),
+      /** This many or more. */
+      orMore: z.boolean(),
+      customers: z.number(),
+      actual: z.number(),
+      predicted: z.number(),
+    }),
+  ),
+});
+export type ChurnValidation = z.infer<typeof churnValidationSchema>;
+
 const tag = 'Measurement';
 const rulesAnswer = z.object({ rules: dormancyReasonRulesSchema });
 
@@ -264,6 +293,20 @@ export const analyticsRoutes = {
     summary: 'Fit the churn model (BG/NBD, Gamma-Gamma) and predict every customer',
     body: z.object({ horizonDays: z.number().int().min(1).max(730).default(90) }),
     responses: { 201: z.object({}).loose() },
+  }),
+  churnValidation: defineRoute({
+    method: 'get',
+    path: '/analytics/churn-model/validation',
+    tag,
+    summary:
+      'The churn model checked on history: fitted on a calibration period, predicted vs actual purchases after it',
+    description:
+      'BG/NBD fitted on the purchases up to the end of a calibration period, and its predicted repeat purchases in ' +
+      'the holdout period that follows (to today) beside the actual ones, per number of repeat purchases in ' +
+      'calibration and in total. The holdout is the later half of the history unless `holdoutDays` is given. ' +
+      'Answers 409 `not_enough_data` with fewer than 20 buyers in the calibration period.',
+    query: churnValidationQuerySchema,
+    responses: { 200: churnValidationSchema },
   }),
   churnModel: defineRoute({
     method: 'get',

@@ -7,7 +7,8 @@ import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { churnModels, customerDailyActivity, type Database } from '@wakeflow/db';
 import { expectedPurchases, fitBgNbd, probabilityAlive, weighSummaries, type BgNbdFit } from './bgnbd';
 import { expectedOrderValue, fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
-import { dayNumber, summariseHistories, type Purchase } from './transactions';
+import { calibrationHoldout, type CalibrationHoldout } from './holdout';
+import { DAY_MS, dayNumber, summariseHistories, type Purchase } from './transactions';
 
 export interface RefitOptions {
   /** End of the calibration period (defaults to now). */
@@ -22,6 +23,8 @@ export interface RefitResult {
   bgnbd: BgNbdFit;
   gammaGamma: GammaGammaFit | null;
   fitMs: number;
+  /** The same model fitted on the earlier half of the history and checked against the later half. */
+  validation: ChurnModelValidation | null;
 }
 
 const BATCH = 5_000;
@@ -44,14 +47,8 @@ export async function rankPredictedClv(db: Pick<Database, 'execute'>, workspaceI
     where workspace_id = ${workspaceId} and predicted_clv is null and predicted_clv_top_percent is not null`);
 }
 
-export async function refitChurnModel(
-  db: Database,
-  workspaceId: string,
-  options: RefitOptions = {},
-): Promise<RefitResult | null> {
-  const now = options.now ?? new Date();
-  const horizonDays = options.horizonDays ?? 90;
-  const today = now.toISOString().slice(0, 10);
+/** Each customer's purchase days up to `until`, from the audience's daily rollup. */
+async function readPurchaseDays(db: Database, workspaceId: string, until: Date): Promise<Purchase[]> {
   const rows = await db
     .select({
       customerId: customerDailyActivity.customerId,
@@ -63,14 +60,60 @@ export async function refitChurnModel(
       and(
         eq(customerDailyActivity.workspaceId, workspaceId),
         gt(customerDailyActivity.purchaseCount, 0),
-        lte(customerDailyActivity.day, today),
+        lte(customerDailyActivity.day, until.toISOString().slice(0, 10)),
       ),
     );
-  const purchases: Purchase[] = rows.map((r) => ({
+  return rows.map((r) => ({
     customer: r.customerId,
     day: dayNumber(`${r.day}T00:00:00Z`),
     amount: Number(r.spend),
   }));
+}
+
+export interface ChurnModelValidation extends CalibrationHoldout {
+  calibrationEnd: string;
+  holdoutEnd: string;
+}
+
+/**
+ * The model validated on the workspace's history: fitted again on a calibration period and its predictions for the
+ * holdout period that follows (up to `now`) set beside what customers bought. The holdout is the later half of the
+ * time since the first purchase by default (CDNOW's classic split is 39 weeks and 39 weeks). Null without enough
+ * buyers in the calibration period.
+ */
+export async function validateChurnModel(
+  db: Database,
+  workspaceId: string,
+  options: { now?: Date; holdoutDays?: number } = {},
+): Promise<ChurnModelValidation | null> {
+  const now = options.now ?? new Date();
+  return validateOn(await readPurchaseDays(db, workspaceId, now), now, options.holdoutDays);
+}
+
+function validateOn(
+  purchases: readonly Purchase[],
+  now: Date,
+  holdoutDays?: number,
+): ChurnModelValidation | null {
+  if (purchases.length === 0) return null;
+  const endDay = dayNumber(now);
+  const firstDay = purchases.reduce((min, p) => Math.min(min, p.day), endDay);
+  const holdout = holdoutDays ?? Math.floor((endDay - firstDay) / 2);
+  if (holdout < 1 || holdout >= endDay - firstDay) return null;
+  const check = calibrationHoldout(purchases, { calibrationEndDay: endDay - holdout, holdoutEndDay: endDay });
+  if (!check) return null;
+  const date = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return { ...check, calibrationEnd: date(check.calibrationEndDay), holdoutEnd: date(check.holdoutEndDay) };
+}
+
+export async function refitChurnModel(
+  db: Database,
+  workspaceId: string,
+  options: RefitOptions = {},
+): Promise<RefitResult | null> {
+  const now = options.now ?? new Date();
+  const horizonDays = options.horizonDays ?? 90;
+  const purchases = await readPurchaseDays(db, workspaceId, now);
   const histories = summariseHistories(purchases, dayNumber(now));
   // Fewer than a handful of buyers cannot identify four parameters.
   if (histories.length < 20 || !histories.some((h) => h.x > 0)) return null;
@@ -130,5 +173,6 @@ export async function refitChurnModel(
       where p.workspace_id = excluded.workspace_id`);
   }
   await rankPredictedClv(db, workspaceId);
-  return { modelId: model!.id, customers: histories.length, bgnbd, gammaGamma, fitMs };
+  const validation = validateOn(purchases, now);
+  return { modelId: model!.id, customers: histories.length, bgnbd, gammaGamma, fitMs, validation };
 }

@@ -5,6 +5,7 @@ import {
   computeDormancyReasons,
   loadDormancyRules,
   refitChurnModel,
+  validateChurnModel,
   saveDormancyRules,
 } from '@wakeflow/analytics';
 import { churnModels, customerDormancyReasons, customerPredictions, customers } from '@wakeflow/db';
@@ -28,6 +29,20 @@ export function analyticsCustomerRoutes(deps: ApiDeps): Router {
         'At least 20 buyers, some with repeat purchases, are needed to fit the churn model',
       );
     answer(res, contract.refitChurnModel, 201, result);
+  });
+
+  router.get('/analytics/churn-model/validation', async (req, res) => {
+    const query = parseInput(contract.churnValidation.query, req.query, 'query');
+    const validation = await validateChurnModel(db, workspaceOf(res), {
+      ...(query.holdoutDays !== undefined ? { holdoutDays: query.holdoutDays } : {}),
+    });
+    if (!validation)
+      throw new HttpError(
+        409,
+        'not_enough_data',
+        'At least 20 buyers, some with repeat purchases, are needed in the calibration period',
+      );
+    answer(res, contract.churnValidation, 200, validation);
   });
 
   router.get('/analytics/churn-model', async (_req, res) => {
