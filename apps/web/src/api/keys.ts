@@ -33,3 +33,8 @@ export const validationKeys = {
   forEdit: (journeyId: string, session: string, edits: number) =>
     ['journeys', journeyId, 'validation', session, edits] as const,
 };
+
+export const backtestKeys = {
+  forWindow: (journeyId: string, from: string, to: string) =>
+    ['journeys', journeyId, 'backtest', from, to] as const,
+};

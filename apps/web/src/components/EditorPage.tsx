@@ -9,7 +9,7 @@ import { useNodeCatalog } from '../api/catalog';
 import { useDraftAutosave, useDraftProblems, type SaveStatus } from '../api/draft';
 import { useJourney } from '../api/journeys';
 import { usePublishOrRequest } from '../api/people';
-import { resultsHref, runsHref } from '../sections/review/routes';
+import { backtestHref, resultsHref, runsHref } from '../sections/review/routes';
 import { useEventNames, useMessageTemplates, useSegments } from '../api/lookups';
 import { ApiError } from '../api/client';
 import type { ApiProblem, CatalogEntry, JourneyDetail } from '../api/types';
@@ -312,6 +312,9 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           </a>
           <a className="button" href={resultsHref(journey.id)}>
             Results
+          </a>
+          <a className="button" href={backtestHref(journey.id)}>
+            Backtest
           </a>
           <button type="button" className="button" onClick={() => setShowHistory((v) => !v)}>
             <History size={14} /> History

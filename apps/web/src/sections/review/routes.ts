@@ -5,6 +5,7 @@ export type ReviewRoute =
   | { page: 'runs'; filters: RunFilters }
   | { page: 'run'; runId: string }
   | { page: 'results'; journeyId: string; version?: number }
+  | { page: 'backtest'; journeyId: string }
   | { page: 'dashboard' };
 
 export function parseReviewPath(path: string): ReviewRoute | null {
@@ -22,6 +23,8 @@ export function parseReviewPath(path: string): ReviewRoute | null {
       ...(Number.isInteger(version) && version > 0 ? { version } : {}),
     };
   }
+  const backtest = /^\/journeys\/([^/]+)\/backtest$/.exec(pathname);
+  if (backtest) return { page: 'backtest', journeyId: decodeURIComponent(backtest[1]!) };
   if (pathname === '/results') return { page: 'dashboard' };
   return null;
 }
@@ -59,4 +62,8 @@ export function runHref(runId: string): string {
 
 export function resultsHref(journeyId: string, version?: number): string {
   return `#/journeys/${encodeURIComponent(journeyId)}/results${version ? `?version=${version}` : ''}`;
+}
+
+export function backtestHref(journeyId: string): string {
+  return `#/journeys/${encodeURIComponent(journeyId)}/backtest`;
 }

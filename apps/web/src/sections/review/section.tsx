@@ -5,6 +5,7 @@ import { RunPage } from './RunPage';
 import { RunsPage } from './RunsPage';
 import { JourneyResultsPage } from './JourneyResultsPage';
 import { DashboardPage } from './DashboardPage';
+import { BacktestPage } from './BacktestPage';
 import { parseReviewPath } from './routes';
 
 export const reviewSection: Section = {
@@ -33,6 +34,7 @@ export const resultsSection: Section = {
           {...(route.version ? { version: route.version } : {})}
         />
       );
+    if (route?.page === 'backtest') return <BacktestPage key={path} journeyId={route.journeyId} />;
     if (route?.page === 'dashboard') return <DashboardPage />;
     return null;
   },
