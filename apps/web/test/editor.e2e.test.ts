@@ -166,6 +166,14 @@ describe('journey editor in Chromium', () => {
     const publish = page.getByRole('button', { name: 'Publish' });
     await expect.poll(() => publish.isEnabled()).toBe(true);
     await publish.click();
+    // The launch confirmation says what will happen now before anything goes live.
+    const launch = page.getByRole('dialog', { name: 'Publish and go live?' });
+    const estimate = launch.getByTestId('launch-estimate');
+    await estimate.waitFor();
+    expect(await estimate.textContent()).toMatch(/enter at once/);
+    mkdirSync(resultsDir, { recursive: true });
+    await launch.screenshot({ path: `${resultsDir}/launch-confirmation.png` });
+    await launch.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Published version 1' }).count(), {
         timeout: 10_000,

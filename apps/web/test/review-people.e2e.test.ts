@@ -160,6 +160,10 @@ describe('review and people in Chromium', () => {
     const publish = page.getByRole('button', { name: 'Publish' });
     await expect.poll(() => publish.isEnabled(), { timeout: 15_000 }).toBe(true);
     await publish.click();
+    await page
+      .getByRole('dialog', { name: 'Publish and go live?' })
+      .getByRole('button', { name: 'Publish', exact: true })
+      .click();
     await page.getByTestId('approval-requested').waitFor();
     // A campaign manager may not read the audit log: the tab says why.
     await page.goto(`${server.url}/#/team/audit`);

@@ -82,3 +82,23 @@ export const messageRoutes = {
     responses: { 200: z.object({ note: z.string(), messages: z.array(outboxEntrySchema) }) },
   }),
 };
+
+/**
+ * Why a message was not sent (the message log's `reason`, the launch estimate's and preview's reasons), in the
+ * campaign manager's words. Reasons not listed read as their words (`template_error` → "template error").
+ */
+export const messageReasonWords: Readonly<Record<string, string>> = {
+  no_consent: 'no consent for this channel',
+  unsubscribed: 'unsubscribed',
+  holdout: 'in a holdout group',
+  no_recipient: 'no address for this channel',
+  frequency_cap: 'frequency cap reached',
+  quiet_hours: 'quiet hours',
+  send_window: 'outside the send window',
+  template_not_found: 'template not found',
+};
+
+export function describeMessageReason(reason: string | null | undefined): string {
+  if (!reason) return '';
+  return messageReasonWords[reason] ?? reason.replace(/_/g, ' ');
+}

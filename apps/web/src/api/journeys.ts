@@ -1,16 +1,18 @@
-/** Journeys: list, detail, create, draft autosave, validate and publish. */
+/** Journeys: list, detail, create, draft autosave, validate, the launch estimate and publish. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { journeyRoutes, type CreateJourneyInput } from '@wakeflow/contracts';
+import { journeyRoutes, launchEstimateRoutes, type CreateJourneyInput } from '@wakeflow/contracts';
 import { callApi } from './client';
 import { journeyKeys, versionKeys } from './keys';
 import type { JourneyDraft } from './types';
 
 export type { CreateJourneyInput };
 
-export function useJourneys() {
+/** The workspace's journeys, or with `archived` the archived ones (hidden from the list otherwise). */
+export function useJourneys(archived = false) {
   return useQuery({
-    queryKey: journeyKeys.list(),
-    queryFn: ({ signal }) => callApi(journeyRoutes.list, { signal }),
+    queryKey: [...journeyKeys.list(), { archived }],
+    queryFn: ({ signal }) =>
+      callApi(journeyRoutes.list, { query: { archived }, signal }),
     select: (data) => data.journeys,
   });
 }
@@ -64,5 +66,20 @@ export function usePublishJourney(id: string) {
       void queryClient.invalidateQueries({ queryKey: versionKeys.all(id) });
       void queryClient.invalidateQueries({ queryKey: journeyKeys.list() });
     },
+  });
+}
+
+/**
+ * What publishing the draft would do now (the launch confirmation). Keyed by the revision it was asked for, so a
+ * later edit asks again; never refetched in the background, the manager reads one answer.
+ */
+export function useLaunchEstimate(id: string, revision: number | undefined) {
+  return useQuery({
+    queryKey: [...journeyKeys.detail(id), 'launch-estimate', revision ?? -1] as const,
+    queryFn: ({ signal }) => callApi(launchEstimateRoutes.draft, { params: { id }, signal }),
+    enabled: revision !== undefined,
+    staleTime: Infinity,
+    gcTime: 0,
+    retry: false,
   });
 }

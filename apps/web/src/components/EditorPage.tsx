@@ -4,7 +4,7 @@
  * in editor-core.
  */
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { ArrowLeft, History, Redo2, Rocket, Undo2 } from 'lucide-react';
+import { ArrowLeft, FlaskConical, History, Redo2, Rocket, Undo2 } from 'lucide-react';
 import { useNodeCatalog } from '../api/catalog';
 import { useDraftAutosave, useDraftProblems, type SaveStatus } from '../api/draft';
 import { useJourney } from '../api/journeys';
@@ -38,11 +38,18 @@ import { hrefFor } from '../router';
 import type { FormLookups } from '../schema-form/SchemaForm';
 import { DeleteDialog } from './DeleteDialog';
 import { focusedStepId, focusStep, focusStepForm } from '../canvas/keyboard-focus';
+import { LaunchDialog } from './LaunchDialog';
 import { HistoryDrawer } from './HistoryDrawer';
 import { InsertMenu } from './InsertMenu';
 import { JourneyPanel } from './JourneyPanel';
+import { AudienceCheckStrip, LaunchControls } from './LaunchControls';
 import { Palette } from './Palette';
 import { StepPanel } from './StepPanel';
+import { TestJourneyPanel } from './TestJourneyPanel';
+import { previewRunSteps } from './test-journey';
+import { decorateFlow, runPath } from '../sections/review/run-path';
+import { formatShortTime } from '../sections/review/format';
+import type { JourneyPreview } from '@wakeflow/contracts';
 
 export function EditorPage({ journeyId }: { journeyId: string }) {
   const journey = useJourney(journeyId);
@@ -90,6 +97,8 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
   const [insertMenu, setInsertMenu] = useState<{ at: InsertPoint; anchor: DOMRect }>();
   const [focus, setFocus] = useState<FocusRequest>();
   const [showHistory, setShowHistory] = useState(false);
+  const [showTest, setShowTest] = useState(false);
+  const [preview, setPreview] = useState<JourneyPreview>();
   const [published, setPublished] = useState<number>();
   const [requested, setRequested] = useState(false);
 
@@ -121,13 +130,28 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       }),
     [graph, catalog, problemsByNode, describeLookups, state.selectedId],
   );
+  // A test-journey preview draws its path on the canvas like a real run's, until the panel closes.
+  const shownView = useMemo(
+    () =>
+      showTest && preview
+        ? decorateFlow(
+            view,
+            runPath(previewRunSteps(preview), { status: 'completed', currentNodeId: null }),
+            formatShortTime,
+          )
+        : view,
+    [view, showTest, preview],
+  );
 
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- an edit makes the last publish check's problems stale
   useEffect(() => setPublishProblems(undefined), [state.edits]);
   // After an edit the canvas follows the step it selected (a new step, a pasted branch) if it is out of sight.
   useEffect(() => {
     if (state.edits > 0 && state.selectedId)
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- a focus request for the canvas, once per edit
       setFocus((f) => ({ nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 }));
     // Only edits move the view; selecting by click never does.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on edits on purpose (see above)
   }, [state.edits]);
   useEffect(() => {
     if (!state.notice) return;
@@ -229,14 +253,20 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     return () => window.removeEventListener('keydown', onKey);
   }, [state.selectedId, graph, view.layout, insertMenu, select]);
 
+  // Publishing first saves, then asks for confirmation with the launch estimate of exactly that revision.
+  const [confirming, setConfirming] = useState<number>();
   const onPublish = async () => {
+    setConfirming(await autosave.flush());
+  };
+  const onConfirmPublish = async (revision: number) => {
     try {
-      const revision = await autosave.flush();
       const result = await publish.mutateAsync(revision);
       if ('approvalRequired' in result) setRequested(true);
       else setPublished(result.version);
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) setPublishProblems(e.problems);
+    } finally {
+      setConfirming(undefined);
     }
   };
 
@@ -273,6 +303,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
             {saveLabels[autosave.status]}
             {autosave.status === 'saved' ? ` · revision ${autosave.revision}` : ''}
           </span>
+          <LaunchControls journeyId={journey.id} />
         </div>
         <div className="toolbar-actions">
           <button
@@ -316,6 +347,9 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           <a className="button" href={backtestHref(journey.id)}>
             Backtest
           </a>
+          <button type="button" className="button" onClick={() => setShowTest((v) => !v)}>
+            <FlaskConical size={14} /> Test journey
+          </button>
           <button type="button" className="button" onClick={() => setShowHistory((v) => !v)}>
             <History size={14} /> History
           </button>
@@ -330,6 +364,20 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           </button>
         </div>
       </div>
+      <AudienceCheckStrip
+        journeyId={journey.id}
+        segmentId={audienceSegmentOf(graph)}
+        launch={state.draft.settings.launch}
+      />
+      {confirming !== undefined ? (
+        <LaunchDialog
+          journeyId={journey.id}
+          revision={confirming}
+          publishing={publish.isPending}
+          onConfirm={() => void onConfirmPublish(confirming)}
+          onClose={() => setConfirming(undefined)}
+        />
+      ) : null}
       {autosave.status === 'conflict' ? (
         <div className="banner banner-error" role="alert">
           Someone else saved this journey after you opened it, so your latest changes were not saved.
@@ -368,7 +416,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
         <Palette entries={entries} onPick={pickFromPalette} />
         <div className="canvas" data-testid="canvas">
           <JourneyCanvas
-            view={view}
+            view={shownView}
             actions={canvasActions}
             onSelect={(id) => select(id)}
             {...(focus ? { focus } : {})}
@@ -379,7 +427,21 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
             </div>
           ) : null}
         </div>
-        {showHistory ? (
+        {showTest ? (
+          <TestJourneyPanel
+            journeyId={journey.id}
+            draft={{ graph, settings: state.draft.settings }}
+            stepTitle={(id) => {
+              const node = findNode(graph, id);
+              return node ? stepTitle(node, catalog) : id;
+            }}
+            onResult={setPreview}
+            onClose={() => {
+              setShowTest(false);
+              setPreview(undefined);
+            }}
+          />
+        ) : showHistory ? (
           <HistoryDrawer
             journeyId={journey.id}
             draft={state.draft}
@@ -450,4 +512,11 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       ) : null}
     </div>
   );
+}
+
+/** The segment of the draft's audience trigger, if it has one. */
+function audienceSegmentOf(graph: { nodes: readonly { type: string; config: Record<string, unknown> }[] }) {
+  const trigger = graph.nodes.find((n) => n.type === 'audience_trigger');
+  const segmentId = trigger?.config.segmentId;
+  return typeof segmentId === 'string' && segmentId !== '' ? segmentId : undefined;
 }

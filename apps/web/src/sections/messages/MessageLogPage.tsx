@@ -3,6 +3,7 @@
  * Filters live in the hash (`#/messages/log?customerId=…`), so a customer's or a journey's log is a link.
  */
 import { useState } from 'react';
+import { describeMessageReason } from '@wakeflow/contracts';
 import { useJourneys } from '../../api/journeys';
 import { messageChannels, messageStatuses, useMessageLog, type MessageLogFilters } from '../../api/messages';
 import { hrefFor } from '../../router';
@@ -12,18 +13,8 @@ import { SectionPage } from '../../ui/SectionPage';
 import { formatDateTime } from '../../ui/format';
 import { messagesHref, messagesTabs } from './routes';
 
-const reasonWords: Record<string, string> = {
-  no_consent: 'no consent for this channel',
-  unsubscribed: 'unsubscribed',
-  holdout: 'in a holdout group',
-  no_recipient: 'no address for this channel',
-  frequency_cap: 'frequency cap reached',
-};
-
-export function describeReason(reason: string | null): string {
-  if (!reason) return '';
-  return reasonWords[reason] ?? reason.replace(/_/g, ' ');
-}
+/** The reason's words, from the contract (the same words the launch estimate and preview use). */
+export const describeReason = describeMessageReason;
 
 export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
   const log = useMessageLog(filters);
