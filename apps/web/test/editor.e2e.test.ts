@@ -180,6 +180,13 @@ describe('journey editor in Chromium', () => {
       })
       .toBe(1);
 
+    // Publishing again without a change is refused, and says so.
+    await publish.click();
+    await launch.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('publish-refused').textContent(), { timeout: 10_000 })
+      .toContain('Nothing changed since version 1');
+
     // Reopen: the journey comes back from the server exactly as built, and the published version shows counts.
     await page.goto(`${server.url}/#/`);
     await page.getByRole('link', { name: 'Win back: no login for 30 days' }).click();

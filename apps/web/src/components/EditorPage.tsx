@@ -38,9 +38,11 @@ import { hrefFor } from '../router';
 import type { FormLookups } from '../schema-form/SchemaForm';
 import { DeleteDialog } from './DeleteDialog';
 import { focusedStepId, focusStep, focusStepForm } from '../canvas/keyboard-focus';
+import { LaunchDialog } from './LaunchDialog';
 import { HistoryDrawer } from './HistoryDrawer';
 import { InsertMenu } from './InsertMenu';
 import { JourneyPanel } from './JourneyPanel';
+import { AudienceCheckStrip, LaunchControls } from './LaunchControls';
 import { Palette } from './Palette';
 import { StepPanel } from './StepPanel';
 import { TestJourneyPanel } from './TestJourneyPanel';
@@ -141,12 +143,15 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     [view, showTest, preview],
   );
 
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- an edit makes the last publish check's problems stale
   useEffect(() => setPublishProblems(undefined), [state.edits]);
   // After an edit the canvas follows the step it selected (a new step, a pasted branch) if it is out of sight.
   useEffect(() => {
     if (state.edits > 0 && state.selectedId)
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- a focus request for the canvas, once per edit
       setFocus((f) => ({ nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 }));
     // Only edits move the view; selecting by click never does.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on edits on purpose (see above)
   }, [state.edits]);
   useEffect(() => {
     if (!state.notice) return;
@@ -248,14 +253,24 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     return () => window.removeEventListener('keydown', onKey);
   }, [state.selectedId, graph, view.layout, insertMenu, select]);
 
+  // Publishing first saves, then asks for confirmation with the launch estimate of exactly that revision.
+  const [confirming, setConfirming] = useState<number>();
+  /** Why the last publish was refused, when not for problems on the canvas (e.g. nothing changed since version N). */
+  const [publishRefusal, setPublishRefusal] = useState<string>();
   const onPublish = async () => {
+    setPublishRefusal(undefined);
+    setConfirming(await autosave.flush());
+  };
+  const onConfirmPublish = async (revision: number) => {
     try {
-      const revision = await autosave.flush();
       const result = await publish.mutateAsync(revision);
       if ('approvalRequired' in result) setRequested(true);
       else setPublished(result.version);
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) setPublishProblems(e.problems);
+      else setPublishRefusal(e instanceof Error ? e.message : String(e));
+    } finally {
+      setConfirming(undefined);
     }
   };
 
@@ -292,6 +307,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
             {saveLabels[autosave.status]}
             {autosave.status === 'saved' ? ` · revision ${autosave.revision}` : ''}
           </span>
+          <LaunchControls journeyId={journey.id} />
         </div>
         <div className="toolbar-actions">
           <button
@@ -352,6 +368,25 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           </button>
         </div>
       </div>
+      <AudienceCheckStrip
+        journeyId={journey.id}
+        segmentId={audienceSegmentOf(graph)}
+        launch={state.draft.settings.launch}
+      />
+      {confirming !== undefined ? (
+        <LaunchDialog
+          journeyId={journey.id}
+          revision={confirming}
+          publishing={publish.isPending}
+          onConfirm={() => void onConfirmPublish(confirming)}
+          onClose={() => setConfirming(undefined)}
+        />
+      ) : null}
+      {publishRefusal ? (
+        <div className="banner banner-error" role="alert" data-testid="publish-refused">
+          Not published: {publishRefusal}
+        </div>
+      ) : null}
       {autosave.status === 'conflict' ? (
         <div className="banner banner-error" role="alert">
           Someone else saved this journey after you opened it, so your latest changes were not saved.
@@ -486,4 +521,11 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       ) : null}
     </div>
   );
+}
+
+/** The segment of the draft's audience trigger, if it has one. */
+function audienceSegmentOf(graph: { nodes: readonly { type: string; config: Record<string, unknown> }[] }) {
+  const trigger = graph.nodes.find((n) => n.type === 'audience_trigger');
+  const segmentId = trigger?.config.segmentId;
+  return typeof segmentId === 'string' && segmentId !== '' ? segmentId : undefined;
 }
