@@ -2,20 +2,8 @@
  * Tables of the channels area (@wakeflow/channels): coupon pools (their codes live in `coupons`) and the outbox
  * the development "log" provider delivers to when a workspace has no real provider for a channel.
  */
-import {
-  bigserial,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { workspaces } from './core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { bigserial, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { tstz, workspaceRef } from './columns';
 
 /**
  * A pool of coupon codes for one offer (e.g. "20 off, no minimum"). Codes are imported or generated from
@@ -25,9 +13,7 @@ export const couponPools = pgTable(
   'coupon_pools',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     /** Face value of every code in the pool, in minor units (fen, cents). */
@@ -49,9 +35,7 @@ export const outbox = pgTable(
   'outbox',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     /** The send's idempotency key: a retried delivery finds its row instead of adding a second one. */
     idempotencyKey: text('idempotency_key').notNull(),
     messageId: uuid('message_id'),
@@ -63,4 +47,22 @@ export const outbox = pgTable(
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('outbox_workspace_idempotency_key').on(t.workspaceId, t.idempotencyKey)],
+);
+
+/**
+ * The workspace's seed list: named people who receive test sends of a journey's messages (rendered with a chosen
+ * customer's data) before real customers do. Never customers: nothing about them is counted anywhere.
+ */
+export const testRecipients = pgTable(
+  'test_recipients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: workspaceRef(),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    pushToken: text('push_token'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('test_recipients_workspace_name').on(t.workspaceId, t.name)],
 );

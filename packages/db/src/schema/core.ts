@@ -26,6 +26,21 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+// The same foreign keys as in ./columns (which imports this file, so this one keeps its own).
+const workspaceRef = () =>
+  text('workspace_id')
+    .notNull()
+    .references(() => workspaces.id);
+const runRef = () =>
+  uuid('run_id')
+    .notNull()
+    .references(() => runs.id);
+/** `created_at` and `updated_at`, both set on insert. */
+const timestamps = () => ({ createdAt: createdAt(), updatedAt: updatedAt() });
+const journeyRef = () =>
+  uuid('journey_id')
+    .notNull()
+    .references(() => journeys.id);
 
 export const workspaces = pgTable('workspaces', {
   id: text('id').primaryKey(),
@@ -41,9 +56,7 @@ export const customers = pgTable(
   'customers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     externalId: text('external_id').notNull(),
     email: text('email'),
     phone: text('phone'),
@@ -72,8 +85,7 @@ export const customers = pgTable(
     rfmMonetary: smallint('rfm_monetary'),
     valueTier: text('value_tier', { enum: ['high', 'mid', 'low'] }),
     rfmComputedAt: tstz('rfm_computed_at'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('customers_workspace_external_id').on(t.workspaceId, t.externalId),
@@ -88,9 +100,7 @@ export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     /** The sender's id for the event: ingest is idempotent on it. */
     eventId: text('event_id').notNull(),
     customerExternalId: text('customer_external_id').notNull(),
@@ -122,9 +132,7 @@ export const eventOutbox = pgTable(
     eventId: bigint('event_id', { mode: 'number' })
       .primaryKey()
       .references(() => events.id, { onDelete: 'cascade' }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     /** The order key: always known, even before the customer exists. */
     customerExternalId: text('customer_external_id').notNull(),
     occurredAt: tstz('occurred_at').notNull(),
@@ -145,9 +153,7 @@ export const templates = pgTable(
   'templates',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     channel: text('channel', { enum: ['email', 'sms', 'push'] }).notNull(),
     name: text('name').notNull(),
     subject: text('subject'),
@@ -158,8 +164,7 @@ export const templates = pgTable(
     category: text('category', { enum: ['marketing', 'transactional'] })
       .notNull()
       .default('marketing'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
@@ -168,14 +173,11 @@ export const segments = pgTable(
   'segments',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     name: text('name').notNull(),
     /** A condition tree (`conditionSchema` in @wakeflow/journey). */
     definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
@@ -184,9 +186,7 @@ export const journeys = pgTable(
   'journeys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     status: text('status', { enum: JOURNEY_STATUSES }).notNull().default('draft'),
@@ -196,8 +196,7 @@ export const journeys = pgTable(
     /** Bumped on every draft save: a save that names an older revision is a conflict, not an overwrite. */
     draftRevision: integer('draft_revision').notNull().default(1),
     liveVersion: integer('live_version'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [index('journeys_workspace').on(t.workspaceId)],
 );
@@ -206,12 +205,8 @@ export const journeyVersions = pgTable(
   'journey_versions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    workspaceId: workspaceRef(),
+    journeyId: journeyRef(),
     version: integer('version').notNull(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
@@ -237,13 +232,9 @@ export const runs = pgTable(
   'runs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     workflowId: text('workflow_id').notNull(),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    journeyId: journeyRef(),
     version: integer('version').notNull(),
     customerId: uuid('customer_id')
       .notNull()
@@ -274,12 +265,8 @@ export const runSteps = pgTable(
   'run_steps',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    runId: uuid('run_id')
-      .notNull()
-      .references(() => runs.id),
+    workspaceId: workspaceRef(),
+    runId: runRef(),
     nodeId: text('node_id').notNull(),
     seq: integer('seq').notNull(),
     enteredAt: tstz('entered_at').notNull(),
@@ -293,9 +280,7 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     /** Run + step: the same send retried or replayed finds its row instead of sending again. */
     idempotencyKey: text('idempotency_key').notNull(),
     runId: uuid('run_id').references(() => runs.id),
@@ -336,6 +321,8 @@ export const messages = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>(),
     /** The provider's last answer (status, body excerpt), kept for failed sends and support questions. */
     providerResponse: jsonb('provider_response').$type<Record<string, unknown>>(),
+    /** A test send to a seed recipient: shown in the log, never counted in results or frequency caps. */
+    isTest: boolean('is_test').notNull().default(false),
     createdAt: createdAt(),
     sentAt: tstz('sent_at'),
   },
@@ -352,9 +339,7 @@ export const providers = pgTable(
   'providers',
   {
     id: text('id').notNull(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     channel: text('channel', { enum: ['email', 'sms', 'push', 'webhook'] }).notNull(),
     kind: text('kind').notNull(),
     /** Non-secret settings, returned by the API. */
@@ -363,8 +348,7 @@ export const providers = pgTable(
     secretsEncrypted: text('secrets_encrypted'),
     unitCostMicros: integer('unit_cost_micros').notNull().default(0),
     isDefault: boolean('is_default').notNull().default(false),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
 );
@@ -373,9 +357,7 @@ export const coupons = pgTable(
   'coupons',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     poolId: text('pool_id').notNull(),
     code: text('code').notNull(),
     valueCents: integer('value_cents').notNull().default(0),
@@ -400,12 +382,8 @@ export const conversions = pgTable(
   'conversions',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    runId: uuid('run_id')
-      .notNull()
-      .references(() => runs.id),
+    workspaceId: workspaceRef(),
+    runId: runRef(),
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
     lastMessageId: uuid('last_message_id'),
     arm: text('arm'),
@@ -419,9 +397,7 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     entityType: text('entity_type').notNull(),
