@@ -187,7 +187,7 @@ export class AsOfAudience {
           c.created_at, c.updated_at, f.idx
         from public.customers c join backtest_facts f on f.customer_id = c.id
         where c.workspace_id = ${this.workspaceId}
-          ${among ? sql`and f.idx = any(${sql.param(among)}::int[])` : sql``}
+          ${among ? sql`and f.idx in (select unnest(${sql.param(among)}::int[]))` : sql``}
           and (f.first_event_at <= ${nowIso}::timestamptz or c.signed_up_at <= ${nowIso}::timestamptz
             or c.created_at <= ${nowIso}::timestamptz)
       ),

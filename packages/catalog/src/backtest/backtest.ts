@@ -20,6 +20,7 @@ import {
   foldFactEvents,
   loadAudienceSettings,
   mayEnter,
+  type MemberState,
   prepareTrigger,
   type EntrantFacts,
   type HistoryEvent,
@@ -31,7 +32,7 @@ import { isInHoldout, nextLocalTime, planListensTo, planSchema, type Plan } from
 import type { MachineRun, VirtualRunHooks } from '@wakeflow/journey/machine';
 import type { Channel, SendWindow } from '@wakeflow/nodes';
 import { createCatalog } from '../index';
-import { judgeDrySend, type DryRunWorld } from '../dry-run/dry-run-services';
+import { judgeDrySend, type DryRunWorld, type DrySendDecision } from '../dry-run/dry-run-services';
 import { RunTracker } from './run-tracker';
 import { BacktestReportBuilder, type EntrantInfo, type SendDecisionKind } from './report';
 
@@ -57,6 +58,7 @@ interface Entrant extends EntrantInfo {
   counted: Date[];
   /** This run's own sends, by drive (reset when the run is driven again). */
   sentThisDrive: Date[];
+  judged: Map<string, DrySendDecision>;
 }
 
 async function loadPlan(db: Database, workspaceId: string, journeyId: string, version?: number) {
@@ -167,19 +169,25 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
         }
         const config = step.config as { channel?: Channel; templateId?: string; sendWindow?: SendWindow };
         const at = new Date(call.at);
-        const decision = judgeDrySend(
-          world,
-          entrant.customer,
-          {
-            channel: config.channel ?? 'email',
-            templateId: config.templateId ?? '',
-            holdout: call.holdout,
-            at,
-            priority: plan.settings.priority,
-            ...(config.sendWindow ? { sendWindow: config.sendWindow } : {}),
-          },
-          [...entrant.counted, ...entrant.sentThisDrive],
-        );
+        // A run is driven again from its entry as the log is read on; the same call with the same sends before it
+        // gets the same judgement, so it is judged once.
+        const memo = `${call.stepId}#${call.attempt}@${call.at}#${entrant.sentThisDrive.length}`;
+        const decision =
+          entrant.judged.get(memo) ??
+          judgeDrySend(
+            world,
+            entrant.customer,
+            {
+              channel: config.channel ?? 'email',
+              templateId: config.templateId ?? '',
+              holdout: call.holdout,
+              at,
+              priority: plan.settings.priority,
+              ...(config.sendWindow ? { sendWindow: config.sendWindow } : {}),
+            },
+            [...entrant.counted, ...entrant.sentThisDrive],
+          );
+        entrant.judged.set(memo, decision);
         const kind: SendDecisionKind =
           decision.reason === 'holdout'
             ? 'held_out'
@@ -225,6 +233,8 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     const lastEnteredMs = new Float64Array(audience.customers + 1);
     const lastMatchedDay = new Int32Array(audience.customers + 1).fill(-1);
     inRun = new Uint8Array(audience.customers + 1);
+    const member: MemberState = { entries: 0, lastEnteredAt: null, lastMatchedSweep: null };
+    const enteredAt = new Date(0);
 
     let page: HistoryEvent[] = [];
     let pageAt = 0;
@@ -273,18 +283,17 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       const nowIso = new Date(endMs).toISOString();
       const now = new Date(endMs);
       const sweep = { sweepId: day, previousSweepId: day > 0 ? day - 1 : null, now };
-      const allows = (index: number) =>
-        mayEnter(
-          reentry,
-          entries[index]! > 0 || lastMatchedDay[index]! >= 0
-            ? {
-                entries: entries[index]!,
-                lastEnteredAt: entries[index]! > 0 ? new Date(lastEnteredMs[index]!) : null,
-                lastMatchedSweep: lastMatchedDay[index]! >= 0 ? lastMatchedDay[index]! : null,
-              }
-            : undefined,
-          sweep,
-        );
+      // One membership object and date, refilled per customer: this runs for every customer every day.
+      const allows = (index: number) => {
+        const count = entries[index]!;
+        const matchedDay = lastMatchedDay[index]!;
+        if (count === 0 && matchedDay < 0) return mayEnter(reentry, undefined, sweep);
+        enteredAt.setTime(lastEnteredMs[index]!);
+        member.entries = count;
+        member.lastEnteredAt = count > 0 ? enteredAt : null;
+        member.lastMatchedSweep = matchedDay >= 0 ? matchedDay : null;
+        return mayEnter(reentry, member, sweep);
+      };
       // Who could enter if they matched: with re-entry 'once' or 'after', whether a customer matched matters only
       // to those the policy lets in and who are not in a run, so only they are asked about. With 'always', whether
       // a customer matched yesterday decides today, so everyone is.
@@ -322,6 +331,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
           customer,
           counted: counted.get(customer.customerId) ?? [],
           sentThisDrive: [],
+          judged: new Map(),
         });
       }
       report.entered(dayOf(endMs), entered, newCustomers);
