@@ -1,7 +1,9 @@
 /**
- * Editor benchmark (run: `pnpm exec tsx apps/web/bench/editor.bench.ts`): opens a 300-step journey in headless
- * Chromium and times (1) open — navigation to the journey's steps on screen, and (2) pan and zoom — frame
- * intervals while dragging the canvas and zooming with the wheel. The API is a small stand-in serving the real
+ * Editor benchmark (run: `pnpm bench editor`): opens a 300-step journey in headless Chromium and times (1) open —
+ * navigation to the journey's steps on screen, (2) pan and zoom — frame intervals while dragging the canvas and
+ * zooming with the wheel, and (3) the manager's gestures, each from the input to the next painted frame: typing a
+ * step's name (per key), selecting a step, inserting one through a + menu, and undoing that insert. Issue 17's
+ * targets: typing < 50 ms per key; select, insert and undo < 100 ms. The API is a small stand-in serving the real
  * catalog and a generated journey: this measures the editor, not the database.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import type { JourneyGraph } from '@wakeflow/journey';
 import catalog from '../src/editor-core/fixtures/catalog.json' with { type: 'json' };
 
@@ -109,6 +111,86 @@ export function largeJourney(steps: number): JourneyGraph {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Resolves after the frame that follows the input has been painted. */
+const NEXT_PAINT = 'new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))';
+
+/** Typing, select, insert and undo on the open journey: [name, samples in ms, target in ms]. */
+async function timeGestures(page: Page): Promise<[string, number[], number][]> {
+  const timed = async (act: () => Promise<unknown>, done: () => Promise<unknown>): Promise<number> => {
+    const start = performance.now();
+    await act();
+    await done();
+    await page.evaluate(NEXT_PAINT);
+    return performance.now() - start;
+  };
+  const selected = (id: string) =>
+    page.locator(`.react-flow__node[data-id="${id}"] .step-card.step-selected`).waitFor();
+  // Reopened, so the steps near the top (the trigger's first sends and delays) are on screen again.
+  await page.reload();
+  await page.getByTestId('step-send_1').waitFor();
+  const selects: number[] = [];
+  for (const id of ['send_1', 'delay_2', 'send_1', 'delay_2', 'send_1', 'delay_2']) {
+    selects.push(
+      await timed(
+        () => page.getByTestId(`step-${id}`).click(),
+        () => selected(id),
+      ),
+    );
+  }
+  const typing: number[] = [];
+  const name = page.getByTestId('step-panel').getByLabel('Name on the canvas');
+  await name.click();
+  for (const key of 'Second gift mail')
+    typing.push(
+      await timed(
+        () => page.keyboard.press(key),
+        async () => {},
+      ),
+    );
+  await page.keyboard.press('Escape');
+  // The inserted step is the one id that was not on the canvas before; undo is done when it is gone again.
+  const stepIds = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('.react-flow__node-step')].map((e) => e.getAttribute('data-id')),
+    );
+  const inserts: number[] = [];
+  const undos: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const before = await stepIds();
+    await page.getByTestId('plus-send_1-next').click();
+    const item = page.getByRole('menuitem', { name: /^Delay/ });
+    await item.waitFor();
+    inserts.push(
+      await timed(
+        () => item.click(),
+        () =>
+          page.waitForFunction(
+            (known) =>
+              [...document.querySelectorAll('.react-flow__node-step')].some(
+                (e) => !known.includes(e.getAttribute('data-id')),
+              ),
+            before,
+          ),
+      ),
+    );
+    const added = (await stepIds()).find((id) => !before.includes(id))!;
+    await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+    undos.push(
+      await timed(
+        () => page.keyboard.press('Control+z'),
+        () =>
+          page.waitForFunction((id) => !document.querySelector(`.react-flow__node[data-id="${id}"]`), added),
+      ),
+    );
+  }
+  return [
+    ['typing', typing, 50],
+    ['select', selects, 100],
+    ['insert', inserts, 100],
+    ['undo', undos, 100],
+  ];
 }
 
 async function main(): Promise<void> {
@@ -230,6 +312,7 @@ async function main(): Promise<void> {
       '(() => { window.__recording = false; return window.__frames.slice(1); })()',
     )) as number[];
     const dropped = frames.filter((f) => f > (1000 / 60) * 1.5).length;
+    const gestures = await timeGestures(page);
     console.log(`editor bench: ${graph.nodes.length} steps (${rendered} rendered in view)`);
     console.log(
       `  open:     median ${percentile(opens, 50)} ms, max ${Math.max(...opens)} ms over ${opens.length} opens`,
@@ -237,6 +320,10 @@ async function main(): Promise<void> {
     console.log(
       `  pan/zoom: ${frames.length} frames, median ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms, ${dropped} frames over 25 ms`,
     );
+    for (const [name, samples, target] of gestures)
+      console.log(
+        `  ${`${name}:`.padEnd(9)} median ${percentile(samples, 50).toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms over ${samples.length} (target < ${target} ms)`,
+      );
   } finally {
     await browser.close();
     server.close();

@@ -36,7 +36,12 @@ export function ensureWebBuild(): void {
   const index = `${webDist}/index.html`;
   const fresh = existsSync(index) && statSync(index).mtimeMs > newestSource(path.join(webRoot, 'src'));
   if (fresh && process.env.WAKEFLOW_WEB_REBUILD !== '1') return;
-  execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build (several times slower).
+  execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
+    cwd: webRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 export interface EditorServer {

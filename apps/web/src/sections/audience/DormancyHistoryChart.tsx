@@ -9,6 +9,7 @@ import { useDormancyHistory } from '../../api/audience';
 import { downloadText, toCsv } from '../review/csv';
 import { stageLabels, tierLabels } from './condition-tree';
 import { axisDayLabel, axisDays, dormancyHistoryRows, historyCsvColumns, lastDays } from './dormancy-history';
+import { readableTooltip } from '../../ui/chart';
 
 const stageColors: Record<string, string> = {
   active: '#16a34a',
@@ -86,7 +87,7 @@ export function DormancyHistoryChart({
               tickFormatter={(day: string) => axisDayLabel(day, spansYears)}
             />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} />
-            <Tooltip />
+            <Tooltip {...readableTooltip} />
             {/* In stage order, like the stack; recharts sorts legend items by label otherwise. */}
             <Legend itemSorter={(item) => stages.indexOf(String(item.dataKey))} />
             {stages.map((stage) => (

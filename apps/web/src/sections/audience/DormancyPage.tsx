@@ -12,6 +12,7 @@ import { DormancyHistoryChart } from './DormancyHistoryChart';
 import { stageLabels, tierLabels } from './condition-tree';
 import { audienceTabs } from './routes';
 import { downloadText, toCsv } from '../review/csv';
+import { readableTooltip } from '../../ui/chart';
 
 const tierColors: Record<string, string> = {
   high: '#4f46e5',
@@ -106,7 +107,7 @@ export function DormancyOverviewView({ data }: { data: DormancyOverview }) {
               <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e3e6eb" />
               <XAxis dataKey="label" tick={{ fontSize: 12 }} />
               <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-              <Tooltip />
+              <Tooltip {...readableTooltip} />
               <Legend
                 itemSorter={null}
                 formatter={(value: string) => (

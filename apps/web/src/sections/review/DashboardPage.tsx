@@ -25,6 +25,7 @@ import { downloadText, toCsv } from './csv';
 import { formatCount, formatPercent, formatPoints, humanise } from './format';
 import { resultsHref } from './routes';
 import { BEST_IN_CLASS, INDUSTRY_BAND, monthlySeries, type MonthPoint } from './series';
+import { readableTooltip } from '../../ui/chart';
 
 const tierColors: Record<string, string> = {
   high: '#4f46e5',
@@ -100,7 +101,7 @@ export function DashboardPage() {
                 {/* interval 0: every stage is labelled; the default drops every other label when they are long. */}
                 <XAxis dataKey="stage" tick={{ fontSize: 10 }} interval={0} />
                 <YAxis tick={{ fontSize: 11 }} width={48} />
-                <Tooltip />
+                <Tooltip {...readableTooltip} />
                 <Legend itemSorter={(item) => tiers.indexOf(String(item.dataKey))} />
                 {tiers.map((tier) => (
                   <Bar
@@ -170,7 +171,10 @@ export function DashboardPage() {
                   strokeDasharray="3 3"
                   label={{ value: 'best 35%', position: 'insideTopRight', fontSize: 10, fill: '#15803d' }}
                 />
-                <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
+                <Tooltip
+                  {...readableTooltip}
+                  formatter={(v) => formatPercent(typeof v === 'number' ? v : null)}
+                />
                 <Line
                   type="monotone"
                   dataKey="rate"

@@ -40,6 +40,7 @@ import {
 import { resultsHref, runsHref } from './routes';
 import { ExperimentSettingsForm } from './ExperimentSettingsForm';
 import { armDayColumns, armDaySeries, armSeries, dailySeries, INDUSTRY_BAND, type ArmPoint } from './series';
+import { readableTooltip } from '../../ui/chart';
 
 /** Axis ticks: whole percents, with one decimal below 10% so small rates do not all read "1%". */
 const pct = (v: number) => (v > 0 && v < 0.1 ? `${(v * 100).toFixed(1)}%` : `${Math.round(v * 100)}%`);
@@ -323,7 +324,10 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                         fill: '#15803d',
                       }}
                     />
-                    <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
+                    <Tooltip
+                      {...readableTooltip}
+                      formatter={(v) => formatPercent(typeof v === 'number' ? v : null)}
+                    />
                     <Legend />
                     <Line
                       type="monotone"
@@ -368,7 +372,10 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                     <CartesianGrid stroke="#eef0f4" vertical={false} />
                     <XAxis dataKey="arm" tick={{ fontSize: 11 }} />
                     <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
-                    <Tooltip formatter={(v) => (typeof v === 'number' ? formatPercent(v) : String(v))} />
+                    <Tooltip
+                      {...readableTooltip}
+                      formatter={(v) => (typeof v === 'number' ? formatPercent(v) : String(v))}
+                    />
                     <Bar dataKey="rate" name="Reactivation rate" fill="#4f46e5" radius={[4, 4, 0, 0]}>
                       <ErrorBar dataKey="error" width={6} stroke="#1f2733" />
                     </Bar>
@@ -399,7 +406,10 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                       <CartesianGrid stroke="#eef0f4" vertical={false} />
                       <XAxis dataKey="day" tick={{ fontSize: 11 }} />
                       <YAxis tickFormatter={pct} domain={rateDomain} tick={{ fontSize: 11 }} width={44} />
-                      <Tooltip formatter={(v) => formatPercent(typeof v === 'number' ? v : null)} />
+                      <Tooltip
+                        {...readableTooltip}
+                        formatter={(v) => formatPercent(typeof v === 'number' ? v : null)}
+                      />
                       <Legend
                         itemSorter={(item) => armDays.series.findIndex((x) => x.key === item.dataKey)}
                       />
@@ -458,7 +468,10 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                     <CartesianGrid stroke="#eef0f4" vertical={false} />
                     <XAxis dataKey="arm" tick={{ fontSize: 11 }} />
                     <YAxis tick={{ fontSize: 11 }} width={52} />
-                    <Tooltip formatter={(v) => formatMoney(typeof v === 'number' ? v : null)} />
+                    <Tooltip
+                      {...readableTooltip}
+                      formatter={(v) => formatMoney(typeof v === 'number' ? v : null)}
+                    />
                     <Legend />
                     <Bar
                       dataKey="costPerReactivation"
@@ -497,7 +510,10 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
                   <CartesianGrid stroke="#eef0f4" vertical={false} />
                   <XAxis dataKey="name" tick={{ fontSize: 11 }} />
                   <YAxis tick={{ fontSize: 11 }} width={52} />
-                  <Tooltip formatter={(v) => formatMoney(typeof v === 'number' ? v : null)} />
+                  <Tooltip
+                    {...readableTooltip}
+                    formatter={(v) => formatMoney(typeof v === 'number' ? v : null)}
+                  />
                   <Bar
                     dataKey="value"
                     name="Spend per reactivated customer"
