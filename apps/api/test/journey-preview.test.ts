@@ -177,8 +177,8 @@ describe('journey preview', () => {
     expect(res.status).toBe(200);
     const body = res.body as JourneyPreview;
     expect(body.messages.map((m) => [m.stepId, m.status, m.reason, m.decision])).toEqual([
-      ['mail', 'skipped', 'no_consent', 'skipped: no consent'],
-      ['text', 'skipped', 'no_consent', 'skipped: no consent'],
+      ['mail', 'skipped', 'no_consent', 'skipped: no consent for this channel'],
+      ['text', 'skipped', 'no_consent', 'skipped: no consent for this channel'],
     ]);
     expect(body.messages[0]!.rendered).toBeUndefined();
     expect(body.outcome).toBe('still_dormant');

@@ -96,7 +96,7 @@ export const previewMessageSchema = z.object({
   reason: z.string().optional(),
   /** With `deferred`: when the journey asks again. */
   retryAt: timestampSchema.optional(),
-  /** The decision in words: `sent`, `skipped: no consent`, `held until 2026-12-08 08:00 Europe/Paris (quiet hours)`. */
+  /** The decision in words: `sent`, `skipped: no consent for this channel`, `held until 2026-12-08 08:00 Europe/Paris (quiet hours)`. */
   decision: z.string(),
   checks: z.array(sendCheckSchema),
   to: z.string().optional(),

@@ -8,7 +8,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { createConditionEvaluator } from '@wakeflow/audience';
 import { loadChannelSettings, type SecretKeys } from '@wakeflow/channels';
-import type { JourneyPreview, ScriptedEvent, DescribedCustomer } from '@wakeflow/contracts';
+import {
+  describeMessageReason,
+  type DescribedCustomer,
+  type JourneyPreview,
+  type ScriptedEvent,
+} from '@wakeflow/contracts';
 import { customers, templates, type Database } from '@wakeflow/db';
 import { isInHoldout, type CustomerEventPayload, type Plan } from '@wakeflow/journey';
 import { runOnVirtualClockAsync, type ScheduledEvent } from '@wakeflow/journey/machine';
@@ -52,17 +57,6 @@ export class PreviewCustomerNotFoundError extends Error {
   }
 }
 
-const REASON_WORDS: Record<string, string> = {
-  no_consent: 'no consent',
-  unsubscribed: 'unsubscribed',
-  no_recipient: 'no address for this channel',
-  holdout: 'in the control group',
-  frequency_cap: 'frequency cap',
-  quiet_hours: 'quiet hours',
-  send_window: 'send window',
-  template_not_found: 'template not found',
-};
-
 /** `2026-12-08 08:00 Europe/Paris`: a time as the customer's clock shows it. */
 export function localTimeWords(at: string, timeZone: string): string {
   let zone = timeZone;
@@ -83,10 +77,11 @@ export function localTimeWords(at: string, timeZone: string): string {
   return `${parts} ${zone}`;
 }
 
-/** The rules' decision in words: `sent`, `skipped: no consent`, `held until 2026-12-08 08:00 Europe/Paris (quiet hours)`. */
+/** The rules' decision in words: `sent`, `skipped: no consent for this channel`, `held until 2026-12-08 08:00 Europe/Paris (quiet hours)`. */
 export function decisionWords(message: Pick<DryRunMessage, 'decision'>, timeZone: string): string {
   const { status, reason, retryAt } = message.decision;
-  const why = reason === undefined ? '' : (REASON_WORDS[reason] ?? reason);
+  // The message log's words for the same reasons (one list, in the contract).
+  const why = describeMessageReason(reason);
   switch (status) {
     case 'sent':
       return 'sent';
