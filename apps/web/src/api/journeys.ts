@@ -11,8 +11,7 @@ export type { CreateJourneyInput };
 export function useJourneys(archived = false) {
   return useQuery({
     queryKey: [...journeyKeys.list(), { archived }],
-    queryFn: ({ signal }) =>
-      callApi(journeyRoutes.list, { query: { archived }, signal }),
+    queryFn: ({ signal }) => callApi(journeyRoutes.list, { query: { archived }, signal }),
     select: (data) => data.journeys,
   });
 }

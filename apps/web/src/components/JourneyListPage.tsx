@@ -1,18 +1,29 @@
-/** The journeys of the workspace, and "New journey" from scratch or from a template. */
+/**
+ * The journeys of the workspace with their status (archived ones behind "Show archived"), duplicate and archive,
+ * and "New journey" from scratch or from a template.
+ */
 import { useState } from 'react';
-import { Plus } from 'lucide-react';
+import { Archive, Copy, Plus } from 'lucide-react';
 import { useJourneyTemplates } from '../api/catalog';
 import { useCreateJourney, useJourneys } from '../api/journeys';
+import { useDuplicateJourney, useLifecycleAction } from '../api/launch';
+import { LifecycleBadge } from './LaunchControls';
 import { hrefFor, navigate } from '../router';
 import { Dialog, DialogFooter } from '../ui/Dialog';
 
 export function JourneyListPage() {
-  const journeys = useJourneys();
+  const [archived, setArchived] = useState(false);
+  const journeys = useJourneys(archived);
   const [creating, setCreating] = useState(false);
+  const duplicate = useDuplicateJourney();
   return (
     <div className="list-page">
       <div className="list-header">
-        <h1>Journeys</h1>
+        <h1>{archived ? 'Archived journeys' : 'Journeys'}</h1>
+        <label className="muted small">
+          <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} /> Show
+          archived
+        </label>
         <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
           <Plus size={14} /> New journey
         </button>
@@ -33,6 +44,7 @@ export function JourneyListPage() {
               <th>Status</th>
               <th>Live version</th>
               <th>Last changed</th>
+              <th>Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -43,7 +55,7 @@ export function JourneyListPage() {
                   {j.description ? <div className="muted small">{j.description}</div> : null}
                 </td>
                 <td>
-                  <span className={`status status-${j.status}`}>{j.status}</span>
+                  <LifecycleBadge lifecycle={j.lifecycle ?? j.status} liveVersion={null} />
                 </td>
                 <td>
                   {j.liveVersion ? (
@@ -55,6 +67,23 @@ export function JourneyListPage() {
                   )}
                 </td>
                 <td>{new Date(j.updatedAt).toLocaleString()}</td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Duplicate ${j.name}`}
+                    title="Duplicate as a new draft"
+                    disabled={duplicate.isPending}
+                    onClick={() =>
+                      duplicate.mutate(j.id, {
+                        onSuccess: (copy) => navigate({ page: 'editor', journeyId: copy.id }),
+                      })
+                    }
+                  >
+                    <Copy size={14} />
+                  </button>
+                  {j.status !== 'archived' ? <ArchiveButton journeyId={j.id} name={j.name} /> : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -62,6 +91,25 @@ export function JourneyListPage() {
       ) : null}
       {creating ? <NewJourneyDialog onClose={() => setCreating(false)} /> : null}
     </div>
+  );
+}
+
+function ArchiveButton({ journeyId, name }: { journeyId: string; name: string }) {
+  const archive = useLifecycleAction(journeyId);
+  return (
+    <button
+      type="button"
+      className="icon-button"
+      aria-label={`Archive ${name}`}
+      title="Archive: hide from this list; customers in it finish their runs"
+      disabled={archive.isPending}
+      onClick={() => {
+        if (window.confirm(`Archive “${name}”? Nobody new enters; customers in it finish their runs.`))
+          archive.mutate('archive');
+      }}
+    >
+      <Archive size={14} />
+    </button>
   );
 }
 
