@@ -185,9 +185,10 @@ export class AsOfAudience {
           f.last_activity_at, f.last_login_at, f.last_purchase_at, f.purchase_count, f.total_spend,
           c.signed_up_at, c.rfm_recency, c.rfm_frequency, c.rfm_monetary, c.value_tier, c.rfm_computed_at,
           c.created_at, c.updated_at, f.idx
-        from public.customers c join backtest_facts f on f.customer_id = c.id
+        -- Asked about a few: start from them (index lookups), not from every customer of the workspace.
+        from ${among ? sql`unnest(${sql.param(among)}::int[]) as asked(idx) join backtest_facts f on f.idx = asked.idx` : sql`backtest_facts f`}
+        join public.customers c on c.id = f.customer_id
         where c.workspace_id = ${this.workspaceId}
-          ${among ? sql`and f.idx in (select unnest(${sql.param(among)}::int[]))` : sql``}
           and (f.first_event_at <= ${nowIso}::timestamptz or c.signed_up_at <= ${nowIso}::timestamptz
             or c.created_at <= ${nowIso}::timestamptz)
       ),

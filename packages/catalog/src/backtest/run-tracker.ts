@@ -1,9 +1,9 @@
 /**
  * The backtest's journey runs, driven by the journey machine (`runOnVirtualClock`) while the event log streams by.
  * A run only ever sees its customer's events up to the horizon the log has been read to, so it is driven again from
- * its entry whenever that could change its course: when an event of its customer arrives, or when the horizon passes
- * the time the last drive said it would end (a timer fired there with nothing known after the horizon). A run whose
- * end lies at or before the horizon is final: no later event can change what happened before it. Runs are short
+ * its entry whenever an event of its customer arrives. A run whose end lies at or before the horizon is final: no
+ * later event can change what happened before it; and once the horizon passes the end the last drive foresaw with no
+ * event in between, that drive is final as it stands. Runs are short
  * (days, a few events), so driving again is cheap, and nothing but the active runs is kept per customer.
  */
 import {
@@ -75,7 +75,8 @@ export class RunTracker<Info> {
   advanceTo(horizonMs: number): void {
     for (const [customerId, tracked] of this.active) {
       if (!tracked.dirty && tracked.recheckAtMs > horizonMs) continue;
-      const result = this.drive(tracked);
+      // Not dirty: no event arrived between the last drive's horizon and its end, so that drive is the run.
+      const result = !tracked.dirty && tracked.last ? tracked.last : this.drive(tracked);
       const endMs = result.finish ? Date.parse(result.finish.at) : undefined;
       if (result.status !== 'completed' || (endMs !== undefined && endMs <= horizonMs)) {
         this.active.delete(customerId);
