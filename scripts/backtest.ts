@@ -1,6 +1,6 @@
 /**
  * `pnpm backtest --workspace default --journey <id> --from 2026-01-01 --to 2026-03-31 [--version 2] [--output csv|json]`:
- * the journey backtested over the workspace's event log (docs/backtest.md), the report on stdout as CSV (default)
+ * the journey backtested (over the whole event log without --from and --to) over the workspace's event log (docs/backtest.md), the report on stdout as CSV (default)
  * or JSON. Reads DATABASE_URL; writes nothing to the database.
  */
 import { parseArgs } from 'node:util';
@@ -26,15 +26,19 @@ const url = process.env.DATABASE_URL;
 if (!url) fail('DATABASE_URL is not set');
 if (!values.journey) fail('--journey: give the journey id');
 if (values.output !== 'csv' && values.output !== 'json') fail('--output: csv or json');
+const handle = connect(url);
+// Without a window: the whole event log.
+const span =
+  values.from && values.to ? null : await eventLogSpan(handle.db, values.workspace).catch(() => null);
 const request = backtestRequestSchema.safeParse({
-  from: values.from,
-  to: values.to,
+  from: values.from ?? span?.first,
+  to: values.to ?? span?.last,
   ...(values.version ? { version: Number(values.version) } : {}),
 });
-if (!request.success)
+if (!request.success) {
+  await handle.close();
   fail(request.error.issues.map((i) => `--${i.path.join('.') || 'from'}: ${i.message}`).join('\n'));
-
-const handle = connect(url);
+}
 try {
   const report = await runBacktest(handle.db, {
     ...request.data,

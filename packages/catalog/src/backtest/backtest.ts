@@ -222,7 +222,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     else counted.delete(customerId);
   });
 
-  const report_ = await db.transaction(async (tx) => {
+  const built = await db.transaction(async (tx) => {
     const audience = await AsOfAudience.open(tx, {
       workspaceId,
       trigger,
@@ -366,7 +366,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       0,
     );
   });
-  return { ...report_, tookMs: Math.round(performance.now() - started) };
+  return { ...built, tookMs: Math.round(performance.now() - started) };
 }
 
 function stepLabels(plan: Plan): Map<string, { name: string; type: string }> {
@@ -375,7 +375,7 @@ function stepLabels(plan: Plan): Map<string, { name: string; type: string }> {
   );
 }
 
-/** For tests and the CLI: the distinct days a workspace's events cover, to pick a window. */
+/** The first and last UTC day of the workspace's event log: the CLI's and the benchmark's default window. */
 export async function eventLogSpan(
   db: Database,
   workspaceId: string,
