@@ -43,6 +43,7 @@ export * from './tracking/engagement';
 export * from './sender/acceptance-journal';
 export * from './sender/failures';
 export * from './sender/message-sender';
+export * from './sender/test-send';
 
 export * from './coupons/pattern';
 export * from './coupons/pools';

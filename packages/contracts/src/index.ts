@@ -17,6 +17,7 @@ import { customerRoutes } from './customers';
 import { ingestRoutes } from './ingest';
 import { journeyPreviewRoutes } from './journey-preview';
 import { launchEstimateRoutes } from './launch-estimate';
+import { testSendRoutes } from './test-sends';
 import { journeyRoutes } from './journeys';
 import { messageRoutes } from './messages';
 import { metaRoutes } from './meta';
@@ -53,6 +54,7 @@ export * from './route';
 export * from './runs';
 export * from './segments';
 export * from './templates';
+export * from './test-sends';
 export * from './tracking';
 
 /** Every route of the API, grouped by resource (the order of the reference). */
@@ -62,6 +64,7 @@ export const apiRouteGroups = {
   journeys: journeyRoutes,
   journeyPreview: journeyPreviewRoutes,
   launchEstimate: launchEstimateRoutes,
+  testSends: testSendRoutes,
   backtests: backtestRoutes,
   catalog: catalogRoutes,
   customers: customerRoutes,

@@ -47,6 +47,8 @@ export const messageLogEntrySchema = z
     createdAt: timestampSchema,
     dispatchedAt: timestampSchema.nullable().optional(),
     sentAt: timestampSchema.nullable(),
+    /** A test send to a seed recipient: not counted in results or caps. */
+    isTest: z.boolean(),
   })
   .loose();
 export type MessageLogEntry = z.infer<typeof messageLogEntrySchema>;

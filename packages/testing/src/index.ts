@@ -1,3 +1,4 @@
 export * from './journey-bench';
 export * from './histories';
 export * from './eventually';
+export * from './smtp-sink';

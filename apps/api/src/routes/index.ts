@@ -18,6 +18,7 @@ import { journeyRoutes } from './journeys';
 import { launchEstimateRoutes } from './launch-estimate';
 import { referenceRoutes } from './reference';
 import { runRoutes } from './runs';
+import { testSendRoutes } from './test-sends';
 
 export type RouteModule = (deps: ApiDeps) => Router;
 
@@ -27,6 +28,7 @@ export const routeModules: RouteModule[] = [
   journeyRoutes,
   journeyPreviewRoutes,
   launchEstimateRoutes,
+  testSendRoutes,
   backtestRoutes,
   runRoutes,
   ingestRoutes,

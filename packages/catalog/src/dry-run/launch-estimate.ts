@@ -183,6 +183,7 @@ async function countedDispatchesOf(
         and(
           inArray(messages.customerId, customerIds.slice(i, i + PAGE)),
           eq(messages.category, 'marketing'),
+          eq(messages.isTest, false),
           isNotNull(messages.dispatchedAt),
           gt(messages.dispatchedAt, since),
           inArray(messages.status, ['pending', 'sent']),

@@ -67,6 +67,8 @@ export async function countedDispatches(
       and(
         eq(messages.customerId, customerId),
         eq(messages.category, 'marketing'),
+        // Test sends go to seed recipients, not the customer (they are never dispatched either).
+        eq(messages.isTest, false),
         isNotNull(messages.dispatchedAt),
         gt(messages.dispatchedAt, since),
         // A failed send reached nobody; pending-and-dispatched ones may have.

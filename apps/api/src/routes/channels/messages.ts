@@ -54,6 +54,7 @@ export function messageRoutes(deps: ChannelApiDeps): Router {
         createdAt: m.createdAt.toISOString(),
         dispatchedAt: m.dispatchedAt?.toISOString() ?? null,
         sentAt: m.sentAt?.toISOString() ?? null,
+        isTest: m.isTest,
       })),
     });
   });

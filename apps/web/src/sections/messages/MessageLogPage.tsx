@@ -147,6 +147,11 @@ export function MessageLogPage({ filters }: { filters: MessageLogFilters }) {
                 </td>
                 <td>
                   <span className={`pill msg-status-${m.status}`}>{m.status}</span>
+                  {m.isTest ? (
+                    <span className="pill msg-test" title="A test send: not counted in results or caps">
+                      test
+                    </span>
+                  ) : null}
                   {m.reason ? <div className="small muted">{describeReason(m.reason)}</div> : null}
                   {m.deferredUntil && m.status === 'pending' ? (
                     <div className="small muted">waiting until {formatDateTime(m.deferredUntil)}</div>
