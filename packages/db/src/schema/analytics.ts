@@ -17,12 +17,18 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { customers, journeys, runs, workspaces } from './core';
+import { journeyRef, tstz, workspaceRef } from './columns';
+import { customers, runs } from './core';
 
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/** The key most rollups start with: workspace, journey, version and the UTC day of the runs' entry. */
+const journeyVersionDay = () => ({
+  workspaceId: workspaceRef(),
+  journeyId: journeyRef(),
+  version: integer('version').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+});
 const money = (name: string) => doublePrecision(name).notNull().default(0);
 
 /**
@@ -36,12 +42,8 @@ export const runSummaries = pgTable(
     runId: uuid('run_id')
       .primaryKey()
       .references(() => runs.id),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    workspaceId: workspaceRef(),
+    journeyId: journeyRef(),
     version: integer('version').notNull(),
     /** UTC day the run started: runs are counted in the cohort of their entry day. */
     day: date('day', { mode: 'string' }).notNull(),
@@ -85,14 +87,7 @@ const counters = {
 export const journeyDailyRollups = pgTable(
   'journey_daily_rollups',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
-    version: integer('version').notNull(),
-    day: date('day', { mode: 'string' }).notNull(),
+    ...journeyVersionDay(),
     holdout: boolean('holdout').notNull(),
     arm: text('arm').notNull(),
     ...counters,
@@ -104,14 +99,7 @@ export const journeyDailyRollups = pgTable(
 export const journeyNodeDailyRollups = pgTable(
   'journey_node_daily_rollups',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
-    version: integer('version').notNull(),
-    day: date('day', { mode: 'string' }).notNull(),
+    ...journeyVersionDay(),
     nodeId: text('node_id').notNull(),
     reached: integer('reached').notNull().default(0),
     left: integer('left').notNull().default(0),
@@ -127,9 +115,7 @@ export const journeyNodeDailyRollups = pgTable(
 export const analyticsEventNames = pgTable(
   'analytics_event_names',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     name: text('name').notNull(),
     seen: bigint('seen', { mode: 'number' }).notNull().default(0),
     firstSeenAt: tstz('first_seen_at').notNull().defaultNow(),
@@ -145,12 +131,8 @@ export const analyticsEventNames = pgTable(
 export const experiments = pgTable(
   'experiments',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    workspaceId: workspaceRef(),
+    journeyId: journeyRef(),
     version: integer('version').notNull(),
     splitStepId: text('split_step_id').notNull(),
     controlArm: text('control_arm').notNull(),
@@ -182,9 +164,7 @@ export const churnModels = pgTable(
   'churn_models',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     fittedAt: tstz('fitted_at').notNull(),
     calibrationEnd: tstz('calibration_end').notNull(),
     customers: integer('customers').notNull(),
@@ -205,9 +185,7 @@ export const customerPredictions = pgTable(
     customerId: uuid('customer_id')
       .primaryKey()
       .references(() => customers.id),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     modelId: bigint('model_id', { mode: 'number' }).notNull(),
     pAlive: doublePrecision('p_alive').notNull(),
     expectedPurchases: doublePrecision('expected_purchases').notNull(),
@@ -231,9 +209,7 @@ export const customerDormancyReasons = pgTable(
     customerId: uuid('customer_id')
       .primaryKey()
       .references(() => customers.id),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     reason: text('reason', { enum: ['bad_experience', 'need_gone', 'natural_decay', 'unknown'] }).notNull(),
     /** The rule that fired and the signal values it saw. */
     evidence: jsonb('evidence')

@@ -13,13 +13,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { customers, journeys, workspaces } from './core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { journeyRef, tstz, workspaceRef } from './columns';
+import { customers } from './core';
 
 /**
  * One row per customer and UTC day with activity. Ingest adds to it per batch (set-based upsert), so "purchases in
@@ -28,9 +26,7 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date
 export const customerDailyActivity = pgTable(
   'customer_daily_activity',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id),
@@ -50,12 +46,8 @@ export const customerDailyActivity = pgTable(
 export const journeyAudienceMembers = pgTable(
   'journey_audience_members',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    workspaceId: workspaceRef(),
+    journeyId: journeyRef(),
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id),
@@ -74,12 +66,8 @@ export const audienceSweeps = pgTable(
   'audience_sweeps',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    workspaceId: workspaceRef(),
+    journeyId: journeyRef(),
     /** The sweep workflow's id: a retried activity finds its own row instead of starting a second sweep. */
     sweepKey: text('sweep_key').notNull(),
     status: text('status', { enum: ['running', 'completed', 'skipped', 'failed'] })
@@ -109,9 +97,7 @@ export const audienceSweeps = pgTable(
 export const dormancyDailySnapshots = pgTable(
   'dormancy_daily_snapshots',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     day: date('day', { mode: 'string' }).notNull(),
     stage: text('stage').notNull(),
     valueTier: text('value_tier').notNull(),

@@ -5,20 +5,8 @@
  * `audit_log` in core.ts.
  */
 import { sql } from 'drizzle-orm';
-import {
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { journeys, workspaces } from './core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { journeyRef, tstz, workspaceRef } from './columns';
 
 /** A person. Accounts are global; what they may do is per workspace (`memberships`). */
 export const users = pgTable(
@@ -46,9 +34,7 @@ export const users = pgTable(
 export const memberships = pgTable(
   'memberships',
   {
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
@@ -71,9 +57,7 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id),
     /** The workspace this session works in: every request it makes is scoped to it. */
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     /** Synchroniser token for unsafe requests (CSRF); random per session. */
     csrfToken: text('csrf_token').notNull(),
     createdAt: tstz('created_at').notNull().defaultNow(),
@@ -109,9 +93,7 @@ export const invitations = pgTable(
   'invitations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     /** Lower-cased, like `users.email`. */
     email: text('email').notNull(),
     name: text('name').notNull().default(''),
@@ -148,9 +130,7 @@ export const apiKeys = pgTable(
   'api_keys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     name: text('name').notNull(),
     scope: text('scope', { enum: ['ingest', 'read', 'admin'] }).notNull(),
     /** The first characters of the key, shown in lists so people can tell keys apart. */
@@ -173,12 +153,8 @@ export const publishRequests = pgTable(
   'publish_requests',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
-    journeyId: uuid('journey_id')
-      .notNull()
-      .references(() => journeys.id),
+    workspaceId: workspaceRef(),
+    journeyId: journeyRef(),
     draftRevision: integer('draft_revision').notNull(),
     graph: jsonb('graph').$type<Record<string, unknown>>().notNull(),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),

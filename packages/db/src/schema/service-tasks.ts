@@ -2,10 +2,9 @@
  * Tasks for the service team, written by journeys (DOMAIN S-AU-6 follow-up calls, S-RE-2 "48-hour dedicated service
  * line" for high-value customers) through the `create_service_callback_task` node of @wakeflow/custom-nodes.
  */
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { customers, journeys, runs, workspaces } from './core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { tstz, workspaceRef } from './columns';
+import { customers, journeys, runs } from './core';
 
 export const serviceTaskPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type ServiceTaskPriority = (typeof serviceTaskPriorities)[number];
@@ -14,9 +13,7 @@ export const serviceTasks = pgTable(
   'service_tasks',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspaces.id),
+    workspaceId: workspaceRef(),
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id),
