@@ -15,6 +15,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'apps/*/src/**/*.test.{ts,tsx}',
             'workflows/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           environment: 'node',
           sequence: { groupOrder: 0 },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the type check, the linter, the formatting check and every test (unit, integration, e2e) after installing what they need;
+# Runs the type check, the linter (with the architecture's boundaries), the formatting check, the copy/paste check and every test (unit, integration, e2e) after installing what they need;
 # extra arguments go to vitest (and skip the static checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +12,6 @@ if [ "$#" -eq 0 ]; then
   pnpm lint
   pnpm format:check
   pnpm deps:check
+  pnpm dupes
 fi
 exec pnpm test "$@"

@@ -1,7 +1,7 @@
 /**
  * @wakeflow/audience: customers, events and audiences — ingest, derived facts (rollups, RFM, tiers, dormancy),
  * segments compiled to SQL, the branch-step condition evaluator, and audience sweeps into journeys.
- * Workflow code is a separate entry (`@wakeflow/audience/workflows`) so the worker bundle stays deterministic.
+ * Its workflows live in the top-level workflows/ package, which imports only types from here.
  */
 export * from './settings';
 export * from './ingest/events';

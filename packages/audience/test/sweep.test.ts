@@ -209,7 +209,7 @@ describe('audience sweep on Temporal', () => {
         const worker = await Worker.create({
           connection: env.nativeConnection,
           taskQueue: 'audience-test',
-          workflowsPath: fileURLToPath(new URL('../src/workflows/audience-sweep.ts', import.meta.url)),
+          workflowsPath: fileURLToPath(new URL('../../../workflows/src/audience-sweep.ts', import.meta.url)),
           activities,
         });
         const result = await worker.runUntil(

@@ -154,7 +154,7 @@ export function createOutboxDrainer(options: OutboxDrainerOptions): OutboxDraine
   ): Promise<void> {
     await tx.transaction(async (savepoint) => {
       // Drizzle types a transaction apart from the pool's handle only by `$client`, which no step uses.
-      await recordEffects(savepoint as unknown as Database, rows);
+      await recordEffects(savepoint, rows);
       await markOutboxRecorded(
         savepoint,
         rows.map((r) => r.id),

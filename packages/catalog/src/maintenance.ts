@@ -4,12 +4,11 @@
  * dormancy-stage snapshot daily, and the reconciliation of audience-sweep schedules with live journeys every
  * 10 minutes (so a publish that could not reach Temporal gets its schedule soon after).
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { computeDormancyReasons, evaluateExperiments, refitChurnModel } from '@wakeflow/analytics';
 import { reconcileAudienceSchedules, snapshotDormancy, upsertMaintenanceSchedule } from '@wakeflow/audience';
 import type { Database } from '@wakeflow/db';
-import { journeyTaskQueue } from '@wakeflow/journey';
-import { upsertRunReconcilerSchedule } from '@wakeflow/temporal';
+import { upsertIntervalSchedule, upsertRunReconcilerSchedule } from '@wakeflow/temporal';
 import type { AnalyticsJob, AnalyticsMaintenanceActivities } from '@wakeflow/workflows';
 
 /** `temporal` is the client that manages schedules; without it the schedule job is refused (and retried). */
@@ -41,21 +40,13 @@ async function upsertAnalyticsSchedule(
   jobs: AnalyticsJob[],
 ): Promise<void> {
   const scheduleId = `analytics-${name}/${workspaceId}`;
-  const spec = { intervals: [{ every: `${everyMinutes} minutes` as const }] };
-  const action = {
-    type: 'startWorkflow' as const,
+  await upsertIntervalSchedule(client, {
+    scheduleId,
+    workspaceId,
+    everyMinutes,
     workflowType: 'analyticsMaintenance',
     args: [{ workspaceId, jobs }],
-    taskQueue: journeyTaskQueue(workspaceId),
-    workflowId: scheduleId,
-  };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
+  });
 }
 
 export async function ensureWorkspaceSchedules(client: Client, workspaceId: string): Promise<void> {

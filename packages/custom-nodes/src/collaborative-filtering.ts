@@ -119,7 +119,7 @@ export function buildPurchaseMatrix(
   const matrix = new Map<string, Map<string, number>>();
   for (const r of rows) {
     let row = matrix.get(r.customerId);
-    if (!row) matrix.set(r.customerId, (row = new Map()));
+    if (!row) matrix.set(r.customerId, (row = new Map<string, number>()));
     const weight = weighting === 'binary' ? 1 : r.purchases;
     row.set(r.productId, weighting === 'binary' ? 1 : (row.get(r.productId) ?? 0) + weight);
   }

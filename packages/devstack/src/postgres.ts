@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { withFileLock } from './lock.js';
+import { isAlive, withFileLock } from './lock.js';
 import { dataDir as defaultDataDir, logsDir } from './paths.js';
 import { getFreePort, isPortOpen } from './ports.js';
 import { spawnManaged, type ExitInfo } from './processes.js';
@@ -295,15 +295,6 @@ export async function canQuery(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -30,7 +30,7 @@ export function compileJourney(
       ...(v.node.name ? { name: v.node.name } : {}),
       next,
       ...v.spec.toPlanOp(v.config),
-    } as PlanStep;
+    };
   }
   const trigger = validation.nodes.get(validation.triggerId)!;
   const body = {

@@ -33,10 +33,7 @@ export class NodeCatalog implements NodeCatalogView {
       role: k.role,
       palette: k.palette,
       outcomes: typeof k.definition.outcomes === 'function' ? null : [...k.definition.outcomes],
-      configSchema: z.toJSONSchema(k.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-        string,
-        unknown
-      >,
+      configSchema: z.toJSONSchema(k.configSchema, { io: 'input', unrepresentable: 'any' }),
       writesSchema: k.definition.writes
         ? (z.toJSONSchema(k.definition.writes, { io: 'output', unrepresentable: 'any' }) as Record<
             string,

@@ -145,9 +145,9 @@ export function defineNode<S extends z.ZodType, Ports = NodePorts>(
   if (role === 'step' && !definition.plan && !definition.activity) {
     throw new Error(`Node type “${definition.type}” needs either plan() or activity`);
   }
-  const parse = (config: unknown): z.output<S> => definition.config.parse(config) as z.output<S>;
+  const parse = (config: unknown): z.output<S> => definition.config.parse(config);
   const tryParse = (config: unknown): z.ZodSafeParseResult<z.output<S>> =>
-    definition.config.safeParse(config) as z.ZodSafeParseResult<z.output<S>>;
+    definition.config.safeParse(config);
   const outcomesOf = (config: z.output<S>): string[] => {
     if (role === 'exit') return [];
     const o = definition.outcomes;

@@ -124,9 +124,7 @@ function checkReplayable(events: readonly HistoryEvent[]): void {
 export function parseHistory(json: unknown): History {
   const value = readJson(json);
   const history =
-    value && typeof value === 'object' && 'history' in value && !('events' in value)
-      ? (value as { history: unknown }).history
-      : value;
+    value && typeof value === 'object' && 'history' in value && !('events' in value) ? value.history : value;
   const events: unknown =
     history && typeof history === 'object' ? (history as { events?: unknown }).events : null;
   if (!Array.isArray(events))

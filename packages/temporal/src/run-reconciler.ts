@@ -7,7 +7,6 @@
  */
 import { Context } from '@temporalio/activity';
 import {
-  ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   WorkflowNotFoundError,
   type Client,
@@ -15,8 +14,9 @@ import {
 } from '@temporalio/client';
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { endRunRecord, runs, type Database } from '@wakeflow/db';
-import { journeyTaskQueue, type RunStatus } from '@wakeflow/journey';
+import type { RunStatus } from '@wakeflow/journey';
 import type { RunReconciliationActivities } from '@wakeflow/workflows';
+import { upsertIntervalSchedule } from './interval-schedule';
 
 export interface RunReconcileOptions {
   workspaceId: string;
@@ -132,20 +132,12 @@ export const RUN_RECONCILER_EVERY_MINUTES = 15;
  */
 export async function upsertRunReconcilerSchedule(client: Client, workspaceId: string): Promise<void> {
   const scheduleId = `run-reconciler/${workspaceId}`;
-  const spec = { intervals: [{ every: `${RUN_RECONCILER_EVERY_MINUTES} minutes` as const }] };
-  const action = {
-    type: 'startWorkflow' as const,
+  await upsertIntervalSchedule(client, {
+    scheduleId,
+    workspaceId,
+    everyMinutes: RUN_RECONCILER_EVERY_MINUTES,
     workflowType: 'runReconciliation',
     args: [{ workspaceId }],
-    taskQueue: journeyTaskQueue(workspaceId),
-    workflowId: scheduleId,
-  };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
+  });
   await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }

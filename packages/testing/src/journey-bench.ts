@@ -174,7 +174,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       } else {
         await db
           .update(journeys)
-          .set({ draftGraph: parsed, draftSettings: settings as Record<string, unknown> })
+          .set({ draftGraph: parsed, draftSettings: settings })
           .where(eq(journeys.id, id));
       }
       const published = await publishJourneyDraft(db, catalog, {

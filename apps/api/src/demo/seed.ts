@@ -125,7 +125,7 @@ export async function seedDemo(input: {
       workspaceId,
       name: canonicalWinBack.name,
       description: canonicalWinBack.description,
-      draftGraph: canonicalWinBack.graph as unknown as Record<string, unknown>,
+      draftGraph: canonicalWinBack.graph,
       draftSettings: canonicalWinBack.settings as Record<string, unknown>,
     })
     .returning({ id: journeys.id });

@@ -194,7 +194,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
         workspaceId: workspaceOf(res),
         journeyId: id,
         revision: body.revision,
-        graph: body.graph as unknown as Record<string, unknown>,
+        graph: body.graph,
         settings: body.settings,
       });
       if (revision === undefined) throw notFound('Journey');

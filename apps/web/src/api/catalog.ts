@@ -1,6 +1,8 @@
 /** The node catalog and journey templates: static per deployment, so fetched once and kept. */
+import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { catalogRoutes } from '@wakeflow/contracts';
+import { createEditorCatalog } from '../editor-core';
 import { callApi } from './client';
 import { catalogKeys, journeyTemplateKeys } from './keys';
 
@@ -20,4 +22,13 @@ export function useJourneyTemplates() {
     select: (data) => data.templates,
     staleTime: Infinity,
   });
+}
+
+/** The node catalog as the canvas reads it, once loaded. */
+export function useEditorCatalog() {
+  const catalogQuery = useNodeCatalog();
+  return useMemo(
+    () => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined),
+    [catalogQuery.data],
+  );
 }

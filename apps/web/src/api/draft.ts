@@ -38,15 +38,18 @@ export function useDraftAutosave(
   const [status, setStatus] = useState<SaveStatus>('saved');
   const [revision, setRevision] = useState(initialRevision);
   const [error, setError] = useState<string>();
-  const latest = useRef({
-    draft,
-    edits,
-    revision: initialRevision,
-    savedEdits: edits,
-    status: 'saved' as SaveStatus,
-  });
+  const latest = useRef<{
+    draft: JourneyDraft;
+    edits: number;
+    revision: number;
+    savedEdits: number;
+    status: SaveStatus;
+  }>({ draft, edits, revision: initialRevision, savedEdits: edits, status: 'saved' });
+  // The latest-value ref: the save callback reads the newest draft without being re-created on every edit.
+  /* eslint-disable react-hooks/refs */
   latest.current.draft = draft;
   latest.current.edits = edits;
+  /* eslint-enable react-hooks/refs */
   const inFlight = useRef<Promise<number> | null>(null);
 
   const saveNow = useCallback(async (): Promise<number> => {
@@ -139,6 +142,7 @@ export function useDebouncedValue<T>(value: T, delayMs: number): T {
 export function useDraftProblems(journeyId: string, draft: JourneyDraft, edits: number) {
   const debouncedEdits = useDebouncedValue(edits, VALIDATE_DELAY_MS);
   const draftRef = useRef(draft);
+  // eslint-disable-next-line react-hooks/refs -- the latest-value ref: the query reads the newest draft when it runs
   draftRef.current = draft;
   const [session] = useState(() => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
   const query = useQuery({

@@ -1,4 +1,5 @@
 /** Segments, message templates and event names: what the config pickers offer. */
+import { useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { catalogRoutes, segmentRoutes, templateRoutes } from '@wakeflow/contracts';
 import { callApi } from './client';
@@ -31,4 +32,17 @@ export function useEventNames() {
     select: (data) => data.events,
     staleTime: LOOKUP_STALE_MS,
   });
+}
+
+/** Segment and template names by id, for the words of steps on a canvas (undefined until loaded or unknown). */
+export function useNameLookups() {
+  const segments = useSegments();
+  const templates = useMessageTemplates();
+  return useMemo(
+    () => ({
+      segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
+      templateName: (id: string) => templates.data?.find((t) => t.id === id)?.name,
+    }),
+    [segments.data, templates.data],
+  );
 }

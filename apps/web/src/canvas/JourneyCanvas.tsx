@@ -87,6 +87,7 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
       duration: 250,
     });
     // Only a new request pans; layout changes alone must not move the viewport under the manager.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the request's seq on purpose (see above)
   }, [focus?.seq]);
 
   return (

@@ -9,7 +9,7 @@ import { asJsonSchema } from '../schema-form/json-schema';
 import type { FormLookups } from '../schema-form/SchemaForm';
 
 const settingsJsonSchema = asJsonSchema(
-  z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  z.toJSONSchema(journeySettingsSchema, { io: 'input', unrepresentable: 'any' }),
 );
 
 export interface JourneyPanelProps {
@@ -83,7 +83,7 @@ export function JourneyPanel({
           <div className="panel-title">Journey settings</div>
           <ConfigForm
             schema={settingsJsonSchema}
-            value={settings as unknown as Record<string, unknown>}
+            value={settings}
             onChange={(v, field) => {
               const parsed = journeySettingsSchema.safeParse(v);
               // Half-typed settings stay as typed; the form and validate show what is wrong.

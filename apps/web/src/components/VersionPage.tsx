@@ -4,13 +4,13 @@
  */
 import { useMemo } from 'react';
 import { ArrowLeft } from 'lucide-react';
-import { useNodeCatalog } from '../api/catalog';
+import { useEditorCatalog } from '../api/catalog';
 import { useJourney } from '../api/journeys';
-import { useMessageTemplates, useSegments } from '../api/lookups';
+import { useNameLookups } from '../api/lookups';
 import { useJourneyStats, useVersion, useVersions } from '../api/versions';
 import { JourneyCanvas } from '../canvas/JourneyCanvas';
 import type { CanvasActions } from '../canvas/canvas-context';
-import { createEditorCatalog, graphToFlow } from '../editor-core';
+import { graphToFlow } from '../editor-core';
 import { hrefFor, navigate } from '../router';
 
 function ExitTotals({ journeyId, version }: { journeyId: string; version: number }) {
@@ -38,20 +38,8 @@ export function VersionPage({ journeyId, version }: { journeyId: string; version
   const journey = useJourney(journeyId);
   const versions = useVersions(journeyId);
   const detail = useVersion(journeyId, version);
-  const catalogQuery = useNodeCatalog();
-  const segments = useSegments();
-  const templates = useMessageTemplates();
-  const catalog = useMemo(
-    () => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined),
-    [catalogQuery.data],
-  );
-  const lookups = useMemo(
-    () => ({
-      segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
-      templateName: (id: string) => templates.data?.find((t) => t.id === id)?.name,
-    }),
-    [segments.data, templates.data],
-  );
+  const catalog = useEditorCatalog();
+  const lookups = useNameLookups();
   const view = useMemo(
     () => (detail.data && catalog ? graphToFlow(detail.data.graph, catalog, { lookups }) : undefined),
     [detail.data, catalog, lookups],

@@ -292,6 +292,20 @@ function inputName(name: string, path: string): string {
   return join(name, path);
 }
 
+/** The id and form name of the control at `path`. */
+function useControl(path: string): { id: string; name: string } {
+  const { name } = useForm();
+  return { id: useId(), name: inputName(name, path) };
+}
+
+function ControlLabel({ id, label }: { id: string; label: string | undefined }) {
+  return label ? (
+    <label className="field-label" htmlFor={id}>
+      {label}
+    </label>
+  ) : null;
+}
+
 function TextField({
   value,
   path,
@@ -302,19 +316,15 @@ function TextField({
   placeholder,
   time,
 }: FieldProps & { suggestions?: 'events'; placeholder?: string; time?: boolean }) {
-  const { name, lookups } = useForm();
-  const id = useId();
+  const { lookups } = useForm();
+  const { id, name } = useControl(path);
   const listId = `${id}-list`;
   return (
     <FieldShell path={path}>
-      {label ? (
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-      ) : null}
+      <ControlLabel id={id} label={label} />
       <input
         id={id}
-        name={inputName(name, path)}
+        name={name}
         type="text"
         {...(placeholder ? { placeholder } : {})}
         {...(time
@@ -343,18 +353,13 @@ function parseNumber(text: string): number | string | undefined {
 }
 
 function NumberField({ schema, value, path, onChange, label }: FieldProps) {
-  const { name } = useForm();
-  const id = useId();
+  const { id, name } = useControl(path);
   return (
     <FieldShell path={path}>
-      {label ? (
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-      ) : null}
+      <ControlLabel id={id} label={label} />
       <input
         id={id}
-        name={inputName(name, path)}
+        name={name}
         type="number"
         inputMode="decimal"
         step={schema.type === 'integer' ? 1 : 'any'}
@@ -367,18 +372,13 @@ function NumberField({ schema, value, path, onChange, label }: FieldProps) {
 
 /** A value that may be text, a number or true/false (trait values, filter values): typed as the text reads. */
 function ScalarField({ value, path, onChange, label }: FieldProps) {
-  const { name } = useForm();
-  const id = useId();
+  const { id, name } = useControl(path);
   return (
     <FieldShell path={path}>
-      {label ? (
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-      ) : null}
+      <ControlLabel id={id} label={label} />
       <input
         id={id}
-        name={inputName(name, path)}
+        name={name}
         value={value === undefined || value === null ? '' : String(value)}
         onChange={(e) => {
           const t = e.target.value;
@@ -401,19 +401,14 @@ function ScalarField({ value, path, onChange, label }: FieldProps) {
 }
 
 function EnumField({ schema, value, path, onChange, label, required }: FieldProps) {
-  const { name } = useForm();
-  const id = useId();
+  const { id, name } = useControl(path);
   const options = schema.enum ?? [];
   return (
     <FieldShell path={path}>
-      {label ? (
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-      ) : null}
+      <ControlLabel id={id} label={label} />
       <select
         id={id}
-        name={inputName(name, path)}
+        name={name}
         value={value === undefined ? '' : String(value)}
         onChange={(e) =>
           onChange(
@@ -434,14 +429,13 @@ function EnumField({ schema, value, path, onChange, label, required }: FieldProp
 }
 
 function BooleanField({ value, path, onChange, label }: FieldProps) {
-  const { name } = useForm();
-  const id = useId();
+  const { id, name } = useControl(path);
   return (
     <FieldShell path={path} inline>
       <label className="toggle" htmlFor={id}>
         <input
           id={id}
-          name={inputName(name, path)}
+          name={name}
           type="checkbox"
           checked={value === true}
           onChange={(e) => onChange(e.target.checked, path)}
@@ -463,11 +457,7 @@ function DurationField({ schema, value, path, onChange, label }: FieldProps) {
   const error = errors.get(join(path, 'amount')) ?? errors.get(join(path, 'unit')) ?? errors.get(path);
   return (
     <div className={`field${error ? ' field-invalid' : ''}`} data-path={join(name, path)}>
-      {label ? (
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-      ) : null}
+      <ControlLabel id={id} label={label} />
       <div className="duration-input">
         <input
           id={id}
@@ -539,7 +529,7 @@ function ArrayField({
   percentTotal,
 }: FieldProps & { percentTotal: boolean }) {
   const { root } = useForm();
-  const items = Array.isArray(value) ? value : [];
+  const items: unknown[] = Array.isArray(value) ? value : [];
   const itemSchema = schema.items ?? {};
   const singular = label ? label.replace(/s$/, '').toLowerCase() : 'item';
   const total = percentTotal
@@ -700,23 +690,13 @@ function PickerSelect({
   options,
   placeholder,
 }: FieldProps & { options: readonly { value: string; label: string }[]; placeholder: string }) {
-  const { name } = useForm();
-  const id = useId();
+  const { id, name } = useControl(path);
   const current = typeof value === 'string' ? value : '';
   const known = options.some((o) => o.value === current);
   return (
     <FieldShell path={path}>
-      {label ? (
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-      ) : null}
-      <select
-        id={id}
-        name={inputName(name, path)}
-        value={current}
-        onChange={(e) => onChange(e.target.value, path)}
-      >
+      <ControlLabel id={id} label={label} />
+      <select id={id} name={name} value={current} onChange={(e) => onChange(e.target.value, path)}>
         <option value="">{placeholder}</option>
         {current && !known ? <option value={current}>{current} (not found)</option> : null}
         {options.map((o) => (

@@ -131,5 +131,5 @@ export function defaultValue(schema: JsonSchema, root: JsonSchema = schema): unk
 
 /** A JSON Schema object from the API's `Record<string, unknown>`. */
 export function asJsonSchema(value: Record<string, unknown>): JsonSchema {
-  return value as JsonSchema;
+  return value;
 }

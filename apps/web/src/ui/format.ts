@@ -1,25 +1,26 @@
 /** Dates as people read them, and '—' or 'never' for none. */
-export function formatDateTime(value: string | null | undefined): string {
+/** '—' for no value, the value itself when it is not a date, else the date as `show` writes it. */
+function formatWith(value: string | null | undefined, show: (d: Date) => string): string {
   if (!value) return '—';
   const d = new Date(value);
-  return Number.isNaN(d.getTime())
-    ? value
-    : d.toLocaleString(undefined, {
-        year: 'numeric',
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
+  return Number.isNaN(d.getTime()) ? value : show(d);
 }
 
-export function formatDate(value: string | null | undefined): string {
-  if (!value) return '—';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime())
-    ? value
-    : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
+export const formatDateTime = (value: string | null | undefined): string =>
+  formatWith(value, (d) =>
+    d.toLocaleString(undefined, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }),
+  );
+
+export const formatDate = (value: string | null | undefined): string =>
+  formatWith(value, (d) =>
+    d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }),
+  );
 
 /** "12 days ago", "today", "never". */
 export function daysAgo(value: string | null | undefined, now: Date = new Date()): string {

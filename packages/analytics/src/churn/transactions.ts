@@ -40,7 +40,7 @@ export function summariseHistories(
   for (const p of purchases) {
     if (p.day > calibrationEndDay) continue;
     let days = byCustomer.get(p.customer);
-    if (!days) byCustomer.set(p.customer, (days = new Map()));
+    if (!days) byCustomer.set(p.customer, (days = new Map<number, number>()));
     days.set(p.day, (days.get(p.day) ?? 0) + p.amount);
   }
   const out: CustomerHistory[] = [];

@@ -1,9 +1,9 @@
 /**
  * The contract between the facts-rebuild workflow, its activity and the API that starts it. Types and constants
- * only, so workflow code can import it.
+ * only, so workflow code can import it (as types).
  */
 
-/** Workflow type name, as exported by `workflows/facts-rebuild.ts`. */
+/** Workflow type name, as exported by workflows/src/facts-rebuild.ts. */
 export const FACTS_REBUILD_WORKFLOW = 'audienceFactsRebuild';
 
 /** One id per workspace: a newer settings change replaces the running rebuild instead of queueing behind it. */

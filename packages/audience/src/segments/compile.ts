@@ -102,7 +102,7 @@ function knownField(name: string, def: FieldDef, cond: TraitCondition, ctx: Comp
 }
 
 function traitField(path: string, cond: TraitCondition): SQL {
-  return compareJson(jsonAt(sql`${c.traits}`, path), cond.op, cond.value as Scalar | Scalar[] | undefined);
+  return compareJson(jsonAt(sql`${c.traits}`, path), cond.op, cond.value);
 }
 
 function windowStart(cond: EventCondition, ctx: CompileContext): SQL | undefined {

@@ -85,7 +85,7 @@ export async function createSegment(
   const { condition } = await prepareCondition(db, workspaceId, data.definition, { selfId: id });
   const rows = await db
     .insert(segments)
-    .values({ id, workspaceId, name: data.name, definition: condition as unknown as Record<string, unknown> })
+    .values({ id, workspaceId, name: data.name, definition: condition })
     .onConflictDoNothing()
     .returning();
   if (!rows[0]) throw new SegmentConflictError(`A segment with id “${id}” already exists`);
@@ -103,7 +103,7 @@ export async function updateSegment(
   if (data.name !== undefined) set.name = data.name;
   if (data.definition !== undefined) {
     const { condition } = await prepareCondition(db, workspaceId, data.definition, { selfId: id });
-    set.definition = condition as unknown as Record<string, unknown>;
+    set.definition = condition;
   }
   const rows = await db
     .update(segments)

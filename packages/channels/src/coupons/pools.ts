@@ -67,6 +67,19 @@ function view(row: PoolRow, stock: CouponPoolView['stock'] | undefined): CouponP
   };
 }
 
+/** The pool's own columns from a checked input (all but its workspace and id). */
+function poolColumns(p: CouponPoolInput) {
+  return {
+    name: p.name,
+    description: p.description,
+    valueCents: p.valueCents,
+    minSpendCents: p.minSpendCents,
+    currency: p.currency,
+    pattern: p.pattern ?? null,
+    expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
+  };
+}
+
 export async function createCouponPool(
   db: Database,
   workspaceId: string,
@@ -78,13 +91,7 @@ export async function createCouponPool(
     .values({
       workspaceId,
       id: p.id,
-      name: p.name,
-      description: p.description,
-      valueCents: p.valueCents,
-      minSpendCents: p.minSpendCents,
-      currency: p.currency,
-      pattern: p.pattern ?? null,
-      expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
+      ...poolColumns(p),
     })
     .onConflictDoNothing()
     .returning();
@@ -100,16 +107,7 @@ export async function updateCouponPool(
   const p = couponPoolInputSchema.parse({ ...input, id });
   const [row] = await db
     .update(couponPools)
-    .set({
-      name: p.name,
-      description: p.description,
-      valueCents: p.valueCents,
-      minSpendCents: p.minSpendCents,
-      currency: p.currency,
-      pattern: p.pattern ?? null,
-      expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
-      updatedAt: new Date(),
-    })
+    .set({ ...poolColumns(p), updatedAt: new Date() })
     .where(and(eq(couponPools.workspaceId, workspaceId), eq(couponPools.id, id)))
     .returning();
   if (!row) return null;
@@ -135,10 +133,7 @@ export async function getCouponPool(
   workspaceId: string,
   id: string,
 ): Promise<CouponPoolView | null> {
-  const [row] = await db
-    .select()
-    .from(couponPools)
-    .where(and(eq(couponPools.workspaceId, workspaceId), eq(couponPools.id, id)));
+  const row = await findCouponPoolRow(db, workspaceId, id);
   return row ? view(row, (await stockOf(db, workspaceId, [id])).get(id)) : null;
 }
 
@@ -154,6 +149,23 @@ export async function findCouponPoolRow(
   return row ?? null;
 }
 
+/** Inserts codes into a pool, skipping those it already has; returns how many were new. */
+async function insertCodes(db: Database, pool: PoolRow, codes: readonly string[]): Promise<number> {
+  const rows = await db
+    .insert(coupons)
+    .values(
+      codes.map((code) => ({
+        workspaceId: pool.workspaceId,
+        poolId: pool.id,
+        code,
+        valueCents: pool.valueCents,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ id: coupons.id });
+  return rows.length;
+}
+
 /** Adds codes to a pool; a code already in the pool (or twice in the input) is counted as a duplicate. */
 export async function importCouponCodes(
   db: Database,
@@ -164,19 +176,7 @@ export async function importCouponCodes(
   let inserted = 0;
   for (let i = 0; i < unique.length; i += 5_000) {
     const chunk = unique.slice(i, i + 5_000);
-    const rows = await db
-      .insert(coupons)
-      .values(
-        chunk.map((code) => ({
-          workspaceId: pool.workspaceId,
-          poolId: pool.id,
-          code,
-          valueCents: pool.valueCents,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ id: coupons.id });
-    inserted += rows.length;
+    inserted += await insertCodes(db, pool, chunk);
   }
   return { inserted, duplicates: codes.length - inserted };
 }
@@ -193,19 +193,7 @@ export async function generateCouponCodes(
     const wanted = Math.min(count - inserted, 5_000);
     const codes = new Set<string>();
     while (codes.size < wanted) codes.add(generateCode(pool.pattern));
-    const rows = await db
-      .insert(coupons)
-      .values(
-        [...codes].map((code) => ({
-          workspaceId: pool.workspaceId,
-          poolId: pool.id,
-          code,
-          valueCents: pool.valueCents,
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ id: coupons.id });
-    inserted += rows.length;
+    inserted += await insertCodes(db, pool, [...codes]);
   }
   return { inserted };
 }

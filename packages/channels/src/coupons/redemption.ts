@@ -22,7 +22,7 @@ export function couponCodesIn(event: Pick<RedemptionSourceEvent, 'name' | 'prope
   if (event.name === 'coupon_redeemed') out.push(p.code, p.coupon_code);
   else if (event.name === 'purchase' || event.name === 'store_purchase') {
     out.push(p.coupon_code, p.coupon);
-    if (Array.isArray(p.coupons)) out.push(...p.coupons);
+    if (Array.isArray(p.coupons)) out.push(...(p.coupons as unknown[]));
   }
   return [
     ...new Set(

@@ -81,7 +81,7 @@ export function createProviderResolver(options: ProviderResolverOptions): Provid
     async close() {
       const providers = [...cache.values()].map((c) => c.provider);
       cache.clear();
-      await Promise.all(providers.map((p) => p.close?.()));
+      await Promise.all(providers.map(async (p) => p.close?.()));
     },
   };
 }

@@ -228,10 +228,7 @@ export async function getProvider(
   workspaceId: string,
   id: string,
 ): Promise<PublicProvider | null> {
-  const [row] = await db
-    .select()
-    .from(providers)
-    .where(and(eq(providers.workspaceId, workspaceId), eq(providers.id, id)));
+  const row = await findProviderRow(db, workspaceId, id);
   return row ? toPublic(keys, row) : null;
 }
 

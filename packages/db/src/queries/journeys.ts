@@ -121,7 +121,7 @@ export async function publishJourneyDraft(
       journeyId: journey.id,
       version,
       graph,
-      plan: plan as unknown as Record<string, unknown>,
+      plan: plan,
       planHash: plan.hash,
       triggerType: plan.trigger.type,
       triggerEvent: planTriggerEvent(plan),

@@ -79,7 +79,7 @@ export function createJourneyActivities(deps: {
           'NodeConfigIncompatible',
         );
       }
-      return activity.run({ ...input, config: config.config as Record<string, unknown> }, services);
+      return activity.run({ ...input, config: config.config }, services);
     },
 
     async nextLocalTime(input) {

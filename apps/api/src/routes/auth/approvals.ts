@@ -80,7 +80,7 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
               ),
             );
     const baseSettings = ((base?.plan as { settings?: Record<string, unknown> } | undefined)?.settings ??
-      {}) as Record<string, unknown>;
+      {});
     // The checks the approval runs, so the reviewer sees what would refuse it.
     const problems = await publishProblems(deps, workspaceId, { graph: row.graph, settings: row.settings });
     answer(res, contract.get, 200, {

@@ -10,6 +10,6 @@ import { channelAuthMailer } from './auth-mailer';
 export type AuthRouteDeps = AuthApiDeps & { auth: AuthOptions; mailer: AuthMailer };
 
 export function withAuthOptions(deps: ApiDeps): AuthRouteDeps {
-  const auth = resolveAuthOptions(deps as AuthApiDeps);
+  const auth = resolveAuthOptions(deps);
   return { ...deps, auth, mailer: auth.mailer ?? channelAuthMailer(deps.db, deps.logger) };
 }

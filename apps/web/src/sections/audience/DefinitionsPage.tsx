@@ -7,6 +7,7 @@
  */
 import { useId, useState } from 'react';
 import { FieldRow, numberOrNull } from '../../ui/FieldRow';
+import { FormNotes } from '../../ui/FormNotes';
 import { ApiError } from '../../api/client';
 import {
   useAudienceSettings,
@@ -392,8 +393,7 @@ export function DefinitionsForm({ settings }: { settings: AudienceSettings }) {
           </span>
         ) : null}
       </div>
-      {reason ? <p className="muted small">{reason}</p> : null}
-      {otherError ? <div className="field-error">Not saved: {otherError}</div> : null}
+      <FormNotes reason={reason} otherError={otherError} />
     </form>
   );
 }

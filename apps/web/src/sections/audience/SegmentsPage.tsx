@@ -18,6 +18,7 @@ import { useEventNames } from '../../api/lookups';
 import { customerName } from './common';
 import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
+import { ListTable } from '../../ui/ListTable';
 import { SectionPage } from '../../ui/SectionPage';
 import { daysAgo, formatDateTime } from '../../ui/format';
 import { useDebounced } from '../../ui/useDebounced';
@@ -37,43 +38,22 @@ export function SegmentsPage() {
         </a>
       }
     >
-      <ErrorText error={segments.error} what="load segments" />
-      {segments.data && segments.data.length === 0 ? (
-        <div className="empty-state">
-          <b>No segments yet.</b>
-          <p>
-            A segment is a saved condition — “no login for 30 days and high value” — that journeys start from
-            and branch on.
-          </p>
-          <a className="button button-primary" href={audienceHref({ page: 'segment', id: null })}>
-            Build your first segment
-          </a>
-        </div>
-      ) : null}
-      {segments.data?.length ? (
-        <table className="data-table" aria-label="Segments">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Id (used by journeys)</th>
-              <th>Last changed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {segments.data.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <a href={audienceHref({ page: 'segment', id: s.id })}>{s.name}</a>
-                </td>
-                <td>
-                  <code>{s.id}</code>
-                </td>
-                <td>{formatDateTime(s.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        label="Segments"
+        rows={segments.data}
+        error={segments.error}
+        empty={{
+          title: 'No segments yet.',
+          text: 'A segment is a saved condition — “no login for 30 days and high value” — that journeys start from and branch on.',
+          href: audienceHref({ page: 'segment', id: null }),
+          action: 'Build your first segment',
+        }}
+        columns={[
+          { label: 'Name', cell: (s) => <a href={audienceHref({ page: 'segment', id: s.id })}>{s.name}</a> },
+          { label: 'Id (used by journeys)', cell: (s) => <code>{s.id}</code> },
+          { label: 'Last changed', cell: (s) => formatDateTime(s.updatedAt) },
+        ]}
+      />
     </SectionPage>
   );
 }
@@ -137,14 +117,21 @@ export function SegmentBuilder({
   const remove = useDeleteSegment();
   const dirty = name !== initialName || JSON.stringify(definition) !== JSON.stringify(initialDefinition);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the "saved" note goes once the form differs again
     if (dirty) setSavedAt(null);
   }, [dirty]);
 
-  const previewIssues = preview.error instanceof ApiError ? preview.error.issues : [];
-  const saveIssues =
-    save.error instanceof ApiError
-      ? save.error.issues.filter((i) => !i.path.startsWith('body.name') && i.path !== 'body.id')
-      : [];
+  const previewIssues = useMemo(
+    () => (preview.error instanceof ApiError ? preview.error.issues : []),
+    [preview.error],
+  );
+  const saveIssues = useMemo(
+    () =>
+      save.error instanceof ApiError
+        ? save.error.issues.filter((i) => !i.path.startsWith('body.name') && i.path !== 'body.id')
+        : [],
+    [save.error],
+  );
   const problems = useMemo(
     () => problemsByNode(save.isError ? saveIssues : previewIssues),
     [previewIssues, saveIssues, save.isError],

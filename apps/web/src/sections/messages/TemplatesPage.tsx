@@ -23,6 +23,7 @@ import { ApiError } from '../../api/client';
 import { customerName } from '../audience/common';
 import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
+import { ListTable } from '../../ui/ListTable';
 import { SectionPage } from '../../ui/SectionPage';
 import { formatDateTime } from '../../ui/format';
 import { useDebounced } from '../../ui/useDebounced';
@@ -48,48 +49,37 @@ export function TemplatesPage() {
         </a>
       }
     >
-      <ErrorText error={templates.error} what="load templates" />
-      {templates.data && templates.data.length === 0 ? (
-        <div className="empty-state">
-          <b>No templates yet.</b>
-          <p>
-            Templates are the emails, SMS and push messages a journey's send steps use, written in Liquid.
-          </p>
-          <a className="button button-primary" href={messagesHref({ page: 'template', id: null })}>
-            Write your first template
-          </a>
-        </div>
-      ) : null}
-      {templates.data?.length ? (
-        <table className="data-table" aria-label="Templates">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Channel</th>
-              <th>Category</th>
-              <th>Last changed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {templates.data.map((t) => (
-              <tr key={t.id}>
-                <td>
-                  <a href={messagesHref({ page: 'template', id: t.id })}>{t.name}</a>
-                  <div className="muted small">
-                    <code>{t.id}</code>
-                    {t.subject ? ` · ${t.subject}` : ''}
-                  </div>
-                </td>
-                <td>
-                  <span className={`pill channel-${t.channel}`}>{channelLabels[t.channel]}</span>
-                </td>
-                <td className="capitalize">{t.category}</td>
-                <td>{formatDateTime(t.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        label="Templates"
+        rows={templates.data}
+        error={templates.error}
+        empty={{
+          title: 'No templates yet.',
+          text: "Templates are the emails, SMS and push messages a journey's send steps use, written in Liquid.",
+          href: messagesHref({ page: 'template', id: null }),
+          action: 'Write your first template',
+        }}
+        columns={[
+          {
+            label: 'Name',
+            cell: (t) => (
+              <>
+                <a href={messagesHref({ page: 'template', id: t.id })}>{t.name}</a>
+                <div className="muted small">
+                  <code>{t.id}</code>
+                  {t.subject ? ` · ${t.subject}` : ''}
+                </div>
+              </>
+            ),
+          },
+          {
+            label: 'Channel',
+            cell: (t) => <span className={`pill channel-${t.channel}`}>{channelLabels[t.channel]}</span>,
+          },
+          { label: 'Category', cell: (t) => t.category, className: 'capitalize' },
+          { label: 'Last changed', cell: (t) => formatDateTime(t.updatedAt) },
+        ]}
+      />
     </SectionPage>
   );
 }
@@ -173,11 +163,10 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
   const settled = useDebounced(draft, 350);
   const validation = useTemplateValidation(settled);
   const preview = useTemplatePreview(settled, customer || null);
-  const fields = {
-    subject: useRef<HTMLInputElement>(null),
-    body: useRef<HTMLTextAreaElement>(null),
-    html: useRef<HTMLTextAreaElement>(null),
-  };
+  const subjectRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const htmlRef = useRef<HTMLTextAreaElement>(null);
+  const fields = { subject: subjectRef, body: bodyRef, html: htmlRef };
 
   const saveProblems = save.error instanceof TemplateProblemsError ? save.error.problems : null;
   // Problems of the last save attempt until the next edit, then the live check's.
@@ -287,7 +276,7 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             </label>
             <input
               id="template-subject"
-              ref={fields.subject}
+              ref={subjectRef}
               className="mono"
               value={state.subject}
               onChange={(e) => update({ subject: e.target.value })}
@@ -302,7 +291,7 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
           </label>
           <textarea
             id="template-body"
-            ref={fields.body}
+            ref={bodyRef}
             className="code-area"
             rows={state.channel === 'email' ? 8 : 5}
             value={state.body}
@@ -323,7 +312,7 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
             </label>
             <textarea
               id="template-html"
-              ref={fields.html}
+              ref={htmlRef}
               className="code-area"
               rows={8}
               value={state.html}

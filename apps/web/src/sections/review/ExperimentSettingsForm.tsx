@@ -5,6 +5,7 @@
  */
 import { useId, useState } from 'react';
 import { FieldRow, numberOrNull } from '../../ui/FieldRow';
+import { FormNotes } from '../../ui/FormNotes';
 import { ApiError } from '../../api/client';
 import {
   useSaveExperimentSettings,
@@ -185,8 +186,7 @@ export function ExperimentSettingsForm({
           ) : null}
         </div>
       </fieldset>
-      {reason ? <p className="muted small">{reason}</p> : null}
-      {otherError ? <div className="field-error">Not saved: {otherError}</div> : null}
+      <FormNotes reason={reason} otherError={otherError} />
     </form>
   );
 }

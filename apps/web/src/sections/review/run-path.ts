@@ -56,7 +56,7 @@ export function decorateFlow(view: FlowView, path: RunPath, formatTime: (iso: st
       className: node.id === path.current ? 'run-visited run-current' : 'run-visited',
       // A CSS string for the badge drawn by `.run-visited::after` (node data stays the editor's).
       style: { ...node.style, ['--run-badge' as string]: JSON.stringify(label) },
-    } as JourneyFlowNode;
+    };
   });
   const edges = view.edges.map((edge): LaneFlowEdge => ({
     ...edge,

@@ -4,17 +4,17 @@
  *
  * - `audienceSweep`: one sweep of a journey's audience trigger, started by the journey's Temporal Schedule.
  * - `audienceMaintenance`: attach orphan events and recompute RFM scores, started by a workspace's schedule.
- * - `audienceFactsRebuild` (facts-rebuild.ts, re-exported here as this file is the package's workflows entry):
- *   recompute derived facts after the event definitions changed.
+ *
+ * Their activities and input types live in @wakeflow/audience (imported here as types only).
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-export { audienceFactsRebuild } from './facts-rebuild';
+import { heartbeatingActivityOptions } from './heartbeating-activity';
 import type {
   AudienceMaintenanceActivities,
   AudienceSweepActivities,
   AudienceSweepInput,
   SweepProgress,
-} from '../sweep/types';
+} from '@wakeflow/audience';
 
 const { maintainAudience } = proxyActivities<AudienceMaintenanceActivities>({
   startToCloseTimeout: '30 minutes',
@@ -22,17 +22,9 @@ const { maintainAudience } = proxyActivities<AudienceMaintenanceActivities>({
 });
 
 export async function audienceSweep(input: AudienceSweepInput): Promise<SweepProgress> {
-  const { runAudienceSweep } = proxyActivities<AudienceSweepActivities>({
-    // A sweep over millions of customers takes a while; liveness is the heartbeat's job, not this timeout's.
-    startToCloseTimeout: '6 hours',
-    heartbeatTimeout: input.heartbeatTimeoutMs ?? 60_000,
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 20,
-    },
-  });
+  const { runAudienceSweep } = proxyActivities<AudienceSweepActivities>(
+    heartbeatingActivityOptions(input.heartbeatTimeoutMs),
+  );
   // The workflow id is unique per scheduled run, so it names this sweep across activity retries.
   return runAudienceSweep({ ...input, sweepKey: input.sweepKey ?? workflowInfo().workflowId });
 }

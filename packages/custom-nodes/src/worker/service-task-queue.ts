@@ -1,7 +1,7 @@
 /** The `serviceTasks` port on PostgreSQL (`service_tasks`), worker-side: one task per run and step. */
 import { and, eq } from 'drizzle-orm';
 import { serviceTasks, type Database, type ServiceTaskPriority as StoredPriority } from '@wakeflow/db';
-import type { ServiceTaskPriority, ServiceTaskQueue } from './ports';
+import type { ServiceTaskPriority, ServiceTaskQueue } from '../ports';
 
 // The kind's priorities must be ones the table accepts: a compile error here when the two lists drift apart.
 const storable = (priority: ServiceTaskPriority): StoredPriority => priority;

@@ -10,7 +10,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@wakeflow/db';
-import type { PurchaseHistory, PurchaseQuery, PurchaseRow } from './ports';
+import type { PurchaseHistory, PurchaseQuery, PurchaseRow } from '../ports';
 
 /** The purchases of the workspace in the window, grouped by customer and product, as a CTE named `m`. */
 function matrixCte(q: Omit<PurchaseQuery, 'customerId'>): SQL {

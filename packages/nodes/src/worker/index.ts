@@ -3,7 +3,7 @@
  * worker-side adapters of the ports, the database-backed `defineNode` of kinds not yet on ports, journey templates
  * and the plan compatibility check.
  */
-export * from './catalog';
+export * from '../catalog';
 export {
   type ActivityExecution,
   type DraftConfig,
@@ -14,12 +14,12 @@ export {
   type PaletteCategory,
   type PaletteInfo,
   type StoredConfigResult,
-} from './define-node';
-export * from './ports';
-export * from './words';
-export * from './builtin-kinds';
-export { sendWindowSchema } from './kinds/send';
+} from '../define-node';
+export * from '../ports';
+export * from '../words';
+export * from '../builtin-kinds';
+export { sendWindowSchema } from '../kinds/send';
 export * from './services';
-export * from './templates';
-export * from './compatibility';
-export { createCustomerStore } from './adapters/customer-store';
+export * from '../templates';
+export * from '../compatibility';
+export { createCustomerStore } from './customer-store';

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import type { Database } from '@wakeflow/db';
-import { defineNode as defineNodeSpec, type NodeDefinition, type NodeKind } from './define-node';
-import type { NodePorts } from './ports';
+import { defineNode as defineNodeSpec, type NodeDefinition, type NodeKind } from '../define-node';
+import type { NodePorts } from '../ports';
 
 export interface NodeServices extends NodePorts {
   /** Only for kinds defined with this module's `defineNode`; kinds on ports never see it. */

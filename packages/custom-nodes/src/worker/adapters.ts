@@ -5,7 +5,7 @@
 import type { Database } from '@wakeflow/db';
 import { createPurchaseHistory } from './purchase-matrix';
 import { createServiceTaskQueue } from './service-task-queue';
-import type { PurchaseHistory, ServiceTaskQueue } from './ports';
+import type { PurchaseHistory, ServiceTaskQueue } from '../ports';
 
 export { createPurchaseHistory, loadNeighbourhood, loadPopularity } from './purchase-matrix';
 export { createServiceTaskQueue } from './service-task-queue';
