@@ -1,5 +1,6 @@
 /** The audience section: customers and their profiles, the segment builder, the dormancy overview (issue 4) and the fact definitions. */
 import type { Section } from '../section';
+import { ChurnModelPage } from './ChurnModelPage';
 import { CustomerProfilePage } from './CustomerProfilePage';
 import { CustomersPage } from './CustomersPage';
 import { DefinitionsPage } from './DefinitionsPage';
@@ -25,6 +26,8 @@ export const audienceSection: Section = {
         return <SegmentBuilderPage key={route.id ?? 'new'} id={route.id} />;
       case 'dormancy':
         return <DormancyPage />;
+      case 'churn':
+        return <ChurnModelPage />;
       case 'definitions':
         return <DefinitionsPage />;
     }

@@ -1,10 +1,11 @@
-/** Hash paths of the audience section: `/audience` customers, `/audience/customers/:id`, segments, dormancy, definitions. */
+/** Hash paths of the audience section: `/audience` customers, `/audience/customers/:id`, segments, dormancy, churn model, definitions. */
 export type AudienceRoute =
   | { page: 'customers' }
   | { page: 'customer'; id: string }
   | { page: 'segments' }
   | { page: 'segment'; id: string | null }
   | { page: 'dormancy' }
+  | { page: 'churn' }
   | { page: 'definitions' };
 
 export const AUDIENCE_PATH = '/audience';
@@ -19,6 +20,7 @@ export function parseAudiencePath(path: string): AudienceRoute | null {
   if (rest[0] === 'segments' && rest.length === 2)
     return { page: 'segment', id: rest[1] === 'new' ? null : rest[1]! };
   if (rest[0] === 'dormancy' && rest.length === 1) return { page: 'dormancy' };
+  if (rest[0] === 'churn-model' && rest.length === 1) return { page: 'churn' };
   if (rest[0] === 'definitions' && rest.length === 1) return { page: 'definitions' };
   return null;
 }
@@ -35,6 +37,8 @@ export function audienceHref(route: AudienceRoute): string {
       return `#${AUDIENCE_PATH}/segments/${route.id ? encodeURIComponent(route.id) : 'new'}`;
     case 'dormancy':
       return `#${AUDIENCE_PATH}/dormancy`;
+    case 'churn':
+      return `#${AUDIENCE_PATH}/churn-model`;
     case 'definitions':
       return `#${AUDIENCE_PATH}/definitions`;
   }
@@ -46,6 +50,7 @@ export function audienceTabs(route: AudienceRoute) {
     { label: 'Customers', href: audienceHref({ page: 'customers' }), active: on(['customers', 'customer']) },
     { label: 'Segments', href: audienceHref({ page: 'segments' }), active: on(['segments', 'segment']) },
     { label: 'Dormancy', href: audienceHref({ page: 'dormancy' }), active: on(['dormancy']) },
+    { label: 'Churn model', href: audienceHref({ page: 'churn' }), active: on(['churn']) },
     { label: 'Definitions', href: audienceHref({ page: 'definitions' }), active: on(['definitions']) },
   ];
 }
