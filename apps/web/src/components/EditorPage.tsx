@@ -12,12 +12,14 @@ import { usePublishOrRequest } from '../api/people';
 import { backtestHref, resultsHref, runsHref } from '../sections/review/routes';
 import { useEventNames, useMessageTemplates, useSegments } from '../api/lookups';
 import { ApiError } from '../api/client';
+import { testSendableKinds } from '@wakeflow/contracts';
 import type { ApiProblem, CatalogEntry, JourneyDetail } from '../api/types';
 import { JourneyCanvas, type FocusRequest } from '../canvas/JourneyCanvas';
 import type { CanvasActions } from '../canvas/canvas-context';
 import {
   commandFor,
   createEditorCatalog,
+  createElementKeeper,
   edgeAt,
   findNode,
   graphToFlow,
@@ -39,6 +41,7 @@ import type { FormLookups } from '../schema-form/SchemaForm';
 import { DeleteDialog } from './DeleteDialog';
 import { focusedStepId, focusStep, focusStepForm } from '../canvas/keyboard-focus';
 import { LaunchDialog } from './LaunchDialog';
+import { TestSendPanel } from './TestSendPanel';
 import { HistoryDrawer } from './HistoryDrawer';
 import { InsertMenu } from './InsertMenu';
 import { JourneyPanel } from './JourneyPanel';
@@ -142,14 +145,20 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
         : view,
     [view, showTest, preview],
   );
+  // The steps an edit did not touch stay the objects React Flow has, so a keystroke re-renders one card, not 300.
+  const [keepUnchanged] = useState(createElementKeeper);
+  const canvasView = useMemo(() => keepUnchanged(shownView), [keepUnchanged, shownView]);
 
   // eslint-disable-next-line react-hooks/set-state-in-effect -- an edit makes the last publish check's problems stale
   useEffect(() => setPublishProblems(undefined), [state.edits]);
   // After an edit the canvas follows the step it selected (a new step, a pasted branch) if it is out of sight.
   useEffect(() => {
     if (state.edits > 0 && state.selectedId)
+      // Typing in the selected step's form asks for the same step again: keep the request, and skip a render.
       // eslint-disable-next-line react-hooks/set-state-in-effect -- a focus request for the canvas, once per edit
-      setFocus((f) => ({ nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 }));
+      setFocus((f) =>
+        f?.nodeId === state.selectedId ? f : { nodeId: state.selectedId!, seq: (f?.seq ?? 0) + 1 },
+      );
     // Only edits move the view; selecting by click never does.
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on edits on purpose (see above)
   }, [state.edits]);
@@ -425,7 +434,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
         <Palette entries={entries} onPick={pickFromPalette} />
         <div className="canvas" data-testid="canvas">
           <JourneyCanvas
-            view={shownView}
+            view={canvasView}
             actions={canvasActions}
             onSelect={(id) => select(id)}
             {...(focus ? { focus } : {})}
@@ -472,6 +481,11 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
             onDuplicate={() => dispatch({ type: 'duplicate', nodeId: selected.id })}
             onCopy={(branch) => dispatch({ type: 'copy', nodeId: selected.id, branch })}
             onDelete={() => dispatch({ type: 'delete', nodeId: selected.id })}
+            extra={
+              testSendableKinds.includes(selected.type) ? (
+                <TestSendPanel journeyId={journey.id} stepId={selected.id} saveDraft={autosave.flush} />
+              ) : undefined
+            }
           />
         ) : (
           <JourneyPanel

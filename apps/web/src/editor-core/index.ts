@@ -6,6 +6,7 @@ export * from './diff';
 export * from './draft-settings';
 export * from './editor';
 export * from './flow';
+export * from './flow-identity';
 export * from './graph-ops';
 export * from './history';
 export * from './installed-kinds';
