@@ -9,5 +9,5 @@ export function storedJourney(
   graph: unknown,
   settings: unknown,
 ): { graph: JourneyGraph; settings: JourneySettingsInput } {
-  return { graph: graph as JourneyGraph, settings: (settings ?? {}) };
+  return { graph: graph as JourneyGraph, settings: settings ?? {} };
 }

@@ -193,7 +193,7 @@ function buildRow(
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         value.properties = {
           ...(parsed as Record<string, unknown>),
-          ...((value.properties) ?? {}),
+          ...(value.properties ?? {}),
         };
       } catch {
         errors.push({ line, column, problem: 'Not a JSON object' });

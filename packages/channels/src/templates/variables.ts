@@ -95,7 +95,7 @@ export interface CustomerVariables {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const traitString = (traits: Record<string, unknown>, key: string): string | null =>
-  typeof traits[key] === 'string' ? (traits[key]) : null;
+  typeof traits[key] === 'string' ? traits[key] : null;
 
 /** The snake_case variables plus camelCase aliases of the multi-word ones. */
 export function customerVariables(

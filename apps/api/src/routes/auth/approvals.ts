@@ -79,8 +79,7 @@ export function approvalRoutes(deps: AuthRouteDeps): Router {
                 eq(journeyVersions.workspaceId, workspaceId),
               ),
             );
-    const baseSettings = ((base?.plan as { settings?: Record<string, unknown> } | undefined)?.settings ??
-      {});
+    const baseSettings = (base?.plan as { settings?: Record<string, unknown> } | undefined)?.settings ?? {};
     // The checks the approval runs, so the reviewer sees what would refuse it.
     const problems = await publishProblems(deps, workspaceId, { graph: row.graph, settings: row.settings });
     answer(res, contract.get, 200, {
