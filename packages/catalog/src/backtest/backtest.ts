@@ -28,7 +28,14 @@ import {
 import { loadChannelSettings } from '@wakeflow/channels';
 import type { BacktestReport, BacktestRequest } from '@wakeflow/contracts';
 import { journeys, journeyVersions, providers, templates, type Database } from '@wakeflow/db';
-import { isInHoldout, nextLocalTime, planListensTo, planSchema, type Plan } from '@wakeflow/journey';
+import {
+  isInHoldout,
+  nextLocalTime,
+  planListensTo,
+  planSchema,
+  reentryRefusal,
+  type Plan,
+} from '@wakeflow/journey';
 import type { MachineRun, VirtualRunHooks } from '@wakeflow/journey/machine';
 import type { Channel, SendWindow } from '@wakeflow/nodes';
 import { createCatalog } from '../index';
@@ -310,7 +317,14 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       let entered = 0;
       let newCustomers = 0;
       for (const customer of await audience.entrants(candidates)) {
-        if (tracker.has(customer.customerId)) continue; // still in a run: the run starter refuses
+        // The rule every entry obeys, as the run starter applies it (a customer still in a run is refused).
+        const last = entries[customer.index]
+          ? {
+              status: inRun[customer.index] ? 'running' : 'completed',
+              startedAt: new Date(lastEnteredMs[customer.index]!),
+            }
+          : undefined;
+        if (reentryRefusal(reentry, last, now)) continue;
         const before = entries[customer.index] ?? 0;
         if (before === 0) newCustomers += 1;
         entries[customer.index] = before + 1;
