@@ -254,6 +254,44 @@ describe('journey editor in Chromium', () => {
       await other.close();
     }
   });
+
+  it("sends a test of a step to a seed recipient, rendered with a customer's data, and the log marks it a test", async () => {
+    const origin = server.url;
+    const put = await page.request.put(`${origin}/api/customers/tess`, {
+      data: { email: 'tess@example.com', firstName: 'Tess' },
+    });
+    expect(put.status()).toBe(200);
+    const created = await page.request.post(`${origin}/api/journeys`, {
+      data: { name: 'Test before launch', templateId: 'win-back-30d' },
+    });
+    const { id } = (await created.json()) as { id: string };
+    await page.goto(`${origin}/#/journeys/${id}`);
+    await page.getByTestId('step-gift_email').click();
+    const testSend = panel().getByTestId('test-send');
+    await testSend.getByText('Send a test').click();
+    // A bad address is refused with the field's words; a good one joins the seed list.
+    await testSend.getByLabel('Seed recipient name').fill('Ana');
+    await testSend.getByLabel('Seed recipient email or phone').fill('ana@');
+    await testSend.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => testSend.getByRole('alert').textContent()).toBe('Not an email address');
+    await testSend.getByLabel('Seed recipient email or phone').fill('ana@seed.test');
+    await testSend.getByRole('button', { name: 'Add' }).click();
+    await testSend.getByRole('checkbox', { name: /Ana/ }).check();
+    await testSend.getByLabel('With the data of customer (external id)').fill('tess');
+    await testSend.getByRole('button', { name: 'Send test' }).click();
+    const results = testSend.getByRole('list', { name: 'Test send results' });
+    await expect.poll(() => results.textContent(), { timeout: 10_000 }).toBe('Ana: sent to ana@seed.test');
+
+    const log = (await (await page.request.get(`${origin}/api/messages?journeyId=${id}`)).json()) as {
+      messages: { isTest: boolean; recipient: string; subject: string; runId: string | null }[];
+    };
+    expect(log.messages).toEqual([
+      expect.objectContaining({ isTest: true, recipient: 'ana@seed.test', runId: null }),
+    ]);
+    expect(log.messages[0]!.subject).toMatch(/^\[Test\] /);
+    await page.goto(`${origin}/#/messages/log?journeyId=${id}`);
+    await page.locator('.msg-test').first().waitFor();
+  });
 });
 
 async function journeyId(page: Page): Promise<string> {

@@ -9,6 +9,9 @@ import { timestampSchema } from './common';
 import { journeyIdParams } from './journeys';
 import { defineRoute } from './route';
 
+/** The node kinds whose steps can be sent as a test: their config names a channel and a template. */
+export const testSendableKinds: readonly string[] = ['send'];
+
 const optionalText = (schema: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { testSendRoutes as contract } from '@wakeflow/contracts';
+import { testSendRoutes as contract, testSendableKinds } from '@wakeflow/contracts';
 import { customers, journeys, testRecipients } from '@wakeflow/db';
 import { journeyGraphSchema } from '@wakeflow/journey';
 import {
@@ -82,7 +82,7 @@ export function testSendRoutes(deps: ChannelApiDeps): Router {
     const step = graph.success ? graph.data.nodes.find((n) => n.id === body.stepId) : undefined;
     if (!step) throw unprocessable('body.stepId', `The draft has no step “${body.stepId}”`);
     const { channel, templateId } = step.config as { channel?: unknown; templateId?: unknown };
-    if (step.type !== 'send' || typeof channel !== 'string' || !SENDING_CHANNELS.has(channel))
+    if (!testSendableKinds.includes(step.type) || typeof channel !== 'string' || !SENDING_CHANNELS.has(channel))
       throw unprocessable('body.stepId', `Step “${step.name ?? step.id}” does not send a message`);
     if (typeof templateId !== 'string' || templateId === '')
       throw unprocessable('body.stepId', `Step “${step.name ?? step.id}” has no template yet`);

@@ -1,5 +1,5 @@
 /** The side panel for the selected step: its name, its generated settings form, its problems and its actions. */
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Copy, CopyPlus, GitFork, Trash2 } from 'lucide-react';
 import type { GraphNode } from '@wakeflow/journey';
 import type { ApiProblem, CatalogEntry } from '../api/types';
@@ -19,6 +19,8 @@ export interface StepPanelProps {
   onDuplicate(): void;
   onCopy(branch: boolean): void;
   onDelete(): void;
+  /** More for this step below its settings (a send step's test send). */
+  extra?: ReactNode;
 }
 
 export function StepPanel({
@@ -32,6 +34,7 @@ export function StepPanel({
   onDuplicate,
   onCopy,
   onDelete,
+  extra,
 }: StepPanelProps) {
   const schema = useMemo(() => asJsonSchema(entry?.configSchema ?? {}), [entry]);
   const fieldProblems = useMemo(
@@ -93,6 +96,7 @@ export function StepPanel({
             This workspace has no “{step.type}” kind; the step cannot be configured here.
           </p>
         )}
+        {extra}
       </div>
       <div className="side-panel-actions">
         {role !== 'trigger' ? (
