@@ -1,9 +1,16 @@
-/** Launch control: a journey's lifecycle (status, pause/resume/stop/archive, duplicate) and its audience check. */
+/** Launch control: a journey's lifecycle (status, pause/resume/stop/archive, duplicate), its audience check, and taking a customer out of a run. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { audienceRoutes, journeyRoutes, segmentRoutes, type LifecycleAnswer } from '@wakeflow/contracts';
+import {
+  audienceRoutes,
+  journeyRoutes,
+  runRoutes,
+  segmentRoutes,
+  type LifecycleAnswer,
+} from '@wakeflow/contracts';
 import type { LifecycleAction } from '@wakeflow/journey';
 import { callApi } from './client';
 import { journeyKeys } from './keys';
+import { runKeys } from './review';
 
 export const launchKeys = {
   status: (journeyId: string) => ['journeys', journeyId, 'lifecycle'] as const,
@@ -83,5 +90,17 @@ export function useAudienceSize(segmentId: string | undefined) {
     enabled: segmentId !== undefined,
     select: (p) => p.count,
     staleTime: 60_000,
+  });
+}
+
+/** Takes the customer out of a running run (support asked): it ends `removed` at its next step. */
+export function useRemoveFromRun(runId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) => callApi(runRoutes.remove, { params: { id: runId }, body: { reason } }),
+    onSuccess: () => {
+      // The run ends within a moment of the signal.
+      setTimeout(() => void queryClient.invalidateQueries({ queryKey: runKeys.all }), 1_000);
+    },
   });
 }

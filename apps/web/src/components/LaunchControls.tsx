@@ -4,7 +4,7 @@
  * audience takes to enter at the journey's entry rate.
  */
 import { useState } from 'react';
-import { Pause, Play, RefreshCw, Square } from 'lucide-react';
+import { Pause, Play, RefreshCw, Square, UserMinus } from 'lucide-react';
 import { entryDurationMs, type JourneyLifecycle, type Launch, type LifecycleAction } from '@wakeflow/journey';
 import { ApiError } from '../api/client';
 import {
@@ -13,6 +13,7 @@ import {
   useCheckAudienceNow,
   useJourneyStatus,
   useLifecycleAction,
+  useRemoveFromRun,
 } from '../api/launch';
 import './launch.css';
 
@@ -161,5 +162,34 @@ export function AudienceCheckStrip({
         </span>
       ) : null}
     </div>
+  );
+}
+
+/** On a running run's page: take this customer out of the journey (asks for the reason, which is audited). */
+export function RemoveFromJourneyButton({ runId, status }: { runId: string; status: string }) {
+  const remove = useRemoveFromRun(runId);
+  if (status !== 'running') return null;
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        disabled={remove.isPending || remove.isSuccess}
+        title="End this customer's run at its next step, without another message"
+        onClick={() => {
+          const reason = window.prompt(
+            'Take this customer out of the journey? Say why (kept in the audit log):',
+          );
+          if (reason !== null) remove.mutate(reason);
+        }}
+      >
+        <UserMinus size={14} /> {remove.isSuccess ? 'Removing…' : 'Remove from journey'}
+      </button>
+      {remove.error ? (
+        <span className="launch-error" role="alert">
+          {remove.error.message}
+        </span>
+      ) : null}
+    </>
   );
 }

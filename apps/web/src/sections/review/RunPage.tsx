@@ -6,9 +6,9 @@
  */
 import { useMemo, useState } from 'react';
 import { ArrowLeft, CheckCircle2, Download, History, PlayCircle, XCircle } from 'lucide-react';
-import { useEditorCatalog } from '../../api/catalog';
+import { useNodeCatalog } from '../../api/catalog';
 import { useJourney } from '../../api/journeys';
-import { useNameLookups } from '../../api/lookups';
+import { useMessageTemplates, useSegments } from '../../api/lookups';
 import {
   runHistoryUrl,
   useReplayRun,
@@ -20,12 +20,13 @@ import {
 import { useVersion } from '../../api/versions';
 import { JourneyCanvas, type FocusRequest } from '../../canvas/JourneyCanvas';
 import type { CanvasActions } from '../../canvas/canvas-context';
-import { graphToFlow, stepTitleById } from '../../editor-core';
+import { createEditorCatalog, graphToFlow, stepTitleById } from '../../editor-core';
 import { useAccess } from '../people/access';
 import { decorateFlow, runPath } from './run-path';
 import { describeSeconds, summariseHistory, type HistorySummary } from './history';
 import { formatDateTime, formatShortTime, humanise } from './format';
 import { resultsHref, runsHref } from './routes';
+import { RemoveFromJourneyButton } from '../../components/LaunchControls';
 
 const readOnlyActions: Omit<CanvasActions, 'watch'> = {
   readOnly: true,
@@ -98,9 +99,21 @@ export function RunPage({ runId }: { runId: string }) {
   const customer = sameCustomer.data?.[0]?.customerExternalId ?? detail?.run.customerId.slice(0, 8) ?? '';
   const historyQuery = useRunHistory(runId);
   const replay = useReplayRun(runId);
+  const catalogQuery = useNodeCatalog();
+  const segments = useSegments();
+  const templates = useMessageTemplates();
   const [focus, setFocus] = useState<FocusRequest>();
-  const catalog = useEditorCatalog();
-  const lookups = useNameLookups();
+  const catalog = useMemo(
+    () => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined),
+    [catalogQuery.data],
+  );
+  const lookups = useMemo(
+    () => ({
+      segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
+      templateName: (id: string) => templates.data?.find((t) => t.id === id)?.name,
+    }),
+    [segments.data, templates.data],
+  );
   const path = useMemo(() => (detail ? runPath(detail.steps, detail.run) : undefined), [detail]);
   const view = useMemo(() => {
     if (!version.data || !catalog || !path) return undefined;
@@ -138,6 +151,7 @@ export function RunPage({ runId }: { runId: string }) {
             {humanise(r.status)}
           </span>
           {r.outcome ? <span className="exit-chip">{humanise(r.outcome)}</span> : null}
+          <RemoveFromJourneyButton runId={runId} status={r.status} />
           <a className="button" href={resultsHref(r.journeyId, r.version)}>
             Results
           </a>
