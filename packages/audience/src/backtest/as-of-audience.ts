@@ -185,7 +185,7 @@ export class AsOfAudience {
           f.last_activity_at, f.last_login_at, f.last_purchase_at, f.purchase_count, f.total_spend,
           c.signed_up_at, c.rfm_recency, c.rfm_frequency, c.rfm_monetary, c.value_tier, c.rfm_computed_at,
           c.created_at, c.updated_at, f.idx
-        -- Asked about a few: start from them (index lookups), not from every customer of the workspace.
+        -- Asked about a few: the trigger's conditions (its event lookups) run for them only.
         from ${among ? sql`unnest(${sql.param(among)}::int[]) as asked(idx) join backtest_facts f on f.idx = asked.idx` : sql`backtest_facts f`}
         join public.customers c on c.id = f.customer_id
         where c.workspace_id = ${this.workspaceId}
