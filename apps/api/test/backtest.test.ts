@@ -98,16 +98,14 @@ describe('backtest API', () => {
     await db()
       .insert(segments)
       .values({ workspaceId: 'test', id: 'no-login-30d', name: 'No login 30 d', definition: noLogin30d });
-    await db()
-      .insert(providers)
-      .values({
-        workspaceId: 'test',
-        id: 'mail',
-        channel: 'email',
-        kind: 'smtp',
-        unitCostMicros: 1_000,
-        isDefault: true,
-      });
+    await db().insert(providers).values({
+      workspaceId: 'test',
+      id: 'mail',
+      channel: 'email',
+      kind: 'smtp',
+      unitCostMicros: 1_000,
+      isDefault: true,
+    });
     await upsertCustomers(
       db(),
       'test',
