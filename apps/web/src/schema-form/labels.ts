@@ -38,6 +38,12 @@ const labels: Record<string, string> = {
   priority: 'Priority (1–10)',
   conversion: 'Conversion',
   from: 'Counted from',
+  launch: 'Launch: schedule and entry limits',
+  startAt: 'Start entries at (ISO time, e.g. 2026-12-08T09:00:00Z)',
+  endAt: 'No entries from (ISO time)',
+  entryCap: 'At most this many entries in all',
+  perHour: 'At most this many entries an hour',
+  perDay: 'At most this many entries a day',
 };
 
 const optionLabels: Record<string, string> = {
