@@ -4,8 +4,8 @@
  * reached, in a temporary table moved forward day by day from the event log (`applyDeltas`), and evaluates the
  * trigger with the segment compiler itself — the SQL the sweep runs — over a `customers` that carries those as-of
  * facts. Two CTEs named like the tables shadow them for that one statement:
- *   - `customers`: every profile column as stored today, the fact columns as of the instant, and only customers that
- *     existed then (signed up, created, or with an event by then);
+ *   - `customers`: every profile column as stored today (copied when the backtest starts), the fact columns as of
+ *     the instant, and only customers that existed then (signed up, created, or with an event by then);
  *   - `customer_daily_activity`: the daily rollup up to the instant's UTC day (windowed facts and trends).
  * Event conditions need nothing: the compiler already counts only events with `occurred_at <= now`. Dormancy stage
  * and "days since" follow from the as-of facts and the instant. What has no history — traits, tags, consent, RFM
@@ -121,7 +121,16 @@ export class AsOfAudience {
         group by e.customer_id
       ) f on f.customer_id = c.id
       where c.workspace_id = ${workspaceId}`);
+    // The profile columns, copied once: the daily statement then reads two small temporary tables (with their own
+    // statistics), not the workspace's customers.
+    await tx.execute(sql`create temporary table backtest_profiles on commit drop as
+      select f.idx, c.id, c.workspace_id, c.external_id, c.email, c.phone, c.push_token, c.timezone, c.birthday,
+        c.first_name, c.last_name, c.traits, c.tags, c.consent, c.signed_up_at, c.rfm_recency, c.rfm_frequency,
+        c.rfm_monetary, c.value_tier, c.rfm_computed_at, c.created_at, c.updated_at
+      from backtest_facts f join public.customers c on c.id = f.customer_id`);
+    await tx.execute(sql`alter table backtest_profiles add primary key (idx)`);
     await tx.execute(sql`analyze backtest_facts`);
+    await tx.execute(sql`analyze backtest_profiles`);
     await tx.execute(sql`declare backtest_events no scroll cursor for
       select e.id, e.customer_id, e.name, e.event_id, e.properties, e.occurred_at, ${kinds}
       from events e
@@ -187,7 +196,7 @@ export class AsOfAudience {
           c.created_at, c.updated_at, f.idx
         -- Asked about a few: the trigger's conditions (its event lookups) run for them only.
         from ${among ? sql`unnest(${sql.param(among)}::int[]) as asked(idx) join backtest_facts f on f.idx = asked.idx` : sql`backtest_facts f`}
-        join public.customers c on c.id = f.customer_id
+        join backtest_profiles c on c.idx = f.idx
         where c.workspace_id = ${this.workspaceId}
           and (f.first_event_at <= ${nowIso}::timestamptz or c.signed_up_at <= ${nowIso}::timestamptz
             or c.created_at <= ${nowIso}::timestamptz)
@@ -233,5 +242,6 @@ export class AsOfAudience {
   async close(): Promise<void> {
     await this.tx.execute(sql`close backtest_events`);
     await this.tx.execute(sql`drop table if exists backtest_facts`);
+    await this.tx.execute(sql`drop table if exists backtest_profiles`);
   }
 }
