@@ -26,7 +26,7 @@ describe('test journey in Chromium', () => {
     await server?.close();
   });
 
-  it('previews a described customer’s path and draws it on the canvas with the time of each step', async () => {
+  it('previews a described customer’s path, draws it on the canvas with each step’s time, then a picked customer’s', async () => {
     const created = await page.request.post(`${server.url}/api/journeys`, {
       data: { name: 'Win back', templateId: 'win-back-30d' },
     });
@@ -72,6 +72,26 @@ describe('test journey in Chromium', () => {
       sql`select (select count(*)::int from runs) as runs, (select count(*)::int from messages) as messages`,
     );
     expect(rows[0]).toEqual({ runs: 0, messages: 0 });
+
+    // A stored customer, picked from the suggestions: rendered with their name, judged with their consent.
+    const put = await page.request.put(`${server.url}/api/customers/mei-42`, {
+      data: { firstName: 'Mei', email: 'mei@example.com', consent: { email: false } },
+    });
+    expect(put.status()).toBeLessThan(300);
+    await panel.getByLabel('A customer').check();
+    await panel.getByLabel('Customer id').fill('mei');
+    await expect
+      .poll(() =>
+        panel
+          .locator('#test-journey-customers option')
+          .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+      )
+      .toEqual(['mei-42']);
+    await panel.getByLabel('Customer id').fill('mei-42');
+    await panel.getByLabel(/What they do/).fill('');
+    await panel.getByRole('button', { name: 'Run preview' }).click();
+    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toMatch(/^Mei \(UTC\)/);
+    expect(await page.getByTestId('preview-message').first().textContent()).toMatch(/skipped: unsubscribed/);
 
     // Closing the panel gives the editor its canvas back.
     await page.getByRole('button', { name: 'Close test journey' }).click();

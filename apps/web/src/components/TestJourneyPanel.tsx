@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { X } from 'lucide-react';
 import type { JourneyPreview, JourneyPreviewRequest } from '@wakeflow/contracts';
+import { useCustomerSearch } from '../api/audience';
 import { useJourneyPreview } from '../api/preview';
 import { formatShortTime } from '../sections/review/format';
 import { readScript } from './test-journey';
@@ -37,6 +38,8 @@ export function TestJourneyPanel({
   const [script, setScript] = useState('');
   const [problem, setProblem] = useState<string>();
   const result = preview.data;
+  // Suggestions as the manager types: the workspace's customers whose id, name or email match.
+  const matches = useCustomerSearch(who === 'stored' ? externalId.trim() : '');
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -99,7 +102,15 @@ export function TestJourneyPanel({
                 value={externalId}
                 onChange={(e) => setExternalId(e.target.value)}
                 placeholder="cust_123"
+                list="test-journey-customers"
               />
+              <datalist id="test-journey-customers">
+                {(matches.data?.customers ?? []).map((c) => (
+                  <option key={c.id} value={c.externalId}>
+                    {[c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.externalId}
+                  </option>
+                ))}
+              </datalist>
             </label>
           ) : (
             <>
