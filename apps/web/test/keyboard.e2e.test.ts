@@ -81,5 +81,17 @@ describe('journey editor by keyboard', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
       .toMatch(/^Add a step after “Return gift email”/);
+
+    // Find a step by name: Enter in the search jumps to it, selects it and gives it keyboard focus.
+    const search = page.getByLabel('Find a step by name');
+    await search.fill('return gift sms');
+    await search.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('step-gift_sms').getAttribute('class'))
+      .toContain('step-selected');
+    await expect.poll(focusedStep).toMatchObject({ id: 'gift_sms' });
+    await search.fill('no such step');
+    await search.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'No step is called that' }).waitFor();
   });
 });

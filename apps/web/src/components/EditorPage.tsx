@@ -22,6 +22,7 @@ import {
   createElementKeeper,
   edgeAt,
   findNode,
+  findStepByTitle,
   graphToFlow,
   groupProblems,
   initialEditorState,
@@ -39,6 +40,7 @@ import {
 import { hrefFor } from '../router';
 import type { FormLookups } from '../schema-form/SchemaForm';
 import { DeleteDialog } from './DeleteDialog';
+import { StepSearch } from './StepSearch';
 import { focusedStepId, focusStep, focusStepForm } from '../canvas/keyboard-focus';
 import { LaunchDialog } from './LaunchDialog';
 import { TestSendPanel } from './TestSendPanel';
@@ -172,6 +174,16 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     dispatch({ type: 'select', nodeId });
     if (pan && nodeId) setFocus((f) => ({ nodeId, seq: (f?.seq ?? 0) + 1 }));
   }, []);
+
+  const stepTitles = useMemo(() => graph.nodes.map((n) => stepTitle(n, catalog)), [graph, catalog]);
+  const onFindStep = (text: string): boolean => {
+    const id = findStepByTitle(graph, (n) => stepTitle(n, catalog), text);
+    if (!id) return false;
+    select(id, true);
+    // Once the canvas has panned and drawn it, the step takes keyboard focus (arrows go on from there).
+    setTimeout(() => focusStep(id), 300);
+    return true;
+  };
 
   const canvasActions: CanvasActions = useMemo(
     () => ({
@@ -318,6 +330,7 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           </span>
           <LaunchControls journeyId={journey.id} />
         </div>
+        <StepSearch titles={stepTitles} onFind={onFindStep} />
         <div className="toolbar-actions">
           <button
             type="button"

@@ -34,3 +34,18 @@ export function neighbourStep(
     .sort((a, b) => Math.abs(a.dx) - Math.abs(b.dx));
   return sameRow[0]?.id;
 }
+
+/**
+ * The step a search for `query` jumps to: the first whose title is exactly it (case aside), else the first whose
+ * title contains it, in the graph's order (top of the journey first).
+ */
+export function findStepByTitle(
+  graph: JourneyGraph,
+  titleOf: (node: JourneyGraph['nodes'][number]) => string,
+  query: string,
+): string | undefined {
+  const q = query.trim().toLowerCase();
+  if (!q) return undefined;
+  const titled = graph.nodes.map((n) => ({ id: n.id, title: titleOf(n).toLowerCase() }));
+  return (titled.find((s) => s.title === q) ?? titled.find((s) => s.title.includes(q)))?.id;
+}
