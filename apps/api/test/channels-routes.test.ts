@@ -681,6 +681,16 @@ describe('channel routes', () => {
       expect(await eventsNamed('message_clicked')).toHaveLength(1);
     });
 
+    it("counts each send step's messages on the journey's live numbers: sent, delivered, opened, clicked", async () => {
+      const stats = await request(app).get(`/api/journeys/${journeyId}/stats`);
+      expect(stats.status).toBe(200);
+      // The run above sent both; the mail was opened (three pixel loads, one open) and clicked (twice, one link).
+      expect(stats.body.messages).toEqual({
+        mail: { sent: 1, delivered: 1, opened: 1, clicked: 1 },
+        text: { sent: 1, delivered: 1, opened: 0, clicked: 0 },
+      });
+    });
+
     it('shows a confirmation page on GET and unsubscribes on the one-click POST', async () => {
       const { unsubscribe, messageId } = await linksOfMail();
       const page = await request(app).get(`/api/t/u/${unsubscribe}`);

@@ -195,6 +195,14 @@ describe('journey editor in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('problem-count').textContent(), { timeout: 10_000 })
       .toBe('No problems');
+    // The live version's numbers are on the editor's steps, and can be hidden.
+    const liveNumbers = page.getByRole('button', { name: 'Live numbers' });
+    expect(await liveNumbers.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('counts-wait_for_event_1').textContent()).toContain('0 entered');
+    await liveNumbers.click();
+    await expect.poll(() => page.getByTestId('counts-wait_for_event_1').count()).toBe(0);
+    await liveNumbers.click();
+    await page.getByTestId('counts-wait_for_event_1').waitFor();
     mkdirSync(resultsDir, { recursive: true });
     await page.getByTestId('step-wait_for_event_1').click();
     await page.locator('.react-flow__controls-fitview').click();

@@ -142,12 +142,20 @@ export const journeyStatsSchema = z.object({
     .record(z.string(), z.object({ entered: z.number(), waiting: z.number(), passed: z.number() }))
     .default({}),
   outcomes: z.record(z.string(), countMap).default({}),
+  /** Per send step: messages sent, and of those delivered (the provider said so), opened and clicked. */
+  messages: z
+    .record(
+      z.string(),
+      z.object({ sent: z.number(), delivered: z.number(), opened: z.number(), clicked: z.number() }),
+    )
+    .default({}),
   exits: countMap.default({}),
   /** Runs that ended without an exit, by status (failed, cancelled, terminated, timed out). */
   ended: countMap.default({}),
 });
 export type JourneyStats = z.infer<typeof journeyStatsSchema>;
 export type StepStats = JourneyStats['nodes'][string];
+export type StepMessageStats = JourneyStats['messages'][string];
 
 const tag = 'Journeys';
 

@@ -375,11 +375,39 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .from(runs)
       .where(and(scope, isNotNull(runs.endedAt), isNull(runs.outcome)))
       .groupBy(runs.status);
+    // Each send step's messages and what became of them, from the channel events the sender and the tracking links
+    // record under deterministic ids (`msg:<id>:delivered`, `…:opened`, `…:clicked:<link>`): index lookups, no scan.
+    const messageRows = await db.execute<{
+      node_id: string;
+      sent: number;
+      delivered: number;
+      opened: number;
+      clicked: number;
+    }>(sql`
+      select m.node_id,
+        count(*) filter (where m.status = 'sent')::int as sent,
+        count(*) filter (where exists (select 1 from events e where e.workspace_id = m.workspace_id
+          and e.event_id = 'msg:' || m.id::text || ':delivered'))::int as delivered,
+        count(*) filter (where exists (select 1 from events e where e.workspace_id = m.workspace_id
+          and e.event_id = 'msg:' || m.id::text || ':opened'))::int as opened,
+        count(*) filter (where exists (select 1 from events e where e.workspace_id = m.workspace_id
+          and e.event_id >= 'msg:' || m.id::text || ':clicked:' and e.event_id < 'msg:' || m.id::text || ':clicked;'))::int as clicked
+      from messages m join runs r on r.id = m.run_id
+      where r.journey_id = ${id} and r.version = ${v} and r.workspace_id = ${workspaceOf(res)}
+        and m.node_id is not null and not m.is_test
+      group by m.node_id`);
+    const messageCounts = Object.fromEntries(
+      messageRows.rows.map((r) => [
+        r.node_id,
+        { sent: r.sent, delivered: r.delivered, opened: r.opened, clicked: r.clicked },
+      ]),
+    );
     answer(res, contract.stats, 200, {
       version: v,
       running: running?.n ?? 0,
       nodes,
       outcomes,
+      messages: messageCounts,
       exits: Object.fromEntries(exitRows.map((r) => [r.outcome!, r.n])),
       ended: Object.fromEntries(endedRows.map((r) => [r.status, r.n])),
     });

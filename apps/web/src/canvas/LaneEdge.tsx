@@ -8,15 +8,26 @@ import type { LaneFlowEdge } from '../editor-core';
 import { useJourneyStats } from '../api/versions';
 import { useCanvasActions } from './canvas-context';
 
+/** How many took this path, and their share of everyone who left the step (after a branch, split or wait). */
 function LaneCount({ source, outcome }: { source: string; outcome: string }) {
   const { watch } = useCanvasActions();
-  const { data } = useJourneyStats(
-    watch?.journeyId ?? '',
-    watch?.version,
-    (s) => s.outcomes[source]?.[outcome],
-  );
+  const { data } = useJourneyStats(watch?.journeyId ?? '', watch?.version, (s) => {
+    const taken = s.outcomes[source];
+    const here = taken?.[outcome];
+    if (here === undefined || !taken) return undefined;
+    const all = Object.values(taken).reduce((sum, n) => sum + n, 0);
+    return { here, share: all > 0 ? here / all : 0, paths: Object.keys(taken).length };
+  });
   if (!watch || data === undefined) return null;
-  return <span className="lane-count">{data.toLocaleString()}</span>;
+  return (
+    <span
+      className="lane-count"
+      title="Customers who took this path, and their share of those who left the step"
+    >
+      {data.here.toLocaleString()}
+      {data.paths > 1 ? ` · ${Math.round(data.share * 100)}%` : ''}
+    </span>
+  );
 }
 
 function LaneEdgeView({

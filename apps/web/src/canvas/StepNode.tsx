@@ -28,6 +28,31 @@ function StepCounts({ nodeId, role }: { nodeId: string; role: 'trigger' | 'step'
           </span>
         </>
       )}
+      <MessageCounts nodeId={nodeId} />
+    </div>
+  );
+}
+
+/** A send step's messages: sent, and of those delivered, opened and clicked (shares of sent). */
+function MessageCounts({ nodeId }: { nodeId: string }) {
+  const { watch } = useCanvasActions();
+  const { data } = useJourneyStats(watch?.journeyId ?? '', watch?.version, (s) => s.messages[nodeId]);
+  if (!watch || !data) return null;
+  const share = (n: number) => (data.sent > 0 ? ` (${Math.round((n / data.sent) * 100)}%)` : '');
+  return (
+    <div className="step-message-counts" data-testid={`messages-${nodeId}`}>
+      <span title="Messages sent">
+        <b>{data.sent.toLocaleString()}</b> sent
+      </span>
+      <span title="Delivered, as the provider reported">
+        <b>{data.delivered.toLocaleString()}</b> delivered{share(data.delivered)}
+      </span>
+      <span title="Opened (email)">
+        <b>{data.opened.toLocaleString()}</b> opened{share(data.opened)}
+      </span>
+      <span title="Clicked a link">
+        <b>{data.clicked.toLocaleString()}</b> clicked{share(data.clicked)}
+      </span>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * in editor-core.
  */
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { ArrowLeft, FlaskConical, History, Redo2, Rocket, Undo2 } from 'lucide-react';
+import { Activity, ArrowLeft, FlaskConical, History, Redo2, Rocket, Undo2 } from 'lucide-react';
 import { useNodeCatalog } from '../api/catalog';
 import { useDraftAutosave, useDraftProblems, type SaveStatus } from '../api/draft';
 import { useJourney } from '../api/journeys';
@@ -175,6 +175,9 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     if (pan && nodeId) setFocus((f) => ({ nodeId, seq: (f?.seq ?? 0) + 1 }));
   }, []);
 
+  // The live version's numbers on the draft's steps (same ids), on by default while a version is live.
+  const [showLive, setShowLive] = useState(true);
+  const liveVersion = journey.liveVersion ?? undefined;
   const stepTitles = useMemo(() => graph.nodes.map((n) => stepTitle(n, catalog)), [graph, catalog]);
   const onFindStep = (text: string): boolean => {
     const id = findStepByTitle(graph, (n) => stepTitle(n, catalog), text);
@@ -190,8 +193,11 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       readOnly: false,
       insertAt: (at, kind) => dispatch({ type: 'insert', at, kind }),
       openInsertMenu: (at, anchor) => setInsertMenu({ at, anchor }),
+      ...(showLive && liveVersion !== undefined
+        ? { watch: { journeyId: journey.id, version: liveVersion } }
+        : {}),
     }),
-    [],
+    [showLive, liveVersion, journey.id],
   );
 
   /** A palette click: the trigger slot for triggers, else right after the selected step, else the first open path. */
@@ -376,6 +382,17 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           <button type="button" className="button" onClick={() => setShowTest((v) => !v)}>
             <FlaskConical size={14} /> Test journey
           </button>
+          {liveVersion !== undefined ? (
+            <button
+              type="button"
+              className="button"
+              aria-pressed={showLive}
+              title={`Numbers of version ${liveVersion}, the live one, on the steps`}
+              onClick={() => setShowLive((v) => !v)}
+            >
+              <Activity size={14} /> Live numbers
+            </button>
+          ) : null}
           <button type="button" className="button" onClick={() => setShowHistory((v) => !v)}>
             <History size={14} /> History
           </button>
