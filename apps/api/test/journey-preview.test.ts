@@ -6,10 +6,15 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
+import {
+  createJourneyBench,
+  eventually,
+  startSmtpSink,
+  type JourneyBench,
+  type SmtpSink,
+} from '@wakeflow/testing';
 import type { JourneyPreview } from '@wakeflow/contracts';
 import type { createApp } from '../src/app';
-import { startSmtpSink, type SmtpSink } from '../../worker/test/faults/sinks';
 import { createBenchApp } from './support/bench-app';
 
 type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
