@@ -3,10 +3,13 @@
  * goes through) admits N per hour, M per day and a cap in all, counting the runs table with the trigger's clock; an
  * audience sweep lets a large audience in in waves, and those over the limit stay eligible for the next sweep.
  */
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { createRunStarter } from '@wakeflow/temporal';
 import { eq, sql } from 'drizzle-orm';
 import type { JourneyGraphInput } from '@wakeflow/journey';
-import { journeyAudienceMembers, runs } from '@wakeflow/db';
+import { journeyAudienceMembers, runSummaries, runs } from '@wakeflow/db';
 import { createSegment, type SweepProgress } from '@wakeflow/audience';
 import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 
@@ -138,4 +141,35 @@ describe('entry limits', () => {
     expect(third.started).toBe(2);
     expect(await entered()).toBe(4);
   });
+
+  it('takes back the row of a run whose workflow could not be started, so it never counts', async () => {
+    const { journeyId } = await bench.publish(apiJourney, { launch: { entryCap: 1 } });
+    const customerId = await bench.customer('temporal-down');
+    // A loopback port nothing listens on: Temporal as seen during an outage.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const connection = Connection.lazy({ address: `127.0.0.1:${port}` });
+    try {
+      const down = createRunStarter({ db: bench.database.db, client: new Client({ connection }) });
+      await expect(down.startRun({ workspaceId: 'test', journeyId, customerId })).rejects.toThrow();
+    } finally {
+      await connection.close();
+    }
+    const left = await bench.database.db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(eq(runs.journeyId, journeyId));
+    expect(left).toEqual([]);
+    const summaries = await bench.database.db
+      .select({ id: runSummaries.runId })
+      .from(runSummaries)
+      .where(eq(runSummaries.journeyId, journeyId));
+    expect(summaries).toEqual([]);
+    // The cap of one is still free.
+    expect(await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId })).toMatchObject({
+      started: true,
+    });
+  }, 60_000);
 });

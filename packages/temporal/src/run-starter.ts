@@ -19,7 +19,15 @@ import {
   type EntryRefusal,
   type JourneyRunInput,
 } from '@wakeflow/journey';
-import { countEntries, experiments, journeyVersions, journeys, runs, type Database } from '@wakeflow/db';
+import {
+  countEntries,
+  experiments,
+  journeyVersions,
+  journeys,
+  runSummaries,
+  runs,
+  type Database,
+} from '@wakeflow/db';
 
 export interface StartRunRequest {
   workspaceId: string;
@@ -166,7 +174,12 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
         if (error instanceof WorkflowExecutionAlreadyStartedError)
           return { started: false, workflowId, reason: 'duplicate' };
         // Not started: the row would be a run that never was, and would count against the limits.
-        if (admitted.inserted) await db.delete(runs).where(eq(runs.id, admitted.runId));
+        // (Its analytics summary, written by a trigger on insert, goes with it.)
+        if (admitted.inserted)
+          await db.transaction(async (tx) => {
+            await tx.delete(runSummaries).where(eq(runSummaries.runId, admitted.runId));
+            await tx.delete(runs).where(eq(runs.id, admitted.runId));
+          });
         throw error;
       }
       return { started: true, workflowId, runId: input.runId, entry, holdout };
