@@ -8,6 +8,7 @@ import {
   useMutation,
   useQuery,
   useQueryClient,
+  type QueryClient,
 } from '@tanstack/react-query';
 import type { Condition } from '@wakeflow/journey';
 import type { z } from 'zod';
@@ -21,6 +22,12 @@ import {
 } from '@wakeflow/contracts';
 import { callApi } from './client';
 import { lookupKeys } from './keys';
+
+/** After a segment is saved or deleted: its list, and the pickers that offer it, load again. */
+function refreshSegmentLists(queryClient: QueryClient) {
+  void queryClient.invalidateQueries({ queryKey: segmentKeys.list() });
+  void queryClient.invalidateQueries({ queryKey: lookupKeys.segments });
+}
 
 export type {
   AudienceSettings,
@@ -168,8 +175,7 @@ export function useSaveSegment() {
           }),
     onSuccess: ({ segment }) => {
       queryClient.setQueryData(segmentKeys.detail(segment.id), { segment });
-      void queryClient.invalidateQueries({ queryKey: segmentKeys.list() });
-      void queryClient.invalidateQueries({ queryKey: lookupKeys.segments });
+      refreshSegmentLists(queryClient);
     },
   });
 }
@@ -180,8 +186,7 @@ export function useDeleteSegment() {
     mutationFn: (id: string) => callApi(segmentRoutes.remove, { params: { id } }),
     onSuccess: (_data, id) => {
       queryClient.removeQueries({ queryKey: segmentKeys.detail(id) });
-      void queryClient.invalidateQueries({ queryKey: segmentKeys.list() });
-      void queryClient.invalidateQueries({ queryKey: lookupKeys.segments });
+      refreshSegmentLists(queryClient);
     },
   });
 }

@@ -3,7 +3,13 @@
  * providers (secrets write-only), coupon pools and the message log. Responses are parsed here; components only call
  * the hooks.
  */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import {
   couponRoutes,
   messageRoutes,
@@ -17,6 +23,12 @@ import {
 } from '@wakeflow/contracts';
 import { callApi } from './client';
 import { lookupKeys } from './keys';
+
+/** After a template is saved or deleted: its list, and the pickers that offer it, load again. */
+function refreshTemplateLists(queryClient: QueryClient) {
+  void queryClient.invalidateQueries({ queryKey: templateKeys.list() });
+  void queryClient.invalidateQueries({ queryKey: lookupKeys.messageTemplates });
+}
 
 export type {
   CouponCode,
@@ -147,8 +159,7 @@ export function useSaveTemplate(existing: boolean) {
     },
     onSuccess: (template) => {
       queryClient.setQueryData(templateKeys.detail(template.id), { template });
-      void queryClient.invalidateQueries({ queryKey: templateKeys.list() });
-      void queryClient.invalidateQueries({ queryKey: lookupKeys.messageTemplates });
+      refreshTemplateLists(queryClient);
     },
   });
 }
@@ -159,8 +170,7 @@ export function useDeleteTemplate() {
     mutationFn: (id: string) => callApi(templateRoutes.remove, { params: { id } }),
     onSuccess: (_d, id) => {
       queryClient.removeQueries({ queryKey: templateKeys.detail(id) });
-      void queryClient.invalidateQueries({ queryKey: templateKeys.list() });
-      void queryClient.invalidateQueries({ queryKey: lookupKeys.messageTemplates });
+      refreshTemplateLists(queryClient);
     },
   });
 }

@@ -16,6 +16,7 @@ import {
 } from '../../api/audience';
 import { useEventNames } from '../../api/lookups';
 import { customerName } from './common';
+import { DeleteButton } from '../../ui/DeleteButton';
 import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
 import { ListTable } from '../../ui/ListTable';
@@ -237,19 +238,12 @@ export function SegmentBuilder({
           ) : null}
           <span className="spacer" />
           {id ? (
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={remove.isPending}
-              onClick={() => {
-                if (window.confirm(`Delete the segment “${name}”?`))
-                  remove.mutate(id, {
-                    onSuccess: () => (window.location.hash = audienceHref({ page: 'segments' })),
-                  });
-              }}
-            >
-              Delete
-            </button>
+            <DeleteButton
+              what={`segment “${name}”`}
+              pending={remove.isPending}
+              onDelete={(options) => remove.mutate(id, options)}
+              then={audienceHref({ page: 'segments' })}
+            />
           ) : null}
         </div>
         <DeleteRefused error={remove.error} />

@@ -21,6 +21,7 @@ import {
 } from '../../api/messages';
 import { ApiError } from '../../api/client';
 import { customerName } from '../audience/common';
+import { DeleteButton } from '../../ui/DeleteButton';
 import { DeleteRefused } from '../../ui/DeleteRefused';
 import { ErrorText } from '../../ui/ErrorText';
 import { ListTable } from '../../ui/ListTable';
@@ -345,18 +346,11 @@ export function TemplateEditor({ existing }: { existing: TemplateView | null }) 
           ) : null}
           <span className="spacer" />
           {existing ? (
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => {
-                if (window.confirm(`Delete the template “${existing.name}”?`))
-                  remove.mutate(existing.id, {
-                    onSuccess: () => (window.location.hash = messagesHref({ page: 'templates' })),
-                  });
-              }}
-            >
-              Delete
-            </button>
+            <DeleteButton
+              what={`template “${existing.name}”`}
+              onDelete={(options) => remove.mutate(existing.id, options)}
+              then={messagesHref({ page: 'templates' })}
+            />
           ) : null}
         </div>
         <DeleteRefused error={remove.error} />
