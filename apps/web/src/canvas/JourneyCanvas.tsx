@@ -15,7 +15,7 @@ import {
   type NodeTypes,
   type EdgeTypes,
 } from '@xyflow/react';
-import type { FlowView, JourneyFlowNode } from '../editor-core';
+import { openingViewport, type FlowView, type JourneyFlowNode } from '../editor-core';
 import { CanvasContext, type CanvasActions } from './canvas-context';
 import { LaneEdge } from './LaneEdge';
 import { LanePlusNode, OpenPathNode, TriggerSlotNode } from './SlotNodes';
@@ -28,8 +28,6 @@ const nodeTypes: NodeTypes = {
   plus: LanePlusNode,
 };
 const edgeTypes: EdgeTypes = { lane: LaneEdge };
-/** Below this zoom step text is unreadable; a journey that only fits smaller opens at its top instead. */
-const READABLE_ZOOM = 0.6;
 
 export interface FocusRequest {
   nodeId: string;
@@ -60,14 +58,15 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
     fitted.current = true;
     // Wait a frame so React Flow has measured the nodes it just received.
     requestAnimationFrame(() => {
-      void flow.fitView({ padding: 0.15, maxZoom: 1 }).then(() => {
-        // A long journey fitted whole is too small to read: start at its top, readable, like a document.
-        if (flow.getZoom() >= READABLE_ZOOM) return;
-        const height = wrapper.current?.clientHeight ?? 800;
-        void flow.setCenter(0, (height / 2 - 48) / READABLE_ZOOM, { zoom: READABLE_ZOOM });
+      // A journey fitted whole too small to read starts at its top and left edge, readable, like a document.
+      const opening = openingViewport(view.nodes, {
+        width: wrapper.current?.clientWidth ?? 0,
+        height: wrapper.current?.clientHeight ?? 0,
       });
+      if (opening) void flow.setViewport(opening);
+      else void flow.fitView({ padding: 0.15, maxZoom: 1 });
     });
-  }, [view.nodes.length, flow]);
+  }, [view.nodes, flow]);
 
   useEffect(() => {
     if (!focus) return;

@@ -15,3 +15,4 @@ export * from './navigation';
 export * from './problem-words';
 export * from './shortcuts';
 export * from './starters';
+export * from './viewport';
