@@ -190,7 +190,10 @@ export const journeys = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     /** The manager's labels ("win-back", "Q4"), for finding journeys in the list. */
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     status: text('status', { enum: JOURNEY_STATUSES }).notNull().default('draft'),
     /** The editor's draft graph and settings; versions are immutable copies compiled from it. */
     draftGraph: jsonb('draft_graph').$type<Record<string, unknown>>().notNull(),
