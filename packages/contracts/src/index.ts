@@ -85,6 +85,6 @@ export const apiRouteGroups = {
   meta: metaRoutes,
 } as const;
 
-export const apiRoutes: readonly RouteContract[] = Object.values(apiRouteGroups).flatMap(
-  (group): RouteContract[] => Object.values(group),
+export const apiRoutes: readonly RouteContract[] = Object.values(apiRouteGroups).flatMap((group) =>
+  Object.values<RouteContract>(group),
 );
