@@ -94,4 +94,24 @@ describe('journey editor by keyboard', () => {
     await search.press('Enter');
     await page.getByRole('status').filter({ hasText: 'No step is called that' }).waitFor();
   });
+
+  it('keeps the minimap beside the canvas at 1280×720, never over a step', async () => {
+    const small = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    try {
+      const created = await fetch(`${server.url}/api/journeys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Minimap win-back', templateId: 'win-back-30d' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      await small.goto(`${server.url}/#/journeys/${id}`);
+      await small.getByTestId('step-gift_email').waitFor();
+      const pane = (await small.locator('.react-flow').boundingBox())!;
+      const minimap = (await small.locator('.react-flow__minimap').boundingBox())!;
+      expect(minimap.width).toBeGreaterThan(100);
+      expect(minimap.x).toBeGreaterThanOrEqual(pane.x + pane.width);
+    } finally {
+      await small.close();
+    }
+  });
 });

@@ -91,36 +91,41 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
 
   return (
     <CanvasContext.Provider value={actions}>
-      <div ref={wrapper} style={{ width: '100%', height: '100%' }}>
-        <ReactFlow<JourneyFlowNode>
-          nodes={view.nodes}
-          edges={view.edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          edgesFocusable={false}
-          deleteKeyCode={null}
-          selectionKeyCode={null}
-          multiSelectionKeyCode={null}
-          onNodeClick={(_, node) => onSelect?.(node.type === 'step' ? node.id : undefined)}
-          onPaneClick={() => onSelect?.(undefined)}
-          minZoom={0.1}
-          maxZoom={1.75}
-          proOptions={{ hideAttribution: true }}
-          onlyRenderVisibleElements={view.nodes.length > 150}
-        >
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+      <div className="canvas-with-overview">
+        <div ref={wrapper} className="canvas-pane">
+          <ReactFlow<JourneyFlowNode>
+            nodes={view.nodes}
+            edges={view.edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            edgesFocusable={false}
+            deleteKeyCode={null}
+            selectionKeyCode={null}
+            multiSelectionKeyCode={null}
+            onNodeClick={(_, node) => onSelect?.(node.type === 'step' ? node.id : undefined)}
+            onPaneClick={() => onSelect?.(undefined)}
+            minZoom={0.1}
+            maxZoom={1.75}
+            proOptions={{ hideAttribution: true }}
+            onlyRenderVisibleElements={view.nodes.length > 150}
+          >
+            <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
+            <Controls showInteractive={false} position="bottom-left" />
+          </ReactFlow>
+        </div>
+        {/* Beside the canvas, not over it: an overlaid minimap hid the steps under it at 1280×720. */}
+        <aside className="canvas-overview" aria-label="Overview of the journey">
           <MiniMap<JourneyFlowNode>
-            position="top-right"
+            position="top-left"
             pannable
             zoomable
             nodeColor={minimapColor}
             nodeStrokeWidth={0}
             maskColor="rgba(241,245,249,0.7)"
           />
-          <Controls showInteractive={false} position="bottom-left" />
-        </ReactFlow>
+        </aside>
       </div>
     </CanvasContext.Provider>
   );
