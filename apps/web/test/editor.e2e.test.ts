@@ -300,6 +300,46 @@ describe('journey editor in Chromium', () => {
     await page.goto(`${origin}/#/messages/log?journeyId=${id}`);
     await page.locator('.msg-test').first().waitFor();
   });
+
+  it('finds journeys by words, status and tag, and tags one in its panel', async () => {
+    const origin = server.url;
+    for (const [name, tags] of [
+      ['Spring sale', ['promo']],
+      ['Birthday gift', ['lifecycle', 'promo']],
+    ] as const) {
+      const created = await page.request.post(`${origin}/api/journeys`, { data: { name, tags } });
+      expect(created.status()).toBe(201);
+    }
+    await page.goto(`${origin}/#/`);
+    const rows = page.locator('.journey-table tbody tr');
+    await page.getByRole('link', { name: 'Spring sale' }).waitFor();
+    const total = await rows.count();
+    await page.getByLabel('Tag').selectOption('promo');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByLabel('Search journeys').fill('birthday');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'of' }).textContent()).toBe(
+      `1 of ${total} journeys`,
+    );
+    await page.getByLabel('Search journeys').fill('');
+    await page.getByLabel('Tag').selectOption('');
+    await page.getByLabel('Status').selectOption('live');
+    await expect.poll(() => rows.count()).toBeLessThan(total);
+    for (const badge of await page.getByTestId('lifecycle-badge').all())
+      expect(await badge.textContent()).toMatch(/^Live/);
+    await page.getByLabel('Status').selectOption('');
+
+    // Tag a journey in its panel: the list shows and filters by the new tag.
+    await page.getByRole('link', { name: 'Spring sale' }).click();
+    const tagsField = page.getByTestId('journey-panel').getByLabel('Tags');
+    await tagsField.fill('promo, spring');
+    await tagsField.blur();
+    await expect.poll(() => page.getByTestId('journey-panel').getByText('Saving…').count()).toBe(0);
+    await page.goto(`${origin}/#/`);
+    await page.getByLabel('Tag').selectOption('spring');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('Spring sale');
+  });
 });
 
 async function journeyId(page: Page): Promise<string> {

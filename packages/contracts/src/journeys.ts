@@ -20,6 +20,12 @@ export const journeyVersionParams = journeyIdParams.extend({
 export const createJourneyBodySchema = z.object({
   name: z.string().trim().min(1, 'Give the journey a name').max(200),
   description: z.string().max(2000).default(''),
+  /** Labels for finding the journey in the list; trimmed, without repeats. */
+  tags: z
+    .array(z.string().trim().min(1, 'A tag cannot be empty').max(40, 'At most 40 characters'))
+    .max(20, 'At most 20 tags')
+    .transform((tags) => [...new Set(tags)])
+    .optional(),
   templateId: z.string().optional(),
   graph: journeyGraphSchema.optional(),
   settings: jsonObjectSchema.optional(),
@@ -27,7 +33,7 @@ export const createJourneyBodySchema = z.object({
 export type CreateJourneyInput = z.input<typeof createJourneyBodySchema>;
 
 export const renameJourneyBodySchema = createJourneyBodySchema
-  .pick({ name: true, description: true })
+  .pick({ name: true, description: true, tags: true })
   .partial();
 
 export const saveDraftBodySchema = z.object({
@@ -86,6 +92,11 @@ export const journeySummarySchema = z.object({
   lifecycle: z.enum(JOURNEY_LIFECYCLES).optional(),
   liveVersion: z.number().nullable().optional(),
   draftRevision: z.number().optional(),
+  tags: z.array(z.string()).default([]),
+  /** Customers who entered, every version, to date. */
+  entered: z.number().default(0),
+  /** Share of the entered outside the holdout who converted (reactivated) to date; null before anyone entered. */
+  reactivationRate: z.number().nullable().default(null),
   updatedAt: timestampSchema,
 });
 export type JourneySummary = z.infer<typeof journeySummarySchema>;
@@ -97,6 +108,7 @@ export const journeyDetailSchema = z.object({
   status: z.string(),
   lifecycle: z.enum(JOURNEY_LIFECYCLES).optional(),
   liveVersion: z.number().nullable().optional(),
+  tags: z.array(z.string()).default([]),
   // A draft keeps whatever the manager typed (issue 17): half-filled settings are stored as typed and reported by
   // validate, so they are any object here, not the publishable `journeySettingsSchema`.
   draft: z.object({
@@ -188,7 +200,7 @@ export const journeyRoutes = {
     method: 'patch',
     path: '/journeys/:id',
     tag,
-    summary: "Change a journey's name or description",
+    summary: "Change a journey's name, description or tags",
     params: journeyIdParams,
     body: renameJourneyBodySchema,
     responses: { 200: journeyDetailSchema },

@@ -30,6 +30,7 @@ function journeyDetail(row: typeof journeys.$inferSelect, launch?: Launch) {
     status: row.status,
     lifecycle: journeyLifecycle(row.status, launch, new Date()),
     liveVersion: row.liveVersion,
+    tags: row.tags,
     draft: { ...storedJourney(row.draftGraph, row.draftSettings), revision: row.draftRevision },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -59,8 +60,13 @@ export function journeyRoutes(deps: ApiDeps): Router {
         status: journeys.status,
         liveVersion: journeys.liveVersion,
         draftRevision: journeys.draftRevision,
+        tags: journeys.tags,
         updatedAt: journeys.updatedAt,
         launch: sql<Launch | null>`${journeyVersions.plan} -> 'settings' -> 'launch'`,
+        // To date, every version, from the analytics rollups (one row per journey, version, day, holdout and arm).
+        entered: sql<number>`(select coalesce(sum(r.entered), 0)::int from journey_daily_rollups r where r.journey_id = ${journeys.id})`,
+        treated: sql<number>`(select coalesce(sum(r.entered), 0)::int from journey_daily_rollups r where r.journey_id = ${journeys.id} and not r.holdout)`,
+        convertedTreated: sql<number>`(select coalesce(sum(r.converted), 0)::int from journey_daily_rollups r where r.journey_id = ${journeys.id} and not r.holdout)`,
       })
       .from(journeys)
       .leftJoin(
@@ -76,9 +82,10 @@ export function journeyRoutes(deps: ApiDeps): Router {
       .orderBy(desc(journeys.updatedAt));
     const now = new Date();
     answer(res, contract.list, 200, {
-      journeys: rows.map(({ launch, ...row }) => ({
+      journeys: rows.map(({ launch, treated, convertedTreated, ...row }) => ({
         ...row,
         lifecycle: journeyLifecycle(row.status, launch ?? undefined, now),
+        reactivationRate: treated > 0 ? convertedTreated / treated : null,
       })),
     });
   });
@@ -102,6 +109,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
         workspaceId: workspaceOf(res),
         name: body.name,
         description: body.description,
+        tags: body.tags ?? [],
         draftGraph: graph,
         draftSettings: settings,
       })
@@ -153,6 +161,7 @@ export function journeyRoutes(deps: ApiDeps): Router {
         workspaceId: workspaceOf(res),
         name: body.name ?? `${source.name} (copy)`,
         description: source.description,
+        tags: source.tags,
         draftGraph: source.draftGraph,
         draftSettings: source.draftSettings,
       })
@@ -179,8 +188,8 @@ export function journeyRoutes(deps: ApiDeps): Router {
       action: 'journey.changed',
       entityType: 'journey',
       entityId: id,
-      before: { name: before.name, description: before.description },
-      after: { name: row!.name, description: row!.description },
+      before: { name: before.name, description: before.description, tags: before.tags },
+      after: { name: row!.name, description: row!.description, tags: row!.tags },
     });
     answer(res, contract.rename, 200, journeyDetail(row!));
   });

@@ -82,3 +82,12 @@ export function useLaunchEstimate(id: string, revision: number | undefined) {
     retry: false,
   });
 }
+
+/** Changes a journey's tags (the list's filter); the list and the journey are fetched again. */
+export function useUpdateJourneyTags(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (tags: string[]) => callApi(journeyRoutes.rename, { params: { id }, body: { tags } }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: journeyKeys.list() }),
+  });
+}

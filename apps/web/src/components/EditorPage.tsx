@@ -44,6 +44,7 @@ import { StepSearch } from './StepSearch';
 import { focusedStepId, focusStep, focusStepForm } from '../canvas/keyboard-focus';
 import { LaunchDialog } from './LaunchDialog';
 import { TestSendPanel } from './TestSendPanel';
+import { JourneyTagsField } from './JourneyTagsField';
 import { HistoryDrawer } from './HistoryDrawer';
 import { InsertMenu } from './InsertMenu';
 import { JourneyPanel } from './JourneyPanel';
@@ -531,7 +532,9 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
             onSettings={(settings, field) => dispatch({ type: 'updateSettings', settings, field })}
             onCommit={() => dispatch({ type: 'seal' })}
             lookups={lookups}
-          />
+          >
+            <JourneyTagsField journeyId={journey.id} tags={journey.tags} />
+          </JourneyPanel>
         )}
       </div>
       {insertMenu ? (

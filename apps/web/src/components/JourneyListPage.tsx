@@ -1,13 +1,16 @@
 /**
- * The journeys of the workspace with their status (archived ones behind "Show archived"), duplicate and archive,
- * and "New journey" from scratch or from a template.
+ * The journeys of the workspace with their status, live version, entered and reactivated to date and tags (archived
+ * ones behind "Show archived"); search and filters by status and tag; duplicate and archive; and "New journey" from
+ * scratch or from a template.
  */
 import { useState } from 'react';
 import { Archive, Copy, Plus } from 'lucide-react';
 import { useJourneyTemplates } from '../api/catalog';
 import { useCreateJourney, useJourneys } from '../api/journeys';
 import { useDuplicateJourney, useLifecycleAction } from '../api/launch';
-import { LifecycleBadge } from './LaunchControls';
+import { JOURNEY_LIFECYCLES } from '@wakeflow/journey';
+import { LIFECYCLE_LABELS, LifecycleBadge } from './LaunchControls';
+import { filterJourneys, noJourneyFilter, tagsOf, type JourneyListFilter } from './journey-list-filter';
 import { hrefFor, navigate } from '../router';
 import { Dialog, DialogFooter } from '../ui/Dialog';
 
@@ -16,6 +19,11 @@ export function JourneyListPage() {
   const journeys = useJourneys(archived);
   const [creating, setCreating] = useState(false);
   const duplicate = useDuplicateJourney();
+  const [filter, setFilter] = useState<JourneyListFilter>(noJourneyFilter);
+  const all = journeys.data ?? [];
+  const shown = filterJourneys(all, filter);
+  const tags = tagsOf(all);
+  const filtered = filter !== noJourneyFilter && shown.length < all.length;
   return (
     <div className="list-page">
       <div className="list-header">
@@ -36,23 +44,75 @@ export function JourneyListPage() {
           No journeys yet. Start one from a template: the win-back journey is a good first.
         </div>
       ) : null}
-      {journeys.data?.length ? (
+      {all.length ? (
+        <div className="list-filters" role="search" aria-label="Find journeys">
+          <input
+            type="search"
+            aria-label="Search journeys"
+            placeholder="Search by name, description or tag"
+            value={filter.q}
+            onChange={(e) => setFilter({ ...filter, q: e.target.value })}
+          />
+          <select
+            aria-label="Status"
+            value={filter.status}
+            onChange={(e) => setFilter({ ...filter, status: e.target.value })}
+          >
+            <option value="">Any status</option>
+            {JOURNEY_LIFECYCLES.filter((l) => archived === (l === 'archived')).map((l) => (
+              <option key={l} value={l}>
+                {LIFECYCLE_LABELS[l]}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Tag"
+            value={filter.tag}
+            onChange={(e) => setFilter({ ...filter, tag: e.target.value })}
+          >
+            <option value="">Any tag</option>
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          {filtered ? (
+            <span className="muted small" role="status">
+              {shown.length} of {all.length} journeys
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      {all.length && shown.length === 0 ? <div className="empty-state">No journey matches.</div> : null}
+      {shown.length ? (
         <table className="journey-table">
           <thead>
             <tr>
               <th>Name</th>
               <th>Status</th>
               <th>Live version</th>
+              <th>Entered</th>
+              <th title="Share of the customers outside the holdout who came back, to date">Reactivated</th>
               <th>Last changed</th>
               <th>Actions</th>
             </tr>
           </thead>
           <tbody>
-            {journeys.data.map((j) => (
+            {shown.map((j) => (
               <tr key={j.id}>
                 <td>
                   <a href={hrefFor({ page: 'editor', journeyId: j.id })}>{j.name}</a>
                   {j.description ? <div className="muted small">{j.description}</div> : null}
+                  {j.tags.length ? (
+                    <div className="journey-tags">
+                      {j.tags.map((t) => (
+                        <span key={t} className="pill">
+                          {t}
+                        </span>
+                      ))}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   <LifecycleBadge lifecycle={j.lifecycle ?? j.status} liveVersion={null} />
@@ -66,6 +126,8 @@ export function JourneyListPage() {
                     '—'
                   )}
                 </td>
+                <td>{j.entered.toLocaleString()}</td>
+                <td>{j.reactivationRate === null ? '—' : `${(j.reactivationRate * 100).toFixed(1)}%`}</td>
                 <td>{new Date(j.updatedAt).toLocaleString()}</td>
                 <td className="row-actions">
                   <button

@@ -1,5 +1,5 @@
 /** The side panel when no step is selected: the journey's problems (click one to go to its step) and settings. */
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { z } from 'zod';
 import { AlertCircle, CheckCircle2 } from 'lucide-react';
 import { journeySettingsSchema, type JourneySettings } from '@wakeflow/journey';
@@ -23,6 +23,8 @@ export interface JourneyPanelProps {
   onSettings(settings: JourneySettings, field: string): void;
   onCommit(): void;
   lookups: FormLookups;
+  /** About the journey itself, above its settings (its tags). */
+  children?: ReactNode;
 }
 
 export function JourneyPanel({
@@ -35,6 +37,7 @@ export function JourneyPanel({
   onSettings,
   onCommit,
   lookups,
+  children,
 }: JourneyPanelProps) {
   const settingsErrors = useMemo(
     () =>
@@ -79,6 +82,7 @@ export function JourneyPanel({
             </ul>
           ) : null}
         </section>
+        {children ? <section>{children}</section> : null}
         <section>
           <div className="panel-title">Journey settings</div>
           <ConfigForm

@@ -17,7 +17,7 @@ import {
 } from '../api/launch';
 import './launch.css';
 
-const LIFECYCLE_LABELS: Record<JourneyLifecycle, string> = {
+export const LIFECYCLE_LABELS: Record<JourneyLifecycle, string> = {
   draft: 'Draft',
   scheduled: 'Scheduled',
   live: 'Live',
