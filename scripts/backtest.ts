@@ -5,7 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { connect } from '@wakeflow/db';
-import { BacktestInputError, backtestReportCsv, backtestRequestSchema, runBacktest } from '@wakeflow/catalog';
+import {
+  BacktestInputError,
+  backtestReportCsv,
+  backtestRequestSchema,
+  eventLogSpan,
+  runBacktest,
+} from '@wakeflow/catalog';
 
 function fail(message: string): never {
   console.error(message);
