@@ -17,7 +17,8 @@ import type { AuthOptions } from '../../api/src/http/auth-config';
 import { createCatalog } from '@wakeflow/catalog';
 import { segments, templates } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
-import { createEventRouter, createRunStarter } from '@wakeflow/temporal';
+import { createEventRouter, createRunStarter, type JourneyRunStarter } from '@wakeflow/temporal';
+import type { JourneyScheduler } from '../../api/src/deps';
 
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
 export const webDist = fileURLToPath(new URL('../dist', import.meta.url));
@@ -112,21 +113,34 @@ export interface EditorServerOptions {
   prepare?(database: TestDatabase): Promise<void>;
   /** Stands in for Temporal where a test serves recorded histories. */
   temporal?: Client;
+  /**
+   * Runs on a real Temporal server (a journey bench): the bench's database (seeded here, dropped by the bench), its
+   * client for the app and its event routing, its run starter, and the audience-check schedules.
+   */
+  live?: {
+    database: TestDatabase;
+    client: Client;
+    starter: JourneyRunStarter;
+    schedules: JourneyScheduler;
+  };
   /** Receives account mail (invitations, resets) instead of the email channel, so a test can open the links. */
   mailer?: AuthOptions['mailer'];
 }
 
 export async function startEditorServer(options: EditorServerOptions = {}): Promise<EditorServer> {
   ensureWebBuild();
-  const database = await createTestDatabase();
+  const { live } = options;
+  const database = live?.database ?? (await createTestDatabase());
   await seedWorkspace(database);
   await options.prepare?.(database);
   // Lazy: nothing connects until a route starts a run, which the editor never does.
-  const client = new Client({
-    connection: Connection.lazy({ address: '127.0.0.1:7233' }),
-    namespace: 'default',
-  });
-  const starter = createRunStarter({ db: database.db, client });
+  const client =
+    live?.client ??
+    new Client({
+      connection: Connection.lazy({ address: '127.0.0.1:7233' }),
+      namespace: 'default',
+    });
+  const starter = live?.starter ?? createRunStarter({ db: database.db, client });
   // Listen first: the app needs its own origin, which browser requests must carry (the API's Origin check).
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -137,6 +151,7 @@ export async function startEditorServer(options: EditorServerOptions = {}): Prom
     temporal: options.temporal ?? client,
     starter,
     events: createEventRouter({ db: database.db, client, starter }),
+    ...(live ? { schedules: live.schedules } : {}),
     logger: silent,
     defaultWorkspaceId: TEST_WORKSPACE_ID,
     webDist,
@@ -154,7 +169,7 @@ export async function startEditorServer(options: EditorServerOptions = {}): Prom
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.drop();
+      if (!live) await database.drop();
     },
   };
 }
