@@ -100,8 +100,9 @@ describe('launch controls on Temporal in Chromium', () => {
     await bench.customer('aud-4', { tags: ['dormant'] });
     await strip.getByRole('button', { name: 'Check now' }).click();
     await expect
-      // The strip looks again 1.5 s after the click, then every 2 s while a check runs, else every minute.
-      .poll(() => strip.textContent(), { timeout: 90_000 })
+      // After "Check now" the strip looks every 2 s until the check it asked for is recorded (it used to look once
+      // after 1.5 s and then only a minute later, so a check that started late stayed unseen for a minute).
+      .poll(() => strip.textContent(), { timeout: 30_000 })
       .toMatch(/^Audience checked every 60 min · last .+: 1 entered · next .+Check now$/);
     expect((await sweepsOf(journeyId)).map((s) => [s.status, s.started]).sort()).toEqual([
       ['completed', 1],

@@ -54,13 +54,28 @@ export function useDuplicateJourney() {
   });
 }
 
-export function useAudienceCheck(journeyId: string, enabled: boolean) {
+/** How long after "Check now" the strip keeps looking every 2 s for the check it asked for. */
+const ASKED_CHECK_WAIT_MS = 60_000;
+
+/**
+ * The journey's audience check. `askedAt`: when "Check now" was answered — until a check that started since then is
+ * recorded (or a minute passed), look every 2 s, so the manager sees the check they asked for.
+ */
+export function useAudienceCheck(journeyId: string, enabled: boolean, askedAt?: number) {
   return useQuery({
     queryKey: launchKeys.audienceCheck(journeyId),
     queryFn: ({ signal }) => callApi(audienceRoutes.audienceCheck, { params: { id: journeyId }, signal }),
     enabled,
     // A check in progress finishes within seconds; otherwise a minute is fresh enough for "last / next".
-    refetchInterval: (query) => (query.state.data?.last?.status === 'running' ? 2_000 : 60_000),
+    refetchInterval: (query) => {
+      const last = query.state.data?.last;
+      if (last?.status === 'running') return 2_000;
+      const awaiting =
+        askedAt !== undefined &&
+        Date.now() - askedAt < ASKED_CHECK_WAIT_MS &&
+        (!last || Date.parse(last.startedAt) < askedAt - 1_000);
+      return awaiting ? 2_000 : 60_000;
+    },
   });
 }
 

@@ -121,8 +121,12 @@ export function AudienceCheckStrip({
   segmentId: string | undefined;
   launch: Launch | undefined;
 }) {
-  const check = useAudienceCheck(journeyId, segmentId !== undefined);
   const now = useCheckAudienceNow(journeyId);
+  const check = useAudienceCheck(
+    journeyId,
+    segmentId !== undefined,
+    now.isSuccess ? now.submittedAt : undefined,
+  );
   const size = useAudienceSize(segmentId);
   if (segmentId === undefined) return null;
   const limited =
