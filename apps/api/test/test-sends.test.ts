@@ -8,7 +8,14 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { countedDispatches, loadChannelSettings } from '@wakeflow/channels';
-import { customers, journeyNodeDailyRollups, journeys, runSummaries, templates } from '@wakeflow/db';
+import {
+  auditLog,
+  customers,
+  journeyNodeDailyRollups,
+  journeys,
+  runSummaries,
+  templates,
+} from '@wakeflow/db';
 import { createJourneyBench, startSmtpSink, type JourneyBench, type SmtpSink } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
@@ -134,6 +141,21 @@ describe('test sends', () => {
     expect(log.body.messages).toHaveLength(2);
     for (const m of log.body.messages)
       expect(m).toMatchObject({ isTest: true, nodeId: 'gift_mail', runId: null });
+
+    // Audited: who sent which step to whom, rendered with whose data.
+    const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, 'journey.test_sent'));
+    expect(audit).toMatchObject({ entityId: journeyId });
+    expect(audit!.after).toMatchObject({
+      stepId: 'gift_mail',
+      customerExternalId: 'mei',
+      results: [
+        { recipient: 'Ana', to: 'ana@seed.test', status: 'sent' },
+        { recipient: 'Phone only', to: null, status: 'skipped' },
+      ],
+    });
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, 'test_recipient.added'))).toHaveLength(
+      2,
+    );
 
     // Counted nowhere: no run's results, no step's figures, and not against Mei's frequency cap.
     expect(await db.select().from(runSummaries)).toEqual([]);

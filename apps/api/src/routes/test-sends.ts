@@ -14,6 +14,7 @@ import {
   TestSendNotFoundError,
   type TestRecipient,
 } from '@wakeflow/channels';
+import { recordAudit } from '../http/audit-trail';
 import { answer } from '../http/answer';
 import { HttpError, notFound, parseInput } from '../http/errors';
 import { principalOf, workspaceOf } from '../http/workspace';
@@ -56,6 +57,12 @@ export function testSendRoutes(deps: ChannelApiDeps): Router {
       .onConflictDoNothing()
       .returning();
     if (!row) throw new HttpError(409, 'conflict', `“${input.name}” is on the seed list already`);
+    await recordAudit(db, res, {
+      action: 'test_recipient.added',
+      entityType: 'test_recipient',
+      entityId: row.id,
+      after: { name: row.name, email: row.email, phone: row.phone },
+    });
     answer(res, contract.addRecipient, 201, { ...row, createdAt: row.createdAt.toISOString() });
   });
 
@@ -64,8 +71,15 @@ export function testSendRoutes(deps: ChannelApiDeps): Router {
     const removed = await db
       .delete(testRecipients)
       .where(and(eq(testRecipients.workspaceId, workspaceOf(res)), eq(testRecipients.id, id)))
-      .returning({ id: testRecipients.id });
-    if (removed.length === 0) throw notFound('Test recipient');
+      .returning();
+    const [gone] = removed;
+    if (!gone) throw notFound('Test recipient');
+    await recordAudit(db, res, {
+      action: 'test_recipient.removed',
+      entityType: 'test_recipient',
+      entityId: id,
+      before: { name: gone.name, email: gone.email, phone: gone.phone },
+    });
     res.status(204).end();
   });
 
@@ -82,7 +96,11 @@ export function testSendRoutes(deps: ChannelApiDeps): Router {
     const step = graph.success ? graph.data.nodes.find((n) => n.id === body.stepId) : undefined;
     if (!step) throw unprocessable('body.stepId', `The draft has no step “${body.stepId}”`);
     const { channel, templateId } = step.config as { channel?: unknown; templateId?: unknown };
-    if (!testSendableKinds.includes(step.type) || typeof channel !== 'string' || !SENDING_CHANNELS.has(channel))
+    if (
+      !testSendableKinds.includes(step.type) ||
+      typeof channel !== 'string' ||
+      !SENDING_CHANNELS.has(channel)
+    )
       throw unprocessable('body.stepId', `Step “${step.name ?? step.id}” does not send a message`);
     if (typeof templateId !== 'string' || templateId === '')
       throw unprocessable('body.stepId', `Step “${step.name ?? step.id}” has no template yet`);
@@ -132,6 +150,18 @@ export function testSendRoutes(deps: ChannelApiDeps): Router {
           recipients,
         },
       );
+      // Real messages left the building: who sent what to whom is in the audit log.
+      await recordAudit(db, res, {
+        action: 'journey.test_sent',
+        entityType: 'journey',
+        entityId: id,
+        after: {
+          stepId: step.id,
+          templateId,
+          customerExternalId: body.customerExternalId,
+          results: results.map((r) => ({ recipient: r.recipient, to: r.to, status: r.status })),
+        },
+      });
       answer(res, contract.send, 200, { results });
     } catch (error) {
       if (error instanceof TestSendNotFoundError)
