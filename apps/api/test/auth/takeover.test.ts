@@ -449,12 +449,10 @@ describe('sign-in hardening (findings 7 and 8)', () => {
     const afterCustomer = (await auditActions(h, 'a')).length;
     expect(
       (
-        await h
-          .as(engineer, 'POST', '/api/templates/preview')
-          .send({
-            template: { channel: 'email', subject: 'Hi', body: 'hi' },
-            context: { externalId: 'sample' },
-          })
+        await h.as(engineer, 'POST', '/api/templates/preview').send({
+          template: { channel: 'email', subject: 'Hi', body: 'hi' },
+          context: { externalId: 'sample' },
+        })
       ).status,
     ).toBe(200);
     expect(

@@ -6,9 +6,9 @@
  */
 import { useMemo, useState } from 'react';
 import { ArrowLeft, CheckCircle2, Download, History, PlayCircle, XCircle } from 'lucide-react';
-import { useNodeCatalog } from '../../api/catalog';
+import { useEditorCatalog } from '../../api/catalog';
 import { useJourney } from '../../api/journeys';
-import { useMessageTemplates, useSegments } from '../../api/lookups';
+import { useNameLookups } from '../../api/lookups';
 import {
   runHistoryUrl,
   useReplayRun,
@@ -20,7 +20,7 @@ import {
 import { useVersion } from '../../api/versions';
 import { JourneyCanvas, type FocusRequest } from '../../canvas/JourneyCanvas';
 import type { CanvasActions } from '../../canvas/canvas-context';
-import { createEditorCatalog, graphToFlow, stepTitleById } from '../../editor-core';
+import { graphToFlow, stepTitleById } from '../../editor-core';
 import { useAccess } from '../people/access';
 import { decorateFlow, runPath } from './run-path';
 import { describeSeconds, summariseHistory, type HistorySummary } from './history';
@@ -99,21 +99,9 @@ export function RunPage({ runId }: { runId: string }) {
   const customer = sameCustomer.data?.[0]?.customerExternalId ?? detail?.run.customerId.slice(0, 8) ?? '';
   const historyQuery = useRunHistory(runId);
   const replay = useReplayRun(runId);
-  const catalogQuery = useNodeCatalog();
-  const segments = useSegments();
-  const templates = useMessageTemplates();
   const [focus, setFocus] = useState<FocusRequest>();
-  const catalog = useMemo(
-    () => (catalogQuery.data ? createEditorCatalog(catalogQuery.data) : undefined),
-    [catalogQuery.data],
-  );
-  const lookups = useMemo(
-    () => ({
-      segmentName: (id: string) => segments.data?.find((s) => s.id === id)?.name,
-      templateName: (id: string) => templates.data?.find((t) => t.id === id)?.name,
-    }),
-    [segments.data, templates.data],
-  );
+  const catalog = useEditorCatalog();
+  const lookups = useNameLookups();
   const path = useMemo(() => (detail ? runPath(detail.steps, detail.run) : undefined), [detail]);
   const view = useMemo(() => {
     if (!version.data || !catalog || !path) return undefined;
