@@ -14,6 +14,7 @@ import {
   type SmtpSink,
 } from '@wakeflow/testing';
 import type { JourneyPreview } from '@wakeflow/contracts';
+import { isInHoldout } from '@wakeflow/journey';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
 
@@ -213,6 +214,29 @@ describe('journey preview', () => {
     expect(ofVersion.status).toBe(200);
     expect((ofVersion.body as JourneyPreview).version).toBe(version);
     expect(smtp.mails).toEqual([]);
+  });
+
+  it('puts a stored customer in the holdout as their run would be, and a described one never unless asked', async () => {
+    const draft = (await request(app).get(`/api/journeys/${journeyId}`)).body as {
+      draft: { graph: unknown; settings: Record<string, unknown> };
+    };
+    const mostlyHeldOut = {
+      graph: draft.draft.graph,
+      settings: { ...draft.draft.settings, holdoutPercent: 99 },
+    };
+    const startAt = '2026-12-08T15:00:00.000Z';
+    const stored = await preview({ ...mostlyHeldOut, externalId: 'ada', startAt });
+    expect(stored.status, JSON.stringify(stored.body)).toBe(200);
+    const adaId = (stored.body as JourneyPreview).customer.id!;
+    expect((stored.body as JourneyPreview).holdout).toBe(isInHoldout(journeyId, adaId, 99));
+    const described = { firstName: 'Cleo', email: 'cleo@example.com', consent: { email: true } };
+    // Ten previews, ten fresh ids: a hash of them would put nearly every one in a 99 % holdout.
+    for (let i = 0; i < 10; i++) {
+      const res = await preview({ ...mostlyHeldOut, customer: described, startAt });
+      expect((res.body as JourneyPreview).holdout).toBe(false);
+    }
+    const asked = await preview({ ...mostlyHeldOut, customer: described, startAt, holdout: true });
+    expect((asked.body as JourneyPreview).holdout).toBe(true);
   });
 
   it('names the field of bad input, and answers 404 and 422 when there is nothing to preview', async () => {

@@ -21,6 +21,7 @@ import {
   runs,
   segments,
   templates,
+  testRecipients,
 } from '@wakeflow/db';
 import {
   createApiKey,
@@ -43,6 +44,7 @@ interface Seeded {
   apiKeyId: string;
   userId: string;
   invitationId: string;
+  testRecipientId: string;
 }
 
 async function seedWorkspaceB(h: Harness): Promise<Seeded> {
@@ -110,6 +112,10 @@ async function seedWorkspaceB(h: Harness): Promise<Seeded> {
     .insert(providers)
     .values({ workspaceId: 'b', id: 'prov-b', channel: 'email', kind: 'log', settings: { note: MARK } });
   await db.insert(couponPools).values({ workspaceId: 'b', id: 'pool-b', name: `${MARK} pool` });
+  const [seed] = await db
+    .insert(testRecipients)
+    .values({ workspaceId: 'b', name: `${MARK} seed`, email: 'seed-of-b@example.com' })
+    .returning();
   const { request: pending } = await createPublishRequest(db, {
     workspaceId: 'b',
     journeyId: journey!.id,
@@ -143,6 +149,7 @@ async function seedWorkspaceB(h: Harness): Promise<Seeded> {
     requestId: pending.id,
     apiKeyId: key.apiKey.id,
     userId: user.id,
+    testRecipientId: seed!.id,
   };
 }
 
@@ -162,6 +169,7 @@ async function snapshotB(h: Harness): Promise<string> {
     db.select().from(apiKeys).where(eq(apiKeys.workspaceId, 'b')),
     db.select().from(memberships).where(eq(memberships.workspaceId, 'b')),
     db.select().from(invitations).where(eq(invitations.workspaceId, 'b')),
+    db.select().from(testRecipients).where(eq(testRecipients.workspaceId, 'b')),
   ]);
   return JSON.stringify(parts);
 }
@@ -189,6 +197,7 @@ function idFor(path: string, param: string, b: Seeded): string {
     'api-keys': b.apiKeyId,
     people: b.userId,
     invitations: b.invitationId,
+    'test-recipients': b.testRecipientId,
   };
   const id = byResource[resource];
   if (!id) throw new Error(`No workspace-b id for :${param} in ${path}; add the resource to idFor()`);

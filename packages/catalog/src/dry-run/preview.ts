@@ -182,7 +182,11 @@ export async function previewJourneyPath(deps: PreviewDeps, input: PreviewInput)
       },
     };
   });
-  const holdout = input.holdout ?? isInHoldout(input.journeyId, customer.id, plan.settings.holdoutPercent);
+  // A stored customer is in the holdout as their real run would be; a described one has no stable id to hash, so
+  // they get the journey (what the manager wants to see) unless the request says otherwise.
+  const holdout =
+    input.holdout ??
+    (stored ? isInHoldout(input.journeyId, customer.id, plan.settings.holdoutPercent) : false);
   const run = {
     journeyId: input.journeyId,
     customerId: customer.id,
