@@ -7,7 +7,7 @@
  *
  * Their activities and input types live in @wakeflow/audience (imported here as types only).
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { heartbeatingActivityOptions } from './heartbeating-activity';
 import type {
   AudienceMaintenanceActivities,
@@ -25,8 +25,12 @@ export async function audienceSweep(input: AudienceSweepInput): Promise<SweepPro
   const { runAudienceSweep } = proxyActivities<AudienceSweepActivities>(
     heartbeatingActivityOptions(input.heartbeatTimeoutMs),
   );
-  // The workflow id is unique per scheduled run, so it names this sweep across activity retries.
-  return runAudienceSweep({ ...input, sweepKey: input.sweepKey ?? workflowInfo().workflowId });
+  // The sweep's name across activity retries. A schedule names its workflows by the second they start, so two
+  // "check now" triggers in one second (or one right after a scheduled check) share a workflow id: the run id tells
+  // them apart. Sweeps started before this change keep their workflow-id key when they replay.
+  const { workflowId, runId } = workflowInfo();
+  const key = patched('sweep-key-per-run') ? `${workflowId}/${runId}` : workflowId;
+  return runAudienceSweep({ ...input, sweepKey: input.sweepKey ?? key });
 }
 
 export async function audienceMaintenance(input: {

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
-import { eventOutbox, events, runSummaries } from '@wakeflow/db';
+import { eventOutbox, events, runSteps, runSummaries } from '@wakeflow/db';
 import { TEST_WORKSPACE_ID } from '@wakeflow/db/testing';
 import { createEventPipeline, createOutboxDrainer } from '@wakeflow/catalog';
 import { createEventRouter, createRunStarter, type EventRouter } from '@wakeflow/temporal';
@@ -262,12 +262,14 @@ describe('durable event pipeline', () => {
     const runId = started.runId;
     const worker = await bench.newWorker();
     await worker.runUntil(async () => {
+      // The run has registered (its first step is recorded): its start time is the run's own clock from here on. The
+      // starter writes the row, and so the summary, before the workflow starts; the purchase must come after both.
       await eventually(
         async () => {
-          const [summary] = await db().select().from(runSummaries).where(eq(runSummaries.runId, runId));
-          return summary;
+          const [step] = await db().select().from(runSteps).where(eq(runSteps.runId, runId));
+          return step;
         },
-        { what: "the run's summary" },
+        { what: "the run's first step" },
       );
       const pipeline = createEventPipeline({ db: db() });
       await pipeline.ingest(TEST_WORKSPACE_ID, [
