@@ -71,6 +71,39 @@ interface MemberRow extends Record<string, unknown> {
   last_matched_sweep: string | null;
 }
 
+/** What the sweep knows of each of these customers' past with the journey (absent: never matched a sweep). */
+export async function memberStatesOf(
+  db: Database,
+  journeyId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, MemberState>> {
+  const members = await db.execute<MemberRow>(sql`
+    select customer_id, entries, last_entered_at, last_matched_sweep from journey_audience_members
+    where journey_id = ${journeyId} and customer_id = any(${sql.param(customerIds)}::uuid[])`);
+  return new Map<string, MemberState>(
+    members.rows.map((m) => [
+      m.customer_id,
+      {
+        entries: m.entries,
+        lastEnteredAt: m.last_entered_at ? new Date(m.last_entered_at) : null,
+        lastMatchedSweep: m.last_matched_sweep === null ? null : Number(m.last_matched_sweep),
+      },
+    ]),
+  );
+}
+
+/** The journey's last completed sweep (before `beforeId`, when given): what `always` re-entry compares with. */
+export async function lastCompletedSweepId(
+  db: Database,
+  journeyId: string,
+  beforeId?: number,
+): Promise<number | null> {
+  const before = beforeId === undefined ? sql`` : sql`and id < ${beforeId}`;
+  const previous = await db.execute<{ id: string | null }>(sql`
+    select max(id) as id from audience_sweeps where journey_id = ${journeyId} and status = 'completed' ${before}`);
+  return previous.rows[0]?.id == null ? null : Number(previous.rows[0].id);
+}
+
 /** Whether this customer's run with this entry number exists (any version): the page was done before. */
 async function entryRunExists(
   db: Database,
@@ -141,9 +174,7 @@ export async function runAudienceSweep(
     segmentId: source.segmentId,
     member: true,
   });
-  const previous = await db.execute<{ id: string | null }>(sql`
-    select max(id) as id from audience_sweeps where journey_id = ${journeyId} and status = 'completed' and id < ${sweep.id}`);
-  const previousSweepId = previous.rows[0]?.id == null ? null : Number(previous.rows[0].id);
+  const previousSweepId = await lastCompletedSweepId(db, journeyId, sweep.id);
 
   // The database row is the source of truth for the cursor (written with the page's membership in one
   // transaction); the heartbeat carries the same values so the retry and the Temporal UI can see progress.
@@ -159,19 +190,7 @@ export async function runAudienceSweep(
     const ids = await matchingCustomerIds(db, where, cursor, pageSize);
     if (ids.length === 0) break;
 
-    const members = await db.execute<MemberRow>(sql`
-      select customer_id, entries, last_entered_at, last_matched_sweep from journey_audience_members
-      where journey_id = ${journeyId} and customer_id = any(${sql.param(ids)}::uuid[])`);
-    const byCustomer = new Map<string, MemberState>(
-      members.rows.map((m) => [
-        m.customer_id,
-        {
-          entries: m.entries,
-          lastEnteredAt: m.last_entered_at ? new Date(m.last_entered_at) : null,
-          lastMatchedSweep: m.last_matched_sweep === null ? null : Number(m.last_matched_sweep),
-        },
-      ]),
-    );
+    const byCustomer = await memberStatesOf(db, journeyId, ids);
     const facts = { sweepId: sweep.id, previousSweepId, now };
     const entering = ids.filter((id) => mayEnter(source.reentry, byCustomer.get(id), facts));
 

@@ -9,18 +9,19 @@
  * enter now are the first `enterNow` eligible ones by id. Above `sampleLimit` of them the first touch is run for an
  * even sample and scaled; holdout counts are exact (a hash).
  */
-import { and, eq, inArray, isNotNull, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import {
   createConditionEvaluator,
+  lastCompletedSweepId,
   matchingCustomerIds,
   mayEnter,
+  memberStatesOf,
   prepareCondition,
   segmentWhere,
-  type MemberState,
 } from '@wakeflow/audience';
-import { findChannelProviderRow, loadChannelSettings, type SecretKeys } from '@wakeflow/channels';
+import { countedDispatchesOf, findChannelProviderRow } from '@wakeflow/channels';
 import type { LaunchEstimate } from '@wakeflow/contracts';
-import { countEntries, customers, events, messages, segments, templates, type Database } from '@wakeflow/db';
+import { countEntries, customers, events, segments, type Database } from '@wakeflow/db';
 import {
   entryDurationMs,
   entryRefusal,
@@ -31,8 +32,8 @@ import {
   type Plan,
 } from '@wakeflow/journey';
 import { runOnVirtualClockAsync } from '@wakeflow/journey/machine';
-import type { NodeCatalog } from '@wakeflow/nodes';
-import { createDryRunSession, type DryRunTemplate, type DryRunWorld } from './dry-run-services';
+import { createDryRunSession } from './dry-run-services';
+import { loadDryRunWorld, type PreviewDeps } from './preview';
 
 const DAY_MS = 86_400_000;
 /** Customers whose memberships and last runs are read per query. */
@@ -41,11 +42,8 @@ const DEFAULT_SAMPLE_LIMIT = 2_000;
 
 type Channel = LaunchEstimate['messages'][number]['channel'];
 
-export interface LaunchEstimateDeps {
-  db: Database;
-  catalog: NodeCatalog;
-  links?: { keys: SecretKeys; publicBaseUrl: string };
-}
+/** The same as a preview's: the database, the node catalog, and links signed as sending would. */
+export type LaunchEstimateDeps = PreviewDeps;
 
 export interface LaunchEstimateInput {
   workspaceId: string;
@@ -89,12 +87,10 @@ async function eligibleCustomers(
 ): Promise<Eligibility> {
   const prepared = await prepareCondition(db, workspaceId, { kind: 'segment', segmentId, member: true });
   const where = segmentWhere(workspaceId, prepared, now.toISOString());
-  const previous = await db.execute<{ id: string | null }>(sql`
-    select max(id) as id from audience_sweeps where journey_id = ${journeyId} and status = 'completed'`);
   // The next sweep comes after every sweep so far.
   const facts = {
     sweepId: Number.MAX_SAFE_INTEGER,
-    previousSweepId: previous.rows[0]?.id == null ? null : Number(previous.rows[0].id),
+    previousSweepId: await lastCompletedSweepId(db, journeyId),
     now,
   };
   const result: Eligibility = { matching: 0, eligible: [], alreadyInJourney: 0, reentryNotAllowed: 0 };
@@ -104,30 +100,13 @@ async function eligibleCustomers(
     if (ids.length === 0) break;
     cursor = ids[ids.length - 1]!;
     result.matching += ids.length;
-    const [members, lastRuns] = await Promise.all([
-      db.execute<{
-        customer_id: string;
-        entries: number;
-        last_entered_at: Date | null;
-        last_matched_sweep: string | null;
-      }>(sql`
-        select customer_id, entries, last_entered_at, last_matched_sweep from journey_audience_members
-        where journey_id = ${journeyId} and customer_id = any(${sql.param(ids)}::uuid[])`),
+    const [memberOf, lastRuns] = await Promise.all([
+      memberStatesOf(db, journeyId, ids),
       db.execute<{ customer_id: string; status: string; started_at: Date }>(sql`
         select distinct on (customer_id) customer_id, status, started_at from runs
         where journey_id = ${journeyId} and customer_id = any(${sql.param(ids)}::uuid[])
         order by customer_id, started_at desc`),
     ]);
-    const memberOf = new Map<string, MemberState>(
-      members.rows.map((m) => [
-        m.customer_id,
-        {
-          entries: m.entries,
-          lastEnteredAt: m.last_entered_at ? new Date(m.last_entered_at) : null,
-          lastMatchedSweep: m.last_matched_sweep === null ? null : Number(m.last_matched_sweep),
-        },
-      ]),
-    );
     const lastRunOf = new Map(
       lastRuns.rows.map((r) => [r.customer_id, { status: r.status, startedAt: new Date(r.started_at) }]),
     );
@@ -168,32 +147,6 @@ function admitted(
   return { enterNow, limitedBy };
 }
 
-/** Dispatch times of each customer's marketing messages that count against the frequency cap now. */
-async function countedDispatchesOf(
-  db: Database,
-  customerIds: readonly string[],
-  since: Date,
-): Promise<Map<string, Date[]>> {
-  const out = new Map<string, Date[]>();
-  for (let i = 0; i < customerIds.length; i += PAGE) {
-    const rows = await db
-      .select({ customerId: messages.customerId, at: messages.dispatchedAt })
-      .from(messages)
-      .where(
-        and(
-          inArray(messages.customerId, customerIds.slice(i, i + PAGE)),
-          eq(messages.category, 'marketing'),
-          eq(messages.isTest, false),
-          isNotNull(messages.dispatchedAt),
-          gt(messages.dispatchedAt, since),
-          inArray(messages.status, ['pending', 'sent']),
-        ),
-      );
-    for (const r of rows) if (r.at) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r.at]);
-  }
-  return out;
-}
-
 function emptyChannel(channel: Channel, unitCostMicros: number): LaunchEstimate['messages'][number] {
   return { channel, send: 0, held: 0, skipped: 0, failed: 0, reasons: {}, unitCostMicros, costMicros: 0 };
 }
@@ -202,7 +155,7 @@ export async function estimateLaunch(
   deps: LaunchEstimateDeps,
   input: LaunchEstimateInput,
 ): Promise<LaunchEstimate> {
-  const { db, catalog } = deps;
+  const { db } = deps;
   const { workspaceId, journeyId, plan } = input;
   const now = input.now ?? new Date();
   const segmentId = audienceSegment(plan);
@@ -255,29 +208,8 @@ export async function estimateLaunch(
 
   // The first touch of each (sampled) entering customer, on the dry-run services.
   const sampled = evenSample(entering, input.sampleLimit ?? DEFAULT_SAMPLE_LIMIT);
-  const templateIds = [
-    ...new Set(
-      Object.values(plan.steps).flatMap((s) =>
-        s.op === 'activity' && typeof s.config.templateId === 'string' ? [s.config.templateId] : [],
-      ),
-    ),
-  ];
-  const settings = await loadChannelSettings(db, workspaceId);
-  const templateRows: DryRunTemplate[] = templateIds.length
-    ? await db
-        .select()
-        .from(templates)
-        .where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, templateIds)))
-    : [];
-  const world: DryRunWorld = {
-    workspaceId,
-    settings,
-    templates: new Map(templateRows.map((t) => [t.id, t])),
-    catalog,
-    ...(deps.links ? { links: deps.links } : {}),
-  };
-  const capWindowMs = settings.frequencyCap.enabled ? settings.frequencyCap.windowDays * DAY_MS : 0;
-  const counted = await countedDispatchesOf(db, sampled, new Date(now.getTime() - capWindowMs));
+  const world = await loadDryRunWorld(deps, workspaceId, plan);
+  const counted = await countedDispatchesOf(db, sampled, now, world.settings.frequencyCap);
   const conditions = createConditionEvaluator(db);
 
   const perChannel = new Map<Channel, LaunchEstimate['messages'][number]>();

@@ -24,6 +24,7 @@ import {
   type DryRunCustomer,
   type DryRunMessage,
   type DryRunTemplate,
+  type DryRunWorld,
 } from './dry-run-services';
 
 const DAY_MS = 86_400_000;
@@ -129,8 +130,34 @@ function templateIdsOf(plan: Plan): string[] {
   return [...ids];
 }
 
-export async function previewJourneyPath(deps: PreviewDeps, input: PreviewInput): Promise<JourneyPreview> {
+/** What a dry run of `plan` needs of the workspace, loaded once: its channel settings and the plan's templates. */
+export async function loadDryRunWorld(
+  deps: PreviewDeps,
+  workspaceId: string,
+  plan: Plan,
+): Promise<DryRunWorld> {
   const { db, catalog } = deps;
+  const ids = templateIdsOf(plan);
+  const [settings, templateRows] = await Promise.all([
+    loadChannelSettings(db, workspaceId),
+    ids.length
+      ? db
+          .select()
+          .from(templates)
+          .where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, ids)))
+      : Promise.resolve([]),
+  ]);
+  return {
+    workspaceId,
+    settings,
+    templates: new Map<string, DryRunTemplate>(templateRows.map((t) => [t.id, t])),
+    catalog,
+    ...(deps.links ? { links: deps.links } : {}),
+  };
+}
+
+export async function previewJourneyPath(deps: PreviewDeps, input: PreviewInput): Promise<JourneyPreview> {
+  const { db } = deps;
   const { workspaceId, plan } = input;
   let customer: DryRunCustomer;
   const stored = 'externalId' in input.customer;
@@ -145,23 +172,7 @@ export async function previewJourneyPath(deps: PreviewDeps, input: PreviewInput)
   } else {
     customer = customerFromDescription(workspaceId, input.customer.described);
   }
-  const ids = templateIdsOf(plan);
-  const [settings, templateRows] = await Promise.all([
-    loadChannelSettings(db, workspaceId),
-    ids.length
-      ? db
-          .select()
-          .from(templates)
-          .where(and(eq(templates.workspaceId, workspaceId), inArray(templates.id, ids)))
-      : Promise.resolve([]),
-  ]);
-  const world = {
-    workspaceId,
-    settings,
-    templates: new Map<string, DryRunTemplate>(templateRows.map((t) => [t.id, t])),
-    catalog,
-    ...(deps.links ? { links: deps.links } : {}),
-  };
+  const world = await loadDryRunWorld(deps, workspaceId, plan);
 
   const startMs = input.startAt.getTime();
   const entryEvent: CustomerEventPayload | undefined = input.entryEvent && {

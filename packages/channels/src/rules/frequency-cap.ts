@@ -8,7 +8,7 @@
  * ones all of them; at the cap, journeys at or above `waitAtOrAbovePriority` wait until a slot frees up (the oldest
  * counted message leaves the window), the others are skipped.
  */
-import { and, asc, eq, gt, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { messages, type Database } from '@wakeflow/db';
 import type { ChannelSettings } from './channel-settings';
 
@@ -51,6 +51,23 @@ export async function lockCustomerForCap(tx: Transaction, customerId: string): P
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wakeflow-cap:${customerId}`}))`);
 }
 
+/** The messages that count against a customer's cap: marketing, dispatched since `since`, and possibly delivered. */
+function countsAgainstCap(since: Date): SQL | undefined {
+  return and(
+    eq(messages.category, 'marketing'),
+    // Test sends go to seed recipients, not the customer (they are never dispatched either).
+    eq(messages.isTest, false),
+    isNotNull(messages.dispatchedAt),
+    gt(messages.dispatchedAt, since),
+    // A failed send reached nobody; pending-and-dispatched ones may have.
+    inArray(messages.status, ['pending', 'sent']),
+  );
+}
+
+function windowStart(now: Date, cap: CapSettings): Date {
+  return new Date(now.getTime() - cap.windowDays * DAY_MS);
+}
+
 /** Dispatch times of the customer's marketing messages in the window that count against the cap. */
 export async function countedDispatches(
   tx: Transaction,
@@ -59,23 +76,42 @@ export async function countedDispatches(
   cap: CapSettings,
   excludeMessageId: string,
 ): Promise<Date[]> {
-  const since = new Date(now.getTime() - cap.windowDays * DAY_MS);
   const rows = await tx
     .select({ at: messages.dispatchedAt })
     .from(messages)
     .where(
       and(
         eq(messages.customerId, customerId),
-        eq(messages.category, 'marketing'),
-        // Test sends go to seed recipients, not the customer (they are never dispatched either).
-        eq(messages.isTest, false),
-        isNotNull(messages.dispatchedAt),
-        gt(messages.dispatchedAt, since),
-        // A failed send reached nobody; pending-and-dispatched ones may have.
-        inArray(messages.status, ['pending', 'sent']),
+        countsAgainstCap(windowStart(now, cap)),
         ne(messages.id, excludeMessageId),
       ),
     )
     .orderBy(asc(messages.dispatchedAt));
   return rows.map((r) => r.at).filter((d): d is Date => d instanceof Date);
+}
+
+/** `countedDispatches` for many customers at once (a launch estimate), read in pages of `pageSize` customers. */
+export async function countedDispatchesOf(
+  db: Pick<Database, 'select'>,
+  customerIds: readonly string[],
+  now: Date,
+  cap: CapSettings,
+  pageSize = 5_000,
+): Promise<Map<string, Date[]>> {
+  const out = new Map<string, Date[]>();
+  if (!cap.enabled) return out;
+  for (let i = 0; i < customerIds.length; i += pageSize) {
+    const rows = await db
+      .select({ customerId: messages.customerId, at: messages.dispatchedAt })
+      .from(messages)
+      .where(
+        and(
+          inArray(messages.customerId, customerIds.slice(i, i + pageSize)),
+          countsAgainstCap(windowStart(now, cap)),
+        ),
+      )
+      .orderBy(asc(messages.dispatchedAt));
+    for (const r of rows) if (r.at) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r.at]);
+  }
+  return out;
 }
