@@ -29,11 +29,10 @@
  * with a note.
  */
 import {
-  customerVariables,
   decideFrequencyCap,
   judgeSendRules,
   renderTemplate,
-  runContextVariables,
+  messageVariables,
   TemplateRenderError,
   unsubscribeUrl,
   type ChannelSettings,
@@ -287,15 +286,17 @@ export function createDryRunSession(
           request.channel,
         )
       : 'https://unsubscribe.invalid/dry-run';
-    const { entry, steps } = runContextVariables(request.context);
-    return renderTemplate(template, {
-      customer: customerVariables(customer, at),
-      entry,
-      steps,
-      unsubscribe_url: unsubscribe,
-      message: { id: PREVIEW_MESSAGE_ID, channel: request.channel },
-      now: at.toISOString(),
-    });
+    return renderTemplate(
+      template,
+      messageVariables({
+        customer,
+        at,
+        context: request.context,
+        unsubscribeUrl: unsubscribe,
+        messageId: PREVIEW_MESSAGE_ID,
+        channel: request.channel,
+      }),
+    );
   }
 
   const ports: NodePorts = {

@@ -45,7 +45,7 @@ import { createRateLimiter, type RateLimiter } from '../rules/rate-limiter';
 import { judgeSendRules } from '../rules/send-rules';
 import { loadSecretKeys, type SecretKeys } from '../secrets/keys';
 import { renderTemplate, TemplateRenderError } from '../templates/render';
-import { customerVariables, runContextVariables } from '../templates/variables';
+import { messageVariables } from '../templates/variables';
 import { createDbEventRecorder, type EventRecorder } from '../tracking/events';
 import { instrumentHtml, unsubscribeUrl, type LinkContext } from '../tracking/links';
 import type { AcceptanceJournal } from './acceptance-journal';
@@ -277,17 +277,19 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
       messageId: row.id,
     };
     const unsubscribe = unsubscribeUrl(links, customer.id, req.channel);
-    const { entry, steps } = runContextVariables(req.context);
     let rendered;
     try {
-      rendered = await renderTemplate(template, {
-        customer: customerVariables(customer, at),
-        entry,
-        steps,
-        unsubscribe_url: unsubscribe,
-        message: { id: row.id, channel: req.channel },
-        now: at.toISOString(),
-      });
+      rendered = await renderTemplate(
+        template,
+        messageVariables({
+          customer,
+          at,
+          context: req.context,
+          unsubscribeUrl: unsubscribe,
+          messageId: row.id,
+          channel: req.channel,
+        }),
+      );
     } catch (error) {
       if (error instanceof TemplateRenderError)
         return finish(row, 'failed', `template_error: ${error.message}`);

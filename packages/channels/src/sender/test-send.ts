@@ -13,7 +13,7 @@ import type { ProviderResolver } from '../providers/resolver';
 import { ProviderError } from '../providers/types';
 import type { SecretKeys } from '../secrets/keys';
 import { renderTemplate, TemplateRenderError } from '../templates/render';
-import { customerVariables, runContextVariables } from '../templates/variables';
+import { messageVariables } from '../templates/variables';
 import { unsubscribeUrl } from '../tracking/links';
 
 export type TestChannel = 'email' | 'sms' | 'push';
@@ -121,15 +121,17 @@ export async function sendTestMessages(deps: TestSendDeps, req: TestSendRequest)
     );
     let rendered;
     try {
-      const { entry, steps } = runContextVariables({ enteredAt: at.toISOString(), steps: {} });
-      rendered = await renderTemplate(template, {
-        customer: customerVariables(customer, at),
-        entry,
-        steps,
-        unsubscribe_url: unsubscribe,
-        message: { id: messageId, channel: req.channel },
-        now: at.toISOString(),
-      });
+      rendered = await renderTemplate(
+        template,
+        messageVariables({
+          customer,
+          at,
+          context: {},
+          unsubscribeUrl: unsubscribe,
+          messageId,
+          channel: req.channel,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof TemplateRenderError)) throw error;
       const reason = `template_error: ${error.message}`;

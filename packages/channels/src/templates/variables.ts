@@ -158,3 +158,27 @@ export function runContextVariables(context: Record<string, unknown>): {
     typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   return { entry: asRecord(context.entry), steps: asRecord(context.steps) };
 }
+
+/**
+ * Everything a message template may read, for one message to one customer: the send path, the dry run (previews,
+ * launch estimates) and test sends all render with exactly these variables.
+ */
+export function messageVariables(input: {
+  customer: CustomerRow;
+  at: Date;
+  /** The run context (`{ entry, steps }`); a test send has none. */
+  context: Record<string, unknown>;
+  unsubscribeUrl: string;
+  messageId: string;
+  channel: string;
+}): TemplateVariables {
+  const { entry, steps } = runContextVariables(input.context);
+  return {
+    customer: customerVariables(input.customer, input.at),
+    entry,
+    steps,
+    unsubscribe_url: input.unsubscribeUrl,
+    message: { id: input.messageId, channel: input.channel },
+    now: input.at.toISOString(),
+  };
+}
