@@ -17,6 +17,7 @@ import type { JourneyPreview } from '@wakeflow/contracts';
 import { isInHoldout } from '@wakeflow/journey';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
+import { addSmtpProvider, allowLoopbackProviders } from './support/loopback-smtp';
 
 type Worker = Awaited<ReturnType<JourneyBench['newWorker']>>;
 type ErrorAnswer = { code: string; message: string; issues: { path: string; message: string }[] };
@@ -63,31 +64,14 @@ describe('journey preview', () => {
   const preview = (body: Record<string, unknown>) =>
     request(app).post(`/api/journeys/${journeyId}/preview`).send(body);
 
-  const allowedHosts = process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS;
+  let restoreAllowedHosts: () => void;
   beforeAll(async () => {
-    // The SMTP server listens on loopback, which the sender refuses unless the operator allows it.
-    process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS = '127.0.0.1';
+    restoreAllowedHosts = allowLoopbackProviders();
     bench = await createJourneyBench();
     app = createBenchApp(bench);
     smtp = await startSmtpSink();
     const ok = (status: number) => expect([200, 201]).toContain(status);
-    ok(
-      (
-        await request(app)
-          .post('/api/providers')
-          .send({
-            id: 'mail',
-            channel: 'email',
-            kind: 'smtp',
-            settings: {
-              host: '127.0.0.1',
-              port: smtp.port,
-              fromAddress: 'shop@wakeflow.example',
-              timeoutMs: 5_000,
-            },
-          })
-      ).status,
-    );
+    await addSmtpProvider(app, smtp.port);
     ok(
       (
         await request(app).post('/api/templates').send({
@@ -131,8 +115,7 @@ describe('journey preview', () => {
   afterAll(async () => {
     await smtp?.close();
     await bench?.close();
-    if (allowedHosts === undefined) delete process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS;
-    else process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS = allowedHosts;
+    restoreAllowedHosts?.();
   });
 
   it('draws the path with the time of each step, renders each message and gives each rule decision', async () => {

@@ -19,6 +19,7 @@ import {
 import { createJourneyBench, startSmtpSink, type JourneyBench, type SmtpSink } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
+import { addSmtpProvider, allowLoopbackProviders } from './support/loopback-smtp';
 
 const draftGraph = {
   nodes: [
@@ -39,11 +40,10 @@ describe('test sends', () => {
   let smtp: SmtpSink;
   let app: ReturnType<typeof createApp>;
   let journeyId: string;
-  const allowedBefore = process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS;
+  let restoreAllowedHosts: () => void;
 
   beforeAll(async () => {
-    // The SMTP server listens on loopback, which providers may only reach when the operator allows it.
-    process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS = '127.0.0.1';
+    restoreAllowedHosts = allowLoopbackProviders();
     bench = await createJourneyBench();
     smtp = await startSmtpSink();
     app = createBenchApp(bench);
@@ -56,20 +56,7 @@ describe('test sends', () => {
       subject: 'A gift for {{ customer.first_name }}',
       body: 'Hi {{ customer.first_name }}, your gift is waiting.',
     });
-    const provider = await request(app)
-      .post('/api/providers')
-      .send({
-        id: 'mail',
-        channel: 'email',
-        kind: 'smtp',
-        settings: {
-          host: '127.0.0.1',
-          port: smtp.port,
-          fromAddress: 'shop@wakeflow.example',
-          timeoutMs: 5_000,
-        },
-      });
-    expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+    await addSmtpProvider(app, smtp.port);
     // The customer whose data renders the test gave no email consent: the test goes to the seed list, not to her.
     await bench.customer('mei', { firstName: 'Mei', consent: { email: false, sms: false, push: false } });
     const [journey] = await db
@@ -80,8 +67,7 @@ describe('test sends', () => {
   });
 
   afterAll(async () => {
-    if (allowedBefore === undefined) delete process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS;
-    else process.env.WAKEFLOW_ALLOWED_PRIVATE_HOSTS = allowedBefore;
+    restoreAllowedHosts?.();
     await smtp?.close();
     await bench?.close();
   });
