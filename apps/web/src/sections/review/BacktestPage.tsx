@@ -5,12 +5,12 @@
  * without choosing anything; the CSV is the contract's (`backtestReportCsv`), the same file as `pnpm backtest`.
  */
 import { useState } from 'react';
-import { ArrowLeft, Download } from 'lucide-react';
+import { Download } from 'lucide-react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { backtestReportCsv, type BacktestReport } from '@wakeflow/contracts';
 import { useBacktest } from '../../api/backtests';
 import { useJourney } from '../../api/journeys';
-import { hrefFor } from '../../router';
+import { JourneyPageTitle } from './JourneyPageTitle';
 import { readableTooltip } from '../../ui/chart';
 import { downloadText } from './csv';
 import { formatCount, formatMoney, formatPercent, humanise } from './format';
@@ -172,22 +172,10 @@ export function BacktestPage({ journeyId }: { journeyId: string }) {
   return (
     <div className="wf-page wf-page-wide">
       <div className="wf-page-header">
-        <div className="title-with-back">
-          <a
-            className="icon-button"
-            href={hrefFor({ page: 'editor', journeyId })}
-            aria-label="Back to the journey"
-          >
-            <ArrowLeft size={16} />
-          </a>
-          <div>
-            <h1>{journey.data?.name ?? 'Journey'} · backtest</h1>
-            <p className="muted">
-              The published journey run over the past: the trigger evaluated each day on the facts of that
-              day, entrants following the plan against what they really did. Nothing is sent.
-            </p>
-          </div>
-        </div>
+        <JourneyPageTitle journeyId={journeyId} name={journey.data?.name} page="backtest">
+          The published journey run over the past: the trigger evaluated each day on the facts of that day,
+          entrants following the plan against what they really did. Nothing is sent.
+        </JourneyPageTitle>
         <form
           className="toolbar-actions"
           onSubmit={(e) => {

@@ -2,7 +2,7 @@
  * A journey's results (issue 8): reactivation over time and by arm against the holdout, cost per reactivation,
  * LTV uplift, and the experiment panel of each split; every table exports as CSV.
  */
-import { ArrowLeft, Download, Trophy } from 'lucide-react';
+import { Download, Trophy } from 'lucide-react';
 import {
   Bar,
   BarChart,
@@ -26,7 +26,7 @@ import {
   type GroupFigures,
 } from '../../api/review';
 import { useVersions } from '../../api/versions';
-import { hrefFor } from '../../router';
+import { JourneyPageTitle } from './JourneyPageTitle';
 import { downloadText, toCsv, type CsvColumn } from './csv';
 import {
   formatCount,
@@ -195,23 +195,11 @@ export function JourneyResultsPage({ journeyId, version }: { journeyId: string; 
   return (
     <div className="wf-page wf-page-wide">
       <div className="wf-page-header">
-        <div className="title-with-back">
-          <a
-            className="icon-button"
-            href={hrefFor({ page: 'editor', journeyId })}
-            aria-label="Back to the journey"
-          >
-            <ArrowLeft size={16} />
-          </a>
-          <div>
-            <h1>{journey.data?.name ?? 'Journey'} · results</h1>
-            <p className="muted">
-              Reactivated = converted within the journey's conversion window. Treatment is compared with the
-              holdout, who got no messages.
-              {results ? ` LTV over ${results.ltvWindowDays} days.` : ''}
-            </p>
-          </div>
-        </div>
+        <JourneyPageTitle journeyId={journeyId} name={journey.data?.name} page="results">
+          Reactivated = converted within the journey's conversion window. Treatment is compared with the
+          holdout, who got no messages.
+          {results ? ` LTV over ${results.ltvWindowDays} days.` : ''}
+        </JourneyPageTitle>
         <div className="toolbar-actions">
           <select
             aria-label="Version"
