@@ -5,6 +5,7 @@ import { journeyGraphSchema, journeyLifecycle, type Launch } from '@wakeflow/jou
 import { journeyIdParams, journeyRoutes as contract } from '@wakeflow/contracts';
 import {
   DraftConflictError,
+  journeyDailyRollups,
   journeyVersions,
   journeys,
   runSteps,
@@ -52,6 +53,25 @@ export function journeyRoutes(deps: ApiDeps): Router {
 
   router.get('/journeys', async (req, res) => {
     const { archived } = parseInput(contract.list.query, req.query, 'query');
+    // To date, every version, from the analytics rollups (one row per journey, version, day, holdout and arm): one
+    // pass over them, grouped per journey.
+    const toDate = db
+      .select({
+        journeyId: journeyDailyRollups.journeyId,
+        entered: sql<number>`sum(${journeyDailyRollups.entered})::int`.as('entered'),
+        treated:
+          sql<number>`(sum(${journeyDailyRollups.entered}) filter (where not ${journeyDailyRollups.holdout}))::int`.as(
+            'treated',
+          ),
+        convertedTreated:
+          sql<number>`(sum(${journeyDailyRollups.converted}) filter (where not ${journeyDailyRollups.holdout}))::int`.as(
+            'converted_treated',
+          ),
+      })
+      .from(journeyDailyRollups)
+      .where(eq(journeyDailyRollups.workspaceId, workspaceOf(res)))
+      .groupBy(journeyDailyRollups.journeyId)
+      .as('to_date');
     const rows = await db
       .select({
         id: journeys.id,
@@ -63,12 +83,12 @@ export function journeyRoutes(deps: ApiDeps): Router {
         tags: journeys.tags,
         updatedAt: journeys.updatedAt,
         launch: sql<Launch | null>`${journeyVersions.plan} -> 'settings' -> 'launch'`,
-        // To date, every version, from the analytics rollups (one row per journey, version, day, holdout and arm).
-        entered: sql<number>`(select coalesce(sum(r.entered), 0)::int from journey_daily_rollups r where r.journey_id = ${journeys.id})`,
-        treated: sql<number>`(select coalesce(sum(r.entered), 0)::int from journey_daily_rollups r where r.journey_id = ${journeys.id} and not r.holdout)`,
-        convertedTreated: sql<number>`(select coalesce(sum(r.converted), 0)::int from journey_daily_rollups r where r.journey_id = ${journeys.id} and not r.holdout)`,
+        entered: sql<number>`coalesce(${toDate.entered}, 0)`,
+        treated: sql<number>`coalesce(${toDate.treated}, 0)`,
+        convertedTreated: sql<number>`coalesce(${toDate.convertedTreated}, 0)`,
       })
       .from(journeys)
+      .leftJoin(toDate, eq(toDate.journeyId, journeys.id))
       .leftJoin(
         journeyVersions,
         and(eq(journeyVersions.journeyId, journeys.id), eq(journeyVersions.version, journeys.liveVersion)),
