@@ -118,6 +118,8 @@ function AddSeedRecipient() {
     add.error instanceof ApiError
       ? add.error.issues.find((i) => i.path === `body.${field}`)?.message
       : undefined;
+  // The one address box stands for email and phone alike: say what the API found wrong with it, or the name.
+  const fieldProblem = issue('email') ?? issue('phone') ?? issue('name');
   return (
     <div className="seed-add" role="group" aria-label="Add to the seed list">
       <input
@@ -135,9 +137,9 @@ function AddSeedRecipient() {
       <button type="button" className="button" disabled={add.isPending || !name.trim()} onClick={submit}>
         Add
       </button>
-      {(issue('email') ?? issue('phone') ?? issue('name')) ? (
+      {fieldProblem ? (
         <div className="field-error" role="alert">
-          {issue('email') ?? issue('phone') ?? issue('name')}
+          {fieldProblem}
         </div>
       ) : (
         <ErrorText error={add.error} what="add to the seed list" />
