@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, templates } from '@wakeflow/db';
 import { RUN_STATE_QUERY, type JourneyGraphInput, type RunState } from '@wakeflow/journey';
+import { PAUSE_HOLD_MS } from '@wakeflow/temporal';
 import { createJourneyBench, eventually, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
 import { createBenchApp } from './support/bench-app';
@@ -121,8 +122,11 @@ describe('journey lifecycle through the API', () => {
 
       // The day passes: the run reaches its send and holds there, durably, instead of sending.
       await bench.env.sleep(DAY + 60_000);
-      await sleepingAt(run.workflowId, 'mail');
+      const held = await sleepingAt(run.workflowId, 'mail');
       expect(await bench.messagesOf(run.customerId)).toEqual([]);
+      // Held for the full 15 minutes of the run's own clock (the delay fired a minute ago), not re-asked every second.
+      const enteredAt = Date.parse((await bench.runOf(run.workflowId))?.startedAt?.toISOString() ?? '');
+      expect(Date.parse(held.waitingFor?.until ?? '') - (enteredAt + DAY)).toBeGreaterThanOrEqual(PAUSE_HOLD_MS);
 
       // Nobody enters a paused journey.
       await bench.customer('paused-late');

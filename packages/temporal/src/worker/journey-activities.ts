@@ -67,7 +67,11 @@ export function createJourneyActivities(deps: {
           .from(journeys)
           .where(and(eq(journeys.id, input.journeyId), eq(journeys.workspaceId, input.workspaceId)));
         if (journey?.status === 'paused' || journey?.status === 'stopped') {
-          const retryAt = new Date(Date.now() + (deps.pauseHoldMs ?? PAUSE_HOLD_MS)).toISOString();
+          // Counted from the run's own clock, as the send rules are: a worker whose wall clock trails the workflow's
+          // (a time-skipping server, a skewed host) would otherwise hand back a time already past and spin.
+          const runNow = Date.parse(input.at);
+          const from = Number.isFinite(runNow) ? runNow : Date.now();
+          const retryAt = new Date(from + (deps.pauseHoldMs ?? PAUSE_HOLD_MS)).toISOString();
           return { outcome: 'held', retryAt, held: true };
         }
       }
