@@ -125,6 +125,22 @@ export const oidcLogins = pgTable('oidc_logins', {
   expiresAt: tstz('expires_at').notNull(),
 });
 
+/**
+ * The API's rate-limit counters (sign-in failures per address and account, ingest requests per key), one fixed
+ * window per key, kept here rather than in a process so every API process counts the same attempts. A row whose
+ * `reset_at` has passed starts over at its next hit; expired rows are deleted now and then.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    /** The limiter's prefix and the client's key, e.g. `sign-in/ip:203.0.113.9`. */
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: tstz('reset_at').notNull(),
+  },
+  (t) => [index('rate_limit_counters_reset_at').on(t.resetAt)],
+);
+
 /** A key for ingest and server-to-server calls. Shown once at creation; only its hash is kept. */
 export const apiKeys = pgTable(
   'api_keys',

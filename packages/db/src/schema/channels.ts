@@ -1,6 +1,7 @@
 /**
- * Tables of the channels area (@wakeflow/channels): coupon pools (their codes live in `coupons`) and the outbox
- * the development "log" provider delivers to when a workspace has no real provider for a channel.
+ * Tables of the channels area (@wakeflow/channels): coupon pools (their codes live in `coupons`), the outbox
+ * the development "log" provider delivers to when a workspace has no real provider for a channel, each provider's
+ * shared send pace, and the seed list.
  */
 import { bigserial, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tstz, workspaceRef } from './columns';
@@ -48,6 +49,16 @@ export const outbox = pgTable(
   },
   (t) => [uniqueIndex('outbox_workspace_idempotency_key').on(t.workspaceId, t.idempotencyKey)],
 );
+
+/**
+ * Each provider's send pace (its messages-per-second limit), shared by every worker process: the earliest time the
+ * next message may go (GCRA's theoretical arrival time), advanced atomically by each permitted send.
+ */
+export const sendPacing = pgTable('send_pacing', {
+  /** `<workspace>/<provider>`. */
+  key: text('key').primaryKey(),
+  nextAt: tstz('next_at').notNull(),
+});
 
 /**
  * The workspace's seed list: named people who receive test sends of a journey's messages (rendered with a chosen
