@@ -238,7 +238,10 @@ export const runs = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     workspaceId: workspaceRef(),
+    /** The run's business key: its own workflow's id, or (in a cohort) the key its messages are idempotent by. */
     workflowId: text('workflow_id').notNull(),
+    /** The cohort workflow carrying this run, when it entered in bulk (signals and controls go there). */
+    cohortWorkflowId: text('cohort_workflow_id'),
     journeyId: journeyRef(),
     version: integer('version').notNull(),
     customerId: uuid('customer_id')

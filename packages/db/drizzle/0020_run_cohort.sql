@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "cohort_workflow_id" text;
