@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,12 @@ import type { JourneyGraph } from '@wakeflow/journey';
 import catalog from '../src/editor-core/fixtures/catalog.json' with { type: 'json' };
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
-const dist = path.join(webRoot, 'dist');
+/** BENCH_PROFILE=<dir>: an unminified build of its own, and a CPU profile of each gesture written to <dir>. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+/** BENCH_DIST=<dir>: measure a build made elsewhere (say, of the commit before a change), so before and after run
+ * back to back on the same machine load. */
+const prebuilt = process.env.BENCH_DIST;
+const dist = prebuilt ? path.resolve(prebuilt) : path.join(webRoot, PROFILE_DIR ? 'dist-profile' : 'dist');
 const STEPS = Number(process.env.BENCH_STEPS ?? 300);
 
 /** A realistic large journey: sends, delays and waits down a spine, condition branches and A/B splits off it. */
@@ -118,12 +123,32 @@ const NEXT_PAINT = 'new Promise((r) => requestAnimationFrame(() => setTimeout(r,
 
 /** Typing, select, insert and undo on the open journey: [name, samples in ms, target in ms]. */
 async function timeGestures(page: Page): Promise<[string, number[], number][]> {
+  const cdp = PROFILE_DIR ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    mkdirSync(PROFILE_DIR!, { recursive: true });
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  }
+  let sample = 0;
   const timed = async (act: () => Promise<unknown>, done: () => Promise<unknown>): Promise<number> => {
+    if (cdp) {
+      await page
+        .context()
+        .browser()!
+        .startTracing(page, { path: path.join(PROFILE_DIR!, `${sample + 1}.trace.json`) });
+      await cdp.send('Profiler.start');
+    }
     const start = performance.now();
     await act();
     await done();
     await page.evaluate(NEXT_PAINT);
-    return performance.now() - start;
+    const took = performance.now() - start;
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await page.context().browser()!.stopTracing();
+      writeFileSync(path.join(PROFILE_DIR!, `${++sample}.cpuprofile`), JSON.stringify(profile));
+    }
+    return took;
   };
   const selected = (id: string) =>
     page.locator(`.react-flow__node[data-id="${id}"] .step-card.step-selected`).waitFor();
@@ -194,8 +219,19 @@ async function timeGestures(page: Page): Promise<[string, number[], number][]> {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_REUSE_BUILD !== '1' || !existsSync(path.join(dist, 'index.html')))
-    execFileSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
+  if (!prebuilt && (process.env.BENCH_REUSE_BUILD !== '1' || !existsSync(path.join(dist, 'index.html'))))
+    execFileSync(
+      'pnpm',
+      [
+        'exec',
+        'vite',
+        'build',
+        '--logLevel',
+        'warn',
+        ...(PROFILE_DIR ? ['--minify', 'false', '--outDir', 'dist-profile'] : []),
+      ],
+      { cwd: webRoot, stdio: 'inherit' },
+    );
   const graph = largeJourney(STEPS);
   const detail = {
     id: 'bench',
