@@ -4,10 +4,16 @@
  */
 import type { Database } from '@wakeflow/db';
 import { createConditionEvaluator } from '@wakeflow/audience';
-import { createMessageSender, type EventRecorder, type MessageSenderDeps } from '@wakeflow/channels';
+import {
+  createChannelNodeAdapters,
+  createMessageSender,
+  type ChannelNodePorts,
+  type EventRecorder,
+  type MessageSenderDeps,
+} from '@wakeflow/channels';
 import type { CustomNodePorts } from '@wakeflow/custom-nodes';
 import { createCustomNodeAdapters } from '@wakeflow/custom-nodes/adapters';
-import { createCustomerStore, type NodeLogger, type NodeServices } from '@wakeflow/nodes';
+import { createCustomerStore, type NodeLogger } from '@wakeflow/nodes';
 import { heartbeatAcceptanceJournal } from './acceptance-journal';
 
 /**
@@ -29,8 +35,8 @@ function crashHooksFromEnv(env: NodeJS.ProcessEnv): MessageSenderDeps['hooks'] |
   );
 }
 
-/** What this installation's worker hands to activities: every kind's ports (and the database, for channels' kinds). */
-export type InstallationServices = NodeServices & CustomNodePorts;
+/** What this installation's worker hands to activities: every kind's ports, never the database handle. */
+export type InstallationServices = CustomNodePorts & ChannelNodePorts;
 
 export function createNodeServices(deps: {
   db: Database;
@@ -41,9 +47,9 @@ export function createNodeServices(deps: {
 }): InstallationServices {
   const hooks = crashHooksFromEnv(process.env);
   return {
-    db: deps.db,
     customers: createCustomerStore(deps.db),
     ...createCustomNodeAdapters(deps.db),
+    ...createChannelNodeAdapters(deps.db),
     messaging: createMessageSender({
       db: deps.db,
       publicBaseUrl: deps.publicUrl,

@@ -51,12 +51,16 @@ export * from './coupons/claim';
 export * from './coupons/redemption';
 
 export {
-  createWebhookNode,
   webhook,
   webhookConfigSchema,
+  webhookOutputSchema,
   type WebhookConfig,
-  type WebhookNodeOptions,
+  type WebhookOutput,
 } from './nodes/webhook';
+export * from './nodes/ports';
+export { createChannelNodeAdapters } from './nodes/adapters';
+export { createWebhookCalls, type WebhookCallOptions } from './webhooks/webhook-calls';
+export { createCouponDesk } from './coupons/coupon-desk';
 export {
   couponOffer,
   chooseOffer,

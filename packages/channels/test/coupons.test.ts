@@ -6,6 +6,7 @@ import { coupons, customers, events } from '@wakeflow/db';
 import {
   claimCoupon,
   couponOffer,
+  createChannelNodeAdapters,
   createCouponPool,
   createDbEventRecorder,
   findCouponPoolRow,
@@ -14,6 +15,7 @@ import {
   importCouponCodes,
   recordCouponRedemption,
   syncCouponRedemptions,
+  type ChannelNodePorts,
 } from '../src/index';
 import { seedCustomer, WORKSPACE } from './helpers';
 
@@ -113,11 +115,16 @@ describe('the coupon_offer node (S-RE-3)', () => {
         { name: 'twenty_off', poolId: 'wb20', minDaysInactive: 90, maxDaysInactive: 180 },
         { name: 'fifty_off', poolId: 'wb50', minDaysInactive: 180, maxDaysInactive: 365 },
       ],
-    }) as Record<string, unknown>;
-    const services = {
-      db: tdb.db,
+    });
+    const unused = () => Promise.reject(new Error('not used by the coupon_offer node'));
+    // The kind as the worker runs it: its activity on the ports, the `coupons` port on the test database.
+    const services: ChannelNodePorts = {
+      ...createChannelNodeAdapters(tdb.db),
+      customers: { get: unused, update: unused },
+      messaging: { send: unused },
+      conditions: { matches: unused },
       logger: { info: () => undefined, warn: () => undefined },
-    } as unknown as Parameters<NonNullable<typeof couponOffer.definition.activity>['run']>[1];
+    };
     const run = async (customerId: string, workflowId: string) =>
       couponOffer.definition.activity!.run(
         {
@@ -130,7 +137,7 @@ describe('the coupon_offer node (S-RE-3)', () => {
           nodeId: 'offer',
           nodeType: 'coupon_offer',
           nodeVersion: 1,
-          config: config as never,
+          config,
           holdout: false,
           priority: 5,
           context: { enteredAt: now.toISOString(), steps: {} },

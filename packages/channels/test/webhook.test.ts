@@ -7,8 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
 import { messages } from '@wakeflow/db';
-import type { NodeServices } from '@wakeflow/nodes';
-import { createProvider, createWebhookNode, deriveSecretKeys, webhookConfigSchema } from '../src/index';
+import {
+  createChannelNodeAdapters,
+  createProvider,
+  deriveSecretKeys,
+  webhook,
+  webhookConfigSchema,
+  type ChannelNodePorts,
+} from '../src/index';
 import {
   seedCustomer,
   seedJourney,
@@ -47,12 +53,12 @@ afterAll(async () => {
 });
 
 async function callWebhook(config: Record<string, unknown>) {
-  const node = createWebhookNode({
-    keys,
-    addressPolicy: { allowPrivateNetworks: false, allowedHosts: ['127.0.0.1'] },
-  });
-  const services: NodeServices = {
-    db: tdb.db,
+  // The kind as the worker runs it: its activity on the ports, the `webhooks` port on the test database.
+  const services: ChannelNodePorts = {
+    ...createChannelNodeAdapters(tdb.db, {
+      keys,
+      addressPolicy: { allowPrivateNetworks: false, allowedHosts: ['127.0.0.1'] },
+    }),
     customers: { get: unused, update: unused },
     messaging: { send: unused },
     conditions: { matches: unused },
@@ -61,7 +67,7 @@ async function callWebhook(config: Record<string, unknown>) {
   const { journeyId } = await seedJourney(tdb.db);
   const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);
   const at = new Date().toISOString();
-  const result = await node.definition.activity!.run(
+  const result = await webhook.definition.activity!.run(
     {
       runId: run.runId,
       workflowId: run.workflowId,

@@ -56,3 +56,17 @@ describe('the node kinds the browser imports', () => {
     },
   );
 });
+
+describe('the node kinds of @wakeflow/channels', () => {
+  // Their activities get ports (packages/channels/src/nodes/ports.ts), never the database handle; the webhook body
+  // is checked as a Liquid template when the config is parsed, hence liquidjs.
+  it.each(['packages/channels/src/nodes/webhook.ts', 'packages/channels/src/nodes/coupon-offer.ts'])(
+    '%s reaches no database, Temporal or Node module',
+    (entry) => {
+      const outside = [...reachablePackages(entry)].filter(
+        (p) => !browserSafePackages.has(p) && p !== 'liquidjs',
+      );
+      expect(outside).toEqual([]);
+    },
+  );
+});

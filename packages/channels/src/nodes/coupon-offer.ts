@@ -1,15 +1,12 @@
 /**
  * The `coupon_offer` node: picks the offer that fits the customer (DOMAIN S-RE-3: 20 off with no minimum for
  * 3–6 months dormant, 50 off above a threshold for 6–12 months) and claims one code from its pool, exactly once per
- * run and step. Later templates read `steps.<this step>.code`, `.value_cents`, `.min_spend_cents`.
+ * run and step. Later templates read `steps.<this step>.code`, `.value_cents`, `.min_spend_cents`. The customer's
+ * standing and the claim come through the `coupons` port; the kind never sees the database.
  */
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { customers } from '@wakeflow/db';
-import { defineNode } from '@wakeflow/nodes';
-import { claimCoupon } from '../coupons/claim';
-import { findCouponPoolRow } from '../coupons/pools';
-import { daysInactive } from '../templates/variables';
+import { defineNode } from '@wakeflow/nodes/spec';
+import type { ChannelNodePorts } from './ports';
 
 const offerSchema = z
   .object({
@@ -69,7 +66,7 @@ export function chooseOffer(
   return null;
 }
 
-export const couponOffer = defineNode({
+export const couponOffer = defineNode<typeof couponOfferConfigSchema, ChannelNodePorts>({
   type: 'coupon_offer',
   version: 1,
   config: couponOfferConfigSchema,
@@ -86,38 +83,30 @@ export const couponOffer = defineNode({
   writes: outputSchema,
   activity: {
     startToCloseMs: 30_000,
-    async run(input, services) {
+    async run(input, { coupons, logger }) {
       const at = new Date(input.at);
-      const [customer] = await services.db
-        .select()
-        .from(customers)
-        .where(and(eq(customers.workspaceId, input.workspaceId), eq(customers.id, input.customerId)));
-      if (!customer) return { outcome: 'none' };
-      const offer = chooseOffer(input.config.offers, {
-        daysInactive: daysInactive(customer, at),
-        valueTier: customer.valueTier,
-      });
+      const standing = await coupons.standing(input, at);
+      const offer = standing && chooseOffer(input.config.offers, standing);
       if (!offer) return { outcome: 'none' };
-      const coupon = await claimCoupon(services.db, {
+      const coupon = await coupons.claimOnce({
         workspaceId: input.workspaceId,
+        customerId: input.customerId,
         poolId: offer.poolId,
         claimKey: `${input.workflowId}#${input.nodeId}`,
-        customerId: input.customerId,
-        now: at,
+        at,
       });
       if (!coupon) {
-        services.logger.warn('coupon pool is empty', { poolId: offer.poolId, runId: input.runId });
+        logger.warn('coupon pool is empty', { poolId: offer.poolId, runId: input.runId });
         return { outcome: 'none' };
       }
-      const pool = await findCouponPoolRow(services.db, input.workspaceId, coupon.poolId);
       const output: z.infer<typeof outputSchema> = {
         offer: offer.name,
         pool_id: coupon.poolId,
         code: coupon.code,
         value_cents: coupon.valueCents,
-        min_spend_cents: pool?.minSpendCents ?? 0,
-        currency: pool?.currency ?? 'CNY',
-        expires_at: pool?.expiresAt?.toISOString() ?? null,
+        min_spend_cents: coupon.minSpendCents,
+        currency: coupon.currency,
+        expires_at: coupon.expiresAt,
       };
       return { outcome: 'assigned', output };
     },

@@ -1,6 +1,6 @@
 /**
  * `@wakeflow/nodes`: the node kinds for the API and the worker — everything in `./spec` (browser-safe) plus the
- * worker-side adapters of the ports, the database-backed `defineNode` of kinds not yet on ports, journey templates
+ * worker-side adapters of the ports, journey templates
  * and the plan compatibility check.
  */
 export * from '../catalog';
@@ -19,7 +19,6 @@ export * from '../ports';
 export * from '../words';
 export * from '../builtin-kinds';
 export { sendWindowSchema } from '../kinds/send';
-export * from './services';
 export * from '../templates';
 export * from '../compatibility';
 export { createCustomerStore } from './customer-store';

@@ -8,7 +8,7 @@ import {
 import { journeyTaskQueue } from '@wakeflow/journey';
 import { workflowsPath } from '@wakeflow/workflows/path';
 import type { Database } from '@wakeflow/db';
-import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
+import type { NodeCatalog, NodePorts } from '@wakeflow/nodes';
 import { createRunReconcilerActivities } from '../run-reconciler';
 import { createJourneyActivities } from './journey-activities';
 
@@ -18,7 +18,7 @@ export interface WorkerOptions {
   workspaceId: string;
   db: Database;
   catalog: NodeCatalog;
-  services: NodeServices;
+  services: NodePorts;
   /** Pre-built bundle (tests build it once); otherwise bundled from source on start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;

@@ -14,7 +14,7 @@ import {
   registerRunRecord,
   type Database,
 } from '@wakeflow/db';
-import type { NodeCatalog, NodeServices } from '@wakeflow/nodes';
+import type { NodeCatalog, NodePorts } from '@wakeflow/nodes';
 
 /** How long a message step of a paused journey is held before it looks again (a resume wakes it sooner). */
 export const PAUSE_HOLD_MS = 15 * 60_000;
@@ -22,7 +22,7 @@ export const PAUSE_HOLD_MS = 15 * 60_000;
 export function createJourneyActivities(deps: {
   db: Database;
   catalog: NodeCatalog;
-  services: NodeServices;
+  services: NodePorts;
   /** Tests shorten it; the resume signal, not this, is what normally ends a hold. */
   pauseHoldMs?: number;
 }): JourneyActivities {
