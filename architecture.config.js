@@ -25,7 +25,7 @@ export const parts = [
     folder: 'packages/contracts',
     uses: ['journey'],
   },
-  // The node package's worker side (the package index, the ports' adapters, the database-backed defineNode); the
+  // The node package's worker side (the package index, the ports' adapters on PostgreSQL); the
   // browser imports `@wakeflow/nodes/spec`.
   {
     type: 'nodes-worker',
@@ -91,7 +91,7 @@ export const parts = [
     layer: 'adapter',
     package: '@wakeflow/channels',
     folder: 'packages/channels',
-    uses: ['journey', 'contracts', 'nodes', 'nodes-worker', 'db'],
+    uses: ['journey', 'contracts', 'nodes', 'db'],
   },
   {
     type: 'temporal',

@@ -68,7 +68,7 @@ export {
   type CouponOfferConfig,
 } from './nodes/coupon-offer';
 
-import type { NodeKind } from '@wakeflow/nodes';
+import type { NodeKind } from '@wakeflow/nodes/spec';
 import { couponOffer } from './nodes/coupon-offer';
 import { webhook } from './nodes/webhook';
 

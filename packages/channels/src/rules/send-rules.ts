@@ -6,7 +6,7 @@
  * under a lock in the database, a dry run keeps them in memory.
  */
 import type { ChannelConsent } from '@wakeflow/db';
-import type { SendWindow } from '@wakeflow/nodes';
+import type { SendWindow } from '@wakeflow/nodes/spec';
 import type { ChannelSettings } from './channel-settings';
 import { checkConsent, type MessageCategory, type MessageChannel } from './consent';
 import { nextAllowedSendTime } from './send-time';

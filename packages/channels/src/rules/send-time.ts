@@ -4,7 +4,7 @@
  * DST is handled by the local-time helpers of @wakeflow/journey (a local time that does not exist moves forward).
  */
 import { isWithinLocalWindow, nextLocalTime } from '@wakeflow/journey';
-import type { SendWindow } from '@wakeflow/nodes';
+import type { SendWindow } from '@wakeflow/nodes/spec';
 import type { ChannelSettings } from './channel-settings';
 import type { MessageChannel } from './consent';
 

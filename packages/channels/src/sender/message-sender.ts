@@ -28,7 +28,7 @@
  */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { customers, journeyVersions, messages, runs, templates, type Database } from '@wakeflow/db';
-import type { MessageSender, SendRequest, SendResult } from '@wakeflow/nodes';
+import type { MessageSender, SendRequest, SendResult } from '@wakeflow/nodes/spec';
 import { addressPolicyFromEnv, type AddressPolicy } from '../net/address-policy';
 import type { ProviderRow } from '../providers/store';
 import { createProviderResolver, type ProviderResolver, type ResolvedProvider } from '../providers/resolver';
@@ -41,7 +41,7 @@ import {
 import { loadChannelSettings, type ChannelSettings } from '../rules/channel-settings';
 import { type MessageCategory } from '../rules/consent';
 import { countedDispatches, decideFrequencyCap, lockCustomerForCap } from '../rules/frequency-cap';
-import { createRateLimiter, type RateLimiter } from '../rules/rate-limiter';
+import { createSharedRateLimiter, type RateLimiter } from '../rules/rate-limiter';
 import { judgeSendRules } from '../rules/send-rules';
 import { loadSecretKeys, type SecretKeys } from '../secrets/keys';
 import { renderTemplate, TemplateRenderError } from '../templates/render';
@@ -136,7 +136,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
   const keys = deps.keys ?? loadSecretKeys();
   const now = deps.now ?? (() => new Date());
   const recorder = deps.events ?? createDbEventRecorder(db);
-  const rateLimiter = deps.rateLimiter ?? createRateLimiter();
+  const rateLimiter = deps.rateLimiter ?? createSharedRateLimiter(db);
   const maxRateWait = deps.maxRateLimitWaitMs ?? 2_000;
   const leaseMs = deps.leaseMs ?? 60_000;
   const resolver: ProviderResolver = createProviderResolver({
