@@ -38,7 +38,7 @@ import {
 } from '@wakeflow/journey';
 import type { MachineRun, VirtualRunHooks } from '@wakeflow/journey/machine';
 import type { Channel, SendWindow } from '@wakeflow/nodes';
-import { createCatalog } from '../index';
+import { createCatalog } from '../installation';
 import { judgeDrySend, type DryRunWorld, type DrySendDecision } from '../dry-run/dry-run-services';
 import { RunTracker } from './run-tracker';
 import { BacktestReportBuilder, type EntrantInfo, type SendDecisionKind } from './report';
