@@ -1,6 +1,7 @@
 /** Shared fixtures for the audience integration tests: a live audience-triggered journey, event builders. */
 import { randomUUID } from 'node:crypto';
-import { journeys, journeyVersions, type Database } from '@wakeflow/db';
+import { asc, eq } from 'drizzle-orm';
+import { customerDailyActivity, customers, journeys, journeyVersions, type Database } from '@wakeflow/db';
 import type { EventInput, Reentry } from '@wakeflow/journey';
 
 export async function createLiveAudienceJourney(
@@ -48,3 +49,36 @@ export function event(
 
 export const daysAgo = (days: number, from = new Date()) =>
   new Date(from.getTime() - days * 86_400_000).toISOString();
+
+/** Every customer's stored facts, by external id: what a facts rebuild must get right. */
+export async function storedFactsOf(db: Database, workspaceId: string) {
+  return db
+    .select({
+      externalId: customers.externalId,
+      lastActivityAt: customers.lastActivityAt,
+      lastLoginAt: customers.lastLoginAt,
+      lastPurchaseAt: customers.lastPurchaseAt,
+      purchaseCount: customers.purchaseCount,
+      totalSpend: customers.totalSpend,
+    })
+    .from(customers)
+    .where(eq(customers.workspaceId, workspaceId))
+    .orderBy(asc(customers.externalId));
+}
+
+/** Every daily rollup row, by external id and day. */
+export async function storedRollupOf(db: Database, workspaceId: string) {
+  return db
+    .select({
+      externalId: customers.externalId,
+      day: customerDailyActivity.day,
+      activity: customerDailyActivity.activityCount,
+      logins: customerDailyActivity.loginCount,
+      purchases: customerDailyActivity.purchaseCount,
+      spend: customerDailyActivity.spend,
+    })
+    .from(customerDailyActivity)
+    .innerJoin(customers, eq(customers.id, customerDailyActivity.customerId))
+    .where(eq(customerDailyActivity.workspaceId, workspaceId))
+    .orderBy(asc(customers.externalId), asc(customerDailyActivity.day));
+}

@@ -5,9 +5,9 @@
  * untouched, a second rebuild writes nothing, and a small fixture is checked against values worked out by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
-import { customerDailyActivity, customers, events } from '@wakeflow/db';
+import { customers, events } from '@wakeflow/db';
 import type { EventInput } from '@wakeflow/journey';
 import {
   ingestEvents,
@@ -16,6 +16,7 @@ import {
   upsertCustomers,
   type AudienceSettingsInput,
 } from '../src/index';
+import { storedFactsOf, storedRollupOf } from './helpers';
 
 const REBUILT = 'rebuilt';
 const FRESH = 'fresh';
@@ -72,37 +73,8 @@ async function ingestInBatches(workspaceId: string, list: EventInput[], size: nu
   for (let i = 0; i < list.length; i += size) await ingestEvents(t.db, workspaceId, list.slice(i, i + size));
 }
 
-async function factsOf(workspaceId: string) {
-  const rows = await t.db
-    .select({
-      externalId: customers.externalId,
-      lastActivityAt: customers.lastActivityAt,
-      lastLoginAt: customers.lastLoginAt,
-      lastPurchaseAt: customers.lastPurchaseAt,
-      purchaseCount: customers.purchaseCount,
-      totalSpend: customers.totalSpend,
-    })
-    .from(customers)
-    .where(eq(customers.workspaceId, workspaceId))
-    .orderBy(asc(customers.externalId));
-  return rows;
-}
-
-async function rollupOf(workspaceId: string) {
-  return t.db
-    .select({
-      externalId: customers.externalId,
-      day: customerDailyActivity.day,
-      activity: customerDailyActivity.activityCount,
-      logins: customerDailyActivity.loginCount,
-      purchases: customerDailyActivity.purchaseCount,
-      spend: customerDailyActivity.spend,
-    })
-    .from(customerDailyActivity)
-    .innerJoin(customers, eq(customers.id, customerDailyActivity.customerId))
-    .where(eq(customerDailyActivity.workspaceId, workspaceId))
-    .orderBy(asc(customers.externalId), asc(customerDailyActivity.day));
-}
+const factsOf = (workspaceId: string) => storedFactsOf(t.db, workspaceId);
+const rollupOf = (workspaceId: string) => storedRollupOf(t.db, workspaceId);
 
 beforeAll(async () => {
   t = await createTestDatabase({ workspaceIds: [REBUILT, FRESH, OTHER, HAND, BUSY, BUSY_FRESH] });

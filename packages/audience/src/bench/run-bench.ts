@@ -5,10 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { CustomerInput, EventInput } from '@wakeflow/journey';
+import { connect, type Database } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID as WS } from '@wakeflow/db/testing';
 import {
   defaultAudienceSettings,
   ingestEvents,
+  loadAudienceSettings,
   prepareCondition,
   rebuildFacts,
   recomputeRfm,
@@ -122,6 +124,58 @@ function* batches<T>(items: Iterable<T[]>, size: number): Generator<T[]> {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * A definitions change (browsing stops counting as activity, or counts again when the database already had the
+ * change: a kept database can be measured again), then every customer's facts rebuilt from the log. The rebuild
+ * without a stage (each chunk reads its customers' events through the index) is timed beside it up to 100,000
+ * customers (BENCH_REBUILD_UNSTAGED=1 | 0 forces it): at 1M / 20M events it ran over 33 minutes.
+ */
+async function benchRebuild(db: Database, customers: number): Promise<void> {
+  const current = await loadAudienceSettings(db, WS);
+  const next =
+    current.activity.mode === 'only'
+      ? defaultAudienceSettings
+      : {
+          ...current,
+          activity: { mode: 'only' as const, events: ['login', 'purchase', 'store_purchase', 'app_open'] },
+        };
+  const unstaged =
+    process.env.BENCH_REBUILD_UNSTAGED === '1' ||
+    (process.env.BENCH_REBUILD_UNSTAGED !== '0' && customers <= 100_000);
+  for (const staging of unstaged ? [true, false] : [true]) {
+    // Each measured rebuild changes the definitions, so each has every changed customer to write.
+    const to = staging ? next : current;
+    await saveAudienceSettings(db, WS, to);
+    const started = performance.now();
+    const memoryBefore = process.memoryUsage().rss;
+    const rebuilt = await rebuildFacts(db, WS, { staging });
+    const seconds = (performance.now() - started) / 1000;
+    const secs = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1);
+    console.log(
+      `facts rebuild ${staging ? 'with a stage' : 'without a stage (each chunk reads its events)'} after an activity definition change: ${fmt(rebuilt.customersScanned)} customers (${fmt(rebuilt.customersUpdated)} changed, ${fmt(rebuilt.rollupRowsWritten)} rollup rows written, ${fmt(rebuilt.rollupRowsDeleted)} deleted) in ${seconds.toFixed(1)} s = ${fmt(rebuilt.customersScanned / seconds)} customers/s${staging ? ` (stage ${secs(rebuilt.stageMs)} s, apply ${secs(rebuilt.applyMs)} s)` : ''}; target < 5 min at 1M / 20M; rss +${((process.memoryUsage().rss - memoryBefore) / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
+}
+
+/** `BENCH_ONLY=rebuild BENCH_DATABASE_URL=<a kept bench database>`: the facts rebuild alone, on data loaded before. */
+export async function runRebuildBench(url: string): Promise<void> {
+  const handle = connect(url);
+  try {
+    const [row] = (
+      await handle.db.execute<{ customers: number; events: number }>(
+        sql`select (select count(*)::int from customers where workspace_id = ${WS}) as customers,
+          (select count(*)::int from events where workspace_id = ${WS}) as events`,
+      )
+    ).rows;
+    console.log(
+      `bench-audience rebuild: ${fmt(row?.customers ?? 0)} customers, ${fmt(row?.events ?? 0)} events`,
+    );
+    await benchRebuild(handle.db, row?.customers ?? 0);
+  } finally {
+    await handle.close();
+  }
+}
 
 export async function runDataBench(): Promise<void> {
   console.log(
@@ -276,22 +330,8 @@ export async function runDataBench(): Promise<void> {
     );
     console.log(plan.rows.map((r) => `  ${r['QUERY PLAN']}`).join('\n'));
 
-    // A definitions change: browsing no longer counts as activity, so every customer's facts are rebuilt from the log.
-    // Off by default above 100k customers: at 1M / 20M events it ran over 30 minutes (see docs/audience.md).
-    if (process.env.BENCH_REBUILD === '1' || (process.env.BENCH_REBUILD !== '0' && CUSTOMERS <= 100_000)) {
-      await saveAudienceSettings(db, WS, {
-        ...settings,
-        activity: { mode: 'only', events: ['login', 'purchase', 'store_purchase', 'app_open'] },
-      });
-      started = performance.now();
-      const rebuilt = await rebuildFacts(db, WS);
-      const rebuildSeconds = (performance.now() - started) / 1000;
-      console.log(
-        `facts rebuild after an activity definition change: ${fmt(rebuilt.customersScanned)} customers (${fmt(rebuilt.customersUpdated)} changed) in ${rebuildSeconds.toFixed(1)} s = ${fmt(rebuilt.customersScanned / rebuildSeconds)} customers/s`,
-      );
-    } else {
-      console.log('facts rebuild: skipped above 100,000 customers (BENCH_REBUILD=1 runs it)');
-    }
+    if (process.env.BENCH_REBUILD !== '0') await benchRebuild(db, CUSTOMERS);
+    else console.log('facts rebuild: skipped (BENCH_REBUILD=0)');
 
     const sizes = await db.execute<{ events: string; rollup: string }>(
       sql`select pg_size_pretty(pg_total_relation_size('events')) as events, pg_size_pretty(pg_total_relation_size('customer_daily_activity')) as rollup`,

@@ -29,6 +29,11 @@ export interface FactsRebuildProgress {
   /** `customer_daily_activity` rows inserted or changed, and deleted. */
   rollupRowsWritten: number;
   rollupRowsDeleted: number;
+  /** Customers recomputed from their events because they changed after the stage was taken (ingest ran meanwhile). */
+  customersRecomputed?: number;
+  /** Taking the stage (one scan of the events), and applying it in chunks, in milliseconds. */
+  stageMs?: number;
+  applyMs?: number;
 }
 
 export interface FactsRebuildActivities {
