@@ -63,7 +63,7 @@ export function createApp(given: AuthApiDeps): express.Express {
   const api = express.Router();
   api.use(resolveWorkspace(deps.db, deps.defaultWorkspaceId, auth));
   api.use(enforceAccess(api, auth));
-  api.use(ingestRateLimit(auth.limits));
+  api.use(ingestRateLimit(deps.db, auth.limits));
   api.use(jsonBodies());
   api.use(auditTrail(deps.db, deps.logger));
   for (const module of routeModules) api.use(module(deps));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@wakeflow/db/testing';
-import { events, messages, outbox, providers, templates } from '@wakeflow/db';
+import { events, messages, outbox, providers, sendPacing, templates } from '@wakeflow/db';
 import type { SendRequest, SendResult } from '@wakeflow/nodes';
 import {
   applyUnsubscribe,
@@ -565,5 +565,26 @@ describe('workspace settings', () => {
     } finally {
       await saveChannelSettings(tdb.db, WORKSPACE, {});
     }
+  });
+});
+
+describe('rate limits across worker processes', () => {
+  afterAll(async () => {
+    await saveChannelSettings(tdb.db, WORKSPACE, {});
+  });
+
+  it('paces a provider for the installation: two senders (two workers) share its messages per second', async () => {
+    await saveChannelSettings(tdb.db, WORKSPACE, { rateLimits: { email: 1 } });
+    // The log provider's pace as earlier tests left it (at 50/s) could hold the first send for a few ms.
+    await tdb.db.delete(sendPacing).where(eq(sendPacing.key, `${WORKSPACE}/log`));
+    // Each sender stands for a worker process: with a limiter in process memory each would allow its own 1/s.
+    const workers = [sender({ maxRateLimitWaitMs: 0 }), sender({ maxRateLimitWaitMs: 0 })];
+    const results: SendResult[] = [];
+    for (const [i, worker] of workers.entries()) {
+      const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);
+      results.push(await worker.send(sendRequest(run, `paced_${i}`)));
+    }
+    expect(results.map((r) => r.status)).toEqual(['sent', 'deferred']);
+    expect(results[1]).toMatchObject({ reason: 'rate_limit' });
   });
 });

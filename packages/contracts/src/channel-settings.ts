@@ -53,7 +53,7 @@ export const channelSettingsSchema = z.object({
       channels: z.array(messageChannel).default(['sms', 'push']),
     })
     .prefault({}),
-  /** Messages per second per provider, per worker process. */
+  /** Messages per second per provider, for the installation (shared by every worker process). */
   rateLimits: z
     .object({
       email: z.number().positive().max(10_000).default(50),

@@ -4,13 +4,16 @@
  * run can hold the account's password sign-in for a window, while OIDC and resets still work), and all attempts per
  * IP (a run across many accounts); successful sign-ins do not count. Changing one's password: failed attempts per
  * person. Ingest: requests per principal per minute, so one runaway integration cannot starve the database.
- * Counters live in memory: with several API processes, put a shared store (e.g. rate-limit-redis) here.
+ * Counters live in PostgreSQL (rate-limit-store.ts), so several API processes count together: a guessing run spread
+ * over the processes behind a load balancer meets the same limit as one aimed at a single process.
  */
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Principal } from '@wakeflow/auth';
+import type { Database } from '@wakeflow/db';
 import type { AuthLimits } from './auth-config';
 import { HttpError } from './errors';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 function clientIp(req: Request): string {
   return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
@@ -34,8 +37,18 @@ function tooMany(message: string, onLimited?: OnLimited): RequestHandler {
   };
 }
 
-export function signInRateLimits(limits: AuthLimits, onLimited?: OnLimited): RequestHandler[] {
+/**
+ * The sign-in limits of one route; `scope` (e.g. `sign-in`, `password-reset`) keeps each route's counts apart, as
+ * they were when every route had limiters of its own in memory.
+ */
+export function signInRateLimits(
+  db: Database,
+  scope: string,
+  limits: AuthLimits,
+  onLimited?: OnLimited,
+): RequestHandler[] {
   const perIpAndAccount = rateLimit({
+    store: new PostgresRateLimitStore(db, `${scope}:ip-account`),
     windowMs: limits.signInWindowMs,
     limit: limits.signInFailures,
     skipSuccessfulRequests: true,
@@ -45,6 +58,7 @@ export function signInRateLimits(limits: AuthLimits, onLimited?: OnLimited): Req
     handler: tooMany('Too many failed sign-ins; wait before trying again', onLimited),
   });
   const perAccount = rateLimit({
+    store: new PostgresRateLimitStore(db, `${scope}:account`),
     windowMs: limits.signInWindowMs,
     limit: limits.signInFailuresPerAccount,
     skipSuccessfulRequests: true,
@@ -56,6 +70,7 @@ export function signInRateLimits(limits: AuthLimits, onLimited?: OnLimited): Req
     handler: tooMany('Too many failed sign-ins to this account; wait before trying again', onLimited),
   });
   const perIp = rateLimit({
+    store: new PostgresRateLimitStore(db, `${scope}:ip`),
     windowMs: limits.signInWindowMs,
     limit: limits.signInPerIp,
     standardHeaders: false,
@@ -67,8 +82,9 @@ export function signInRateLimits(limits: AuthLimits, onLimited?: OnLimited): Req
 }
 
 /** Failed attempts to change one's password, per signed-in person: a stolen session cannot guess the old one. */
-export function passwordChangeRateLimit(limits: AuthLimits): RequestHandler {
+export function passwordChangeRateLimit(db: Database, limits: AuthLimits): RequestHandler {
   return rateLimit({
+    store: new PostgresRateLimitStore(db, 'password-change'),
     windowMs: limits.signInWindowMs,
     limit: limits.signInFailures,
     skipSuccessfulRequests: true,
@@ -82,8 +98,9 @@ export function passwordChangeRateLimit(limits: AuthLimits): RequestHandler {
   });
 }
 
-export function ingestRateLimit(limits: AuthLimits): RequestHandler {
+export function ingestRateLimit(db: Database, limits: AuthLimits): RequestHandler {
   const limiter = rateLimit({
+    store: new PostgresRateLimitStore(db, 'ingest'),
     windowMs: 60_000,
     limit: limits.ingestPerMinute,
     standardHeaders: 'draft-8',

@@ -41,6 +41,8 @@ export interface Harness {
   /** The token of the newest account mail to this address. */
   tokenSentTo(email: string): string;
   app: ReturnType<typeof createApp>;
+  /** Another API over the same database and Temporal, as a second API process behind a load balancer would be. */
+  anotherApp(): ReturnType<typeof createApp>;
   /** Creates a person with these roles in the workspace and signs them in. */
   person(workspaceId: string, roles: Role[], email?: string): Promise<Session>;
   signIn(email: string, password?: string): Promise<Session>;
@@ -84,31 +86,33 @@ export async function createHarness(
     .insert(workspacesTable)
     .values(workspaces.map((id) => ({ id, name: id })))
     .onConflictDoNothing();
-  const app = createApp({
-    db,
-    catalog: bench.catalog,
-    temporal: bench.env.client,
-    starter: bench.starter,
-    events: bench.router,
-    logger: silent,
-    defaultWorkspaceId: workspaces[0]!,
-    ...(options.webDist ? { webDist: options.webDist } : {}),
-    auth: {
-      mode: 'required',
-      mailer: options.channelMailer
-        ? channelAuthMailer(db, mailerLog, { NODE_ENV: 'test', ...options.mailerEnv })
-        : { send: async (mail) => void sentMail.push(mail) },
-      // Tests sign in a lot from one address; the sign-in test sets tight limits of its own.
-      limits: {
-        signInFailures: 1_000,
-        signInFailuresPerAccount: 1_000,
-        signInPerIp: 10_000,
-        signInWindowMs: 60_000,
-        ingestPerMinute: 10_000,
+  const makeApp = () =>
+    createApp({
+      db,
+      catalog: bench.catalog,
+      temporal: bench.env.client,
+      starter: bench.starter,
+      events: bench.router,
+      logger: silent,
+      defaultWorkspaceId: workspaces[0]!,
+      ...(options.webDist ? { webDist: options.webDist } : {}),
+      auth: {
+        mode: 'required',
+        mailer: options.channelMailer
+          ? channelAuthMailer(db, mailerLog, { NODE_ENV: 'test', ...options.mailerEnv })
+          : { send: async (mail) => void sentMail.push(mail) },
+        // Tests sign in a lot from one address; the sign-in test sets tight limits of its own.
+        limits: {
+          signInFailures: 1_000,
+          signInFailuresPerAccount: 1_000,
+          signInPerIp: 10_000,
+          signInWindowMs: 60_000,
+          ingestPerMinute: 10_000,
+        },
+        ...options.auth,
       },
-      ...options.auth,
-    },
-  });
+    });
+  const app = makeApp();
 
   async function signIn(email: string, password = PASSWORD): Promise<Session> {
     const res = await request(app).post('/api/auth/sign-in').send({ email, password });
@@ -131,6 +135,7 @@ export async function createHarness(
       return decodeURIComponent(/#token=([^&\s]+)/.exec(mail.link)![1]!);
     },
     app,
+    anotherApp: makeApp,
     signIn,
     async person(workspaceId, roles, email = `person-${++people}@example.com`) {
       const { user } = await ensureUser(db, { email, passwordHash });

@@ -1,9 +1,12 @@
 /**
- * Per-provider messages-per-second limit inside one worker process (GCRA, i.e. a token bucket without a timer).
- * A short wait is absorbed here; a long one is handed back so the activity fails and Temporal retries it later
- * instead of holding a worker slot. For a limit across all workers, give the channel its own task queue with
- * `maxTaskQueueActivitiesPerSecond` (see docs/channels.md).
+ * Per-provider messages-per-second limit (GCRA, i.e. a token bucket without a timer). A short wait is absorbed
+ * here; a long one is handed back so the send is deferred and retried later instead of holding a worker slot.
+ * The sender's limiter is the shared one: every worker process takes its slots from the same PostgreSQL row
+ * (`send_pacing`), so the limit holds for the installation however many workers run. The in-process one is the same
+ * rule in memory, for tests of the rule itself.
  */
+import { takeSendSlot, type Database } from '@wakeflow/db';
+
 export interface RateLimiter {
   /** Resolves when the call may proceed; returns the wait in ms it would need instead if that exceeds `maxWaitMs`. */
   acquire(
@@ -13,6 +16,7 @@ export interface RateLimiter {
   ): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
 }
 
+/** In one process's memory only. */
 export function createRateLimiter(now: () => number = () => Date.now()): RateLimiter {
   /** Theoretical arrival time of the next permitted call, per key. */
   const tat = new Map<string, number>();
@@ -27,6 +31,18 @@ export function createRateLimiter(now: () => number = () => Date.now()): RateLim
       if (wait > maxWaitMs) return { ok: false, retryAfterMs: Math.ceil(wait) };
       tat.set(key, next + interval);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return { ok: true };
+    },
+  };
+}
+
+/** Shared by every process on the database: one atomic upsert per send takes its slot. */
+export function createSharedRateLimiter(db: Database): RateLimiter {
+  return {
+    async acquire(key, perSecond, maxWaitMs) {
+      const answer = await takeSendSlot(db, key, perSecond, maxWaitMs);
+      if (!answer.ok) return answer;
+      if (answer.waitMs > 0) await new Promise((r) => setTimeout(r, answer.waitMs));
       return { ok: true };
     },
   };

@@ -52,18 +52,24 @@ export function passwordResetRoutes(deps: AuthRouteDeps): Router {
   const { db, mailer } = deps;
   const router = Router();
 
-  router.post('/auth/password-reset', ...signInRateLimits(deps.auth.limits), async (req, res) => {
-    const { email } = parseInput(contract.passwordReset.body, req.body, 'body');
-    answer(res, contract.passwordReset, 202, {
-      ok: true,
-      message: 'If that account exists, a link to choose a new password is on its way',
-    });
-    // After answering: a delivery failure or a slow provider must not show in the answer or its timing.
-    void (async () => {
-      const user = await findUserByEmail(db, email);
-      if (user && user.disabledAt === null) await sendResetLink(deps, mailer, user);
-    })().catch((error: unknown) => deps.logger.error({ err: error }, 'could not send a password reset link'));
-  });
+  router.post(
+    '/auth/password-reset',
+    ...signInRateLimits(db, 'password-reset', deps.auth.limits),
+    async (req, res) => {
+      const { email } = parseInput(contract.passwordReset.body, req.body, 'body');
+      answer(res, contract.passwordReset, 202, {
+        ok: true,
+        message: 'If that account exists, a link to choose a new password is on its way',
+      });
+      // After answering: a delivery failure or a slow provider must not show in the answer or its timing.
+      void (async () => {
+        const user = await findUserByEmail(db, email);
+        if (user && user.disabledAt === null) await sendResetLink(deps, mailer, user);
+      })().catch((error: unknown) =>
+        deps.logger.error({ err: error }, 'could not send a password reset link'),
+      );
+    },
+  );
 
   router.post('/auth/password-reset/confirm', async (req, res) => {
     const body = parseInput(contract.passwordResetConfirm.body, req.body, 'body');

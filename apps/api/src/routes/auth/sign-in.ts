@@ -120,21 +120,25 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     });
   });
 
-  router.post('/auth/sign-in', ...signInRateLimits(auth.limits, onLimited), async (req, res) => {
-    const body = parseInput(contract.signIn.body, req.body, 'body');
-    const user = await findUserByEmail(db, body.email);
-    const ok = await verifyPassword(user?.passwordHash, body.password);
-    if (!user || !ok || user.disabledAt !== null) {
-      // Not awaited: the extra writes for known accounts would make their answers measurably slower.
-      auditRefusedSignIn(deps, req, body.email, 'session.sign_in_failed').catch((error: unknown) =>
-        deps.logger.error({ err: error }, 'could not audit a failed sign-in'),
-      );
-      throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
-    }
-    const principal = await startSession(deps, req, res, user.id, body.workspaceId);
-    res.set('Cache-Control', 'no-store');
-    answer(res, contract.signIn, 200, await describePrincipal(db, principal));
-  });
+  router.post(
+    '/auth/sign-in',
+    ...signInRateLimits(db, 'sign-in', auth.limits, onLimited),
+    async (req, res) => {
+      const body = parseInput(contract.signIn.body, req.body, 'body');
+      const user = await findUserByEmail(db, body.email);
+      const ok = await verifyPassword(user?.passwordHash, body.password);
+      if (!user || !ok || user.disabledAt !== null) {
+        // Not awaited: the extra writes for known accounts would make their answers measurably slower.
+        auditRefusedSignIn(deps, req, body.email, 'session.sign_in_failed').catch((error: unknown) =>
+          deps.logger.error({ err: error }, 'could not audit a failed sign-in'),
+        );
+        throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
+      }
+      const principal = await startSession(deps, req, res, user.id, body.workspaceId);
+      res.set('Cache-Control', 'no-store');
+      answer(res, contract.signIn, 200, await describePrincipal(db, principal));
+    },
+  );
 
   router.post('/auth/sign-out', async (req, res) => {
     const token = readCookie(req, cookieName);
@@ -169,7 +173,7 @@ export function signInRoutes(deps: AuthRouteDeps): Router {
     answer(res, contract.switchWorkspace, 200, await describePrincipal(db, next));
   });
 
-  router.post('/auth/password', passwordChangeRateLimit(auth.limits), async (req, res) => {
+  router.post('/auth/password', passwordChangeRateLimit(db, auth.limits), async (req, res) => {
     const principal = principalOf(res);
     if (principal.kind !== 'user')
       throw new HttpError(403, 'not_a_person', 'Only a signed-in person has a password');
