@@ -8,3 +8,4 @@ export * from './queries/journeys';
 export * from './queries/event-outbox';
 export * from './outage';
 export * from './queries/entry-counts';
+export * from './queries/rate-limits';
