@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import type { JourneyGraph } from '@wakeflow/journey';
 import catalog from '../src/editor-core/fixtures/catalog.json' with { type: 'json' };
+import { largeJourney } from '../src/editor-core/fixtures/large-journey';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 /** BENCH_PROFILE=<dir>: an unminified build of its own, and a CPU profile of each gesture written to <dir>. */
@@ -24,94 +24,6 @@ const PROFILE_DIR = process.env.BENCH_PROFILE;
 const prebuilt = process.env.BENCH_DIST;
 const dist = prebuilt ? path.resolve(prebuilt) : path.join(webRoot, PROFILE_DIR ? 'dist-profile' : 'dist');
 const STEPS = Number(process.env.BENCH_STEPS ?? 300);
-
-/** A realistic large journey: sends, delays and waits down a spine, condition branches and A/B splits off it. */
-export function largeJourney(steps: number): JourneyGraph {
-  const nodes: JourneyGraph['nodes'] = [
-    { id: 'trigger', type: 'audience_trigger', config: { segmentId: 'no-login-30d', everyMinutes: 60 } },
-  ];
-  const edges: JourneyGraph['edges'] = [];
-  let tail = { id: 'trigger', outcome: 'next' };
-  let i = 0;
-  const add = (node: JourneyGraph['nodes'][number], from: { id: string; outcome: string }) => {
-    nodes.push(node);
-    edges.push({ source: from.id, outcome: from.outcome, target: node.id });
-  };
-  while (nodes.length < steps) {
-    i++;
-    const kind = i % 5;
-    if (kind === 0) {
-      add(
-        {
-          id: `branch_${i}`,
-          type: 'branch',
-          config: { condition: { kind: 'tag', tag: `vip_${i}`, has: true } },
-        },
-        tail,
-      );
-      add(
-        { id: `exit_${i}`, type: 'exit', config: { outcome: 'completed' } },
-        { id: `branch_${i}`, outcome: 'no' },
-      );
-      tail = { id: `branch_${i}`, outcome: 'yes' };
-    } else if (kind === 1) {
-      add(
-        { id: `send_${i}`, type: 'send', config: { channel: 'email', templateId: 'return-gift-email' } },
-        tail,
-      );
-      tail = { id: `send_${i}`, outcome: 'next' };
-    } else if (kind === 2) {
-      add(
-        {
-          id: `delay_${i}`,
-          type: 'delay',
-          config: { mode: 'duration', duration: { amount: 2, unit: 'days' } },
-        },
-        tail,
-      );
-      tail = { id: `delay_${i}`, outcome: 'next' };
-    } else if (kind === 3) {
-      add(
-        {
-          id: `split_${i}`,
-          type: 'split',
-          config: {
-            arms: [
-              { name: 'a', percent: 50 },
-              { name: 'b', percent: 50 },
-            ],
-          },
-        },
-        tail,
-      );
-      add(
-        { id: `send_b_${i}`, type: 'send', config: { channel: 'sms', templateId: 'return-gift-sms' } },
-        { id: `split_${i}`, outcome: 'b' },
-      );
-      add(
-        { id: `exit_b_${i}`, type: 'exit', config: { outcome: 'completed' } },
-        { id: `send_b_${i}`, outcome: 'next' },
-      );
-      tail = { id: `split_${i}`, outcome: 'a' };
-    } else {
-      add(
-        {
-          id: `wait_${i}`,
-          type: 'wait_for_event',
-          config: { events: [{ event: 'purchase' }], timeout: { amount: 7, unit: 'days' } },
-        },
-        tail,
-      );
-      add(
-        { id: `exit_p_${i}`, type: 'exit', config: { outcome: 'reactivated' } },
-        { id: `wait_${i}`, outcome: 'purchase' },
-      );
-      tail = { id: `wait_${i}`, outcome: 'timeout' };
-    }
-  }
-  add({ id: 'end', type: 'exit', config: { outcome: 'still_dormant' } }, tail);
-  return { nodes, edges };
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { JourneyGraph } from '@wakeflow/journey';
 import { nodeOutcomes, roleOf } from './catalog';
 import { canonicalGraph, testCatalog } from './fixtures';
+import { largeJourney } from './fixtures/large-journey';
 import {
+  collapsedPathId,
   COLUMN_GAP,
+  laneId,
   layoutJourney,
   openPathId,
   ROW_GAP,
@@ -12,12 +15,25 @@ import {
   TRIGGER_SLOT_ID,
 } from './layout';
 
-const layout = (graph: JourneyGraph) =>
+const layout = (graph: JourneyGraph, collapsed?: ReadonlySet<string>) =>
   layoutJourney({
     graph,
     outcomesOf: (n) => nodeOutcomes(n, testCatalog),
     isTrigger: (n) => roleOf(n, testCatalog) === 'trigger',
+    ...(collapsed ? { collapsed } : {}),
   });
+
+/** Every box of a layout (steps, open slots, collapsed blocks) must be clear of the others on its row. */
+function expectNoOverlap(l: ReturnType<typeof layout>): void {
+  const boxes = [...l.steps.values(), ...l.openPaths, ...l.collapsed];
+  const rows = new Map<number, typeof boxes>();
+  for (const b of boxes) rows.set(b.y, [...(rows.get(b.y) ?? []), b]);
+  for (const row of rows.values()) {
+    const sorted = [...row].sort((a, b) => a.x - b.x);
+    for (let i = 1; i < sorted.length; i++)
+      expect(sorted[i]!.x).toBeGreaterThanOrEqual(sorted[i - 1]!.x + sorted[i - 1]!.width + COLUMN_GAP);
+  }
+}
 
 const row = (n: number) => n * (STEP_HEIGHT + ROW_GAP);
 
@@ -165,5 +181,44 @@ describe('layoutJourney', () => {
     const l = layout({ nodes, edges });
     expect(performance.now() - start).toBeLessThan(200);
     expect(l.steps.size).toBe(301);
+  });
+
+  it('runs a long journey down one straight path, its short side paths beside it (no wide V)', () => {
+    const graph = largeJourney(300);
+    const l = layout(graph);
+    expectNoOverlap(l);
+    // The main path: from the trigger, always the lane that carries the journey on, down to the last exit.
+    const trigger = l.steps.get('trigger')!;
+    for (const id of ['send_1', 'delay_2', 'split_3', 'wait_4', 'branch_5', 'send_101'])
+      expect(l.steps.get(id)!.x, id).toBe(trigger.x);
+    // One column for the main path and one for the side paths either side of it.
+    expect(l.bounds.width).toBeLessThanOrEqual(3 * STEP_WIDTH + 2 * COLUMN_GAP);
+  });
+
+  it('draws a collapsed lane as one block counting the steps behind it, and hides them', () => {
+    const graph = largeJourney(300);
+    const l = layout(graph, new Set([laneId('split_3', 'a'), laneId('split_3', 'b')]));
+    const blocks = l.collapsed.map((c) => ({ id: c.id, first: c.hidden[0], count: c.hidden.length }));
+    expect(blocks).toEqual([
+      { id: collapsedPathId('split_3', 'a'), first: 'wait_4', count: graph.nodes.length - 6 },
+      { id: collapsedPathId('split_3', 'b'), first: 'send_b_3', count: 2 },
+    ]);
+    expect([...l.steps.keys()]).toEqual(['trigger', 'send_1', 'delay_2', 'split_3']);
+    expect(l.openPaths).toEqual([]);
+    expect(l.lanes.map((x) => `${x.id}>${x.target}`)).toEqual([
+      'trigger:next>send_1',
+      'send_1:next>delay_2',
+      'delay_2:next>split_3',
+      `split_3:a>${collapsedPathId('split_3', 'a')}`,
+      `split_3:b>${collapsedPathId('split_3', 'b')}`,
+    ]);
+    expectNoOverlap(l);
+  });
+
+  it('packs side paths by their outline: a short path tucks in beside a wide one', () => {
+    const l = layout(canonicalGraph);
+    expectNoOverlap(l);
+    // The wait's main path (no return within the window) runs straight down; its short exits sit beside it.
+    expect(l.steps.get('second_push')!.x).toBe(l.steps.get('wait_return')!.x);
   });
 });

@@ -1,8 +1,12 @@
 /**
  * Top-to-bottom auto layout: a pure function from the journey graph to positions. Journeys are trees in
- * practice (a step's paths fan out into lanes), so a tidy-tree layout reads best: every step sits centred above
- * its lanes, every open path gets an "add a step" slot at its end, and the same graph always lays out the same.
- * A step reached from two places (a merge) sits under the first one; the other path is drawn as a lane to it.
+ * practice (a step's paths fan out into lanes), so a tidy-tree layout reads best: every open path gets an "add a
+ * step" slot at its end, and the same graph always lays out the same. A step sits centred over its lanes, except
+ * over the lane that carries the journey on (more steps than all its other lanes together): then it sits straight
+ * above it, so a long journey runs down one straight path with its short side paths beside it, instead of
+ * drifting into a wide V. Subtrees are packed by their contours (Reingold–Tilford): a side path only keeps clear
+ * of the rows it shares with its neighbour. A step reached from two places (a merge) sits under the first one;
+ * the other path is drawn as a lane to it. A collapsed lane ends in one block standing for all the steps behind it.
  */
 import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
 
@@ -38,9 +42,19 @@ export interface Lane {
   open: boolean;
 }
 
+/** A collapsed lane's block: the steps behind the lane, hidden, counted. */
+export interface CollapsedPath extends Box {
+  id: string;
+  source: string;
+  outcome: string;
+  /** The hidden steps, the lane's first step first. */
+  hidden: string[];
+}
+
 export interface JourneyLayout {
   steps: Map<string, Box>;
   openPaths: OpenPath[];
+  collapsed: CollapsedPath[];
   /** Where the trigger goes when the journey has none yet. */
   triggerSlot?: Box & { id: string };
   lanes: Lane[];
@@ -53,26 +67,102 @@ export function openPathId(source: string, outcome: string): string {
   return `open:${source}:${outcome}`;
 }
 
+/** A lane's id, as `collapsed` names lanes: `<source step>:<outcome>`. */
+export function laneId(source: string, outcome: string): string {
+  return `${source}:${outcome}`;
+}
+
+export function collapsedPathId(source: string, outcome: string): string {
+  return `collapsed:${source}:${outcome}`;
+}
+
 export interface LayoutInput {
   graph: JourneyGraph;
   outcomesOf(node: GraphNode): string[];
   isTrigger(node: GraphNode): boolean;
+  /** Lanes (by `laneId`) drawn as one block instead of the steps behind them. */
+  collapsed?: ReadonlySet<string>;
 }
 
 interface TreeItem {
   id: string;
-  kind: 'step' | 'open' | 'slot';
+  kind: 'step' | 'open' | 'slot' | 'collapsed';
   width: number;
   height: number;
   children: TreeItem[];
-  span: number;
-  cx: number;
+  /** Centre of each child relative to this item's centre (set by `measure`). */
+  offsets: number[];
+  /** Steps in this subtree (a collapsed block counts as its hidden steps). */
+  weight: number;
   depth: number;
   source?: string;
   outcome?: string;
+  hidden?: string[];
 }
 
-export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): JourneyLayout {
+/** A subtree's outline per row below its root (row 0 = the root), relative to the root's centre. */
+interface Contour {
+  left: number[];
+  right: number[];
+}
+
+const leaf = (
+  id: string,
+  kind: TreeItem['kind'],
+  width: number,
+  height: number,
+  depth: number,
+): TreeItem => ({
+  id,
+  kind,
+  width,
+  height,
+  depth,
+  children: [],
+  offsets: [],
+  weight: kind === 'step' ? 1 : 0,
+});
+
+/** Lays the children out side by side, each as close to the ones before as their contours allow. */
+function measure(item: TreeItem): Contour {
+  const own: Contour = { left: [-item.width / 2], right: [item.width / 2] };
+  if (item.children.length === 0) return own;
+  const contours = item.children.map(measure);
+  item.weight += item.children.reduce((sum, c) => sum + c.weight, 0);
+  // Child centres relative to the first child's centre.
+  const at: number[] = [];
+  const right: number[] = [];
+  contours.forEach((c, i) => {
+    let x = 0;
+    if (i > 0) {
+      x = -Infinity;
+      for (let d = 0; d < Math.min(right.length, c.left.length); d++)
+        x = Math.max(x, right[d]! - c.left[d]! + COLUMN_GAP);
+    }
+    at.push(x);
+    c.right.forEach((r, d) => (right[d] = Math.max(right[d] ?? -Infinity, x + r)));
+  });
+  // Straight above the lane that carries the journey on, else centred over the lanes.
+  const heaviest = item.children.reduce(
+    (best, c, i) => (c.weight > item.children[best]!.weight ? i : best),
+    0,
+  );
+  const rest = item.weight - (item.kind === 'step' ? 1 : 0) - item.children[heaviest]!.weight;
+  const centre =
+    item.children.length > 1 && item.children[heaviest]!.weight > rest
+      ? at[heaviest]!
+      : (at[0]! + at[at.length - 1]!) / 2;
+  item.offsets = at.map((x) => x - centre);
+  contours.forEach((c, i) => {
+    c.left.forEach((l, d) => (own.left[d + 1] = Math.min(own.left[d + 1] ?? Infinity, item.offsets[i]! + l)));
+    c.right.forEach(
+      (r, d) => (own.right[d + 1] = Math.max(own.right[d + 1] ?? -Infinity, item.offsets[i]! + r)),
+    );
+  });
+  return own;
+}
+
+export function layoutJourney({ graph, outcomesOf, isTrigger, collapsed }: LayoutInput): JourneyLayout {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const edgesFrom = new Map<string, Map<string, string>>();
   for (const e of graph.edges) {
@@ -82,45 +172,59 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
     edgesFrom.set(e.source, out);
   }
   const placed = new Set<string>();
+  /** Hidden step → the block that stands for it. */
+  const hiddenIn = new Map<string, string>();
   const lanes: Lane[] = [];
+
+  /** Every step behind `first` not placed yet, depth first in outcome order (so the lane's first step leads). */
+  const hide = (first: string, block: string): string[] => {
+    const hidden: string[] = [];
+    const stack = [first];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (placed.has(id)) continue;
+      placed.add(id);
+      hiddenIn.set(id, block);
+      hidden.push(id);
+      stack.push(...[...(edgesFrom.get(id)?.values() ?? [])].reverse());
+    }
+    return hidden;
+  };
 
   const build = (node: GraphNode, depth: number): TreeItem => {
     placed.add(node.id);
-    const item: TreeItem = {
-      id: node.id,
-      kind: 'step',
-      width: STEP_WIDTH,
-      height: STEP_HEIGHT,
-      children: [],
-      span: 0,
-      cx: 0,
-      depth,
-    };
+    const item = leaf(node.id, 'step', STEP_WIDTH, STEP_HEIGHT, depth);
     const out = edgesFrom.get(node.id) ?? new Map<string, string>();
     const outcomes = outcomesOf(node);
     // Paths with an outcome the step no longer has are still drawn, after the known ones, so nothing hides.
     const all = [...outcomes, ...[...out.keys()].filter((o) => !outcomes.includes(o))];
     for (const outcome of all) {
       const target = out.get(outcome);
-      const laneId = `${node.id}:${outcome}`;
+      const id = laneId(node.id, outcome);
       if (target === undefined) {
-        const id = openPathId(node.id, outcome);
+        const slot = openPathId(node.id, outcome);
         item.children.push({
-          id,
-          kind: 'open',
-          width: OPEN_PATH_WIDTH,
-          height: OPEN_PATH_HEIGHT,
-          children: [],
-          span: 0,
-          cx: 0,
-          depth: depth + 1,
+          ...leaf(slot, 'open', OPEN_PATH_WIDTH, OPEN_PATH_HEIGHT, depth + 1),
           source: node.id,
           outcome,
         });
-        lanes.push({ id: laneId, source: node.id, outcome, target: id, open: true });
+        lanes.push({ id, source: node.id, outcome, target: slot, open: true });
         continue;
       }
-      lanes.push({ id: laneId, source: node.id, outcome, target, open: false });
+      if (collapsed?.has(id) && !placed.has(target)) {
+        const block = collapsedPathId(node.id, outcome);
+        const hidden = hide(target, block);
+        item.children.push({
+          ...leaf(block, 'collapsed', STEP_WIDTH, STEP_HEIGHT, depth + 1),
+          weight: hidden.length,
+          source: node.id,
+          outcome,
+          hidden,
+        });
+        lanes.push({ id, source: node.id, outcome, target: block, open: false });
+        continue;
+      }
+      lanes.push({ id, source: node.id, outcome, target, open: false });
       if (!placed.has(target)) item.children.push(build(byId.get(target)!, depth + 1));
     }
     return item;
@@ -129,20 +233,10 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
   const hasIncoming = new Set(graph.edges.filter((e) => byId.has(e.source)).map((e) => e.target));
   const trigger = graph.nodes.find(isTrigger);
   const roots: TreeItem[] = [];
-  let slot: TreeItem | undefined;
   if (trigger) {
     roots.push(build(trigger, 0));
   } else {
-    slot = {
-      id: TRIGGER_SLOT_ID,
-      kind: 'slot',
-      width: STEP_WIDTH,
-      height: STEP_HEIGHT,
-      children: [],
-      span: 0,
-      cx: 0,
-      depth: 0,
-    };
+    const slot = leaf(TRIGGER_SLOT_ID, 'slot', STEP_WIDTH, STEP_HEIGHT, 0);
     const first = graph.nodes.find((n) => !hasIncoming.has(n.id));
     if (first) {
       lanes.push({
@@ -160,41 +254,27 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
   for (const n of graph.nodes) if (!placed.has(n.id) && !hasIncoming.has(n.id)) roots.push(build(n, 0));
   for (const n of graph.nodes) if (!placed.has(n.id)) roots.push(build(n, 0));
 
-  const measure = (item: TreeItem): number => {
-    const childSpan =
-      item.children.reduce((sum, c) => sum + measure(c), 0) +
-      COLUMN_GAP * Math.max(0, item.children.length - 1);
-    item.span = Math.max(item.width, childSpan);
-    return item.span;
-  };
-  const place = (item: TreeItem, left: number): void => {
-    item.cx = left + item.span / 2;
-    const childSpan =
-      item.children.reduce((sum, c) => sum + c.span, 0) + COLUMN_GAP * Math.max(0, item.children.length - 1);
-    let x = left + (item.span - childSpan) / 2;
-    for (const child of item.children) {
-      place(child, x);
-      x += child.span + COLUMN_GAP;
-    }
-  };
-  let left = 0;
+  // Trees side by side, each clear of the ones before it on every row; the journey's start sits at x = 0 so a
+  // growing journey does not drift sideways.
+  const rootX: number[] = [];
+  let reach = -Infinity;
   for (const root of roots) {
-    measure(root);
-    place(root, left);
-    left += root.span + TREE_GAP;
+    const c = measure(root);
+    const x = rootX.length === 0 ? 0 : reach - Math.min(...c.left) + TREE_GAP;
+    rootX.push(x);
+    reach = Math.max(reach, x + Math.max(...c.right));
   }
-  // The journey's start sits at x = 0 so a growing journey does not drift sideways.
-  const shift = -(roots[0]?.cx ?? 0);
 
   const steps = new Map<string, Box>();
   const openPaths: OpenPath[] = [];
+  const collapsedPaths: CollapsedPath[] = [];
   let triggerSlot: JourneyLayout['triggerSlot'];
   let minX = Infinity;
   let maxX = -Infinity;
   let maxY = 0;
-  const emit = (item: TreeItem): void => {
+  const emit = (item: TreeItem, cx: number): void => {
     const box: Box = {
-      x: item.cx + shift - item.width / 2,
+      x: cx - item.width / 2,
       y: item.depth * (STEP_HEIGHT + ROW_GAP),
       width: item.width,
       height: item.height,
@@ -205,15 +285,32 @@ export function layoutJourney({ graph, outcomesOf, isTrigger }: LayoutInput): Jo
     if (item.kind === 'step') steps.set(item.id, box);
     else if (item.kind === 'open')
       openPaths.push({ ...box, id: item.id, source: item.source!, outcome: item.outcome! });
+    else if (item.kind === 'collapsed')
+      collapsedPaths.push({
+        ...box,
+        id: item.id,
+        source: item.source!,
+        outcome: item.outcome!,
+        hidden: item.hidden!,
+      });
     else triggerSlot = { ...box, id: item.id };
-    item.children.forEach(emit);
+    item.children.forEach((child, i) => emit(child, cx + item.offsets[i]!));
   };
-  roots.forEach(emit);
+  roots.forEach((root, i) => emit(root, rootX[i]!));
+  // A lane from a shown step into a collapsed path (a merge) ends at the block that hides its step; lanes between
+  // hidden steps are not drawn.
+  const shown = lanes
+    .filter((lane) => !hiddenIn.has(lane.source))
+    .map((lane) => {
+      const block = hiddenIn.get(lane.target);
+      return block ? { ...lane, target: block } : lane;
+    });
   return {
     steps,
     openPaths,
+    collapsed: collapsedPaths,
     ...(triggerSlot ? { triggerSlot } : {}),
-    lanes,
+    lanes: shown,
     bounds: { x: minX, y: 0, width: maxX - minX, height: maxY },
   };
 }
