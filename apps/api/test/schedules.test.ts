@@ -9,7 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { audienceScheduleId, reconcileAudienceSchedules } from '@wakeflow/audience';
-import { createAnalyticsActivities } from '@wakeflow/catalog';
+import { createAnalyticsActivities, ensureWorkspaceSchedules } from '@wakeflow/catalog';
 import { segments } from '@wakeflow/db';
 import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 import type { createApp } from '../src/app';
@@ -164,6 +164,31 @@ describe('journey schedules', () => {
       });
     } finally {
       await connection.close();
+    }
+  });
+
+  it('two workers starting together create each recurring schedule once, and neither fails', async () => {
+    const client = bench.env.client;
+    // Every worker process calls this at start; two racing on a new workspace: one creates, the other updates.
+    const starts = await Promise.allSettled([
+      ensureWorkspaceSchedules(client, 'twin'),
+      ensureWorkspaceSchedules(client, 'twin'),
+      ensureWorkspaceSchedules(client, 'twin'),
+    ]);
+    expect(starts.filter((s) => s.status === 'rejected')).toEqual([]);
+    for (const [scheduleId, everyMinutes] of [
+      ['audience-maintenance/twin', 1440],
+      ['analytics-hourly/twin', 60],
+      ['analytics-daily/twin', 1440],
+      ['analytics-schedules/twin', 10],
+      ['run-reconciler/twin', 15],
+    ] as const) {
+      const described = await client.schedule.getHandle(scheduleId).describe();
+      expect(
+        described.spec.intervals?.map((i) => i.every),
+        scheduleId,
+      ).toEqual([everyMinutes * 60_000]);
+      expect(described.action).toMatchObject({ taskQueue: 'wakeflow-twin' });
     }
   });
 
