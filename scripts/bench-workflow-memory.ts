@@ -56,6 +56,10 @@ async function measure(subject: Subject): Promise<void> {
     recordStep: async (record) => {
       if (record.nodeId === 'w') waiting += 1;
     },
+    // Runs with folded bookkeeping write their wait step in one local activity before the wait's timer.
+    recordRun: async ({ records }) => {
+      if (records.steps.some((step) => step.nodeId === 'w')) waiting += 1;
+    },
     finishRun: async () => undefined,
     endRun: async () => undefined,
     executeNode: async () => ({ outcome: 'next' }),

@@ -22,6 +22,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -30,12 +31,15 @@ import type {
   JourneyActivities,
   JourneyRunInput,
   JourneyRunResult,
+  PendingRunRecords,
   RunContext,
+  RunRegistration,
   RunState,
 } from '@wakeflow/journey';
 import {
   CUSTOMER_EVENT_SIGNAL,
   JOURNEY_CONTROL_SIGNAL,
+  ALL_FEATURES,
   RUN_STATE_QUERY,
   advance,
   awaitsTimer,
@@ -48,16 +52,33 @@ import {
   type MachineCommand,
   type MachineFeatures,
   type MachineInput,
+  type StepRecord,
 } from '@wakeflow/journey/machine';
 
 export const customerEventSignal = defineSignal<[CustomerEventPayload]>(CUSTOMER_EVENT_SIGNAL);
 export const runStateQuery = defineQuery<RunState>(RUN_STATE_QUERY);
 export const journeyControlSignal = defineSignal<[JourneyControl]>(JOURNEY_CONTROL_SIGNAL);
 
-const bookkeeping = proxyActivities<JourneyActivities>({
+const bookkeepingOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const bookkeeping = proxyActivities<JourneyActivities>(bookkeepingOptions);
+/** Short database writes and reads: run in the workflow's own task, one marker event each instead of five. */
+const localBookkeeping = proxyLocalActivities<JourneyActivities>(bookkeepingOptions);
+
+/**
+ * Runs from this patch on buffer their bookkeeping (registration, step records) and hand it to their next activity
+ * (a node's, or the finish) instead of an activity per record; older histories keep their activity per record.
+ * It is asked first, and a run that has it has every behaviour patched in before it without asking for each: every
+ * `patched()` costs two history events (a marker and the TemporalChangeVersion search attribute).
+ */
+const FOLDED_BOOKKEEPING = 'folded-bookkeeping';
+/**
+ * A timer at least this long writes the buffered records first, so a run asleep or waiting for days shows the step
+ * it is at; a shorter one leaves them to the next activity, a minute later at most.
+ */
+const FLUSH_BEFORE_TIMER_MS = 60_000;
 
 /** Later behaviour is what `patched()` says: on for new runs, off for runs whose history predates it. */
 const temporalFeatures: MachineFeatures = { has: (feature) => patched(feature) };
@@ -75,8 +96,12 @@ function failureReason(error: TemporalFailure): string {
 
 export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResult> {
   const { plan } = input;
-  // Asks patched('events-count-from-when-waiting-began') first thing, as the interpreter always did.
-  const started = startJourney(input, Date.now(), temporalFeatures);
+  const folded = patched(FOLDED_BOOKKEEPING);
+  const features = folded ? ALL_FEATURES : temporalFeatures;
+  /** Driver behaviour patched in before folded bookkeeping: asked only of runs that predate it. */
+  const has = (patch: 'journey-control' | 'run-end-recorded'): boolean => folded || patched(patch);
+  // Older runs ask patched('events-count-from-when-waiting-began') first thing, as the interpreter always did.
+  const started = startJourney(input, Date.now(), features);
   let machine: JourneyMachineState = started.state;
   const commands: MachineCommand[] = [...started.commands];
   const path: string[] = [];
@@ -88,7 +113,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
   let controls: JourneyControl[] = [];
 
   const apply = (next: MachineInput): void => {
-    const transition = advance(input, machine, next, Date.now(), temporalFeatures);
+    const transition = advance(input, machine, next, Date.now(), features);
     machine = transition.state;
     commands.push(...transition.commands);
   };
@@ -103,7 +128,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     if (!controls.length) return;
     const taken = controls;
     controls = [];
-    if (!patched('journey-control')) return;
+    if (!has('journey-control')) return;
     for (const control of taken) apply({ kind: 'control', control });
   };
   /** Events that arrived meanwhile come first: they were handled before whatever resumed the run. */
@@ -115,7 +140,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
   /** Whether the held events end the wait for this timer; those that do not are taken at once. */
   const eventsEndWait = (timerId: number): boolean => {
     if (!arrived.length) return false;
-    const look = advance(input, machine, { kind: 'events', events: arrived }, Date.now(), temporalFeatures);
+    const look = advance(input, machine, { kind: 'events', events: arrived }, Date.now(), features);
     if (!awaitsTimer(look.state, timerId)) return true;
     // Events that leave the wait as it is change only which events were seen: take them now, so a long wait full of
     // other events does not weigh them all again at every signal.
@@ -141,6 +166,23 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     receivedEvents,
   }));
 
+  // Folded bookkeeping: what the run has not yet had written. Taken by an activity and dropped once it succeeded, so a
+  // failed one leaves it to the next write (the run's end at the latest); writes are idempotent.
+  let unwrittenRegistration: Omit<RunRegistration, 'runId' | 'workspaceId'> | undefined;
+  let unwrittenSteps: StepRecord[] = [];
+  const unwritten = (): PendingRunRecords | undefined =>
+    unwrittenRegistration || unwrittenSteps.length
+      ? {
+          ...(unwrittenRegistration ? { registration: unwrittenRegistration } : {}),
+          steps: [...unwrittenSteps],
+        }
+      : undefined;
+  const written = (records: PendingRunRecords | undefined): void => {
+    if (!records) return;
+    if (records.registration) unwrittenRegistration = undefined;
+    unwrittenSteps = unwrittenSteps.slice(records.steps.length);
+  };
+
   const context: RunContext = {
     enteredAt: new Date(machine.enteredAtMs).toISOString(),
     ...(input.entryEvent ? { entry: input.entryEvent } : {}),
@@ -149,10 +191,8 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
 
   const carryOut = async (command: MachineCommand): Promise<JourneyRunResult | undefined> => {
     switch (command.kind) {
-      case 'register':
-        await bookkeeping.registerRun({
-          runId: input.runId,
-          workspaceId: input.workspaceId,
+      case 'register': {
+        const registration = {
           workflowId: workflowInfo().workflowId,
           journeyId: input.journeyId,
           version: input.version,
@@ -160,16 +200,30 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
           entry: input.entry,
           holdout: input.holdout,
           startedAt: command.at,
-        });
+        };
+        if (folded) unwrittenRegistration = registration;
+        else
+          await bookkeeping.registerRun({
+            runId: input.runId,
+            workspaceId: input.workspaceId,
+            ...registration,
+          });
         feed({ kind: 'recorded' });
         return undefined;
+      }
       case 'record_step':
         path.push(command.step.nodeId);
-        await bookkeeping.recordStep({ runId: input.runId, workspaceId: input.workspaceId, ...command.step });
+        if (folded) unwrittenSteps.push(command.step);
+        else
+          await bookkeeping.recordStep({
+            runId: input.runId,
+            workspaceId: input.workspaceId,
+            ...command.step,
+          });
         feed({ kind: 'recorded' });
         return undefined;
       case 'resolve_local_time': {
-        const until = await bookkeeping.nextLocalTime({
+        const until = await (folded ? localBookkeeping : bookkeeping).nextLocalTime({
           workspaceId: input.workspaceId,
           customerId: input.customerId,
           after: command.after,
@@ -192,6 +246,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
             maximumInterval: step.retry.maximumIntervalMs,
           },
         });
+        const records = folded ? unwritten() : undefined;
         const result = await node.executeNode({
           runId: input.runId,
           workflowId: workflowInfo().workflowId,
@@ -207,7 +262,9 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
           priority: plan.settings.priority,
           context,
           at: command.at,
+          ...(records ? { records } : {}),
         });
+        written(records);
         if (result.retryAt === undefined && result.output) context.steps[step.id] = result.output;
         feed({ kind: 'node_result', result });
         return undefined;
@@ -215,7 +272,16 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
       case 'start_timer': {
         const { timerId } = command;
         const deadline = Date.now() + command.ms;
-        let remaining = command.ms;
+        const records =
+          folded && command.ms >= FLUSH_BEFORE_TIMER_MS && awaitsTimer(machine, timerId)
+            ? unwritten()
+            : undefined;
+        if (records) {
+          await localBookkeeping.recordRun({ runId: input.runId, workspaceId: input.workspaceId, records });
+          written(records);
+        }
+        // The timer counts from when the machine started it, however long the write took.
+        let remaining = Math.max(deadline - Date.now(), 1);
         for (;;) {
           // A durable timer that events or a control can cut short; one the machine already left behind is started
           // and dropped at once, as the interpreter's condition did.
@@ -234,15 +300,16 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
           }
         }
       }
-      case 'finish':
-        await bookkeeping.finishRun({
-          runId: input.runId,
-          workspaceId: input.workspaceId,
-          outcome: command.outcome,
-          at: command.at,
-          lastSeq: command.lastSeq,
-        });
+      case 'finish': {
+        const finish = { outcome: command.outcome, at: command.at, lastSeq: command.lastSeq };
+        const run = { runId: input.runId, workspaceId: input.workspaceId };
+        if (folded) {
+          const records = unwritten() ?? { steps: [] };
+          await localBookkeeping.recordRun({ ...run, records, finish });
+          written(records);
+        } else await bookkeeping.finishRun({ ...run, ...finish });
         return { outcome: command.outcome, path };
+      }
       case 'fail':
         throw ApplicationFailure.nonRetryable(command.reason, 'PlanCorrupt');
     }
@@ -261,9 +328,10 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     // and routing; non-cancellable, because a cancelled run must still write that. Errors that are not Temporal
     // failures fail only the workflow task (retried until fixed code is deployed), so the run stays running.
     // Histories from before this change closed without the record: they take the old path.
-    if (!(error instanceof TemporalFailure) || !patched('run-end-recorded')) throw error;
+    if (!(error instanceof TemporalFailure) || !has('run-end-recorded')) throw error;
     const status = isCancellation(error) ? 'cancelled' : 'failed';
     const reason = failureReason(error);
+    const records = unwritten();
     await CancellationScope.nonCancellable(() =>
       bookkeeping.endRun({
         runId: input.runId,
@@ -271,6 +339,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
         status,
         reason,
         at: nowIso(),
+        ...(records ? { records } : {}),
       }),
     );
     throw error;

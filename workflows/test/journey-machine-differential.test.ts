@@ -19,6 +19,7 @@ import {
   type ExecuteNodeInput,
   type JourneyActivities,
   type JourneyRunInput,
+  type PendingRunRecords,
   type RunRegistration,
   type RunStepRecord,
 } from '@wakeflow/journey';
@@ -59,7 +60,23 @@ function recordOf(runId: string): RecordedRun {
   return run;
 }
 
+/** Folded bookkeeping: the records a run buffered, carried by its next activity. */
+function applyRecords(runId: string, records: PendingRunRecords | undefined): void {
+  if (!records) return;
+  const run = recordOf(runId);
+  if (records.registration) run.registered = { runId, workspaceId: 'differential', ...records.registration };
+  for (const step of records.steps) {
+    // A retried write carries the same records again: keyed by seq, as the database does.
+    if (!run.steps.some((s) => s.seq === step.seq))
+      run.steps.push({ runId, workspaceId: 'differential', ...step });
+  }
+}
+
 const activities: JourneyActivities = {
+  async recordRun({ runId, records, finish }) {
+    applyRecords(runId, records);
+    if (finish) recordOf(runId).finished = finish;
+  },
   async registerRun(registration) {
     recordOf(registration.runId).registered = registration;
   },
@@ -69,10 +86,12 @@ const activities: JourneyActivities = {
   async finishRun({ runId, outcome, at, lastSeq }) {
     recordOf(runId).finished = { outcome, at, lastSeq };
   },
-  async endRun({ runId, status, reason }) {
+  async endRun({ runId, status, reason, records }) {
+    applyRecords(runId, records);
     recordOf(runId).ended = { status, reason };
   },
-  async executeNode(input) {
+  async executeNode({ records, ...input }) {
+    applyRecords(input.runId, records);
     const run = recordOf(input.runId);
     run.nodeCalls.push(input);
     const attempt = run.nodeCalls.filter((c) => c.nodeId === input.nodeId).length;

@@ -42,6 +42,11 @@ describe('replay gate', () => {
         // Operator control (patched 'journey-control'): a pause's hold ended by a resume, a stop ending a wait.
         'journey-control-pause-resume.json',
         'journey-control-stop-waiting.json',
+        // Folded bookkeeping (patched 'folded-bookkeeping'): records ride on the node activities and the finish.
+        'folded-bookkeeping-canonical-still-dormant.json',
+        'folded-bookkeeping-canonical-reactivated.json',
+        'folded-bookkeeping-canonical-reactivated-early.json',
+        'folded-bookkeeping-canonical-goal.json',
       ]),
     );
   });

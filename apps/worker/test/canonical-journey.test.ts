@@ -98,7 +98,11 @@ describe('canonical win-back journey', () => {
       ['wait_return', 0, 'login'],
       ['wait_return_login', 3, 'reactivated'],
     ]);
-    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'canonical-reactivated-early');
+    await recordHistoryIfAsked(
+      bench.env.client,
+      j.workflowId,
+      'folded-bookkeeping-canonical-reactivated-early',
+    );
   });
 
   it('a customer who logs in on day 10 is reactivated after the second wave', async () => {
@@ -110,7 +114,7 @@ describe('canonical win-back journey', () => {
     expect(j.messages).toEqual([...firstWave, ...secondWave]);
     expect(j.steps.at(-2)).toEqual(['wait_second', 7, 'login']);
     expect(j.endedDay).toBe(10);
-    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'canonical-reactivated');
+    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'folded-bookkeeping-canonical-reactivated');
   });
 
   it('a customer who never returns gets both waves and ends still dormant on day 14', async () => {
@@ -119,6 +123,10 @@ describe('canonical win-back journey', () => {
     expect(j.messages).toEqual([...firstWave, ...secondWave]);
     expect(j.run).toMatchObject({ status: 'completed', outcome: 'still_dormant' });
     expect(j.endedDay).toBe(14);
+    // Folded bookkeeping (99 events before): the start (4), the four sends (6 each), a write before each 7-day wait
+    // (1 each) and the wait (5 each), the finish's write (1), the completion (1) and the patch marker (2).
+    const history = await bench.env.client.workflow.getHandle(j.workflowId).fetchHistory();
+    expect(history.events?.length).toBe(44);
     expect(j.steps).toEqual([
       ['trigger', 0, 'next'],
       ['gift_email', 0, 'next'],
@@ -129,7 +137,7 @@ describe('canonical win-back journey', () => {
       ['wait_second', 7, 'timeout'],
       ['still_dormant', 14, 'still_dormant'],
     ]);
-    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'canonical-still-dormant');
+    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'folded-bookkeeping-canonical-still-dormant');
   });
 
   it('a customer who buys on day 4 meets the goal and gets no second wave', async () => {
@@ -141,6 +149,6 @@ describe('canonical win-back journey', () => {
     expect(j.messages).toEqual(firstWave);
     expect(j.run).toMatchObject({ status: 'completed', outcome: 'purchased' });
     expect(j.endedDay).toBe(4);
-    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'canonical-goal');
+    await recordHistoryIfAsked(bench.env.client, j.workflowId, 'folded-bookkeeping-canonical-goal');
   });
 });

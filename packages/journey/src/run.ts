@@ -115,6 +115,8 @@ export interface ExecuteNodeInput {
   context: RunContext;
   /** Workflow time when the step began. */
   at: string;
+  /** The run's bookkeeping since its last write (its registration, the steps that led here and this one). */
+  records?: PendingRunRecords;
 }
 
 /** Activities the interpreter calls. Implemented by the worker; the workflow imports this type only. */
@@ -128,6 +130,17 @@ export interface RunRegistration {
   entry: number;
   holdout: boolean;
   startedAt: string;
+}
+
+/**
+ * Run bookkeeping a run has not written yet. Runs buffer it and hand it to their next activity (a node's, or the
+ * finish), which writes it in one transaction, keyed by run + seq so a retried activity writes nothing twice.
+ */
+export interface PendingRunRecords {
+  /** Only in a run's first write. */
+  registration?: Omit<RunRegistration, 'runId' | 'workspaceId'>;
+  /** Steps entered since the last write, in order. */
+  steps: Omit<RunStepRecord, 'runId' | 'workspaceId'>[];
 }
 
 /**
@@ -163,6 +176,18 @@ export interface JourneyActivities {
     status: 'failed' | 'cancelled';
     reason: string;
     at: string;
+    /** What the run had not written yet, written first. */
+    records?: PendingRunRecords;
+  }): Promise<void>;
+  /**
+   * Writes a run's buffered bookkeeping and, with `finish`, its end, in one transaction. A local activity: before a
+   * long timer (so a waiting run shows where it waits) and at the finish.
+   */
+  recordRun(input: {
+    runId: string;
+    workspaceId: string;
+    records: PendingRunRecords;
+    finish?: { outcome: string; at: string; lastSeq: number };
   }): Promise<void>;
   executeNode(input: ExecuteNodeInput): Promise<NodeActivityResult>;
   /** Next time, after `after`, that is `time` on one of `weekdays` in the customer's timezone. */

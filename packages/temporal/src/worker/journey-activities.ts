@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq } from 'drizzle-orm';
-import { nextLocalTime, type JourneyActivities } from '@wakeflow/journey';
+import { nextLocalTime, type JourneyActivities, type PendingRunRecords } from '@wakeflow/journey';
 import {
   customers,
   journeys,
@@ -12,12 +12,31 @@ import {
   finishRunRecord,
   recordRunStep,
   registerRunRecord,
+  writeRunRecords,
   type Database,
 } from '@wakeflow/db';
 import type { NodeCatalog, NodePorts } from '@wakeflow/nodes';
 
 /** How long a message step of a paused journey is held before it looks again (a resume wakes it sooner). */
 export const PAUSE_HOLD_MS = 15 * 60_000;
+
+/** Writes what a run buffered (see `PendingRunRecords`), plus its finish if given, in one transaction. */
+async function writePending(
+  db: Database,
+  run: { runId: string; workspaceId: string },
+  records: PendingRunRecords,
+  finish?: { outcome: string; at: string; lastSeq: number },
+): Promise<void> {
+  const { registration, steps } = records;
+  await writeRunRecords(db, {
+    ...run,
+    ...(registration
+      ? { registration: { ...registration, startedAt: new Date(registration.startedAt) } }
+      : {}),
+    steps: steps.map((step) => ({ ...step, at: new Date(step.at) })),
+    ...(finish ? { finish: { ...finish, at: new Date(finish.at) } } : {}),
+  });
+}
 
 export function createJourneyActivities(deps: {
   db: Database;
@@ -40,11 +59,19 @@ export function createJourneyActivities(deps: {
       await finishRunRecord(db, { ...input, at: new Date(input.at) });
     },
 
-    async endRun(input) {
+    async endRun({ records, ...input }) {
+      if (records) await writePending(db, input, records);
       await endRunRecord(db, { ...input, at: new Date(input.at) });
     },
 
-    async executeNode(input) {
+    async recordRun({ runId, workspaceId, records, finish }) {
+      await writePending(db, { runId, workspaceId }, records, finish);
+    },
+
+    async executeNode({ records, ...input }) {
+      // The steps that led here and this one are written first (one transaction), so the run view shows the step
+      // whatever the node does; the node's own writes (a message and its lease, say) keep their own transactions.
+      if (records) await writePending(db, input, records);
       const kind = catalog.get(input.nodeType);
       const activity = kind?.definition.activity;
       if (!kind || !activity) {
