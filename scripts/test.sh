@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the type check, the linter (with the architecture's boundaries), the formatting check, the copy/paste check and every test (unit, integration, e2e) after installing what they need;
+# Runs the type check, the linter (with the architecture's boundaries), the import-cycle check, the formatting check, the copy/paste check and every test (unit, integration, e2e) after installing what they need;
 # extra arguments go to vitest (and skip the static checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ export PATH="${WAKEFLOW_DATA_DIR:-$PWD/.data}/tools/bin:$PATH"
 if [ "$#" -eq 0 ]; then
   pnpm typecheck
   pnpm lint
+  pnpm cycles
   pnpm format:check
   pnpm deps:check
   pnpm dupes
