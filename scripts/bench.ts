@@ -11,6 +11,7 @@ import setup from './test-global-setup';
 const benches: Record<string, string> = {
   replay: 'scripts/bench-replay.ts',
   'workflow-memory': 'scripts/bench-workflow-memory.ts',
+  'run-cost': 'scripts/bench-run-cost.ts',
   send: 'packages/channels/bench/send.bench.ts',
   audience: 'scripts/bench-audience.ts',
   analytics: 'scripts/bench-analytics.ts',
