@@ -6,3 +6,4 @@ export { analyticsMaintenance } from './analytics-maintenance';
 export type { AnalyticsJob, AnalyticsMaintenanceActivities } from './analytics-maintenance';
 export { runReconciliation } from './run-reconciliation';
 export type { RunReconciliationActivities } from './run-reconciliation';
+export { cohortRun, cohortEventSignal, cohortControlSignal, cohortRunStateQuery } from './cohort-run';

@@ -42,6 +42,9 @@ describe('replay gate', () => {
         // Operator control (patched 'journey-control'): a pause's hold ended by a resume, a stop ending a wait.
         'journey-control-pause-resume.json',
         'journey-control-stop-waiting.json',
+        // The cohort executor (cohortRun): a bulk entry through the win-back journey, a stop reaching its members.
+        'cohort-win-back.json',
+        'cohort-stop-waiting.json',
         // Folded bookkeeping (patched 'folded-bookkeeping'): records ride on the node activities and the finish.
         'folded-bookkeeping-canonical-still-dormant.json',
         'folded-bookkeeping-canonical-reactivated.json',

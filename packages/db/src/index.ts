@@ -9,3 +9,4 @@ export * from './queries/event-outbox';
 export * from './outage';
 export * from './queries/entry-counts';
 export * from './queries/rate-limits';
+export * from './queries/run-batches';

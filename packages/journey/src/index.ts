@@ -18,3 +18,4 @@ export * from './local-time';
 export * from './entry-limits';
 export * from './lifecycle';
 export * from './reentry';
+export * from './cohort';

@@ -13,3 +13,12 @@ export const JOURNEY_CONTROL_SIGNAL = 'journeyControl';
  * sleeps, waits or is held), without sending; `resume` runs a step held by a pause now rather than at its next look.
  */
 export type JourneyControl = { action: 'end'; outcome: 'stopped' | 'removed' } | { action: 'resume' };
+
+/** The cohort executor: one workflow carrying many customers of one journey version (see docs/scale.md). */
+export const COHORT_RUN_WORKFLOW = 'cohortRun';
+/** An event for one member of a cohort: the customer's event, addressed by the member's run id. */
+export const COHORT_EVENT_SIGNAL = 'cohortEvent';
+/** An operator control for every member of a cohort, or for the members named by run id. */
+export const COHORT_CONTROL_SIGNAL = 'cohortControl';
+/** A member's run state, asked of its cohort with the member's run id. */
+export const COHORT_RUN_STATE_QUERY = 'cohortRunState';

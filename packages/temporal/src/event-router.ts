@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, arrayOverlaps, eq, inArray } from 'drizzle-orm';
 import {
+  COHORT_EVENT_SIGNAL,
   CUSTOMER_EVENT_SIGNAL,
   matchesFilters,
   planSchema,
@@ -50,7 +51,9 @@ export function createEventRouter(deps: { db: Database; client: Client; starter:
 
       const listening = await db
         .select({
+          runId: runs.id,
           workflowId: runs.workflowId,
+          cohortWorkflowId: runs.cohortWorkflowId,
           customerId: runs.customerId,
           listensTo: journeyVersions.listensTo,
         })
@@ -67,17 +70,26 @@ export function createEventRouter(deps: { db: Database; client: Client; starter:
             arrayOverlaps(journeyVersions.listensTo, names),
           ),
         );
-      const signals: { workflowId: string; payload: CustomerEventPayload }[] = [];
+      // A run in a cohort is signalled through its cohort, with its run id.
+      const signals: { workflowId: string; name: string; payload: unknown }[] = [];
       for (const run of listening) {
         for (const event of known) {
           if (event.customerId !== run.customerId || !run.listensTo.includes(event.name)) continue;
-          signals.push({ workflowId: run.workflowId, payload: toPayload(event) });
+          signals.push(
+            run.cohortWorkflowId
+              ? {
+                  workflowId: run.cohortWorkflowId,
+                  name: COHORT_EVENT_SIGNAL,
+                  payload: { runId: run.runId, event: toPayload(event) },
+                }
+              : { workflowId: run.workflowId, name: CUSTOMER_EVENT_SIGNAL, payload: toPayload(event) },
+          );
         }
       }
       let signalled = 0;
       await inBatches(signals, SIGNAL_CONCURRENCY, async (s) => {
         try {
-          await client.workflow.getHandle(s.workflowId).signal(CUSTOMER_EVENT_SIGNAL, s.payload);
+          await client.workflow.getHandle(s.workflowId).signal(s.name, s.payload);
           signalled += 1;
         } catch (error) {
           // The run finished between the query and the signal: nothing is waiting any more.

@@ -6,3 +6,6 @@ export * from './interval-schedule';
 export * from './replay';
 export * from './worker/create-worker';
 export * from './worker/journey-activities';
+export * from './worker/cohort-activities';
+export * from './cohort-starter';
+export * from './run-control';

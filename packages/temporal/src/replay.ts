@@ -39,7 +39,8 @@ export class InvalidHistoryError extends Error {
   }
 }
 
-const JOURNEY_WORKFLOW_TYPE = 'journeyRun';
+/** One customer's run, and a cohort of them (workflows/src/cohort-run.ts). */
+const JOURNEY_WORKFLOW_TYPES: readonly string[] = ['journeyRun', 'cohortRun'];
 /** How long one replay may take before the report says it did not finish (the SDK cannot be cancelled). */
 const REPLAY_TIMEOUT_MS = 60_000;
 
@@ -112,9 +113,9 @@ function checkReplayable(events: readonly HistoryEvent[]): void {
       `Event ${outOfSequence + 1} of the history has id ${String(events[outOfSequence]?.eventId)}: event ids must run 1, 2, 3, … without gaps`,
     );
   const workflowType = started.workflowType?.name;
-  if (workflowType !== JOURNEY_WORKFLOW_TYPE)
+  if (workflowType === undefined || workflowType === null || !JOURNEY_WORKFLOW_TYPES.includes(workflowType))
     throw new InvalidHistoryError(
-      `This is a history of workflow type “${workflowType ?? 'unknown'}”, not of a journey run (${JOURNEY_WORKFLOW_TYPE})`,
+      `This is a history of workflow type “${workflowType ?? 'unknown'}”, not of a journey run (${JOURNEY_WORKFLOW_TYPES.join(' or ')})`,
     );
   if (!events.some((e) => e.eventType === type.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED))
     throw new InvalidHistoryError('The history has no workflow task, so there is nothing to replay');

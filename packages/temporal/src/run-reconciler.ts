@@ -65,7 +65,7 @@ export async function reconcileRuns(
   const now = options.now ?? new Date();
   const quietSince = new Date(now.getTime() - (options.quietForMs ?? 15 * 60_000));
   const candidates = await db
-    .select({ id: runs.id, workflowId: runs.workflowId })
+    .select({ id: runs.id, workflowId: runs.workflowId, cohortWorkflowId: runs.cohortWorkflowId })
     .from(runs)
     .where(
       and(
@@ -86,7 +86,10 @@ export async function reconcileRuns(
         let end: { status: ClosedStatus; reason: string } | undefined;
         let at = now;
         try {
-          const description = await client.workflow.getHandle(run.workflowId).describe();
+          // A cohort member lives and ends with its cohort's workflow.
+          const description = await client.workflow
+            .getHandle(run.cohortWorkflowId ?? run.workflowId)
+            .describe();
           end = endFor(description.status.name);
           at = description.closeTime ?? now;
         } catch (error) {

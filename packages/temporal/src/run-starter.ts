@@ -28,6 +28,13 @@ import {
   runs,
   type Database,
 } from '@wakeflow/db';
+import {
+  cohortSettingsFromEnv,
+  startRunsInCohorts,
+  type CohortSettings,
+  type StartRunsRequest,
+  type StartRunsResult,
+} from './cohort-starter';
 
 export interface StartRunRequest {
   workspaceId: string;
@@ -58,11 +65,21 @@ const CLOSED_TO_ENTRIES: readonly string[] = ['paused', 'stopped', 'archived'];
 
 export interface JourneyRunStarter {
   startRun(request: StartRunRequest): Promise<StartRunResult>;
+  /** Many customers at once: through cohorts from the threshold on (./cohort-starter.ts), else one by one. */
+  startRuns(request: StartRunsRequest): Promise<StartRunsResult>;
 }
 
-export function createRunStarter(deps: { db: Database; client: Client }): JourneyRunStarter {
+export function createRunStarter(deps: {
+  db: Database;
+  client: Client;
+  /** Defaults to `WAKEFLOW_COHORT_THRESHOLD` / `WAKEFLOW_COHORT_SIZE`. */
+  cohorts?: CohortSettings;
+}): JourneyRunStarter {
   const { db, client } = deps;
-  return {
+  const settings = deps.cohorts ?? cohortSettingsFromEnv();
+  const starter: JourneyRunStarter = {
+    startRuns: (request) =>
+      startRunsInCohorts({ db, client, settings }, request, (one) => starter.startRun(one)),
     async startRun(request) {
       const [journey] = await db
         .select({ id: journeys.id, liveVersion: journeys.liveVersion, status: journeys.status })
@@ -185,4 +202,5 @@ export function createRunStarter(deps: { db: Database; client: Client }): Journe
       return { started: true, workflowId, runId: input.runId, entry, holdout };
     },
   };
+  return starter;
 }

@@ -4,10 +4,8 @@
  * are also told by the journey control signal, so a stop ends them and a resume sends what the pause held without
  * waiting for their next look (the message step of a paused journey holds for `PAUSE_HOLD_MS` at a time).
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, eq, sql } from 'drizzle-orm';
 import {
-  JOURNEY_CONTROL_SIGNAL,
   LIFECYCLE_ACTIONS,
   canTake,
   journeyLifecycle,
@@ -19,35 +17,9 @@ import {
   type LifecycleAction,
 } from '@wakeflow/journey';
 import { journeyVersions, journeys, runs } from '@wakeflow/db';
+import { signalRunControl } from '@wakeflow/temporal';
 import type { ApiDeps } from '../deps';
 import { HttpError, notFound } from '../http/errors';
-
-/** Signals sent at once: enough to be quick, few enough not to swamp the frontend. */
-const SIGNAL_CONCURRENCY = 32;
-
-/** Sends `control` to each workflow; one that already closed is skipped. Answers how many got it. */
-export async function signalRuns(
-  deps: Pick<ApiDeps, 'temporal'>,
-  workflowIds: readonly string[],
-  control: JourneyControl,
-): Promise<number> {
-  let delivered = 0;
-  for (let i = 0; i < workflowIds.length; i += SIGNAL_CONCURRENCY) {
-    const batch = workflowIds.slice(i, i + SIGNAL_CONCURRENCY);
-    await Promise.all(
-      batch.map(async (workflowId) => {
-        try {
-          await deps.temporal.workflow.getHandle(workflowId).signal(JOURNEY_CONTROL_SIGNAL, control);
-          delivered += 1;
-        } catch (error) {
-          // The run finished between the query and the signal: nothing left to control.
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
-      }),
-    );
-  }
-  return delivered;
-}
 
 /** The launch settings of a journey's live version, for the lifecycle as shown. */
 export async function liveLaunch(
@@ -120,18 +92,14 @@ export async function changeLifecycle(
   let runsSignalled = 0;
   if (action === 'stop' || action === 'resume') {
     const running = await db
-      .select({ workflowId: runs.workflowId })
+      .select({ runId: runs.id, workflowId: runs.workflowId, cohortWorkflowId: runs.cohortWorkflowId })
       .from(runs)
       .where(
         and(eq(runs.workspaceId, workspaceId), eq(runs.journeyId, journeyId), eq(runs.status, 'running')),
       );
     const control: JourneyControl =
       action === 'stop' ? { action: 'end', outcome: 'stopped' } : { action: 'resume' };
-    runsSignalled = await signalRuns(
-      deps,
-      running.map((r) => r.workflowId),
-      control,
-    );
+    runsSignalled = await signalRunControl(deps.temporal, running, control, { wholeJourney: true });
   }
   const launch = await liveLaunch(deps, journeyId, changed.liveVersion);
   return {
@@ -158,6 +126,7 @@ export async function removeFromRun(
   const [run] = await deps.db
     .select({
       workflowId: runs.workflowId,
+      cohortWorkflowId: runs.cohortWorkflowId,
       status: runs.status,
       journeyId: runs.journeyId,
       customerId: runs.customerId,
@@ -169,7 +138,11 @@ export async function removeFromRun(
     throw new HttpError(409, 'run_not_running', `The run has already ended (${run.status})`, {
       status: run.status,
     });
-  const delivered = await signalRuns(deps, [run.workflowId], { action: 'end', outcome: 'removed' });
+  const delivered = await signalRunControl(
+    deps.temporal,
+    [{ runId: input.runId, workflowId: run.workflowId, cohortWorkflowId: run.cohortWorkflowId }],
+    { action: 'end', outcome: 'removed' },
+  );
   if (delivered === 0)
     throw new HttpError(409, 'run_not_running', 'The run has already ended', { status: run.status });
   return { journeyId: run.journeyId, customerId: run.customerId, workflowId: run.workflowId };

@@ -195,10 +195,23 @@ export async function runAudienceSweep(
     const entering = ids.filter((id) => mayEnter(source.reentry, byCustomer.get(id), facts));
 
     const entered: string[] = [];
+    const entryOf = (customerId: string) => (byCustomer.get(customerId)?.entries ?? 0) + 1;
+    // The whole page at once when the starter can (cohorts from its threshold on), else one by one.
+    const bulk = runs.startRuns
+      ? await runs.startRuns({
+          workspaceId,
+          journeyId,
+          entries: entering.map((customerId) => ({ customerId, entry: entryOf(customerId) })),
+          now,
+        })
+      : undefined;
+    const bulkIndex = new Map(entering.map((customerId, i) => [customerId, i]));
     await eachLimited(entering, deps.startConcurrency ?? 16, async (customerId) => {
       if (limited !== undefined) return;
-      const entry = (byCustomer.get(customerId)?.entries ?? 0) + 1;
-      const result = await runs.startRun({ workspaceId, journeyId, customerId, entry, now });
+      const entry = entryOf(customerId);
+      const result =
+        bulk?.[bulkIndex.get(customerId) ?? -1] ??
+        (await runs.startRun({ workspaceId, journeyId, customerId, entry, now }));
       if (!result.started && result.reason !== undefined && ENTRY_LIMIT_REFUSALS.includes(result.reason))
         limited = result.reason;
       // A refusal (still in an earlier run of this journey, journey no longer live) is no entry: not counted, and

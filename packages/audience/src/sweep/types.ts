@@ -25,6 +25,16 @@ export interface RunStarter {
     /** The sweep's clock for the page, so the starter's own re-entry check agrees with the sweep's. */
     now?: Date;
   }): Promise<{ started: boolean; workflowId?: string; reason?: string }>;
+  /**
+   * A page of customers at once, answered in the order asked: from a threshold on they enter through cohort
+   * workflows (`JourneyRunStarter.startRuns` of @wakeflow/temporal). Without it the sweep starts them one by one.
+   */
+  startRuns?(input: {
+    workspaceId: string;
+    journeyId: string;
+    entries: { customerId: string; entry: number }[];
+    now?: Date;
+  }): Promise<{ started: boolean; workflowId?: string; reason?: string }[]>;
 }
 
 /**

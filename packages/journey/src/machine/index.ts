@@ -6,6 +6,10 @@
 export * from './journey-machine';
 export * from './virtual-run';
 export {
+  COHORT_CONTROL_SIGNAL,
+  COHORT_EVENT_SIGNAL,
+  COHORT_RUN_STATE_QUERY,
+  COHORT_RUN_WORKFLOW,
   CUSTOMER_EVENT_SIGNAL,
   JOURNEY_CONTROL_SIGNAL,
   JOURNEY_RUN_WORKFLOW,

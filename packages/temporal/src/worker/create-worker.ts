@@ -10,6 +10,7 @@ import { workflowsPath } from '@wakeflow/workflows/path';
 import type { Database } from '@wakeflow/db';
 import type { NodeCatalog, NodePorts } from '@wakeflow/nodes';
 import { createRunReconcilerActivities } from '../run-reconciler';
+import { createCohortActivities } from './cohort-activities';
 import { createJourneyActivities } from './journey-activities';
 
 export interface WorkerOptions {
@@ -43,8 +44,14 @@ const quietBundlerLogger = {
 };
 
 export async function createJourneyWorker(options: WorkerOptions): Promise<Worker> {
+  const journey = createJourneyActivities({
+    db: options.db,
+    catalog: options.catalog,
+    services: options.services,
+  });
   const activities = {
-    ...createJourneyActivities({ db: options.db, catalog: options.catalog, services: options.services }),
+    ...journey,
+    ...createCohortActivities({ db: options.db, journey }),
     ...createRunReconcilerActivities(options.db),
     ...options.extraActivities,
   };
