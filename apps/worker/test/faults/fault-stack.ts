@@ -47,12 +47,75 @@ export interface FaultStack {
   close(): Promise<void>;
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * What an API or worker process of the stack gets in its environment: local sign-in, the stack's workspace, loopback
+ * providers allowed, a quick outbox poll. `apiPort` is this process's port (an API's) and the public URL's.
+ */
+export function appEnvironment(options: {
+  databaseUrl: string;
+  temporalAddress: string;
+  apiPort: number;
+  secretKey: string;
+  publicUrl?: string;
+}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    API_PORT: String(options.apiPort),
+    WAKEFLOW_AUTH: 'local',
+    WAKEFLOW_SECRET_KEY: options.secretKey,
+    WAKEFLOW_WORKSPACE: FAULT_WORKSPACE,
+    WAKEFLOW_WORKSPACES: FAULT_WORKSPACE,
+    WAKEFLOW_PUBLIC_URL: options.publicUrl ?? `http://127.0.0.1:${options.apiPort}`,
+    WAKEFLOW_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
+    WAKEFLOW_OUTBOX_POLL_MS: '250',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.WAKEFLOW_TEST_CRASH_AT;
+  return env;
+}
+
+/** An API or worker process started from the app's entry point as scripts/start.ts does, logging to `<dir>/<name>.log`. */
+export function spawnApp(
+  dir: string,
+  name: string,
+  app: 'api' | 'worker',
+  env: NodeJS.ProcessEnv,
+): ManagedProcess {
+  return spawnManaged({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', app === 'api' ? apiMain : workerMain],
+    cwd: repoRoot,
+    env,
+    output: { file: path.join(dir, `${name}.log`) },
+  });
+}
+
+export async function waitForApi(apiUrl: string): Promise<void> {
+  await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok);
+}
+
+/** Keeps the processes' logs of the last run in <data>/logs/<folder>/ for a look after a failure. */
+export async function keepLogs(dir: string, folder: string, names: readonly string[]): Promise<void> {
+  const kept = path.join(logsDir(), folder);
+  await rm(kept, { recursive: true, force: true });
+  await mkdir(kept, { recursive: true });
+  for (const name of names)
+    await copyFile(path.join(dir, name), path.join(kept, name)).catch(() => undefined);
 }
 
 export async function startFaultStack(): Promise<FaultStack> {
@@ -87,39 +150,21 @@ export async function startFaultStack(): Promise<FaultStack> {
   const gateway = await startGateway();
   const apiPort = await getFreePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalServer.address,
-    API_PORT: String(apiPort),
-    WAKEFLOW_AUTH: 'local',
-    WAKEFLOW_SECRET_KEY: secretKey,
-    WAKEFLOW_WORKSPACE: FAULT_WORKSPACE,
-    WAKEFLOW_WORKSPACES: FAULT_WORKSPACE,
-    WAKEFLOW_PUBLIC_URL: apiUrl,
-    WAKEFLOW_ALLOWED_PRIVATE_HOSTS: '127.0.0.1',
-    WAKEFLOW_OUTBOX_POLL_MS: '250',
-    LOG_LEVEL: 'warn',
-  };
-  delete env.WAKEFLOW_TEST_CRASH_AT;
+  const env = appEnvironment({
+    databaseUrl,
+    temporalAddress: temporalServer.address,
+    apiPort,
+    secretKey,
+  });
 
   let api: ManagedProcess | undefined;
   let worker: ManagedProcess | undefined;
-  const spawnApp = (name: string, main: string): ManagedProcess =>
-    spawnManaged({
-      name,
-      command: process.execPath,
-      args: ['--import', 'tsx', main],
-      cwd: repoRoot,
-      env,
-      output: { file: path.join(dir, `${name}.log`) },
-    });
   const startApi = async () => {
-    api = spawnApp('api', apiMain);
-    await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok);
+    api = spawnApp(dir, 'api', 'api', env);
+    await waitForApi(apiUrl);
   };
   const startWorker = async () => {
-    worker = spawnApp('worker', workerMain);
+    worker = spawnApp(dir, 'worker', 'worker', env);
   };
   // The API migrates the database, so it starts first.
   await startApi();
@@ -170,12 +215,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       await postgres.stop();
       await smtp.close();
       await gateway.close();
-      // The processes' logs of the last run stay in <data>/logs/fault-suite/ for a look after a failure.
-      const kept = path.join(logsDir(), 'fault-suite');
-      await rm(kept, { recursive: true, force: true });
-      await mkdir(kept, { recursive: true });
-      for (const name of ['api.log', 'worker.log', 'temporal.log', 'postgres.log'])
-        await copyFile(path.join(dir, name), path.join(kept, name)).catch(() => undefined);
+      await keepLogs(dir, 'fault-suite', ['api.log', 'worker.log', 'temporal.log', 'postgres.log']);
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -185,7 +225,9 @@ export async function startFaultStack(): Promise<FaultStack> {
  * The workspace's channels: SMTP for email and the gateway for SMS, quiet hours and the frequency cap off (outages
  * are the point, not sending rules), and the templates the fault journeys use.
  */
-export async function configureChannels(stack: FaultStack): Promise<void> {
+export async function configureChannels(
+  stack: Pick<FaultStack, 'db' | 'secretKey' | 'smtp' | 'gateway'>,
+): Promise<void> {
   const { db } = stack;
   const keys = deriveSecretKeys(stack.secretKey);
   await saveChannelSettings(db, FAULT_WORKSPACE, {
@@ -231,7 +273,7 @@ export async function configureChannels(stack: FaultStack): Promise<void> {
 
 /** Saves the graph as a journey's draft and publishes it; returns the journey id. */
 export async function publishJourney(
-  stack: FaultStack,
+  stack: Pick<FaultStack, 'db'>,
   name: string,
   graph: Record<string, unknown>,
 ): Promise<string> {
