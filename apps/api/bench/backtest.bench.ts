@@ -58,6 +58,7 @@ try {
     `backtest ${span.first} … ${span.last} (${report.window.days} days, ${report.customers} customers): ${seconds.toFixed(2)} s (target < 10 s)`,
   );
   // On a shared machine the wall time includes waiting for a core; this is the backtest's own CPU time.
+  console.log(`trigger evaluated ${report.evaluation.method ?? '?'}`);
   console.log(
     `this process's CPU time ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (the rest: PostgreSQL and waiting)`,
   );

@@ -242,4 +242,73 @@ describe('backtest API', () => {
     expect(report.entries.byDay[0]).toEqual({ day: from, entered: expected.first_day });
     expect(report.entries.customers).toBe(expected.some_day);
   });
+
+  it('gives the same report with the trigger evaluated in memory as with its SQL each day', async () => {
+    const today = new Date('2026-06-30T12:00:00Z');
+    const { journeyId: cdnowJourney } = await seedDemo({
+      db: db(),
+      catalog: createCatalog(),
+      workspaceId: 'cdnow',
+      customers: 150,
+      today,
+    });
+    const both = async () => {
+      const input = { workspaceId: 'cdnow', journeyId: cdnowJourney, from: '2025-01-01', to: '2026-03-31' };
+      const inMemory = await runBacktest(db(), { ...input, nowMs: today.getTime() });
+      const inSql = await runBacktest(db(), { ...input, nowMs: today.getTime(), inMemory: false });
+      expect(inMemory.evaluation.method).toMatch(/^in memory/);
+      expect(inSql.evaluation.method).toMatch(/SQL/);
+      const comparable = (r: BacktestReport) => ({
+        ...r,
+        tookMs: 0,
+        evaluation: { ...r.evaluation, method: '' },
+      });
+      expect(comparable(inMemory)).toEqual(comparable(inSql));
+      return inMemory;
+    };
+    // The canonical trigger (two event leaves).
+    expect((await both()).entries.total).toBeGreaterThan(50);
+    // Facts, a static tier leaf, a filtered event count, dormancy stages and a negated segment-free subtree.
+    await db()
+      .update(segments)
+      .set({
+        definition: {
+          kind: 'or',
+          conditions: [
+            {
+              kind: 'and',
+              conditions: [
+                { kind: 'trait', field: 'facts.daysSinceLastPurchase', op: 'gte', value: 45 },
+                { kind: 'trait', field: 'facts.purchaseCount', op: 'gte', value: 2 },
+                { kind: 'trait', field: 'facts.valueTier', op: 'in', value: ['high', 'mid'] },
+              ],
+            },
+            {
+              kind: 'and',
+              conditions: [
+                {
+                  kind: 'event',
+                  event: 'purchase',
+                  filters: [{ path: 'amount', op: 'gte', value: 30 }],
+                  window: { type: 'last', duration: { amount: 120, unit: 'days' } },
+                  count: { op: 'gte', value: 1 },
+                },
+                {
+                  kind: 'trait',
+                  field: 'facts.dormancyStage',
+                  op: 'in',
+                  value: ['dormant_1_3m', 'dormant_3_6m'],
+                },
+                {
+                  kind: 'not',
+                  condition: { kind: 'trait', field: 'facts.totalSpend', op: 'lt', value: 40.5 },
+                },
+              ],
+            },
+          ],
+        },
+      })
+      .where(sql`workspace_id = 'cdnow' and id = 'no-login-30d'`);
+    expect((await both()).entries.total).toBeGreaterThan(20);
+  });
 });

@@ -44,6 +44,8 @@ export const backtestReportSchema = z.object({
     instant: z.string(),
     triggerSegmentId: z.string(),
     reentry: reentrySchema,
+    /** How the trigger was evaluated: in memory, or with the segment's SQL each day (and why). Same result. */
+    method: z.string().optional(),
   }),
   /** Customers of the workspace the backtest looked at. */
   customers: z.number(),

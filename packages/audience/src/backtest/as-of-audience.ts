@@ -1,15 +1,21 @@
 /**
  * A journey's audience trigger evaluated as of a past instant, for backtests. The stored facts (last activity,
  * login, purchase, purchase count, spend) are today's, so the backtest keeps its own copy as of the instant it has
- * reached, in a temporary table moved forward day by day from the event log (`applyDeltas`), and evaluates the
- * trigger with the segment compiler itself — the SQL the sweep runs — over a `customers` that carries those as-of
- * facts. Two CTEs named like the tables shadow them for that one statement:
- *   - `customers`: every profile column as stored today (copied when the backtest starts), the fact columns as of
- *     the instant, and only customers that existed then (signed up, created, or with an event by then);
- *   - `customer_daily_activity`: the daily rollup up to the instant's UTC day (windowed facts and trends).
- * Event conditions need nothing: the compiler already counts only events with `occurred_at <= now`. Dormancy stage
- * and "days since" follow from the as-of facts and the instant. What has no history — traits, tags, consent, RFM
- * scores and value tier, churn predictions, dormancy reasons — is today's value (`FIELDS_WITHOUT_HISTORY`).
+ * reached, moved forward from the event log as it is read in time order. Two ways to evaluate the trigger, with the
+ * same result:
+ *   - in memory (as-of-trigger.ts), whenever every leaf of the condition can be: as-of facts and event counts in
+ *     typed arrays per customer, leaves that do not change over the backtest evaluated once with their compiled
+ *     SQL, and which events an event leaf counts selected by its compiled SQL in the cursor. No statement per day.
+ *   - otherwise with the segment compiler itself — the SQL the sweep runs — once a day over a `customers` that
+ *     carries the as-of facts (a temporary table moved forward by `applyDeltas`). Two CTEs named like the tables
+ *     shadow them for that one statement:
+ *       - `customers`: every profile column as stored today (copied when the backtest starts), the fact columns
+ *         as of the instant, and only customers that existed then (signed up, created, or with an event by then);
+ *       - `customer_daily_activity`: the daily rollup up to the instant's UTC day (windowed facts and trends).
+ *     Event conditions need nothing: the compiler already counts only events with `occurred_at <= now`.
+ * Dormancy stage and "days since" follow from the as-of facts and the instant. What has no history — traits, tags,
+ * consent, RFM scores and value tier, churn predictions, dormancy reasons — is today's value
+ * (`FIELDS_WITHOUT_HISTORY`).
  *
  * Everything lives on one connection (a transaction of the caller's): temporary tables are per session.
  */
@@ -20,7 +26,10 @@ import type { AudienceSettings } from '../settings';
 import { eventKindColumns } from '../facts/event-kinds';
 import { checkCondition, ConditionInvalidError, loadReferencedSegments } from '../segments/check';
 import { segmentWhere, type PreparedCondition } from '../segments/query';
-import type { ClassifiedEvent, FactDelta } from './fact-deltas';
+import { compileCondition, eventMatchSql } from '../segments/compile';
+import { AsOfFacts } from './as-of-facts';
+import { AsOfTrigger } from './as-of-trigger';
+import { foldFactEvents, type ClassifiedEvent, type FactDelta } from './fact-deltas';
 
 type Tx = Pick<Database, 'execute'>;
 
@@ -63,24 +72,42 @@ export interface EntrantFacts {
 }
 
 interface EventRow extends Record<string, unknown> {
-  id: string;
+  idx: number;
   customer_id: string;
   name: string;
   event_id: string;
-  properties: Record<string, unknown>;
+  properties: Record<string, unknown> | null;
   occurred_at: Date;
   is_activity: boolean;
   is_login: boolean;
   is_purchase: boolean;
   amount: string | number;
+  /** Whether each of the in-memory trigger's event leaves counts the event (`leaf_0`, `leaf_1`…). */
+  [leaf: `leaf_${number}`]: boolean;
 }
 
 /** An event read by the backtest cursor: classified for the facts, with what a journey run sees of it. */
 export interface HistoryEvent extends ClassifiedEvent {
+  /** The customer's index in the backtest (1-based). */
+  index: number;
   eventId: string;
   name: string;
+  /** Empty before the backtest's start (no run hears those events). */
   properties: Record<string, unknown>;
+  /** For the in-memory trigger: whether each event leaf counts this event. */
+  leafMatches: boolean[];
 }
+
+/** The trigger evaluated in memory, with what it reads: as-of facts and when each customer came to exist. */
+interface InMemory {
+  facts: AsOfFacts;
+  trigger: AsOfTrigger;
+  signedUpMs: Float64Array;
+  createdMs: Float64Array;
+}
+
+/** Profile rows read at a time when the in-memory state is loaded. */
+const PROFILE_PAGE = 50_000;
 
 export class AsOfAudience {
   private constructor(
@@ -88,55 +115,88 @@ export class AsOfAudience {
     private readonly workspaceId: string,
     private readonly trigger: PreparedCondition,
     readonly customers: number,
+    private readonly memory: InMemory | null,
+    /** Why the trigger is evaluated with SQL each day instead of in memory; null when in memory. */
+    readonly sqlReason: string | null,
   ) {}
 
   /**
-   * Creates the as-of facts of every customer of the workspace from the events before `startIso`, and opens a
-   * cursor over the events from `startIso` on, in time order, for `nextEvents`.
+   * Copies the profiles of every customer of the workspace and opens a cursor over the events, in time order.
+   * The trigger is planned in memory when it can be (as-of-trigger.ts): the cursor then starts at the beginning of
+   * the log, and the as-of facts and event leaves follow every event (those before `startIso` too, with
+   * `applyEvents`). Otherwise the as-of facts before `startIso` are aggregated into a temporary table, the cursor
+   * starts at `startIso`, and each day's trigger is the compiled SQL over that table.
    */
   static async open(
     tx: Tx,
-    input: { workspaceId: string; trigger: PreparedCondition; startIso: string },
+    input: {
+      workspaceId: string;
+      trigger: PreparedCondition;
+      startIso: string;
+      /** false: the compiled SQL each day even when the trigger could be evaluated in memory (to compare the two). */
+      inMemory?: boolean;
+    },
   ): Promise<AsOfAudience> {
     const { workspaceId, trigger, startIso } = input;
-    const kinds = eventKindColumns(trigger.settings, { name: sql`e.name`, properties: sql`e.properties` });
+    const kinds = eventKindColumns(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` });
+    // The profile columns, copied once: the statements below read a small temporary table (with its own
+    // statistics), not the workspace's customers. `idx` numbers the customers for the typed arrays.
+    const created = await tx.execute(sql`create temporary table backtest_profiles on commit drop as
+      select row_number() over (order by c.id)::int as idx, c.id, c.workspace_id, c.external_id, c.email, c.phone,
+        c.push_token, c.timezone, c.birthday, c.first_name, c.last_name, c.traits, c.tags, c.consent, c.signed_up_at,
+        c.rfm_recency, c.rfm_frequency, c.rfm_monetary, c.value_tier, c.rfm_computed_at, c.created_at, c.updated_at
+      from public.customers c where c.workspace_id = ${workspaceId}`);
+    const customers = created.rowCount ?? 0;
+    await tx.execute(sql`alter table backtest_profiles add primary key (idx)`);
+    await tx.execute(sql`create unique index on backtest_profiles (id)`);
+    await tx.execute(sql`analyze backtest_profiles`);
+
+    const facts = new AsOfFacts(customers);
+    const planned =
+      input.inMemory === false ? { unsupported: 'asked for' } : AsOfTrigger.plan(trigger, facts);
+    if (planned instanceof AsOfTrigger) {
+      const memory = await loadInMemory(tx, workspaceId, trigger, planned, facts, startIso);
+      const leaves = planned.eventLeaves.map(
+        (leaf, slot) => sql`, (${eventMatchSql(leaf)}) as ${sql.identifier(`leaf_${slot}`)}`,
+      );
+      // Properties only from the start on: earlier events move facts and counts, and reach no run.
+      await tx.execute(sql`declare backtest_events no scroll cursor for
+        select p.idx, ev.customer_id, ev.name, ev.event_id,
+          case when ev.occurred_at >= ${startIso}::timestamptz then ev.properties end as properties,
+          ev.occurred_at, ${kinds} ${sql.join(leaves, sql``)}
+        from events ev join backtest_profiles p on p.id = ev.customer_id
+        where ev.workspace_id = ${workspaceId}
+        order by ev.occurred_at, ev.id`);
+      return new AsOfAudience(tx, workspaceId, trigger, customers, memory, null);
+    }
+
     await tx.execute(sql`create temporary table backtest_facts (
       idx int primary key, customer_id uuid not null unique, first_event_at timestamptz,
       last_activity_at timestamptz, last_login_at timestamptz, last_purchase_at timestamptz,
       purchase_count int not null, total_spend numeric(14, 2) not null) on commit drop`);
-    const created = await tx.execute(sql`
+    await tx.execute(sql`
       insert into backtest_facts
-      select row_number() over (order by c.id)::int, c.id, f.first_event, f.last_activity, f.last_login,
+      select p.idx, p.id, f.first_event, f.last_activity, f.last_login,
         f.last_purchase, coalesce(f.purchases, 0), coalesce(f.spend, 0)
-      from public.customers c
+      from backtest_profiles p
       left join (
-        select e.customer_id, min(e.occurred_at) as first_event,
-          max(e.occurred_at) filter (where k.is_activity) as last_activity,
-          max(e.occurred_at) filter (where k.is_login) as last_login,
-          max(e.occurred_at) filter (where k.is_purchase) as last_purchase,
+        select ev.customer_id, min(ev.occurred_at) as first_event,
+          max(ev.occurred_at) filter (where k.is_activity) as last_activity,
+          max(ev.occurred_at) filter (where k.is_login) as last_login,
+          max(ev.occurred_at) filter (where k.is_purchase) as last_purchase,
           count(*) filter (where k.is_purchase)::int as purchases,
           coalesce(sum(k.amount) filter (where k.is_purchase), 0) as spend
-        from events e, lateral (select ${kinds}) k
-        where e.workspace_id = ${workspaceId} and e.customer_id is not null and e.occurred_at < ${startIso}::timestamptz
-        group by e.customer_id
-      ) f on f.customer_id = c.id
-      where c.workspace_id = ${workspaceId}`);
-    // The profile columns, copied once: the daily statement then reads two small temporary tables (with their own
-    // statistics), not the workspace's customers.
-    await tx.execute(sql`create temporary table backtest_profiles on commit drop as
-      select f.idx, c.id, c.workspace_id, c.external_id, c.email, c.phone, c.push_token, c.timezone, c.birthday,
-        c.first_name, c.last_name, c.traits, c.tags, c.consent, c.signed_up_at, c.rfm_recency, c.rfm_frequency,
-        c.rfm_monetary, c.value_tier, c.rfm_computed_at, c.created_at, c.updated_at
-      from backtest_facts f join public.customers c on c.id = f.customer_id`);
-    await tx.execute(sql`alter table backtest_profiles add primary key (idx)`);
+        from events ev, lateral (select ${kinds}) k
+        where ev.workspace_id = ${workspaceId} and ev.customer_id is not null and ev.occurred_at < ${startIso}::timestamptz
+        group by ev.customer_id
+      ) f on f.customer_id = p.id`);
     await tx.execute(sql`analyze backtest_facts`);
-    await tx.execute(sql`analyze backtest_profiles`);
     await tx.execute(sql`declare backtest_events no scroll cursor for
-      select e.id, e.customer_id, e.name, e.event_id, e.properties, e.occurred_at, ${kinds}
-      from events e
-      where e.workspace_id = ${workspaceId} and e.customer_id is not null and e.occurred_at >= ${startIso}::timestamptz
-      order by e.occurred_at, e.id`);
-    return new AsOfAudience(tx, workspaceId, trigger, created.rowCount ?? 0);
+      select p.idx, ev.customer_id, ev.name, ev.event_id, ev.properties, ev.occurred_at, ${kinds}
+      from events ev join backtest_profiles p on p.id = ev.customer_id
+      where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${startIso}::timestamptz
+      order by ev.occurred_at, ev.id`);
+    return new AsOfAudience(tx, workspaceId, trigger, customers, null, planned.unsupported);
   }
 
   /** The next page of events in time order; empty when the log is read to its end. */
@@ -144,21 +204,36 @@ export class AsOfAudience {
     const rows = await this.tx.execute<EventRow>(
       sql.raw(`fetch ${Math.floor(pageSize)} from backtest_events`),
     );
+    const leaves = this.memory?.trigger.eventLeaves.length ?? 0;
     return rows.rows.map((r) => ({
+      index: r.idx,
       customerId: r.customer_id,
       eventId: r.event_id,
       name: r.name,
-      properties: r.properties,
+      properties: r.properties ?? {},
       occurredAtMs: new Date(r.occurred_at).getTime(),
       isActivity: r.is_activity,
       isLogin: r.is_login,
       isPurchase: r.is_purchase,
       amount: Number(r.amount),
+      leafMatches: Array.from({ length: leaves }, (_, slot) => r[`leaf_${slot}`] === true),
     }));
   }
 
-  /** Moves the as-of facts forward by a batch of events (folded with `foldFactEvents`). */
-  async applyDeltas(deltas: readonly FactDelta[]): Promise<void> {
+  /** Moves the as-of facts (and the in-memory trigger's event counts) forward by events read from the cursor. */
+  async applyEvents(events: readonly HistoryEvent[]): Promise<void> {
+    if (this.memory) {
+      const { facts, trigger } = this.memory;
+      for (const e of events) {
+        facts.apply(e.index, e);
+        trigger.applyEvent(e.index, e.occurredAtMs, e.leafMatches);
+      }
+      return;
+    }
+    await this.applyDeltas(foldFactEvents(events));
+  }
+
+  private async applyDeltas(deltas: readonly FactDelta[]): Promise<void> {
     if (deltas.length === 0) return;
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     await this.tx.execute(sql`
@@ -181,11 +256,13 @@ export class AsOfAudience {
   }
 
   /**
-   * Customers (by index) the trigger matches at `nowIso`, with the segment compiler's SQL over the as-of facts.
+   * Customers (by index) the trigger matches at `nowIso`: in memory, or with the segment compiler's SQL over the
+   * as-of facts. A customer exists from their sign-up, creation or first event, whichever is first.
    * `among`: only these indexes are asked about (those that could enter at all); all when absent.
    */
   async matchingAt(nowIso: string, among?: readonly number[]): Promise<number[]> {
     if (among?.length === 0) return [];
+    if (this.memory) return this.matchingInMemory(Date.parse(nowIso), among);
     const where = segmentWhere(this.workspaceId, this.trigger, nowIso);
     const rows = await this.tx.execute<{ matched: number[] | null }>(sql`
       with customers as (
@@ -209,11 +286,27 @@ export class AsOfAudience {
     return rows.rows[0]?.matched ?? [];
   }
 
+  private matchingInMemory(nowMs: number, among: readonly number[] | undefined): number[] {
+    const { facts, trigger, signedUpMs, createdMs } = this.memory!;
+    trigger.nowMs = nowMs;
+    const matched: number[] = [];
+    const ask = (index: number) => {
+      // NaN (no event, no sign-up) compares false, as SQL's null does.
+      const exists =
+        facts.firstEventMs[index]! <= nowMs || signedUpMs[index]! <= nowMs || createdMs[index]! <= nowMs;
+      if (exists && trigger.matches(index)) matched.push(index);
+    };
+    if (among) for (const index of among) ask(index);
+    else for (let index = 1; index <= this.customers; index++) ask(index);
+    return matched;
+  }
+
+  /** Entrants by index: as-of last activity; value tier, consent and addresses as of today. */
   async entrants(indexes: readonly number[]): Promise<EntrantFacts[]> {
     if (indexes.length === 0) return [];
     const rows = await this.tx.execute<{
       idx: number;
-      customer_id: string;
+      id: string;
       last_activity_at: Date | null;
       value_tier: string | null;
       timezone: string;
@@ -222,14 +315,18 @@ export class AsOfAudience {
       phone: string | null;
       push_token: string | null;
     }>(sql`
-      select f.idx, f.customer_id, f.last_activity_at, c.value_tier, c.timezone, c.consent, c.email, c.phone,
-        c.push_token
-      from backtest_facts f join public.customers c on c.id = f.customer_id
-      where f.idx = any(${sql.param(indexes)}::int[]) order by f.idx`);
+      select p.idx, p.id, ${this.memory ? sql`null::timestamptz` : sql`f.last_activity_at`} as last_activity_at,
+        p.value_tier, p.timezone, p.consent, p.email, p.phone, p.push_token
+      from backtest_profiles p ${this.memory ? sql`` : sql`join backtest_facts f on f.idx = p.idx`}
+      where p.idx = any(${sql.param(indexes)}::int[]) order by p.idx`);
     return rows.rows.map((r) => ({
       index: r.idx,
-      customerId: r.customer_id,
-      lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
+      customerId: r.id,
+      lastActivityAt: this.memory
+        ? this.memory.facts.lastActivityIso(r.idx)
+        : r.last_activity_at
+          ? new Date(r.last_activity_at).toISOString()
+          : null,
       valueTier: r.value_tier,
       timezone: r.timezone,
       consent: r.consent,
@@ -244,4 +341,46 @@ export class AsOfAudience {
     await this.tx.execute(sql`drop table if exists backtest_facts`);
     await this.tx.execute(sql`drop table if exists backtest_profiles`);
   }
+}
+
+/**
+ * The in-memory trigger's start: when each customer came to exist (sign-up, creation), and each static leaf
+ * evaluated once with its compiled SQL over the copied profiles.
+ */
+async function loadInMemory(
+  tx: Tx,
+  workspaceId: string,
+  prepared: PreparedCondition,
+  trigger: AsOfTrigger,
+  facts: AsOfFacts,
+  startIso: string,
+): Promise<InMemory> {
+  const signedUpMs = new Float64Array(facts.customers + 1).fill(Number.NaN);
+  const createdMs = new Float64Array(facts.customers + 1).fill(Number.NaN);
+  for (let from = 0; from < facts.customers; from += PROFILE_PAGE) {
+    const rows = await tx.execute<{ idx: number; signed_up_at: Date | null; created_at: Date }>(sql`
+      select idx, signed_up_at, created_at from backtest_profiles
+      where idx > ${from} and idx <= ${from + PROFILE_PAGE}`);
+    for (const r of rows.rows) {
+      if (r.signed_up_at) signedUpMs[r.idx] = new Date(r.signed_up_at).getTime();
+      createdMs[r.idx] = new Date(r.created_at).getTime();
+    }
+  }
+  for (const [slot, leaf] of trigger.staticLeaves.entries()) {
+    // The leaf's own compiled SQL; it does not depend on the instant, so any instant will do.
+    const match = compileCondition(leaf, {
+      workspaceId,
+      now: startIso,
+      settings: prepared.settings,
+      segments: prepared.segments,
+    });
+    const rows = await tx.execute<{ idx: number }>(sql`
+      with customers as (select * from backtest_profiles)
+      select idx from customers where ${match}`);
+    trigger.setStatic(
+      slot,
+      rows.rows.map((r) => r.idx),
+    );
+  }
+  return { facts, trigger, signedUpMs, createdMs };
 }

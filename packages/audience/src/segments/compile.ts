@@ -117,16 +117,24 @@ function windowStart(cond: EventCondition, ctx: CompileContext): SQL | undefined
 }
 
 /**
+ * Which events of the `events` row `ev` an event condition counts, whoever and whenever: its name and property
+ * filters. A backtest selects it per event to count in memory (backtest/as-of-trigger.ts).
+ */
+export function eventMatchSql(cond: EventCondition): SQL {
+  const filters = propertyFiltersSql(sql`ev.properties`, cond.filters);
+  return filters ? sql`ev.name = ${cond.event} and ${filters}` : sql`ev.name = ${cond.event}`;
+}
+
+/**
  * Counts are capped at value + 1 (`limit`), which decides every comparison with `value` and stops counting early;
  * "happened" and "did not happen" become EXISTS / NOT EXISTS on the (customer, name, time) index.
  */
 function eventCount(cond: EventCondition, ctx: CompileContext): SQL {
   const parts = [
     sql`ev.customer_id = ${c.id}`,
-    sql`ev.name = ${cond.event}`,
+    eventMatchSql(cond),
     sql`ev.occurred_at <= ${ctx.now}::timestamptz`,
     windowStart(cond, ctx),
-    propertyFiltersSql(sql`ev.properties`, cond.filters),
   ].filter((p): p is SQL => p !== undefined);
   const where = sql.join(parts, sql` and `);
   const { op, value } = cond.count;
