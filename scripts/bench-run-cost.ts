@@ -46,13 +46,34 @@ const MINIMAL_QUEUE = 'bench-run-cost-minimal';
 const DELAY_MS = 1_000;
 
 type Subject = 'minimal' | 'journeyRun';
+/** BENCH_RUN_COST_ONLY=journeyRun (or minimal) runs one side, e.g. to profile it. */
+const SUBJECTS = (['minimal', 'journeyRun'] satisfies Subject[]).filter(
+  (s) => !process.env.BENCH_RUN_COST_ONLY || s === process.env.BENCH_RUN_COST_ONLY,
+);
 interface Batch {
   subject: Subject;
   seconds: number;
   commits: number;
   rowWrites: number;
+  /** CPU ms per run of this process (the worker and the client), the Temporal server and PostgreSQL's backends. */
+  workerCpuMs: number;
+  serverCpuMs: number;
+  postgresCpuMs: number;
   workflowId: string;
 }
+
+/** CPU time (user + system) of a process, in ms, from /proc (Linux). */
+async function processCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command (which may hold spaces) start after its closing parenthesis; utime and stime are 14, 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const graph = {
   nodes: [
@@ -173,6 +194,16 @@ try {
     ).rows;
     return { commits: Number(row!.commits), writes: Number(row!.writes) };
   };
+  /** CPU of the backends serving this database (the pool's connections, which live through a batch). */
+  const postgresCpuMs = async () => {
+    const backends = (
+      await db.execute<{ pid: number }>(
+        sql`select pid from pg_stat_activity where datname = current_database()`,
+      )
+    ).rows;
+    const each = await Promise.all(backends.map((b) => processCpuMs(b.pid)));
+    return new Map(backends.map((b, i) => [b.pid, each[i]!]));
+  };
 
   const batch = async (subject: Subject, round: number): Promise<Batch> => {
     const entry = round + 1;
@@ -203,6 +234,11 @@ try {
       );
     }
     const before = await databaseCounters();
+    const cpuBefore = {
+      worker: ownCpuMs(),
+      server: await processCpuMs(server.pid),
+      postgres: await postgresCpuMs(),
+    };
     const began = performance.now();
     const handles: WorkflowHandle[] = await startAll(RUNS, (i) => {
       const input = inputs[i]!;
@@ -220,12 +256,22 @@ try {
     });
     await Promise.all(handles.map((handle) => handle.result()));
     const seconds = (performance.now() - began) / 1000;
+    const cpuAfter = {
+      worker: ownCpuMs(),
+      server: await processCpuMs(server.pid),
+      postgres: await postgresCpuMs(),
+    };
+    let postgresCpu = 0;
+    for (const [pid, ms] of cpuAfter.postgres) postgresCpu += ms - (cpuBefore.postgres.get(pid) ?? 0);
     const after = await databaseCounters();
     return {
       subject,
       seconds,
       commits: (after.commits - before.commits) / RUNS,
       rowWrites: (after.writes - before.writes) / RUNS,
+      workerCpuMs: (cpuAfter.worker - cpuBefore.worker) / RUNS,
+      serverCpuMs: (cpuAfter.server - cpuBefore.server) / RUNS,
+      postgresCpuMs: postgresCpu / RUNS,
       workflowId: handles[0]!.workflowId,
     };
   };
@@ -234,7 +280,7 @@ try {
   await journeyWorker.runUntil(() =>
     minimalWorker.runUntil(async () => {
       for (let round = 0; round < ROUNDS; round += 1) {
-        for (const subject of ['minimal', 'journeyRun'] satisfies Subject[]) {
+        for (const subject of SUBJECTS) {
           const done = await batch(subject, round);
           batches.push(done);
           console.log(
@@ -250,18 +296,25 @@ try {
     const mine = batches.filter((b) => b.subject === subject);
     const seconds = mine.reduce((sum, b) => sum + b.seconds, 0);
     const history = await client.workflow.getHandle(mine[0]!.workflowId).fetchHistory();
+    const mean = (value: (b: Batch) => number) => mine.reduce((sum, b) => sum + value(b), 0) / mine.length;
     return {
+      workerCpuMs: mean((b) => b.workerCpuMs),
+      serverCpuMs: mean((b) => b.serverCpuMs),
+      postgresCpuMs: mean((b) => b.postgresCpuMs),
       rate: (RUNS * mine.length) / seconds,
       events: history.events?.length ?? 0,
       commits: mine.reduce((sum, b) => sum + b.commits, 0) / mine.length,
       rowWrites: mine.reduce((sum, b) => sum + b.rowWrites, 0) / mine.length,
     };
   };
+  if (SUBJECTS.length < 2) process.exit(0);
   const minimal = await summary('minimal');
   const journeyRun = await summary('journeyRun');
   const line = (name: string, s: typeof minimal) =>
     `${name}: ${s.rate.toFixed(1)} completed runs/s, ${s.events} history events, ` +
-    `≈${s.commits.toFixed(1)} database commits and ≈${s.rowWrites.toFixed(1)} row writes per run`;
+    `≈${s.commits.toFixed(1)} database commits and ≈${s.rowWrites.toFixed(1)} row writes per run; CPU per run: ` +
+    `worker ${s.workerCpuMs.toFixed(1)} ms, Temporal server ${s.serverCpuMs.toFixed(1)} ms, ` +
+    `PostgreSQL ${s.postgresCpuMs.toFixed(1)} ms`;
   console.log(line('minimal hand-written workflow', minimal));
   console.log(line('journeyRun', journeyRun));
   console.log(

@@ -189,37 +189,43 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     steps: {},
   };
 
+  const registration = (command: { at: string }): Omit<RunRegistration, 'runId' | 'workspaceId'> => ({
+    workflowId: workflowInfo().workflowId,
+    journeyId: input.journeyId,
+    version: input.version,
+    customerId: input.customerId,
+    entry: input.entry,
+    holdout: input.holdout,
+    startedAt: command.at,
+  });
+  /**
+   * Folded bookkeeping's records are kept for the next write and acknowledged at once, outside `carryOut`: no promise
+   * is made for them (the SDK captures a stack trace for every promise a workflow creates).
+   */
+  const bufferRecord = (command: MachineCommand): boolean => {
+    if (!folded) return false;
+    if (command.kind === 'register') unwrittenRegistration = registration(command);
+    else if (command.kind === 'record_step') {
+      path.push(command.step.nodeId);
+      unwrittenSteps.push(command.step);
+    } else return false;
+    feed({ kind: 'recorded' });
+    return true;
+  };
+
   const carryOut = async (command: MachineCommand): Promise<JourneyRunResult | undefined> => {
     switch (command.kind) {
-      case 'register': {
-        const registration = {
-          workflowId: workflowInfo().workflowId,
-          journeyId: input.journeyId,
-          version: input.version,
-          customerId: input.customerId,
-          entry: input.entry,
-          holdout: input.holdout,
-          startedAt: command.at,
-        };
-        if (folded) unwrittenRegistration = registration;
-        else
-          await bookkeeping.registerRun({
-            runId: input.runId,
-            workspaceId: input.workspaceId,
-            ...registration,
-          });
+      case 'register':
+        await bookkeeping.registerRun({
+          runId: input.runId,
+          workspaceId: input.workspaceId,
+          ...registration(command),
+        });
         feed({ kind: 'recorded' });
         return undefined;
-      }
       case 'record_step':
         path.push(command.step.nodeId);
-        if (folded) unwrittenSteps.push(command.step);
-        else
-          await bookkeeping.recordStep({
-            runId: input.runId,
-            workspaceId: input.workspaceId,
-            ...command.step,
-          });
+        await bookkeeping.recordStep({ runId: input.runId, workspaceId: input.workspaceId, ...command.step });
         feed({ kind: 'recorded' });
         return undefined;
       case 'resolve_local_time': {
@@ -320,6 +326,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
       const command = commands.shift();
       // Every input leaves the machine with a command to carry out until it finishes or fails.
       if (!command) throw new Error(`The journey machine stopped while ${machine.phase.kind}`);
+      if (bufferRecord(command)) continue;
       const result = await carryOut(command);
       if (result) return result;
     }
