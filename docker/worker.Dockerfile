@@ -20,4 +20,5 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node
-CMD ["node", "--import", "tsx", "apps/worker/src/main.ts"]
+# The tsx CLI, as scripts/start.ts runs the apps (`node --import tsx` upsets async hooks in Temporal's worker threads).
+CMD ["node_modules/.bin/tsx", "apps/worker/src/main.ts"]

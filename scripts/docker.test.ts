@@ -55,7 +55,7 @@ describe('the Dockerfiles', () => {
     ] as const) {
       const cmd = instructions(image).find((l) => l.startsWith('CMD '))!;
       const entry = `apps/${app}/src/main.ts`;
-      expect(JSON.parse(cmd.slice(4))).toEqual(['node', '--import', 'tsx', entry]);
+      expect(JSON.parse(cmd.slice(4))).toEqual(['node_modules/.bin/tsx', entry]);
       expect(existsSync(path.join(root, entry))).toBe(true);
       expect(start).toContain(`service('${app}', 'apps/${app}', 'src/main.ts')`);
     }
