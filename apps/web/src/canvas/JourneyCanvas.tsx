@@ -7,16 +7,26 @@ import { useEffect, useRef } from 'react';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
   type NodeTypes,
   type EdgeTypes,
 } from '@xyflow/react';
-import { openingViewport, type FlowView, type JourneyFlowNode } from '../editor-core';
+import { ChevronsDownUp, ChevronsUpDown, Maximize } from 'lucide-react';
+import {
+  COMPACT_ZOOM,
+  fitViewport,
+  openingViewport,
+  type FlowView,
+  type JourneyFlowNode,
+} from '../editor-core';
 import { CanvasContext, type CanvasActions } from './canvas-context';
+import { CollapsedPathNode } from './CollapsedPathNode';
 import { LaneEdge } from './LaneEdge';
 import { LanePlusNode, OpenPathNode, TriggerSlotNode } from './SlotNodes';
 import { StepNode } from './StepNode';
@@ -26,6 +36,7 @@ const nodeTypes: NodeTypes = {
   open: OpenPathNode,
   slot: TriggerSlotNode,
   plus: LanePlusNode,
+  collapsed: CollapsedPathNode,
 };
 const edgeTypes: EdgeTypes = { lane: LaneEdge };
 
@@ -41,17 +52,49 @@ export interface JourneyCanvasProps {
   actions: CanvasActions;
   onSelect?(nodeId: string | undefined): void;
   focus?: FocusRequest;
+  /** Fold every path of the journey (absent: no such control). */
+  onCollapseAll?(): void;
+  /** Unfold every folded path. */
+  onExpandAll?(): void;
+  /** Bumped to fit the journey to view again (after folding or unfolding everything). */
+  fitRequest?: number;
 }
 
 function minimapColor(node: JourneyFlowNode): string {
   if (node.type === 'plus') return 'transparent';
+  if (node.type === 'collapsed') return '#94a3b8';
   return node.type === 'step' ? node.data.color : '#cbd5e1';
 }
 
-function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
+const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
+
+function CanvasInner({
+  view,
+  actions,
+  onSelect,
+  focus,
+  onCollapseAll,
+  onExpandAll,
+  fitRequest,
+}: JourneyCanvasProps) {
   const flow = useReactFlow();
   const fitted = useRef(false);
   const wrapper = useRef<HTMLDivElement>(null);
+  // Zoomed out, steps show as compact blocks with their names in large type (re-renders only when crossing).
+  const compact = useStore(isCompact);
+  const canvasSize = () => ({
+    width: wrapper.current?.clientWidth ?? 0,
+    height: wrapper.current?.clientHeight ?? 0,
+  });
+  const fitToView = () => {
+    const viewport = fitViewport(flow.getNodes(), canvasSize());
+    if (viewport) void flow.setViewport(viewport, { duration: 200 });
+  };
+  // After folding or unfolding everything, once React Flow has the new nodes.
+  useEffect(() => {
+    if (fitRequest) requestAnimationFrame(fitToView);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on the request only
+  }, [fitRequest]);
 
   useEffect(() => {
     if (fitted.current || view.nodes.length === 0) return;
@@ -59,10 +102,7 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
     // Wait a frame so React Flow has measured the nodes it just received.
     requestAnimationFrame(() => {
       // A journey fitted whole too small to read starts at its top and left edge, readable, like a document.
-      const opening = openingViewport(view.nodes, {
-        width: wrapper.current?.clientWidth ?? 0,
-        height: wrapper.current?.clientHeight ?? 0,
-      });
+      const opening = openingViewport(view.nodes, canvasSize());
       if (opening) void flow.setViewport(opening);
       else void flow.fitView({ padding: 0.15, maxZoom: 1 });
     });
@@ -98,6 +138,7 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
             edges={view.edges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
+            className={compact ? 'canvas-compact' : undefined}
             nodesDraggable={false}
             nodesConnectable={false}
             edgesFocusable={false}
@@ -112,7 +153,25 @@ function CanvasInner({ view, actions, onSelect, focus }: JourneyCanvasProps) {
             onlyRenderVisibleElements={view.nodes.length > 150}
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
-            <Controls showInteractive={false} position="bottom-left" />
+            <Controls showInteractive={false} showFitView={false} position="bottom-left">
+              <ControlButton onClick={fitToView} title="Fit to view" aria-label="Fit to view">
+                <Maximize />
+              </ControlButton>
+              {onCollapseAll ? (
+                <ControlButton
+                  onClick={onCollapseAll}
+                  title="Collapse all paths"
+                  aria-label="Collapse all paths"
+                >
+                  <ChevronsDownUp />
+                </ControlButton>
+              ) : null}
+              {onExpandAll ? (
+                <ControlButton onClick={onExpandAll} title="Show all paths" aria-label="Show all paths">
+                  <ChevronsUpDown />
+                </ControlButton>
+              ) : null}
+            </Controls>
           </ReactFlow>
         </div>
         {/* Beside the canvas, not over it: an overlaid minimap hid the steps under it at 1280×720. */}

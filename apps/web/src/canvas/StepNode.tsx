@@ -1,7 +1,7 @@
 /** A step on the canvas: kind icon and label, title, key settings in words, problem marker and live counts. */
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { AlertCircle } from 'lucide-react';
+import { AlertCircle, ChevronsDown, ChevronsUp } from 'lucide-react';
 import type { StepFlowNode } from '../editor-core';
 import { useJourneyStats } from '../api/versions';
 import { useCanvasActions } from './canvas-context';
@@ -57,6 +57,28 @@ function MessageCounts({ nodeId }: { nodeId: string }) {
   );
 }
 
+/** Folds or unfolds the step's paths; its own Tab stop inside the step, ignored by the step's own keys. */
+function FoldButton({ stepId, title, folded }: { stepId: string; title: string; folded: boolean }) {
+  const { togglePaths } = useCanvasActions();
+  if (!togglePaths) return null;
+  return (
+    <button
+      type="button"
+      className="step-fold nodrag nokey"
+      data-testid={`fold-${stepId}`}
+      aria-expanded={!folded}
+      aria-label={`${folded ? 'Show' : 'Collapse'} the paths after “${title}”`}
+      title={folded ? 'Show its paths' : 'Collapse its paths'}
+      onClick={(e) => {
+        e.stopPropagation();
+        togglePaths(stepId);
+      }}
+    >
+      {folded ? <ChevronsDown size={14} /> : <ChevronsUp size={14} />}
+    </button>
+  );
+}
+
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const { watch } = useCanvasActions();
   const problems = data.problems.length;
@@ -84,6 +106,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           <AlertCircle size={14} /> {problems}
         </div>
       ) : null}
+      {data.paths === 'single' ? null : (
+        <FoldButton stepId={id} title={data.title} folded={data.paths === 'folded'} />
+      )}
       <StepCounts nodeId={id} role={data.role} />
       {data.role === 'exit' ? null : (
         <Handle type="source" position={Position.Bottom} isConnectable={false} className="step-handle" />

@@ -15,6 +15,10 @@ export interface CanvasActions {
   openInsertMenu(at: InsertPoint, anchor: DOMRect): void;
   /** A published version whose counts the steps show, or undefined while editing a draft. */
   watch?: { journeyId: string; version: number };
+  /** Fold or unfold the paths of a step with several (absent: the canvas does not fold). */
+  togglePaths?(stepId: string): void;
+  /** Show the steps of a collapsed path; `first` is its first step, which takes focus. */
+  expandPath?(source: string, outcome: string, first: string): void;
 }
 
 export const CanvasContext = createContext<CanvasActions>({

@@ -3,7 +3,7 @@
  * component wires data in (journey, catalog, lookups, problems) and gestures out (actions); the decisions live
  * in editor-core.
  */
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Activity, ArrowLeft, FlaskConical, History, Redo2, Rocket, Undo2 } from 'lucide-react';
 import { useNodeCatalog } from '../api/catalog';
 import { useDraftAutosave, useDraftProblems, type SaveStatus } from '../api/draft';
@@ -17,8 +17,14 @@ import type { ApiProblem, CatalogEntry, JourneyDetail } from '../api/types';
 import { JourneyCanvas, type FocusRequest } from '../canvas/JourneyCanvas';
 import type { CanvasActions } from '../canvas/canvas-context';
 import {
+  collapseAllPaths,
   commandFor,
   createEditorCatalog,
+  expandLane,
+  NO_COLLAPSED,
+  revealStep,
+  toggleStepPaths,
+  type CollapsedLanes,
   createElementKeeper,
   edgeAt,
   findNode,
@@ -127,14 +133,28 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
     [segments.data, templates.data],
   );
   const problemsByNode = useMemo(() => groupProblems(problems), [problems]);
+  // Paths folded on the canvas: a view setting, not part of the draft.
+  const [collapsed, setCollapsed] = useState<CollapsedLanes>(NO_COLLAPSED);
+  const [fitRequest, setFitRequest] = useState(0);
+  const latestGraph = useRef(graph);
+  useEffect(() => {
+    latestGraph.current = graph;
+  });
+  // A step selected (searched for, a problem clicked, moved to by arrow keys) is never left inside a folded path.
+  useEffect(() => {
+    const id = state.selectedId;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- unfolds what hides the selected step, once per selection
+    if (id) setCollapsed((c) => revealStep(c, graph, id));
+  }, [state.selectedId, graph]);
   const view = useMemo(
     () =>
       graphToFlow(graph, catalog, {
         problemsByNode,
         lookups: describeLookups,
+        collapsed,
         ...(state.selectedId ? { selectedId: state.selectedId } : {}),
       }),
-    [graph, catalog, problemsByNode, describeLookups, state.selectedId],
+    [graph, catalog, problemsByNode, describeLookups, state.selectedId, collapsed],
   );
   // A test-journey preview draws its path on the canvas like a real run's, until the panel closes.
   const shownView = useMemo(
@@ -194,6 +214,14 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
       readOnly: false,
       insertAt: (at, kind) => dispatch({ type: 'insert', at, kind }),
       openInsertMenu: (at, anchor) => setInsertMenu({ at, anchor }),
+      // The graph from a ref: these callbacks stay the same across edits, so the steps do not re-render per key.
+      togglePaths: (stepId) => setCollapsed((c) => toggleStepPaths(c, latestGraph.current, stepId)),
+      expandPath: (source, outcome, first) => {
+        setCollapsed((c) => expandLane(c, source, outcome));
+        setFocus((f) => ({ nodeId: first, seq: (f?.seq ?? 0) + 1 }));
+        // Once the canvas has drawn the path's steps (and panned to the first), it takes keyboard focus.
+        setTimeout(() => focusStep(first), 300);
+      },
       ...(showLive && liveVersion !== undefined
         ? { watch: { journeyId: journey.id, version: liveVersion } }
         : {}),
@@ -467,6 +495,15 @@ function Editor({ journey, entries }: { journey: JourneyDetail; entries: readonl
           <JourneyCanvas
             view={canvasView}
             actions={canvasActions}
+            onCollapseAll={() => {
+              setCollapsed(collapseAllPaths(graph));
+              setFitRequest((n) => n + 1);
+            }}
+            onExpandAll={() => {
+              setCollapsed(NO_COLLAPSED);
+              setFitRequest((n) => n + 1);
+            }}
+            fitRequest={fitRequest}
             onSelect={(id) => select(id)}
             {...(focus ? { focus } : {})}
           />

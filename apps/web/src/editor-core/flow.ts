@@ -14,6 +14,7 @@ export function insertLabel(source: GraphNode | undefined, outcome: string, cata
   const after = `after “${stepTitle(source, catalog)}”`;
   return label ? `Add a step on the “${label}” path ${after}` : `Add a step ${after}`;
 }
+import type { CollapsedLanes } from './collapse';
 import { layoutJourney, type Box, type JourneyLayout } from './layout';
 
 export interface StepProblem {
@@ -30,19 +31,35 @@ export type StepNodeData = {
   color: string;
   role: 'trigger' | 'step' | 'exit';
   problems: StepProblem[];
+  /** A step with several paths can fold them on the canvas: whether they are shown or folded now. */
+  paths: 'single' | 'shown' | 'folded';
 };
 /** `insertLabel`: the + button's accessible name, in step names and path words ("Add a step after “Gift SMS”"). */
 export type OpenPathNodeData = { source: string; outcome: string; insertLabel: string };
 export type TriggerSlotNodeData = Record<string, never>;
 /** The + on a path between two steps: a node, not an edge label, so Tab reaches it after the steps. */
 export type LanePlusNodeData = { source: string; outcome: string; insertLabel: string };
+/** A collapsed path: how many steps it hides, their first names, and what the block is called for screen readers. */
+export type CollapsedPathNodeData = {
+  source: string;
+  outcome: string;
+  count: number;
+  names: string[];
+  /** The path's label ("Yes", "a · 50%"), when the step names its paths. */
+  pathLabel?: string;
+  /** The first hidden step, which takes focus when the path is expanded. */
+  first: string;
+  expandLabel: string;
+};
 export type LaneEdgeData = { outcome: string; label?: string; open: boolean };
 
 export type StepFlowNode = Node<StepNodeData, 'step'>;
 export type OpenPathFlowNode = Node<OpenPathNodeData, 'open'>;
 export type TriggerSlotFlowNode = Node<TriggerSlotNodeData, 'slot'>;
 export type LanePlusFlowNode = Node<LanePlusNodeData, 'plus'>;
-export type JourneyFlowNode = StepFlowNode | OpenPathFlowNode | TriggerSlotFlowNode | LanePlusFlowNode;
+export type CollapsedPathFlowNode = Node<CollapsedPathNodeData, 'collapsed'>;
+export type JourneyFlowNode =
+  StepFlowNode | OpenPathFlowNode | TriggerSlotFlowNode | LanePlusFlowNode | CollapsedPathFlowNode;
 export type LaneFlowEdge = Edge<LaneEdgeData, 'lane'>;
 
 export interface FlowView {
@@ -55,7 +72,12 @@ export interface ToFlowOptions {
   problemsByNode?: ReadonlyMap<string, StepProblem[]>;
   lookups?: DescribeLookups;
   selectedId?: string;
+  /** Lanes drawn as one block (see collapse.ts). */
+  collapsed?: CollapsedLanes;
 }
+
+/** How many hidden step names a collapsed block lists. */
+const NAMES_SHOWN = 3;
 
 const NO_PROBLEMS: StepProblem[] = [];
 
@@ -81,7 +103,11 @@ export function graphToFlow(
     graph,
     outcomesOf: (n) => nodeOutcomes(n, catalog),
     isTrigger: (n) => roleOf(n, catalog) === 'trigger',
+    ...(options.collapsed ? { collapsed: options.collapsed } : {}),
   });
+  const pathCount = new Map<string, number>();
+  for (const e of graph.edges) pathCount.set(e.source, (pathCount.get(e.source) ?? 0) + 1);
+  const folded = new Set(layout.collapsed.map((c) => c.source));
   const nodes: JourneyFlowNode[] = [];
   for (const step of graph.nodes) {
     const box = layout.steps.get(step.id);
@@ -107,6 +133,7 @@ export function graphToFlow(
         color: entry?.palette.color ?? kind?.palette.color ?? '#64748b',
         role: roleOf(step, catalog),
         problems: options.problemsByNode?.get(step.id) ?? NO_PROBLEMS,
+        paths: (pathCount.get(step.id) ?? 0) < 2 ? 'single' : folded.has(step.id) ? 'folded' : 'shown',
       },
     });
   }
@@ -123,6 +150,34 @@ export function graphToFlow(
         source: open.source,
         outcome: open.outcome,
         insertLabel: insertLabel(byId.get(open.source), open.outcome, catalog),
+      },
+    });
+  }
+  // After the steps and before the +s in Tab order: a block stands where the steps it hides would be.
+  for (const block of layout.collapsed) {
+    const source = byId.get(block.source);
+    const pathLabel = source ? laneLabel(source, block.outcome, catalog) : undefined;
+    const names = block.hidden.slice(0, NAMES_SHOWN).map((id) => {
+      const step = byId.get(id);
+      return step ? stepTitle(step, catalog) : id;
+    });
+    const count = block.hidden.length;
+    const steps = `${count} step${count === 1 ? '' : 's'}`;
+    const path = pathLabel ? `the “${pathLabel}” path` : 'the path';
+    nodes.push({
+      id: block.id,
+      type: 'collapsed',
+      ...placed(block),
+      selectable: false,
+      focusable: false,
+      data: {
+        source: block.source,
+        outcome: block.outcome,
+        count,
+        names,
+        ...(pathLabel ? { pathLabel } : {}),
+        first: block.hidden[0]!,
+        expandLabel: `Show ${path} after “${source ? stepTitle(source, catalog) : block.source}”: ${steps}, ${names.join(', ')}${count > names.length ? '…' : ''}`,
       },
     });
   }

@@ -1,6 +1,7 @@
 /** The editor's logic, pure and DOM-free: React components render its results and dispatch its actions. */
 export * from './catalog';
 export * from './clipboard';
+export * from './collapse';
 export * from './describe';
 export * from './diff';
 export * from './draft-settings';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalGraph, testCatalog } from './fixtures';
 import { graphToFlow } from './flow';
-import { openingViewport, READABLE_ZOOM } from './viewport';
+import { collapseAllPaths } from './collapse';
+import { largeJourney } from './fixtures/large-journey';
+import { fitViewport, MIN_FIT_ZOOM, openingViewport, READABLE_ZOOM } from './viewport';
 
 const box = (x: number, y: number, width = 240, height = 90) => ({ position: { x, y }, width, height });
 
@@ -41,5 +43,39 @@ describe('openingViewport', () => {
     const v = openingViewport(view.nodes, { width: 700, height: 500 });
     const leftmost = Math.min(...view.nodes.map((n) => n.position.x));
     if (v) expect(leftmost * v.zoom + v.x).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('fitViewport', () => {
+  const canvas = { width: 850, height: 700 };
+
+  it('fits a small journey whole, centred, never enlarged past its natural size', () => {
+    const v = fitViewport(graphToFlow(canonicalGraph, testCatalog).nodes, canvas)!;
+    expect(v.zoom).toBeGreaterThanOrEqual(MIN_FIT_ZOOM);
+    expect(v.zoom).toBeLessThanOrEqual(1);
+    const tiny = fitViewport([box(0, 0)], canvas)!;
+    expect(tiny.zoom).toBe(1);
+    expect(tiny.x + 120).toBe(canvas.width / 2);
+  });
+
+  it('shows the 301-step journey from its entry at a readable zoom, not shrunk to unreadable cards', () => {
+    const view = graphToFlow(largeJourney(300), testCatalog);
+    const v = fitViewport(view.nodes, canvas)!;
+    expect(v.zoom).toBe(MIN_FIT_ZOOM);
+    const trigger = view.layout.steps.get('trigger')!;
+    expect((trigger.x + trigger.width / 2) * v.zoom + v.x).toBe(canvas.width / 2);
+    expect(trigger.y * v.zoom + v.y).toBe(48);
+  });
+
+  it('fits the 301-step journey whole once its paths are folded', () => {
+    const graph = largeJourney(300);
+    const view = graphToFlow(graph, testCatalog, { collapsed: collapseAllPaths(graph) });
+    const v = fitViewport(view.nodes, canvas)!;
+    expect(v.zoom).toBeGreaterThan(MIN_FIT_ZOOM);
+    for (const n of view.nodes) {
+      expect(n.position.x * v.zoom + v.x).toBeGreaterThanOrEqual(0);
+      expect((n.position.x + n.width!) * v.zoom + v.x).toBeLessThanOrEqual(canvas.width);
+      expect((n.position.y + n.height!) * v.zoom + v.y).toBeLessThanOrEqual(canvas.height);
+    }
   });
 });
