@@ -73,6 +73,37 @@ const noLogin30d = {
   },
 };
 
+/**
+ * The canonical win-back journey published, with its templates and trigger segment, in a workspace that already
+ * has its customers and events (the demo's, or the audience benchmark's for a backtest at scale).
+ */
+export async function installCanonicalJourney(db: Database, catalog: NodeCatalog, workspaceId: string) {
+  await db
+    .insert(templates)
+    .values(demoTemplates.map((t) => ({ ...t, workspaceId })))
+    .onConflictDoNothing();
+  await db
+    .insert(segments)
+    .values({ ...noLogin30d, workspaceId })
+    .onConflictDoNothing();
+  const [journey] = await db
+    .insert(journeys)
+    .values({
+      workspaceId,
+      name: canonicalWinBack.name,
+      description: canonicalWinBack.description,
+      draftGraph: canonicalWinBack.graph,
+      draftSettings: canonicalWinBack.settings as Record<string, unknown>,
+    })
+    .returning({ id: journeys.id });
+  const published = await publishJourneyDraft(db, catalog, {
+    workspaceId,
+    journeyId: journey!.id,
+    publishedBy: 'demo',
+  });
+  return { journeyId: journey!.id, plan: published!.plan };
+}
+
 export async function seedDemo(input: {
   db: Database;
   catalog: NodeCatalog;
@@ -90,15 +121,6 @@ export async function seedDemo(input: {
     .from(journeys)
     .where(and(eq(journeys.workspaceId, workspaceId), eq(journeys.name, canonicalWinBack.name)));
   if (existing) return { seeded: false as const, journeyId: existing.id };
-
-  await db
-    .insert(templates)
-    .values(demoTemplates.map((t) => ({ ...t, workspaceId })))
-    .onConflictDoNothing();
-  await db
-    .insert(segments)
-    .values({ ...noLogin30d, workspaceId })
-    .onConflictDoNothing();
 
   const today = input.today ?? new Date();
   const demo = demoFromCdnow(await loadCdnowSample(input.purchasesPath ?? CDNOW_SAMPLE_PATH), {
@@ -119,25 +141,11 @@ export async function seedDemo(input: {
     await backfillDormancyFromEvents(db, workspaceId, { from: firstEvent.slice(0, 10), to: yesterday });
   await snapshotDormancy(db, workspaceId, { now: today });
 
-  const [journey] = await db
-    .insert(journeys)
-    .values({
-      workspaceId,
-      name: canonicalWinBack.name,
-      description: canonicalWinBack.description,
-      draftGraph: canonicalWinBack.graph,
-      draftSettings: canonicalWinBack.settings as Record<string, unknown>,
-    })
-    .returning({ id: journeys.id });
-  const published = await publishJourneyDraft(db, catalog, {
-    workspaceId,
-    journeyId: journey!.id,
-    publishedBy: 'demo',
-  });
+  const { journeyId, plan } = await installCanonicalJourney(db, catalog, workspaceId);
   return {
     seeded: true as const,
-    journeyId: journey!.id,
-    plan: published!.plan,
+    journeyId,
+    plan,
     customers: demo.customers.length,
     events: demo.events.length,
   };
