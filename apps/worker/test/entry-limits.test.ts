@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createRunStarter } from '@wakeflow/temporal';
 import { eq, sql } from 'drizzle-orm';
 import type { JourneyGraphInput } from '@wakeflow/journey';
-import { journeyAudienceMembers, runSummaries, runs } from '@wakeflow/db';
+import { connect, journeyAudienceMembers, runSummaries, runs } from '@wakeflow/db';
 import { createSegment, type SweepProgress } from '@wakeflow/audience';
 import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 
@@ -140,6 +140,39 @@ describe('entry limits', () => {
     const third = await sweep();
     expect(third.started).toBe(2);
     expect(await entered()).toBe(4);
+  });
+
+  it('enters a customer once when two starters (an API process each) enter them at the same moment', async () => {
+    // Re-entry allowed after a run ends, so only the running run stands between the two starts.
+    const { journeyId } = await bench.publish(apiJourney, { reentry: { mode: 'always' } });
+    const other = connect(bench.database.appUrl, { max: 10 });
+    try {
+      const starters = [bench.starter, createRunStarter({ db: other.db, client: bench.env.client })];
+      const customers: string[] = [];
+      for (let i = 0; i < 60; i++) customers.push(await bench.customer(`twice-${i}`));
+      // The second start follows the first by 0 to 19 ms, so some land between the other's reads and its write.
+      const results = await Promise.all(
+        customers.flatMap((customerId, i) =>
+          starters.map(async (starter, s) => {
+            if (s === 1) await new Promise((resolve) => setTimeout(resolve, i % 20));
+            return starter.startRun({ workspaceId: 'test', journeyId, customerId });
+          }),
+        ),
+      );
+      // Each customer: one start, and the other either joins it or is told the customer is in the journey.
+      for (let i = 0; i < customers.length; i++) {
+        const pair = results.slice(2 * i, 2 * i + 2);
+        expect(pair.filter((r) => r.started)).toHaveLength(1);
+      }
+      const rows = await bench.database.db
+        .select({ customerId: runs.customerId, entry: runs.entry })
+        .from(runs)
+        .where(eq(runs.journeyId, journeyId));
+      expect(rows).toHaveLength(customers.length);
+      expect(rows.every((r) => r.entry === 1)).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it('takes back the row of a run whose workflow could not be started, so it never counts', async () => {

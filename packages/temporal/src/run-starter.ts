@@ -100,33 +100,14 @@ export function createRunStarter(deps: {
         .where(and(eq(journeyVersions.journeyId, journey.id), eq(journeyVersions.version, version)));
       if (!row) return { started: false, reason: 'not_live' };
       const plan = planSchema.parse(row.plan);
-
-      const [last] = await db
-        .select({ entry: runs.entry, status: runs.status, startedAt: runs.startedAt })
-        .from(runs)
-        .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
-        .orderBy(desc(runs.startedAt))
-        .limit(1);
-      const refusedByLastRun = reentryRefusal(plan.settings.reentry, last, request.now ?? new Date());
-      if (refusedByLastRun) return { started: false, reason: refusedByLastRun };
-      let entry = request.entry;
-      if (entry === undefined) {
-        const [{ maxEntry } = { maxEntry: 0 }] = await db
-          .select({ maxEntry: runs.entry })
-          .from(runs)
-          .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
-          .orderBy(desc(runs.entry))
-          .limit(1);
-        entry = maxEntry + 1;
-      }
-      const key = {
+      const keyOf = (entry: number) => ({
         workspaceId: request.workspaceId,
         journeyId: journey.id,
         version,
         customerId: request.customerId,
         entry,
-      };
-      const workflowId = journeyRunWorkflowId(key);
+      });
+
       const holdout = isInHoldout(journey.id, request.customerId, plan.settings.holdoutPercent);
       // Experiment winners of this version reach the run as input, so the workflow never reads them itself.
       const winners = await db
@@ -143,30 +124,46 @@ export function createRunStarter(deps: {
       const forcedArms = Object.fromEntries(
         winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]),
       );
-      const input: JourneyRunInput = {
-        runId: randomUUID(),
-        ...key,
-        plan,
-        holdout,
-        ...(winners.length > 0 ? { forcedArms } : {}),
-        ...(request.entryEvent ? { entryEvent: request.entryEvent } : {}),
-      };
-      // The entry limits are counted from the runs table, shared by every API and worker process: the run's row is
-      // written here, under a per-journey lock, before its workflow starts, so concurrent starters see each other.
+      // The re-entry policy, the entry number and the entry limits are decided from the runs table, shared by every
+      // API and worker process, under a per-journey lock, and the run's row is written there before its workflow
+      // starts: two starters entering one customer at once (two API processes, a sweep and an API call) see each
+      // other, so the second cannot read "not in the journey" and then number its entry after the first's.
       const now = request.now ?? new Date();
-      type Admission = { refusal: EntryRefusal } | { refusal?: undefined; runId: string; inserted: boolean };
+      type Admission =
+        | { refusal: EntryRefusal | 'already_in_journey' | 'reentry_not_allowed' }
+        | { refusal?: undefined; runId: string; inserted: boolean; entry: number };
+      const runId = randomUUID();
       const admitted = await db.transaction(async (tx): Promise<Admission> => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`entries:${journey.id}`}, 0))`);
+        const [last] = await tx
+          .select({ entry: runs.entry, status: runs.status, startedAt: runs.startedAt })
+          .from(runs)
+          .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
+          .orderBy(desc(runs.startedAt))
+          .limit(1);
+        const refusedByLastRun = reentryRefusal(plan.settings.reentry, last, now);
+        if (refusedByLastRun) return { refusal: refusedByLastRun };
+        let entry = request.entry;
+        if (entry === undefined) {
+          const [{ maxEntry } = { maxEntry: 0 }] = await tx
+            .select({ maxEntry: runs.entry })
+            .from(runs)
+            .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
+            .orderBy(desc(runs.entry))
+            .limit(1);
+          entry = maxEntry + 1;
+        }
+        const workflowId = journeyRunWorkflowId(keyOf(entry));
         const [existing] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.workflowId, workflowId));
         // Admitted before (a retried page or request): the same run, whatever the limits say now.
-        if (existing) return { runId: existing.id, inserted: false };
+        if (existing) return { runId: existing.id, inserted: false, entry };
         const { launch } = plan.settings;
         if (hasEntryLimits(launch) || launch?.startAt !== undefined || launch?.endAt !== undefined) {
           const refusal = entryRefusal(launch, await countEntries(tx, journey.id, now), now);
           if (refusal) return { refusal };
         }
         await tx.insert(runs).values({
-          id: input.runId,
+          id: runId,
           workspaceId: request.workspaceId,
           workflowId,
           journeyId: journey.id,
@@ -176,10 +173,20 @@ export function createRunStarter(deps: {
           holdout,
           startedAt: now,
         });
-        return { runId: input.runId, inserted: true };
+        return { runId, inserted: true, entry };
       });
       if (admitted.refusal !== undefined) return { started: false, reason: admitted.refusal };
-      input.runId = admitted.runId;
+      const { entry } = admitted;
+      const key = keyOf(entry);
+      const workflowId = journeyRunWorkflowId(key);
+      const input: JourneyRunInput = {
+        runId: admitted.runId,
+        ...key,
+        plan,
+        holdout,
+        ...(winners.length > 0 ? { forcedArms } : {}),
+        ...(request.entryEvent ? { entryEvent: request.entryEvent } : {}),
+      };
       try {
         await client.workflow.start(JOURNEY_RUN_WORKFLOW, {
           workflowId,
