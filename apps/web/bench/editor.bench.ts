@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import catalog from '../src/editor-core/fixtures/catalog.json' with { type: 'json' };
 import { largeJourney } from '../src/editor-core/fixtures/large-journey';
+import { createEditorCatalog, graphToFlow } from '../src/editor-core';
+import { catalogResponseSchema } from '../src/api/types';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 /** BENCH_PROFILE=<dir>: an unminified build of its own, and a CPU profile of each gesture written to <dir>. */
@@ -122,12 +124,54 @@ async function timeGestures(page: Page): Promise<[string, number[], number][]> {
       ),
     );
   }
+  // The overview: fold every path (the journey down to its first fork), open the main path's block, show all.
+  const folds: number[] = [];
+  const unfolds: number[] = [];
+  const showAll: number[] = [];
+  const noBlocks = () => page.waitForFunction(() => !document.querySelector('.react-flow__node-collapsed'));
+  // (A build from before the overview, measured with BENCH_DIST, has no folding.)
+  const canFold = (await page.getByRole('button', { name: 'Collapse all paths' }).count()) > 0;
+  for (let round = 0; canFold && round < 3; round++) {
+    folds.push(
+      await timed(
+        () => page.getByRole('button', { name: 'Collapse all paths' }).click(),
+        () => page.getByTestId('collapsed-split_3-a').waitFor(),
+      ),
+    );
+    unfolds.push(
+      await timed(
+        () => page.getByTestId('collapsed-split_3-a').click(),
+        () => page.getByTestId('step-wait_4').waitFor(),
+      ),
+    );
+    showAll.push(await timed(() => page.getByRole('button', { name: 'Show all paths' }).click(), noBlocks));
+  }
   return [
     ['typing', typing, 50],
     ['select', selects, 100],
     ['insert', inserts, 100],
     ['undo', undos, 100],
+    ['fold', folds, 100],
+    ['unfold', unfolds, 100],
+    ['show all', showAll, 100],
   ];
+}
+
+/** After fit to view: its zoom, and the smallest step name on screen in CSS pixels (font size × zoom). */
+async function measureOverview(page: Page): Promise<{ zoom: number; smallestName: number; names: number }> {
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.waitForTimeout(500);
+  return (await page.evaluate(`(() => {
+    const pane = document.querySelector('.canvas-pane').getBoundingClientRect();
+    const zoom = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a;
+    const sizes = [...document.querySelectorAll('.step-title')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.bottom > pane.top && r.top < pane.bottom && r.right > pane.left && r.left < pane.right;
+      })
+      .map((el) => parseFloat(getComputedStyle(el).fontSize) * zoom);
+    return { zoom, smallestName: Math.min(...sizes), names: sizes.length };
+  })()`)) as { zoom: number; smallestName: number; names: number };
 }
 
 async function main(): Promise<void> {
@@ -145,6 +189,11 @@ async function main(): Promise<void> {
       { cwd: webRoot, stdio: 'inherit' },
     );
   const graph = largeJourney(STEPS);
+  const { bounds } = graphToFlow(
+    graph,
+    createEditorCatalog(catalogResponseSchema.parse(catalog).nodes),
+  ).layout;
+  const width = bounds.width;
   const detail = {
     id: 'bench',
     name: `${graph.nodes.length}-step journey`,
@@ -261,6 +310,7 @@ async function main(): Promise<void> {
     )) as number[];
     const dropped = frames.filter((f) => f > (1000 / 60) * 1.5).length;
     const gestures = await timeGestures(page);
+    const overview = await measureOverview(page);
     console.log(`editor bench: ${graph.nodes.length} steps (${rendered} rendered in view)`);
     console.log(
       `  open:     median ${percentile(opens, 50)} ms, max ${Math.max(...opens)} ms over ${opens.length} opens`,
@@ -268,7 +318,10 @@ async function main(): Promise<void> {
     console.log(
       `  pan/zoom: ${frames.length} frames, median ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms, ${dropped} frames over 25 ms`,
     );
-    for (const [name, samples, target] of gestures)
+    console.log(
+      `  overview: fit to view at zoom ${overview.zoom.toFixed(2)}, ${overview.names} step names on screen, the smallest ${overview.smallestName.toFixed(1)} px (target ≥ 11 px); layout ${Math.round(width)} px wide`,
+    );
+    for (const [name, samples, target] of gestures.filter(([, samples]) => samples.length > 0))
       console.log(
         `  ${`${name}:`.padEnd(9)} median ${percentile(samples, 50).toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms over ${samples.length} (target < ${target} ms)`,
       );

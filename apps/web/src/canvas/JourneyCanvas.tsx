@@ -154,7 +154,12 @@ function CanvasInner({
           >
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
             <Controls showInteractive={false} showFitView={false} position="bottom-left">
-              <ControlButton onClick={fitToView} title="Fit to view" aria-label="Fit to view">
+              <ControlButton
+                className="react-flow__controls-fitview"
+                onClick={fitToView}
+                title="Fit to view"
+                aria-label="Fit to view"
+              >
                 <Maximize />
               </ControlButton>
               {onCollapseAll ? (

@@ -5,10 +5,10 @@
  */
 export const READABLE_ZOOM = 0.6;
 /**
- * Below this zoom a step shows as a compact block, its name alone in large type (26 px, `.canvas-compact` in the
- * stylesheet): the card's 14 px name would be smaller than 11 px on screen.
+ * Below the readable zoom a step shows as a compact block, its name alone in large type (26 px, `.canvas-compact`
+ * in the stylesheet), since the card's 14 px name and 12.5 px summary would shrink to specks.
  */
-export const COMPACT_ZOOM = 0.75;
+export const COMPACT_ZOOM = READABLE_ZOOM;
 /** Fit-to-view never zooms out further than this: a compact block's name is still 26 × 0.45 ≈ 12 px on screen. */
 export const MIN_FIT_ZOOM = 0.45;
 /** Fit-to-view never enlarges a small journey beyond its natural size. */
