@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { isWithinLocalWindow, nextLocalTime } from './local-time';
 
@@ -55,5 +56,25 @@ describe('isWithinLocalWindow', () => {
     expect(isWithinLocalWindow(new Date('2026-01-14T22:30:00Z'), 'UTC', '21:00', '08:00')).toBe(true);
     expect(isWithinLocalWindow(new Date('2026-01-14T12:00:00Z'), 'UTC', '21:00', '08:00')).toBe(false);
     expect(isWithinLocalWindow(new Date('2026-01-14T12:00:00Z'), 'Asia/Tokyo', '21:00', '08:00')).toBe(true);
+  });
+});
+
+describe('local time over many instants (offsets remembered per quarter hour)', () => {
+  it('agrees with Luxon asked afresh, across DST changes and in zones with odd offsets', () => {
+    // Every 7 minutes over two DST changes of each zone, then the same instants again (answered from memory).
+    const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC+3'];
+    const from = Date.UTC(2026, 2, 1);
+    for (const pass of [1, 2]) {
+      for (const zone of zones) {
+        for (let ms = from; ms < from + 250 * 86_400_000; ms += 7 * 60_000 * 61) {
+          const at = new Date(ms);
+          const fresh = DateTime.fromJSDate(at, { zone });
+          expect(
+            isWithinLocalWindow(at, zone, '02:00', '03:30'),
+            `${zone} ${at.toISOString()} pass ${pass}`,
+          ).toBe(fresh.hour * 60 + fresh.minute >= 120 && fresh.hour * 60 + fresh.minute < 210);
+        }
+      }
+    }
   });
 });
