@@ -38,8 +38,8 @@ function tooMany(message: string, onLimited?: OnLimited): RequestHandler {
 }
 
 /**
- * The sign-in limits of one route; `scope` (e.g. `sign-in`, `password-reset`) keeps each route's counts apart, as
- * they were when every route had limiters of its own in memory.
+ * The sign-in limits of one route; `scope` (e.g. `sign-in`, `password-reset`) keeps each route's counts apart, so
+ * asking for password resets does not use up a person's sign-in attempts.
  */
 export function signInRateLimits(
   db: Database,
