@@ -137,10 +137,16 @@ function applyChunkSql(workspaceId: string, customerIds: readonly string[], sour
     ),
     written as (
       insert into customer_daily_activity (workspace_id, customer_id, day, activity_count, login_count, purchase_count, spend)
-      select ${workspaceId}, customer_id, day, activity_count, login_count, purchase_count, spend
-      from wanted_daily
+      select ${workspaceId}, w.customer_id, w.day, w.activity_count, w.login_count, w.purchase_count, w.spend
+      from wanted_daily w
+      left join customer_daily_activity d on d.customer_id = w.customer_id and d.day = w.day
+      -- Only new and changed days: ON CONFLICT locks (writes to) every row it meets, even one it leaves as it is,
+      -- and most days of a rebuild do not change.
+      where d.customer_id is null
+        or (d.activity_count, d.login_count, d.purchase_count, d.spend)
+          is distinct from (w.activity_count, w.login_count, w.purchase_count, w.spend)
       -- The same lock order as ingest's upsert.
-      order by customer_id, day
+      order by w.customer_id, w.day
       on conflict (customer_id, day) do update set
         activity_count = excluded.activity_count,
         login_count = excluded.login_count,
@@ -211,6 +217,8 @@ export async function rebuildFacts(
           const useStage = stage !== null && !eventDefinitionsChanged(stage.settings, settings);
           const staged = useStage ? locked.rows.filter((r) => r.staged).map((r) => r.id) : [];
           const fresh = useStage ? locked.rows.filter((r) => !r.staged).map((r) => r.id) : ids;
+          // A chunk's days are sorted and compared in memory rather than on disk at the default 4 MB.
+          await tx.execute(sql.raw(`set local work_mem = '64MB'`));
           const total = { customers: 0, written: 0, deleted: 0 };
           for (const [part, sources] of [
             [staged, stage && chunkFromStageSql(stage, staged)],
