@@ -6,6 +6,21 @@ import { neighbourStep } from './navigation';
 import { commandFor } from './shortcuts';
 
 describe('graph ↔ flow', () => {
+  it('hands React Flow every node as measured, with where its paths attach', () => {
+    // Else React Flow renders and measures off-screen nodes whose object changed or that just appeared: every
+    // step below an insert, every step of an unfolded path.
+    const view = graphToFlow(canonicalGraph, testCatalog);
+    for (const node of view.nodes) expect(node.measured).toEqual({ width: node.width, height: node.height });
+    const ends = (id: string) =>
+      view.nodes.find((n) => n.id === id)!.handles!.map((h) => `${h.type}@${h.x + h.width! / 2},${h.y}`);
+    const { width, height } = view.layout.steps.get('gift_email')!;
+    expect(ends('trigger')).toEqual([`source@${width / 2},${height - 3}`]);
+    expect(ends('gift_email')).toEqual([`target@${width / 2},-3`, `source@${width / 2},${height - 3}`]);
+    expect(ends('wait_return_login')).toEqual([`target@${width / 2},-3`]);
+    // The same arrays every time: a new one would make every node look changed to keepUnchangedElements.
+    expect(graphToFlow(canonicalGraph, testCatalog).nodes[1]!.handles).toBe(view.nodes[1]!.handles);
+  });
+
   it('turns every step into a positioned node with its summary in words', () => {
     const view = graphToFlow(canonicalGraph, testCatalog, { selectedId: 'wait_return' });
     const steps = view.nodes.filter((n): n is StepFlowNode => n.type === 'step');

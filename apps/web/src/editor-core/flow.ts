@@ -2,7 +2,7 @@
  * Journey graph ↔ React Flow elements. The graph is the document; flow nodes and edges are a view of it with
  * positions from the layout. Stats never enter here: they change every few seconds and would rebuild the canvas.
  */
-import type { Edge, Node } from '@xyflow/react';
+import { Position, type Edge, type Node, type NodeHandle } from '@xyflow/react';
 import type { GraphNode, JourneyGraph } from '@wakeflow/journey';
 import { nodeOutcomes, roleOf, type EditorCatalog } from './catalog';
 import { describeStep, kindLabel, laneLabel, stepTitle, type DescribeLookups } from './describe';
@@ -81,16 +81,48 @@ const NAMES_SHOWN = 3;
 
 const NO_PROBLEMS: StepProblem[] = [];
 
+/** React Flow's default handle (style.css): 6 px, centred on the edge of the node it sits on. */
+const HANDLE = 6;
+
 /**
- * Where a flow element sits and how large it is, given as already measured. React Flow keeps a node's measured
- * handles across updates only when the node it is handed says it was measured; without that, every node whose
- * object changed (all steps below an insert) counted as new, was rendered off screen and measured again: a whole
- * page layout of ~600 nodes per insert or undo on the 301-step journey.
+ * Where a flow element sits, how large it is and where its paths attach (top centre in, bottom centre out), all
+ * given as already measured. React Flow renders a node it has no handle positions for even when it is off screen,
+ * to measure it; and it keeps measured handles across updates only when the node it is handed says it was
+ * measured. Without both, every node whose object changed (all steps below an insert) and every node that
+ * appeared (a path unfolded, the journey opened) was rendered and measured: a whole-page layout of ~600 nodes per
+ * insert or undo on the 301-step journey.
  */
-function placed(box: Box) {
+function placed(box: Box, ends: { in?: boolean; out?: boolean }) {
   const size = { width: box.width, height: box.height };
-  return { position: { x: box.x, y: box.y }, ...size, measured: size };
+  return { position: { x: box.x, y: box.y }, ...size, measured: size, handles: handlesOf(size, ends) };
 }
+
+/** One array per size and ends, the same across renders: a new array would make every node look changed. */
+const handleSets = new Map<string, NodeHandle[]>();
+function handlesOf(
+  size: { width: number; height: number },
+  ends: { in?: boolean; out?: boolean },
+): NodeHandle[] {
+  const key = `${size.width}x${size.height}:${ends.in ? 'in' : ''}:${ends.out ? 'out' : ''}`;
+  let handles = handleSets.get(key);
+  if (!handles) {
+    const at = (type: 'source' | 'target', y: number, position: Position): NodeHandle => ({
+      type,
+      position,
+      x: size.width / 2 - HANDLE / 2,
+      y: y - HANDLE / 2,
+      width: HANDLE,
+      height: HANDLE,
+    });
+    handles = [
+      ...(ends.in ? [at('target', 0, Position.Top)] : []),
+      ...(ends.out ? [at('source', size.height, Position.Bottom)] : []),
+    ];
+    handleSets.set(key, handles);
+  }
+  return handles;
+}
+
 const PLUS_SIZE = 22;
 const PLUS_LABEL_GAP = 18;
 
@@ -117,10 +149,11 @@ export function graphToFlow(
     const title = stepTitle(step, catalog);
     const summary = describeStep(step, catalog, options.lookups);
     const kindName = kindLabel(step.type, catalog);
+    const role = roleOf(step, catalog);
     nodes.push({
       id: step.id,
       type: 'step',
-      ...placed(box),
+      ...placed(box, { in: role !== 'trigger', out: role !== 'exit' }),
       selected: options.selectedId === step.id,
       // What a screen reader says on the focused step: its name, its kind and what it does.
       ariaLabel: `${title}, ${kindName}: ${summary}`,
@@ -131,7 +164,7 @@ export function graphToFlow(
         kindLabel: kindName,
         icon: entry?.palette.icon ?? kind?.palette.icon ?? 'puzzle',
         color: entry?.palette.color ?? kind?.palette.color ?? '#64748b',
-        role: roleOf(step, catalog),
+        role,
         problems: options.problemsByNode?.get(step.id) ?? NO_PROBLEMS,
         paths: (pathCount.get(step.id) ?? 0) < 2 ? 'single' : folded.has(step.id) ? 'folded' : 'shown',
       },
@@ -142,7 +175,7 @@ export function graphToFlow(
     nodes.push({
       id: open.id,
       type: 'open',
-      ...placed(open),
+      ...placed(open, { in: true }),
       selectable: false,
       // Its own + button takes focus; the wrapper would be a second, silent Tab stop.
       focusable: false,
@@ -167,7 +200,7 @@ export function graphToFlow(
     nodes.push({
       id: block.id,
       type: 'collapsed',
-      ...placed(block),
+      ...placed(block, { in: true }),
       selectable: false,
       focusable: false,
       data: {
@@ -186,7 +219,7 @@ export function graphToFlow(
     nodes.push({
       id: s.id,
       type: 'slot',
-      ...placed(s),
+      ...placed(s, { out: true }),
       selectable: false,
       focusable: false,
       data: {},
@@ -204,12 +237,10 @@ export function graphToFlow(
     nodes.push({
       id: `plus:${lane.id}`,
       type: 'plus',
-      ...placed({
-        x: to.x + to.width / 2 - PLUS_SIZE / 2,
-        y: y - PLUS_SIZE / 2,
-        width: PLUS_SIZE,
-        height: PLUS_SIZE,
-      }),
+      ...placed(
+        { x: to.x + to.width / 2 - PLUS_SIZE / 2, y: y - PLUS_SIZE / 2, width: PLUS_SIZE, height: PLUS_SIZE },
+        {},
+      ),
       selectable: false,
       focusable: false,
       data: {
