@@ -50,6 +50,7 @@ describe('replay gate', () => {
         'folded-bookkeeping-canonical-reactivated.json',
         'folded-bookkeeping-canonical-reactivated-early.json',
         'folded-bookkeeping-canonical-goal.json',
+        'folded-bookkeeping-split-forced-arm.json',
       ]),
     );
   });

@@ -134,8 +134,8 @@ describe('forced arms of a decided experiment', () => {
       );
     }
 
-    // The forced-arms patch marker is in the history of a run whose draw was replaced, and only there (other
-    // patches mark every new run, so markers are told apart by the patch id they carry).
+    // New runs carry one patch marker, folded-bookkeeping, which stands for every earlier patch (forced-arms among
+    // them): a replaced draw adds none of its own (runs from before it carry forced-arms; split-forced-arm.json).
     const replaced = started.find((s) => s.drawn === 'a')!;
     const patchIds = async (workflowId: string) =>
       ((await bench.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [])
@@ -144,10 +144,10 @@ describe('forced arms of a decided experiment', () => {
           const data = e.markerRecordedEventAttributes!.details?.['patch-data']?.payloads?.[0]?.data;
           return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { id?: string }).id : undefined;
         });
-    expect(await patchIds(replaced.workflowId)).toContain('forced-arms');
-    expect(await patchIds(started.find((s) => s.drawn === 'control')!.workflowId)).not.toContain(
-      'forced-arms',
-    );
-    await recordHistoryIfAsked(bench.env.client, replaced.workflowId, 'split-forced-arm');
+    expect(await patchIds(replaced.workflowId)).toEqual(['folded-bookkeeping']);
+    expect(await patchIds(started.find((s) => s.drawn === 'control')!.workflowId)).toEqual([
+      'folded-bookkeeping',
+    ]);
+    await recordHistoryIfAsked(bench.env.client, replaced.workflowId, 'folded-bookkeeping-split-forced-arm');
   });
 });
