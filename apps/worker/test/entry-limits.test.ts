@@ -142,35 +142,48 @@ describe('entry limits', () => {
     expect(await entered()).toBe(4);
   });
 
-  it('enters a customer once when two starters (an API process each) enter them at the same moment', async () => {
+  it('enters a customer once when a second starter (another API process) enters them in the middle of the first', async () => {
     // Re-entry allowed after a run ends, so only the running run stands between the two starts.
     const { journeyId } = await bench.publish(apiJourney, { reentry: { mode: 'always' } });
-    const other = connect(bench.database.appUrl, { max: 10 });
-    try {
-      const starters = [bench.starter, createRunStarter({ db: other.db, client: bench.env.client })];
-      const customers: string[] = [];
-      for (let i = 0; i < 60; i++) customers.push(await bench.customer(`twice-${i}`));
-      // The second start follows the first by 0 to 19 ms, so some land between the other's reads and its write.
-      const results = await Promise.all(
-        customers.flatMap((customerId, i) =>
-          starters.map(async (starter, s) => {
-            if (s === 1) await new Promise((resolve) => setTimeout(resolve, i % 20));
-            return starter.startRun({ workspaceId: 'test', journeyId, customerId });
-          }),
-        ),
-      );
-      // Each customer: one start, and the other either joins it or is told the customer is in the journey.
-      for (let i = 0; i < customers.length; i++) {
-        const pair = results.slice(2 * i, 2 * i + 2);
-        expect(pair.filter((r) => r.started)).toHaveLength(1);
+    const customerId = await bench.customer('entered-twice');
+    // Starter B's pool holds its second read of the customer's runs made outside a transaction until A has entered
+    // the customer: the interleaving in which B saw "not in the journey" and then numbered its entry after A's.
+    // Starts that decide under the journey's lock make these reads inside their transaction and never wait here.
+    const other = connect(bench.database.appUrl, { max: 4 });
+    let runsReads = 0;
+    let releaseB!: () => void;
+    const aHasEntered = new Promise<void>((resolve) => (releaseB = resolve));
+    let markBWaiting!: () => void;
+    const bWaiting = new Promise<'waiting'>((resolve) => (markBWaiting = () => resolve('waiting')));
+    const query = other.pool.query.bind(other.pool);
+    other.pool.query = (async (...args: Parameters<typeof query>) => {
+      const [config] = args;
+      const text = typeof config === 'string' ? config : ((config as { text?: string }).text ?? '');
+      if (text.includes('from "runs"') && ++runsReads === 2) {
+        markBWaiting();
+        await aHasEntered;
       }
+      return query(...args);
+    }) as typeof other.pool.query;
+    try {
+      const b = createRunStarter({ db: other.db, client: bench.env.client }).startRun({
+        workspaceId: 'test',
+        journeyId,
+        customerId,
+      });
+      await Promise.race([bWaiting, b]);
+      const a = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
+      releaseB();
+      const results = [a, await b];
+      expect(results.filter((r) => r.started)).toHaveLength(1);
+      expect(results.find((r) => !r.started)).toMatchObject({ reason: 'already_in_journey' });
       const rows = await bench.database.db
-        .select({ customerId: runs.customerId, entry: runs.entry })
+        .select({ entry: runs.entry })
         .from(runs)
         .where(eq(runs.journeyId, journeyId));
-      expect(rows).toHaveLength(customers.length);
-      expect(rows.every((r) => r.entry === 1)).toBe(true);
+      expect(rows).toEqual([{ entry: 1 }]);
     } finally {
+      releaseB();
       await other.close();
     }
   });
