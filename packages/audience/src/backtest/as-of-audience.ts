@@ -92,7 +92,7 @@ export interface HistoryEvent extends ClassifiedEvent {
   index: number;
   eventId: string;
   name: string;
-  /** Empty before the backtest's start (no run hears those events). */
+  /** Empty before the backtest's start and for names no run hears (`heardNames`). */
   properties: Record<string, unknown>;
   /** For the in-memory trigger: whether each event leaf counts this event. */
   leafMatches: boolean[];
@@ -135,9 +135,15 @@ export class AsOfAudience {
       startIso: string;
       /** false: the compiled SQL each day even when the trigger could be evaluated in memory (to compare the two). */
       inMemory?: boolean;
+      /** Events of these names carry their properties (those the journey's runs hear); others come without. */
+      heardNames?: readonly string[];
     },
   ): Promise<AsOfAudience> {
     const { workspaceId, trigger, startIso } = input;
+    // Properties only of events a run may hear, from the start on: earlier events move facts and counts only.
+    const heard = sql`ev.occurred_at >= ${startIso}::timestamptz ${
+      input.heardNames ? sql`and ev.name = any(${sql.param(input.heardNames)}::text[])` : sql``
+    }`;
     const kinds = eventKindColumns(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` });
     // The profile columns, copied once: the statements below read a small temporary table (with its own
     // statistics), not the workspace's customers. `idx` numbers the customers for the typed arrays.
@@ -159,10 +165,8 @@ export class AsOfAudience {
       const leaves = planned.eventLeaves.map(
         (leaf, slot) => sql`, (${eventMatchSql(leaf)}) as ${sql.identifier(`leaf_${slot}`)}`,
       );
-      // Properties only from the start on: earlier events move facts and counts, and reach no run.
       await tx.execute(sql`declare backtest_events no scroll cursor for
-        select p.idx, ev.customer_id, ev.name, ev.event_id,
-          case when ev.occurred_at >= ${startIso}::timestamptz then ev.properties end as properties,
+        select p.idx, ev.customer_id, ev.name, ev.event_id, case when ${heard} then ev.properties end as properties,
           ev.occurred_at, ${kinds} ${sql.join(leaves, sql``)}
         from events ev join backtest_profiles p on p.id = ev.customer_id
         where ev.workspace_id = ${workspaceId}
@@ -192,7 +196,8 @@ export class AsOfAudience {
       ) f on f.customer_id = p.id`);
     await tx.execute(sql`analyze backtest_facts`);
     await tx.execute(sql`declare backtest_events no scroll cursor for
-      select p.idx, ev.customer_id, ev.name, ev.event_id, ev.properties, ev.occurred_at, ${kinds}
+      select p.idx, ev.customer_id, ev.name, ev.event_id, case when ${heard} then ev.properties end as properties,
+        ev.occurred_at, ${kinds}
       from events ev join backtest_profiles p on p.id = ev.customer_id
       where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${startIso}::timestamptz
       order by ev.occurred_at, ev.id`);

@@ -239,6 +239,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       trigger,
       startIso: new Date(fromMs).toISOString(),
       ...(input.inMemory === false ? { inMemory: false } : {}),
+      heardNames: [...listened],
     });
     // Re-entry state per customer index (1-based), as the sweep keeps it in journey_audience_members.
     const entries = new Int32Array(audience.customers + 1);
