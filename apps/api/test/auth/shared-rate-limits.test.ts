@@ -64,7 +64,7 @@ describe('rate limits shared by several API processes', () => {
     expect(row?.hits).toBeGreaterThanOrEqual(SIGN_IN_FAILURES);
   });
 
-  it('does not count successful sign-ins on either API (the other API takes the hit back)', async () => {
+  it('does not count successful sign-ins on either API: each takes its hit back', async () => {
     await h.person('a', ['reviewer'], 'good@example.com');
     for (let i = 0; i < SIGN_IN_FAILURES * 2; i++) {
       const res = await request(apis[i % 2]!)
