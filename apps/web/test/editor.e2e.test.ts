@@ -11,6 +11,10 @@ import { launchChromium, startEditorServer, type EditorServer } from './harness'
 
 const resultsDir = fileURLToPath(new URL('../test-results', import.meta.url));
 const docsImage = fileURLToPath(new URL('../../../docs/images/editor.png', import.meta.url));
+/** docs/launching.md shows the launch confirmation as this test sees it. */
+const docsLaunchImage = fileURLToPath(
+  new URL('../../../docs/images/launch-confirmation.png', import.meta.url),
+);
 
 describe('journey editor in Chromium', () => {
   let server: EditorServer;
@@ -173,6 +177,7 @@ describe('journey editor in Chromium', () => {
     expect(await estimate.textContent()).toMatch(/enter at once/);
     mkdirSync(resultsDir, { recursive: true });
     await launch.screenshot({ path: `${resultsDir}/launch-confirmation.png` });
+    copyFileSync(`${resultsDir}/launch-confirmation.png`, docsLaunchImage);
     await launch.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Published version 1' }).count(), {
