@@ -6,6 +6,7 @@ import { coupons, customers, events } from '@wakeflow/db';
 import {
   claimCoupon,
   couponOffer,
+  couponOfferConfigSchema,
   createChannelNodeAdapters,
   createCouponPool,
   createDbEventRecorder,
@@ -110,7 +111,7 @@ describe('the coupon_offer node (S-RE-3)', () => {
     const p50 = await pool('wb50', { valueCents: 5000, minSpendCents: 30000 });
     await importCouponCodes(tdb.db, p20, ['TWENTY-1', 'TWENTY-2']);
     await importCouponCodes(tdb.db, p50, ['FIFTY-1']);
-    const config = couponOffer.configSchema.parse({
+    const config = couponOfferConfigSchema.parse({
       offers: [
         { name: 'twenty_off', poolId: 'wb20', minDaysInactive: 90, maxDaysInactive: 180 },
         { name: 'fifty_off', poolId: 'wb50', minDaysInactive: 180, maxDaysInactive: 365 },
