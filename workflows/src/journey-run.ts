@@ -39,7 +39,6 @@ import type {
 import {
   CUSTOMER_EVENT_SIGNAL,
   JOURNEY_CONTROL_SIGNAL,
-  ALL_FEATURES,
   RUN_STATE_QUERY,
   advance,
   awaitsTimer,
@@ -50,6 +49,7 @@ import {
   type JourneyControl,
   type JourneyMachineState,
   type MachineCommand,
+  type MachineFeature,
   type MachineFeatures,
   type MachineInput,
   type StepRecord,
@@ -82,6 +82,20 @@ const FLUSH_BEFORE_TIMER_MS = 60_000;
 
 /** Later behaviour is what `patched()` says: on for new runs, off for runs whose history predates it. */
 const temporalFeatures: MachineFeatures = { has: (feature) => patched(feature) };
+/**
+ * The machine's behaviours that existed when folded bookkeeping came: a run that has it has them all without asking.
+ * A behaviour added later is not in this list and is asked of `patched()` like any other, so folded runs recorded
+ * before it existed keep replaying.
+ */
+const BEFORE_FOLDED_BOOKKEEPING: ReadonlySet<MachineFeature> = new Set<MachineFeature>([
+  'events-count-from-when-waiting-began',
+  'forced-arms',
+  'wait-begins-at-step-entry',
+  'journey-control',
+]);
+const foldedFeatures: MachineFeatures = {
+  has: (feature) => BEFORE_FOLDED_BOOKKEEPING.has(feature) || patched(feature),
+};
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -97,7 +111,7 @@ function failureReason(error: TemporalFailure): string {
 export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResult> {
   const { plan } = input;
   const folded = patched(FOLDED_BOOKKEEPING);
-  const features = folded ? ALL_FEATURES : temporalFeatures;
+  const features = folded ? foldedFeatures : temporalFeatures;
   /** Driver behaviour patched in before folded bookkeeping: asked only of runs that predate it. */
   const has = (patch: 'journey-control' | 'run-end-recorded'): boolean => folded || patched(patch);
   // Older runs ask patched('events-count-from-when-waiting-began') first thing, as the interpreter always did.
