@@ -467,7 +467,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
       takeArrivals();
       dispatch();
       const open = [...members.values()].filter((m) => !m.done);
-      if (open.length === 0 && inFlight === 0) return { outcomes };
+      if (open.length === 0 && inFlight === 0) return { outcomes, runs: (input.runsBefore ?? 0) + 1 };
       const info = workflowInfo();
       if (inFlight === 0 && (info.continueAsNewSuggested || info.historyLength >= historyLimit)) {
         const carried: CarriedCohortMember[] = open.map((m) => ({
@@ -484,6 +484,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
           members: [],
           carried,
           finishedBefore: outcomes,
+          runsBefore: (input.runsBefore ?? 0) + 1,
         });
       }
       woken = false;

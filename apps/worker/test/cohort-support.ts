@@ -3,7 +3,7 @@
  * scaled down (the dev server runs in real time, and the plan's smallest unit is a minute), and readers of every
  * customer's path, messages and outcome as the database records them.
  */
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { JourneyGraphInput, JourneySettingsInput } from '@wakeflow/journey';
 import { customers, messages, runSteps, runs, templates } from '@wakeflow/db';
 import type { JourneyBench } from '@wakeflow/testing';
@@ -91,10 +91,11 @@ export interface CustomerOutcome {
   messages: { nodeId: string | null; channel: string; status: string; reason: string | null }[];
 }
 
-/** Every run of the journey with its customer's path and messages, by customer external id. */
+/** Every run of the journey (of one entry number, if given) with its path and messages, by customer external id. */
 export async function outcomesOf(
   bench: JourneyBench,
   journeyId: string,
+  entry?: number,
 ): Promise<Map<string, CustomerOutcome>> {
   const { db } = bench.database;
   const rows = await db
@@ -109,7 +110,7 @@ export async function outcomesOf(
     })
     .from(runs)
     .innerJoin(customers, eq(customers.id, runs.customerId))
-    .where(eq(runs.journeyId, journeyId));
+    .where(and(eq(runs.journeyId, journeyId), entry === undefined ? undefined : eq(runs.entry, entry)));
   const ids = rows.map((r) => r.runId);
   const steps = ids.length
     ? await db

@@ -40,6 +40,8 @@ export interface CohortRunInput {
   carried?: CarriedCohortMember[];
   /** Outcomes of members that finished in earlier runs of this cohort, by outcome. */
   finishedBefore?: Record<string, number>;
+  /** Workflow runs of this cohort before this one (continued as new). */
+  runsBefore?: number;
   /** Continue as new after this many history events (default 8,000, or sooner when Temporal suggests it). */
   historyEventLimit?: number;
 }
@@ -47,6 +49,8 @@ export interface CohortRunInput {
 export interface CohortRunResult {
   /** Members that reached an exit or the goal, by outcome; `failed` and `cancelled` count runs that ended so. */
   outcomes: Record<string, number>;
+  /** Workflow runs the cohort took (1 + times it continued as new). */
+  runs: number;
 }
 
 export interface CohortEventSignal {

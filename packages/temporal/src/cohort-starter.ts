@@ -38,6 +38,8 @@ export interface CohortSettings {
   threshold: number;
   /** Members per cohort workflow. */
   size: number;
+  /** History events before a cohort continues as new (default: the workflow's own; tests lower it). */
+  historyEventLimit?: number;
 }
 
 export const DEFAULT_COHORT_SETTINGS: CohortSettings = { threshold: 100, size: 1_000 };
@@ -261,6 +263,7 @@ export async function startRunsInCohorts(
     version,
     plan,
     ...(winners.length > 0 ? { forcedArms } : {}),
+    ...(settings.historyEventLimit !== undefined ? { historyEventLimit: settings.historyEventLimit } : {}),
     members,
   });
   const start = async (id: string, members: CohortMember[]): Promise<boolean> => {

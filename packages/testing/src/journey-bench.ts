@@ -66,7 +66,8 @@ export interface JourneyBench {
   router: EventRouter;
   /** Drains the event outbox: kicked after every ingest; `event()` waits for it with `drainAll()`. */
   outbox: OutboxDrainer;
-  newWorker(): Promise<Worker>;
+  /** A worker like production's; `maxCachedWorkflows` defaults to 0 (see below), the dev server can cache. */
+  newWorker(options?: { maxCachedWorkflows?: number }): Promise<Worker>;
   /** Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
   /**
@@ -125,7 +126,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     logger: { info: () => undefined, warn: () => undefined },
   });
   const workflowBundle_ = await workflowBundle();
-  const newWorker = () =>
+  const newWorker = (workerOptions: { maxCachedWorkflows?: number } = {}) =>
     createJourneyWorker({
       connection: env.nativeConnection,
       workspaceId: TEST_WORKSPACE_ID,
@@ -136,7 +137,7 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       extraActivities: createAudienceActivities({ db, runs: starter }),
       // No sticky cache: Temporal's time-skipping test server can time out a sticky workflow task while it skips
       // time (seen here as runs stuck after a signal), and replaying each task also exercises determinism.
-      maxCachedWorkflows: 0,
+      maxCachedWorkflows: workerOptions.maxCachedWorkflows ?? 0,
     });
 
   return {
