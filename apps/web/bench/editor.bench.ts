@@ -321,7 +321,7 @@ async function main(): Promise<void> {
       `  pan/zoom: ${frames.length} frames, median ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms, ${dropped} frames over 25 ms`,
     );
     console.log(
-      `  overview: fit to view at zoom ${overview.zoom.toFixed(2)}, ${overview.names} step names on screen, the smallest ${overview.smallestName.toFixed(1)} px (target ≥ 11 px); layout ${Math.round(width)} px wide`,
+      `  overview: fit to view at zoom ${overview.zoom.toFixed(2)}, ${overview.names} step names on screen, the smallest ${overview.smallestName.toFixed(1)} px (target ≥ 11 px)${prebuilt ? '' : `; layout ${Math.round(width)} × ${Math.round(bounds.height)} px`}`,
     );
     for (const [name, samples, target] of gestures.filter(([, samples]) => samples.length > 0))
       console.log(
