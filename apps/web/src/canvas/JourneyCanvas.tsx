@@ -10,10 +10,12 @@ import {
   ControlButton,
   Controls,
   MiniMap,
+  MiniMapNode,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
   useStore,
+  type MiniMapNodeProps,
   type NodeTypes,
   type EdgeTypes,
 } from '@xyflow/react';
@@ -60,8 +62,12 @@ export interface JourneyCanvasProps {
   fitRequest?: number;
 }
 
+/** A + has no place in the overview: only steps, slots and folded paths get a shape (half the minimap's DOM). */
+function MinimapShape(props: MiniMapNodeProps) {
+  return props.id.startsWith('plus:') ? null : <MiniMapNode {...props} />;
+}
+
 function minimapColor(node: JourneyFlowNode): string {
-  if (node.type === 'plus') return 'transparent';
   if (node.type === 'collapsed') return '#94a3b8';
   return node.type === 'step' ? node.data.color : '#cbd5e1';
 }
@@ -186,6 +192,7 @@ function CanvasInner({
             pannable
             zoomable
             nodeColor={minimapColor}
+            nodeComponent={MinimapShape}
             nodeStrokeWidth={0}
             maskColor="rgba(241,245,249,0.7)"
           />
