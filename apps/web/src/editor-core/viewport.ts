@@ -22,6 +22,12 @@ export interface ElementBox {
   height?: number;
 }
 
+/** The canvas pane's size on screen. */
+export interface CanvasSize {
+  width: number;
+  height: number;
+}
+
 export interface Viewport {
   x: number;
   y: number;
@@ -45,14 +51,21 @@ function extentOf(elements: readonly ElementBox[]): Extent {
 }
 
 /** The zoom at which the whole extent fits the canvas inside its margins. */
-function fittingZoom(
-  { left, right, top, bottom }: Extent,
-  canvas: { width: number; height: number },
-): number {
+function fittingZoom({ left, right, top, bottom }: Extent, canvas: CanvasSize): number {
   return Math.min(
     (canvas.width - 2 * MARGIN) / (right - left || 1),
     (canvas.height - 2 * MARGIN) / (bottom - top || 1),
   );
+}
+
+/** The journey's extent and the zoom that fits it, or undefined with nothing to show or no canvas yet. */
+function sizeUp(
+  elements: readonly ElementBox[],
+  canvas: CanvasSize,
+): (Extent & { fits: number }) | undefined {
+  if (elements.length === 0 || canvas.width <= 0 || canvas.height <= 0) return undefined;
+  const extent = extentOf(elements);
+  return { ...extent, fits: fittingZoom(extent, canvas) };
 }
 
 /** The journey's entry: its first element from the top (the trigger, or the slot for one). */
@@ -65,14 +78,11 @@ function entryOf(elements: readonly ElementBox[]): ElementBox {
  * enlarged past its natural size); else at `MIN_FIT_ZOOM` from its top with the entry centred, so the names on
  * screen stay readable and the journey reads on from its start (fold its paths to see more of it at once).
  */
-export function fitViewport(
-  elements: readonly ElementBox[],
-  canvas: { width: number; height: number },
-): Viewport | undefined {
-  if (elements.length === 0 || canvas.width <= 0 || canvas.height <= 0) return undefined;
-  const extent = extentOf(elements);
-  const fits = fittingZoom(extent, canvas);
-  if (fits >= MIN_FIT_ZOOM) {
+export function fitViewport(elements: readonly ElementBox[], canvas: CanvasSize): Viewport | undefined {
+  const extent = sizeUp(elements, canvas);
+  if (!extent) return undefined;
+  if (extent.fits >= MIN_FIT_ZOOM) {
+    const fits = extent.fits;
     const zoom = Math.min(fits, MAX_FIT_ZOOM);
     return {
       x: canvas.width / 2 - ((extent.left + extent.right) / 2) * zoom,
@@ -87,15 +97,10 @@ export function fitViewport(
 }
 
 /** The opening viewport, or undefined when the whole journey fits at a readable zoom (then fit it to view). */
-export function openingViewport(
-  elements: readonly ElementBox[],
-  canvas: { width: number; height: number },
-): Viewport | undefined {
-  if (elements.length === 0 || canvas.width <= 0 || canvas.height <= 0) return undefined;
-  const extent = extentOf(elements);
-  const { left, right, top } = extent;
-  const fits = fittingZoom(extent, canvas);
-  if (fits >= READABLE_ZOOM) return undefined;
+export function openingViewport(elements: readonly ElementBox[], canvas: CanvasSize): Viewport | undefined {
+  const sized = sizeUp(elements, canvas);
+  if (!sized || sized.fits >= READABLE_ZOOM) return undefined;
+  const { left, right, top } = sized;
   const zoom = READABLE_ZOOM;
   const width = (right - left) * zoom;
   if (width <= canvas.width - 2 * MARGIN)
