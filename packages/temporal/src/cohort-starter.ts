@@ -143,50 +143,52 @@ export async function startRunsInCohorts(
     );
   const forcedArms = Object.fromEntries(winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]));
 
-  // Each customer's last run and highest entry, in two reads for the whole page.
-  const customerIds = [...new Set(request.entries.map((e) => e.customerId))];
-  const past = await db.execute<{
-    customer_id: string;
-    status: string;
-    started_at: Date;
-    max_entry: number;
-  }>(sql`
-    select distinct on (customer_id) customer_id, status, started_at,
-           max(entry) over (partition by customer_id) as max_entry
-    from runs where journey_id = ${journeyId} and customer_id = any(${sql.param(customerIds)}::uuid[])
-    order by customer_id, started_at desc`);
-  const pastOf = new Map(past.rows.map((r) => [r.customer_id, r]));
-
   const results: StartRunsResult = new Array<StartRunsResult[number]>(request.entries.length);
-  const candidates: { index: number; member: CohortMember; workflowId: string }[] = [];
-  request.entries.forEach((e, index) => {
-    const last = pastOf.get(e.customerId);
-    const refusal = reentryRefusal(
-      plan.settings.reentry,
-      last ? { status: last.status, startedAt: new Date(last.started_at) } : undefined,
-      now,
-    );
-    if (refusal) {
-      results[index] = { started: false, reason: refusal };
-      return;
-    }
-    const entry = e.entry ?? Number(last?.max_entry ?? 0) + 1;
-    const key = { workspaceId, journeyId, version, customerId: e.customerId, entry };
-    candidates.push({
-      index,
-      workflowId: journeyRunWorkflowId(key),
-      member: {
-        runId: randomUUID(),
-        customerId: e.customerId,
-        entry,
-        holdout: isInHoldout(journeyId, e.customerId, plan.settings.holdoutPercent),
-      },
-    });
-  });
 
   // Admission under the journey's lock, as for a single start: runs admitted before keep their rows.
   const admitted = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`entries:${journeyId}`}, 0))`);
+    // Each customer's last run and highest entry, read under the lock with the rows' writes, as the single starter
+    // does: the decision and the write see the same runs. (Read before the lock it was still safe — a stale entry
+    // number names a run that exists by then and goes through the single starter — but only by that argument.)
+    const customerIds = [...new Set(request.entries.map((e) => e.customerId))];
+    const past = await tx.execute<{
+      customer_id: string;
+      status: string;
+      started_at: Date;
+      max_entry: number;
+    }>(sql`
+      select distinct on (customer_id) customer_id, status, started_at,
+             max(entry) over (partition by customer_id) as max_entry
+      from runs where journey_id = ${journeyId} and customer_id = any(${sql.param(customerIds)}::uuid[])
+      order by customer_id, started_at desc`);
+    const pastOf = new Map(past.rows.map((r) => [r.customer_id, r]));
+
+    const candidates: { index: number; member: CohortMember; workflowId: string }[] = [];
+    request.entries.forEach((e, index) => {
+      const last = pastOf.get(e.customerId);
+      const refusal = reentryRefusal(
+        plan.settings.reentry,
+        last ? { status: last.status, startedAt: new Date(last.started_at) } : undefined,
+        now,
+      );
+      if (refusal) {
+        results[index] = { started: false, reason: refusal };
+        return;
+      }
+      const entry = e.entry ?? Number(last?.max_entry ?? 0) + 1;
+      const key = { workspaceId, journeyId, version, customerId: e.customerId, entry };
+      candidates.push({
+        index,
+        workflowId: journeyRunWorkflowId(key),
+        member: {
+          runId: randomUUID(),
+          customerId: e.customerId,
+          entry,
+          holdout: isInHoldout(journeyId, e.customerId, plan.settings.holdoutPercent),
+        },
+      });
+    });
     const existing = new Map(
       (
         await tx
