@@ -19,6 +19,7 @@ const benches: Record<string, string> = {
   'outage-load': 'apps/worker/bench/outage-load.bench.ts',
   backtest: 'apps/api/bench/backtest.bench.ts',
   preview: 'apps/api/bench/preview.bench.ts',
+  cohort: 'scripts/bench-cohort.ts',
 };
 
 // The tsx CLI, not `node --import tsx`: the latter corrupts async hooks in Temporal's worker threads on Node 20.

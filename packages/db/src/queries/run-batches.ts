@@ -38,6 +38,11 @@ const iso = (d: Date) => d.toISOString();
 export async function recordRunBatch(db: Database, batch: RunBatchRecords): Promise<void> {
   const { workspaceId } = batch;
   await db.transaction(async (tx) => {
+    // One batch of a journey at a time: the analytics triggers fold a batch's steps into the journey's daily rollup
+    // rows, and two batches folding into the same rows in different orders would deadlock.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`run-batch:${batch.journeyId}`}, 0))`,
+    );
     if (batch.registered.length > 0) {
       await tx
         .insert(runs)

@@ -1,0 +1,340 @@
+/**
+ * Cohort executor benchmark (issue 19 items 2–4): BENCH_CUSTOMERS customers of a segment enter the canonical win-back
+ * journey (email + SMS first touch → wait 7 days → second wave) through the real audience sweep, which admits each
+ * page through cohorts (`cohortRun`, WAKEFLOW_COHORT_SIZE members each), on one Temporal dev server (SQLite file with
+ * the WAL pragmas, as `pnpm dev` runs it) and PostgreSQL, with a production-wired worker and the log provider.
+ *
+ * Prints: time until every first touch (both messages of every customer) is recorded and handed to the provider,
+ * customers/s; Temporal work per customer (history events, activities, timers, signals, workflow starts) for the
+ * cohorts against BENCH_SINGLE_CUSTOMERS per-customer `journeyRun`s taken to the same point (waiting); worker memory
+ * (this process's RSS: the worker runs here); and event → action latency for customers inside a cohort: logins
+ * routed at BENCH_EVENT_RATE events/s for BENCH_EVENT_SECONDS, each timed from routing until its run has ended
+ * (step recorded, run finished), observed every 25 ms.
+ *
+ * Env: BENCH_CUSTOMERS (10,000; 1,000,000 for the issue's figure), BENCH_SINGLE_CUSTOMERS (200), BENCH_SWEEP_PAGE
+ *      (1,000), WAKEFLOW_COHORT_SIZE (1,000), BENCH_EVENT_RATE (100), BENCH_EVENT_SECONDS (10),
+ *      WORKER_MAX_ACTIVITIES (100), WORKER_MAX_WORKFLOW_TASKS (40).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { journeyTaskQueue } from '@wakeflow/journey';
+import { journeys, publishJourneyDraft, runs, templates } from '@wakeflow/db';
+import { createTestDatabase, TEST_WORKSPACE_ID as WS } from '@wakeflow/db/testing';
+import { createCatalog, createNodeServices } from '@wakeflow/catalog';
+import { saveChannelSettings } from '@wakeflow/channels';
+import {
+  createAudienceActivities,
+  createSegment,
+  upsertCustomers,
+  type SweepProgress,
+} from '@wakeflow/audience';
+import { canonicalWinBack } from '@wakeflow/nodes';
+import { startTemporalDevServer } from '@wakeflow/devstack';
+import {
+  bundleJourneyWorkflows,
+  createEventRouter,
+  createJourneyWorker,
+  createRunStarter,
+  type RoutableEvent,
+} from '@wakeflow/temporal';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const N = env('BENCH_CUSTOMERS', 10_000);
+const SINGLE = env('BENCH_SINGLE_CUSTOMERS', 200);
+const PAGE = env('BENCH_SWEEP_PAGE', 1_000);
+const COHORT_SIZE = env('WAKEFLOW_COHORT_SIZE', 1_000);
+const EVENT_RATE = env('BENCH_EVENT_RATE', 100);
+const EVENT_SECONDS = env('BENCH_EVENT_SECONDS', 10);
+const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed
+}
+
+/** History event types (temporal.api.enums.v1.EventType). */
+const ACTIVITY_TASK_SCHEDULED = 10;
+const TIMER_STARTED = 17;
+const WORKFLOW_EXECUTION_SIGNALED = 26;
+interface Work {
+  events: number;
+  activities: number;
+  timers: number;
+  signals: number;
+  starts: number;
+}
+/** What Temporal recorded for these workflows (every run of each: a cohort may have continued as new). */
+async function workOf(client: Client, workflowIds: readonly string[]): Promise<Work> {
+  const work: Work = { events: 0, activities: 0, timers: 0, signals: 0, starts: 0 };
+  for (const workflowId of workflowIds) {
+    let runId: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const events = history.events ?? [];
+      work.events += events.length;
+      work.starts += 1;
+      for (const e of events) {
+        if (Number(e.eventType) === ACTIVITY_TASK_SCHEDULED) work.activities += 1;
+        if (Number(e.eventType) === TIMER_STARTED) work.timers += 1;
+        if (Number(e.eventType) === WORKFLOW_EXECUTION_SIGNALED) work.signals += 1;
+      }
+      // The first run's history says which run continued it; later runs are found from the latest backwards.
+      const next = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      if (!next || seen.has(next)) break;
+      seen.add(next);
+      runId = next;
+    }
+  }
+  return work;
+}
+const perCustomer = (w: Work, n: number) =>
+  `${(w.events / n).toFixed(2)} history events, ${(w.activities / n).toFixed(3)} activities, ${(w.timers / n).toFixed(3)} timers, ${(w.starts / n).toFixed(4)} workflow starts, ${(w.signals / n).toFixed(3)} signals`;
+const actions = (w: Work) => w.starts + w.activities + w.timers + w.signals;
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'wakeflow-bench-cohort-'));
+const t = await createTestDatabase();
+const server = await startTemporalDevServer({
+  port: 0,
+  headless: true,
+  dbFile: path.join(dataDir, 'temporal.db'),
+});
+const connection = await Connection.connect({ address: server.address });
+const native = await NativeConnection.connect({ address: server.address });
+try {
+  const { db } = t;
+  console.log(
+    `bench-cohort: ${fmt(N)} customers into the canonical win-back through the audience sweep (pages of ${fmt(PAGE)}, cohorts of ${fmt(COHORT_SIZE)}), dev server (SQLite WAL), log provider; load: ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1/5/15 min) on ${(await import('node:os')).cpus().length} cores`,
+  );
+  const loadStarted = performance.now();
+  for (let i = 0; i < N + SINGLE; i += 5_000) {
+    await upsertCustomers(
+      db,
+      WS,
+      Array.from({ length: Math.min(5_000, N + SINGLE - i) }, (_, j) => ({
+        externalId: `co-${i + j}`,
+        email: `co-${i + j}@example.com`,
+        phone: '+4915112345678',
+        consent: { email: true, sms: true, push: true },
+        tags: [i + j < N ? 'cohort-bench' : 'single-bench'],
+      })),
+    );
+  }
+  console.log(`customers loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  for (const id of ['cohort-bench', 'single-bench'])
+    await createSegment(db, WS, { id, name: id, definition: { kind: 'tag', tag: id, has: true } });
+  // Rules that would hold the first touch back are off, and the providers' pace is the highest the settings allow
+  // (the defaults, e.g. 10 SMS/s, would be the figure otherwise).
+  await saveChannelSettings(db, WS, {
+    quietHours: { enabled: false },
+    frequencyCap: { enabled: false },
+    rateLimits: { email: 10_000, sms: 10_000, push: 10_000 },
+  });
+  await db.insert(templates).values(
+    canonicalWinBack.requires.templates.map((id) => ({
+      workspaceId: WS,
+      id,
+      channel: id.endsWith('sms')
+        ? ('sms' as const)
+        : id.endsWith('push')
+          ? ('push' as const)
+          : ('email' as const),
+      name: id,
+      subject: 'We miss you',
+      body: 'Hello {{ customer.firstName | default: "there" }}, your gift is waiting.',
+    })),
+  );
+  const catalog = createCatalog();
+  const publish = async (segmentId: string) => {
+    const graph = structuredClone(canonicalWinBack.graph);
+    graph.nodes[0]!.config = { segmentId, everyMinutes: 60 };
+    const [journey] = await db
+      .insert(journeys)
+      .values({
+        workspaceId: WS,
+        name: segmentId,
+        draftGraph: graph,
+        draftSettings: canonicalWinBack.settings,
+      })
+      .returning({ id: journeys.id });
+    await publishJourneyDraft(db, catalog, { workspaceId: WS, journeyId: journey!.id });
+    return journey!.id;
+  };
+  const cohortJourney = await publish('cohort-bench');
+  const singleJourney = await publish('single-bench');
+
+  const client = new Client({ connection });
+  // Cohorts from 100 customers on (the default); the per-customer comparison uses a starter that never makes one.
+  const starter = createRunStarter({ db, client, cohorts: { threshold: 100, size: COHORT_SIZE } });
+  const singleStarter = createRunStarter({ db, client, cohorts: { threshold: Infinity, size: 1 } });
+  const router = createEventRouter({ db, client, starter });
+  const services = createNodeServices({
+    db,
+    publicUrl: 'http://127.0.0.1:3999',
+    logger: { info: () => undefined, warn: () => undefined },
+  });
+  const workerWith = async (runStarter: typeof starter) =>
+    createJourneyWorker({
+      connection: native,
+      workspaceId: WS,
+      db,
+      catalog,
+      services,
+      workflowBundle: await bundleJourneyWorkflows(),
+      extraActivities: createAudienceActivities({ db, runs: runStarter }),
+      maxConcurrentActivityTaskExecutions: env('WORKER_MAX_ACTIVITIES', 100),
+      maxConcurrentWorkflowTaskExecutions: env('WORKER_MAX_WORKFLOW_TASKS', 40),
+    });
+  /** Customers of a journey whose two first-touch messages are recorded and handed over (or skipped: holdout). */
+  const firstTouched = async (journeyId: string) => {
+    const rows = await db.execute<{ n: number }>(sql`
+      select count(*)::int as n from messages
+      where journey_id = ${journeyId} and node_id in ('gift_email', 'gift_sms') and status <> 'pending'`);
+    return (rows.rows[0]?.n ?? 0) / 2;
+  };
+  const sweep = (journeyId: string) =>
+    client.workflow.execute('audienceSweep', {
+      taskQueue: journeyTaskQueue(WS),
+      workflowId: `audience-sweep-bench-${journeyId}`,
+      args: [{ workspaceId: WS, journeyId, pageSize: PAGE }],
+    }) as Promise<SweepProgress>;
+
+  const rssBefore = rssMiB();
+  let peakRss = rssBefore;
+  const worker = await workerWith(starter);
+  await worker.runUntil(async () => {
+    // 1. Bulk entry through cohorts, until every first touch is out.
+    const began = performance.now();
+    const progress = await sweep(cohortJourney);
+    const swept = (performance.now() - began) / 1000;
+    let touched = await firstTouched(cohortJourney);
+    while (touched < progress.started) {
+      await sleep(250);
+      peakRss = Math.max(peakRss, rssMiB());
+      touched = await firstTouched(cohortJourney);
+    }
+    const seconds = (performance.now() - began) / 1000;
+    console.log(
+      `cohorts: ${fmt(progress.started)} customers entered (sweep done in ${swept.toFixed(1)} s); every first touch recorded and handed to the provider ${seconds.toFixed(1)} s after the sweep began = ${fmt(progress.started / seconds)} customers/s`,
+    );
+    peakRss = Math.max(peakRss, rssMiB());
+    const cohortIds = (
+      await db
+        .selectDistinct({ id: runs.cohortWorkflowId })
+        .from(runs)
+        .where(and(eq(runs.journeyId, cohortJourney), isNotNull(runs.cohortWorkflowId)))
+    ).flatMap((r) => (r.id ? [r.id] : []));
+    // Every member is now in the 7-day wait (its timer started): the work so far is the first touch's.
+    await sleep(2_000);
+    const cohortWork = await workOf(client, cohortIds);
+    console.log(
+      `cohort work per customer to the wait (${cohortIds.length} cohorts): ${perCustomer(cohortWork, progress.started)}; Temporal actions (starts + activities + timers + signals) ${(actions(cohortWork) / progress.started).toFixed(4)}`,
+    );
+    console.log(
+      `worker memory: RSS ${fmt(rssBefore)} MiB before the worker, ${fmt(peakRss)} MiB at most, ${fmt(rssMiB())} MiB with ${fmt(progress.started)} customers waiting in ${cohortIds.length} cohorts`,
+    );
+
+    // 2. Event → action for customers inside a cohort: logins at EVENT_RATE/s, each until its run ended.
+    const waiting = await db
+      .select({ customerId: runs.customerId })
+      .from(runs)
+      .where(and(eq(runs.journeyId, cohortJourney), eq(runs.status, 'running')))
+      .limit(EVENT_RATE * EVENT_SECONDS);
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const watcher = (async () => {
+      while (latencies.length < waiting.length) {
+        const pending = [...sentAt.keys()];
+        if (pending.length > 0) {
+          const ended = await db
+            .select({ customerId: runs.customerId })
+            .from(runs)
+            .where(
+              and(
+                eq(runs.journeyId, cohortJourney),
+                inArray(runs.customerId, pending),
+                isNotNull(runs.endedAt),
+              ),
+            );
+          const now = performance.now();
+          for (const { customerId } of ended) {
+            const at = sentAt.get(customerId);
+            if (at === undefined) continue;
+            latencies.push(now - at);
+            sentAt.delete(customerId);
+          }
+        }
+        await sleep(25);
+      }
+    })();
+    const perTick = Math.max(1, Math.round(EVENT_RATE / 10));
+    const eventsBegan = performance.now();
+    for (let i = 0; i < waiting.length; i += perTick) {
+      const batch = waiting.slice(i, i + perTick);
+      const events: RoutableEvent[] = batch.map(({ customerId }) => ({
+        workspaceId: WS,
+        customerId,
+        eventId: `bench-login-${customerId}`,
+        name: 'login',
+        properties: {},
+        occurredAt: new Date(),
+      }));
+      const now = performance.now();
+      for (const { customerId } of batch) sentAt.set(customerId, now);
+      await router.route(events);
+      const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
+      await sleep(Math.max(0, nextTick - performance.now()));
+    }
+    const offered = (waiting.length / ((performance.now() - eventsBegan) / 1000)).toFixed(0);
+    await Promise.race([watcher, sleep(120_000)]);
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+    console.log(
+      `event → action inside cohorts: ${latencies.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded)`,
+    );
+
+    // 3. The per-customer path to the same point, for the comparison of Temporal work.
+    const singleIds = await db.execute<{ id: string }>(sql`
+      select id from customers where workspace_id = ${WS} and 'single-bench' = any(tags)`);
+    const singleResults = await singleStarter.startRuns({
+      workspaceId: WS,
+      journeyId: singleJourney,
+      entries: singleIds.rows.map((r) => ({ customerId: r.id })),
+    });
+    const singleStarted = singleResults.filter((r) => r.started).length;
+    while ((await firstTouched(singleJourney)) < singleStarted) await sleep(250);
+    await sleep(2_000);
+    const singles = (
+      await db
+        .select({ id: runs.workflowId })
+        .from(runs)
+        .where(and(eq(runs.journeyId, singleJourney), isNull(runs.cohortWorkflowId)))
+    ).map((r) => r.id);
+    const singleWork = await workOf(client, singles);
+    console.log(
+      `per-customer work per customer to the wait (${singles.length} journeyRuns): ${perCustomer(singleWork, singles.length)}; Temporal actions ${(actions(singleWork) / singles.length).toFixed(2)}`,
+    );
+    console.log(
+      `cohort / per-customer: ${((actions(cohortWork) / progress.started / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / progress.started / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
+    );
+  });
+} finally {
+  await native.close();
+  await connection.close();
+  await server.stop();
+  await t.drop();
+  await rm(dataDir, { recursive: true, force: true });
+}
