@@ -126,7 +126,9 @@ describe('journey lifecycle through the API', () => {
       expect(await bench.messagesOf(run.customerId)).toEqual([]);
       // Held for the full 15 minutes of the run's own clock (the delay fired a minute ago), not re-asked every second.
       const enteredAt = Date.parse((await bench.runOf(run.workflowId))?.startedAt?.toISOString() ?? '');
-      expect(Date.parse(held.waitingFor?.until ?? '') - (enteredAt + DAY)).toBeGreaterThanOrEqual(PAUSE_HOLD_MS);
+      expect(Date.parse(held.waitingFor?.until ?? '') - (enteredAt + DAY)).toBeGreaterThanOrEqual(
+        PAUSE_HOLD_MS,
+      );
 
       // Nobody enters a paused journey.
       await bench.customer('paused-late');
