@@ -207,11 +207,12 @@ export async function runAudienceSweep(
       : undefined;
     const bulkIndex = new Map(entering.map((customerId, i) => [customerId, i]));
     await eachLimited(entering, deps.startConcurrency ?? 16, async (customerId) => {
-      if (limited !== undefined) return;
+      // A limit met stops further starts; answers the bulk start already has are all taken, since the starter admits
+      // the page concurrently and any of its customers may be the one refused while others behind it entered.
+      const answered = bulk?.[bulkIndex.get(customerId) ?? -1];
+      if (!answered && limited !== undefined) return;
       const entry = entryOf(customerId);
-      const result =
-        bulk?.[bulkIndex.get(customerId) ?? -1] ??
-        (await runs.startRun({ workspaceId, journeyId, customerId, entry, now }));
+      const result = answered ?? (await runs.startRun({ workspaceId, journeyId, customerId, entry, now }));
       if (!result.started && result.reason !== undefined && ENTRY_LIMIT_REFUSALS.includes(result.reason))
         limited = result.reason;
       // A refusal (still in an earlier run of this journey, journey no longer live) is no entry: not counted, and
