@@ -7,7 +7,7 @@
  * cohort it started (or starts the one it admitted but never started).
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   COHORT_RUN_WORKFLOW,
@@ -16,22 +16,14 @@ import {
   isInHoldout,
   journeyRunWorkflowId,
   journeyTaskQueue,
-  planSchema,
   reentryRefusal,
   type CohortMember,
   type CohortRunInput,
   type EntryRefusal,
 } from '@wakeflow/journey';
-import {
-  countEntries,
-  experiments,
-  journeyVersions,
-  journeys,
-  runSummaries,
-  runs,
-  type Database,
-} from '@wakeflow/db';
+import { countEntries, runSummaries, runs, type Database } from '@wakeflow/db';
 import type { StartRunRequest, StartRunResult } from './run-starter';
+import { findEnterableVersion } from './enterable-version';
 
 export interface CohortSettings {
   /** Bulk entries of at least this many customers go through cohorts; smaller ones enter per customer. */
@@ -74,8 +66,6 @@ export interface StartRunsRequest {
 /** A started cohort member says which cohort carries it. */
 export type StartRunsResult = (StartRunResult & { cohortWorkflowId?: string })[];
 
-/** Journey states in which nobody enters (as for a single start). */
-const CLOSED_TO_ENTRIES: readonly string[] = ['paused', 'stopped', 'archived'];
 const START_CONCURRENCY = 16;
 
 /** A cohort's id: its journey version and a hash of its members' business keys (stable across retries). */
@@ -111,37 +101,9 @@ export async function startRunsInCohorts(
   if (request.entries.length < settings.threshold)
     return eachInOrder(request.entries, (e) => startOne(single(e)));
 
-  const [journey] = await db
-    .select({ liveVersion: journeys.liveVersion, status: journeys.status })
-    .from(journeys)
-    .where(and(eq(journeys.id, journeyId), eq(journeys.workspaceId, workspaceId)));
-  const version = request.version ?? journey?.liveVersion ?? undefined;
-  const notLive = (): StartRunsResult => request.entries.map(() => ({ started: false, reason: 'not_live' }));
-  if (
-    !journey ||
-    version === undefined ||
-    CLOSED_TO_ENTRIES.includes(journey.status) ||
-    (request.version === undefined && journey.status !== 'live')
-  )
-    return notLive();
-  const [row] = await db
-    .select({ plan: journeyVersions.plan })
-    .from(journeyVersions)
-    .where(and(eq(journeyVersions.journeyId, journeyId), eq(journeyVersions.version, version)));
-  if (!row) return notLive();
-  const plan = planSchema.parse(row.plan);
-  const winners = await db
-    .select({ stepId: experiments.splitStepId, arm: experiments.winnerArm })
-    .from(experiments)
-    .where(
-      and(
-        eq(experiments.workspaceId, workspaceId),
-        eq(experiments.journeyId, journeyId),
-        eq(experiments.version, version),
-        eq(experiments.status, 'winner'),
-      ),
-    );
-  const forcedArms = Object.fromEntries(winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]));
+  const enterable = await findEnterableVersion(db, request);
+  if (!enterable) return request.entries.map(() => ({ started: false, reason: 'not_live' }));
+  const { version, plan, forcedArms } = enterable;
 
   const results: StartRunsResult = new Array<StartRunsResult[number]>(request.entries.length);
 
@@ -264,7 +226,7 @@ export async function startRunsInCohorts(
     journeyId,
     version,
     plan,
-    ...(winners.length > 0 ? { forcedArms } : {}),
+    ...(forcedArms ? { forcedArms } : {}),
     ...(settings.historyEventLimit !== undefined ? { historyEventLimit: settings.historyEventLimit } : {}),
     members,
   });

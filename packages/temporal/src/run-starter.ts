@@ -14,20 +14,11 @@ import {
   isInHoldout,
   journeyRunWorkflowId,
   journeyTaskQueue,
-  planSchema,
   type CustomerEventPayload,
   type EntryRefusal,
   type JourneyRunInput,
 } from '@wakeflow/journey';
-import {
-  countEntries,
-  experiments,
-  journeyVersions,
-  journeys,
-  runSummaries,
-  runs,
-  type Database,
-} from '@wakeflow/db';
+import { countEntries, runSummaries, runs, type Database } from '@wakeflow/db';
 import {
   cohortSettingsFromEnv,
   startRunsInCohorts,
@@ -35,6 +26,7 @@ import {
   type StartRunsRequest,
   type StartRunsResult,
 } from './cohort-starter';
+import { findEnterableVersion } from './enterable-version';
 
 export interface StartRunRequest {
   workspaceId: string;
@@ -60,9 +52,6 @@ export type StartRunResult =
       reason: 'not_live' | 'already_in_journey' | 'reentry_not_allowed' | 'duplicate' | EntryRefusal;
     };
 
-/** Journey states in which nobody enters, whichever trigger asks. */
-const CLOSED_TO_ENTRIES: readonly string[] = ['paused', 'stopped', 'archived'];
-
 export interface JourneyRunStarter {
   startRun(request: StartRunRequest): Promise<StartRunResult>;
   /** Many customers at once: through cohorts from the threshold on (./cohort-starter.ts), else one by one. */
@@ -81,49 +70,17 @@ export function createRunStarter(deps: {
     startRuns: (request) =>
       startRunsInCohorts({ db, client, settings }, request, (one) => starter.startRun(one)),
     async startRun(request) {
-      const [journey] = await db
-        .select({ id: journeys.id, liveVersion: journeys.liveVersion, status: journeys.status })
-        .from(journeys)
-        .where(and(eq(journeys.id, request.journeyId), eq(journeys.workspaceId, request.workspaceId)));
-      const version = request.version ?? journey?.liveVersion ?? undefined;
-      if (
-        !journey ||
-        version === undefined ||
-        CLOSED_TO_ENTRIES.includes(journey.status) ||
-        (request.version === undefined && journey.status !== 'live')
-      ) {
-        return { started: false, reason: 'not_live' };
-      }
-      const [row] = await db
-        .select({ plan: journeyVersions.plan })
-        .from(journeyVersions)
-        .where(and(eq(journeyVersions.journeyId, journey.id), eq(journeyVersions.version, version)));
-      if (!row) return { started: false, reason: 'not_live' };
-      const plan = planSchema.parse(row.plan);
+      const enterable = await findEnterableVersion(db, request);
+      if (!enterable) return { started: false, reason: 'not_live' };
+      const { version, plan, forcedArms } = enterable;
       const keyOf = (entry: number) => ({
         workspaceId: request.workspaceId,
-        journeyId: journey.id,
+        journeyId: request.journeyId,
         version,
         customerId: request.customerId,
         entry,
       });
-
-      const holdout = isInHoldout(journey.id, request.customerId, plan.settings.holdoutPercent);
-      // Experiment winners of this version reach the run as input, so the workflow never reads them itself.
-      const winners = await db
-        .select({ stepId: experiments.splitStepId, arm: experiments.winnerArm })
-        .from(experiments)
-        .where(
-          and(
-            eq(experiments.workspaceId, request.workspaceId),
-            eq(experiments.journeyId, journey.id),
-            eq(experiments.version, version),
-            eq(experiments.status, 'winner'),
-          ),
-        );
-      const forcedArms = Object.fromEntries(
-        winners.filter((w) => w.arm !== null).map((w) => [w.stepId, w.arm!]),
-      );
+      const holdout = isInHoldout(request.journeyId, request.customerId, plan.settings.holdoutPercent);
       // The re-entry policy, the entry number and the entry limits are decided from the runs table, shared by every
       // API and worker process, under a per-journey lock, and the run's row is written there before its workflow
       // starts: two starters entering one customer at once (two API processes, a sweep and an API call) see each
@@ -134,11 +91,13 @@ export function createRunStarter(deps: {
         | { refusal?: undefined; runId: string; inserted: boolean; entry: number };
       const runId = randomUUID();
       const admitted = await db.transaction(async (tx): Promise<Admission> => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`entries:${journey.id}`}, 0))`);
+        await tx.execute(
+          sql`select pg_advisory_xact_lock(hashtextextended(${`entries:${request.journeyId}`}, 0))`,
+        );
         const [last] = await tx
           .select({ entry: runs.entry, status: runs.status, startedAt: runs.startedAt })
           .from(runs)
-          .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
+          .where(and(eq(runs.journeyId, request.journeyId), eq(runs.customerId, request.customerId)))
           .orderBy(desc(runs.startedAt))
           .limit(1);
         const refusedByLastRun = reentryRefusal(plan.settings.reentry, last, now);
@@ -148,7 +107,7 @@ export function createRunStarter(deps: {
           const [{ maxEntry } = { maxEntry: 0 }] = await tx
             .select({ maxEntry: runs.entry })
             .from(runs)
-            .where(and(eq(runs.journeyId, journey.id), eq(runs.customerId, request.customerId)))
+            .where(and(eq(runs.journeyId, request.journeyId), eq(runs.customerId, request.customerId)))
             .orderBy(desc(runs.entry))
             .limit(1);
           entry = maxEntry + 1;
@@ -159,14 +118,14 @@ export function createRunStarter(deps: {
         if (existing) return { runId: existing.id, inserted: false, entry };
         const { launch } = plan.settings;
         if (hasEntryLimits(launch) || launch?.startAt !== undefined || launch?.endAt !== undefined) {
-          const refusal = entryRefusal(launch, await countEntries(tx, journey.id, now), now);
+          const refusal = entryRefusal(launch, await countEntries(tx, request.journeyId, now), now);
           if (refusal) return { refusal };
         }
         await tx.insert(runs).values({
           id: runId,
           workspaceId: request.workspaceId,
           workflowId,
-          journeyId: journey.id,
+          journeyId: request.journeyId,
           version,
           customerId: request.customerId,
           entry,
@@ -184,7 +143,7 @@ export function createRunStarter(deps: {
         ...key,
         plan,
         holdout,
-        ...(winners.length > 0 ? { forcedArms } : {}),
+        ...(forcedArms ? { forcedArms } : {}),
         ...(request.entryEvent ? { entryEvent: request.entryEvent } : {}),
       };
       try {
