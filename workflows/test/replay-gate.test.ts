@@ -45,6 +45,9 @@ describe('replay gate', () => {
         // The cohort executor (cohortRun): a bulk entry through the win-back journey, a stop reaching its members.
         'cohort-win-back.json',
         'cohort-stop-waiting.json',
+        // A cohort that continued as new (the differential test's): the run that carried its members on, the last run.
+        'cohort-continued-earlier-run.json',
+        'cohort-continued-last-run.json',
         // Folded bookkeeping (patched 'folded-bookkeeping'): records ride on the node activities and the finish.
         'folded-bookkeeping-canonical-still-dormant.json',
         'folded-bookkeeping-canonical-reactivated.json',

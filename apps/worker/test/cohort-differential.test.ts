@@ -18,7 +18,7 @@ import {
   type RunState,
 } from '@wakeflow/journey';
 import { createRunStarter, type RoutableEvent } from '@wakeflow/temporal';
-import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, eventually, recordHistoryIfAsked, type JourneyBench } from '@wakeflow/testing';
 import type { Worker } from '@temporalio/worker';
 import { addWinBackTemplates, outcomesOf, publishScaled, type CustomerOutcome } from './cohort-support';
 
@@ -280,6 +280,14 @@ describe('cohort executor against per-customer runs', () => {
       const result = (await client.workflow.getHandle(id!).result()) as CohortRunResult;
       expect(result.runs).toBeGreaterThan(1);
     }
+    // For the replay gate: a cohort's last run (members carried in and run to their end) and the run before it (which
+    // continued as new, carrying them).
+    const last = await client.workflow.getHandle(cohortIds[0]!).fetchHistory();
+    const previousRunId =
+      last.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    expect(previousRunId).toBeTruthy();
+    await recordHistoryIfAsked(client, cohortIds[0]!, 'cohort-continued-last-run');
+    await recordHistoryIfAsked(client, cohortIds[0]!, 'cohort-continued-earlier-run', previousRunId);
 
     const single = await outcomesOf(bench, journeyId, 1);
     const cohort = await outcomesOf(bench, journeyId, 2);

@@ -8,9 +8,15 @@ import type { Client } from '@temporalio/client';
 
 export const historiesDir = fileURLToPath(new URL('../../../workflows/histories/', import.meta.url));
 
-export async function recordHistoryIfAsked(client: Client, workflowId: string, name: string): Promise<void> {
+/** Records the workflow's latest run, or the run named (an earlier run of a workflow that continued as new). */
+export async function recordHistoryIfAsked(
+  client: Client,
+  workflowId: string,
+  name: string,
+  runId?: string,
+): Promise<void> {
   if (process.env.WAKEFLOW_RECORD_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   await mkdir(historiesDir, { recursive: true });
   // historyToJSON's shape is what `temporal workflow show -o json` prints, so files are interchangeable.
   const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
