@@ -54,6 +54,8 @@ function tagBySpendV2(options: { migrate: boolean }) {
     writes: v1.writes,
     activity: {
       ...v1.activity!,
+      // v1's config type, so v1's batch entry (if it had one) would not fit v2's.
+      runBatch: undefined,
       // v1's implementation with the renamed field, so the run proves the migrated config reached `run()`.
       run: (input, services) =>
         v1.activity!.run(

@@ -122,7 +122,7 @@ describe('the coupon_offer node (S-RE-3)', () => {
     const services: ChannelNodePorts = {
       ...createChannelNodeAdapters(tdb.db),
       customers: { get: unused, update: unused },
-      messaging: { send: unused },
+      messaging: { send: unused, sendBatch: unused },
       conditions: { matches: unused },
       logger: { info: () => undefined, warn: () => undefined },
     };

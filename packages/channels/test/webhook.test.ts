@@ -60,7 +60,7 @@ async function callWebhook(config: Record<string, unknown>) {
       addressPolicy: { allowPrivateNetworks: false, allowedHosts: ['127.0.0.1'] },
     }),
     customers: { get: unused, update: unused },
-    messaging: { send: unused },
+    messaging: { send: unused, sendBatch: unused },
     conditions: { matches: unused },
     logger: { info: () => undefined, warn: () => undefined },
   };

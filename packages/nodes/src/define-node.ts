@@ -40,8 +40,24 @@ export interface NodeRunInput<Config> extends Omit<ExecuteNodeInput, 'config'> {
   config: Config;
 }
 
+/**
+ * One input's answer from `runBatch`: the step's result, or the failure `run` would have thrown for it.
+ * `retryable: true` (a provider that is down, say): the caller runs only these inputs again, after `retryAfterMs`
+ * when given, else with the step's retry backoff. `retryable: false`: the member fails as a non-retryable throw of
+ * `run` would fail its run.
+ */
+export type NodeBatchAnswer =
+  { result: NodeActivityResult } | { error: string; retryable: boolean; retryAfterMs?: number };
+
 export interface ActivityExecution<Config, Ports = NodePorts> {
   run(input: NodeRunInput<Config>, ports: Ports): Promise<NodeActivityResult>;
+  /**
+   * Optional: the step for many runs at once (a cohort's members at one step: same journey, same step, same
+   * config), in set-based work instead of one `run` per member. Answers in input order, each what `run` would have
+   * done for that input; it throws only when the whole batch failed (then the caller may run it again as a whole:
+   * like `run`, it must be idempotent per input).
+   */
+  runBatch?(inputs: readonly NodeRunInput<Config>[], ports: Ports): Promise<NodeBatchAnswer[]>;
   /** Upper bound of one attempt. */
   startToCloseMs?: number;
   retry?: Partial<PlanRetryPolicy>;

@@ -54,9 +54,36 @@ export interface SendResult {
   retryAt?: string;
 }
 
+/**
+ * A batch member the sender could not finish now for a reason outside the sending rules: the provider is
+ * unavailable (`provider_unavailable`: timeout, connection error, 429, 5xx) or another attempt is talking to the
+ * provider about this very message (`send_in_progress`). `send` throws these as retryable activity failures;
+ * `sendBatch` answers them, so the caller retries only these members (same requests, same idempotency keys), after
+ * `retryAfterMs` when given, else with its retry policy's backoff. Unlike `deferred`, a retry is a failed attempt.
+ */
+export interface SendRetry {
+  messageId: string;
+  status: 'retry';
+  cause: 'provider_unavailable' | 'send_in_progress';
+  reason: string;
+  retryAfterMs?: number;
+}
+
+/** What `sendBatch` answers per request: what `send` returns, or what `send` would have thrown as retryable. */
+export type BatchSendResult = SendResult | SendRetry;
+
 /** `messages.send` — the port of the send path (exactly once per idempotency key, within the sending rules). */
 export interface MessageSender {
   send(request: SendRequest): Promise<SendResult>;
+  /**
+   * The same sends, many at once (one step of a cohort): answers in request order, each what `send` answers for
+   * that request, with the same guarantees per message, in a few set-based statements and provider batch calls
+   * instead of ~10 statements per message. All requests share `workspaceId`, `templateId`, `channel`, `nodeId` and
+   * `journeyId` (a mixed batch is a programming error and throws). A transient failure of some members is answered
+   * as `status: 'retry'` for those members only (see `SendRetry`); the call itself throws only for what would
+   * fail every member (the database unreachable, a bug).
+   */
+  sendBatch(requests: readonly SendRequest[]): Promise<BatchSendResult[]>;
 }
 
 export interface ConditionEvaluator {

@@ -361,6 +361,12 @@ export function createDryRunSession(
           ...(decision.retryAt ? { retryAt: decision.retryAt } : {}),
         };
       },
+      // A dry run follows one customer, whose steps never come in batches; should some caller batch, in order.
+      async sendBatch(requests) {
+        const answers: SendResult[] = [];
+        for (const request of requests) answers.push(await this.send(request));
+        return answers;
+      },
     },
     customers: {
       get: () =>

@@ -28,7 +28,8 @@
  */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { customers, journeyVersions, messages, runs, templates, type Database } from '@wakeflow/db';
-import type { MessageSender, SendRequest, SendResult } from '@wakeflow/nodes/spec';
+import { ApplicationFailure } from '@temporalio/common';
+import type { BatchSendResult, MessageSender, SendRequest, SendResult } from '@wakeflow/nodes/spec';
 import { addressPolicyFromEnv, type AddressPolicy } from '../net/address-policy';
 import type { ProviderRow } from '../providers/store';
 import { createProviderResolver, type ProviderResolver, type ResolvedProvider } from '../providers/resolver';
@@ -49,7 +50,7 @@ import { messageVariables } from '../templates/variables';
 import { createDbEventRecorder, type EventRecorder } from '../tracking/events';
 import { instrumentHtml, unsubscribeUrl, type LinkContext } from '../tracking/links';
 import type { AcceptanceJournal } from './acceptance-journal';
-import { providerUnavailable, sendInProgress } from './failures';
+import { PROVIDER_UNAVAILABLE, providerUnavailable, SEND_IN_PROGRESS, sendInProgress } from './failures';
 import { throughOutage } from './through-outage';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -475,35 +476,57 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     return resultOf(final);
   }
 
+  async function send(req: SendRequest): Promise<SendResult> {
+    const [template] = await db
+      .select()
+      .from(templates)
+      .where(and(eq(templates.workspaceId, req.workspaceId), eq(templates.id, req.templateId)));
+    let row = await recordFirst(req, template?.category ?? 'marketing');
+
+    if (row.status === 'sent') {
+      // The delivered event may not have been written if the worker died right after the update.
+      await recordDelivered(row, row.provider ?? 'unknown');
+      return resultOf(row);
+    }
+    if (row.status !== 'pending') return resultOf(row);
+    if (req.holdout) return finish(row, 'skipped', 'holdout');
+
+    let ready;
+    if (row.dispatchedAt) {
+      ready = await resume(row);
+    } else {
+      if (!template) return finish(row, 'failed', 'template_not_found');
+      if (template.channel !== req.channel)
+        return finish(row, 'failed', `template_channel_mismatch: ${template.channel}`);
+      ready = await decide(req, row, template);
+    }
+    if (!('resolved' in ready)) return ready;
+    row = ready.row;
+    await deps.hooks?.afterDispatchRecorded?.(row.id);
+    return deliver(req, row, ready.resolved, ready.payload);
+  }
+
   return {
-    async send(req: SendRequest): Promise<SendResult> {
-      const [template] = await db
-        .select()
-        .from(templates)
-        .where(and(eq(templates.workspaceId, req.workspaceId), eq(templates.id, req.templateId)));
-      let row = await recordFirst(req, template?.category ?? 'marketing');
-
-      if (row.status === 'sent') {
-        // The delivered event may not have been written if the worker died right after the update.
-        await recordDelivered(row, row.provider ?? 'unknown');
-        return resultOf(row);
+    send,
+    // First cut, so callers can build on the interface: one send per request; the set-based path replaces it.
+    async sendBatch(requests: readonly SendRequest[]): Promise<BatchSendResult[]> {
+      const answers: BatchSendResult[] = [];
+      for (const req of requests) {
+        try {
+          answers.push(await send(req));
+        } catch (error) {
+          if (!(error instanceof ApplicationFailure)) throw error;
+          if (error.type !== PROVIDER_UNAVAILABLE && error.type !== SEND_IN_PROGRESS) throw error;
+          answers.push({
+            messageId: '',
+            status: 'retry',
+            cause: error.type === PROVIDER_UNAVAILABLE ? 'provider_unavailable' : 'send_in_progress',
+            reason: error.message,
+            ...(error.nextRetryDelay !== undefined ? { retryAfterMs: Number(error.nextRetryDelay) } : {}),
+          });
+        }
       }
-      if (row.status !== 'pending') return resultOf(row);
-      if (req.holdout) return finish(row, 'skipped', 'holdout');
-
-      let ready;
-      if (row.dispatchedAt) {
-        ready = await resume(row);
-      } else {
-        if (!template) return finish(row, 'failed', 'template_not_found');
-        if (template.channel !== req.channel)
-          return finish(row, 'failed', `template_channel_mismatch: ${template.channel}`);
-        ready = await decide(req, row, template);
-      }
-      if (!('resolved' in ready)) return ready;
-      row = ready.row;
-      await deps.hooks?.afterDispatchRecorded?.(row.id);
-      return deliver(req, row, ready.resolved, ready.payload);
+      return answers;
     },
     close: () => resolver.close(),
   };

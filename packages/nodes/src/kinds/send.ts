@@ -1,6 +1,8 @@
 /** `send`: an email, SMS or push from a template, through the `messaging` port (exactly once per run and step). */
 import { z } from 'zod';
-import { defineNode } from '../define-node';
+import type { NodeActivityResult } from '@wakeflow/journey';
+import { defineNode, type NodeRunInput } from '../define-node';
+import type { SendRequest, SendResult } from '../ports';
 import { onWeekdays } from '../words';
 import { localTimeSchema } from './local-time';
 
@@ -24,16 +26,46 @@ export const sendWindowSchema = z
     path: ['end'],
   });
 
+const sendConfigSchema = z.object({
+  channel: z.enum(['email', 'sms', 'push'], { error: 'Choose email, SMS or push' }),
+  templateId: z.string().min(1, 'Choose a template'),
+  sendWindow: sendWindowSchema.optional(),
+});
+
 const channelWords = { email: 'email', sms: 'SMS', push: 'push' } as const;
+
+type SendConfig = z.output<typeof sendConfigSchema>;
+
+/** The message a run's step asks for. */
+function sendRequestOf(input: NodeRunInput<SendConfig>): SendRequest {
+  return {
+    workspaceId: input.workspaceId,
+    // Run + step, never the attempt: a retry or replay finds the same message row.
+    idempotencyKey: `${input.workflowId}#${input.nodeId}`,
+    customerId: input.customerId,
+    channel: input.config.channel,
+    templateId: input.config.templateId,
+    runId: input.runId,
+    journeyId: input.journeyId,
+    nodeId: input.nodeId,
+    holdout: input.holdout,
+    context: { entry: input.context.entry?.properties ?? {}, steps: input.context.steps },
+    requestedAt: input.at,
+    priority: input.priority,
+    ...(input.config.sendWindow ? { sendWindow: input.config.sendWindow } : {}),
+  };
+}
+
+/** A deferral sleeps and asks again; any other answer moves on, remembering the message. */
+function stepResult(result: SendResult): NodeActivityResult {
+  if (result.status === 'deferred' && result.retryAt) return { outcome: 'next', retryAt: result.retryAt };
+  return { outcome: 'next', output: { messageId: result.messageId, status: result.status } };
+}
 
 export const send = defineNode({
   type: 'send',
   version: 1,
-  config: z.object({
-    channel: z.enum(['email', 'sms', 'push'], { error: 'Choose email, SMS or push' }),
-    templateId: z.string().min(1, 'Choose a template'),
-    sendWindow: sendWindowSchema.optional(),
-  }),
+  config: sendConfigSchema,
   palette: {
     label: 'Send message',
     description: 'Email, SMS or push from a template',
@@ -54,24 +86,19 @@ export const send = defineNode({
     sendsMessage: true,
     startToCloseMs: 60_000,
     async run(input, { messaging }) {
-      const result = await messaging.send({
-        workspaceId: input.workspaceId,
-        // Run + step, never the attempt: a retry or replay finds the same message row.
-        idempotencyKey: `${input.workflowId}#${input.nodeId}`,
-        customerId: input.customerId,
-        channel: input.config.channel,
-        templateId: input.config.templateId,
-        runId: input.runId,
-        journeyId: input.journeyId,
-        nodeId: input.nodeId,
-        holdout: input.holdout,
-        context: { entry: input.context.entry?.properties ?? {}, steps: input.context.steps },
-        requestedAt: input.at,
-        priority: input.priority,
-        ...(input.config.sendWindow ? { sendWindow: input.config.sendWindow } : {}),
-      });
-      if (result.status === 'deferred' && result.retryAt) return { outcome: 'next', retryAt: result.retryAt };
-      return { outcome: 'next', output: { messageId: result.messageId, status: result.status } };
+      return stepResult(await messaging.send(sendRequestOf(input)));
+    },
+    async runBatch(inputs, { messaging }) {
+      const results = await messaging.sendBatch(inputs.map(sendRequestOf));
+      return results.map((result) =>
+        result.status === 'retry'
+          ? {
+              error: result.reason,
+              retryable: true,
+              ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+            }
+          : { result: stepResult(result) },
+      );
     },
   },
 });
