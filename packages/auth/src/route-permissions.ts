@@ -74,6 +74,7 @@ export const routePermissions = {
 
   // Runs and replay
   'POST /journeys/:id/runs': 'journeys.operate',
+  'POST /journeys/:id/runs/batch': 'journeys.operate',
   'GET /runs': 'workspace.read',
   'GET /runs/:id': 'workspace.read',
   'GET /runs/:id/history': 'workspace.read',

@@ -1,6 +1,6 @@
 /** Runs: find them, open one with its steps and messages, its Temporal history and replay, enter a customer. */
 import { z } from 'zod';
-import { RUN_STATUSES, entryRefusals } from '@wakeflow/journey';
+import { RUN_STATUSES, entryRefusals, externalIdSchema } from '@wakeflow/journey';
 import { timestampSchema } from './common';
 import { defineRoute } from './route';
 
@@ -114,6 +114,39 @@ export const enterCustomerAnswerSchema = z.discriminatedUnion('started', [
   }),
 ]);
 
+/** Most customers one bulk entry takes: a larger list goes in several requests (the body stays well under 1 MB). */
+export const MAX_BULK_ENTRY = 10_000;
+
+export const enterCustomersBodySchema = z.object({
+  customerExternalIds: z
+    .array(externalIdSchema)
+    .min(1, 'Name at least one customer')
+    .max(MAX_BULK_ENTRY, `At most ${MAX_BULK_ENTRY.toLocaleString('en')} customers per request`)
+    .superRefine((ids, ctx) => {
+      const first = new Map<string, number>();
+      ids.forEach((id, index) => {
+        const earlier = first.get(id);
+        if (earlier === undefined) first.set(id, index);
+        else ctx.addIssue({ code: 'custom', path: [index], message: `Listed twice (first at ${earlier})` });
+      });
+    }),
+});
+
+/** Per customer, in the order asked: what entering them did, and the cohort that carries them (bulk entries). */
+export const enterCustomersAnswerSchema = z.object({
+  /** Customers for whom a run started. */
+  entered: z.number(),
+  /** Customers not entered, by reason. */
+  notEntered: z.record(z.string(), z.number()),
+  results: z.array(
+    z.intersection(
+      z.object({ customerExternalId: z.string(), cohortWorkflowId: z.string().optional() }),
+      enterCustomerAnswerSchema,
+    ),
+  ),
+});
+export type EnterCustomersAnswer = z.infer<typeof enterCustomersAnswerSchema>;
+
 const tag = 'Runs';
 
 export const runRoutes = {
@@ -165,6 +198,16 @@ export const runRoutes = {
     params: z.object({ id: z.uuid('Not a journey id') }),
     body: enterCustomerBodySchema,
     responses: { 200: enterCustomerAnswerSchema, 201: enterCustomerAnswerSchema },
+  }),
+  enterMany: defineRoute({
+    method: 'post',
+    path: '/journeys/:id/runs/batch',
+    tag,
+    summary:
+      'Enter many customers into a live journey at once (up to 10,000; from the cohort threshold on they run as cohorts)',
+    params: z.object({ id: z.uuid('Not a journey id') }),
+    body: enterCustomersBodySchema,
+    responses: { 200: enterCustomersAnswerSchema },
   }),
   remove: defineRoute({
     method: 'post',

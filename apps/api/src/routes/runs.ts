@@ -1,6 +1,6 @@
-/** Runs: find them, open one with its steps and messages, enter a customer through the API trigger. */
+/** Runs: find them, open one with its steps and messages, enter customers through the API trigger (one or many). */
 import { Router } from 'express';
-import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { customers, journeys, messages, runSteps, runs } from '@wakeflow/db';
 import { runIdParams, runRoutes as contract } from '@wakeflow/contracts';
@@ -159,16 +159,29 @@ export function runRoutes(deps: ApiDeps): Router {
     );
   });
 
+  /** The journey entered, or 404: one that exists but is not live is refused later, when the starter says so. */
+  async function enteredJourney(workspaceId: string, id: string): Promise<{ status: string }> {
+    const [journey] = await db
+      .select({ status: journeys.status })
+      .from(journeys)
+      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
+    if (!journey) throw notFound('Journey');
+    return journey;
+  }
+  const notLive = (journey: { status: string }): HttpError =>
+    new HttpError(
+      409,
+      'journey_not_live',
+      journey.status === 'draft' || journey.status === 'live'
+        ? 'Publish the journey before entering customers'
+        : `The journey is ${journey.status}: nobody enters${journey.status === 'paused' ? ' until it resumes' : ''}`,
+    );
+
   router.post('/journeys/:id/runs', async (req, res) => {
     const { id } = parseInput(contract.enter.params, req.params, 'params');
     const body = parseInput(contract.enter.body, req.body, 'body');
     const workspaceId = workspaceOf(res);
-    // A journey that does not exist is 404; one that exists but is not live stays 409 (below).
-    const [journey] = await db
-      .select({ id: journeys.id, status: journeys.status })
-      .from(journeys)
-      .where(and(eq(journeys.id, id), eq(journeys.workspaceId, workspaceId)));
-    if (!journey) throw notFound('Journey');
+    const journey = await enteredJourney(workspaceId, id);
     const [customer] = await db
       .select({ id: customers.id })
       .from(customers)
@@ -194,17 +207,56 @@ export function runRoutes(deps: ApiDeps): Router {
         occurredAt: new Date().toISOString(),
       },
     });
-    if (!result.started && result.reason === 'not_live')
-      throw new HttpError(
-        409,
-        'journey_not_live',
-        journey.status === 'draft' || journey.status === 'live'
-          ? 'Publish the journey before entering customers'
-          : `The journey is ${journey.status}: nobody enters${journey.status === 'paused' ? ' until it resumes' : ''}`,
-      );
+    if (!result.started && result.reason === 'not_live') throw notLive(journey);
     // 201 when a run started; 200 when the customer was not entered (the reason says why).
     if (result.started) answer(res, contract.enter, 201, result);
     else answer(res, contract.enter, 200, result);
+  });
+
+  // Many customers at once: admitted together under the journey's lock, and from the cohort threshold on carried by
+  // cohort workflows rather than a workflow each (docs/scale.md). All or nothing on bad input: an unknown customer
+  // refuses the whole list, so a corrected retry enters each customer once.
+  router.post('/journeys/:id/runs/batch', async (req, res) => {
+    const { id } = parseInput(contract.enterMany.params, req.params, 'params');
+    const { customerExternalIds } = parseInput(contract.enterMany.body, req.body, 'body');
+    const workspaceId = workspaceOf(res);
+    const journey = await enteredJourney(workspaceId, id);
+    const found = await db
+      .select({ id: customers.id, externalId: customers.externalId })
+      .from(customers)
+      .where(
+        and(
+          eq(customers.workspaceId, workspaceId),
+          sql`${customers.externalId} = any(${sql.param(customerExternalIds)}::text[])`,
+        ),
+      );
+    const idOf = new Map(found.map((c) => [c.externalId, c.id]));
+    const unknown = customerExternalIds.flatMap((externalId, index) =>
+      idOf.has(externalId)
+        ? []
+        : [{ path: `body.customerExternalIds.${index}`, message: 'No such customer' }],
+    );
+    if (unknown.length > 0)
+      throw new HttpError(
+        404,
+        'customer_not_found',
+        `${unknown.length.toLocaleString('en')} of the customers do not exist: nobody was entered`,
+        // The first hundred are enough to find the mistake; the count says how many there are.
+        { issues: unknown.slice(0, 100) },
+      );
+    const started = await deps.starter.startRuns({
+      workspaceId,
+      journeyId: id,
+      entries: customerExternalIds.map((externalId) => ({ customerId: idOf.get(externalId)! })),
+    });
+    if (started.some((r) => !r.started && r.reason === 'not_live')) throw notLive(journey);
+    const notEntered: Record<string, number> = {};
+    for (const r of started) if (!r.started) notEntered[r.reason] = (notEntered[r.reason] ?? 0) + 1;
+    answer(res, contract.enterMany, 200, {
+      entered: started.filter((r) => r.started).length,
+      notEntered,
+      results: started.map((r, index) => ({ customerExternalId: customerExternalIds[index]!, ...r })),
+    });
   });
 
   router.post('/runs/:id/remove', async (req, res) => {
