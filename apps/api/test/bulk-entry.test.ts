@@ -50,12 +50,12 @@ describe('bulk entry through the API', () => {
     await bench?.close();
   });
 
-  const enter = (id: string, body: unknown) => request(app).post(`/api/journeys/${id}/runs/batch`).send(body);
+  const enter = (id: string, body: object) => request(app).post(`/api/journeys/${id}/runs/batch`).send(body);
   const runCount = async () =>
     (await bench.database.db.select({ id: runs.id }).from(runs).where(eq(runs.journeyId, journeyId))).length;
 
   it('refuses bad input naming the field, and enters nobody', async () => {
-    const cases: { body: unknown; path: string; message: RegExp }[] = [
+    const cases: { body: object; path: string; message: RegExp }[] = [
       { body: {}, path: 'body.customerExternalIds', message: /expected array/i },
       { body: { customerExternalIds: [] }, path: 'body.customerExternalIds', message: /at least one/ },
       { body: { customerExternalIds: ['bulk-0', 7] }, path: 'body.customerExternalIds.1', message: /string/ },

@@ -7,7 +7,11 @@
  * the event outbox empty).
  *
  * BENCH_LOAD_SECONDS (default 180), BENCH_LOAD_RATE events/s (default 40), BENCH_LOAD_CUSTOMERS (default 400),
- * BENCH_LOAD_OUTAGE = temporal | postgres (default temporal), BENCH_LOAD_OUTAGE_SECONDS (default 15).
+ * BENCH_LOAD_OUTAGE = temporal | postgres | none (default temporal), BENCH_LOAD_OUTAGE_SECONDS (default 15).
+ *
+ * Without an outage it is the per-customer event → action latency at a steady rate (issue 19, item 4): e.g.
+ * BENCH_LOAD_OUTAGE=none BENCH_LOAD_RATE=100 BENCH_LOAD_SECONDS=60 BENCH_LOAD_CUSTOMERS=6000 routes 100 logins/s to
+ * 6,000 waiting `journeyRun`s (customers enter below the cohort threshold, so each has a run of its own).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +29,13 @@ import {
 const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 180);
 const rate = Number(process.env.BENCH_LOAD_RATE ?? 40);
 const customerCount = Number(process.env.BENCH_LOAD_CUSTOMERS ?? 400);
-const outageKind = process.env.BENCH_LOAD_OUTAGE === 'postgres' ? 'postgres' : 'temporal';
-const outageSeconds = Number(process.env.BENCH_LOAD_OUTAGE_SECONDS ?? 15);
+const outageKind =
+  process.env.BENCH_LOAD_OUTAGE === 'postgres' || process.env.BENCH_LOAD_OUTAGE === 'none'
+    ? process.env.BENCH_LOAD_OUTAGE
+    : 'temporal';
+const outageSeconds = outageKind === 'none' ? 0 : Number(process.env.BENCH_LOAD_OUTAGE_SECONDS ?? 15);
+/** Customers per bulk entry: below the cohort threshold (100 by default), so every customer gets a `journeyRun`. */
+const ENTRY_CHUNK = 99;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,9 +87,17 @@ try {
       return false;
     }
   };
-  for (const p of people)
-    while (!(await post(`/api/journeys/${journeyId}/runs`, { customerExternalId: p.externalId })))
-      await sleep(500);
+  // Entered in bulk requests, a few at a time, each below the cohort threshold.
+  const chunks = Array.from({ length: Math.ceil(people.length / ENTRY_CHUNK) }, (_, i) =>
+    people.slice(i * ENTRY_CHUNK, (i + 1) * ENTRY_CHUNK).map((p) => p.externalId),
+  );
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift())
+        while (!(await post(`/api/journeys/${journeyId}/runs/batch`, { customerExternalIds: chunk })))
+          await sleep(500);
+    }),
+  );
   // Every run must have begun its wait before the clock starts: a login that occurred earlier does not count for it.
   const client = stack.temporal();
   let workflowIds: string[] = [];
@@ -123,6 +140,7 @@ try {
   let filler = 0;
 
   const outage = (async () => {
+    if (outageKind === 'none') return;
     await sleep(outageAt - Date.now());
     console.log(`outage: ${outageKind} stops for ${outageSeconds}s`);
     if (outageKind === 'postgres') await stack.postgres.stop();
@@ -138,7 +156,7 @@ try {
   for (let second = 0; second < seconds; second += 1) {
     const tick = started + second * 1000;
     await sleep(Math.max(0, tick - Date.now()));
-    const batch = Array.from({ length: rate - loginsPerSecond }, () => {
+    const batch = Array.from({ length: Math.max(0, rate - loginsPerSecond) }, () => {
       const id = history[filler % history.length]!;
       filler += 1;
       return {
@@ -192,7 +210,7 @@ try {
     after: (started + seconds * 1000 - outageEnd) / 1000,
   };
   console.log(
-    `\n${customerCount} waiting customers, ${rate} events/s offered for ${seconds}s, ${outageKind} down ${outageSeconds}s`,
+    `\n${customerCount} waiting customers, ${rate} events/s offered for ${seconds}s, ${outageKind === 'none' ? 'no outage' : `${outageKind} down ${outageSeconds}s`}`,
   );
   console.log('phase   | events accepted/s | logins | event→SMS p50 | p99');
   for (const phase of ['before', 'during', 'after'] as const) {
