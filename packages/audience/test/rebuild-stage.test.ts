@@ -23,6 +23,7 @@ const EXACT = 'exact';
 const FRESH = 'fresh';
 const LATE = 'late';
 const LATE_FRESH = 'late_fresh';
+const PARALLEL = 'parallel';
 const DAY = 86_400_000;
 
 /** Logins and purchases are activity (browsing no longer is), store purchases count too, the amount is the CDs. */
@@ -87,10 +88,10 @@ async function load(workspaceId: string, list: EventInput[]) {
 }
 
 beforeAll(async () => {
-  t = await createTestDatabase({ workspaceIds: [STAGED, EXACT, FRESH, LATE, LATE_FRESH] });
+  t = await createTestDatabase({ workspaceIds: [STAGED, EXACT, FRESH, LATE, LATE_FRESH, PARALLEL] });
   await saveAudienceSettings(t.db, FRESH, changed);
   await saveAudienceSettings(t.db, LATE_FRESH, changed);
-  for (const ws of [STAGED, EXACT, FRESH, LATE]) await load(ws, data.events);
+  for (const ws of [STAGED, EXACT, FRESH, LATE, PARALLEL]) await load(ws, data.events);
 });
 afterAll(async () => {
   await t?.drop();
@@ -103,7 +104,7 @@ describe('rebuildFacts with a stage', () => {
     await saveAudienceSettings(t.db, STAGED, changed);
     await saveAudienceSettings(t.db, EXACT, changed);
 
-    const staged = await rebuildFacts(t.db, STAGED, { chunkSize: 250 });
+    const staged = await rebuildFacts(t.db, STAGED, { chunkSize: 250, concurrency: 1 });
     const exact = await rebuildFacts(t.db, EXACT, { chunkSize: 250, staging: false });
 
     const facts = await storedFactsOf(t.db, STAGED);
@@ -123,6 +124,31 @@ describe('rebuildFacts with a stage', () => {
     });
     expect(staged.customersUpdated).toBeGreaterThan(500);
     expect(staged.stageMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('applies every chunk of the stage exactly once with two connections', async () => {
+    await saveAudienceSettings(t.db, PARALLEL, changed);
+    const chunks: (number | null)[] = [];
+    let customers = 0;
+    const result = await rebuildFacts(t.db, PARALLEL, {
+      chunkSize: 40,
+      concurrency: 2,
+      onChunk: (_, chunk) => {
+        chunks.push(chunk.chunk);
+        customers += chunk.customers;
+      },
+    });
+
+    expect(await storedFactsOf(t.db, PARALLEL)).toEqual(await storedFactsOf(t.db, FRESH));
+    expect(await storedRollupOf(t.db, PARALLEL)).toEqual(await storedRollupOf(t.db, FRESH));
+    // Chunks 0 … n − 1 of the stage, each once (in any order), covering every customer once; nobody was created
+    // after the stage, so no chunk by id followed.
+    const count = Math.ceil(data.customers.length / 40);
+    expect([...chunks].sort((a, b) => (a ?? -1) - (b ?? -1))).toEqual(
+      Array.from({ length: count }, (_, i) => i),
+    );
+    expect(customers).toBe(data.customers.length);
+    expect(result.customersScanned).toBe(data.customers.length);
   });
 
   it('recomputes from the events a customer whose facts ingest moved after the stage was taken', async () => {
@@ -151,6 +177,8 @@ describe('rebuildFacts with a stage', () => {
     let ingested = false;
     const result = await rebuildFacts(t.db, LATE, {
       chunkSize: 100,
+      // One connection, so that every chunk after the first starts after the late events are in.
+      concurrency: 1,
       onChunk: async () => {
         if (ingested) return;
         ingested = true;

@@ -108,6 +108,7 @@ describe('rebuildFacts', () => {
     const seen: number[] = [];
     const result = await rebuildFacts(t.db, REBUILT, {
       chunkSize: 3,
+      concurrency: 1,
       onChunk: (p) => void seen.push(p.customersScanned),
     });
 

@@ -24,12 +24,17 @@ import { eventKindColumns } from './event-kinds';
 export interface FactsStage {
   /** The definitions the stage was computed under. */
   settings: AudienceSettings;
-  /** `(customer_id, row_version, last_activity, last_login, last_purchase, purchases, spend)`, one row per customer. */
+  /**
+   * `(customer_id, row_version, chunk, last_activity, last_login, last_purchase, purchases, spend)`, one row per
+   * customer; `chunk` numbers runs of `chunkSize` customers in the physical order of `customers`.
+   */
   facts: SQL;
   /** `(customer_id, day, activity_count, login_count, purchase_count, spend, …)`, one row per counted day. */
   daily: SQL;
   customers: number;
   days: number;
+  /** Chunks numbered 0 … chunks − 1. */
+  chunks: number;
   tookMs: number;
   drop(): Promise<void>;
 }
@@ -41,6 +46,7 @@ export async function takeFactsStage(
   db: Database,
   workspaceId: string,
   settings: AudienceSettings,
+  chunkSize: number,
 ): Promise<FactsStage> {
   const started = performance.now();
   const base = `wakeflow_facts_stage_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
@@ -60,7 +66,7 @@ export async function takeFactsStage(
           -- For the customer's facts: the day's latest event of each kind, and its purchases' exact sum.
           last_activity timestamptz, last_login timestamptz, last_purchase timestamptz, spend_exact numeric not null)`);
         await tx.execute(sql`create unlogged table ${facts} (customer_id uuid not null, row_version bigint not null,
-          last_activity timestamptz, last_login timestamptz, last_purchase timestamptz,
+          chunk int not null, last_activity timestamptz, last_login timestamptz, last_purchase timestamptz,
           purchases int not null, spend numeric(14, 2) not null)`);
         // One pass over the events, in physical order. Ingest only creates a rollup row for a day with at least one
         // counted event, and only such events move a fact: the same filter here.
@@ -85,10 +91,15 @@ export async function takeFactsStage(
           where is_activity or is_login or is_purchase
           group by customer_id, day`);
         // Every customer, also those without counted events (their facts go back to empty). The spend is the exact
-        // sum rounded once, as the column rounds a customer's total (not the sum of rounded days).
+        // sum rounded once, as the column rounds a customer's total (not the sum of rounded days). Chunks are runs
+        // of customers in physical order, so a chunk locks and rewrites consecutive heap pages of customers (and,
+        // where the rollup was written customer by customer, of the rollup) instead of pages all over both tables:
+        // with a buffer cache smaller than the tables, id order dirtied every page once per customer on it.
         const customers = await tx.execute(sql`
           insert into ${facts}
-          select c.id, c.xmin::text::bigint, d.last_activity, d.last_login, d.last_purchase,
+          select c.id, c.xmin::text::bigint,
+            ((row_number() over (order by c.ctid) - 1) / ${chunkSize})::int,
+            d.last_activity, d.last_login, d.last_purchase,
             coalesce(d.purchases, 0), coalesce(d.spend, 0)::numeric(14, 2)
           from customers c
           left join (
@@ -102,6 +113,7 @@ export async function takeFactsStage(
       { isolationLevel: 'repeatable read' },
     );
     await db.execute(sql`alter table ${facts} add primary key (customer_id)`);
+    await db.execute(sql`create index on ${facts} (chunk)`);
     await db.execute(sql`create index on ${daily} (customer_id, day)`);
     await db.execute(sql`analyze ${facts}`);
     await db.execute(sql`analyze ${daily}`);
@@ -110,6 +122,7 @@ export async function takeFactsStage(
       facts,
       daily,
       ...counts,
+      chunks: Math.ceil(counts.customers / chunkSize),
       tookMs: Math.round(performance.now() - started),
       drop,
     };
@@ -120,18 +133,36 @@ export async function takeFactsStage(
 }
 
 /**
- * The `wanted` and `wanted_daily` CTEs of a chunk of staged customers (see rebuild.ts), read from the stage. Only
- * for customers whose row is still the version staged.
+ * A chunk's customers, locked (`for update`) in this transaction, with whether each row is still the version staged
+ * (see above): `(id, staged)`.
  */
-export function chunkFromStageSql(stage: FactsStage, customerIds: readonly string[]): SQL {
-  const ids = sql`${sql.param(customerIds)}::uuid[]`;
+export function lockStagedChunkSql(stage: FactsStage, workspaceId: string, chunk: number): SQL {
+  return sql`
+    select c.id, s.row_version = c.xmin::text::bigint as staged
+    from ${stage.facts} s
+    join customers c on c.id = s.customer_id
+    where s.chunk = ${chunk} and c.workspace_id = ${workspaceId}
+    order by c.id
+    for update of c`;
+}
+
+/**
+ * The `wanted` and `wanted_daily` CTEs of a chunk of staged customers (see rebuild.ts), read from the stage. Only
+ * for customers whose row is still the version staged. Lateral, so each customer is an index lookup in the stage
+ * whatever the planner estimates (a chunk is a sliver of a large stage, most of a small one).
+ */
+export function chunkFromStageSql(stage: FactsStage): SQL {
   return sql`
     wanted as (
-      select customer_id, last_activity, last_login, last_purchase, purchases, spend
-      from ${stage.facts} where customer_id = any(${ids})
+      select s.customer_id, s.last_activity, s.last_login, s.last_purchase, s.purchases, s.spend
+      from chunk ch cross join lateral (
+        select * from ${stage.facts} s where s.customer_id = ch.id
+      ) s
     ),
     wanted_daily as (
-      select customer_id, day, activity_count, login_count, purchase_count, spend
-      from ${stage.daily} where customer_id = any(${ids})
+      select d.customer_id, d.day, d.activity_count, d.login_count, d.purchase_count, d.spend
+      from chunk ch cross join lateral (
+        select * from ${stage.daily} d where d.customer_id = ch.id
+      ) d
     )`;
 }

@@ -19,10 +19,8 @@ export interface FactsRebuildInput {
   heartbeatTimeoutMs?: number;
 }
 
-/** Progress of a rebuild; also what the activity heartbeats, so a retry resumes after the last finished chunk. */
+/** Progress of a rebuild; also what the activity heartbeats (the API shows it while the rebuild runs). */
 export interface FactsRebuildProgress {
-  /** Last customer id whose facts are rebuilt (customers are handled in id order); null before the first chunk. */
-  cursor: string | null;
   customersScanned: number;
   /** Customers whose fact columns changed. */
   customersUpdated: number;

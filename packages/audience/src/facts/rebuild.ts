@@ -20,7 +20,8 @@ import { Context } from '@temporalio/activity';
 import type { Database } from '@wakeflow/db';
 import { loadAudienceSettings, type AudienceSettings } from '../settings';
 import { eventKindColumns, notAfterNow } from './event-kinds';
-import { chunkFromStageSql, takeFactsStage } from './rebuild-stage';
+import { chunkFromStageSql, lockStagedChunkSql, takeFactsStage, type FactsStage } from './rebuild-stage';
+import { eachLimited } from '../each-limited';
 import { eventDefinitionsChanged } from './rebuild-workflow';
 import { withDeadlockRetry } from '../sql/retry';
 import type { FactsRebuildInput, FactsRebuildProgress } from './rebuild-types';
@@ -30,23 +31,32 @@ export interface RebuildFactsOptions {
   settings?: AudienceSettings;
   /** Customers per transaction (default 5,000). */
   chunkSize?: number;
+  /** Connections applying a stage's chunks at once (default 2, one per core of the reference machine). */
+  concurrency?: number;
   /**
    * Take a stage first (default): one scan of the events, then chunks read the stage. `false`: every chunk reads
    * its customers' events through the index instead (no scan; quicker only for a handful of customers).
    */
   staging?: boolean;
-  /** Resume after this customer id (a retried activity passes its last heartbeat). */
-  after?: string | null;
-  /** Progress so far, when resuming; counters continue from it. */
-  progress?: FactsRebuildProgress;
-  /** Called after every committed chunk (the activity heartbeats here). */
-  onChunk?: (progress: FactsRebuildProgress) => void | Promise<void>;
+  /** Called after every committed chunk, in the order they commit (the activity heartbeats here). */
+  onChunk?: (progress: FactsRebuildProgress, chunk: FactsRebuildChunk) => void | Promise<void>;
   /** Stops between chunks (a superseded or cancelled activity). */
   signal?: AbortSignal;
 }
 
+/** One committed chunk: its number in the stage (null for chunks by id: no stage, or customers newer than it). */
+export interface FactsRebuildChunk {
+  chunk: number | null;
+  customers: number;
+}
+
 /** Large enough that per-transaction overhead is noise, small enough that ingest waits a moment at most. */
 const DEFAULT_CHUNK_SIZE = 5_000;
+/**
+ * Locking and rewriting a chunk is mostly CPU work for its backend, so two backends use both cores of the reference
+ * machine; the chunks of one stage hold disjoint customers, so they never wait for each other.
+ */
+const DEFAULT_CONCURRENCY = 2;
 /** Heartbeats while the stage is taken; well inside the default 60 s heartbeat timeout. */
 const STAGE_HEARTBEAT_MS = 10_000;
 
@@ -100,7 +110,9 @@ function chunkFromEventsSql(workspaceId: string, customerIds: readonly string[],
 /**
  * Writes a chunk of locked customers' facts from `wanted` and `wanted_daily` (`sources` defines them, after the
  * `chunk(id)` CTE), as one statement: only rows that change are written, rollup days that no longer count are
- * deleted.
+ * deleted. The chunk's rollup rows are read once, one index lookup per customer, and changed or deleted by their
+ * position (the customers are locked, so nobody moves them meanwhile): no upsert, which locks (writes) every row it
+ * meets, and no join against the whole rollup, which the planner picks when a chunk is a large part of it.
  */
 function applyChunkSql(workspaceId: string, customerIds: readonly string[], sources: SQL) {
   return sql`
@@ -108,6 +120,22 @@ function applyChunkSql(workspaceId: string, customerIds: readonly string[], sour
       select unnest(${sql.param(customerIds)}::uuid[]) as id
     ),
     ${sources},
+    -- The chunk's rollup rows as they are, with their position (one index lookup per customer), against the
+    -- wanted ones: every day to delete, change or add, once.
+    diff as (
+      select cur.row_ctid, w.customer_id, w.day, w.activity_count, w.login_count, w.purchase_count, w.spend
+      from (
+        select d.row_ctid, d.customer_id, d.day, d.activity_count, d.login_count, d.purchase_count, d.spend
+        from chunk ch cross join lateral (
+          select ctid as row_ctid, * from customer_daily_activity d
+          where d.customer_id = ch.id and d.workspace_id = ${workspaceId}
+        ) d
+      ) cur
+      full join wanted_daily w on w.customer_id = cur.customer_id and w.day = cur.day
+      where cur.row_ctid is null or w.customer_id is null
+        or (cur.activity_count, cur.login_count, cur.purchase_count, cur.spend)
+          is distinct from (w.activity_count, w.login_count, w.purchase_count, w.spend)
+    ),
     updated as (
       update customers c set
         last_activity_at = w.last_activity,
@@ -130,36 +158,70 @@ function applyChunkSql(workspaceId: string, customerIds: readonly string[], sour
     ),
     deleted as (
       delete from customer_daily_activity d
-      using chunk ch
-      where d.customer_id = ch.id and d.workspace_id = ${workspaceId}
-        and not exists (select 1 from wanted_daily w where w.customer_id = d.customer_id and w.day = d.day)
+      using diff x
+      where x.customer_id is null and d.ctid = x.row_ctid
       returning 1
     ),
-    written as (
+    changed as (
+      update customer_daily_activity d set
+        activity_count = x.activity_count,
+        login_count = x.login_count,
+        purchase_count = x.purchase_count,
+        spend = x.spend
+      from diff x
+      where x.customer_id is not null and d.ctid = x.row_ctid
+      returning 1
+    ),
+    added as (
       insert into customer_daily_activity (workspace_id, customer_id, day, activity_count, login_count, purchase_count, spend)
-      select ${workspaceId}, w.customer_id, w.day, w.activity_count, w.login_count, w.purchase_count, w.spend
-      from wanted_daily w
-      left join customer_daily_activity d on d.customer_id = w.customer_id and d.day = w.day
-      -- Only new and changed days: ON CONFLICT locks (writes to) every row it meets, even one it leaves as it is,
-      -- and most days of a rebuild do not change.
-      where d.customer_id is null
-        or (d.activity_count, d.login_count, d.purchase_count, d.spend)
-          is distinct from (w.activity_count, w.login_count, w.purchase_count, w.spend)
+      select ${workspaceId}, x.customer_id, x.day, x.activity_count, x.login_count, x.purchase_count, x.spend
+      from diff x
+      where x.row_ctid is null
       -- The same lock order as ingest's upsert.
-      order by w.customer_id, w.day
-      on conflict (customer_id, day) do update set
-        activity_count = excluded.activity_count,
-        login_count = excluded.login_count,
-        purchase_count = excluded.purchase_count,
-        spend = excluded.spend
-      where (customer_daily_activity.activity_count, customer_daily_activity.login_count,
-             customer_daily_activity.purchase_count, customer_daily_activity.spend)
-        is distinct from (excluded.activity_count, excluded.login_count, excluded.purchase_count, excluded.spend)
+      order by x.customer_id, x.day
       returning 1
     )
     select (select count(*) from updated) as customers,
-      (select count(*) from written) as written,
+      (select count(*) from changed) + (select count(*) from added) as written,
       (select count(*) from deleted) as deleted`;
+}
+
+interface LockedCustomer extends Record<string, unknown> {
+  id: string;
+  staged: boolean;
+}
+
+/**
+ * Rewrites the facts of a chunk of customers this transaction has locked: from the stage for those whose row is
+ * still the version staged, from their events for the others (and for all of them without a usable stage).
+ */
+async function applyLockedChunk(
+  tx: Database,
+  workspaceId: string,
+  locked: readonly LockedCustomer[],
+  stage: FactsStage | null,
+  fixedSettings: AudienceSettings | undefined,
+) {
+  // Read after the locks: a rebuild superseded by a newer settings change cannot overwrite the newer rebuild's
+  // chunk with the old definitions (it waits for that chunk and then sees the new settings; a stage taken under
+  // other definitions is then not used).
+  const settings = fixedSettings ?? (await loadAudienceSettings(tx, workspaceId));
+  const useStage = stage !== null && !eventDefinitionsChanged(stage.settings, settings);
+  const staged = useStage ? locked.filter((r) => r.staged).map((r) => r.id) : [];
+  const fresh = useStage ? locked.filter((r) => !r.staged).map((r) => r.id) : locked.map((r) => r.id);
+  const total = { customers: 0, written: 0, deleted: 0, recomputed: stage ? fresh.length : 0 };
+  for (const [part, sources] of [
+    [staged, stage && chunkFromStageSql(stage)],
+    [fresh, chunkFromEventsSql(workspaceId, fresh, settings)],
+  ] as const) {
+    if (part.length === 0 || !sources) continue;
+    const counts = await tx.execute<ChunkCounts>(applyChunkSql(workspaceId, part, sources));
+    const row = counts.rows[0];
+    total.customers += Number(row?.customers ?? 0);
+    total.written += Number(row?.written ?? 0);
+    total.deleted += Number(row?.deleted ?? 0);
+  }
+  return total;
 }
 
 /**
@@ -167,24 +229,24 @@ function applyChunkSql(workspaceId: string, customerIds: readonly string[], sour
  * each chunk first locks its customers (`for update`), so an ingest batch either committed before (its events are
  * read) or waits and then adds its events on top of the rebuilt values. Idempotent, so a retry or a second rebuild
  * running over the same customers is harmless.
+ *
+ * With a stage, its chunks (runs of customers in physical order) are applied by `concurrency` connections, then
+ * the customers created since the stage was taken are recomputed from their events, in id order. Without one,
+ * every customer, in id order on one connection.
  */
 export async function rebuildFacts(
   db: Database,
   workspaceId: string,
   options: RebuildFactsOptions = {},
 ): Promise<FactsRebuildProgress> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const progress: FactsRebuildProgress = options.progress
-    ? { ...options.progress }
-    : {
-        cursor: options.after ?? null,
-        customersScanned: 0,
-        customersUpdated: 0,
-        rollupRowsWritten: 0,
-        rollupRowsDeleted: 0,
-      };
-  if (options.after !== undefined) progress.cursor = options.after;
-
+  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+  const progress: FactsRebuildProgress = {
+    customersScanned: 0,
+    customersUpdated: 0,
+    rollupRowsWritten: 0,
+    rollupRowsDeleted: 0,
+  };
   const stage =
     options.staging === false
       ? null
@@ -192,78 +254,77 @@ export async function rebuildFacts(
           db,
           workspaceId,
           options.settings ?? (await loadAudienceSettings(db, workspaceId)),
+          chunkSize,
         );
+
+  /** One chunk in its own transaction; `lock` locks its customers and tells which are still as staged. */
+  const runChunk = async (chunk: number | null, lock: (tx: Database) => Promise<LockedCustomer[]>) => {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('facts rebuild aborted');
+    const done = await withDeadlockRetry(() =>
+      db.transaction(async (tx) => {
+        // A chunk's days are sorted and compared in memory rather than on disk at the default 4 MB. A chunk reads
+        // a sliver of every table it meets, by index or by position; in a workspace of 100,000 customers the
+        // planner judged hashing the whole rollup (and stage) cheaper than the lookups, in every chunk.
+        await tx.execute(sql.raw(`set local work_mem = '64MB'`));
+        await tx.execute(sql.raw(`set local enable_seqscan = off`));
+        const locked = await lock(tx);
+        if (locked.length === 0) return null;
+        return { locked, ...(await applyLockedChunk(tx, workspaceId, locked, stage, options.settings)) };
+      }),
+    );
+    if (done === null) return [];
+    progress.customersScanned += done.locked.length;
+    progress.customersUpdated += done.customers;
+    progress.rollupRowsWritten += done.written;
+    progress.rollupRowsDeleted += done.deleted;
+    if (stage) progress.customersRecomputed = (progress.customersRecomputed ?? 0) + done.recomputed;
+    await options.onChunk?.({ ...progress }, { chunk, customers: done.locked.length });
+    return done.locked;
+  };
+
   const applyStarted = performance.now();
   try {
+    if (stage) {
+      const chunks = Array.from({ length: stage.chunks }, (_, i) => i);
+      await eachLimited(chunks, concurrency, async (chunk) => {
+        await runChunk(chunk, async (tx) => {
+          const locked = await tx.execute<LockedCustomer>(lockStagedChunkSql(stage, workspaceId, chunk));
+          return locked.rows;
+        });
+      });
+    }
+    // Without a stage every customer; with one, those created after it was taken (none, mostly).
+    let after: string | null = null;
     for (;;) {
-      if (options.signal?.aborted) throw options.signal.reason ?? new Error('facts rebuild aborted');
-      const after = progress.cursor;
-      const chunk = await withDeadlockRetry(() =>
-        db.transaction(async (tx) => {
-          // Locked first; `staged`: the row is still the version the stage read (see rebuild-stage.ts).
-          const locked = await tx.execute<{ id: string; staged: boolean }>(sql`
-            select c.id, ${stage ? sql`coalesce(s.row_version = c.xmin::text::bigint, false)` : sql`false`} as staged
-            from customers c
-            ${stage ? sql`left join ${stage.facts} s on s.customer_id = c.id` : sql``}
-            where c.workspace_id = ${workspaceId} ${after === null ? sql`` : sql`and c.id > ${after}::uuid`}
-            order by c.id limit ${chunkSize}
-            for update of c`);
-          const ids = locked.rows.map((r) => r.id);
-          if (ids.length === 0) return null;
-          // Read after the locks: a rebuild superseded by a newer settings change cannot overwrite the newer
-          // rebuild's chunk with the old definitions (it waits for that chunk and then sees the new settings; a
-          // stage taken under other definitions is then not used).
-          const settings = options.settings ?? (await loadAudienceSettings(tx, workspaceId));
-          const useStage = stage !== null && !eventDefinitionsChanged(stage.settings, settings);
-          const staged = useStage ? locked.rows.filter((r) => r.staged).map((r) => r.id) : [];
-          const fresh = useStage ? locked.rows.filter((r) => !r.staged).map((r) => r.id) : ids;
-          // A chunk's days are sorted and compared in memory rather than on disk at the default 4 MB.
-          await tx.execute(sql.raw(`set local work_mem = '64MB'`));
-          const total = { customers: 0, written: 0, deleted: 0 };
-          for (const [part, sources] of [
-            [staged, stage && chunkFromStageSql(stage, staged)],
-            [fresh, chunkFromEventsSql(workspaceId, fresh, settings)],
-          ] as const) {
-            if (part.length === 0 || !sources) continue;
-            const counts = await tx.execute<ChunkCounts>(applyChunkSql(workspaceId, part, sources));
-            const row = counts.rows[0];
-            total.customers += Number(row?.customers ?? 0);
-            total.written += Number(row?.written ?? 0);
-            total.deleted += Number(row?.deleted ?? 0);
-          }
-          return {
-            last: ids[ids.length - 1] as string,
-            scanned: ids.length,
-            recomputed: fresh.length,
-            ...total,
-          };
-        }),
-      );
-      if (chunk === null) break;
-      progress.cursor = chunk.last;
-      progress.customersScanned += chunk.scanned;
-      progress.customersUpdated += chunk.customers;
-      progress.rollupRowsWritten += chunk.written;
-      progress.rollupRowsDeleted += chunk.deleted;
-      if (stage) progress.customersRecomputed = (progress.customersRecomputed ?? 0) + chunk.recomputed;
-      await options.onChunk?.({ ...progress });
-      if (chunk.scanned < chunkSize) break;
+      const from = after;
+      const locked = await runChunk(null, async (tx) => {
+        const rows = await tx.execute<LockedCustomer>(sql`
+          select c.id, false as staged
+          from customers c
+          where c.workspace_id = ${workspaceId} ${from === null ? sql`` : sql`and c.id > ${from}::uuid`}
+            ${stage ? sql`and not exists (select 1 from ${stage.facts} s where s.customer_id = c.id)` : sql``}
+          order by c.id limit ${chunkSize}
+          for update of c`);
+        return rows.rows;
+      });
+      after = locked[locked.length - 1]?.id ?? null;
+      if (locked.length < chunkSize) break;
     }
   } finally {
     await stage?.drop();
   }
   if (stage) {
-    progress.stageMs = (progress.stageMs ?? 0) + stage.tookMs;
-    progress.applyMs = (progress.applyMs ?? 0) + Math.round(performance.now() - applyStarted);
+    progress.stageMs = stage.tookMs;
+    progress.applyMs = Math.round(performance.now() - applyStarted);
   }
   return progress;
 }
 
-function isProgress(value: unknown): value is FactsRebuildProgress {
-  return typeof value === 'object' && value !== null && 'customersUpdated' in value && 'cursor' in value;
-}
-
-/** The activity: heartbeats after every chunk and resumes from the last heartbeat on a retry. */
+/**
+ * The activity: heartbeats while the stage is taken and after every chunk. A retry starts over with a new stage:
+ * the customers rebuilt before are compared again, but as they already hold their new facts nothing of theirs is
+ * written (chunks are runs in physical order, which rewriting moves, so there is no position to resume from).
+ */
 export async function rebuildFactsActivity(
   db: Database,
   input: FactsRebuildInput,
@@ -272,18 +333,15 @@ export async function rebuildFactsActivity(
   try {
     context = Context.current();
   } catch {
-    // Not inside an activity (called directly): no heartbeats, no resume.
+    // Not inside an activity (called directly): no heartbeats.
   }
-  const previous: unknown = context?.info.heartbeatDetails;
-  const resumed = isProgress(previous) ? previous : undefined;
-  // Taking the stage is one long statement: heartbeat the progress so far meanwhile, so the activity is not
-  // timed out before its first chunk.
-  let last: FactsRebuildProgress | undefined = resumed;
+  // Taking the stage is one long statement: heartbeat meanwhile, so the activity is not timed out before its
+  // first chunk.
+  let last: FactsRebuildProgress | undefined;
   const beat = context ? setInterval(() => context?.heartbeat(last), STAGE_HEARTBEAT_MS) : undefined;
   try {
     return await rebuildFacts(db, input.workspaceId, {
       ...(input.chunkSize ? { chunkSize: input.chunkSize } : {}),
-      ...(resumed ? { progress: resumed, after: resumed.cursor } : {}),
       ...(context ? { signal: context.cancellationSignal } : {}),
       onChunk: (progress) => {
         last = progress;
