@@ -52,17 +52,21 @@ export function createEventPipeline(deps: {
 export function eventRecorder(
   ingest: (workspaceId: string, inputs: EventInput[]) => Promise<unknown>,
 ): EventRecorder {
-  return {
-    async record(event) {
-      await ingest(event.workspaceId, [
-        {
-          eventId: event.eventId,
-          customerExternalId: event.customerExternalId,
-          name: event.name,
-          properties: event.properties,
-          occurredAt: event.occurredAt.toISOString(),
-        },
-      ]);
-    },
+  const recordMany: EventRecorder['recordMany'] = async (events) => {
+    // One ingest per workspace (a batch of messages is one workspace's).
+    const byWorkspace = new Map<string, EventInput[]>();
+    for (const event of events) {
+      const inputs = byWorkspace.get(event.workspaceId) ?? [];
+      inputs.push({
+        eventId: event.eventId,
+        customerExternalId: event.customerExternalId,
+        name: event.name,
+        properties: event.properties,
+        occurredAt: event.occurredAt.toISOString(),
+      });
+      byWorkspace.set(event.workspaceId, inputs);
+    }
+    for (const [workspaceId, inputs] of byWorkspace) await ingest(workspaceId, inputs);
   };
+  return { recordMany, record: (event) => recordMany([event]) };
 }

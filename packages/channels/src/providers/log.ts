@@ -20,15 +20,12 @@ export function createLogProvider(
   workspaceId: string,
   channel: ProviderChannel,
 ): MessageProvider {
-  return {
-    id: LOG_PROVIDER_ID,
-    kind: 'log',
-    channel,
-    acceptsIdempotencyKey: true,
-    async send(message: OutgoingMessage): Promise<DeliveryReceipt> {
-      const inserted = await db
-        .insert(outbox)
-        .values({
+  /** One insert of every message; a key already in the outbox is a message recorded by an earlier attempt. */
+  async function record(messages: readonly OutgoingMessage[]): Promise<DeliveryReceipt[]> {
+    const inserted = await db
+      .insert(outbox)
+      .values(
+        messages.map((message) => ({
           workspaceId,
           idempotencyKey: message.idempotencyKey,
           messageId: message.messageId,
@@ -41,13 +38,25 @@ export function createLogProvider(
             headers: message.headers,
             ...(message.confidential ? { redacted: true } : {}),
           },
-        })
-        .onConflictDoNothing()
-        .returning({ id: outbox.id });
-      return {
-        providerMessageId: `outbox:${message.idempotencyKey}`,
-        response: { outbox: inserted.length ? 'recorded' : 'already recorded' },
-      };
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ idempotencyKey: outbox.idempotencyKey });
+    const recorded = new Set(inserted.map((r) => r.idempotencyKey));
+    return messages.map((message) => ({
+      providerMessageId: `outbox:${message.idempotencyKey}`,
+      response: { outbox: recorded.has(message.idempotencyKey) ? 'recorded' : 'already recorded' },
+    }));
+  }
+  return {
+    id: LOG_PROVIDER_ID,
+    kind: 'log',
+    channel,
+    acceptsIdempotencyKey: true,
+    async send(message) {
+      const [receipt] = await record([message]);
+      return receipt!;
     },
+    sendBatch: record,
   };
 }

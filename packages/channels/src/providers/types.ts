@@ -46,6 +46,12 @@ export interface MessageProvider {
    */
   readonly acceptsIdempotencyKey: boolean;
   send(message: OutgoingMessage): Promise<DeliveryReceipt>;
+  /**
+   * Many messages in one call, for providers with a batch API: per message, in order, its receipt or why it was
+   * not accepted. Throwing a ProviderError fails every message of the call alike. Without it the sender calls
+   * `send` per message, a few at a time (`deliverAll`).
+   */
+  sendBatch?(messages: readonly OutgoingMessage[]): Promise<(DeliveryReceipt | ProviderError)[]>;
   /** Releases pooled connections. */
   close?(): Promise<void>;
 }

@@ -8,7 +8,7 @@
  * ones all of them; at the cap, journeys at or above `waitAtOrAbovePriority` wait until a slot frees up (the oldest
  * counted message leaves the window), the others are skipped.
  */
-import { and, asc, eq, gt, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { messages, type Database } from '@wakeflow/db';
 import type { ChannelSettings } from './channel-settings';
 
@@ -46,9 +46,24 @@ export function decideFrequencyCap(
   return { action: 'wait', until: freesAt };
 }
 
-/** Serialises cap decisions for one customer until the surrounding transaction ends. */
+/**
+ * Serialises cap decisions for these customers until the surrounding transaction ends: one statement, the locks
+ * taken in key order, so two batches sharing customers wait for each other instead of deadlocking.
+ */
+export async function lockCustomersForCap(
+  tx: Pick<Database, 'execute'>,
+  customerIds: readonly string[],
+): Promise<void> {
+  if (customerIds.length === 0) return;
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(k) from (
+      select distinct hashtext('wakeflow-cap:' || id) as k from unnest(${sql.param([...customerIds])}::text[]) as id order by k
+    ) locks`);
+}
+
+/** One customer's `lockCustomersForCap`. */
 export async function lockCustomerForCap(tx: Transaction, customerId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`wakeflow-cap:${customerId}`}))`);
+  await lockCustomersForCap(tx, [customerId]);
 }
 
 /** The messages that count against a customer's cap: marketing, dispatched since `since`, and possibly delivered. */
@@ -76,30 +91,26 @@ export async function countedDispatches(
   cap: CapSettings,
   excludeMessageId: string,
 ): Promise<Date[]> {
-  const rows = await tx
-    .select({ at: messages.dispatchedAt })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.customerId, customerId),
-        countsAgainstCap(windowStart(now, cap)),
-        ne(messages.id, excludeMessageId),
-      ),
-    )
-    .orderBy(asc(messages.dispatchedAt));
-  return rows.map((r) => r.at).filter((d): d is Date => d instanceof Date);
+  const counted = await countedDispatchesOf(tx, [customerId], now, cap, { exclude: [excludeMessageId] });
+  return counted.get(customerId) ?? [];
 }
 
-/** `countedDispatches` for many customers at once (a launch estimate), read in pages of `pageSize` customers. */
+/**
+ * `countedDispatches` for many customers at once (a batch of sends under their locks, a launch estimate), oldest
+ * first, read in pages of `pageSize` customers. `exclude`: the messages being decided, which never count
+ * against themselves (another attempt may have dispatched one of them meanwhile).
+ */
 export async function countedDispatchesOf(
   db: Pick<Database, 'select'>,
   customerIds: readonly string[],
   now: Date,
   cap: CapSettings,
-  pageSize = 5_000,
+  options: { exclude?: readonly string[]; pageSize?: number } = {},
 ): Promise<Map<string, Date[]>> {
   const out = new Map<string, Date[]>();
   if (!cap.enabled) return out;
+  const pageSize = options.pageSize ?? 5_000;
+  const exclude = options.exclude ?? [];
   for (let i = 0; i < customerIds.length; i += pageSize) {
     const rows = await db
       .select({ customerId: messages.customerId, at: messages.dispatchedAt })
@@ -108,10 +119,16 @@ export async function countedDispatchesOf(
         and(
           inArray(messages.customerId, customerIds.slice(i, i + pageSize)),
           countsAgainstCap(windowStart(now, cap)),
+          exclude.length ? notInArray(messages.id, [...exclude]) : undefined,
         ),
       )
       .orderBy(asc(messages.dispatchedAt));
-    for (const r of rows) if (r.at) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r.at]);
+    for (const r of rows) {
+      if (!r.at) continue;
+      const list = out.get(r.customerId);
+      if (list) list.push(r.at);
+      else out.set(r.customerId, [r.at]);
+    }
   }
   return out;
 }

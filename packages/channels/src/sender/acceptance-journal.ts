@@ -10,8 +10,8 @@ import type { DeliveryReceipt } from '../providers/types';
 export interface AcceptanceJournal {
   /** The receipt an earlier attempt of this send noted for the message, if any. */
   recall(messageId: string): DeliveryReceipt | undefined;
-  /** Notes the receipt before the row is updated; must not throw. */
-  remember(messageId: string, receipt: DeliveryReceipt): void;
+  /** Notes receipts (by message id) before their rows are updated, a batch's in one note; must not throw. */
+  remember(accepted: ReadonlyMap<string, DeliveryReceipt>): void;
 }
 
 /** Reads a receipt back from untyped storage (heartbeat details are JSON). */

@@ -11,8 +11,9 @@
  *    the cap check, and stores the rendered payload, so every later attempt sends identical content.
  * 4. Deliver. Under a lease on the row (at most one attempt talks to the provider at a time, even when Temporal
  *    starts a new attempt while a timed-out one still runs; no connection is held meanwhile) the provider is called
- *    with the idempotency key, then the row is marked `sent`. Transient failures throw (Temporal retries with
- *    backoff); permanent ones are recorded as `failed` with the provider's answer and returned.
+ *    with the idempotency key, then the row is marked `sent`. Transient failures are retried by the caller (`send`
+ *    throws them for Temporal's backoff; `sendBatch` answers them as `retry`); permanent ones are recorded as
+ *    `failed` with the provider's answer and returned.
  *
  * Calling the provider and recording its answer are separate: once the provider accepted, the sender notes the receipt
  * in the acceptance journal (the activity's heartbeat details, kept by Temporal across attempts) and then writes the
@@ -25,35 +26,59 @@
  * provider again with the same key: providers that deduplicate by key (log, HTTP with an idempotency header) deliver
  * once; those that cannot (SMTP, Twilio) may deliver twice in that window — the one documented at-least-once corner
  * (docs/reliability.md).
+ *
+ * One path for one message and for many: `send` is a batch of one. A batch (one step of a cohort: same workspace,
+ * template, channel, node and journey) goes through each stage above in set-based statements — one insert of all
+ * rows, one read of the customers, the rules and rendering in memory, the cap counted for all its customers under
+ * their locks in one transaction, one dispatch update, the rate limit's slots in one upsert, one lease update, the
+ * provider's batch API (or a few calls at a time), one `sent` update and one insert of the delivered events.
  */
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { customers, journeyVersions, messages, runs, templates, type Database } from '@wakeflow/db';
-import { ApplicationFailure } from '@temporalio/common';
-import type { BatchSendResult, MessageSender, SendRequest, SendResult } from '@wakeflow/nodes/spec';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { customers, journeyVersions, runs, templates, type Database } from '@wakeflow/db';
+import type {
+  BatchSendResult,
+  MessageSender,
+  SendRequest,
+  SendResult,
+  SendRetry,
+} from '@wakeflow/nodes/spec';
 import { addressPolicyFromEnv, type AddressPolicy } from '../net/address-policy';
+import { deliverAll } from '../providers/deliver-all';
 import type { ProviderRow } from '../providers/store';
 import { createProviderResolver, type ProviderResolver, type ResolvedProvider } from '../providers/resolver';
-import {
-  ProviderError,
-  type DeliveryReceipt,
-  type MessageProvider,
-  type OutgoingMessage,
-} from '../providers/types';
+import type { DeliveryReceipt, MessageProvider } from '../providers/types';
 import { loadChannelSettings, type ChannelSettings } from '../rules/channel-settings';
-import { type MessageCategory } from '../rules/consent';
-import { countedDispatches, decideFrequencyCap, lockCustomerForCap } from '../rules/frequency-cap';
+import {
+  countedDispatchesOf,
+  decideFrequencyCap,
+  lockCustomersForCap,
+  type CapDecision,
+} from '../rules/frequency-cap';
 import { createSharedRateLimiter, type RateLimiter } from '../rules/rate-limiter';
 import { judgeSendRules } from '../rules/send-rules';
 import { loadSecretKeys, type SecretKeys } from '../secrets/keys';
-import { renderTemplate, TemplateRenderError } from '../templates/render';
-import { messageVariables } from '../templates/variables';
-import { createDbEventRecorder, type EventRecorder } from '../tracking/events';
-import { instrumentHtml, unsubscribeUrl, type LinkContext } from '../tracking/links';
+import { createDbEventRecorder, type ChannelEvent, type EventRecorder } from '../tracking/events';
 import type { AcceptanceJournal } from './acceptance-journal';
-import { PROVIDER_UNAVAILABLE, providerUnavailable, SEND_IN_PROGRESS, sendInProgress } from './failures';
+import { composePayload, readPayload, type StoredPayload } from './compose';
+import { providerUnavailable, sendInProgress } from './failures';
+import {
+  currentRows,
+  markDeferred,
+  markDispatched,
+  markFinal,
+  markRefused,
+  markSent,
+  recordRows,
+  takeLeases,
+  type DeferMark,
+  type DispatchMark,
+  type FinalMark,
+  type MessageRow,
+  type RefusalMark,
+  type SentMark,
+  type Transaction,
+} from './message-rows';
 import { throughOutage } from './through-outage';
-
-type MessageRow = typeof messages.$inferSelect;
 
 export interface MessageSenderDeps {
   db: Database;
@@ -95,6 +120,25 @@ export interface ChannelMessageSender extends MessageSender {
 
 const DEFAULT_PRIORITY = 5;
 
+/**
+ * Requests handled together at most; a bigger batch goes as consecutive batches of this many (the statements'
+ * parameters and the heartbeat of a batch's receipts stay bounded).
+ */
+export const MAX_SEND_BATCH = 1_000;
+
+/**
+ * Customers whose cap is decided in one transaction at most. Advisory locks live in PostgreSQL's shared lock table
+ * (`max_locks_per_transaction` × connections, 6,400 by default), which several concurrent batches of a thousand
+ * would exhaust.
+ */
+const CAP_CUSTOMERS_PER_TRANSACTION = 250;
+
+/** The retry answer, with the provider's answer `send` puts in its failure's details. */
+interface RetryAnswer extends SendRetry {
+  details: Record<string, unknown>;
+}
+type Answer = SendResult | RetryAnswer;
+
 /** The answer for a row in a final state. */
 function resultOf(row: MessageRow): SendResult {
   const status = row.status === 'pending' ? 'failed' : row.status;
@@ -107,29 +151,63 @@ function ruleClock(req: SendRequest, fallback: () => Date): Date {
   return Number.isFinite(t) ? new Date(t) : fallback();
 }
 
-interface StoredPayload {
-  to: string;
-  subject: string | null;
-  text: string;
-  html: string | null;
-  headers: Record<string, string>;
-  unsubscribeUrl: string | null;
+/** Requests of one batch share the step: a mixed batch is a caller's bug, refused before anything is written. */
+function assertOneStep(requests: readonly SendRequest[]): void {
+  const first = requests[0];
+  if (!first) return;
+  for (const [i, req] of requests.entries()) {
+    for (const field of ['workspaceId', 'templateId', 'channel', 'nodeId', 'journeyId'] as const) {
+      if (req[field] !== first[field])
+        throw new Error(
+          `sendBatch: request ${i} has ${field} “${req[field]}”, request 0 “${first[field]}”: a batch is one step's messages`,
+        );
+    }
+  }
 }
 
-function readPayload(value: Record<string, unknown> | null): StoredPayload | null {
-  if (!value || typeof value.to !== 'string' || typeof value.text !== 'string') return null;
-  const headers: Record<string, string> = {};
-  if (typeof value.headers === 'object' && value.headers !== null) {
-    for (const [k, v] of Object.entries(value.headers)) if (typeof v === 'string') headers[k] = v;
+/** A message to be sent and the request it answers. */
+interface Item {
+  req: SendRequest;
+  row: MessageRow;
+}
+
+/** A dispatched message ready for its provider. */
+interface Ready extends Item {
+  resolved: ResolvedProvider;
+  payload: StoredPayload;
+}
+
+/** A provider's receipt for a message (now, or noted by an earlier attempt). */
+interface Accepted {
+  item: Ready;
+  receipt: DeliveryReceipt;
+}
+
+/** What one batch decided and what it still has to write, collected stage by stage. */
+class BatchOutcome {
+  readonly answers = new Map<string, Answer>();
+  readonly finals: (FinalMark & { row: MessageRow })[] = [];
+  readonly defers: (DeferMark & { retryAt: Date })[] = [];
+  /** Rows sent (now or earlier) whose delivered event is (re)recorded, with the provider that took them. */
+  readonly delivered: { row: MessageRow; provider: string }[] = [];
+
+  finish(row: MessageRow, status: 'skipped' | 'failed', reason: string): void {
+    this.finals.push({ id: row.id, row, status, reason });
   }
-  return {
-    to: value.to,
-    subject: typeof value.subject === 'string' ? value.subject : null,
-    text: value.text,
-    html: typeof value.html === 'string' ? value.html : null,
-    headers,
-    unsubscribeUrl: typeof value.unsubscribeUrl === 'string' ? value.unsubscribeUrl : null,
-  };
+
+  defer(row: MessageRow, until: Date, rule: string): void {
+    this.defers.push({ id: row.id, until, rule, retryAt: until });
+    this.answers.set(row.id, {
+      messageId: row.id,
+      status: 'deferred',
+      reason: rule,
+      retryAt: until.toISOString(),
+    });
+  }
+
+  answerFromRow(row: MessageRow): void {
+    this.answers.set(row.id, resultOf(row));
+  }
 }
 
 export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSender {
@@ -148,385 +226,520 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     ...(deps.buildProvider ? { build: deps.buildProvider } : {}),
   });
 
-  /** Inserts the row or finds the one an earlier attempt inserted. */
-  async function recordFirst(req: SendRequest, category: MessageCategory): Promise<MessageRow> {
-    const [inserted] = await db
-      .insert(messages)
-      .values({
-        workspaceId: req.workspaceId,
-        idempotencyKey: req.idempotencyKey,
-        runId: req.runId,
-        journeyId: req.journeyId,
-        nodeId: req.nodeId,
-        customerId: req.customerId,
-        channel: req.channel,
-        templateId: req.templateId,
-        category,
-        ...(req.priority !== undefined ? { priority: req.priority } : {}),
-        ...(req.requestedAt ? { requestedAt: new Date(req.requestedAt) } : {}),
-      })
-      .onConflictDoNothing({ target: [messages.workspaceId, messages.idempotencyKey] })
-      .returning();
-    if (inserted) return inserted;
-    const [existing] = await db
-      .select()
-      .from(messages)
-      .where(and(eq(messages.workspaceId, req.workspaceId), eq(messages.idempotencyKey, req.idempotencyKey)));
-    if (!existing) throw new Error(`Message ${req.idempotencyKey} vanished between insert and select`);
-    return existing;
-  }
-
-  /** Moves a pending row to a final state; a row another attempt finished first keeps that attempt's answer. */
-  async function finish(
-    row: MessageRow,
-    status: 'skipped' | 'failed',
-    reason: string,
-    response?: Record<string, unknown>,
-  ): Promise<SendResult> {
-    const [updated] = await db
-      .update(messages)
-      .set({ status, reason, deferredUntil: null, ...(response ? { providerResponse: response } : {}) })
-      .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')))
-      .returning();
-    if (updated) return resultOf(updated);
-    const [current] = await db.select().from(messages).where(eq(messages.id, row.id));
-    return resultOf(current ?? row);
-  }
-
-  async function defer(row: MessageRow, until: Date, reason: string): Promise<SendResult> {
-    await db
-      .update(messages)
-      .set({ deferredUntil: until, reason: `deferred: ${reason}` })
-      .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')));
-    return { messageId: row.id, status: 'deferred', reason, retryAt: until.toISOString() };
-  }
-
-  /** The journey's priority from the request, else from the plan the run was started on. */
-  async function priorityOf(req: SendRequest): Promise<number> {
-    if (req.priority !== undefined) return req.priority;
-    const [row] = await db
-      .select({ priority: sql<string | null>`${journeyVersions.plan}->'settings'->>'priority'` })
-      .from(runs)
-      .innerJoin(
-        journeyVersions,
-        and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)),
-      )
-      .where(eq(runs.id, req.runId));
-    const parsed = Number(row?.priority);
-    return Number.isInteger(parsed) && parsed >= 1 && parsed <= 10 ? parsed : DEFAULT_PRIORITY;
-  }
-
-  async function recordDelivered(row: MessageRow, provider: string): Promise<void> {
-    const [customer] = await db
-      .select({ externalId: customers.externalId })
-      .from(customers)
-      .where(eq(customers.id, row.customerId));
-    if (!customer) return;
-    await recorder.record({
-      workspaceId: row.workspaceId,
-      eventId: `msg:${row.id}:delivered`,
-      customerId: row.customerId,
-      customerExternalId: customer.externalId,
-      name: 'message_delivered',
-      properties: {
-        message_id: row.id,
-        channel: row.channel,
-        journey_id: row.journeyId,
-        node_id: row.nodeId,
-        template_id: row.templateId,
-        provider,
-      },
-      occurredAt: row.sentAt ?? now(),
-    });
+  /** The journeys' priorities from the requests, else from the plans their runs were started on (one read). */
+  async function prioritiesOf(items: readonly Item[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unknown = items.filter((i) => i.req.priority === undefined).map((i) => i.req.runId);
+    if (unknown.length) {
+      const rows = await db
+        .select({
+          runId: runs.id,
+          priority: sql<string | null>`${journeyVersions.plan}->'settings'->>'priority'`,
+        })
+        .from(runs)
+        .innerJoin(
+          journeyVersions,
+          and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)),
+        )
+        .where(inArray(runs.id, [...new Set(unknown)]));
+      for (const row of rows) {
+        const parsed = Number(row.priority);
+        if (Number.isInteger(parsed) && parsed >= 1 && parsed <= 10) out.set(row.runId, parsed);
+      }
+    }
+    for (const { req } of items) out.set(req.runId, req.priority ?? out.get(req.runId) ?? DEFAULT_PRIORITY);
+    return out;
   }
 
   /**
-   * Steps 2–3: rules, rendering and the dispatch mark. Returns the row as dispatched, or a final result when the
-   * rules decided not to send.
+   * Steps 2–3 for rows not yet dispatched: rules, rendering, the cap and the dispatch mark. Returns the rows
+   * dispatched now, and those another attempt dispatched meanwhile (to resume); the others are in `outcome`.
    */
   async function decide(
-    req: SendRequest,
-    row: MessageRow,
+    items: readonly Item[],
     template: typeof templates.$inferSelect,
-  ): Promise<{ row: MessageRow; resolved: ResolvedProvider; payload: StoredPayload } | SendResult> {
-    const at = ruleClock(req, now);
-    const [customer] = await db
+    settingsOf: () => Promise<ChannelSettings>,
+    outcome: BatchOutcome,
+  ): Promise<{ ready: Ready[]; resume: Item[] }> {
+    if (items.length === 0) return { ready: [], resume: [] };
+    const { workspaceId, channel } = items[0]!.req;
+    const settings = await settingsOf();
+    const found = await db
       .select()
       .from(customers)
-      .where(and(eq(customers.workspaceId, req.workspaceId), eq(customers.id, req.customerId)));
-    if (!customer) return finish(row, 'failed', 'customer_not_found');
-    const settings: ChannelSettings = await loadChannelSettings(db, req.workspaceId);
-    const category = template.category;
-
-    const verdict = judgeSendRules({
-      customer,
-      channel: req.channel,
-      category,
-      settings,
-      at,
-      ...(req.sendWindow ? { sendWindow: req.sendWindow } : {}),
-    });
-    if (verdict.action === 'skip') return finish(row, 'skipped', verdict.reason);
-    if (verdict.action === 'fail') return finish(row, 'failed', verdict.reason);
-    if (verdict.action === 'defer') return defer(row, verdict.until, verdict.rule);
-    const to = verdict.to;
-
-    const links: LinkContext = {
-      keys,
-      publicBaseUrl: deps.publicBaseUrl,
-      workspaceId: req.workspaceId,
-      messageId: row.id,
-    };
-    const unsubscribe = unsubscribeUrl(links, customer.id, req.channel);
-    let rendered;
-    try {
-      rendered = await renderTemplate(
-        template,
-        messageVariables({
-          customer,
-          at,
-          context: req.context,
-          unsubscribeUrl: unsubscribe,
-          messageId: row.id,
-          channel: req.channel,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TemplateRenderError)
-        return finish(row, 'failed', `template_error: ${error.message}`);
-      throw error;
-    }
-    const html = rendered.html
-      ? instrumentHtml(rendered.html, links, { ...settings.tracking, unsubscribeUrl: unsubscribe })
-      : null;
-    const headers: Record<string, string> =
-      req.channel === 'email' && category === 'marketing'
-        ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
-        : {};
-    const payload: StoredPayload = {
-      to,
-      subject: rendered.subject,
-      text: rendered.text,
-      html,
-      headers,
-      unsubscribeUrl: unsubscribe,
-    };
-
-    const resolved = await resolver.forChannel(req.workspaceId, req.channel);
-    if (!resolved) return finish(row, 'failed', 'no_provider');
-
-    const priority =
-      category === 'marketing' && settings.frequencyCap.enabled
-        ? await priorityOf(req)
-        : (req.priority ?? DEFAULT_PRIORITY);
-    const outcome = await db.transaction(async (tx) => {
-      if (category === 'marketing') {
-        await lockCustomerForCap(tx, customer.id);
-        const counted = await countedDispatches(tx, customer.id, at, settings.frequencyCap, row.id);
-        const cap = decideFrequencyCap(counted, priority, at, settings.frequencyCap);
-        if (cap.action !== 'send') return cap;
-      }
-      const [dispatched] = await tx
-        .update(messages)
-        .set({
-          dispatchedAt: at,
-          priority,
-          category,
-          provider: resolved.provider.id,
-          recipient: to,
-          subject: rendered.subject,
-          body: rendered.text,
-          payload: { ...payload },
-          costMicros: resolved.unitCostMicros,
-          deferredUntil: null,
-          reason: null,
-        })
-        .where(
-          and(eq(messages.id, row.id), eq(messages.status, 'pending'), sql`${messages.dispatchedAt} is null`),
-        )
-        .returning();
-      return { action: 'send' as const, dispatched };
-    });
-    if (outcome.action === 'skip') return finish(row, 'skipped', 'frequency_cap');
-    if (outcome.action === 'wait') return defer(row, outcome.until, 'frequency_cap');
-    if (!outcome.dispatched) {
-      // Another attempt dispatched or finished it meanwhile: continue from what it recorded.
-      const [current] = await db.select().from(messages).where(eq(messages.id, row.id));
-      if (!current || current.status !== 'pending') return resultOf(current ?? row);
-      return resume(current);
-    }
-    return { row: outcome.dispatched, resolved, payload };
-  }
-
-  /** A row dispatched by an earlier attempt: same provider, same content. */
-  async function resume(
-    row: MessageRow,
-  ): Promise<{ row: MessageRow; resolved: ResolvedProvider; payload: StoredPayload } | SendResult> {
-    const payload = readPayload(row.payload);
-    if (!payload) return finish(row, 'failed', 'dispatched_without_payload');
-    const resolved =
-      (row.provider ? await resolver.byId(row.workspaceId, row.provider, row.channel) : null) ??
-      (await resolver.forChannel(row.workspaceId, row.channel));
-    if (!resolved) return finish(row, 'failed', 'no_provider');
-    return { row, resolved, payload };
-  }
-
-  /** Step 4: one provider call under the row's lease, then its result. */
-  async function deliver(
-    req: SendRequest,
-    row: MessageRow,
-    resolved: ResolvedProvider,
-    payload: StoredPayload,
-  ): Promise<SendResult> {
-    const accepted = deps.acceptances?.recall(row.id);
-    if (accepted) return recordSent(row, resolved.provider.id, accepted, now().getTime() + leaseMs);
-    const settings = await loadChannelSettings(db, row.workspaceId);
-    const perSecond = row.channel === 'webhook' ? settings.rateLimits.push : settings.rateLimits[row.channel];
-    const permit = await rateLimiter.acquire(
-      `${row.workspaceId}/${resolved.provider.id}`,
-      perSecond,
-      maxRateWait,
-    );
-    if (!permit.ok)
-      return defer(row, new Date(ruleClock(req, now).getTime() + permit.retryAfterMs), 'rate_limit');
-
-    const message: OutgoingMessage = {
-      messageId: row.id,
-      idempotencyKey: row.idempotencyKey,
-      channel: row.channel,
-      ...payload,
-    };
-    // Take the lease: no database connection is held while the provider answers, yet only one attempt calls it.
-    const wall = now();
-    const [leased] = await db
-      .update(messages)
-      // Each lease is one call to the provider: `attempts` counts calls, not activity attempts.
-      .set({ leaseUntil: new Date(wall.getTime() + leaseMs), attempts: sql`${messages.attempts} + 1` })
       .where(
         and(
-          eq(messages.id, row.id),
-          eq(messages.status, 'pending'),
-          or(isNull(messages.leaseUntil), lt(messages.leaseUntil, wall)),
+          eq(customers.workspaceId, workspaceId),
+          inArray(customers.id, [...new Set(items.map((i) => i.req.customerId))]),
         ),
-      )
-      .returning();
-    if (!leased) {
-      const [current] = await db.select().from(messages).where(eq(messages.id, row.id));
-      if (current && current.status !== 'pending') return resultOf(current);
-      throw sendInProgress(
-        row.id,
-        Math.max(1_000, (current?.leaseUntil?.getTime() ?? wall.getTime()) - wall.getTime()),
       );
-    }
+    const customerById = new Map(found.map((c) => [c.id, c]));
+    const category = template.category;
 
-    let receipt;
-    try {
-      receipt = await resolved.provider.send(message);
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      const response = { ...error.response, error: error.message };
-      const [failed] = await db
-        .update(messages)
-        .set({
-          leaseUntil: null,
-          providerResponse: response,
-          ...(error.kind === 'permanent'
-            ? { status: 'failed' as const, reason: `provider: ${error.message}` }
-            : { reason: `retrying: ${error.message}` }),
-        })
-        .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')))
-        .returning();
-      if (error.kind === 'transient')
-        throw providerUnavailable(error.message, { messageId: row.id, ...error.response });
-      return failed
-        ? resultOf(failed)
-        : { messageId: row.id, status: 'failed', reason: `provider: ${error.message}` };
+    let resolved: ResolvedProvider | null | undefined;
+    const passed: (Item & { at: Date; payload: StoredPayload })[] = [];
+    for (const item of items) {
+      const { req, row } = item;
+      const at = ruleClock(req, now);
+      const customer = customerById.get(req.customerId);
+      if (!customer) {
+        outcome.finish(row, 'failed', 'customer_not_found');
+        continue;
+      }
+      const verdict = judgeSendRules({
+        customer,
+        channel: req.channel,
+        category,
+        settings,
+        at,
+        ...(req.sendWindow ? { sendWindow: req.sendWindow } : {}),
+      });
+      if (verdict.action === 'skip') outcome.finish(row, 'skipped', verdict.reason);
+      else if (verdict.action === 'fail') outcome.finish(row, 'failed', verdict.reason);
+      else if (verdict.action === 'defer') outcome.defer(row, verdict.until, verdict.rule);
+      if (verdict.action !== 'go') continue;
+      const payload = await composePayload({
+        req,
+        messageId: row.id,
+        customer,
+        template,
+        settings,
+        to: verdict.to,
+        at,
+        keys,
+        publicBaseUrl: deps.publicBaseUrl,
+      });
+      if ('error' in payload) {
+        outcome.finish(row, 'failed', payload.error);
+        continue;
+      }
+      if (resolved === undefined) resolved = await resolver.forChannel(workspaceId, channel);
+      if (!resolved) {
+        outcome.finish(row, 'failed', 'no_provider');
+        continue;
+      }
+      passed.push({ ...item, at, payload });
     }
-    deps.acceptances?.remember(row.id, receipt);
-    await deps.hooks?.afterProviderAccepted?.(row.id);
-    // Until the lease runs out no other attempt calls the provider, so the recording may wait out an outage that long.
-    return recordSent(row, resolved.provider.id, receipt, leased.leaseUntil?.getTime() ?? wall.getTime());
+    if (!resolved || passed.length === 0) return { ready: [], resume: [] };
+    const provider = resolved;
+
+    const capped = category === 'marketing' && settings.frequencyCap.enabled;
+    const priorities = capped
+      ? await prioritiesOf(passed)
+      : new Map(passed.map(({ req }) => [req.runId, req.priority ?? DEFAULT_PRIORITY]));
+
+    // Under the cap each customer's messages stay in one transaction, so the batch decides them in order, as sends
+    // one by one would; without it, one update dispatches them all.
+    const chunks: (typeof passed)[] = [];
+    if (capped) {
+      const byCustomer = new Map<string, typeof passed>();
+      for (const p of passed) {
+        const list = byCustomer.get(p.req.customerId);
+        if (list) list.push(p);
+        else byCustomer.set(p.req.customerId, [p]);
+      }
+      const groups = [...byCustomer.values()];
+      for (let g = 0; g < groups.length; g += CAP_CUSTOMERS_PER_TRANSACTION)
+        chunks.push(groups.slice(g, g + CAP_CUSTOMERS_PER_TRANSACTION).flat());
+    } else chunks.push(passed);
+    const ready: Ready[] = [];
+    const lost: Item[] = [];
+    for (const chunk of chunks) {
+      const dispatchChunk = async (tx: Database | Transaction) => {
+        const capOf = new Map<string, CapDecision>();
+        if (capped) {
+          const ids = [...new Set(chunk.map((p) => p.req.customerId))];
+          await lockCustomersForCap(tx, ids);
+          const counted = await countedDispatchesOf(tx, ids, chunk[0]!.at, settings.frequencyCap, {
+            exclude: chunk.map((p) => p.row.id),
+          });
+          for (const p of chunk) {
+            const list = counted.get(p.req.customerId) ?? [];
+            const cap = decideFrequencyCap(list, priorities.get(p.req.runId)!, p.at, settings.frequencyCap);
+            capOf.set(p.row.id, cap);
+            // A later message of the batch to the same customer counts this one, as it would one by one.
+            if (cap.action === 'send') counted.set(p.req.customerId, [...list, p.at]);
+          }
+        }
+        const marks: DispatchMark[] = chunk
+          .filter((p) => (capOf.get(p.row.id) ?? { action: 'send' }).action === 'send')
+          .map((p) => ({
+            id: p.row.id,
+            dispatchedAt: p.at,
+            priority: priorities.get(p.req.runId)!,
+            category,
+            provider: provider.provider.id,
+            recipient: p.payload.to,
+            subject: p.payload.subject,
+            body: p.payload.text,
+            payload: { ...p.payload },
+            costMicros: provider.unitCostMicros,
+          }));
+        const dispatched = await markDispatched(tx, marks);
+        return { capOf, marks, dispatched };
+      };
+      const decisions = capped ? await db.transaction(dispatchChunk) : await dispatchChunk(db);
+      for (const p of chunk) {
+        const cap = decisions.capOf.get(p.row.id);
+        if (cap?.action === 'skip') outcome.finish(p.row, 'skipped', 'frequency_cap');
+        else if (cap?.action === 'wait') outcome.defer(p.row, cap.until, 'frequency_cap');
+      }
+      const markById = new Map(decisions.marks.map((m) => [m.id, m]));
+      for (const p of chunk) {
+        const mark = markById.get(p.row.id);
+        if (!mark) continue;
+        if (!decisions.dispatched.has(p.row.id)) {
+          // Another attempt dispatched or finished it meanwhile: continue from what it recorded.
+          lost.push(p);
+          continue;
+        }
+        const row: MessageRow = {
+          ...p.row,
+          dispatchedAt: mark.dispatchedAt,
+          priority: mark.priority,
+          category,
+          provider: mark.provider,
+          recipient: mark.recipient,
+          subject: mark.subject,
+          body: mark.body,
+          payload: mark.payload,
+          costMicros: mark.costMicros,
+          deferredUntil: null,
+          reason: null,
+        };
+        ready.push({ req: p.req, row, resolved: provider, payload: p.payload });
+      }
+    }
+    const resume: Item[] = [];
+    const current = await currentRows(
+      db,
+      lost.map((l) => l.row.id),
+    );
+    for (const { req, row } of lost) {
+      const latest = current.get(row.id);
+      if (latest?.status === 'pending') resume.push({ req, row: latest });
+      else outcome.answerFromRow(latest ?? row);
+    }
+    return { ready, resume };
   }
 
-  /** The provider accepted the message (now or in an earlier attempt): the row says so, and the delivery is an event. */
+  /** Rows dispatched by an earlier attempt: same provider, same content. */
+  async function resume(items: readonly Item[], outcome: BatchOutcome): Promise<Ready[]> {
+    const providers = new Map<string, ResolvedProvider | null>();
+    const ready: Ready[] = [];
+    for (const { req, row } of items) {
+      const payload = readPayload(row.payload);
+      if (!payload) {
+        outcome.finish(row, 'failed', 'dispatched_without_payload');
+        continue;
+      }
+      const key = row.provider ?? '';
+      if (!providers.has(key))
+        providers.set(
+          key,
+          (row.provider ? await resolver.byId(row.workspaceId, row.provider, row.channel) : null) ??
+            (await resolver.forChannel(row.workspaceId, row.channel)),
+        );
+      const resolved = providers.get(key);
+      if (!resolved) {
+        outcome.finish(row, 'failed', 'no_provider');
+        continue;
+      }
+      ready.push({ req, row, resolved, payload });
+    }
+    return ready;
+  }
+
+  /** Writes the rules' final answers and deferrals; a row another attempt finished first answers as it says. */
+  async function writeDecisions(outcome: BatchOutcome): Promise<void> {
+    const finals = outcome.finals.splice(0);
+    const changed = await markFinal(db, finals);
+    const unchanged = finals.filter((f) => !changed.has(f.id));
+    const current = await currentRows(
+      db,
+      unchanged.map((f) => f.id),
+    );
+    for (const f of finals) {
+      if (changed.has(f.id)) outcome.answerFromRow({ ...f.row, status: f.status, reason: f.reason });
+      else outcome.answerFromRow(current.get(f.id) ?? f.row);
+    }
+    await markDeferred(db, outcome.defers.splice(0));
+  }
+
+  /**
+   * Step 4: per provider, the rate limit's slots, the leases and the provider call(s); then the rows. Returns, after
+   * recording the others, an error no provider answer explains (a bug) for the caller to throw.
+   */
+  async function deliver(
+    ready: readonly Ready[],
+    settingsOf: () => Promise<ChannelSettings>,
+    outcome: BatchOutcome,
+  ): Promise<{ error: unknown } | undefined> {
+    const recalled: Accepted[] = [];
+    const fresh: Ready[] = [];
+    for (const item of ready) {
+      const receipt = deps.acceptances?.recall(item.row.id);
+      if (receipt) recalled.push({ item, receipt });
+      else fresh.push(item);
+    }
+    let leaseEnd = now().getTime() + leaseMs;
+    let crash: { error: unknown } | undefined;
+    const accepted: Accepted[] = [];
+    const refusals: (RefusalMark & { item: Ready; message: string })[] = [];
+
+    const byProvider = new Map<string, Ready[]>();
+    for (const item of fresh) {
+      const list = byProvider.get(item.resolved.provider.id);
+      if (list) list.push(item);
+      else byProvider.set(item.resolved.provider.id, [item]);
+    }
+    for (const [providerId, items] of byProvider) {
+      const { workspaceId, channel } = items[0]!.row;
+      const limits = (await settingsOf()).rateLimits;
+      const perSecond = channel === 'webhook' ? limits.push : limits[channel];
+      const slots = await rateLimiter.acquireMany(
+        `${workspaceId}/${providerId}`,
+        perSecond,
+        items.length,
+        maxRateWait,
+      );
+      for (const { req, row } of items.slice(slots.granted))
+        outcome.defer(row, new Date(ruleClock(req, now).getTime() + slots.retryAfterMs), 'rate_limit');
+      const permitted = items.slice(0, slots.granted);
+
+      // Take the leases: no database connection is held while the provider answers, yet only one attempt calls it.
+      const wall = now();
+      const leaseUntil = new Date(wall.getTime() + leaseMs);
+      const leased = await takeLeases(
+        db,
+        permitted.map((i) => i.row.id),
+        wall,
+        leaseUntil,
+      );
+      const busy = permitted.filter((i) => !leased.has(i.row.id));
+      const current = await currentRows(
+        db,
+        busy.map((i) => i.row.id),
+      );
+      for (const { row } of busy) {
+        const latest = current.get(row.id);
+        if (latest && latest.status !== 'pending') {
+          outcome.answerFromRow(latest);
+          continue;
+        }
+        const waitMs = Math.max(1_000, (latest?.leaseUntil?.getTime() ?? wall.getTime()) - wall.getTime());
+        outcome.answers.set(row.id, {
+          messageId: row.id,
+          status: 'retry',
+          cause: 'send_in_progress',
+          reason: sendInProgress(row.id, waitMs).message,
+          retryAfterMs: waitMs,
+          details: { messageId: row.id },
+        });
+      }
+      const calling = permitted.filter((i) => leased.has(i.row.id));
+      if (calling.length === 0) continue;
+      leaseEnd = Math.min(leaseEnd, leaseUntil.getTime());
+      const outcomes = await deliverAll(
+        calling[0]!.resolved.provider,
+        calling.map(({ row, payload }) => ({
+          messageId: row.id,
+          idempotencyKey: row.idempotencyKey,
+          channel: row.channel,
+          ...payload,
+        })),
+      );
+      outcomes.forEach((o, i) => {
+        const item = calling[i]!;
+        if ('receipt' in o) accepted.push({ item, receipt: o.receipt });
+        else if ('refused' in o) {
+          const { kind, message, response } = o.refused;
+          refusals.push({
+            id: item.row.id,
+            item,
+            message,
+            permanent: kind === 'permanent',
+            reason: kind === 'permanent' ? `provider: ${message}` : `retrying: ${message}`,
+            response: { ...response, error: message },
+          });
+        } else crash ??= { error: o.crashed };
+      });
+    }
+
+    // The receipts are noted outside the database first: from here on no attempt calls the provider for them again.
+    if (accepted.length) deps.acceptances?.remember(new Map(accepted.map((a) => [a.item.row.id, a.receipt])));
+    for (const a of accepted) await deps.hooks?.afterProviderAccepted?.(a.item.row.id);
+
+    const refused = await markRefused(db, refusals);
+    for (const { item, permanent, message, reason, response } of refusals) {
+      const id = item.row.id;
+      if (!permanent)
+        outcome.answers.set(id, {
+          messageId: id,
+          status: 'retry',
+          cause: 'provider_unavailable',
+          reason: message,
+          details: { messageId: id, ...response },
+        });
+      else if (refused.has(id)) outcome.answerFromRow({ ...item.row, status: 'failed', reason });
+      else outcome.answers.set(id, { messageId: id, status: 'failed', reason });
+    }
+    await recordSent([...recalled, ...accepted], leaseEnd, outcome);
+    return crash;
+  }
+
+  /**
+   * The provider accepted (now or in an earlier attempt): the rows say so, and each delivery is an event. Until the
+   * leases run out no other attempt calls the provider, so the recording may wait out an outage that long.
+   */
   async function recordSent(
-    row: MessageRow,
-    providerId: string,
-    receipt: DeliveryReceipt,
+    accepted: readonly Accepted[],
     deadlineMs: number,
-  ): Promise<SendResult> {
-    const [sent] = await throughOutage(
-      () =>
-        db
-          .update(messages)
-          .set({
+    outcome: BatchOutcome,
+  ): Promise<void> {
+    if (accepted.length === 0) return;
+    const marks: SentMark[] = accepted.map(({ item, receipt }) => ({
+      id: item.row.id,
+      providerMessageId: receipt.providerMessageId,
+      response: receipt.response,
+    }));
+    const sentAt = now();
+    const changed = await throughOutage(() => markSent(db, marks, sentAt), {
+      deadlineMs: deadlineMs - 1_000,
+      now: () => now().getTime(),
+    });
+    const current = await currentRows(
+      db,
+      accepted.filter((a) => !changed.has(a.item.row.id)).map((a) => a.item.row.id),
+    );
+    for (const { item, receipt } of accepted) {
+      const final: MessageRow = changed.has(item.row.id)
+        ? {
+            ...item.row,
             status: 'sent',
             reason: null,
             leaseUntil: null,
-            sentAt: now(),
+            sentAt,
             providerMessageId: receipt.providerMessageId,
             providerResponse: receipt.response,
-          })
-          .where(and(eq(messages.id, row.id), eq(messages.status, 'pending')))
-          .returning(),
-      { deadlineMs: deadlineMs - 1_000, now: () => now().getTime() },
-    );
-    const final = sent ?? (await db.select().from(messages).where(eq(messages.id, row.id)))[0] ?? row;
-    if (final.status === 'sent') await recordDelivered(final, providerId);
-    return resultOf(final);
+          }
+        : (current.get(item.row.id) ?? item.row);
+      outcome.answerFromRow(final);
+      if (final.status === 'sent')
+        outcome.delivered.push({ row: final, provider: item.resolved.provider.id });
+    }
   }
 
-  async function send(req: SendRequest): Promise<SendResult> {
+  /** `message_delivered` for the rows sent, one insert (idempotent: the event id is the message's). */
+  async function recordDelivered(delivered: readonly { row: MessageRow; provider: string }[]): Promise<void> {
+    if (delivered.length === 0) return;
+    const found = await db
+      .select({ id: customers.id, externalId: customers.externalId })
+      .from(customers)
+      .where(inArray(customers.id, [...new Set(delivered.map((d) => d.row.customerId))]));
+    const externalIds = new Map(found.map((c) => [c.id, c.externalId]));
+    const events: ChannelEvent[] = [];
+    for (const { row, provider } of delivered) {
+      const customerExternalId = externalIds.get(row.customerId);
+      if (customerExternalId === undefined) continue;
+      events.push({
+        workspaceId: row.workspaceId,
+        eventId: `msg:${row.id}:delivered`,
+        customerId: row.customerId,
+        customerExternalId,
+        name: 'message_delivered',
+        properties: {
+          message_id: row.id,
+          channel: row.channel,
+          journey_id: row.journeyId,
+          node_id: row.nodeId,
+          template_id: row.templateId,
+          provider,
+        },
+        occurredAt: row.sentAt ?? now(),
+      });
+    }
+    await recorder.recordMany(events);
+  }
+
+  /** One batch of distinct idempotency keys, at most MAX_SEND_BATCH: an answer per request, in order. */
+  async function sendDistinct(requests: readonly SendRequest[]): Promise<Answer[]> {
+    const { workspaceId, templateId } = requests[0]!;
     const [template] = await db
       .select()
       .from(templates)
-      .where(and(eq(templates.workspaceId, req.workspaceId), eq(templates.id, req.templateId)));
-    let row = await recordFirst(req, template?.category ?? 'marketing');
+      .where(and(eq(templates.workspaceId, workspaceId), eq(templates.id, templateId)));
+    const rows = await recordRows(db, requests, template?.category ?? 'marketing');
+    const outcome = new BatchOutcome();
 
-    if (row.status === 'sent') {
-      // The delivered event may not have been written if the worker died right after the update.
-      await recordDelivered(row, row.provider ?? 'unknown');
-      return resultOf(row);
+    const toDecide: Item[] = [];
+    const toResume: Item[] = [];
+    for (const req of requests) {
+      const row = rows.get(req.idempotencyKey)!;
+      if (row.status === 'sent') {
+        // The delivered event may not have been written if the worker died right after the update.
+        outcome.delivered.push({ row, provider: row.provider ?? 'unknown' });
+        outcome.answerFromRow(row);
+      } else if (row.status !== 'pending') outcome.answerFromRow(row);
+      else if (req.holdout) outcome.finish(row, 'skipped', 'holdout');
+      else if (row.dispatchedAt) toResume.push({ req, row });
+      else if (!template) outcome.finish(row, 'failed', 'template_not_found');
+      else if (template.channel !== req.channel)
+        outcome.finish(row, 'failed', `template_channel_mismatch: ${template.channel}`);
+      else toDecide.push({ req, row });
     }
-    if (row.status !== 'pending') return resultOf(row);
-    if (req.holdout) return finish(row, 'skipped', 'holdout');
 
-    let ready;
-    if (row.dispatchedAt) {
-      ready = await resume(row);
-    } else {
-      if (!template) return finish(row, 'failed', 'template_not_found');
-      if (template.channel !== req.channel)
-        return finish(row, 'failed', `template_channel_mismatch: ${template.channel}`);
-      ready = await decide(req, row, template);
+    let settingsRead: Promise<ChannelSettings> | undefined;
+    const settings = () => (settingsRead ??= loadChannelSettings(db, workspaceId));
+    const decided = template
+      ? await decide(toDecide, template, settings, outcome)
+      : { ready: [], resume: [] };
+    const resumed = await resume([...toResume, ...decided.resume], outcome);
+    await writeDecisions(outcome);
+
+    const ready = [...decided.ready, ...resumed];
+    for (const { row } of ready) await deps.hooks?.afterDispatchRecorded?.(row.id);
+    const crash = await deliver(ready, settings, outcome);
+    await writeDecisions(outcome);
+    await recordDelivered(outcome.delivered);
+    if (crash) throw crash.error;
+    return requests.map((req) => {
+      const id = rows.get(req.idempotencyKey)!.id;
+      const answer = outcome.answers.get(id);
+      if (!answer) throw new Error(`No answer for message ${id}`);
+      return answer;
+    });
+  }
+
+  async function sendMany(requests: readonly SendRequest[]): Promise<Answer[]> {
+    assertOneStep(requests);
+    // A key asked twice in one batch is one message: both requests get its answer.
+    const distinct = [...new Map(requests.map((r) => [r.idempotencyKey, r])).values()];
+    const byKey = new Map<string, Answer>();
+    for (let i = 0; i < distinct.length; i += MAX_SEND_BATCH) {
+      const chunk = distinct.slice(i, i + MAX_SEND_BATCH);
+      const answers = await sendDistinct(chunk);
+      chunk.forEach((req, j) => byKey.set(req.idempotencyKey, answers[j]!));
     }
-    if (!('resolved' in ready)) return ready;
-    row = ready.row;
-    await deps.hooks?.afterDispatchRecorded?.(row.id);
-    return deliver(req, row, ready.resolved, ready.payload);
+    return requests.map((r) => byKey.get(r.idempotencyKey)!);
   }
 
   return {
-    send,
-    // First cut, so callers can build on the interface: one send per request; the set-based path replaces it.
+    async send(req: SendRequest): Promise<SendResult> {
+      const [answer] = await sendMany([req]);
+      if (answer!.status !== 'retry') return answer!;
+      // What a batch answers as `retry`, a single send throws for Temporal's retry policy.
+      if (answer!.cause === 'send_in_progress')
+        throw sendInProgress(answer!.messageId, answer!.retryAfterMs ?? 1_000);
+      throw providerUnavailable(answer!.reason, answer!.details);
+    },
     async sendBatch(requests: readonly SendRequest[]): Promise<BatchSendResult[]> {
-      const answers: BatchSendResult[] = [];
-      for (const req of requests) {
-        try {
-          answers.push(await send(req));
-        } catch (error) {
-          if (!(error instanceof ApplicationFailure)) throw error;
-          if (error.type !== PROVIDER_UNAVAILABLE && error.type !== SEND_IN_PROGRESS) throw error;
-          answers.push({
-            messageId: '',
-            status: 'retry',
-            cause: error.type === PROVIDER_UNAVAILABLE ? 'provider_unavailable' : 'send_in_progress',
-            reason: error.message,
-            ...(error.nextRetryDelay !== undefined ? { retryAfterMs: Number(error.nextRetryDelay) } : {}),
-          });
-        }
-      }
-      return answers;
+      if (requests.length === 0) return [];
+      return (await sendMany(requests)).map((answer): BatchSendResult => {
+        if (answer.status !== 'retry') return answer;
+        const { messageId, status, cause, reason, retryAfterMs } = answer;
+        return { messageId, status, cause, reason, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      });
     },
     close: () => resolver.close(),
   };

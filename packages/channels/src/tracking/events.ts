@@ -18,14 +18,17 @@ export interface ChannelEvent {
 
 export interface EventRecorder {
   record(event: ChannelEvent): Promise<void>;
+  /** Many facts in one go (a batch of messages delivered). */
+  recordMany(events: readonly ChannelEvent[]): Promise<void>;
 }
 
 export function createDbEventRecorder(db: Database): EventRecorder {
-  return {
-    async record(event) {
-      await db
-        .insert(events)
-        .values({
+  async function recordMany(batch: readonly ChannelEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await db
+      .insert(events)
+      .values(
+        batch.map((event) => ({
           workspaceId: event.workspaceId,
           eventId: event.eventId,
           customerExternalId: event.customerExternalId,
@@ -33,8 +36,9 @@ export function createDbEventRecorder(db: Database): EventRecorder {
           name: event.name,
           properties: event.properties,
           occurredAt: event.occurredAt,
-        })
-        .onConflictDoNothing();
-    },
-  };
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  return { recordMany, record: (event) => recordMany([event]) };
 }

@@ -60,32 +60,80 @@ export async function deleteExpiredRateLimits(db: Database, graceMs = 60_000): P
 
 export type PaceAnswer = { ok: true; waitMs: number } | { ok: false; retryAfterMs: number };
 
-/**
- * Takes the next send slot of `key` at `perSecond`, allowing a burst of one second's worth. `waitMs` is how long
- * the caller must wait before sending (0 within the burst). When the wait would exceed `maxWaitMs` nothing is
- * taken and `retryAfterMs` says when to ask again.
- */
+/** `takeSendSlots`' answer: the first `granted` of the slots asked for are taken. */
+export interface PaceGrant {
+  granted: number;
+  /** How long to wait before the last granted slot may go (0 within the burst); 0 when none was granted. */
+  waitMs: number;
+  /** When the next slot, the first one not granted, may be asked for again. */
+  retryAfterMs: number;
+}
+
+/** How many slots 0, 1, … spaced `intervalMs` apart start within `spanMs` (a hair of rounding forgiven). */
+function fitting(spanMs: number, intervalMs: number): number {
+  return Math.floor(spanMs / intervalMs + 1e-9) + 1;
+}
+
+/** Takes the next send slot of `key` (`takeSendSlots` for one). */
 export async function takeSendSlot(
   db: Database,
   key: string,
   perSecond: number,
   maxWaitMs: number,
 ): Promise<PaceAnswer> {
+  const grant = await takeSendSlots(db, key, perSecond, 1, maxWaitMs);
+  return grant.granted === 1
+    ? { ok: true, waitMs: grant.waitMs }
+    : { ok: false, retryAfterMs: grant.retryAfterMs };
+}
+
+/**
+ * Takes up to `count` consecutive send slots of `key` at `perSecond`, allowing a burst of one second's worth: as
+ * many as can go within `maxWaitMs`. Sending all of them once `waitMs` has passed stays within the pace (each slot's
+ * own time is at or before then). One atomic upsert takes all `count` when they fit; otherwise the current pace is
+ * read and the fitting number taken by the same conditional upsert (again, should another process have taken
+ * slots in between).
+ */
+export async function takeSendSlots(
+  db: Database,
+  key: string,
+  perSecond: number,
+  count: number,
+  maxWaitMs: number,
+): Promise<PaceGrant> {
   if (!(perSecond > 0)) throw new Error(`perSecond must be a positive number, got ${perSecond}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`count must be a positive integer, got ${count}`);
   const intervalMs = 1_000 / perSecond;
   const burst = Math.max(1, Math.floor(perSecond));
-  const interval = sql`make_interval(secs => ${intervalMs / 1_000})`;
-  // The wait before a send whose slot starts at `next`: its distance from now, less the burst's allowance.
+  // The wait before a send whose slot starts at `start`: its distance from now, less the burst's allowance.
   const slack = (burst - 1) * intervalMs;
-  const taken = await db.execute<{ wait_ms: number | string }>(sql`
-    insert into send_pacing as p (key, next_at) values (${key}, now() + ${interval})
-    on conflict (key) do update set next_at = greatest(p.next_at, now()) + ${interval}
-      where extract(epoch from greatest(p.next_at, now()) - now()) * 1000 - ${slack} <= ${maxWaitMs}
-    returning extract(epoch from next_at - now()) * 1000 - ${intervalMs} - ${slack} as wait_ms`);
-  const row = taken.rows[0];
-  if (row) return { ok: true, waitMs: Math.max(0, Number(row.wait_ms)) };
-  const held = await db.execute<{ wait_ms: number | string }>(sql`
-    select extract(epoch from greatest(next_at, now()) - now()) * 1000 - ${slack} as wait_ms
-    from send_pacing where key = ${key}`);
-  return { ok: false, retryAfterMs: Math.max(1, Math.ceil(Number(held.rows[0]?.wait_ms ?? 0))) };
+  // Slots i = 0, 1, … of a pace that is free now wait i × interval − slack: no more than this many can ever fit.
+  let take = Math.min(count, fitting(maxWaitMs + slack, intervalMs));
+  for (;;) {
+    const span = sql`make_interval(secs => ${(take * intervalMs) / 1_000})`;
+    // Taken only if the last of the `take` slots (starting `take - 1` intervals after the first) fits the wait.
+    const taken = await db.execute<{ wait_ms: number | string; next_ms: number | string }>(sql`
+      insert into send_pacing as p (key, next_at) values (${key}, now() + ${span})
+      on conflict (key) do update set next_at = greatest(p.next_at, now()) + ${span}
+        where extract(epoch from greatest(p.next_at, now()) - now()) * 1000 + ${(take - 1) * intervalMs} - ${slack}
+          <= ${maxWaitMs}
+      returning extract(epoch from next_at - now()) * 1000 - ${intervalMs} - ${slack} as wait_ms,
+        extract(epoch from next_at - now()) * 1000 - ${slack} as next_ms`);
+    const row = taken.rows[0];
+    if (row)
+      return {
+        granted: take,
+        waitMs: Math.max(0, Number(row.wait_ms)),
+        retryAfterMs: Math.max(1, Math.ceil(Number(row.next_ms))),
+      };
+    const held = await db.execute<{ wait_ms: number | string }>(sql`
+      select extract(epoch from greatest(next_at, now()) - now()) * 1000 - ${slack} as wait_ms
+      from send_pacing where key = ${key}`);
+    const waitMs = Number(held.rows[0]?.wait_ms ?? 0);
+    // Now slots i = 0, 1, … wait waitMs + i × interval: those within maxWaitMs fit.
+    const fit = Math.min(take - 1, fitting(maxWaitMs - waitMs, intervalMs));
+    if (fit < 1) return { granted: 0, waitMs: 0, retryAfterMs: Math.max(1, Math.ceil(waitMs)) };
+    take = fit;
+  }
 }
