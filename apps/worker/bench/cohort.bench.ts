@@ -29,6 +29,7 @@ import { saveChannelSettings } from '@wakeflow/channels';
 import {
   createAudienceActivities,
   createSegment,
+  runAudienceSweep,
   upsertCustomers,
   type SweepProgress,
 } from '@wakeflow/audience';
@@ -211,126 +212,156 @@ try {
       args: [{ workspaceId: WS, journeyId, pageSize: PAGE }],
     }) as Promise<SweepProgress>;
 
-  const rssBefore = rssMiB();
-  let peakRss = rssBefore;
-  const worker = await workerWith(starter);
-  await worker.runUntil(async () => {
-    // 1. Bulk entry through cohorts, until every first touch is out.
+  if (process.env.BENCH_ONLY === 'admission') {
+    // Bulk admission alone: the sweep activity and the cohort starter, with no worker taking the cohorts it starts.
+    let inStarter = 0;
     const began = performance.now();
-    const progress = await sweep(cohortJourney);
-    const swept = (performance.now() - began) / 1000;
-    let touched = await firstTouched(cohortJourney);
-    while (touched < progress.started) {
-      await sleep(250);
-      peakRss = Math.max(peakRss, rssMiB());
-      touched = await firstTouched(cohortJourney);
-    }
+    const progress = await runAudienceSweep(
+      {
+        db,
+        runs: {
+          startRun: (one) => starter.startRun(one),
+          async startRuns(request) {
+            const at = performance.now();
+            const answers = await starter.startRuns(request);
+            inStarter += performance.now() - at;
+            return answers;
+          },
+        },
+      },
+      { workspaceId: WS, journeyId: cohortJourney, sweepKey: 'bench-admission', pageSize: PAGE },
+    );
     const seconds = (performance.now() - began) / 1000;
+    const [rows] = (
+      await db.execute<{ n: number; cohorts: number }>(sql`
+        select count(*)::int as n, count(distinct cohort_workflow_id)::int as cohorts from runs
+        where journey_id = ${cohortJourney}`)
+    ).rows;
     console.log(
-      `cohorts: ${fmt(progress.started)} customers entered (sweep done in ${swept.toFixed(1)} s); every first touch recorded and handed to the provider ${seconds.toFixed(1)} s after the sweep began = ${fmt(progress.started / seconds)} customers/s`,
+      `admission: ${fmt(progress.started)} customers admitted, ${fmt(rows?.n ?? 0)} runs rows, ${fmt(rows?.cohorts ?? 0)} cohorts started in ${seconds.toFixed(1)} s = ${fmt(progress.started / seconds)} customers/s (inside the starter, summed over pages: ${(inStarter / 1000).toFixed(1)} s)`,
     );
-    peakRss = Math.max(peakRss, rssMiB());
-    const cohortIds = (
-      await db
-        .selectDistinct({ id: runs.cohortWorkflowId })
-        .from(runs)
-        .where(and(eq(runs.journeyId, cohortJourney), isNotNull(runs.cohortWorkflowId)))
-    ).flatMap((r) => (r.id ? [r.id] : []));
-    // Every member is now in the 7-day wait (its timer started): the work so far is the first touch's.
-    await sleep(2_000);
-    const cohortWork = await workOf(client, cohortIds);
-    console.log(
-      `cohort work per customer to the wait (${cohortIds.length} cohorts): ${perCustomer(cohortWork, progress.started)}; Temporal actions (starts + activities + timers + signals) ${(actions(cohortWork) / progress.started).toFixed(4)}`,
-    );
-    console.log(
-      `worker memory: RSS ${fmt(rssBefore)} MiB before the worker, ${fmt(peakRss)} MiB at most, ${fmt(rssMiB())} MiB with ${fmt(progress.started)} customers waiting in ${cohortIds.length} cohorts`,
-    );
-
-    // 2. Event → action for customers inside a cohort: logins at EVENT_RATE/s, each until its run ended.
-    const waiting = await db
-      .select({ customerId: runs.customerId })
-      .from(runs)
-      .where(and(eq(runs.journeyId, cohortJourney), eq(runs.status, 'running')))
-      .limit(EVENT_RATE * EVENT_SECONDS);
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const watcher = (async () => {
-      while (latencies.length < waiting.length) {
-        const pending = [...sentAt.keys()];
-        if (pending.length > 0) {
-          const ended = await db
-            .select({ customerId: runs.customerId })
-            .from(runs)
-            .where(
-              and(
-                eq(runs.journeyId, cohortJourney),
-                inArray(runs.customerId, pending),
-                isNotNull(runs.endedAt),
-              ),
-            );
-          const now = performance.now();
-          for (const { customerId } of ended) {
-            const at = sentAt.get(customerId);
-            if (at === undefined) continue;
-            latencies.push(now - at);
-            sentAt.delete(customerId);
-          }
-        }
-        await sleep(25);
+  } else {
+    const rssBefore = rssMiB();
+    let peakRss = rssBefore;
+    const worker = await workerWith(starter);
+    await worker.runUntil(async () => {
+      // 1. Bulk entry through cohorts, until every first touch is out.
+      const began = performance.now();
+      const progress = await sweep(cohortJourney);
+      const swept = (performance.now() - began) / 1000;
+      let touched = await firstTouched(cohortJourney);
+      while (touched < progress.started) {
+        await sleep(250);
+        peakRss = Math.max(peakRss, rssMiB());
+        touched = await firstTouched(cohortJourney);
       }
-    })();
-    const perTick = Math.max(1, Math.round(EVENT_RATE / 10));
-    const eventsBegan = performance.now();
-    for (let i = 0; i < waiting.length; i += perTick) {
-      const batch = waiting.slice(i, i + perTick);
-      const events: RoutableEvent[] = batch.map(({ customerId }) => ({
-        workspaceId: WS,
-        customerId,
-        eventId: `bench-login-${customerId}`,
-        name: 'login',
-        properties: {},
-        occurredAt: new Date(),
-      }));
-      const now = performance.now();
-      for (const { customerId } of batch) sentAt.set(customerId, now);
-      await router.route(events);
-      const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
-      await sleep(Math.max(0, nextTick - performance.now()));
-    }
-    const offered = (waiting.length / ((performance.now() - eventsBegan) / 1000)).toFixed(0);
-    await Promise.race([watcher, sleep(120_000)]);
-    latencies.sort((a, b) => a - b);
-    const q = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-    console.log(
-      `event → action inside cohorts: ${latencies.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded)`,
-    );
+      const seconds = (performance.now() - began) / 1000;
+      console.log(
+        `cohorts: ${fmt(progress.started)} customers entered (sweep done in ${swept.toFixed(1)} s); every first touch recorded and handed to the provider ${seconds.toFixed(1)} s after the sweep began = ${fmt(progress.started / seconds)} customers/s`,
+      );
+      peakRss = Math.max(peakRss, rssMiB());
+      const cohortIds = (
+        await db
+          .selectDistinct({ id: runs.cohortWorkflowId })
+          .from(runs)
+          .where(and(eq(runs.journeyId, cohortJourney), isNotNull(runs.cohortWorkflowId)))
+      ).flatMap((r) => (r.id ? [r.id] : []));
+      // Every member is now in the 7-day wait (its timer started): the work so far is the first touch's.
+      await sleep(2_000);
+      const cohortWork = await workOf(client, cohortIds);
+      console.log(
+        `cohort work per customer to the wait (${cohortIds.length} cohorts): ${perCustomer(cohortWork, progress.started)}; Temporal actions (starts + activities + timers + signals) ${(actions(cohortWork) / progress.started).toFixed(4)}`,
+      );
+      console.log(
+        `worker memory: RSS ${fmt(rssBefore)} MiB before the worker, ${fmt(peakRss)} MiB at most, ${fmt(rssMiB())} MiB with ${fmt(progress.started)} customers waiting in ${cohortIds.length} cohorts`,
+      );
 
-    // 3. The per-customer path to the same point, for the comparison of Temporal work.
-    const singleIds = await db.execute<{ id: string }>(sql`
-      select id from customers where workspace_id = ${WS} and 'single-bench' = any(tags)`);
-    const singleResults = await singleStarter.startRuns({
-      workspaceId: WS,
-      journeyId: singleJourney,
-      entries: singleIds.rows.map((r) => ({ customerId: r.id })),
-    });
-    const singleStarted = singleResults.filter((r) => r.started).length;
-    while ((await firstTouched(singleJourney)) < singleStarted) await sleep(250);
-    await sleep(2_000);
-    const singles = (
-      await db
-        .select({ id: runs.workflowId })
+      // 2. Event → action for customers inside a cohort: logins at EVENT_RATE/s, each until its run ended.
+      const waiting = await db
+        .select({ customerId: runs.customerId })
         .from(runs)
-        .where(and(eq(runs.journeyId, singleJourney), isNull(runs.cohortWorkflowId)))
-    ).map((r) => r.id);
-    const singleWork = await workOf(client, singles);
-    console.log(
-      `per-customer work per customer to the wait (${singles.length} journeyRuns): ${perCustomer(singleWork, singles.length)}; Temporal actions ${(actions(singleWork) / singles.length).toFixed(2)}`,
-    );
-    console.log(
-      `cohort / per-customer: ${((actions(cohortWork) / progress.started / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / progress.started / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
-    );
-  });
+        .where(and(eq(runs.journeyId, cohortJourney), eq(runs.status, 'running')))
+        .limit(EVENT_RATE * EVENT_SECONDS);
+      const sentAt = new Map<string, number>();
+      const latencies: number[] = [];
+      const watcher = (async () => {
+        while (latencies.length < waiting.length) {
+          const pending = [...sentAt.keys()];
+          if (pending.length > 0) {
+            const ended = await db
+              .select({ customerId: runs.customerId })
+              .from(runs)
+              .where(
+                and(
+                  eq(runs.journeyId, cohortJourney),
+                  inArray(runs.customerId, pending),
+                  isNotNull(runs.endedAt),
+                ),
+              );
+            const now = performance.now();
+            for (const { customerId } of ended) {
+              const at = sentAt.get(customerId);
+              if (at === undefined) continue;
+              latencies.push(now - at);
+              sentAt.delete(customerId);
+            }
+          }
+          await sleep(25);
+        }
+      })();
+      const perTick = Math.max(1, Math.round(EVENT_RATE / 10));
+      const eventsBegan = performance.now();
+      for (let i = 0; i < waiting.length; i += perTick) {
+        const batch = waiting.slice(i, i + perTick);
+        const events: RoutableEvent[] = batch.map(({ customerId }) => ({
+          workspaceId: WS,
+          customerId,
+          eventId: `bench-login-${customerId}`,
+          name: 'login',
+          properties: {},
+          occurredAt: new Date(),
+        }));
+        const now = performance.now();
+        for (const { customerId } of batch) sentAt.set(customerId, now);
+        await router.route(events);
+        const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
+        await sleep(Math.max(0, nextTick - performance.now()));
+      }
+      const offered = (waiting.length / ((performance.now() - eventsBegan) / 1000)).toFixed(0);
+      await Promise.race([watcher, sleep(120_000)]);
+      latencies.sort((a, b) => a - b);
+      const q = (p: number) =>
+        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+      console.log(
+        `event → action inside cohorts: ${latencies.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded)`,
+      );
+
+      // 3. The per-customer path to the same point, for the comparison of Temporal work.
+      const singleIds = await db.execute<{ id: string }>(sql`
+      select id from customers where workspace_id = ${WS} and 'single-bench' = any(tags)`);
+      const singleResults = await singleStarter.startRuns({
+        workspaceId: WS,
+        journeyId: singleJourney,
+        entries: singleIds.rows.map((r) => ({ customerId: r.id })),
+      });
+      const singleStarted = singleResults.filter((r) => r.started).length;
+      while ((await firstTouched(singleJourney)) < singleStarted) await sleep(250);
+      await sleep(2_000);
+      const singles = (
+        await db
+          .select({ id: runs.workflowId })
+          .from(runs)
+          .where(and(eq(runs.journeyId, singleJourney), isNull(runs.cohortWorkflowId)))
+      ).map((r) => r.id);
+      const singleWork = await workOf(client, singles);
+      console.log(
+        `per-customer work per customer to the wait (${singles.length} journeyRuns): ${perCustomer(singleWork, singles.length)}; Temporal actions ${(actions(singleWork) / singles.length).toFixed(2)}`,
+      );
+      console.log(
+        `cohort / per-customer: ${((actions(cohortWork) / progress.started / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / progress.started / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
+      );
+    });
+  }
 } finally {
   await native.close();
   await connection.close();

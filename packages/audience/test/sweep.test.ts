@@ -227,11 +227,12 @@ describe('audience sweep on Temporal', () => {
         // The retry saw the cursor of the last finished page (5 pages = 500 customers).
         expect(attempts[1]?.resumedFrom).toMatchObject({ scanned: 500, started: 500 });
         expect(result).toMatchObject({ status: 'completed', scanned: total, matched: total, started: total });
-        // Every customer has exactly one run. The dead attempt had asked for all of page 6 (starts run 16 at a time,
-        // only one of them hung); the retry asked for page 6 again and the 99 already started were refused.
+        // Every customer has exactly one run. The dead attempt had asked for all of pages 6–8 (three pages start at
+        // once, runs 16 at a time; only one start hung, and pages 7 and 8 wait to be recorded after page 6); the retry
+        // asked for them again from the cursor, and the 299 already started were refused.
         expect(fake.runs.size).toBe(total);
         expect(new Set([...fake.runs.values()].map((r) => r.customerId)).size).toBe(total);
-        expect(fake.calls.length).toBe(total + pageSize);
+        expect(fake.calls.length).toBe(total + 3 * pageSize);
         const members = await t.db.execute<{ n: number; entries: number }>(
           sql`select count(*)::int as n, sum(entries)::int as entries from journey_audience_members where journey_id = ${journeyId}`,
         );

@@ -32,6 +32,11 @@ export function hasEntryLimits(launch: Launch | undefined): boolean {
   return launch?.entryCap !== undefined || launch?.perHour !== undefined || launch?.perDay !== undefined;
 }
 
+/** Whether anything in the launch settings can turn an entry away: a limit, or the window's start or end. */
+export function restrictsEntries(launch: Launch | undefined): boolean {
+  return hasEntryLimits(launch) || launch?.startAt !== undefined || launch?.endAt !== undefined;
+}
+
 export function entryRefusal(
   launch: Launch | undefined,
   counts: EntryCounts,

@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   COHORT_RUN_WORKFLOW,
   entryRefusal,
-  hasEntryLimits,
+  restrictsEntries,
   isInHoldout,
   journeyRunWorkflowId,
   journeyTaskQueue,
@@ -153,20 +153,13 @@ export async function startRunsInCohorts(
     });
     const existing = new Map(
       (
-        await tx
-          .select({ workflowId: runs.workflowId, id: runs.id, cohort: runs.cohortWorkflowId })
-          .from(runs)
-          .where(
-            inArray(
-              runs.workflowId,
-              candidates.map((c) => c.workflowId),
-            ),
-          )
-      ).map((r) => [r.workflowId, r]),
+        await tx.execute<{ workflow_id: string; id: string; cohort_workflow_id: string | null }>(sql`
+          select workflow_id, id, cohort_workflow_id from runs
+          where workflow_id = any(${sql.param(candidates.map((c) => c.workflowId))}::text[])`)
+      ).rows.map((r) => [r.workflow_id, { id: r.id, cohort: r.cohort_workflow_id }]),
     );
     const { launch } = plan.settings;
-    const limited = hasEntryLimits(launch) || launch?.startAt !== undefined || launch?.endAt !== undefined;
-    const counts = limited ? await countEntries(tx, journeyId, now) : undefined;
+    const counts = restrictsEntries(launch) ? await countEntries(tx, journeyId, now) : undefined;
     const fresh: typeof candidates = [];
     const before: { candidate: (typeof candidates)[number]; id: string; cohort: string | null }[] = [];
     let refusal: EntryRefusal | null = null;
@@ -201,23 +194,21 @@ export async function startRunsInCohorts(
         members,
       });
     }
-    for (const cohort of cohorts) {
-      for (let i = 0; i < cohort.members.length; i += 1_000)
-        await tx.insert(runs).values(
-          cohort.members.slice(i, i + 1_000).map((c) => ({
-            id: c.member.runId,
-            workspaceId,
-            workflowId: c.workflowId,
-            cohortWorkflowId: cohort.id,
-            journeyId,
-            version,
-            customerId: c.member.customerId,
-            entry: c.member.entry,
-            holdout: c.member.holdout,
-            startedAt: now,
-          })),
-        );
-    }
+    // One statement for every row of the entry: a multi-row VALUES of ten parameters a row costs the database more
+    // to parse and plan than the insert itself.
+    const rows = cohorts.flatMap((cohort) => cohort.members.map((c) => ({ cohort: cohort.id, ...c })));
+    if (rows.length > 0)
+      await tx.execute(sql`
+        insert into runs (id, workspace_id, workflow_id, cohort_workflow_id, journey_id, version, customer_id, entry,
+                          holdout, started_at)
+        select v.id, ${workspaceId}, v.workflow_id, v.cohort, ${journeyId}::uuid, ${version}, v.customer_id, v.entry,
+               v.holdout, ${now.toISOString()}::timestamptz
+        from unnest(${sql.param(rows.map((r) => r.member.runId))}::uuid[],
+                    ${sql.param(rows.map((r) => r.workflowId))}::text[], ${sql.param(rows.map((r) => r.cohort))}::text[],
+                    ${sql.param(rows.map((r) => r.member.customerId))}::uuid[],
+                    ${sql.param(rows.map((r) => r.member.entry))}::int[],
+                    ${sql.param(rows.map((r) => r.member.holdout))}::boolean[])
+          as v(id, workflow_id, cohort, customer_id, entry, holdout)`);
     return { cohorts, before };
   });
 
@@ -245,7 +236,8 @@ export async function startRunsInCohorts(
     }
   };
 
-  for (const cohort of admitted.cohorts) {
+  // The cohorts of one entry start concurrently; each that did not start takes its rows back.
+  await eachInOrder(admitted.cohorts, async (cohort) => {
     try {
       await start(
         cohort.id,
@@ -269,7 +261,7 @@ export async function startRunsInCohorts(
         holdout: c.member.holdout,
         cohortWorkflowId: cohort.id,
       };
-  }
+  });
 
   // Admitted by an earlier attempt: a cohort it admitted but never started starts now; per-customer runs go through
   // the single starter, which does the same for them.
@@ -298,15 +290,25 @@ export async function startRunsInCohorts(
   return results;
 }
 
+/**
+ * `fn` over `items`, at most START_CONCURRENCY at once, answers in order. Every item is settled before a failure is
+ * thrown (the first), so nothing is left running behind the caller's error.
+ */
 async function eachInOrder<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const work = async () => {
     while (next < items.length) {
       const index = next++;
-      out[index] = await fn(items[index]!);
+      try {
+        out[index] = await fn(items[index]!);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, items.length) }, work));
+  if (failure) throw failure.error;
   return out;
 }

@@ -7,5 +7,7 @@ export * from './replay';
 export * from './worker/create-worker';
 export * from './worker/journey-activities';
 export * from './worker/cohort-activities';
+export * from './worker/node-step';
+export * from './worker/heartbeat-sections';
 export * from './cohort-starter';
 export * from './run-control';

@@ -10,7 +10,7 @@ import {
   JOURNEY_RUN_WORKFLOW,
   reentryRefusal,
   entryRefusal,
-  hasEntryLimits,
+  restrictsEntries,
   isInHoldout,
   journeyRunWorkflowId,
   journeyTaskQueue,
@@ -117,7 +117,7 @@ export function createRunStarter(deps: {
         // Admitted before (a retried page or request): the same run, whatever the limits say now.
         if (existing) return { runId: existing.id, inserted: false, entry };
         const { launch } = plan.settings;
-        if (hasEntryLimits(launch) || launch?.startAt !== undefined || launch?.endAt !== undefined) {
+        if (restrictsEntries(launch)) {
           const refusal = entryRefusal(launch, await countEntries(tx, request.journeyId, now), now);
           if (refusal) return { refusal };
         }

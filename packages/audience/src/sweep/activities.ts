@@ -9,7 +9,7 @@
 import { Context } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { reentrySchema, type Reentry } from '@wakeflow/journey';
+import { launchSchema, reentrySchema, restrictsEntries, type Reentry } from '@wakeflow/journey';
 import { audienceSweeps, journeys, journeyVersions, type Database } from '@wakeflow/db';
 import { attachOrphanEvents } from '../ingest/customers';
 import { recomputeRfm } from '../facts/rfm';
@@ -32,11 +32,21 @@ import { eachLimited } from '../each-limited';
 /** The parts of a published plan the sweep needs; the rest of the plan is the interpreter's business. */
 const planTriggerSchema = z.object({
   trigger: z.object({ type: z.string(), config: z.record(z.string(), z.unknown()) }),
-  settings: z.object({ reentry: reentrySchema.default({ mode: 'once' }) }),
+  settings: z.object({
+    reentry: reentrySchema.default({ mode: 'once' }),
+    launch: launchSchema.optional(),
+  }),
 });
 
 export type AudienceSource =
-  { kind: 'segment'; segmentId: string; reentry: Reentry } | { kind: 'skip'; reason: string };
+  | {
+      kind: 'segment';
+      segmentId: string;
+      reentry: Reentry;
+      /** The live version's launch settings can turn entries away (limits, a window): pages go one at a time. */
+      restrictsEntries: boolean;
+    }
+  | { kind: 'skip'; reason: string };
 
 /** What the live version of a journey sweeps for, or why it does not. */
 export async function liveAudienceSource(
@@ -61,7 +71,12 @@ export async function liveAudienceSource(
   const segmentId = trigger.config.segmentId;
   if (trigger.type !== 'audience_trigger' || typeof segmentId !== 'string')
     return { kind: 'skip', reason: 'trigger is not an audience trigger' };
-  return { kind: 'segment', segmentId, reentry: settings.reentry };
+  return {
+    kind: 'segment',
+    segmentId,
+    reentry: settings.reentry,
+    restrictsEntries: restrictsEntries(settings.launch),
+  };
 }
 
 interface MemberRow extends Record<string, unknown> {
@@ -119,8 +134,10 @@ async function entryRunExists(
 export interface SweepDependencies {
   db: Database;
   runs: RunStarter;
-  /** Runs started concurrently within a page. */
+  /** Runs started concurrently within a page (when the starter has no bulk start). */
   startConcurrency?: number;
+  /** Pages started at once when the journey has no launch limits (default 3). */
+  pageConcurrency?: number;
   /** Called with each heartbeat; outside an activity (tests, scripts) this is the only heartbeat. */
   onPage?: (progress: SweepHeartbeat) => void | Promise<void>;
 }
@@ -183,13 +200,15 @@ export async function runAudienceSweep(
   // Set when the journey's window or limits turn a customer away: the rest of this sweep would be turned away too.
   let limited: string | undefined;
 
-  for (;;) {
-    // One `now` per page: eligibility and the recorded entry time agree.
-    const now = new Date();
-    const where = segmentWhere(workspaceId, prepared, now.toISOString());
-    const ids = await matchingCustomerIds(db, where, cursor, pageSize);
-    if (ids.length === 0) break;
-
+  interface StartedPage {
+    ids: string[];
+    now: Date;
+    /** The customers the re-entry policy let in, and those of them who entered. */
+    entering: string[];
+    entered: string[];
+  }
+  /** Starts a page's entering customers (the whole page at once when the starter can); writes nothing of its own. */
+  const startPage = async (ids: string[], now: Date): Promise<StartedPage> => {
     const byCustomer = await memberStatesOf(db, journeyId, ids);
     const facts = { sweepId: sweep.id, previousSweepId, now };
     const entering = ids.filter((id) => mayEnter(source.reentry, byCustomer.get(id), facts));
@@ -230,8 +249,11 @@ export async function runAudienceSweep(
       // it and crashed before recording the page. It is counted, since that attempt's counts were never written.
       entered.push(customerId);
     });
-    const startedHere = entered.length;
+    return { ids, now, entering, entered };
+  };
 
+  /** Writes a started page's membership, counters and cursor in one transaction; pages are recorded in order. */
+  const recordPage = async ({ ids, now, entering, entered }: StartedPage): Promise<void> => {
     const pageCursor = ids[ids.length - 1] ?? cursor;
     await db.transaction(async (tx) => {
       await tx.execute(sql`
@@ -251,18 +273,54 @@ export async function runAudienceSweep(
           cursor: pageCursor,
           scanned: sql`${audienceSweeps.scanned} + ${ids.length}`,
           matched: sql`${audienceSweeps.matched} + ${entering.length}`,
-          started: sql`${audienceSweeps.started} + ${startedHere}`,
+          started: sql`${audienceSweeps.started} + ${entered.length}`,
         })
         .where(eq(audienceSweeps.id, sweep.id));
     });
     cursor = pageCursor;
     scanned += ids.length;
     matched += entering.length;
-    started += startedHere;
+    started += entered.length;
     const beat = { sweepId: sweep.id, cursor, scanned, matched, started };
     heartbeat(beat);
     await deps.onPage?.(beat);
-    if (ids.length < pageSize || limited !== undefined) break;
+  };
+
+  // Pages are read in id order and recorded in that order, so the cursor only ever passes recorded pages. Without
+  // launch limits the next pages are read and started while earlier ones are still starting (a bulk start is mostly
+  // waiting on PostgreSQL and Temporal); with limits one page at a time, so a wave enters in id order and stops where
+  // the limit turned someone away. A page redone after a crash finds its runs (see `startPage`).
+  const pagesAtOnce = source.restrictsEntries ? 1 : Math.max(1, deps.pageConcurrency ?? 3);
+  type Settled = { page: StartedPage } | { error: unknown };
+  const starting: Promise<Settled>[] = [];
+  const recordNext = async () => {
+    const settled = await starting.shift()!;
+    if ('error' in settled) throw settled.error;
+    await recordPage(settled.page);
+  };
+  let readCursor = cursor;
+  try {
+    for (;;) {
+      // One `now` per page: eligibility and the recorded entry time agree.
+      const now = new Date();
+      const where = segmentWhere(workspaceId, prepared, now.toISOString());
+      const ids = await matchingCustomerIds(db, where, readCursor, pageSize);
+      if (ids.length === 0) break;
+      readCursor = ids[ids.length - 1] ?? readCursor;
+      starting.push(
+        startPage(ids, now).then(
+          (page) => ({ page }),
+          (error: unknown) => ({ error }),
+        ),
+      );
+      while (starting.length >= pagesAtOnce) await recordNext();
+      if (ids.length < pageSize || limited !== undefined) break;
+    }
+    while (starting.length > 0) await recordNext();
+  } catch (error) {
+    // Nothing keeps running behind the failure (the activity's retry redoes the pages after the cursor).
+    await Promise.all(starting);
+    throw error;
   }
 
   const [done] = await db

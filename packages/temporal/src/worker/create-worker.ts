@@ -51,7 +51,7 @@ export async function createJourneyWorker(options: WorkerOptions): Promise<Worke
   });
   const activities = {
     ...journey,
-    ...createCohortActivities({ db: options.db, journey }),
+    ...createCohortActivities({ db: options.db, catalog: options.catalog, services: options.services }),
     ...createRunReconcilerActivities(options.db),
     ...options.extraActivities,
   };
