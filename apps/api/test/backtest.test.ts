@@ -243,6 +243,32 @@ describe('backtest API', () => {
     expect(report.entries.customers).toBe(expected.some_day);
   });
 
+  it('gives the same report whether the event log comes in one page or in pages of a few events', async () => {
+    const today = new Date('2026-06-30T12:00:00Z');
+    const { journeyId: cdnowJourney } = await seedDemo({
+      db: db(),
+      catalog: createCatalog(),
+      workspaceId: 'cdnow',
+      customers: 150,
+      today,
+    });
+    const input = {
+      workspaceId: 'cdnow',
+      journeyId: cdnowJourney,
+      from: '2025-01-01',
+      to: '2026-03-31',
+      nowMs: today.getTime(),
+    };
+    const oneChunk = await runBacktest(db(), { ...input, pageSize: 1_000_000 });
+    // Pages of 7 events: a day's events, a run's events and the events before the window all span pages.
+    const smallPages = await runBacktest(db(), { ...input, pageSize: 7 });
+    expect(oneChunk.entries.total).toBeGreaterThan(50);
+    expect(oneChunk.messages.reduce((n, m) => n + m.sent, 0)).toBeGreaterThan(50);
+    expect(oneChunk.naturalReturn[0]!.returned).toBeGreaterThan(0);
+    expect({ ...smallPages, tookMs: 0 }).toEqual({ ...oneChunk, tookMs: 0 });
+    await expect(runBacktest(db(), { ...input, pageSize: 0 })).rejects.toMatchObject({ field: 'pageSize' });
+  });
+
   it('gives the same report with the trigger evaluated in memory as with its SQL each day', async () => {
     const today = new Date('2026-06-30T12:00:00Z');
     const { journeyId: cdnowJourney } = await seedDemo({

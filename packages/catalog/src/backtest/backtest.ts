@@ -24,7 +24,7 @@ import {
   type EntrantFacts,
   type HistoryEvent,
 } from '@wakeflow/audience';
-import { loadChannelSettings } from '@wakeflow/channels';
+import { loadChannelSettings, memoizeSendTime } from '@wakeflow/channels';
 import type { BacktestReport, BacktestRequest } from '@wakeflow/contracts';
 import { journeys, journeyVersions, providers, templates, type Database } from '@wakeflow/db';
 import {
@@ -35,15 +35,16 @@ import {
   reentryRefusal,
   type Plan,
 } from '@wakeflow/journey';
-import type { MachineRun, VirtualRunHooks } from '@wakeflow/journey/machine';
+import type { MachineRun } from '@wakeflow/journey/machine';
 import type { Channel, SendWindow } from '@wakeflow/nodes';
 import { createCatalog } from '../installation';
-import { judgeDrySend, type DryRunWorld, type DrySendDecision } from '../dry-run/dry-run-services';
-import { RunTracker } from './run-tracker';
-import { BacktestReportBuilder, type EntrantInfo, type SendDecisionKind } from './report';
+import { judgeDrySend, type DryRunWorld } from '../dry-run/dry-run-services';
+import { RunTracker, type TrackedRunHooks } from './run-tracker';
+import { BacktestReportBuilder, type EntrantInfo, type SendDecision, type SendDecisionKind } from './report';
 
 const DAY_MS = 86_400_000;
-const EVENT_PAGE = 5_000;
+/** Events read from the cursor at a time (the cursor's round trips against the memory of one page). */
+const EVENT_PAGE = 10_000;
 /** How long the cap looks back at most; dispatch times older than this are dropped from memory. */
 const CAP_MEMORY_MS = 60 * DAY_MS;
 
@@ -60,11 +61,8 @@ export class BacktestInputError extends Error {
 
 interface Entrant extends EntrantInfo {
   customer: EntrantFacts;
-  /** Marketing dispatch times counted against the cap when the run starts. */
+  /** Marketing dispatch times the cap counts: the customer's recent ones when the run started, then the run's own. */
   counted: Date[];
-  /** This run's own sends, by drive (reset when the run is driven again). */
-  sentThisDrive: Date[];
-  judged: Map<string, DrySendDecision>;
 }
 
 async function loadPlan(db: Database, workspaceId: string, journeyId: string, version?: number) {
@@ -100,6 +98,8 @@ async function loadWorld(db: Database, workspaceId: string): Promise<DryRunWorld
     settings: await loadChannelSettings(db, workspaceId),
     templates: new Map(rows.map((t) => [t.id, t])),
     catalog: createCatalog(),
+    // Runs enter at the end of a day and their waits end at the end of a later one: few instants, many sends.
+    sendTime: memoizeSendTime(),
   };
 }
 
@@ -123,6 +123,8 @@ export interface BacktestInput extends BacktestRequest {
    * result is the same (tests and the benchmark compare the two); only the time differs.
    */
   inMemory?: boolean;
+  /** Events per cursor page (default 10,000). The report does not depend on it; tests make it small. */
+  pageSize?: number;
 }
 
 export async function runBacktest(db: Database, input: BacktestInput): Promise<BacktestReport> {
@@ -134,6 +136,9 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
   if (!Number.isFinite(toMs) || toMs < fromMs)
     throw new BacktestInputError('to', 'Use a date like 2026-01-31, not before from');
   const nowMs = input.nowMs ?? Date.now();
+  const pageSize = input.pageSize ?? EVENT_PAGE;
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new BacktestInputError('pageSize', 'Use a whole number of events, at least 1');
   if (fromMs > nowMs)
     throw new BacktestInputError('from', 'A backtest looks at the past: from is in the future');
 
@@ -160,75 +165,78 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
   const report = new BacktestReportBuilder();
   const counted = new Map<string, Date[]>();
 
-  const hooksFor = (run: MachineRun, entrant: Entrant): VirtualRunHooks => {
-    entrant.sentThisDrive = [];
-    return {
-      nextLocalTime: (request) =>
-        nextLocalTime(
-          new Date(request.after),
-          entrant.customer.timezone,
-          request.time,
-          request.weekdays,
-        ).toISOString(),
-      runNode: (call) => {
-        const step = plan.steps[call.stepId];
-        if (step?.op !== 'activity') throw new Error(`Step ${call.stepId} is not an activity`);
-        const first = Object.keys(step.next)[0] ?? 'next';
-        if (!step.sendsMessage) {
-          report.defaultedNode(call.stepId);
-          return { outcome: first };
-        }
-        const config = step.config as { channel?: Channel; templateId?: string; sendWindow?: SendWindow };
-        const at = new Date(call.at);
-        // A run is driven again from its entry as the log is read on; the same call with the same sends before it
-        // gets the same judgement, so it is judged once.
-        const memo = `${call.stepId}#${call.attempt}@${call.at}#${entrant.sentThisDrive.length}`;
-        const decision =
-          entrant.judged.get(memo) ??
-          judgeDrySend(
-            world,
-            entrant.customer,
-            {
-              channel: config.channel ?? 'email',
-              templateId: config.templateId ?? '',
-              holdout: call.holdout,
-              at,
-              priority: plan.settings.priority,
-              ...(config.sendWindow ? { sendWindow: config.sendWindow } : {}),
-            },
-            [...entrant.counted, ...entrant.sentThisDrive],
-          );
-        entrant.judged.set(memo, decision);
-        const kind: SendDecisionKind =
-          decision.reason === 'holdout'
-            ? 'held_out'
-            : decision.status === 'sent'
-              ? 'sent'
-              : decision.status === 'deferred'
-                ? 'deferred'
-                : 'skipped';
-        entrant.decisions.set(`${call.stepId}#${call.attempt}`, {
-          channel: config.channel ?? step.type,
-          decision: kind,
-          ...(decision.reason ? { reason: decision.reason } : {}),
-        });
-        if (kind === 'sent' && decision.category === 'marketing') entrant.sentThisDrive.push(at);
-        if (decision.status === 'deferred' && decision.retryAt)
-          return { outcome: first, retryAt: decision.retryAt };
+  // Each activity step's first path: what a backtest answers for a step it does not run.
+  const firstPath = new Map(
+    Object.values(plan.steps).map((step) => [step.id, Object.keys(step.next)[0] ?? 'next']),
+  );
+  // Many runs share a call's instant and a decision: one Date and one decision object each, not one per call (the
+  // active runs keep them, and at a million customers that is most of their memory).
+  let lastAt = { iso: '', date: new Date(0) };
+  const dateOf = (iso: string) => {
+    if (lastAt.iso !== iso) lastAt = { iso, date: new Date(iso) };
+    return lastAt.date;
+  };
+  const decisions = new Map<string, SendDecision>();
+  const sendDecision = (stepId: string, channel: string, decision: SendDecisionKind, reason?: string) => {
+    const key = `${stepId} ${channel} ${decision} ${reason ?? ''}`;
+    let known = decisions.get(key);
+    if (!known) decisions.set(key, (known = { stepId, channel, decision, ...(reason ? { reason } : {}) }));
+    return known;
+  };
+  const hooks: TrackedRunHooks<Entrant> = {
+    nextLocalTime: (request, entrant) =>
+      nextLocalTime(
+        new Date(request.after),
+        entrant.customer.timezone,
+        request.time,
+        request.weekdays,
+      ).toISOString(),
+    runNode: (call, _run, entrant) => {
+      const step = plan.steps[call.stepId];
+      if (step?.op !== 'activity') throw new Error(`Step ${call.stepId} is not an activity`);
+      const first = firstPath.get(step.id)!;
+      if (!step.sendsMessage) {
+        report.defaultedNode(call.stepId);
         return { outcome: first };
-      },
-    };
+      }
+      const config = step.config as { channel?: Channel; templateId?: string; sendWindow?: SendWindow };
+      const at = dateOf(call.at);
+      const decision = judgeDrySend(
+        world,
+        entrant.customer,
+        {
+          channel: config.channel ?? 'email',
+          templateId: config.templateId ?? '',
+          holdout: call.holdout,
+          at,
+          priority: plan.settings.priority,
+          ...(config.sendWindow ? { sendWindow: config.sendWindow } : {}),
+        },
+        entrant.counted,
+      );
+      const kind: SendDecisionKind =
+        decision.reason === 'holdout'
+          ? 'held_out'
+          : decision.status === 'sent'
+            ? 'sent'
+            : decision.status === 'deferred'
+              ? 'deferred'
+              : 'skipped';
+      entrant.decisions.push(sendDecision(call.stepId, config.channel ?? step.type, kind, decision.reason));
+      if (kind === 'sent' && decision.category === 'marketing') entrant.counted.push(at);
+      if (decision.status === 'deferred' && decision.retryAt)
+        return { outcome: first, retryAt: decision.retryAt };
+      return { outcome: first };
+    },
   };
 
   // Who is in a run, by customer index (set when the as-of audience is open).
   let inRun = new Uint8Array(0);
-  const tracker = new RunTracker<Entrant>(hooksFor, (finished) => {
+  const tracker = new RunTracker<Entrant>(hooks, (finished) => {
     report.add(finished);
     inRun[finished.info.customer.index] = 0;
     const { customerId } = finished.run;
-    const recent = [...finished.info.counted, ...finished.info.sentThisDrive].filter(
-      (d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS,
-    );
+    const recent = finished.info.counted.filter((d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS);
     if (recent.length) counted.set(customerId, recent);
     else counted.delete(customerId);
   });
@@ -246,6 +254,15 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     const lastEnteredMs = new Float64Array(audience.customers + 1);
     const lastMatchedDay = new Int32Array(audience.customers + 1).fill(-1);
     inRun = new Uint8Array(audience.customers + 1);
+    // The holdout draw is a hash of the journey and the customer, the same at every entry: drawn once a customer.
+    const drawn = new Uint8Array(audience.customers + 1);
+    const holdoutOf = (customer: EntrantFacts) => {
+      if (drawn[customer.index] === 0)
+        drawn[customer.index] = isInHoldout(journeyId, customer.customerId, plan.settings.holdoutPercent)
+          ? 2
+          : 1;
+      return drawn[customer.index] === 2;
+    };
     const member: MemberState = { entries: 0, lastEnteredAt: null, lastMatchedSweep: null };
     const enteredAt = new Date(0);
 
@@ -258,7 +275,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       while (taken.length < limit) {
         if (pageAt >= page.length) {
           if (logEnded) return taken;
-          page = await audience.nextEvents(EVENT_PAGE);
+          page = await audience.nextEvents(pageSize);
           pageAt = 0;
           if (page.length === 0) {
             logEnded = true;
@@ -274,7 +291,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     };
     const route = (events: readonly HistoryEvent[]) => {
       for (const e of events) {
-        if (!listened.has(e.name)) continue;
+        if (!listened.has(e.name) || inRun[e.index] === 0) continue;
         tracker.addEvent(e.customerId, {
           atMs: e.occurredAtMs,
           event: {
@@ -290,7 +307,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     // Events before the window (read only when the trigger is evaluated in memory: they move its facts and
     // counts), a page at a time so they are never all in memory. No run hears them.
     for (;;) {
-      const before = await eventsUntil(fromMs - 1, EVENT_PAGE);
+      const before = await eventsUntil(fromMs - 1, pageSize);
       if (before.length === 0) break;
       await audience.applyEvents(before);
     }
@@ -301,7 +318,8 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       const events = await eventsUntil(endMs);
       await audience.applyEvents(events);
       route(events);
-      tracker.advanceTo(endMs);
+      // Runs go no further than the end of history: a window's last day may end after now.
+      tracker.advanceTo(Math.min(endMs, nowMs));
 
       const nowIso = new Date(endMs).toISOString();
       const now = new Date(endMs);
@@ -350,22 +368,20 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
         const run: MachineRun = {
           journeyId,
           customerId: customer.customerId,
-          holdout: isInHoldout(journeyId, customer.customerId, plan.settings.holdoutPercent),
+          holdout: holdoutOf(customer),
           plan: machinePlan,
         };
         tracker.start(run, endMs, {
           day: dayOf(endMs),
           dormancyStage: dormancyStageOf(customer.lastActivityAt, now, audienceSettings),
           valueTier: customer.valueTier,
-          decisions: new Map(),
+          decisions: [],
           customer,
-          counted: counted.get(customer.customerId) ?? [],
-          sentThisDrive: [],
-          judged: new Map(),
+          counted: [...(counted.get(customer.customerId) ?? [])],
         });
       }
       report.entered(dayOf(endMs), entered, newCustomers);
-      tracker.advanceTo(endMs);
+      tracker.advanceTo(Math.min(endMs, nowMs));
     }
 
     // No one enters after the window; the runs follow the log until they end, or the log and the clock do.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MachineRun, StepRecord, VirtualRunResult } from '@wakeflow/journey/machine';
+import type { MachineRun, StepRecord } from '@wakeflow/journey/machine';
 import { BacktestReportBuilder, returnedDuringWait, type EntrantInfo } from './report';
 
 const plan: MachineRun['plan'] = {
@@ -44,23 +44,19 @@ const step = (nodeId: string, seq: number, previousOutcome?: string): StepRecord
   at: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
   ...(previousOutcome ? { previousOutcome } : {}),
 });
-const result = (steps: StepRecord[], outcome: string): VirtualRunResult =>
-  ({
-    status: 'completed',
-    outcome,
-    path: steps.map((s) => s.nodeId),
-    steps,
-    nodeCalls: [
-      { stepId: 'mail', at: steps[1]!.at, holdout: false, attempt: 1, context: { enteredAt: '', steps: {} } },
-    ],
-  }) as unknown as VirtualRunResult;
+const result = (steps: StepRecord[], outcome: string) => ({ status: 'completed' as const, outcome, steps });
 const info = (tier: string, decision: 'sent' | 'skipped'): EntrantInfo => ({
   day: '2026-01-01',
   dormancyStage: 'dormant_1_3m',
   valueTier: tier,
-  decisions: new Map([
-    ['mail#1', { channel: 'email', decision, ...(decision === 'skipped' ? { reason: 'no_consent' } : {}) }],
-  ]),
+  decisions: [
+    {
+      stepId: 'mail',
+      channel: 'email',
+      decision,
+      ...(decision === 'skipped' ? { reason: 'no_consent' } : {}),
+    },
+  ],
 });
 
 describe('returnedDuringWait', () => {

@@ -12,6 +12,7 @@ export type SendDecisionKind = 'sent' | 'held_out' | 'skipped' | 'deferred';
 
 /** How the rules judged one call of a messaging step (or that the run is in the holdout). */
 export interface SendDecision {
+  stepId: string;
   channel: string;
   decision: SendDecisionKind;
   reason?: string;
@@ -22,14 +23,14 @@ export interface EntrantInfo {
   day: string;
   dormancyStage: string;
   valueTier: string | null;
-  /** Decisions by `${stepId}#${attempt}`, written by the node hook on every drive; the final drive's calls count. */
-  decisions: Map<string, SendDecision>;
+  /** The run's messaging calls as the rules judged them, in the order they were made (up to the horizon). */
+  decisions: SendDecision[];
 }
 
 export interface FinishedBacktestRun {
   run: MachineRun;
   info: EntrantInfo;
-  result: VirtualRunResult;
+  result: Pick<VirtualRunResult, 'status' | 'outcome' | 'steps'>;
   open: boolean;
   horizonMs: number;
 }
@@ -139,17 +140,13 @@ export class BacktestReportBuilder {
       }
     });
     // Each messaging step counts once, as its last call was judged; earlier calls that deferred count as deferrals.
-    const lastCall = new Map<string, string>();
-    const called = open ? result.nodeCalls.filter((c) => Date.parse(c.at) <= horizonMs) : result.nodeCalls;
-    for (const call of called) {
-      const key = `${call.stepId}#${call.attempt}`;
-      const decision = info.decisions.get(key);
-      if (!decision) continue;
-      const previous = lastCall.get(call.stepId);
-      if (previous) this.countMessage(info.decisions.get(previous)!, true);
-      lastCall.set(call.stepId, key);
+    const lastCall = new Map<string, SendDecision>();
+    for (const decision of info.decisions) {
+      const previous = lastCall.get(decision.stepId);
+      if (previous) this.countMessage(previous, true);
+      lastCall.set(decision.stepId, decision);
     }
-    for (const key of lastCall.values()) this.countMessage(info.decisions.get(key)!, false);
+    for (const decision of lastCall.values()) this.countMessage(decision, false);
   }
 
   private countMessage(decision: SendDecision, superseded: boolean): void {

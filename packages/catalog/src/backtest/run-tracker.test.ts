@@ -40,10 +40,7 @@ function tracker() {
       throw new Error('not used');
     },
   };
-  const t = new RunTracker<string>(
-    () => hooks,
-    (f) => finished.push(f),
-  );
+  const t = new RunTracker<string>(hooks, (f) => finished.push(f));
   for (const customerId of ['a', 'b', 'c'])
     t.start({ journeyId: 'j', customerId, holdout: false, plan }, t0, customerId);
   return { t, finished };

@@ -1,34 +1,43 @@
 /**
- * The backtest's journey runs, driven by the journey machine (`runOnVirtualClock`) while the event log streams by.
- * A run only ever sees its customer's events up to the horizon the log has been read to, so it is driven again from
- * its entry whenever an event of its customer arrives. A run whose end lies at or before the horizon is final: no
- * later event can change what happened before it; and once the horizon passes the end the last drive foresaw with no
- * event in between, that drive is final as it stands. Runs are short
- * (days, a few events), so driving again is cheap, and nothing but the active runs is kept per customer.
+ * The backtest's journey runs, driven by the journey machine on the virtual clock (`VirtualRun` of
+ * @wakeflow/journey/machine) while the event log streams by. A run hears its customer's events as the log reaches
+ * them and is driven up to the horizon the log has been read to, never past it: what it did up to the horizon is
+ * final, since every event due by then is known (the log is read in time order). So each run is driven once, a day
+ * at a time, and each of its node calls is made once. A run whose end lies at or before the horizon is over; runs
+ * still going when the log ends are reported open with the steps taken by then. Only the active runs are kept.
  */
 import {
-  runOnVirtualClock,
+  VirtualRun,
   type MachineRun,
+  type NodeAnswer,
   type ScheduledEvent,
+  type VirtualNodeCall,
   type VirtualRunHooks,
   type VirtualRunResult,
 } from '@wakeflow/journey/machine';
 
-export interface TrackedRun<Info> {
+/** The node and local-time answers of the tracked runs, with the run and what the caller keeps of it. */
+export interface TrackedRunHooks<Info> {
+  runNode(call: VirtualNodeCall, run: MachineRun, info: Info): ReturnType<VirtualRunHooks['runNode']>;
+  nextLocalTime(request: Parameters<VirtualRunHooks['nextLocalTime']>[0], info: Info): string;
+}
+
+interface TrackedRun<Info> {
   run: MachineRun;
   startMs: number;
   info: Info;
-  events: ScheduledEvent[];
-  /** Drive again once the horizon reaches this time (the last drive's end), or at once after a new event. */
-  recheckAtMs: number;
-  dirty: boolean;
-  last?: VirtualRunResult;
+  virtual: VirtualRun;
+  /** The UTC day the run is next due (its next event or timer), the bucket it waits in. */
+  dueDay: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface FinishedRun<Info> {
   run: MachineRun;
   startMs: number;
   info: Info;
+  /** The run's steps and end (node calls are not kept: the hooks see each one as it is made). */
   result: VirtualRunResult;
   /** Still going when the log ended: its steps up to `horizonMs` are known, not how it ends. */
   open: boolean;
@@ -37,9 +46,13 @@ export interface FinishedRun<Info> {
 
 export class RunTracker<Info> {
   private readonly active = new Map<string, TrackedRun<Info>>();
+  /** Active runs by the UTC day they are next due: a horizon visits only the runs with something to do by then. */
+  private readonly due = new Map<number, Set<TrackedRun<Info>>>();
+  /** No run is due before this day. */
+  private firstDueDay = Infinity;
 
   constructor(
-    private readonly hooksFor: (run: MachineRun, info: Info) => VirtualRunHooks,
+    private readonly hooks: TrackedRunHooks<Info>,
     private readonly onFinished: (finished: FinishedRun<Info>) => void,
   ) {}
 
@@ -53,61 +66,89 @@ export class RunTracker<Info> {
   }
 
   start(run: MachineRun, startMs: number, info: Info): void {
-    this.active.set(run.customerId, {
-      run,
+    const virtual = new VirtualRun(run, {
       startMs,
-      info,
-      events: [],
-      recheckAtMs: startMs,
-      dirty: true,
+      nextLocalTime: (request) => this.hooks.nextLocalTime(request, info),
+      keepNodeCalls: false,
     });
+    const tracked = { run, startMs, info, virtual, dueDay: Infinity };
+    this.active.set(run.customerId, tracked);
+    this.queue(tracked);
   }
 
-  /** An event of the log; only the customer's active run hears of it. */
+  /** An event of the log, in time order; only the customer's active run hears of it. */
   addEvent(customerId: string, event: ScheduledEvent): void {
     const tracked = this.active.get(customerId);
     if (!tracked || event.atMs < tracked.startMs) return;
-    tracked.events.push(event);
-    tracked.dirty = true;
+    tracked.virtual.addEvent(event);
+    this.queue(tracked);
   }
 
-  /** Every event up to `horizonMs` has been added: drive what could have changed, and finish what has ended. */
+  /** Every event up to `horizonMs` has been added: drive the runs up to it, and finish those that have ended. */
   advanceTo(horizonMs: number): void {
-    for (const [customerId, tracked] of this.active) {
-      if (!tracked.dirty && tracked.recheckAtMs > horizonMs) continue;
-      // Not dirty: no event arrived between the last drive's horizon and its end, so that drive is the run.
-      const result = !tracked.dirty && tracked.last ? tracked.last : this.drive(tracked);
-      const endMs = result.finish ? Date.parse(result.finish.at) : undefined;
-      if (result.status !== 'completed' || (endMs !== undefined && endMs <= horizonMs)) {
-        this.active.delete(customerId);
-        this.onFinished({ ...this.finished(tracked, result), open: false, horizonMs });
-        continue;
+    const lastDay = Math.floor(horizonMs / DAY_MS);
+    for (let day = this.firstDueDay; day <= lastDay; day++) {
+      const runs = this.due.get(day);
+      if (!runs) continue;
+      for (const tracked of runs) {
+        if (tracked.virtual.dueMs > horizonMs) continue;
+        runs.delete(tracked);
+        tracked.dueDay = Infinity;
+        this.drive(tracked, horizonMs);
+        if (tracked.virtual.status === 'running') {
+          this.queue(tracked);
+          continue;
+        }
+        this.active.delete(tracked.run.customerId);
+        this.onFinished({ ...this.finished(tracked), open: false, horizonMs });
       }
-      tracked.dirty = false;
-      tracked.last = result;
-      tracked.recheckAtMs = endMs ?? horizonMs;
+      if (runs.size === 0) this.due.delete(day);
     }
+    // Runs due later on the horizon's day wait in its bucket.
+    this.firstDueDay = this.due.has(lastDay) ? lastDay : lastDay + 1;
+  }
+
+  /** Files the run under the day it is next due (sooner after a new event; it is due at once when started). */
+  private queue(tracked: TrackedRun<Info>): void {
+    const day = Math.floor(tracked.virtual.dueMs / DAY_MS);
+    if (day >= tracked.dueDay) return;
+    this.due.get(tracked.dueDay)?.delete(tracked);
+    let runs = this.due.get(day);
+    if (!runs) this.due.set(day, (runs = new Set()));
+    runs.add(tracked);
+    tracked.dueDay = day;
+    this.firstDueDay = Math.min(this.firstDueDay, day);
   }
 
   /** The log has ended at `horizonMs`: runs that end by then are final, the others are reported open. */
   finishAll(horizonMs: number): void {
     this.advanceTo(horizonMs);
-    for (const tracked of this.active.values()) {
-      const result = tracked.last ?? this.drive(tracked);
-      this.onFinished({ ...this.finished(tracked, result), open: true, horizonMs });
-    }
+    for (const tracked of this.active.values())
+      this.onFinished({ ...this.finished(tracked), open: true, horizonMs });
     this.active.clear();
+    this.due.clear();
+    this.firstDueDay = Infinity;
   }
 
-  private finished(tracked: TrackedRun<Info>, result: VirtualRunResult) {
-    return { run: tracked.run, startMs: tracked.startMs, info: tracked.info, result };
-  }
-
-  private drive(tracked: TrackedRun<Info>): VirtualRunResult {
-    return runOnVirtualClock(tracked.run, {
+  private finished(tracked: TrackedRun<Info>) {
+    return {
+      run: tracked.run,
       startMs: tracked.startMs,
-      events: tracked.events,
-      hooks: this.hooksFor(tracked.run, tracked.info),
-    });
+      info: tracked.info,
+      result: tracked.virtual.result(),
+    };
+  }
+
+  private drive(tracked: TrackedRun<Info>, horizonMs: number): void {
+    const { virtual, run, info } = tracked;
+    for (let call = virtual.next(horizonMs); call; call = virtual.next(horizonMs)) {
+      let answer: NodeAnswer;
+      try {
+        answer = { result: this.hooks.runNode(call, run, info) };
+      } catch (error) {
+        answer = { error: error instanceof Error ? error.message : String(error) };
+      }
+      virtual.answer(answer);
+    }
   }
 }

@@ -40,6 +40,7 @@ import {
   type RenderedMessage,
   type RuleCustomer,
   type SecretKeys,
+  type SendTimeJudge,
 } from '@wakeflow/channels';
 import type { customers, templates } from '@wakeflow/db';
 import { nextLocalTime, type PlanStep } from '@wakeflow/journey';
@@ -69,6 +70,8 @@ export interface DryRunWorld {
   catalog: NodeCatalog;
   /** Signs the unsubscribe link of rendered messages; without it the link is a placeholder. */
   links?: { keys: SecretKeys; publicBaseUrl: string };
+  /** How quiet hours and windows are judged: a memo (`memoizeSendTime`) when many sends share instants. */
+  sendTime?: SendTimeJudge;
 }
 
 /** The rules a send is checked against, in the send path's order. */
@@ -147,31 +150,44 @@ function judgeBeforeRender(
     settings: world.settings,
     at: send.at,
     ...(send.sendWindow ? { sendWindow: send.sendWindow } : {}),
+    ...(world.sendTime ? { sendTime: world.sendTime } : {}),
   });
   const category = template.category;
-  const passedBefore = (rule: SendCheckRule) => {
-    const order: SendCheckRule[] = ['consent', 'recipient', 'quiet_hours', 'send_window', 'frequency_cap'];
-    for (const r of order.slice(0, order.indexOf(rule))) checks.push(PASS(r));
-  };
   switch (verdict.action) {
     case 'skip':
-      passedBefore(verdict.rule);
+      passedBefore(checks, verdict.rule);
       checks.push({ rule: verdict.rule, verdict: 'skip', detail: verdict.reason });
       return { decided: { status: 'skipped', reason: verdict.reason, checks, category } };
     case 'fail':
-      passedBefore('quiet_hours');
+      passedBefore(checks, 'quiet_hours');
       checks.push({ rule: verdict.rule, verdict: 'fail', detail: verdict.reason });
       return { decided: { status: 'failed', reason: verdict.reason, checks, category } };
     case 'defer': {
       // Quiet hours and the window are walked together: a hold names the one that moved the time first.
-      passedBefore('quiet_hours');
+      passedBefore(checks, 'quiet_hours');
       const until = verdict.until.toISOString();
       checks.push({ rule: verdict.rule, verdict: 'hold', detail: until });
       return { decided: { status: 'deferred', reason: verdict.rule, retryAt: until, checks, category } };
     }
     case 'go':
-      passedBefore('frequency_cap');
+      passedBefore(checks, 'frequency_cap');
       return { checks, template, to: verdict.to };
+  }
+}
+
+const RULE_ORDER: readonly SendCheckRule[] = [
+  'consent',
+  'recipient',
+  'quiet_hours',
+  'send_window',
+  'frequency_cap',
+];
+
+/** The rules before `rule`, in the send path's order, as passed. */
+function passedBefore(checks: SendCheck[], rule: SendCheckRule): void {
+  for (const r of RULE_ORDER) {
+    if (r === rule) return;
+    checks.push(PASS(r));
   }
 }
 

@@ -9,7 +9,7 @@ import type { ChannelConsent } from '@wakeflow/db';
 import type { SendWindow } from '@wakeflow/nodes/spec';
 import type { ChannelSettings } from './channel-settings';
 import { checkConsent, type MessageCategory, type MessageChannel } from './consent';
-import { nextAllowedSendTime } from './send-time';
+import { nextAllowedSendTime, type SendTimeJudge } from './send-time';
 
 /** What the rules read of a customer. */
 export interface RuleCustomer {
@@ -45,15 +45,18 @@ export function judgeSendRules(input: {
   /** The journey's clock for the send (the step's time), not the wall clock. */
   at: Date;
   sendWindow?: SendWindow;
+  /** Answers `nextAllowedSendTime` (a dry run over many customers passes a memo of it: `memoizeSendTime`). */
+  sendTime?: SendTimeJudge;
 }): SendRulesVerdict {
   const { customer, channel, settings, at } = input;
+  const sendTime = input.sendTime ?? nextAllowedSendTime;
   const consent = checkConsent(customer.consent, channel, input.category, settings.consent);
   if (!consent.allowed) return { action: 'skip', rule: 'consent', reason: consent.reason };
   const to = recipientOf(customer, channel);
   if (!to) return { action: 'skip', rule: 'recipient', reason: 'no_recipient' };
   let timing;
   try {
-    timing = nextAllowedSendTime(at, customer.timezone, channel, settings.quietHours, input.sendWindow);
+    timing = sendTime(at, customer.timezone, channel, settings.quietHours, input.sendWindow);
   } catch (error) {
     return { action: 'fail', rule: 'send_window', reason: `send_window: ${(error as Error).message}` };
   }

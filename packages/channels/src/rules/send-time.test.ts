@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultChannelSettings } from './channel-settings';
-import { nextAllowedSendTime } from './send-time';
+import { memoizeSendTime, nextAllowedSendTime } from './send-time';
 
 const quiet = {
   ...defaultChannelSettings.quietHours,
@@ -90,5 +90,30 @@ describe('send window (S-RE-7: weekdays 20:00)', () => {
         end: '23:00',
       }),
     ).toThrow(/never falls outside quiet hours/);
+  });
+});
+
+describe('memoizeSendTime', () => {
+  it('answers as nextAllowedSendTime for every zone, channel, instant, quiet hours and window it is asked', () => {
+    const memo = memoizeSendTime();
+    const window = { start: '20:00', end: '22:00', weekdays: [1, 2, 3, 4, 5] };
+    const off = { ...quiet, enabled: false };
+    const instants = ['2026-01-15T13:30:00Z', '2026-01-15T21:30:00Z', '2026-01-17T10:00:00Z'].map(at);
+    for (let round = 0; round < 2; round++)
+      for (const now of instants)
+        for (const zone of ['Asia/Shanghai', 'Europe/London', 'America/New_York'])
+          for (const channel of ['email', 'sms'] as const)
+            for (const hours of [quiet, off])
+              for (const w of [undefined, window])
+                expect(memo(new Date(now), zone, channel, hours, w)).toEqual(
+                  nextAllowedSendTime(now, zone, channel, hours, w),
+                );
+  });
+
+  it('keeps no configuration error: a window inside quiet hours throws every time', () => {
+    const memo = memoizeSendTime();
+    const inside = { start: '23:00', end: '23:30', weekdays: [1, 2, 3, 4, 5, 6, 7] };
+    for (let i = 0; i < 2; i++)
+      expect(() => memo(at('2026-01-15T12:00:00Z'), 'UTC', 'sms', quiet, inside)).toThrow(/never falls/);
   });
 });

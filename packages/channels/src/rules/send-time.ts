@@ -64,3 +64,39 @@ export function nextAllowedSendTime(
     `The send window ${window?.start}–${window?.end} never falls outside quiet hours ${quietHours.start}–${quietHours.end}`,
   );
 }
+
+export type SendTimeJudge = typeof nextAllowedSendTime;
+
+/** Answers a memo keeps before it starts again (a backtest asks about a few instants per day and zone). */
+const MEMO_LIMIT = 100_000;
+
+/**
+ * `nextAllowedSendTime` remembered by its arguments, for dry runs that judge many sends at few instants (a
+ * backtest's runs enter at the end of a day and their waits end at the end of a later one): the same answer, asked
+ * of the time-zone rules once per zone, channel and instant for each quiet-hours setting and window (told apart by
+ * identity: the workspace's settings and the step's config, one object each for a dry run). Answers are shared: do
+ * not change their dates. A configuration error (a window inside quiet hours) is thrown every time.
+ */
+export function memoizeSendTime(): SendTimeJudge {
+  const noWindow = {};
+  let answers = new Map<object, Map<object, Map<string, SendTimeDecision>>>();
+  let size = 0;
+  return (now, timeZone, channel, quietHours, window) => {
+    if (size >= MEMO_LIMIT) {
+      answers = new Map();
+      size = 0;
+    }
+    let byWindow = answers.get(quietHours);
+    if (!byWindow) answers.set(quietHours, (byWindow = new Map<object, Map<string, SendTimeDecision>>()));
+    let byKey = byWindow.get(window ?? noWindow);
+    if (!byKey) byWindow.set(window ?? noWindow, (byKey = new Map<string, SendTimeDecision>()));
+    const key = `${now.getTime()} ${channel} ${timeZone}`;
+    let decided = byKey.get(key);
+    if (!decided) {
+      decided = nextAllowedSendTime(now, timeZone, channel, quietHours, window);
+      byKey.set(key, decided);
+      size += 1;
+    }
+    return decided;
+  };
+}

@@ -4,17 +4,21 @@
  * same instant arrive together, and before a timer due then (as signals are handled before timers in a Temporal
  * activation). The differential test holds it against `journeyRun` on Temporal; previews and backtests drive it too.
  *
- * One loop (a generator that hands out node calls) behind two drivers: `runOnVirtualClock` answers nodes with a plain
- * function, `runOnVirtualClockAsync` with an async one (a preview runs the kinds' real activities on dry-run ports).
+ * One loop (`VirtualRun`, which hands out node calls and can stop at a horizon and go on later) behind the drivers:
+ * `runOnVirtualClock` answers nodes with a plain function, `runOnVirtualClockAsync` with an async one (a preview runs
+ * the kinds' real activities on dry-run ports), and a backtest drives many `VirtualRun`s a day at a time as the event
+ * log is read, adding each run's events as they become known.
  */
 import type { CustomerEventPayload, NodeActivityResult, RunContext } from '../run';
 import {
-  advance,
+  advanceInPlace,
   awaitsTimer,
+  isoInstant,
   startJourney,
   type JourneyMachineState,
   type MachineCommand,
   type MachineFeatures,
+  type MachinePhase,
   type MachineInput,
   type MachineRun,
   type StepRecord,
@@ -61,7 +65,7 @@ export interface VirtualRunOptions<Hooks> {
 }
 
 /** A node's answer as the loop takes it: a result, or the message of what it threw. */
-type NodeAnswer = { result: NodeActivityResult } | { error: string };
+export type NodeAnswer = { result: NodeActivityResult } | { error: string };
 
 export interface VirtualRunResult {
   /** `open`: still running when the clock reached `untilMs`. */
@@ -76,146 +80,282 @@ export interface VirtualRunResult {
   state: JourneyMachineState;
 }
 
+const NO_EVENTS: ScheduledEvent[] = [];
+
 /** Upper bound on transitions, so a plan that loops through deferrals forever ends as `stuck`, not a hang. */
 const MAX_TRANSITIONS = 10_000;
+
+export interface VirtualRunStart {
+  startMs: number;
+  nextLocalTime: VirtualRunHooks['nextLocalTime'];
+  features?: MachineFeatures;
+  /** false: node calls are handed out but not kept (`nodeCalls` stays empty): a driver that keeps what it needs. */
+  keepNodeCalls?: boolean;
+}
+
+/**
+ * One run on the virtual clock, driven a little at a time. `next(untilMs)` works through the machine's commands and
+ * moves the clock to the next event or timer, up to `untilMs`; it stops to hand out a node call (answer it with
+ * `answer`), when nothing more is due by `untilMs` (the run goes on when asked again with a later horizon), or when
+ * the run has ended (`status`). Events are added in time order as they become known; a driver that adds every event
+ * due by a horizon before asking for that horizon gets the run it would get with all events known from the start
+ * (events due at the same instant arrive together, before a timer due then), however it splits the time.
+ */
+export class VirtualRun {
+  status: 'running' | 'completed' | 'failed' | 'stuck' = 'running';
+  outcome?: string;
+  reason?: string;
+  finish?: VirtualRunResult['finish'];
+  readonly steps: StepRecord[] = [];
+  readonly nodeCalls: VirtualNodeCall[] = [];
+  private state: JourneyMachineState;
+  private readonly features: MachineFeatures;
+  private readonly nextLocalTime: VirtualRunHooks['nextLocalTime'];
+  private readonly keepNodeCalls: boolean;
+  private readonly queue: MachineCommand[] = [];
+  private queueAt = 0;
+  private events: ScheduledEvent[] = NO_EVENTS;
+  private eventAt = 0;
+  private now: number;
+  private readonly startMs: number;
+  /** The run's context, made when a node first puts its output in it (until then each call gets a fresh one). */
+  private context: RunContext | undefined;
+  /** Node calls so far by step (parallel lists: a run calls few steps, and a Map costs more than it saves). */
+  private readonly attemptSteps: string[] = [];
+  private readonly attemptCounts: number[] = [];
+  private timerId = 0;
+  private timerDueMs = 0;
+  private transitions = 0;
+  /** The node call handed out and not answered yet. */
+  private pending: VirtualNodeCall | undefined;
+
+  constructor(
+    private readonly run: MachineRun,
+    start: VirtualRunStart,
+  ) {
+    this.startMs = start.startMs;
+    this.features = start.features ?? ALL_FEATURES;
+    this.nextLocalTime = start.nextLocalTime;
+    this.keepNodeCalls = start.keepNodeCalls ?? true;
+    this.now = start.startMs;
+    const first = startJourney(run, start.startMs, this.features);
+    this.state = first.state;
+    this.queue.push(...first.commands);
+  }
+
+  /** An event of the customer; events are added in the order of `atMs`. */
+  addEvent(event: ScheduledEvent): void {
+    const last = this.events[this.events.length - 1];
+    if (last && event.atMs < last.atMs)
+      throw new RangeError(`Events are added in time order: ${event.atMs} came after ${last.atMs}`);
+    if (this.eventAt === this.events.length) {
+      // Every event so far has arrived (or none came yet): a new list rather than the run's whole history.
+      this.events = [];
+      this.eventAt = 0;
+    }
+    this.events.push(event);
+  }
+
+  /** When the run next has something to do by itself: its next event or its timer (Infinity: nothing). */
+  get dueMs(): number {
+    if (this.status !== 'running') return Infinity;
+    if (this.queueAt < this.queue.length || this.pending) return this.now;
+    const eventAt = this.events[this.eventAt]?.atMs ?? Infinity;
+    return Math.min(eventAt, this.timerPending() ? this.timerDueMs : Infinity);
+  }
+
+  /**
+   * Runs up to `untilMs`: the node call to answer next, or undefined when nothing more is due by then or the run
+   * has ended (see `status`).
+   */
+  next(untilMs = Infinity): VirtualNodeCall | undefined {
+    if (this.pending) throw new Error(`Answer the call of ${this.pending.stepId} first`);
+    while (this.status === 'running') {
+      if (this.transitions >= MAX_TRANSITIONS) {
+        this.status = 'stuck';
+        break;
+      }
+      if (this.queueAt < this.queue.length) {
+        this.transitions += 1;
+        const call = this.carryOut(this.queue[this.queueAt++]!);
+        if (this.queueAt === this.queue.length) {
+          this.queue.length = 0;
+          this.queueAt = 0;
+        }
+        if (call) return call;
+        continue;
+      }
+      // Nothing to do now: move the clock to the next event or the timer, whichever is first (events on a tie).
+      const timer = this.timerPending();
+      const eventAt = this.events[this.eventAt]?.atMs;
+      const nextAt = Math.min(eventAt ?? Infinity, timer ? this.timerDueMs : Infinity);
+      if (nextAt > untilMs && nextAt !== Infinity) return undefined;
+      this.transitions += 1;
+      if (eventAt !== undefined && (!timer || eventAt <= this.timerDueMs)) {
+        this.now = Math.max(this.now, eventAt);
+        const batch: CustomerEventPayload[] = [];
+        while (this.events[this.eventAt]?.atMs === eventAt) batch.push(this.events[this.eventAt++]!.event);
+        this.feed({ kind: 'events', events: batch });
+        continue;
+      }
+      if (!timer) {
+        this.status = 'stuck';
+        break;
+      }
+      this.now = Math.max(this.now, this.timerDueMs);
+      const timerId = this.timerId;
+      this.timerId = 0;
+      this.feed({ kind: 'timer_fired', timerId });
+    }
+    return undefined;
+  }
+
+  /** The answer to the node call `next` handed out. */
+  answer(answered: NodeAnswer): void {
+    const call = this.pending;
+    if (!call) throw new Error('No node call is waiting for an answer');
+    this.pending = undefined;
+    if ('error' in answered) {
+      this.status = 'failed';
+      this.reason = answered.error;
+      return;
+    }
+    const answer = answered.result;
+    if (answer.retryAt === undefined && answer.output) {
+      this.context ??= this.freshContext();
+      this.context.steps[call.stepId] = answer.output;
+    }
+    this.feed({ kind: 'node_result', result: answer });
+  }
+
+  /** The run so far; `open` for a run still going (its steps up to where the clock stopped). */
+  result(): VirtualRunResult {
+    return {
+      status: this.status === 'running' ? 'open' : this.status,
+      ...(this.outcome !== undefined ? { outcome: this.outcome } : {}),
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      path: this.steps.map((s) => s.nodeId),
+      steps: this.steps,
+      nodeCalls: this.nodeCalls,
+      ...(this.finish ? { finish: this.finish } : {}),
+      state: this.state,
+    };
+  }
+
+  /** The machine's phase (what the run is waiting for). */
+  get phase(): MachinePhase {
+    return this.state.phase;
+  }
+
+  /** The context as the run entered: when, the entry event, no outputs yet. */
+  private freshContext(): RunContext {
+    return {
+      enteredAt: isoInstant(this.startMs),
+      ...(this.run.entryEvent ? { entry: structuredClone(this.run.entryEvent) } : {}),
+      steps: {},
+    };
+  }
+
+  private timerPending(): boolean {
+    return this.timerId !== 0 && awaitsTimer(this.state, this.timerId);
+  }
+
+  private feed(input: MachineInput): void {
+    advanceInPlace(this.run, this.state, input, this.now, this.features, this.queue);
+  }
+
+  private carryOut(command: MachineCommand): VirtualNodeCall | undefined {
+    switch (command.kind) {
+      case 'register':
+        this.feed({ kind: 'recorded' });
+        return undefined;
+      case 'record_step':
+        this.steps.push(command.step);
+        this.feed({ kind: 'recorded' });
+        return undefined;
+      case 'resolve_local_time':
+        this.feed({ kind: 'local_time', until: this.nextLocalTime(command) });
+        return undefined;
+      case 'run_node': {
+        let slot = this.attemptSteps.indexOf(command.stepId);
+        if (slot < 0) {
+          slot = this.attemptSteps.length;
+          this.attemptSteps.push(command.stepId);
+          this.attemptCounts.push(0);
+        }
+        const attempt = this.attemptCounts[slot]! + 1;
+        this.attemptCounts[slot] = attempt;
+        const call: VirtualNodeCall = {
+          stepId: command.stepId,
+          at: command.at,
+          holdout: command.holdout,
+          attempt,
+          // The node's own copy, as an activity gets it.
+          context: this.context ? structuredClone(this.context) : this.freshContext(),
+        };
+        if (this.keepNodeCalls) this.nodeCalls.push(call);
+        this.pending = call;
+        return call;
+      }
+      case 'start_timer':
+        this.timerId = command.timerId;
+        this.timerDueMs = this.now + command.ms;
+        return undefined;
+      case 'finish':
+        this.finish = { outcome: command.outcome, at: command.at, lastSeq: command.lastSeq };
+        this.feed({ kind: 'recorded' });
+        this.status = 'completed';
+        this.outcome = command.outcome;
+        return undefined;
+      case 'fail':
+        this.status = 'failed';
+        this.reason = command.reason;
+        return undefined;
+    }
+  }
+}
+
+function virtualRunOf(run: MachineRun, options: VirtualRunOptions<Pick<VirtualRunHooks, 'nextLocalTime'>>) {
+  const virtual = new VirtualRun(run, {
+    startMs: options.startMs,
+    nextLocalTime: options.hooks.nextLocalTime,
+    ...(options.features ? { features: options.features } : {}),
+  });
+  // A stable sort: events due at the same instant arrive in the order given.
+  for (const event of [...(options.events ?? [])].sort((a, b) => a.atMs - b.atMs)) virtual.addEvent(event);
+  return virtual;
+}
 
 export function runOnVirtualClock(
   run: MachineRun,
   options: VirtualRunOptions<VirtualRunHooks>,
 ): VirtualRunResult {
-  const loop = virtualRun(run, options);
-  let step = loop.next();
-  while (!step.done) {
+  const virtual = virtualRunOf(run, options);
+  for (let call = virtual.next(options.untilMs); call; call = virtual.next(options.untilMs)) {
     let answer: NodeAnswer;
     try {
-      answer = { result: options.hooks.runNode(step.value) };
+      answer = { result: options.hooks.runNode(call) };
     } catch (error) {
       answer = { error: error instanceof Error ? error.message : String(error) };
     }
-    step = loop.next(answer);
+    virtual.answer(answer);
   }
-  return step.value;
+  return virtual.result();
 }
 
 export async function runOnVirtualClockAsync(
   run: MachineRun,
   options: VirtualRunOptions<AsyncVirtualRunHooks>,
 ): Promise<VirtualRunResult> {
-  const loop = virtualRun(run, options);
-  let step = loop.next();
-  while (!step.done) {
+  const virtual = virtualRunOf(run, options);
+  for (let call = virtual.next(options.untilMs); call; call = virtual.next(options.untilMs)) {
     let answer: NodeAnswer;
     try {
-      answer = { result: await options.hooks.runNode(step.value) };
+      answer = { result: await options.hooks.runNode(call) };
     } catch (error) {
       answer = { error: error instanceof Error ? error.message : String(error) };
     }
-    step = loop.next(answer);
+    virtual.answer(answer);
   }
-  return step.value;
-}
-
-/** The loop: yields each node call, takes its answer, returns the run's end. */
-function* virtualRun(
-  run: MachineRun,
-  options: VirtualRunOptions<Pick<VirtualRunHooks, 'nextLocalTime'>>,
-): Generator<VirtualNodeCall, VirtualRunResult, NodeAnswer> {
-  const features = options.features ?? ALL_FEATURES;
-  const events = [...(options.events ?? [])].sort((a, b) => a.atMs - b.atMs);
-  let nextEvent = 0;
-  let now = options.startMs;
-  const context: RunContext = {
-    enteredAt: new Date(now).toISOString(),
-    ...(run.entryEvent ? { entry: run.entryEvent } : {}),
-    steps: {},
-  };
-  const path: string[] = [];
-  const steps: StepRecord[] = [];
-  const nodeCalls: VirtualNodeCall[] = [];
-  const attempts = new Map<string, number>();
-  let timer: { id: number; dueMs: number } | undefined;
-  let finish: VirtualRunResult['finish'];
-
-  const first = startJourney(run, now, features);
-  let state = first.state;
-  const queue: MachineCommand[] = [...first.commands];
-  const feed = (input: MachineInput) => {
-    const next = advance(run, state, input, now, features);
-    state = next.state;
-    queue.push(...next.commands);
-  };
-  const result = (status: VirtualRunResult['status'], extra: Partial<VirtualRunResult> = {}) => ({
-    status,
-    path,
-    steps,
-    nodeCalls,
-    ...(finish ? { finish } : {}),
-    state,
-    ...extra,
-  });
-
-  for (let transitions = 0; transitions < MAX_TRANSITIONS; transitions++) {
-    const command = queue.shift();
-    if (command) {
-      switch (command.kind) {
-        case 'register':
-          feed({ kind: 'recorded' });
-          break;
-        case 'record_step':
-          path.push(command.step.nodeId);
-          steps.push(command.step);
-          feed({ kind: 'recorded' });
-          break;
-        case 'resolve_local_time':
-          feed({ kind: 'local_time', until: options.hooks.nextLocalTime(command) });
-          break;
-        case 'run_node': {
-          const attempt = (attempts.get(command.stepId) ?? 0) + 1;
-          attempts.set(command.stepId, attempt);
-          const call: VirtualNodeCall = {
-            stepId: command.stepId,
-            at: command.at,
-            holdout: command.holdout,
-            attempt,
-            context: structuredClone(context),
-          };
-          nodeCalls.push(call);
-          const answered: NodeAnswer = yield call;
-          if ('error' in answered) return result('failed', { reason: answered.error });
-          const answer = answered.result;
-          if (answer.retryAt === undefined && answer.output) context.steps[command.stepId] = answer.output;
-          feed({ kind: 'node_result', result: answer });
-          break;
-        }
-        case 'start_timer':
-          timer = { id: command.timerId, dueMs: now + command.ms };
-          break;
-        case 'finish':
-          finish = { outcome: command.outcome, at: command.at, lastSeq: command.lastSeq };
-          feed({ kind: 'recorded' });
-          return result('completed', { outcome: command.outcome });
-        case 'fail':
-          return result('failed', { reason: command.reason });
-      }
-      continue;
-    }
-    // Nothing to do now: move the clock to the next event or the timer, whichever is first (events on a tie).
-    const pending = timer && awaitsTimer(state, timer.id) ? timer : undefined;
-    const eventAt = events[nextEvent]?.atMs;
-    const nextAt = Math.min(eventAt ?? Infinity, pending?.dueMs ?? Infinity);
-    if (options.untilMs !== undefined && nextAt > options.untilMs && nextAt !== Infinity)
-      return result('open');
-    if (eventAt !== undefined && (pending === undefined || eventAt <= pending.dueMs)) {
-      now = Math.max(now, eventAt);
-      const batch: CustomerEventPayload[] = [];
-      while (events[nextEvent]?.atMs === eventAt) batch.push(events[nextEvent++]!.event);
-      feed({ kind: 'events', events: batch });
-      continue;
-    }
-    if (pending === undefined) return result('stuck');
-    now = Math.max(now, pending.dueMs);
-    timer = undefined;
-    feed({ kind: 'timer_fired', timerId: pending.id });
-  }
-  return result('stuck');
+  return virtual.result();
 }
