@@ -1,12 +1,15 @@
 /**
- * `tsx packages/channels/bench/send.bench.ts`: messages per second through the whole send path — render, record,
- * rules, SMTP to a local smtp-server, status update — on one process, and the latency the rules add.
+ * `pnpm bench send`: messages per second through the whole send path — render, record, rules, SMTP to a local
+ * smtp-server, status update — on one process, and the latency the rules add; then the same path on the log
+ * provider one message at a time (`send`, BENCH_CONCURRENCY at once, as a cohort's node batch called it) against
+ * `sendBatch` in batches of BENCH_BATCH, side by side, email and SMS for each of BENCH_CUSTOMERS customers.
  * Uses a fresh test database (WAKEFLOW_TEST_DATABASE_URL / DATABASE_URL / local postgres) and drops it afterwards.
  */
 import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '@wakeflow/db/testing';
-import { messages } from '@wakeflow/db';
+import { messages, providers } from '@wakeflow/db';
+import type { SendRequest } from '@wakeflow/nodes';
 import { createMessageSender, createProvider, deriveSecretKeys, saveChannelSettings } from '../src/index';
 import {
   seedCustomer,
@@ -19,7 +22,9 @@ import {
 } from '../test/helpers';
 
 const COUNT = Number(process.env.BENCH_MESSAGES ?? 1_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 4_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
 
 const keys = deriveSecretKeys('f'.repeat(64));
 const tdb = await createTestDatabase();
@@ -106,7 +111,6 @@ try {
     ruleTimes.push(performance.now() - t0);
   }
   await sender.close();
-
   const pct = (xs: number[], p: number) =>
     [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   const sent = await tdb.db.$count(messages, eq(messages.status, 'sent'));
@@ -122,6 +126,91 @@ try {
   console.log(
     `rules alone (settings + quiet hours + cap check under lock): p50 ${pct(ruleTimes, 50).toFixed(2)} ms, p95 ${pct(ruleTimes, 95).toFixed(2)} ms`,
   );
+
+  // One at a time against batches, on the log provider (the outbox): what the sender itself costs.
+  await tdb.db.delete(providers).where(eq(providers.id, 'bench-smtp'));
+  await seedTemplate(tdb.db, {
+    id: 'bench-sms',
+    channel: 'sms',
+    subject: null,
+    html: null,
+    body: 'Hi {{ customer.first_name }}, code {{ steps.offer.code }}',
+  });
+  await saveChannelSettings(tdb.db, WORKSPACE, {
+    rateLimits: { email: 10_000, sms: 10_000 },
+    frequencyCap: { limit: 100 },
+  });
+  const context = { entry: {}, steps: { offer: { code: 'B-1' } } };
+  /** Email and SMS for each customer of a fresh set (a run each), as the canonical journey's first touch. */
+  const firstTouch = async (label: string) => {
+    const ids: string[] = [];
+    for (let i = 0; i < CUSTOMERS; i += 500)
+      ids.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(500, CUSTOMERS - i) }, () => seedCustomer(tdb.db)),
+        )),
+      );
+    const runList = [];
+    for (let i = 0; i < ids.length; i += 500)
+      runList.push(...(await Promise.all(ids.slice(i, i + 500).map((c) => seedRun(tdb.db, c, journeyId)))));
+    return {
+      email: runList.map((r) => sendRequest(r, `${label}_email`, { context })),
+      sms: runList.map((r) =>
+        sendRequest(r, `${label}_sms`, { channel: 'sms', templateId: 'bench-sms', context }),
+      ),
+    };
+  };
+  const one = await firstTouch('one');
+  const many = await firstTouch('many');
+  const logSender = createMessageSender({
+    db: tdb.db,
+    keys,
+    publicBaseUrl: 'https://wakeflow.example',
+  });
+  const check = (status: string, reason?: string) => {
+    if (status !== 'sent') throw new Error(`not sent: ${status} ${reason}`);
+  };
+
+  let t0 = performance.now();
+  for (const step of [one.email, one.sms]) {
+    let at = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (at < step.length) {
+          const result = await logSender.send(step[at++]!);
+          check(result.status, result.reason);
+        }
+      }),
+    );
+  }
+  const singleSeconds = (performance.now() - t0) / 1000;
+
+  t0 = performance.now();
+  const batchTimes: number[] = [];
+  for (const step of [many.email, many.sms]) {
+    for (let i = 0; i < step.length; i += BATCH) {
+      const b0 = performance.now();
+      const batch: SendRequest[] = step.slice(i, i + BATCH);
+      for (const result of await logSender.sendBatch(batch)) check(result.status, result.reason);
+      batchTimes.push(performance.now() - b0);
+    }
+  }
+  const batchSeconds = (performance.now() - t0) / 1000;
+  await logSender.close();
+
+  const messageCount = CUSTOMERS * 2;
+  const singleRate = messageCount / singleSeconds;
+  const batchRate = messageCount / batchSeconds;
+  console.log(
+    `\nlog provider, ${CUSTOMERS} customers × (email + SMS) = ${messageCount} messages each way, cap and rate limit on:`,
+  );
+  console.log(
+    `  send, ${CONCURRENCY} at a time:     ${singleRate.toFixed(0)} messages/s (${(CUSTOMERS / singleSeconds).toFixed(0)} customers/s)`,
+  );
+  console.log(
+    `  sendBatch, batches of ${BATCH}: ${batchRate.toFixed(0)} messages/s (${(CUSTOMERS / batchSeconds).toFixed(0)} customers/s), one batch p50 ${pct(batchTimes, 50).toFixed(0)} ms`,
+  );
+  console.log(`  ratio: ${(batchRate / singleRate).toFixed(1)}×`);
 } finally {
   await smtp.close();
   await tdb.drop();

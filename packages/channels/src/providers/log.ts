@@ -5,7 +5,8 @@
  * Confidential messages (account links) are recorded without their body: every reader of the workspace can read
  * the outbox, and a reset link there would let any of them sign in as the addressee.
  */
-import { outbox, type Database } from '@wakeflow/db';
+import { sql } from 'drizzle-orm';
+import type { Database } from '@wakeflow/db';
 import type { DeliveryReceipt, MessageProvider, OutgoingMessage, ProviderChannel } from './types';
 
 export const LOG_PROVIDER_ID = 'log';
@@ -22,27 +23,28 @@ export function createLogProvider(
 ): MessageProvider {
   /** One insert of every message; a key already in the outbox is a message recorded by an earlier attempt. */
   async function record(messages: readonly OutgoingMessage[]): Promise<DeliveryReceipt[]> {
-    const inserted = await db
-      .insert(outbox)
-      .values(
-        messages.map((message) => ({
-          workspaceId,
-          idempotencyKey: message.idempotencyKey,
-          messageId: message.messageId,
-          channel: message.channel,
-          recipient: message.to,
-          subject: message.subject,
-          body: message.confidential ? REDACTED_BODY : message.text,
-          payload: {
-            html: message.confidential ? null : message.html,
-            headers: message.headers,
-            ...(message.confidential ? { redacted: true } : {}),
-          },
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ idempotencyKey: outbox.idempotencyKey });
-    const recorded = new Set(inserted.map((r) => r.idempotencyKey));
+    const rows = messages.map((message) => ({
+      idempotencyKey: message.idempotencyKey,
+      messageId: message.messageId,
+      channel: message.channel,
+      recipient: message.to,
+      subject: message.subject,
+      body: message.confidential ? REDACTED_BODY : message.text,
+      payload: {
+        html: message.confidential ? null : message.html,
+        headers: message.headers,
+        ...(message.confidential ? { redacted: true } : {}),
+      },
+    }));
+    // One JSON parameter for the rows: a thousand-row insert built column by column costs more to assemble than to run.
+    const inserted = await db.execute<{ idempotency_key: string }>(sql`
+      insert into outbox (workspace_id, idempotency_key, message_id, channel, recipient, subject, body, payload)
+      select ${workspaceId}, v."idempotencyKey", v."messageId", v.channel, v.recipient, v.subject, v.body, v.payload
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v("idempotencyKey" text, "messageId" uuid,
+        channel text, recipient text, subject text, body text, payload jsonb)
+      on conflict do nothing
+      returning idempotency_key`);
+    const recorded = new Set(inserted.rows.map((r) => r.idempotency_key));
     return messages.map((message) => ({
       providerMessageId: `outbox:${message.idempotencyKey}`,
       response: { outbox: recorded.has(message.idempotencyKey) ? 'recorded' : 'already recorded' },

@@ -8,8 +8,9 @@
  * ones all of them; at the cap, journeys at or above `waitAtOrAbovePriority` wait until a slot frees up (the oldest
  * counted message leaves the window), the others are skipped.
  */
-import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, not, sql, type SQL } from 'drizzle-orm';
 import { messages, type Database } from '@wakeflow/db';
+import { anyOf } from '../any-of';
 import type { ChannelSettings } from './channel-settings';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -117,9 +118,9 @@ export async function countedDispatchesOf(
       .from(messages)
       .where(
         and(
-          inArray(messages.customerId, customerIds.slice(i, i + pageSize)),
+          anyOf(messages.customerId, customerIds.slice(i, i + pageSize), 'uuid'),
           countsAgainstCap(windowStart(now, cap)),
-          exclude.length ? notInArray(messages.id, [...exclude]) : undefined,
+          exclude.length ? not(anyOf(messages.id, exclude, 'uuid')) : undefined,
         ),
       )
       .orderBy(asc(messages.dispatchedAt));

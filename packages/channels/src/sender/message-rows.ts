@@ -4,22 +4,46 @@
  * row still being `pending`, so a row another attempt finished first keeps that attempt's answer. Each returns the
  * ids it changed; the caller reads the others back (`currentRows`) and answers from what they say.
  */
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { messages, type Database } from '@wakeflow/db';
 import type { SendRequest } from '@wakeflow/nodes/spec';
+import { anyOf } from '../any-of';
 import type { MessageCategory } from '../rules/consent';
 
 export type MessageRow = typeof messages.$inferSelect;
+
+/** The `priority` column's default, for rows inserted without one. */
+const DEFAULT_ROW_PRIORITY = 5;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-async function changedIds(db: Database | Transaction, query: ReturnType<typeof sql>): Promise<Set<string>> {
-  const result = await db.execute<{ id: string }>(query);
+/**
+ * `update messages m set <set> from <rows> v where m.id = v.id`, for rows still `pending` (and `also`): the ids it
+ * changed. The rows come as one JSON parameter, read once (materialized) and the messages found by primary key
+ * (`id = any(...)`): left to itself the planner guesses a hundred JSON rows and one undispatched message, and
+ * may re-read the JSON for every message it scans.
+ */
+async function updatePending(
+  db: Database | Transaction,
+  rows: readonly { id: string }[],
+  columns: SQL,
+  set: SQL,
+  also?: SQL,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const ids = rows.map((r) => r.id);
+  const result = await db.execute<{ id: string }>(sql`
+    with v as materialized (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${columns}))
+    update messages m set ${set}
+    from v
+    where m.id = v.id and m.id = any(${sql.param(ids)}::uuid[]) and m.status = 'pending'${also ? sql` and ${also}` : sql``}
+    returning m.id`);
   return new Set(result.rows.map((r) => r.id));
 }
 
 /**
  * Record first: inserts every request's row under its idempotency key, and reads the rows earlier attempts
- * inserted. Requests must have distinct keys.
+ * inserted. Requests must have distinct keys. One JSON parameter carries the rows: a thousand-row insert built
+ * column by column costs more to assemble than to run.
  */
 export async function recordRows(
   db: Database,
@@ -28,37 +52,75 @@ export async function recordRows(
 ): Promise<Map<string, MessageRow>> {
   const byKey = new Map<string, MessageRow>();
   if (requests.length === 0) return byKey;
-  const inserted = await db
-    .insert(messages)
-    .values(
-      requests.map((req) => ({
-        workspaceId: req.workspaceId,
-        idempotencyKey: req.idempotencyKey,
-        runId: req.runId,
-        journeyId: req.journeyId,
-        nodeId: req.nodeId,
-        customerId: req.customerId,
-        channel: req.channel,
-        templateId: req.templateId,
-        category,
-        ...(req.priority !== undefined ? { priority: req.priority } : {}),
-        ...(req.requestedAt ? { requestedAt: new Date(req.requestedAt) } : {}),
-      })),
-    )
-    .onConflictDoNothing({ target: [messages.workspaceId, messages.idempotencyKey] })
-    .returning();
-  for (const row of inserted) byKey.set(row.idempotencyKey, row);
-  const existing = requests.filter((req) => !byKey.has(req.idempotencyKey)).map((r) => r.idempotencyKey);
+  const rows = requests.map((req) => ({
+    workspaceId: req.workspaceId,
+    idempotencyKey: req.idempotencyKey,
+    runId: req.runId,
+    journeyId: req.journeyId,
+    nodeId: req.nodeId,
+    customerId: req.customerId,
+    channel: req.channel,
+    templateId: req.templateId,
+    priority: req.priority ?? DEFAULT_ROW_PRIORITY,
+    requestedAt: req.requestedAt ? new Date(req.requestedAt).toISOString() : null,
+  }));
+  const inserted = await db.execute<{ id: string; idempotency_key: string; created_at: Date | string }>(sql`
+    insert into messages (workspace_id, idempotency_key, run_id, journey_id, node_id, customer_id, channel,
+      template_id, category, priority, requested_at)
+    select v."workspaceId", v."idempotencyKey", v."runId", v."journeyId", v."nodeId", v."customerId", v.channel,
+      v."templateId", ${category}, v.priority, v."requestedAt"
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v("workspaceId" text, "idempotencyKey" text,
+      "runId" uuid, "journeyId" uuid, "nodeId" text, "customerId" uuid, channel text, "templateId" text,
+      priority integer, "requestedAt" timestamptz)
+    on conflict (workspace_id, idempotency_key) do nothing
+    returning id, idempotency_key, created_at`);
+  const requestOf = new Map(rows.map((r) => [r.idempotencyKey, r]));
+  for (const { id, idempotency_key: key, created_at: createdAt } of inserted.rows) {
+    const r = requestOf.get(key)!;
+    // A fresh row: what was given, and the columns' defaults.
+    byKey.set(key, {
+      id,
+      workspaceId: r.workspaceId,
+      idempotencyKey: key,
+      runId: r.runId,
+      journeyId: r.journeyId,
+      nodeId: r.nodeId,
+      customerId: r.customerId,
+      channel: r.channel,
+      templateId: r.templateId,
+      status: 'pending',
+      reason: null,
+      provider: null,
+      providerMessageId: null,
+      recipient: null,
+      subject: null,
+      body: null,
+      attempts: 0,
+      costMicros: null,
+      requestedAt: r.requestedAt ? new Date(r.requestedAt) : null,
+      category,
+      priority: r.priority,
+      dispatchedAt: null,
+      leaseUntil: null,
+      deferredUntil: null,
+      payload: null,
+      providerResponse: null,
+      isTest: false,
+      createdAt: new Date(createdAt),
+      sentAt: null,
+    });
+  }
+  const existing = rows.filter((r) => !byKey.has(r.idempotencyKey)).map((r) => r.idempotencyKey);
   if (existing.length) {
     const found = await db
       .select()
       .from(messages)
       .where(
-        and(eq(messages.workspaceId, requests[0]!.workspaceId), inArray(messages.idempotencyKey, existing)),
+        and(eq(messages.workspaceId, rows[0]!.workspaceId), anyOf(messages.idempotencyKey, existing, 'text')),
       );
     for (const row of found) byKey.set(row.idempotencyKey, row);
   }
-  const vanished = requests.find((req) => !byKey.has(req.idempotencyKey));
+  const vanished = rows.find((r) => !byKey.has(r.idempotencyKey));
   if (vanished) throw new Error(`Message ${vanished.idempotencyKey} vanished between insert and select`);
   return byKey;
 }
@@ -69,7 +131,7 @@ export async function currentRows(db: Database, ids: readonly string[]): Promise
   const rows = await db
     .select()
     .from(messages)
-    .where(inArray(messages.id, [...ids]));
+    .where(anyOf(messages.id, ids, 'uuid'));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -82,14 +144,12 @@ export interface FinalMark {
 
 /** Rules (or a provider) decided: skipped or failed, with the reason and, from a provider, its answer. */
 export async function markFinal(db: Database, marks: readonly FinalMark[]): Promise<Set<string>> {
-  if (marks.length === 0) return new Set();
-  return changedIds(
+  return updatePending(
     db,
-    sql`update messages m set status = v.status, reason = v.reason, deferred_until = null,
-          provider_response = coalesce(v.response, m.provider_response)
-        from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as v(id uuid, status text, reason text, response jsonb)
-        where m.id = v.id and m.status = 'pending'
-        returning m.id`,
+    marks.map(({ id, status, reason, response }) => ({ id, status, reason, response })),
+    sql`id uuid, status text, reason text, response jsonb`,
+    sql`status = v.status, reason = v.reason, deferred_until = null,
+      provider_response = coalesce(v.response, m.provider_response)`,
   );
 }
 
@@ -102,12 +162,11 @@ export interface DeferMark {
 
 /** Not now: the row notes until when and why (the journey sleeps and asks again with the same key). */
 export async function markDeferred(db: Database, marks: readonly DeferMark[]): Promise<void> {
-  if (marks.length === 0) return;
-  const rows = marks.map((m) => ({ id: m.id, until: m.until.toISOString(), reason: `deferred: ${m.rule}` }));
-  await db.execute(
-    sql`update messages m set deferred_until = v.until, reason = v.reason
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, until timestamptz, reason text)
-        where m.id = v.id and m.status = 'pending'`,
+  await updatePending(
+    db,
+    marks.map((m) => ({ id: m.id, until: m.until.toISOString(), reason: `deferred: ${m.rule}` })),
+    sql`id uuid, until timestamptz, reason text`,
+    sql`deferred_until = v.until, reason = v.reason`,
   );
 }
 
@@ -132,18 +191,15 @@ export async function markDispatched(
   tx: Database | Transaction,
   marks: readonly DispatchMark[],
 ): Promise<Set<string>> {
-  if (marks.length === 0) return new Set();
-  const rows = marks.map((m) => ({ ...m, dispatchedAt: m.dispatchedAt.toISOString() }));
-  return changedIds(
+  return updatePending(
     tx,
-    sql`update messages m set dispatched_at = v."dispatchedAt", priority = v.priority, category = v.category,
-          provider = v.provider, recipient = v.recipient, subject = v.subject, body = v.body, payload = v.payload,
-          cost_micros = v."costMicros", deferred_until = null, reason = null
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, "dispatchedAt" timestamptz,
-          priority integer, category text, provider text, recipient text, subject text, body text, payload jsonb,
-          "costMicros" integer)
-        where m.id = v.id and m.status = 'pending' and m.dispatched_at is null
-        returning m.id`,
+    marks.map((m) => ({ ...m, dispatchedAt: m.dispatchedAt.toISOString() })),
+    sql`id uuid, "dispatchedAt" timestamptz, priority integer, category text, provider text, recipient text,
+      subject text, body text, payload jsonb, "costMicros" integer`,
+    sql`dispatched_at = v."dispatchedAt", priority = v.priority, category = v.category, provider = v.provider,
+      recipient = v.recipient, subject = v.subject, body = v.body, payload = v.payload, cost_micros = v."costMicros",
+      deferred_until = null, reason = null`,
+    sql`m.dispatched_at is null`,
   );
 }
 
@@ -163,7 +219,7 @@ export async function takeLeases(
     .set({ leaseUntil, attempts: sql`${messages.attempts} + 1` })
     .where(
       and(
-        inArray(messages.id, [...ids]),
+        anyOf(messages.id, ids, 'uuid'),
         eq(messages.status, 'pending'),
         or(isNull(messages.leaseUntil), lt(messages.leaseUntil, wall)),
       ),
@@ -180,14 +236,12 @@ export interface SentMark {
 
 /** The provider accepted: `sent`, with its id and answer. */
 export async function markSent(db: Database, marks: readonly SentMark[], sentAt: Date): Promise<Set<string>> {
-  if (marks.length === 0) return new Set();
-  return changedIds(
+  return updatePending(
     db,
-    sql`update messages m set status = 'sent', reason = null, lease_until = null, sent_at = ${sentAt.toISOString()}::timestamptz,
-          provider_message_id = v."providerMessageId", provider_response = v.response
-        from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as v(id uuid, "providerMessageId" text, response jsonb)
-        where m.id = v.id and m.status = 'pending'
-        returning m.id`,
+    marks,
+    sql`id uuid, "providerMessageId" text, response jsonb`,
+    sql`status = 'sent', reason = null, lease_until = null, sent_at = ${sentAt.toISOString()}::timestamptz,
+      provider_message_id = v."providerMessageId", provider_response = v.response`,
   );
 }
 
@@ -201,13 +255,11 @@ export interface RefusalMark {
 
 /** The provider did not accept: the lease is released and its answer kept. */
 export async function markRefused(db: Database, marks: readonly RefusalMark[]): Promise<Set<string>> {
-  if (marks.length === 0) return new Set();
-  return changedIds(
+  return updatePending(
     db,
-    sql`update messages m set lease_until = null, provider_response = v.response, reason = v.reason,
-          status = case when v.permanent then 'failed' else m.status end
-        from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as v(id uuid, permanent boolean, reason text, response jsonb)
-        where m.id = v.id and m.status = 'pending'
-        returning m.id`,
+    marks.map(({ id, permanent, reason, response }) => ({ id, permanent, reason, response })),
+    sql`id uuid, permanent boolean, reason text, response jsonb`,
+    sql`lease_until = null, provider_response = v.response, reason = v.reason,
+      status = case when v.permanent then 'failed' else m.status end`,
   );
 }

@@ -33,7 +33,7 @@
  * their locks in one transaction, one dispatch update, the rate limit's slots in one upsert, one lease update, the
  * provider's batch API (or a few calls at a time), one `sent` update and one insert of the delivered events.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { customers, journeyVersions, runs, templates, type Database } from '@wakeflow/db';
 import type {
   BatchSendResult,
@@ -42,6 +42,7 @@ import type {
   SendResult,
   SendRetry,
 } from '@wakeflow/nodes/spec';
+import { anyOf } from '../any-of';
 import { addressPolicyFromEnv, type AddressPolicy } from '../net/address-policy';
 import { deliverAll } from '../providers/deliver-all';
 import type { ProviderRow } from '../providers/store';
@@ -131,7 +132,7 @@ export const MAX_SEND_BATCH = 1_000;
  * (`max_locks_per_transaction` × connections, 6,400 by default), which several concurrent batches of a thousand
  * would exhaust.
  */
-const CAP_CUSTOMERS_PER_TRANSACTION = 250;
+const CAP_CUSTOMERS_PER_TRANSACTION = 500;
 
 /** The retry answer, with the provider's answer `send` puts in its failure's details. */
 interface RetryAnswer extends SendRetry {
@@ -241,7 +242,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
           journeyVersions,
           and(eq(journeyVersions.journeyId, runs.journeyId), eq(journeyVersions.version, runs.version)),
         )
-        .where(inArray(runs.id, [...new Set(unknown)]));
+        .where(anyOf(runs.id, [...new Set(unknown)], 'uuid'));
       for (const row of rows) {
         const parsed = Number(row.priority);
         if (Number.isInteger(parsed) && parsed >= 1 && parsed <= 10) out.set(row.runId, parsed);
@@ -270,7 +271,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
       .where(
         and(
           eq(customers.workspaceId, workspaceId),
-          inArray(customers.id, [...new Set(items.map((i) => i.req.customerId))]),
+          anyOf(customers.id, [...new Set(items.map((i) => i.req.customerId))], 'uuid'),
         ),
       );
     const customerById = new Map(found.map((c) => [c.id, c]));
@@ -636,7 +637,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     const found = await db
       .select({ id: customers.id, externalId: customers.externalId })
       .from(customers)
-      .where(inArray(customers.id, [...new Set(delivered.map((d) => d.row.customerId))]));
+      .where(anyOf(customers.id, [...new Set(delivered.map((d) => d.row.customerId))], 'uuid'));
     const externalIds = new Map(found.map((c) => [c.id, c.externalId]));
     const events: ChannelEvent[] = [];
     for (const { row, provider } of delivered) {

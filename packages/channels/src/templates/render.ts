@@ -3,6 +3,7 @@
  * `steps.offer.code` when the coupon step was skipped) is an error rather than a message with a hole in it; authors
  * who mean "optional" write `| default: …`, which strict mode permits.
  */
+import type { Liquid } from 'liquidjs';
 import { templateEngine, TEMPLATE_LIMITS, type TemplateOutput } from './engine';
 import type { TemplateContent, TemplateField } from './schema';
 import type { TemplateVariables } from './variables';
@@ -69,6 +70,22 @@ export class TemplateLimitError extends TemplateRenderError {
   }
 }
 
+/** Parsed templates by output and source: a batch renders one template for a thousand customers. */
+const parsed = new Map<string, ReturnType<Liquid['parse']>>();
+/** Sources kept at most; the oldest goes first (a worker renders a few templates, an editor many drafts). */
+const PARSED_LIMIT = 200;
+
+function parseOnce(engine: Liquid, output: TemplateOutput, source: string): ReturnType<Liquid['parse']> {
+  const key = `${output}\u0000${source}`;
+  let templates = parsed.get(key);
+  if (!templates) {
+    templates = engine.parse(source);
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, templates);
+  }
+  return templates;
+}
+
 async function renderField(
   field: TemplateField,
   source: string,
@@ -78,8 +95,7 @@ async function renderField(
 ): Promise<string> {
   const engine = templateEngine(output);
   try {
-    const parsed = engine.parse(source);
-    const rendered: unknown = await engine.render(parsed, variables, {
+    const rendered: unknown = await engine.render(parseOnce(engine, output, source), variables, {
       strictVariables: strict,
       ownPropertyOnly: true,
       renderLimit: TEMPLATE_LIMITS.renderLimit,

@@ -3,7 +3,8 @@
  * The default writes to the `events` table, idempotent on the deterministic event id; the API and worker should
  * pass their ingest function instead, so that running journeys waiting for `message_opened` are signalled too.
  */
-import { events, type Database } from '@wakeflow/db';
+import { sql } from 'drizzle-orm';
+import type { Database } from '@wakeflow/db';
 
 export interface ChannelEvent {
   workspaceId: string;
@@ -25,20 +26,15 @@ export interface EventRecorder {
 export function createDbEventRecorder(db: Database): EventRecorder {
   async function recordMany(batch: readonly ChannelEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    await db
-      .insert(events)
-      .values(
-        batch.map((event) => ({
-          workspaceId: event.workspaceId,
-          eventId: event.eventId,
-          customerExternalId: event.customerExternalId,
-          customerId: event.customerId,
-          name: event.name,
-          properties: event.properties,
-          occurredAt: event.occurredAt,
-        })),
-      )
-      .onConflictDoNothing();
+    // One JSON parameter for the rows: a batch's thousand events assemble in no time (column by column they do not).
+    const rows = batch.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() }));
+    await db.execute(sql`
+      insert into events (workspace_id, event_id, customer_external_id, customer_id, name, properties, occurred_at)
+      select v."workspaceId", v."eventId", v."customerExternalId", v."customerId", v.name, v.properties,
+        v."occurredAt"
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v("workspaceId" text, "eventId" text,
+        "customerExternalId" text, "customerId" uuid, name text, properties jsonb, "occurredAt" timestamptz)
+      on conflict do nothing`);
   }
   return { recordMany, record: (event) => recordMany([event]) };
 }
