@@ -311,6 +311,52 @@ describe('a batch answers and records exactly what sends one by one do', () => {
     }
   });
 
+  it('never exceeds the cap when batches and single sends race for customers’ last slots', async () => {
+    const { journeyId: a } = await seedJourney(tdb.db, { priority: 9 });
+    const { journeyId: b } = await seedJourney(tdb.db, { priority: 9 });
+    const customers: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const id = await seedCustomer(tdb.db);
+      // Two of three slots used: one left for whichever step gets there first.
+      await pastDispatch(id, a, new Date(NOON.getTime() - DAY_MS));
+      await pastDispatch(id, a, new Date(NOON.getTime() - DAY_MS));
+      customers.push(id);
+    }
+    const step = async (journey: string, node: string, ids: string[]) =>
+      Promise.all(
+        ids.map(async (c) =>
+          sendRequest(await seedRun(tdb.db, c, journey), node, {
+            templateId: 'gift',
+            context: { steps: { offer: { code: 'R' } } },
+            priority: 9,
+          }),
+        ),
+      );
+    // Two batches in opposite customer orders (their locks must not deadlock), and single sends besides.
+    const first = await step(a, 'race_a', customers);
+    const second = await step(b, 'race_b', [...customers].reverse());
+    const singles = await step(b, 'race_c', customers.slice(0, 10));
+    const s = sender();
+    const [x, y, ...z] = await Promise.all([
+      s.sendBatch(first),
+      sender().sendBatch(second),
+      ...singles.map((req) => sender().send(req)),
+    ]);
+    const sent = [...x, ...y, ...z].filter((r) => r.status === 'sent');
+    expect(sent).toHaveLength(customers.length);
+    const perCustomer = await tdb.db
+      .select({ customerId: messages.customerId })
+      .from(messages)
+      .where(
+        and(
+          inArray(messages.customerId, customers),
+          eq(messages.status, 'sent'),
+          inArray(messages.nodeId, ['race_a', 'race_b', 'race_c']),
+        ),
+      );
+    expect(new Set(perCustomer.map((r) => r.customerId)).size).toBe(customers.length);
+  });
+
   it('refuses a batch of more than one step before writing anything', async () => {
     const { journeyId } = await seedJourney(tdb.db);
     const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);
