@@ -191,6 +191,8 @@ class BatchOutcome {
   readonly defers: (DeferMark & { retryAt: Date })[] = [];
   /** Rows sent (now or earlier) whose delivered event is (re)recorded, with the provider that took them. */
   readonly delivered: { row: MessageRow; provider: string }[] = [];
+  /** Customers' external ids the batch has read (their events need them). */
+  readonly externalIds = new Map<string, string>();
 
   finish(row: MessageRow, status: 'skipped' | 'failed', reason: string): void {
     this.finals.push({ id: row.id, row, status, reason });
@@ -275,6 +277,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
         ),
       );
     const customerById = new Map(found.map((c) => [c.id, c]));
+    for (const c of found) outcome.externalIds.set(c.id, c.externalId);
     const category = template.category;
 
     let resolved: ResolvedProvider | null | undefined;
@@ -632,13 +635,17 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
   }
 
   /** `message_delivered` for the rows sent, one insert (idempotent: the event id is the message's). */
-  async function recordDelivered(delivered: readonly { row: MessageRow; provider: string }[]): Promise<void> {
+  async function recordDelivered(outcome: BatchOutcome): Promise<void> {
+    const { delivered, externalIds } = outcome;
     if (delivered.length === 0) return;
-    const found = await db
-      .select({ id: customers.id, externalId: customers.externalId })
-      .from(customers)
-      .where(anyOf(customers.id, [...new Set(delivered.map((d) => d.row.customerId))], 'uuid'));
-    const externalIds = new Map(found.map((c) => [c.id, c.externalId]));
+    const unread = [...new Set(delivered.map((d) => d.row.customerId))].filter((id) => !externalIds.has(id));
+    if (unread.length) {
+      const found = await db
+        .select({ id: customers.id, externalId: customers.externalId })
+        .from(customers)
+        .where(anyOf(customers.id, unread, 'uuid'));
+      for (const c of found) externalIds.set(c.id, c.externalId);
+    }
     const events: ChannelEvent[] = [];
     for (const { row, provider } of delivered) {
       const customerExternalId = externalIds.get(row.customerId);
@@ -702,7 +709,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     for (const { row } of ready) await deps.hooks?.afterDispatchRecorded?.(row.id);
     const crash = await deliver(ready, settings, outcome);
     await writeDecisions(outcome);
-    await recordDelivered(outcome.delivered);
+    await recordDelivered(outcome);
     if (crash) throw crash.error;
     return requests.map((req) => {
       const id = rows.get(req.idempotencyKey)!.id;
