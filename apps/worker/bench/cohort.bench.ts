@@ -13,7 +13,10 @@
  *
  * Env: BENCH_CUSTOMERS (10,000; 1,000,000 for the issue's figure), BENCH_SINGLE_CUSTOMERS (200), BENCH_SWEEP_PAGE
  *      (1,000), WAKEFLOW_COHORT_SIZE (1,000), BENCH_EVENT_RATE (100), BENCH_EVENT_SECONDS (10),
- *      WORKER_MAX_ACTIVITIES (100), WORKER_MAX_WORKFLOW_TASKS (40).
+ *      WORKER_MAX_ACTIVITIES (100), WORKER_MAX_WORKFLOW_TASKS (40), BENCH_WORK_SAMPLE (20: cohorts whose histories
+ *      are counted, with each activity type's time scheduled → started → completed), BENCH_FIRST_TOUCH_LIMIT_S (1,800:
+ *      past it the rate so far is printed and the bench goes on), BENCH_ONLY=admission (the sweep and the cohort
+ *      starter alone, no worker: time until every runs row is written and every cohort started).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,6 +54,8 @@ const PAGE = env('BENCH_SWEEP_PAGE', 1_000);
 const COHORT_SIZE = env('WAKEFLOW_COHORT_SIZE', 1_000);
 const EVENT_RATE = env('BENCH_EVENT_RATE', 100);
 const EVENT_SECONDS = env('BENCH_EVENT_SECONDS', 10);
+const WORK_SAMPLE = env('BENCH_WORK_SAMPLE', 20);
+const FIRST_TOUCH_LIMIT_S = env('BENCH_FIRST_TOUCH_LIMIT_S', 1_800);
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,16 +69,22 @@ try {
 const ACTIVITY_TASK_SCHEDULED = 10;
 const TIMER_STARTED = 17;
 const WORKFLOW_EXECUTION_SIGNALED = 26;
+const ACTIVITY_TASK_STARTED = 11;
+const ACTIVITY_TASK_COMPLETED = 12;
 interface Work {
   events: number;
   activities: number;
   timers: number;
   signals: number;
   starts: number;
+  /** By activity type: how many, and the summed time from scheduled to started and from started to completed. */
+  byActivity: Map<string, { n: number; waitMs: number; runMs: number }>;
 }
+const msOf = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : 0;
 /** What Temporal recorded for these workflows (every run of each: a cohort may have continued as new). */
 async function workOf(client: Client, workflowIds: readonly string[]): Promise<Work> {
-  const work: Work = { events: 0, activities: 0, timers: 0, signals: 0, starts: 0 };
+  const work: Work = { events: 0, activities: 0, timers: 0, signals: 0, starts: 0, byActivity: new Map() };
   for (const workflowId of workflowIds) {
     let runId: string | undefined;
     const seen = new Set<string>();
@@ -82,7 +93,29 @@ async function workOf(client: Client, workflowIds: readonly string[]): Promise<W
       const events = history.events ?? [];
       work.events += events.length;
       work.starts += 1;
+      const scheduled = new Map<string, { type: string; at: number; startedAt?: number }>();
       for (const e of events) {
+        const at = msOf(e.eventTime);
+        const type = Number(e.eventType);
+        if (type === ACTIVITY_TASK_SCHEDULED)
+          scheduled.set(String(e.eventId), {
+            type: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?',
+            at,
+          });
+        if (type === ACTIVITY_TASK_STARTED) {
+          const s = scheduled.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId));
+          if (s) s.startedAt = at;
+        }
+        if (type === ACTIVITY_TASK_COMPLETED) {
+          const s = scheduled.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+          if (s?.startedAt !== undefined) {
+            const row = work.byActivity.get(s.type) ?? { n: 0, waitMs: 0, runMs: 0 };
+            row.n += 1;
+            row.waitMs += s.startedAt - s.at;
+            row.runMs += at - s.startedAt;
+            work.byActivity.set(s.type, row);
+          }
+        }
         if (Number(e.eventType) === ACTIVITY_TASK_SCHEDULED) work.activities += 1;
         if (Number(e.eventType) === TIMER_STARTED) work.timers += 1;
         if (Number(e.eventType) === WORKFLOW_EXECUTION_SIGNALED) work.signals += 1;
@@ -249,15 +282,30 @@ try {
       const began = performance.now();
       const progress = await sweep(cohortJourney);
       const swept = (performance.now() - began) / 1000;
+      console.log(
+        `sweep: ${fmt(progress.started)} customers admitted, every runs row written and every cohort started ${swept.toFixed(1)} s after the sweep began`,
+      );
+      // Counting 2 messages a customer is itself work for PostgreSQL: polled less often the more there are.
+      const pollMs = Math.min(5_000, Math.max(250, N / 200));
       let touched = await firstTouched(cohortJourney);
-      while (touched < progress.started) {
-        await sleep(250);
+      let lastReport = performance.now();
+      while (touched < progress.started && performance.now() - began < FIRST_TOUCH_LIMIT_S * 1000) {
+        await sleep(pollMs);
         peakRss = Math.max(peakRss, rssMiB());
         touched = await firstTouched(cohortJourney);
+        if (performance.now() - lastReport >= 30_000) {
+          lastReport = performance.now();
+          const elapsed = (lastReport - began) / 1000;
+          console.log(
+            `  … ${fmt(touched)} first touches after ${elapsed.toFixed(0)} s (${fmt(touched / elapsed)} customers/s), worker RSS ${fmt(rssMiB())} MiB, load ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+          );
+        }
       }
       const seconds = (performance.now() - began) / 1000;
       console.log(
-        `cohorts: ${fmt(progress.started)} customers entered (sweep done in ${swept.toFixed(1)} s); every first touch recorded and handed to the provider ${seconds.toFixed(1)} s after the sweep began = ${fmt(progress.started / seconds)} customers/s`,
+        touched >= progress.started
+          ? `cohorts: ${fmt(progress.started)} customers entered; every first touch recorded and handed to the provider ${seconds.toFixed(1)} s after the sweep began = ${fmt(progress.started / seconds)} customers/s`
+          : `cohorts: NOT DONE after ${seconds.toFixed(0)} s (BENCH_FIRST_TOUCH_LIMIT_S): ${fmt(touched)} of ${fmt(progress.started)} customers' first touches = ${fmt(touched / seconds)} customers/s`,
       );
       peakRss = Math.max(peakRss, rssMiB());
       const cohortIds = (
@@ -268,10 +316,21 @@ try {
       ).flatMap((r) => (r.id ? [r.id] : []));
       // Every member is now in the 7-day wait (its timer started): the work so far is the first touch's.
       await sleep(2_000);
-      const cohortWork = await workOf(client, cohortIds);
+      // A sample of the cohorts (every history of a million customers would be gigabytes to fetch).
+      const sample = cohortIds.slice(0, WORK_SAMPLE);
+      const [sampled] = (
+        await db.execute<{ n: number }>(sql`
+          select count(*)::int as n from runs where cohort_workflow_id = any(${sql.param(sample)}::text[])`)
+      ).rows;
+      const members = sampled?.n ?? 0;
+      const cohortWork = await workOf(client, sample);
       console.log(
-        `cohort work per customer to the wait (${cohortIds.length} cohorts): ${perCustomer(cohortWork, progress.started)}; Temporal actions (starts + activities + timers + signals) ${(actions(cohortWork) / progress.started).toFixed(4)}`,
+        `cohort work per customer to the wait (${sample.length} of ${cohortIds.length} cohorts, ${fmt(members)} members): ${perCustomer(cohortWork, members)}; Temporal actions (starts + activities + timers + signals) ${(actions(cohortWork) / members).toFixed(4)}`,
       );
+      for (const [type, a] of cohortWork.byActivity)
+        console.log(
+          `  ${type}: ${a.n} activities, ${(a.n / sample.length).toFixed(1)} per cohort; mean ${fmt(a.waitMs / a.n)} ms scheduled → started, ${fmt(a.runMs / a.n)} ms started → completed`,
+        );
       console.log(
         `worker memory: RSS ${fmt(rssBefore)} MiB before the worker, ${fmt(peakRss)} MiB at most, ${fmt(rssMiB())} MiB with ${fmt(progress.started)} customers waiting in ${cohortIds.length} cohorts`,
       );
@@ -358,7 +417,7 @@ try {
         `per-customer work per customer to the wait (${singles.length} journeyRuns): ${perCustomer(singleWork, singles.length)}; Temporal actions ${(actions(singleWork) / singles.length).toFixed(2)}`,
       );
       console.log(
-        `cohort / per-customer: ${((actions(cohortWork) / progress.started / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / progress.started / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
+        `cohort / per-customer: ${((actions(cohortWork) / members / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / members / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
       );
     });
   }

@@ -5,7 +5,6 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { runSteps, runs } from '../schema/index';
 
 export interface RunBatchRecords {
   workspaceId: string;
@@ -43,26 +42,26 @@ export async function recordRunBatch(db: Database, batch: RunBatchRecords): Prom
     await tx.execute(
       sql`select pg_advisory_xact_lock(hashtextextended(${`run-batch:${batch.journeyId}`}, 0))`,
     );
-    if (batch.registered.length > 0) {
-      await tx
-        .insert(runs)
-        .values(
-          batch.registered.map((r) => ({
-            id: r.runId,
-            workspaceId,
-            workflowId: r.workflowId,
-            cohortWorkflowId: r.cohortWorkflowId,
-            journeyId: batch.journeyId,
-            version: batch.version,
-            customerId: r.customerId,
-            entry: r.entry,
-            holdout: r.holdout,
-            startedAt: r.startedAt,
-          })),
-        )
-        // The starter wrote the rows first (entry limits count them at once); the run's own clock says when it began.
-        .onConflictDoUpdate({ target: runs.id, set: { startedAt: sql`excluded.started_at` } });
-    }
+    // Every statement reads its rows from arrays (unnest): a multi-row VALUES of a thousand rows costs PostgreSQL more
+    // to parse and plan than the write itself, and these run under the journey's lock.
+    const { registered } = batch;
+    if (registered.length > 0)
+      await tx.execute(sql`
+        insert into runs (id, workspace_id, workflow_id, cohort_workflow_id, journey_id, version, customer_id, entry,
+                          holdout, started_at)
+        select v.id, ${workspaceId}, v.workflow_id, v.cohort, ${batch.journeyId}::uuid, ${batch.version}, v.customer_id,
+               v.entry, v.holdout, v.started_at
+        from unnest(${sql.param(registered.map((r) => r.runId))}::uuid[],
+                    ${sql.param(registered.map((r) => r.workflowId))}::text[],
+                    ${sql.param(registered.map((r) => r.cohortWorkflowId))}::text[],
+                    ${sql.param(registered.map((r) => r.customerId))}::uuid[],
+                    ${sql.param(registered.map((r) => r.entry))}::int[],
+                    ${sql.param(registered.map((r) => r.holdout))}::boolean[],
+                    ${sql.param(registered.map((r) => iso(r.startedAt)))}::timestamptz[])
+          as v(id, workflow_id, cohort, customer_id, entry, holdout, started_at)
+        -- The starter wrote the rows first (entry limits count them at once); the run's own clock says when it began.
+        on conflict (id) do update set started_at = excluded.started_at
+          where runs.started_at is distinct from excluded.started_at`);
     const { steps } = batch;
     if (steps.length > 0) {
       const left = steps.filter((s) => s.seq > 0);
@@ -73,12 +72,13 @@ export async function recordRunBatch(db: Database, batch: RunBatchRecords): Prom
                       ${sql.param(left.map((s) => iso(s.at)))}::timestamptz[],
                       ${sql.param(left.map((s) => s.previousOutcome ?? null))}::text[]) as v(run_id, seq, at, outcome)
           where s.run_id = v.run_id and s.seq = v.seq and s.left_at is null`);
-      await tx
-        .insert(runSteps)
-        .values(
-          steps.map((s) => ({ workspaceId, runId: s.runId, nodeId: s.nodeId, seq: s.seq, enteredAt: s.at })),
-        )
-        .onConflictDoNothing();
+      await tx.execute(sql`
+        insert into run_steps (workspace_id, run_id, node_id, seq, entered_at)
+        select ${workspaceId}, v.run_id, v.node_id, v.seq, v.at
+        from unnest(${sql.param(steps.map((s) => s.runId))}::uuid[], ${sql.param(steps.map((s) => s.nodeId))}::text[],
+                    ${sql.param(steps.map((s) => s.seq))}::int[], ${sql.param(steps.map((s) => iso(s.at)))}::timestamptz[])
+          as v(run_id, node_id, seq, at)
+        on conflict do nothing`);
       await tx.execute(sql`
         update runs r set current_node_id = v.node_id,
           arms = case when v.arm_step is null then r.arms else r.arms || jsonb_build_object(v.arm_step, v.arm) end,
