@@ -269,13 +269,23 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     let page: HistoryEvent[] = [];
     let pageAt = 0;
     let logEnded = false;
+    // The next page is asked for as soon as one arrives, so PostgreSQL reads it while this process works through
+    // the one it has (one page ahead: memory stays two pages).
+    let nextPage: Promise<HistoryEvent[]> | undefined;
+    const fetchPage = () => {
+      const fetching = audience.nextEvents(pageSize);
+      // Awaited when the page is needed; a failure is thrown there, not left unhandled meanwhile.
+      fetching.catch(() => undefined);
+      return fetching;
+    };
     /** The events up to `horizonMs` not read yet, at most `limit` of them. */
     const eventsUntil = async (horizonMs: number, limit = Infinity): Promise<HistoryEvent[]> => {
       const taken: HistoryEvent[] = [];
       while (taken.length < limit) {
         if (pageAt >= page.length) {
           if (logEnded) return taken;
-          page = await audience.nextEvents(pageSize);
+          page = await (nextPage ?? fetchPage());
+          nextPage = page.length > 0 ? fetchPage() : undefined;
           pageAt = 0;
           if (page.length === 0) {
             logEnded = true;
@@ -391,6 +401,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     }
     route(await eventsUntil(nowMs));
     tracker.finishAll(nowMs);
+    await nextPage;
     await audience.close();
     return report.build(
       {

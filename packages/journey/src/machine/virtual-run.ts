@@ -81,6 +81,7 @@ export interface VirtualRunResult {
 }
 
 const NO_EVENTS: ScheduledEvent[] = [];
+const RECORDED: MachineInput = { kind: 'recorded' };
 
 /** Upper bound on transitions, so a plan that loops through deferrals forever ends as `stuck`, not a hang. */
 const MAX_TRANSITIONS = 10_000;
@@ -267,11 +268,11 @@ export class VirtualRun {
   private carryOut(command: MachineCommand): VirtualNodeCall | undefined {
     switch (command.kind) {
       case 'register':
-        this.feed({ kind: 'recorded' });
+        this.feed(RECORDED);
         return undefined;
       case 'record_step':
         this.steps.push(command.step);
-        this.feed({ kind: 'recorded' });
+        this.feed(RECORDED);
         return undefined;
       case 'resolve_local_time':
         this.feed({ kind: 'local_time', until: this.nextLocalTime(command) });
@@ -303,7 +304,7 @@ export class VirtualRun {
         return undefined;
       case 'finish':
         this.finish = { outcome: command.outcome, at: command.at, lastSeq: command.lastSeq };
-        this.feed({ kind: 'recorded' });
+        this.feed(RECORDED);
         this.status = 'completed';
         this.outcome = command.outcome;
         return undefined;
