@@ -29,7 +29,10 @@ export interface FactsStage {
    * customer; `chunk` numbers runs of `chunkSize` customers in the physical order of `customers`.
    */
   facts: SQL;
-  /** `(customer_id, day, activity_count, login_count, purchase_count, spend, …)`, one row per counted day. */
+  /**
+   * `(chunk, customer_id, day, activity_count, login_count, purchase_count, spend, …)`, one row per counted day,
+   * stored in chunk order.
+   */
   daily: SQL;
   customers: number;
   days: number;
@@ -52,15 +55,26 @@ export async function takeFactsStage(
   const base = `wakeflow_facts_stage_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const facts = table(`${base}_facts`);
   const daily = table(`${base}_daily`);
+  // Each customer's chunk, for the time the stage is taken.
+  const order = table(`${base}_order`);
   const drop = async () => {
-    await db.execute(sql`drop table if exists ${facts}, ${daily}`);
+    await db.execute(sql`drop table if exists ${facts}, ${daily}, ${order}`);
   };
   try {
     const counts = await db.transaction(
       async (tx) => {
         // The aggregations of a large workspace spill to disk at the default 4 MB.
         await tx.execute(sql.raw(`set local work_mem = '256MB'`));
-        await tx.execute(sql`create unlogged table ${daily} (customer_id uuid not null, day date not null,
+        // Chunks are runs of customers in physical order, so a chunk locks and rewrites consecutive heap pages of
+        // customers (and, where the rollup was written customer by customer, of the rollup) instead of pages all
+        // over both tables: with a buffer cache smaller than the tables, id order dirtied every page of customers
+        // once per customer on it.
+        await tx.execute(sql`create unlogged table ${order} as
+          select c.id as customer_id, c.xmin::text::bigint as row_version,
+            ((row_number() over (order by c.ctid) - 1) / ${chunkSize})::int as chunk
+          from customers c where c.workspace_id = ${workspaceId}`);
+        await tx.execute(sql`analyze ${order}`);
+        await tx.execute(sql`create unlogged table ${daily} (chunk int not null, customer_id uuid not null, day date not null,
           activity_count int not null, login_count int not null, purchase_count int not null,
           spend numeric(14, 2) not null,
           -- For the customer's facts: the day's latest event of each kind, and its purchases' exact sum.
@@ -69,52 +83,56 @@ export async function takeFactsStage(
           chunk int not null, last_activity timestamptz, last_login timestamptz, last_purchase timestamptz,
           purchases int not null, spend numeric(14, 2) not null)`);
         // One pass over the events, in physical order. Ingest only creates a rollup row for a day with at least one
-        // counted event, and only such events move a fact: the same filter here.
+        // counted event, and only such events move a fact: the same filter here. Stored in chunk order, so that a
+        // chunk reads consecutive pages of the stage too.
         const days = await tx.execute(sql`
           insert into ${daily}
-          select customer_id, (occurred_at at time zone 'UTC')::date as day,
-            count(*) filter (where is_activity)::int,
-            count(*) filter (where is_login)::int,
-            count(*) filter (where is_purchase)::int,
-            coalesce(sum(amount) filter (where is_purchase), 0)::numeric(14, 2),
-            max(occurred_at) filter (where is_activity),
-            max(occurred_at) filter (where is_login),
-            max(occurred_at) filter (where is_purchase),
-            coalesce(sum(amount) filter (where is_purchase), 0)
+          select chunk, customer_id, day, activity_count, login_count, purchase_count, spend,
+            last_activity, last_login, last_purchase, spend_exact
           from (
-            -- The same classification as ingest (event-kinds.ts), so rebuild and ingest cannot disagree.
-            select e.customer_id, e.occurred_at,
-              ${eventKindColumns(settings, { name: sql`e.name`, properties: sql`e.properties` })}
-            from events e
-            where e.workspace_id = ${workspaceId} and e.customer_id is not null
-          ) f
-          where is_activity or is_login or is_purchase
-          group by customer_id, day`);
+            select chunk, customer_id, (occurred_at at time zone 'UTC')::date as day,
+              count(*) filter (where is_activity)::int as activity_count,
+              count(*) filter (where is_login)::int as login_count,
+              count(*) filter (where is_purchase)::int as purchase_count,
+              coalesce(sum(amount) filter (where is_purchase), 0)::numeric(14, 2) as spend,
+              max(occurred_at) filter (where is_activity) as last_activity,
+              max(occurred_at) filter (where is_login) as last_login,
+              max(occurred_at) filter (where is_purchase) as last_purchase,
+              coalesce(sum(amount) filter (where is_purchase), 0) as spend_exact
+            from (
+              -- The same classification as ingest (event-kinds.ts), so rebuild and ingest cannot disagree.
+              select e.customer_id, o.chunk, e.occurred_at,
+                ${eventKindColumns(settings, { name: sql`e.name`, properties: sql`e.properties` })}
+              from events e
+              join ${order} o on o.customer_id = e.customer_id
+              where e.workspace_id = ${workspaceId}
+            ) f
+            where is_activity or is_login or is_purchase
+            group by chunk, customer_id, day
+            order by chunk, customer_id, day
+          ) g`);
         // Every customer, also those without counted events (their facts go back to empty). The spend is the exact
-        // sum rounded once, as the column rounds a customer's total (not the sum of rounded days). Chunks are runs
-        // of customers in physical order, so a chunk locks and rewrites consecutive heap pages of customers (and,
-        // where the rollup was written customer by customer, of the rollup) instead of pages all over both tables:
-        // with a buffer cache smaller than the tables, id order dirtied every page once per customer on it.
+        // sum rounded once, as the column rounds a customer's total (not the sum of rounded days).
         const customers = await tx.execute(sql`
           insert into ${facts}
-          select c.id, c.xmin::text::bigint,
-            ((row_number() over (order by c.ctid) - 1) / ${chunkSize})::int,
+          select o.customer_id, o.row_version, o.chunk,
             d.last_activity, d.last_login, d.last_purchase,
             coalesce(d.purchases, 0), coalesce(d.spend, 0)::numeric(14, 2)
-          from customers c
+          from ${order} o
           left join (
             select customer_id, max(last_activity) as last_activity, max(last_login) as last_login,
               max(last_purchase) as last_purchase, sum(purchase_count)::int as purchases, sum(spend_exact) as spend
             from ${daily} group by customer_id
-          ) d on d.customer_id = c.id
-          where c.workspace_id = ${workspaceId}`);
+          ) d on d.customer_id = o.customer_id`);
         return { days: days.rowCount ?? 0, customers: customers.rowCount ?? 0 };
       },
       { isolationLevel: 'repeatable read' },
     );
+    await db.execute(sql`drop table ${order}`);
     await db.execute(sql`alter table ${facts} add primary key (customer_id)`);
     await db.execute(sql`create index on ${facts} (chunk)`);
-    await db.execute(sql`create index on ${daily} (customer_id, day)`);
+    // A chunk's days are consecutive pages: a block range index finds them, built in one pass (no sort).
+    await db.execute(sql`create index on ${daily} using brin (chunk)`);
     await db.execute(sql`analyze ${facts}`);
     await db.execute(sql`analyze ${daily}`);
     return {
@@ -147,22 +165,19 @@ export function lockStagedChunkSql(stage: FactsStage, workspaceId: string, chunk
 }
 
 /**
- * The `wanted` and `wanted_daily` CTEs of a chunk of staged customers (see rebuild.ts), read from the stage. Only
- * for customers whose row is still the version staged. Lateral, so each customer is an index lookup in the stage
- * whatever the planner estimates (a chunk is a sliver of a large stage, most of a small one).
+ * The `wanted` and `wanted_daily` CTEs of staged customers of one chunk (see rebuild.ts), read from the stage. Only
+ * for customers whose row is still the version staged (the `chunk(id)` CTE lists them).
  */
-export function chunkFromStageSql(stage: FactsStage): SQL {
+export function chunkFromStageSql(stage: FactsStage, chunk: number): SQL {
   return sql`
     wanted as (
       select s.customer_id, s.last_activity, s.last_login, s.last_purchase, s.purchases, s.spend
-      from chunk ch cross join lateral (
-        select * from ${stage.facts} s where s.customer_id = ch.id
-      ) s
+      from ${stage.facts} s
+      where s.chunk = ${chunk} and s.customer_id in (select id from chunk)
     ),
     wanted_daily as (
       select d.customer_id, d.day, d.activity_count, d.login_count, d.purchase_count, d.spend
-      from chunk ch cross join lateral (
-        select * from ${stage.daily} d where d.customer_id = ch.id
-      ) d
+      from ${stage.daily} d
+      where d.chunk = ${chunk} and d.customer_id in (select id from chunk)
     )`;
 }

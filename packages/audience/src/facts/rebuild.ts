@@ -201,6 +201,7 @@ async function applyLockedChunk(
   locked: readonly LockedCustomer[],
   stage: FactsStage | null,
   fixedSettings: AudienceSettings | undefined,
+  chunk: number | null,
 ) {
   // Read after the locks: a rebuild superseded by a newer settings change cannot overwrite the newer rebuild's
   // chunk with the old definitions (it waits for that chunk and then sees the new settings; a stage taken under
@@ -211,7 +212,7 @@ async function applyLockedChunk(
   const fresh = useStage ? locked.filter((r) => !r.staged).map((r) => r.id) : locked.map((r) => r.id);
   const total = { customers: 0, written: 0, deleted: 0, recomputed: stage ? fresh.length : 0 };
   for (const [part, sources] of [
-    [staged, stage && chunkFromStageSql(stage)],
+    [staged, stage && chunk !== null && chunkFromStageSql(stage, chunk)],
     [fresh, chunkFromEventsSql(workspaceId, fresh, settings)],
   ] as const) {
     if (part.length === 0 || !sources) continue;
@@ -269,7 +270,8 @@ export async function rebuildFacts(
         await tx.execute(sql.raw(`set local enable_seqscan = off`));
         const locked = await lock(tx);
         if (locked.length === 0) return null;
-        return { locked, ...(await applyLockedChunk(tx, workspaceId, locked, stage, options.settings)) };
+        const counts = await applyLockedChunk(tx, workspaceId, locked, stage, options.settings, chunk);
+        return { locked, ...counts };
       }),
     );
     if (done === null) return [];
