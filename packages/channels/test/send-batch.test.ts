@@ -357,6 +357,37 @@ describe('a batch answers and records exactly what sends one by one do', () => {
     expect(new Set(perCustomer.map((r) => r.customerId)).size).toBe(customers.length);
   });
 
+  it('counts each member’s cap over its own window when members ask at different journey times', async () => {
+    const { journeyId } = await seedJourney(tdb.db);
+    const { journeyId: routine } = await seedJourney(tdb.db);
+    const now = await seedCustomer(tdb.db);
+    const earlier = await seedCustomer(tdb.db);
+    // Nine and four days before noon: both in the window of a step asked three days earlier, one in noon's.
+    for (const id of [now, earlier]) {
+      await pastDispatch(id, routine, new Date(NOON.getTime() - 9 * DAY_MS));
+      await pastDispatch(id, routine, new Date(NOON.getTime() - 4 * DAY_MS));
+    }
+    const at = (days: number) => new Date(NOON.getTime() - days * DAY_MS).toISOString();
+    const answers = await sender().sendBatch([
+      sendRequest(await seedRun(tdb.db, now, journeyId), 'windows', {
+        templateId: 'gift',
+        context: { steps: { offer: { code: 'W' } } },
+        priority: 5,
+        requestedAt: at(0),
+      }),
+      sendRequest(await seedRun(tdb.db, earlier, journeyId), 'windows', {
+        templateId: 'gift',
+        context: { steps: { offer: { code: 'W' } } },
+        priority: 5,
+        requestedAt: at(3),
+      }),
+    ]);
+    expect(answers.map((a) => [a.status, a.reason])).toEqual([
+      ['sent', undefined],
+      ['skipped', 'frequency_cap'],
+    ]);
+  });
+
   it('refuses a batch of more than one step before writing anything', async () => {
     const { journeyId } = await seedJourney(tdb.db);
     const run = await seedRun(tdb.db, await seedCustomer(tdb.db), journeyId);

@@ -188,7 +188,7 @@ interface Accepted {
 class BatchOutcome {
   readonly answers = new Map<string, Answer>();
   readonly finals: (FinalMark & { row: MessageRow })[] = [];
-  readonly defers: (DeferMark & { retryAt: Date })[] = [];
+  readonly defers: DeferMark[] = [];
   /** Rows sent (now or earlier) whose delivered event is (re)recorded, with the provider that took them. */
   readonly delivered: { row: MessageRow; provider: string }[] = [];
   /** Customers' external ids the batch has read (their events need them). */
@@ -199,7 +199,7 @@ class BatchOutcome {
   }
 
   defer(row: MessageRow, until: Date, rule: string): void {
-    this.defers.push({ id: row.id, until, rule, retryAt: until });
+    this.defers.push({ id: row.id, until, rule });
     this.answers.set(row.id, {
       messageId: row.id,
       status: 'deferred',
@@ -354,7 +354,9 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
         if (capped) {
           const ids = [...new Set(chunk.map((p) => p.req.customerId))];
           await lockCustomersForCap(tx, ids);
-          const counted = await countedDispatchesOf(tx, ids, chunk[0]!.at, settings.frequencyCap, {
+          // From the earliest member's window on; each member's decision counts only its own window.
+          const earliest = new Date(Math.min(...chunk.map((p) => p.at.getTime())));
+          const counted = await countedDispatchesOf(tx, ids, earliest, settings.frequencyCap, {
             exclude: chunk.map((p) => p.row.id),
           });
           for (const p of chunk) {
