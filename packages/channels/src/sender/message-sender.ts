@@ -491,7 +491,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     let leaseEnd = now().getTime() + leaseMs;
     let crash: { error: unknown } | undefined;
     const accepted: Accepted[] = [];
-    const refusals: (RefusalMark & { item: Ready; message: string })[] = [];
+    const refusals: (RefusalMark & { item: Ready; message: string; answer: Record<string, unknown> })[] = [];
 
     const byProvider = new Map<string, Ready[]>();
     for (const item of fresh) {
@@ -564,6 +564,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
             id: item.row.id,
             item,
             message,
+            answer: response,
             permanent: kind === 'permanent',
             reason: kind === 'permanent' ? `provider: ${message}` : `retrying: ${message}`,
             response: { ...response, error: message },
@@ -577,7 +578,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
     for (const a of accepted) await deps.hooks?.afterProviderAccepted?.(a.item.row.id);
 
     const refused = await markRefused(db, refusals);
-    for (const { item, permanent, message, reason, response } of refusals) {
+    for (const { item, permanent, message, reason, answer } of refusals) {
       const id = item.row.id;
       if (!permanent)
         outcome.answers.set(id, {
@@ -585,7 +586,7 @@ export function createMessageSender(deps: MessageSenderDeps): ChannelMessageSend
           status: 'retry',
           cause: 'provider_unavailable',
           reason: message,
-          details: { messageId: id, ...response },
+          details: { messageId: id, ...answer },
         });
       else if (refused.has(id)) outcome.answerFromRow({ ...item.row, status: 'failed', reason });
       else outcome.answers.set(id, { messageId: id, status: 'failed', reason });
