@@ -1,5 +1,6 @@
 /**
- * A cohort's node batch retried because some members failed transiently runs only those members again, on the real
+ * The checks a run's step passes before its node runs hold for a cohort's batch too, for every member (a paused
+ * journey's hold, an unknown kind, a kind older than the plan). A cohort's node batch retried because some members failed transiently runs only those members again, on the real
  * Temporal dev server and PostgreSQL: the answers of the members that succeeded are carried to the next attempt in
  * the activity's heartbeat details, so a custom node that is not idempotent never runs twice for a member — through
  * the kind's `run` (one member at a time) and through its `runBatch` (one call for the members left).
@@ -8,9 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Worker } from '@temporalio/worker';
-import { runs } from '@wakeflow/db';
+import { randomUUID } from 'node:crypto';
+import { journeys, runs } from '@wakeflow/db';
+import type { CohortNodeBatch } from '@wakeflow/journey';
+import { createNodeServices } from '@wakeflow/catalog';
 import { defineNode, type NodeBatchAnswer } from '@wakeflow/nodes/spec';
-import { createRunStarter, type JourneyRunStarter } from '@wakeflow/temporal';
+import { createCohortActivities, createRunStarter, type JourneyRunStarter } from '@wakeflow/temporal';
 import { createJourneyBench, eventually, type JourneyBench } from '@wakeflow/testing';
 import { customersNamed } from './cohort-support';
 
@@ -84,7 +88,7 @@ const graphWith = (type: string) => ({
   ],
 });
 
-describe('a retried cohort node batch', () => {
+describe('a cohort node batch', () => {
   let bench: JourneyBench;
   let starter: JourneyRunStarter;
   let worker: Worker;
@@ -143,5 +147,57 @@ describe('a retried cohort node batch', () => {
     expect(new Set(batches[0])).toEqual(new Set(ids));
     expect(new Set(batches[1])).toEqual(new Set(ids.slice(0, 3)));
     expect(ids.map((id) => calls.get(`batch:${id}`))).toEqual(ids.map((_, i) => (i < 3 ? 2 : 1)));
+  });
+
+  it('holds every member at a message step of a paused journey, and fails every member the worker cannot run', async () => {
+    const { db } = bench.database;
+    const [paused] = await db
+      .insert(journeys)
+      .values({ workspaceId: 'test', name: 'paused', draftGraph: {}, status: 'paused' })
+      .returning({ id: journeys.id });
+    const activities = createCohortActivities({
+      db,
+      catalog: bench.catalog,
+      services: createNodeServices({
+        db,
+        publicUrl: 'http://127.0.0.1:3999',
+        logger: { info: () => undefined, warn: () => undefined },
+      }),
+      pauseHoldMs: 60_000,
+    });
+    const at = '2026-12-07T10:00:00.000Z';
+    const batch = (step: Partial<CohortNodeBatch>): CohortNodeBatch => ({
+      workspaceId: 'test',
+      journeyId: paused!.id,
+      version: 1,
+      cohortWorkflowId: 'cohort/test',
+      nodeId: 'gift_email',
+      nodeType: 'send',
+      nodeVersion: 1,
+      config: { channel: 'email', templateId: 'gift-email' },
+      priority: 5,
+      maximumAttempts: 3,
+      concurrency: 4,
+      members: ['a', 'b', 'c'].map((c, i) => ({
+        runId: randomUUID(),
+        customerId: randomUUID(),
+        entry: i + 1,
+        holdout: false,
+        at,
+        context: { enteredAt: at, steps: {} },
+      })),
+      ...step,
+    });
+    expect(await activities.executeCohortNode(batch({}))).toEqual(
+      [1, 2, 3].map(() => ({ result: { outcome: 'held', retryAt: '2026-12-07T10:01:00.000Z', held: true } })),
+    );
+    const unknown = await activities.executeCohortNode(batch({ nodeType: 'no_such_kind' }));
+    expect(unknown.map((a) => ('error' in a ? a.error : a))).toEqual(
+      [1, 2, 3].map(() => expect.stringContaining('no node kind “no_such_kind”')),
+    );
+    const tooNew = await activities.executeCohortNode(batch({ nodeVersion: 9 }));
+    expect(tooNew.map((a) => ('error' in a ? a.error : a))).toEqual(
+      [1, 2, 3].map(() => expect.stringContaining('version 9')),
+    );
   });
 });
