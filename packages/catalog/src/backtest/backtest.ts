@@ -40,7 +40,14 @@ import type { Channel, SendWindow } from '@wakeflow/nodes';
 import { createCatalog } from '../installation';
 import { judgeDrySend, type DryRunWorld } from '../dry-run/dry-run-services';
 import { RunTracker, type TrackedRunHooks } from './run-tracker';
-import { BacktestReportBuilder, type EntrantInfo, type SendDecision, type SendDecisionKind } from './report';
+import {
+  BacktestReportBuilder,
+  newRunTally,
+  type EntrantInfo,
+  type RunTally,
+  type SendDecision,
+  type SendDecisionKind,
+} from './report';
 
 const DAY_MS = 86_400_000;
 /** Events read from the cursor at a time (the cursor's round trips against the memory of one page). */
@@ -61,6 +68,8 @@ export class BacktestInputError extends Error {
 
 interface Entrant extends EntrantInfo {
   customer: EntrantFacts;
+  /** The run's steps as the report has added them up so far. */
+  tally: RunTally;
   /** Marketing dispatch times the cap counts: the customer's recent ones when the run started, then the run's own. */
   counted: Date[];
 }
@@ -184,6 +193,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     return known;
   };
   const hooks: TrackedRunHooks<Entrant> = {
+    stepRecorded: (step, run, entrant) => report.stepRecorded(run, entrant, entrant.tally, step),
     nextLocalTime: (request, entrant) =>
       nextLocalTime(
         new Date(request.after),
@@ -233,7 +243,8 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
   // Who is in a run, by customer index (set when the as-of audience is open).
   let inRun = new Uint8Array(0);
   const tracker = new RunTracker<Entrant>(hooks, (finished) => {
-    report.add(finished);
+    const { run, info, result, open } = finished;
+    report.ended({ run, info, tally: info.tally, status: result.status, outcome: result.outcome, open });
     inRun[finished.info.customer.index] = 0;
     const { customerId } = finished.run;
     const recent = finished.info.counted.filter((d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS);
@@ -386,6 +397,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
           dormancyStage: dormancyStageOf(customer.lastActivityAt, now, audienceSettings),
           valueTier: customer.valueTier,
           decisions: [],
+          tally: newRunTally(),
           customer,
           counted: [...(counted.get(customer.customerId) ?? [])],
         });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineRun, StepRecord } from '@wakeflow/journey/machine';
-import { BacktestReportBuilder, returnedDuringWait, type EntrantInfo } from './report';
+import { BacktestReportBuilder, newRunTally, type EntrantInfo, type ReportContext } from './report';
 
 const plan: MachineRun['plan'] = {
   entryStepId: 'trigger',
@@ -59,18 +59,89 @@ const info = (tier: string, decision: 'sent' | 'skipped'): EntrantInfo => ({
   ],
 });
 
-describe('returnedDuringWait', () => {
+const context: ReportContext = {
+  journey: { id: 'j', name: 'J', version: 1 },
+  window: { from: '2026-01-01', to: '2026-01-01', days: 1 },
+  evaluation: { instant: 'end of day', triggerSegmentId: 's', reentry: { mode: 'once' } },
+  customers: 3,
+  unitCostMicros: new Map([['email', 2_000]]),
+  stepLabels: new Map([['wait', { name: 'Wait', type: 'wait_for_event' }]]),
+  fieldsWithoutHistory: ['traits'],
+  rulesJudged: true,
+  rulesNote: '',
+};
+
+describe('natural return at a wait', () => {
   const back = [step('trigger', 0), step('mail', 1), step('wait', 2), step('back', 3, 'login')];
   const gone = [step('trigger', 0), step('mail', 1), step('wait', 2), step('gone', 3, 'timeout')];
-  it('is true when the wait ended by its event, false by its timeout, undefined for other steps', () => {
-    expect(returnedDuringWait(run(), back, 2, { open: false, outcome: 'reactivated' })).toBe(true);
-    expect(returnedDuringWait(run(), gone, 2, { open: false, outcome: 'still_dormant' })).toBe(false);
-    expect(returnedDuringWait(run(), back, 1, { open: false, outcome: 'reactivated' })).toBeUndefined();
+  const waitCounts = (runs: { steps: StepRecord[]; outcome?: string; open?: boolean }[]) => {
+    const builder = new BacktestReportBuilder();
+    for (const r of runs)
+      builder.add({
+        run: run(),
+        info: info('high', 'sent'),
+        result: r.open ? { status: 'open', steps: r.steps } : result(r.steps, r.outcome!),
+        open: r.open ?? false,
+        horizonMs: Date.UTC(2027, 0, 1),
+      });
+    const wait = builder.build(context, 0).naturalReturn.find((w) => w.stepId === 'wait');
+    return wait && { reached: wait.reached, returned: wait.returned, timedOut: wait.timedOut };
+  };
+
+  it('is a return when the wait ended by its event, not when it timed out; other steps are no waits', () => {
+    expect(waitCounts([{ steps: back, outcome: 'reactivated' }])).toEqual({
+      reached: 1,
+      returned: 1,
+      timedOut: 0,
+    });
+    expect(waitCounts([{ steps: gone, outcome: 'still_dormant' }])).toEqual({
+      reached: 1,
+      returned: 0,
+      timedOut: 1,
+    });
   });
+
   it('counts the goal ending the run at the wait as a return, and an open wait as undecided', () => {
     const atWait = back.slice(0, 3);
-    expect(returnedDuringWait(run(), atWait, 2, { open: false, outcome: 'purchased' })).toBe(true);
-    expect(returnedDuringWait(run(), atWait, 2, { open: true, outcome: undefined })).toBeUndefined();
+    expect(waitCounts([{ steps: atWait, outcome: 'purchased' }])).toEqual({
+      reached: 1,
+      returned: 1,
+      timedOut: 0,
+    });
+    expect(waitCounts([{ steps: atWait, open: true }])).toBeUndefined();
+  });
+
+  it('adds up a run step by step as it adds up the whole run', () => {
+    const whole = new BacktestReportBuilder();
+    const stepwise = new BacktestReportBuilder();
+    const runs = [
+      { steps: back, outcome: 'reactivated', open: false },
+      { steps: gone, outcome: 'still_dormant', open: false },
+      { steps: back.slice(0, 3), outcome: 'purchased', open: false },
+      { steps: back.slice(0, 3), outcome: undefined, open: true },
+    ];
+    for (const r of runs) {
+      const entrant = info('mid', 'sent');
+      whole.add({
+        run: run(),
+        info: entrant,
+        result: { status: r.open ? 'open' : 'completed', outcome: r.outcome, steps: r.steps },
+        open: r.open,
+        horizonMs: Date.UTC(2027, 0, 1),
+      });
+      const tally = newRunTally();
+      for (const record of r.steps) stepwise.stepRecorded(run(), entrant, tally, record);
+      stepwise.ended({
+        run: run(),
+        info: entrant,
+        tally,
+        status: r.open ? 'open' : 'completed',
+        outcome: r.outcome,
+        open: r.open,
+      });
+    }
+    expect(stepwise.build(context, 0)).toEqual(whole.build(context, 0));
+    expect(whole.build(context, 0).naturalReturn[0]).toMatchObject({ reached: 3, returned: 2, timedOut: 1 });
   });
 });
 
@@ -102,20 +173,7 @@ describe('BacktestReportBuilder', () => {
       open: false,
       horizonMs,
     });
-    const report = builder.build(
-      {
-        journey: { id: 'j', name: 'J', version: 1 },
-        window: { from: '2026-01-01', to: '2026-01-01', days: 1 },
-        evaluation: { instant: 'end of day', triggerSegmentId: 's', reentry: { mode: 'once' } },
-        customers: 3,
-        unitCostMicros: new Map([['email', 2_000]]),
-        stepLabels: new Map([['wait', { name: 'Wait', type: 'wait_for_event' }]]),
-        fieldsWithoutHistory: ['traits'],
-        rulesJudged: true,
-        rulesNote: '',
-      },
-      5,
-    );
+    const report = builder.build(context, 5);
     expect(report.entries).toEqual({
       total: 3,
       customers: 3,

@@ -48,21 +48,27 @@ function bump<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
-/** Whether the run came back during the wait at `path[index]`: true, false (timed out) or undefined (undecided). */
-export function returnedDuringWait(
-  run: MachineRun,
-  steps: readonly StepRecord[],
-  index: number,
-  finished: { open: boolean; outcome: string | undefined },
-): boolean | undefined {
-  const step = run.plan.steps[steps[index]!.nodeId];
-  if (step?.op !== 'wait') return undefined;
-  const next = steps[index + 1];
-  if (next) return next.previousOutcome !== step.timeoutOutcome;
-  // The run ended at the wait: only the goal ends a run there (a customer who bought is back).
-  const goal = run.plan.settings.goal;
-  if (!finished.open && goal && finished.outcome === goal.outcome) return true;
-  return undefined;
+/**
+ * What the report keeps of a run while it goes (its steps are added up as they are recorded, not kept): the steps it
+ * has reached, and the wait it is at. Whether a wait ended by one of its events (a return) or by its timeout is
+ * known when the next step is recorded; a run that ends at a wait ended by the goal (a customer who bought is
+ * back); a run still open at a wait is undecided.
+ */
+export interface RunTally {
+  reached: string[];
+  waitingAt: string | undefined;
+}
+
+export const newRunTally = (): RunTally => ({ reached: [], waitingAt: undefined });
+
+/** How a run ended, for the report: `open` when the log ended first. */
+export interface EndedBacktestRun {
+  run: MachineRun;
+  info: EntrantInfo;
+  tally: RunTally;
+  status: VirtualRunResult['status'];
+  outcome: string | undefined;
+  open: boolean;
 }
 
 export interface ReportContext {
@@ -110,35 +116,40 @@ export class BacktestReportBuilder {
     this.defaulted.add(stepId);
   }
 
+  /** A whole run at once: its steps (up to the horizon when it is open), then its end. */
   add(finished: FinishedBacktestRun): void {
     const { run, info, result, open, horizonMs } = finished;
+    const tally = newRunTally();
+    for (const record of result.steps)
+      if (!open || Date.parse(record.at) <= horizonMs) this.stepRecorded(run, info, tally, record);
+    this.ended({ run, info, tally, status: result.status, outcome: result.outcome, open });
+  }
+
+  /** A step a run recorded; a run's steps come in order. */
+  stepRecorded(run: MachineRun, info: EntrantInfo, tally: RunTally, record: StepRecord): void {
+    if (tally.waitingAt !== undefined) {
+      const wait = run.plan.steps[tally.waitingAt];
+      if (wait?.op === 'wait')
+        this.countReturn(tally.waitingAt, info, record.previousOutcome !== wait.timeoutOutcome);
+    }
+    if (!tally.reached.includes(record.nodeId)) {
+      if (record.seq > 0) bump(this.stepsReached, record.nodeId);
+      tally.reached.push(record.nodeId);
+    }
+    tally.waitingAt = run.plan.steps[record.nodeId]?.op === 'wait' ? record.nodeId : undefined;
+  }
+
+  /** A run ended, or was still going when the log did (`open`). */
+  ended(ended: EndedBacktestRun): void {
+    const { run, info, tally, open } = ended;
     if (run.holdout) this.holdoutEntries += 1;
     if (open) this.openRuns += 1;
-    else if (result.status === 'completed') bump(this.outcomes, result.outcome ?? 'completed');
+    else if (ended.status === 'completed') bump(this.outcomes, ended.outcome ?? 'completed');
     else this.failedRuns += 1;
-    const steps = open ? result.steps.filter((s) => Date.parse(s.at) <= horizonMs) : result.steps;
-    const seen = new Set<string>();
-    steps.forEach((record, index) => {
-      if (record.seq > 0 && !seen.has(record.nodeId)) bump(this.stepsReached, record.nodeId);
-      seen.add(record.nodeId);
-      const back = returnedDuringWait(run, steps, index, { open, outcome: result.outcome });
-      if (back === undefined) return;
-      let wait = this.waits.get(record.nodeId);
-      if (!wait) {
-        wait = { all: emptyCounts(), stage: new Map(), tier: new Map() };
-        this.waits.set(record.nodeId, wait);
-      }
-      const groups = [
-        wait.all,
-        groupOf(wait.stage, info.dormancyStage),
-        groupOf(wait.tier, info.valueTier ?? 'none'),
-      ];
-      for (const g of groups) {
-        g.reached += 1;
-        if (back) g.returned += 1;
-        else g.timedOut += 1;
-      }
-    });
+    // A run that ended at a wait: only the goal ends a run there (a customer who bought is back).
+    const goal = run.plan.settings.goal;
+    if (tally.waitingAt !== undefined && !open && goal && ended.outcome === goal.outcome)
+      this.countReturn(tally.waitingAt, info, true);
     // Each messaging step counts once, as its last call was judged; earlier calls that deferred count as deferrals.
     const lastCall = new Map<string, SendDecision>();
     for (const decision of info.decisions) {
@@ -147,6 +158,23 @@ export class BacktestReportBuilder {
       lastCall.set(decision.stepId, decision);
     }
     for (const decision of lastCall.values()) this.countMessage(decision, false);
+  }
+
+  private countReturn(waitId: string, info: EntrantInfo, back: boolean): void {
+    let wait = this.waits.get(waitId);
+    if (!wait) {
+      wait = { all: emptyCounts(), stage: new Map(), tier: new Map() };
+      this.waits.set(waitId, wait);
+    }
+    for (const g of [
+      wait.all,
+      groupOf(wait.stage, info.dormancyStage),
+      groupOf(wait.tier, info.valueTier ?? 'none'),
+    ]) {
+      g.reached += 1;
+      if (back) g.returned += 1;
+      else g.timedOut += 1;
+    }
   }
 
   private countMessage(decision: SendDecision, superseded: boolean): void {

@@ -74,4 +74,61 @@ describe('RunTracker (backtest runs while the log streams by)', () => {
     expect(finished.every((f) => f.open && f.horizonMs === t0 + 2 * DAY)).toBe(true);
     expect(t.size).toBe(0);
   });
+
+  it('makes each node call once however often it is driven, and waits for a deferral due later in the day', () => {
+    const mail = {
+      id: 'mail',
+      type: 'send',
+      op: 'activity' as const,
+      nodeType: 'send',
+      nodeVersion: 1,
+      config: {},
+      startToCloseMs: 1000,
+      retry: { maximumAttempts: 1, initialIntervalMs: 1000, backoffCoefficient: 2, maximumIntervalMs: 1000 },
+      sendsMessage: true,
+      next: { next: 'wait' },
+    };
+    const withMail: MachineRun['plan'] = {
+      ...plan,
+      steps: { ...plan.steps, trigger: { ...plan.steps.trigger!, next: { next: 'mail' } }, mail },
+    };
+    const calls: string[] = [];
+    const finished: FinishedRun<string>[] = [];
+    const t = new RunTracker<string>(
+      {
+        // The first call is held for 6 hours (quiet hours), the second goes out.
+        runNode: (call) => {
+          calls.push(`${call.stepId}#${call.attempt}@${call.at}`);
+          return call.attempt === 1
+            ? { outcome: 'next', retryAt: new Date(Date.parse(call.at) + 6 * 3_600_000).toISOString() }
+            : { outcome: 'next' };
+        },
+        nextLocalTime: () => {
+          throw new Error('not used');
+        },
+      },
+      (f) => finished.push(f),
+    );
+    const start = t0 + 12 * 3_600_000;
+    t.start({ journeyId: 'j', customerId: 'a', holdout: false, plan: withMail }, start, 'a');
+    t.advanceTo(start + 3_600_000);
+    expect(calls).toEqual([`mail#1@${new Date(start).toISOString()}`]);
+    // Events of the customer while the run waits: each drives it again, no call is repeated.
+    t.addEvent('a', {
+      ...login('a', start + 2 * 3_600_000),
+      event: { ...login('a', 0).event, name: 'browse' },
+    });
+    t.advanceTo(start + 3 * 3_600_000);
+    t.advanceTo(start + 7 * 3_600_000);
+    expect(calls).toEqual([
+      `mail#1@${new Date(start).toISOString()}`,
+      `mail#2@${new Date(start + 6 * 3_600_000).toISOString()}`,
+    ]);
+    t.addEvent('a', login('a', start + DAY));
+    t.advanceTo(start + 2 * DAY);
+    expect(finished.map((f) => [f.result.outcome, f.result.path])).toEqual([
+      ['reactivated', ['trigger', 'mail', 'wait', 'back']],
+    ]);
+    expect(calls).toHaveLength(2);
+  });
 });

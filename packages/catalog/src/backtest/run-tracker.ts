@@ -11,6 +11,7 @@ import {
   type MachineRun,
   type NodeAnswer,
   type ScheduledEvent,
+  type StepRecord,
   type VirtualNodeCall,
   type VirtualRunHooks,
   type VirtualRunResult,
@@ -20,6 +21,8 @@ import {
 export interface TrackedRunHooks<Info> {
   runNode(call: VirtualNodeCall, run: MachineRun, info: Info): ReturnType<VirtualRunHooks['runNode']>;
   nextLocalTime(request: Parameters<VirtualRunHooks['nextLocalTime']>[0], info: Info): string;
+  /** Each step as a run records it; when given, runs do not keep their steps (the caller adds them up). */
+  stepRecorded?(step: StepRecord, run: MachineRun, info: Info): void;
 }
 
 interface TrackedRun<Info> {
@@ -37,7 +40,7 @@ export interface FinishedRun<Info> {
   run: MachineRun;
   startMs: number;
   info: Info;
-  /** The run's steps and end (node calls are not kept: the hooks see each one as it is made). */
+  /** The run's end, and its steps unless the hooks take them (node calls are not kept: the hooks see each one). */
   result: VirtualRunResult;
   /** Still going when the log ended: its steps up to `horizonMs` are known, not how it ends. */
   open: boolean;
@@ -66,10 +69,14 @@ export class RunTracker<Info> {
   }
 
   start(run: MachineRun, startMs: number, info: Info): void {
+    const { stepRecorded } = this.hooks;
     const virtual = new VirtualRun(run, {
       startMs,
       nextLocalTime: (request) => this.hooks.nextLocalTime(request, info),
       keepNodeCalls: false,
+      ...(stepRecorded
+        ? { keepSteps: false, onStep: (step: StepRecord) => stepRecorded(step, run, info) }
+        : {}),
     });
     const tracked = { run, startMs, info, virtual, dueDay: Infinity };
     this.active.set(run.customerId, tracked);

@@ -92,6 +92,12 @@ export interface VirtualRunStart {
   features?: MachineFeatures;
   /** false: node calls are handed out but not kept (`nodeCalls` stays empty): a driver that keeps what it needs. */
   keepNodeCalls?: boolean;
+  /**
+   * Called with each step as the run records it. With `keepSteps: false` the steps are not kept (`steps` stays
+   * empty): a driver of many runs that adds up what it needs as they go.
+   */
+  onStep?: (step: StepRecord) => void;
+  keepSteps?: boolean;
 }
 
 /**
@@ -113,6 +119,8 @@ export class VirtualRun {
   private readonly features: MachineFeatures;
   private readonly nextLocalTime: VirtualRunHooks['nextLocalTime'];
   private readonly keepNodeCalls: boolean;
+  private readonly keepSteps: boolean;
+  private readonly onStep: ((step: StepRecord) => void) | undefined;
   private readonly queue: MachineCommand[] = [];
   private queueAt = 0;
   private events: ScheduledEvent[] = NO_EVENTS;
@@ -138,6 +146,8 @@ export class VirtualRun {
     this.features = start.features ?? ALL_FEATURES;
     this.nextLocalTime = start.nextLocalTime;
     this.keepNodeCalls = start.keepNodeCalls ?? true;
+    this.keepSteps = start.keepSteps ?? true;
+    this.onStep = start.onStep;
     this.now = start.startMs;
     const first = startJourney(run, start.startMs, this.features);
     this.state = first.state;
@@ -271,7 +281,8 @@ export class VirtualRun {
         this.feed(RECORDED);
         return undefined;
       case 'record_step':
-        this.steps.push(command.step);
+        if (this.keepSteps) this.steps.push(command.step);
+        this.onStep?.(command.step);
         this.feed(RECORDED);
         return undefined;
       case 'resolve_local_time':
