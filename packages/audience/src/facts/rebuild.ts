@@ -263,13 +263,12 @@ export async function rebuildFacts(
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('facts rebuild aborted');
     const done = await withDeadlockRetry(() =>
       db.transaction(async (tx) => {
-        // A chunk's days are sorted and compared in memory rather than on disk at the default 4 MB. A chunk reads
-        // a sliver of every table it meets, by index or by position; in a workspace of 100,000 customers the
-        // planner judged hashing the whole rollup (and stage) cheaper than the lookups, in every chunk.
+        // A chunk's days are sorted and compared in memory rather than on disk at the default 4 MB.
         await tx.execute(sql.raw(`set local work_mem = '64MB'`));
-        await tx.execute(sql.raw(`set local enable_seqscan = off`));
         const locked = await lock(tx);
         if (locked.length === 0) return null;
+        // The writes read a sliver of every table too (see the stage's lock below).
+        await tx.execute(sql.raw(`set local enable_seqscan = off`));
         const counts = await applyLockedChunk(tx, workspaceId, locked, stage, options.settings, chunk);
         return { locked, ...counts };
       }),
@@ -290,6 +289,10 @@ export async function rebuildFacts(
       const chunks = Array.from({ length: stage.chunks }, (_, i) => i);
       await eachLimited(chunks, concurrency, async (chunk) => {
         await runChunk(chunk, async (tx) => {
+          // A chunk reads a sliver of every table it meets, by index or by position; in a workspace of 100,000
+          // customers the planner judged hashing the whole rollup (and stage, and customers) cheaper than the
+          // lookups, in every chunk. Not for the lock of customers created after the stage, which scans them all.
+          await tx.execute(sql.raw(`set local enable_seqscan = off`));
           const locked = await tx.execute<LockedCustomer>(lockStagedChunkSql(stage, workspaceId, chunk));
           return locked.rows;
         });
