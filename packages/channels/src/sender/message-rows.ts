@@ -17,25 +17,27 @@ const DEFAULT_ROW_PRIORITY = 5;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
- * `update messages m set <set> from <rows> v where m.id = v.id`, for rows still `pending` (and `also`): the ids it
- * changed. The rows come as one JSON parameter, read once (materialized) and the messages found by primary key
- * (`id = any(...)`): left to itself the planner guesses a hundred JSON rows and one undispatched message, and
- * may re-read the JSON for every message it scans.
+ * `update messages m set <columns> = <values over v>` for rows still `pending` (and `also`), where `v` is the row's
+ * entry of one JSON object keyed by message id: the ids it changed. Each message is found by primary key and takes
+ * its own entry, so no join is left to the planner — joined to a JSON recordset (estimated at a hundred rows) it
+ * rescanned the whole recordset for every message: 160 ms per 500 rows instead of a few.
  */
 async function updatePending(
   db: Database | Transaction,
   rows: readonly { id: string }[],
   columns: SQL,
-  set: SQL,
+  assignments: Record<string, SQL>,
   also?: SQL,
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const ids = rows.map((r) => r.id);
+  const byId = JSON.stringify(Object.fromEntries(rows.map((r) => [r.id, r])));
+  const targets = Object.keys(assignments).map((c) => sql.identifier(c));
+  const values = Object.values(assignments);
   const result = await db.execute<{ id: string }>(sql`
-    with v as materialized (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${columns}))
-    update messages m set ${set}
-    from v
-    where m.id = v.id and m.id = any(${sql.param(ids)}::uuid[]) and m.status = 'pending'${also ? sql` and ${also}` : sql``}
+    update messages m set (${sql.join(targets, sql`, `)}) = (
+      select ${sql.join(values, sql`, `)} from jsonb_to_record(${byId}::jsonb -> m.id::text) as v(${columns})
+    )
+    where m.id = any(${sql.param(rows.map((r) => r.id))}::uuid[]) and m.status = 'pending'${also ? sql` and ${also}` : sql``}
     returning m.id`);
   return new Set(result.rows.map((r) => r.id));
 }
@@ -148,8 +150,12 @@ export async function markFinal(db: Database, marks: readonly FinalMark[]): Prom
     db,
     marks.map(({ id, status, reason, response }) => ({ id, status, reason, response })),
     sql`id uuid, status text, reason text, response jsonb`,
-    sql`status = v.status, reason = v.reason, deferred_until = null,
-      provider_response = coalesce(v.response, m.provider_response)`,
+    {
+      status: sql`v.status`,
+      reason: sql`v.reason`,
+      deferred_until: sql`null::timestamptz`,
+      provider_response: sql`coalesce(v.response, m.provider_response)`,
+    },
   );
 }
 
@@ -166,7 +172,7 @@ export async function markDeferred(db: Database, marks: readonly DeferMark[]): P
     db,
     marks.map((m) => ({ id: m.id, until: m.until.toISOString(), reason: `deferred: ${m.rule}` })),
     sql`id uuid, until timestamptz, reason text`,
-    sql`deferred_until = v.until, reason = v.reason`,
+    { deferred_until: sql`v.until`, reason: sql`v.reason` },
   );
 }
 
@@ -196,9 +202,19 @@ export async function markDispatched(
     marks.map((m) => ({ ...m, dispatchedAt: m.dispatchedAt.toISOString() })),
     sql`id uuid, "dispatchedAt" timestamptz, priority integer, category text, provider text, recipient text,
       subject text, body text, payload jsonb, "costMicros" integer`,
-    sql`dispatched_at = v."dispatchedAt", priority = v.priority, category = v.category, provider = v.provider,
-      recipient = v.recipient, subject = v.subject, body = v.body, payload = v.payload, cost_micros = v."costMicros",
-      deferred_until = null, reason = null`,
+    {
+      dispatched_at: sql`v."dispatchedAt"`,
+      priority: sql`v.priority`,
+      category: sql`v.category`,
+      provider: sql`v.provider`,
+      recipient: sql`v.recipient`,
+      subject: sql`v.subject`,
+      body: sql`v.body`,
+      payload: sql`v.payload`,
+      cost_micros: sql`v."costMicros"`,
+      deferred_until: sql`null::timestamptz`,
+      reason: sql`null`,
+    },
     sql`m.dispatched_at is null`,
   );
 }
@@ -236,13 +252,14 @@ export interface SentMark {
 
 /** The provider accepted: `sent`, with its id and answer. */
 export async function markSent(db: Database, marks: readonly SentMark[], sentAt: Date): Promise<Set<string>> {
-  return updatePending(
-    db,
-    marks,
-    sql`id uuid, "providerMessageId" text, response jsonb`,
-    sql`status = 'sent', reason = null, lease_until = null, sent_at = ${sentAt.toISOString()}::timestamptz,
-      provider_message_id = v."providerMessageId", provider_response = v.response`,
-  );
+  return updatePending(db, marks, sql`id uuid, "providerMessageId" text, response jsonb`, {
+    status: sql`'sent'`,
+    reason: sql`null`,
+    lease_until: sql`null::timestamptz`,
+    sent_at: sql`${sentAt.toISOString()}::timestamptz`,
+    provider_message_id: sql`v."providerMessageId"`,
+    provider_response: sql`v.response`,
+  });
 }
 
 export interface RefusalMark {
@@ -259,7 +276,11 @@ export async function markRefused(db: Database, marks: readonly RefusalMark[]): 
     db,
     marks.map(({ id, permanent, reason, response }) => ({ id, permanent, reason, response })),
     sql`id uuid, permanent boolean, reason text, response jsonb`,
-    sql`lease_until = null, provider_response = v.response, reason = v.reason,
-      status = case when v.permanent then 'failed' else m.status end`,
+    {
+      lease_until: sql`null::timestamptz`,
+      provider_response: sql`v.response`,
+      reason: sql`v.reason`,
+      status: sql`case when v.permanent then 'failed' else m.status end`,
+    },
   );
 }
