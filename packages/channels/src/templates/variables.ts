@@ -97,6 +97,9 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const traitString = (traits: Record<string, unknown>, key: string): string | null =>
   typeof traits[key] === 'string' ? traits[key] : null;
 
+/** camelCase aliases of the multi-word fields, named once (a batch builds variables for a thousand customers). */
+const CAMEL_ALIASES = new Map(SNAKE_CUSTOMER_FIELDS.filter((f) => f.includes('_')).map((f) => [f, camel(f)]));
+
 /** The snake_case variables plus camelCase aliases of the multi-word ones. */
 export function customerVariables(
   customer: CustomerRow,
@@ -104,7 +107,10 @@ export function customerVariables(
 ): CustomerVariables & Record<string, unknown> {
   const vars = snakeCustomerVariables(customer, now);
   const aliases: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) if (k.includes('_')) aliases[camel(k)] = v;
+  for (const [k, v] of Object.entries(vars)) {
+    const alias = CAMEL_ALIASES.get(k);
+    if (alias) aliases[alias] = v;
+  }
   return { ...vars, ...aliases };
 }
 
