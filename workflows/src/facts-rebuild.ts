@@ -1,7 +1,7 @@
 /**
  * `audienceFactsRebuild`: recomputes a workspace's derived facts from its event log after the event definitions
  * changed (started by `PUT /api/audience/settings`). The work is one heartbeating activity; a retry starts over
- * with a new stage, and writes nothing for the customers already rebuilt.
+ * with a new stage, and rewrites nothing of the customers already rebuilt.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import { heartbeatingActivityOptions } from './heartbeating-activity';

@@ -327,8 +327,9 @@ export async function rebuildFacts(
 
 /**
  * The activity: heartbeats while the stage is taken and after every chunk. A retry starts over with a new stage:
- * the customers rebuilt before are compared again, but as they already hold their new facts nothing of theirs is
- * written (chunks are runs in physical order, which rewriting moves, so there is no position to resume from).
+ * the customers rebuilt before are locked and compared again, but as they already hold their new facts none of their
+ * rows is rewritten (chunks are runs in physical order, which rewriting moves, so there is no position to resume
+ * from).
  */
 export async function rebuildFactsActivity(
   db: Database,
