@@ -2,7 +2,8 @@
  * `pnpm bench send`: messages per second through the whole send path — render, record, rules, SMTP to a local
  * smtp-server, status update — on one process, and the latency the rules add; then the same path on the log
  * provider one message at a time (`send`, BENCH_CONCURRENCY at once, as a cohort's node batch called it) against
- * `sendBatch` in batches of BENCH_BATCH, side by side, email and SMS for each of BENCH_CUSTOMERS customers.
+ * `sendBatch` in batches of BENCH_BATCH, one at a time and BENCH_BATCHES_IN_FLIGHT (2) at once, side by side, email
+ * and SMS for each of BENCH_CUSTOMERS customers.
  * Uses a fresh test database (WAKEFLOW_TEST_DATABASE_URL / DATABASE_URL / local postgres) and drops it afterwards.
  */
 import { performance } from 'node:perf_hooks';
@@ -25,6 +26,8 @@ const COUNT = Number(process.env.BENCH_MESSAGES ?? 1_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 4_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
+/** Batches in flight at once in the last comparison (cohorts at the same step on one worker). */
+const IN_FLIGHT = Number(process.env.BENCH_BATCHES_IN_FLIGHT ?? 2);
 
 const keys = deriveSecretKeys('f'.repeat(64));
 const tdb = await createTestDatabase();
@@ -162,6 +165,7 @@ try {
   };
   const one = await firstTouch('one');
   const many = await firstTouch('many');
+  const parallel = await firstTouch('parallel');
   const logSender = createMessageSender({
     db: tdb.db,
     keys,
@@ -196,6 +200,19 @@ try {
     }
   }
   const batchSeconds = (performance.now() - t0) / 1000;
+
+  t0 = performance.now();
+  for (const step of [parallel.email, parallel.sms]) {
+    const batches: SendRequest[][] = [];
+    for (let i = 0; i < step.length; i += BATCH) batches.push(step.slice(i, i + BATCH));
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        for (let batch = batches.shift(); batch; batch = batches.shift())
+          for (const result of await logSender.sendBatch(batch)) check(result.status, result.reason);
+      }),
+    );
+  }
+  const parallelSeconds = (performance.now() - t0) / 1000;
   await logSender.close();
 
   const messageCount = CUSTOMERS * 2;
@@ -211,6 +228,9 @@ try {
     `  sendBatch, batches of ${BATCH}: ${batchRate.toFixed(0)} messages/s (${(CUSTOMERS / batchSeconds).toFixed(0)} customers/s), one batch p50 ${pct(batchTimes, 50).toFixed(0)} ms`,
   );
   console.log(`  ratio: ${(batchRate / singleRate).toFixed(1)}×`);
+  console.log(
+    `  sendBatch, ${IN_FLIGHT} batches of ${BATCH} in flight: ${(messageCount / parallelSeconds).toFixed(0)} messages/s (${(CUSTOMERS / parallelSeconds).toFixed(0)} customers/s), ${(messageCount / parallelSeconds / singleRate).toFixed(1)}× send`,
+  );
 } finally {
   await smtp.close();
   await tdb.drop();
