@@ -98,7 +98,9 @@ const traitString = (traits: Record<string, unknown>, key: string): string | nul
   typeof traits[key] === 'string' ? traits[key] : null;
 
 /** camelCase aliases of the multi-word fields, named once (a batch builds variables for a thousand customers). */
-const CAMEL_ALIASES = new Map(SNAKE_CUSTOMER_FIELDS.filter((f) => f.includes('_')).map((f) => [f, camel(f)]));
+const CAMEL_ALIASES = new Map<string, string>(
+  SNAKE_CUSTOMER_FIELDS.filter((f) => f.includes('_')).map((f) => [f, camel(f)]),
+);
 
 /** The snake_case variables plus camelCase aliases of the multi-word ones. */
 export function customerVariables(
