@@ -66,7 +66,7 @@ export interface JourneyBench {
   router: EventRouter;
   /** Drains the event outbox: kicked after every ingest; `event()` waits for it with `drainAll()`. */
   outbox: OutboxDrainer;
-  /** A worker like production's; `maxCachedWorkflows` defaults to 0 (see below), the dev server can cache. */
+  /** A worker like production's; `maxCachedWorkflows` defaults to 0 on the time-skipping server, 1,000 on the dev server. */
   newWorker(options?: { maxCachedWorkflows?: number }): Promise<Worker>;
   /** Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
@@ -135,9 +135,11 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       services,
       workflowBundle: workflowBundle_,
       extraActivities: createAudienceActivities({ db, runs: starter }),
-      // No sticky cache: Temporal's time-skipping test server can time out a sticky workflow task while it skips
-      // time (seen here as runs stuck after a signal), and replaying each task also exercises determinism.
-      maxCachedWorkflows: workerOptions.maxCachedWorkflows ?? 0,
+      // No sticky cache on Temporal's time-skipping test server: it can time out a sticky workflow task while it
+      // skips time (seen here as runs stuck after a signal), and replaying each task also exercises determinism. The
+      // dev server caches like production: without a cache the SDK drops a run's local activities (its folded
+      // bookkeeping) at every eviction and retries them after the workflow task times out, ~10 s a run.
+      maxCachedWorkflows: workerOptions.maxCachedWorkflows ?? (options.timeSkipping === false ? 1_000 : 0),
     });
 
   return {
