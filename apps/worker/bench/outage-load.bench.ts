@@ -19,6 +19,7 @@ import { eq, sql } from 'drizzle-orm';
 import { eventOutbox, runs } from '@wakeflow/db';
 import { RUN_STATE_QUERY, type RunState } from '@wakeflow/journey';
 import { upsertCustomers } from '@wakeflow/audience';
+import { saveChannelSettings } from '@wakeflow/channels';
 import {
   FAULT_WORKSPACE,
   configureChannels,
@@ -47,6 +48,12 @@ function percentile(sorted: number[], p: number): number {
 const stack = await startFaultStack();
 try {
   await configureChannels(stack);
+  // The providers' pace at the highest the settings allow: the default 10 SMS/s would otherwise be the figure.
+  await saveChannelSettings(stack.db, FAULT_WORKSPACE, {
+    quietHours: { enabled: false },
+    frequencyCap: { enabled: false },
+    rateLimits: { email: 10_000, sms: 10_000, push: 10_000 },
+  });
   const journeyId = await publishJourney(stack, 'load', {
     nodes: [
       { id: 't', type: 'api_trigger', config: {} },

@@ -78,6 +78,11 @@ const workers = await Promise.all(
       extraActivities: { ...audienceActivities, ...createAnalyticsActivities(db, client) },
       maxConcurrentActivityTaskExecutions: Number(process.env.WORKER_MAX_ACTIVITIES ?? 100),
       maxConcurrentWorkflowTaskExecutions: Number(process.env.WORKER_MAX_WORKFLOW_TASKS ?? 40),
+      // Unset: the SDK's default, sized from the heap for ~1.7 MiB a run (about 2,300 at Node's 4 GiB). A cached
+      // journeyRun takes ~200 KiB, a 1,000-member cohort a few MiB: size it to the runs that wait at once (docs/deploy.md).
+      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
+        ? { maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) }
+        : {}),
     }),
   ),
 );
