@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import { createSegment, runAudienceSweep, type RunStarter } from '@wakeflow/audience';
 import { createProvider, deriveSecretKeys, saveChannelSettings } from '@wakeflow/channels';
 import { journeys, messages, runSteps, runs, templates } from '@wakeflow/db';
@@ -149,16 +149,18 @@ describe('the launch estimate equals what the first sweep does', () => {
     );
     expect(progress.started).toBe(estimate.enterNow);
 
-    // Every run's first touch: one message row per run (a holdout run's send is recorded as skipped).
+    // Every run's first touch: one message row per run (a holdout run's send is recorded as skipped), each final. A
+    // row is written before its send, so counting rows alone could stop the worker with a send still under way.
     await bench.withWorker(async () => {
       const deadline = Date.now() + 60_000;
       for (;;) {
         const [row] = await db
           .select({ n: sql<number>`count(*)::int` })
           .from(messages)
-          .where(eq(messages.journeyId, journeyId));
+          .where(and(eq(messages.journeyId, journeyId), ne(messages.status, 'pending')));
         if (row!.n >= ENTRY_CAP) break;
-        if (Date.now() > deadline) throw new Error(`only ${row!.n} first-touch messages after a minute`);
+        if (Date.now() > deadline)
+          throw new Error(`only ${row!.n} first-touch messages final after a minute`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     });
