@@ -6,7 +6,7 @@ import type { customers, templates } from '@wakeflow/db';
 import type { SendRequest } from '@wakeflow/nodes/spec';
 import type { ChannelSettings } from '../rules/channel-settings';
 import type { SecretKeys } from '../secrets/keys';
-import { renderTemplate, TemplateRenderError } from '../templates/render';
+import { renderTemplate, TemplateRenderError, type RenderedMessage } from '../templates/render';
 import { messageVariables } from '../templates/variables';
 import { instrumentHtml, unsubscribeUrl, type LinkContext } from '../tracking/links';
 
@@ -36,6 +36,40 @@ export function readPayload(value: Record<string, unknown> | null): StoredPayloa
   };
 }
 
+/**
+ * The template rendered for the customer, with the message's own unsubscribe link; a template that fails for this
+ * customer is `template_error: …`. Shared by the sender and test sends (which send it as is, untracked).
+ */
+export async function renderForCustomer(input: {
+  template: typeof templates.$inferSelect;
+  customer: typeof customers.$inferSelect;
+  channel: string;
+  /** The run context (`{ entry, steps }`); a test send has none. */
+  context: Record<string, unknown>;
+  links: LinkContext;
+  at: Date;
+}): Promise<{ rendered: RenderedMessage; unsubscribe: string } | { error: string }> {
+  const { customer, channel, links } = input;
+  const unsubscribe = unsubscribeUrl(links, customer.id, channel);
+  try {
+    const rendered = await renderTemplate(
+      input.template,
+      messageVariables({
+        customer,
+        at: input.at,
+        context: input.context,
+        unsubscribeUrl: unsubscribe,
+        messageId: links.messageId,
+        channel,
+      }),
+    );
+    return { rendered, unsubscribe };
+  } catch (error) {
+    if (error instanceof TemplateRenderError) return { error: `template_error: ${error.message}` };
+    throw error;
+  }
+}
+
 /** Renders the message for `to`; a template that fails for this customer is `template_error: …`. */
 export async function composePayload(input: {
   req: SendRequest;
@@ -55,24 +89,16 @@ export async function composePayload(input: {
     workspaceId: req.workspaceId,
     messageId: input.messageId,
   };
-  const unsubscribe = unsubscribeUrl(links, customer.id, req.channel);
-  let rendered;
-  try {
-    rendered = await renderTemplate(
-      template,
-      messageVariables({
-        customer,
-        at: input.at,
-        context: req.context,
-        unsubscribeUrl: unsubscribe,
-        messageId: input.messageId,
-        channel: req.channel,
-      }),
-    );
-  } catch (error) {
-    if (error instanceof TemplateRenderError) return { error: `template_error: ${error.message}` };
-    throw error;
-  }
+  const composed = await renderForCustomer({
+    template,
+    customer,
+    channel: req.channel,
+    context: req.context,
+    links,
+    at: input.at,
+  });
+  if ('error' in composed) return composed;
+  const { rendered, unsubscribe } = composed;
   const html = rendered.html
     ? instrumentHtml(rendered.html, links, { ...settings.tracking, unsubscribeUrl: unsubscribe })
     : null;

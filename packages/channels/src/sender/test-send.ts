@@ -12,9 +12,7 @@ import { customers, messages, templates, type Database } from '@wakeflow/db';
 import type { ProviderResolver } from '../providers/resolver';
 import { ProviderError } from '../providers/types';
 import type { SecretKeys } from '../secrets/keys';
-import { renderTemplate, TemplateRenderError } from '../templates/render';
-import { messageVariables } from '../templates/variables';
-import { unsubscribeUrl } from '../tracking/links';
+import { renderForCustomer } from './compose';
 
 export type TestChannel = 'email' | 'sms' | 'push';
 
@@ -113,32 +111,21 @@ export async function sendTestMessages(deps: TestSendDeps, req: TestSendRequest)
       });
       continue;
     }
-    const at = new Date();
-    const unsubscribe = unsubscribeUrl(
-      { keys: deps.keys, publicBaseUrl: deps.publicBaseUrl, workspaceId: req.workspaceId, messageId },
-      customer.id,
-      req.channel,
-    );
-    let rendered;
-    try {
-      rendered = await renderTemplate(
-        template,
-        messageVariables({
-          customer,
-          at,
-          context: {},
-          unsubscribeUrl: unsubscribe,
-          messageId,
-          channel: req.channel,
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof TemplateRenderError)) throw error;
-      const reason = `template_error: ${error.message}`;
+    const composed = await renderForCustomer({
+      template,
+      customer,
+      channel: req.channel,
+      context: {},
+      links: { keys: deps.keys, publicBaseUrl: deps.publicBaseUrl, workspaceId: req.workspaceId, messageId },
+      at: new Date(),
+    });
+    if ('error' in composed) {
+      const reason = composed.error;
       await db.insert(messages).values({ ...row, status: 'failed', reason });
       results.push({ recipient: recipient.name, to, status: 'failed', reason, messageId });
       continue;
     }
+    const { rendered } = composed;
     const subject = rendered.subject === null ? null : `${TEST_PREFIX}${rendered.subject}`;
     const text = req.channel === 'sms' ? `${TEST_PREFIX}${rendered.text}` : rendered.text;
     await db.insert(messages).values({ ...row, status: 'pending', subject, body: text, attempts: 1 });
