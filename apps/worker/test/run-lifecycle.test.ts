@@ -10,10 +10,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { WorkflowFailedError } from '@temporalio/client';
 import {
   CUSTOMER_EVENT_SIGNAL,
-  RUN_STATE_QUERY,
   journeyTaskQueue,
   type CustomerEventPayload,
-  type RunState,
   type JourneyGraphInput,
   type JourneySettingsInput,
 } from '@wakeflow/journey';
@@ -87,19 +85,6 @@ describe('run lifecycle and event time', () => {
     const started = await bench.starter.startRun({ workspaceId: 'test', journeyId, customerId });
     if (!started.started) throw new Error(`not started: ${started.reason}`);
     return { journeyId, version, customerId, workflowId: started.workflowId };
-  }
-
-  /**
-   * Once the run sleeps on a timer with nothing in flight. Tests that stop the worker or cancel the run wait for
-   * this: a worker stopped with a bookkeeping task in flight was seen to leave the time-skipping server unable to
-   * skip time for the next test.
-   */
-  function sleeping(workflowId: string) {
-    const handle = bench.env.client.workflow.getHandle(workflowId);
-    return eventually(async () => {
-      const state = await handle.query<RunState>(RUN_STATE_QUERY).catch(() => undefined);
-      return state?.waitingFor?.kind === 'sleep' ? state : undefined;
-    });
   }
 
   /** The run once it has entered step `nodeId` (its wait has begun by then, at the same workflow time). */
@@ -186,7 +171,7 @@ describe('run lifecycle and event time', () => {
     const failure = await bench.withWorker(async () => {
       // Cancel while it sleeps, not while a bookkeeping activity is in flight (the time-skipping server then
       // refuses the activity's cancellation, ACTIVITY_UNKNOWN, when the activity completed meanwhile).
-      await sleeping(workflowId);
+      await bench.settled(workflowId, 'sleep');
       const handle = bench.env.client.workflow.getHandle(workflowId);
       await handle.cancel();
       return handle.result().then(
@@ -207,8 +192,8 @@ describe('run lifecycle and event time', () => {
     const terminated = await start(longDelay, purchaseGoal, 'terminated');
     const waiting = await start(longDelay, {}, 'patient');
     await bench.withWorker(async () => {
-      await sleeping(terminated.workflowId);
-      await sleeping(waiting.workflowId);
+      await bench.settled(terminated.workflowId, 'sleep');
+      await bench.settled(waiting.workflowId, 'sleep');
     });
     await bench.env.client.workflow.getHandle(terminated.workflowId).terminate('stuck, by hand');
 
@@ -265,6 +250,7 @@ describe('run lifecycle and event time', () => {
     const old = await start(waitForLogin, {}, 'old-login');
     const oldResult = await bench.withWorker(async () => {
       await reached(old.workflowId, 'w');
+      await bench.settled(old.workflowId, 'event');
       await bench.env.sleep('1 day');
       await deliver(old.workflowId, 'login', new Date('2020-01-01T00:00:00Z'));
       return (await bench.env.client.workflow.getHandle(old.workflowId).result()) as { outcome: string };
@@ -277,6 +263,7 @@ describe('run lifecycle and event time', () => {
     const fresh = await start(waitForLogin, {}, 'fresh-login');
     const freshResult = await bench.withWorker(async () => {
       const run = await reached(fresh.workflowId, 'w');
+      await bench.settled(fresh.workflowId, 'event');
       await bench.env.sleep('1 day');
       await deliver(fresh.workflowId, 'login', new Date('2020-01-01T00:00:00Z'));
       // Occurred an hour before it is delivered, but after the wait began: it counts.
@@ -301,7 +288,7 @@ describe('run lifecycle and event time', () => {
     };
     const run = await start(graph, {}, 'login-while-recorded');
     const result = await bench.withWorker(async () => {
-      await sleeping(run.workflowId);
+      await bench.settled(run.workflowId, 'sleep');
       const lock = await bench.database.pool.connect();
       try {
         await lock.query('begin');
@@ -329,6 +316,7 @@ describe('run lifecycle and event time', () => {
     const run = await start(longDelay, purchaseGoal, 'old-buyer');
     const result = await bench.withWorker(async () => {
       const row = await reached(run.workflowId, 'd');
+      await bench.settled(run.workflowId, 'sleep');
       await bench.env.sleep('1 day');
       await deliver(run.workflowId, 'purchase', new Date(row.startedAt.getTime() - HOUR));
       return (await bench.env.client.workflow.getHandle(run.workflowId).result()) as { outcome: string };

@@ -5,7 +5,13 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { and, asc, eq } from 'drizzle-orm';
-import { journeyGraphSchema, type JourneyGraphInput, type JourneySettingsInput } from '@wakeflow/journey';
+import {
+  journeyGraphSchema,
+  RUN_STATE_QUERY,
+  type JourneyGraphInput,
+  type JourneySettingsInput,
+  type RunState,
+} from '@wakeflow/journey';
 import { customers, journeys, messages, publishJourneyDraft, runSteps, runs } from '@wakeflow/db';
 import { createTestDatabase, TEST_WORKSPACE_ID, type TestDatabase } from '@wakeflow/db/testing';
 import {
@@ -26,6 +32,7 @@ import {
   type EventRouter,
   type JourneyRunStarter,
 } from '@wakeflow/temporal';
+import { eventually } from './eventually';
 
 let runtimeInstalled = false;
 /** Worker state changes at INFO drown test output; warnings and errors still show. */
@@ -66,10 +73,20 @@ export interface JourneyBench {
   router: EventRouter;
   /** Drains the event outbox: kicked after every ingest; `event()` waits for it with `drainAll()`. */
   outbox: OutboxDrainer;
-  /** A worker like production's; `maxCachedWorkflows` defaults to 0 on the time-skipping server, 1,000 on the dev server. */
+  /** A worker like production's, caching up to `maxCachedWorkflows` runs (1,000 unless given). */
   newWorker(options?: { maxCachedWorkflows?: number }): Promise<Worker>;
-  /** Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). */
+  /**
+   * Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). On the
+   * time-skipping server `fn` gets 90 s: a run that hangs there fails its own test and the worker still shuts down,
+   * where a test timeout would leave it registered on the task queue and fail every later test of the file.
+   */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Once the run waits (`sleep`: on a timer, `event`: for an event) with nothing in flight: no workflow task, no
+   * activity. Tests that move the time-skipping clock or stop the worker wait for this: skipping time while a
+   * bookkeeping task is in flight times it out, and a worker stopped then leaves the server unable to skip time.
+   */
+  settled(workflowId: string, kind: 'sleep' | 'event'): Promise<RunState>;
   /**
    * Turns off quiet hours and the frequency cap, for tests about a journey's path rather than the sending rules
    * (the virtual clock starts at the real time of day, so quiet hours would make such tests depend on it).
@@ -135,11 +152,12 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
       services,
       workflowBundle: workflowBundle_,
       extraActivities: createAudienceActivities({ db, runs: starter }),
-      // No sticky cache on Temporal's time-skipping test server: it can time out a sticky workflow task while it
-      // skips time (seen here as runs stuck after a signal), and replaying each task also exercises determinism. The
-      // dev server caches like production: without a cache the SDK drops a run's local activities (its folded
-      // bookkeeping) at every eviction and retries them after the workflow task times out, ~10 s a run.
-      maxCachedWorkflows: workerOptions.maxCachedWorkflows ?? (options.timeSkipping === false ? 1_000 : 0),
+      // A workflow cache as in production, on both servers: without one the SDK drops a run's local activities (its
+      // folded bookkeeping) at every eviction and retries them after the workflow task times out, 10 s of real time
+      // each, and on the time-skipping server such a retry could race skipped time and never finish (a CI hang). The
+      // sticky queue's timeout counts in skipped time there, so it is long enough never to fire during a test.
+      maxCachedWorkflows: workerOptions.maxCachedWorkflows ?? 1_000,
+      stickyQueueScheduleToStartTimeout: '3650 days',
     });
 
   return {
@@ -152,7 +170,32 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     newWorker,
     async withWorker(fn) {
       const worker = await newWorker();
-      return worker.runUntil(fn);
+      if (options.timeSkipping === false) return worker.runUntil(fn);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('withWorker: the runs did not settle within 90 s')),
+          90_000,
+        );
+      });
+      try {
+        return await worker.runUntil(Promise.race([fn(), deadline]));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    settled(workflowId, kind) {
+      const handle = env.client.workflow.getHandle(workflowId);
+      return eventually(
+        async () => {
+          const state = await handle.query<RunState>(RUN_STATE_QUERY).catch(() => undefined);
+          if (state?.waitingFor?.kind !== kind) return undefined;
+          const { raw } = await handle.describe();
+          const idle = !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0;
+          return idle ? state : undefined;
+        },
+        { what: `run ${workflowId} waiting (${kind}) with nothing in flight` },
+      );
     },
     async relaxSendingRules() {
       await saveChannelSettings(db, TEST_WORKSPACE_ID, {

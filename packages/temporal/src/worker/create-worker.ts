@@ -5,6 +5,7 @@ import {
   bundleWorkflowCode,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import type { Duration } from '@temporalio/common';
 import { journeyTaskQueue } from '@wakeflow/journey';
 import { workflowsPath } from '@wakeflow/workflows/path';
 import type { Database } from '@wakeflow/db';
@@ -26,6 +27,11 @@ export interface WorkerOptions {
   maxConcurrentWorkflowTaskExecutions?: number;
   /** Workflows kept in memory between tasks; 0 replays every task from history (tests use it, see the bench). */
   maxCachedWorkflows?: number;
+  /**
+   * How long a task waits on this worker's sticky queue before the server hands it to any worker. The time-skipping
+   * test server counts it in skipped time, so tests raise it.
+   */
+  stickyQueueScheduleToStartTimeout?: Duration;
   /** Extra activities, e.g. the audience sweep's. */
   extraActivities?: object;
 }
@@ -62,6 +68,9 @@ export async function createJourneyWorker(options: WorkerOptions): Promise<Worke
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.stickyQueueScheduleToStartTimeout
+      ? { stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeout }
+      : {}),
     ...(options.maxConcurrentActivityTaskExecutions
       ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions }
       : {}),
