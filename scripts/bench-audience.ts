@@ -15,6 +15,7 @@
  *      BENCH_REBUILD=0 skips the facts rebuild; BENCH_REBUILD_UNSTAGED=1 | 0 times the rebuild without a stage
  *      beside it (on by default up to 100,000 customers).
  *      BENCH_ONLY=rebuild BENCH_DATABASE_URL=<a database kept with BENCH_KEEP=1>: the facts rebuild alone, again.
+ *      BENCH_REBUILD_CONCURRENCY: connections applying the rebuild's chunks (the product's default unless set).
  */
 // The bodies live in @wakeflow/audience so that their imports (drizzle, the package itself) resolve there.
 const only = process.env.BENCH_ONLY;

@@ -149,7 +149,11 @@ async function benchRebuild(db: Database, customers: number): Promise<void> {
     await saveAudienceSettings(db, WS, to);
     const started = performance.now();
     const memoryBefore = process.memoryUsage().rss;
-    const rebuilt = await rebuildFacts(db, WS, { staging });
+    const concurrency = process.env.BENCH_REBUILD_CONCURRENCY;
+    const rebuilt = await rebuildFacts(db, WS, {
+      staging,
+      ...(concurrency ? { concurrency: Number(concurrency) } : {}),
+    });
     const seconds = (performance.now() - started) / 1000;
     const secs = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1);
     console.log(
