@@ -72,14 +72,15 @@ describe('the launch estimate equals what the first sweep does', () => {
       },
       { workspaceId: 'test', id: 'gift-sms', channel: 'sms', name: 'Gift SMS', body: 'A gift awaits' },
     ]);
-    // 40 dormant customers tagged for the win-back, one untagged. Every fifth has no email consent, every seventh
-    // no phone: the rules skip some messages of each arm.
+    // 40 dormant customers tagged for the win-back, one untagged. Every other one has no email consent, the others
+    // no phone: the rules skip messages of each arm. So many, because who enters under the cap, the holdout and the
+    // arm are hashes of fresh ids: with every fifth and every seventh, about one run in eight had nobody to skip.
     for (let i = 0; i < CUSTOMERS; i++) {
       await bench.customer(`c${i}`, {
         firstName: `C${i}`,
         tags: ['winback'],
-        consent: { email: i % 5 !== 0, sms: true, push: true },
-        ...(i % 7 === 0 ? { phone: null } : {}),
+        consent: { email: i % 2 === 0, sms: true, push: true },
+        ...(i % 2 === 0 ? { phone: null } : {}),
       });
     }
     await bench.customer('not-tagged');
