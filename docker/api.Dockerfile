@@ -26,4 +26,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.API_PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The tsx CLI, as scripts/start.ts runs the apps (`node --import tsx` upsets async hooks in Temporal's worker threads).
-CMD ["node_modules/.bin/tsx", "apps/api/src/main.ts"]
+# Node flags for its backtests: the list in scripts/node-flags.ts.
+CMD ["node_modules/.bin/tsx", "--max-semi-space-size=64", "apps/api/src/main.ts"]

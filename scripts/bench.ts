@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import setup from './test-global-setup';
+import { backtestNodeFlags } from './node-flags';
 
 const benches: Record<string, string> = {
   replay: 'scripts/bench-replay.ts',
@@ -22,6 +23,9 @@ const benches: Record<string, string> = {
   cohort: 'scripts/bench-cohort.ts',
 };
 
+/** Node flags of a benchmark, as the product runs what it measures. */
+const nodeFlags: Record<string, readonly string[]> = { backtest: backtestNodeFlags };
+
 // The tsx CLI, not `node --import tsx`: the latter corrupts async hooks in Temporal's worker threads on Node 20.
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 const only = process.argv.slice(2);
@@ -36,7 +40,7 @@ try {
   for (const [name, file] of Object.entries(benches)) {
     if (only.length && !only.includes(name)) continue;
     console.log(`\n=== ${name} (${file}) ===`);
-    const result = spawnSync(tsx, [file], { stdio: 'inherit', env });
+    const result = spawnSync(tsx, [...(nodeFlags[name] ?? []), file], { stdio: 'inherit', env });
     if (result.status !== 0) {
       failed += 1;
       console.log(`=== ${name} failed (exit ${result.status ?? result.signal}) ===`);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, securityHeaders, serializeCsp } from '../apps/web/security-headers';
 import { nginxSecurityHeaders } from './web-nginx-headers';
+import { backtestNodeFlags } from './node-flags';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -55,10 +56,14 @@ describe('the Dockerfiles', () => {
     ] as const) {
       const cmd = instructions(image).find((l) => l.startsWith('CMD '))!;
       const entry = `apps/${app}/src/main.ts`;
-      expect(JSON.parse(cmd.slice(4))).toEqual(['node_modules/.bin/tsx', entry]);
+      const flags = app === 'api' ? backtestNodeFlags : [];
+      expect(JSON.parse(cmd.slice(4))).toEqual(['node_modules/.bin/tsx', ...flags, entry]);
       expect(existsSync(path.join(root, entry))).toBe(true);
       expect(start).toContain(`service('${app}', 'apps/${app}', 'src/main.ts')`);
     }
+    // `pnpm backtest` runs with the same flags as the API's backtests.
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.backtest).toBe(`tsx ${backtestNodeFlags.join(' ')} scripts/backtest.ts`);
     // The API's health check asks the route the app answers.
     expect(read('docker/api.Dockerfile')).toContain("'/healthz'");
     expect(read('apps/api/src/app.ts')).toContain("app.get('/healthz'");

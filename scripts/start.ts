@@ -24,6 +24,7 @@ import {
   type ManagedProcess,
 } from '@wakeflow/devstack';
 import { APP_ROLE } from '@wakeflow/db';
+import { backtestNodeFlags } from './node-flags';
 
 const root = findRepoRoot();
 const say = (line: string): void => void process.stdout.write(`[start] ${line}\n`);
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
       spawnManaged({
         name: 'api',
         command: 'pnpm',
-        args: pnpmExec('@wakeflow/api', 'tsx', api),
+        args: pnpmExec('@wakeflow/api', 'tsx', ...backtestNodeFlags, api),
         env: { ...env, PORT: String(apiPort) },
         cwd: root,
       }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayEnter } from './reentry';
+import { mayEnter, mayEnterAgainFromMs } from './reentry';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const sweep = { sweepId: 10, previousSweepId: 9, now };
@@ -43,5 +43,22 @@ describe('mayEnter', () => {
     expect(
       mayEnter({ mode: 'always' }, member({ lastMatchedSweep: 5 }), { ...sweep, previousSweepId: null }),
     ).toBe(false);
+  });
+});
+
+describe('mayEnterAgainFromMs', () => {
+  const entered = new Date('2026-05-01T00:00:00Z');
+  const after = { mode: 'after', duration: { amount: 30, unit: 'days' } } as const;
+  it('after: the last entry plus the duration, the first instant mayEnter lets the member in', () => {
+    const from = mayEnterAgainFromMs(after, entered);
+    expect(from).toBe(Date.parse('2026-05-31T00:00:00Z'));
+    const at = (ms: number) => ({ ...sweep, now: new Date(ms) });
+    expect(mayEnter(after, member({ lastEnteredAt: entered }), at(from - 1))).toBe(false);
+    expect(mayEnter(after, member({ lastEnteredAt: entered }), at(from))).toBe(true);
+  });
+  it('once, or no entry time known: never', () => {
+    expect(mayEnterAgainFromMs({ mode: 'once' }, entered)).toBe(Infinity);
+    expect(mayEnterAgainFromMs(after, null)).toBe(Infinity);
+    expect(mayEnter(after, member({ lastEnteredAt: null }), sweep)).toBe(false);
   });
 });

@@ -18,18 +18,27 @@ export interface SweepFacts {
   now: Date;
 }
 
+/**
+ * Under `once` and `after`, from when a member who entered last at `lastEnteredAt` may enter again (ms since the
+ * epoch; Infinity: never), whatever the audience does meanwhile. A caller asking about many members every day keeps
+ * this one number for each (the backtest); `mayEnter` answers by it too.
+ */
+export function mayEnterAgainFromMs(
+  policy: Extract<Reentry, { mode: 'once' | 'after' }>,
+  lastEnteredAt: Date | null,
+): number {
+  if (policy.mode === 'once' || lastEnteredAt === null) return Infinity;
+  return lastEnteredAt.getTime() + durationToMs(policy.duration);
+}
+
 export function mayEnter(policy: Reentry, member: MemberState | undefined, sweep: SweepFacts): boolean {
   // Seen by this very sweep already (a retried page): whatever was decided then stands.
   if (member?.lastMatchedSweep === sweep.sweepId) return false;
   if (!member || member.entries === 0) return true;
   switch (policy.mode) {
     case 'once':
-      return false;
     case 'after':
-      return (
-        member.lastEnteredAt !== null &&
-        sweep.now.getTime() - member.lastEnteredAt.getTime() >= durationToMs(policy.duration)
-      );
+      return sweep.now.getTime() >= mayEnterAgainFromMs(policy, member.lastEnteredAt);
     case 'always':
       // Re-qualified: never seen by a sweep (e.g. entered by an event), or absent from the previous completed
       // sweep's audience. Without a completed sweep before this one there is no proof they ever left.

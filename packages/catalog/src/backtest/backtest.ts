@@ -19,6 +19,7 @@ import {
   FIELDS_WITHOUT_HISTORY,
   loadAudienceSettings,
   mayEnter,
+  mayEnterAgainFromMs,
   type MemberState,
   prepareTrigger,
   type EntrantFacts,
@@ -264,6 +265,9 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     const entries = new Int32Array(audience.customers + 1);
     const lastEnteredMs = new Float64Array(audience.customers + 1);
     const lastMatchedDay = new Int32Array(audience.customers + 1).fill(-1);
+    // Under 'once' and 'after', from when each customer may enter again (0: never entered), as the rule says at
+    // their last entry: the daily pass below then reads one number a customer instead of asking the rule of each.
+    const enterableFromMs = new Float64Array(audience.customers + 1);
     inRun = new Uint8Array(audience.customers + 1);
     // The holdout draw is a hash of the journey and the customer, the same at every entry: drawn once a customer.
     const drawn = new Uint8Array(audience.customers + 1);
@@ -345,7 +349,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       const nowIso = new Date(endMs).toISOString();
       const now = new Date(endMs);
       const sweep = { sweepId: day, previousSweepId: day > 0 ? day - 1 : null, now };
-      // One membership object and date, refilled per customer: this runs for every customer every day.
+      // One membership object and date, refilled per customer asked.
       const allows = (index: number) => {
         const count = entries[index]!;
         const matchedDay = lastMatchedDay[index]!;
@@ -363,7 +367,7 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       if (reentry.mode !== 'always') {
         among = [];
         for (let index = 1; index <= audience.customers; index++)
-          if (inRun[index] === 0 && allows(index)) among.push(index);
+          if (inRun[index] === 0 && enterableFromMs[index]! <= endMs) among.push(index);
         if (among.length > audience.customers / 2) among = undefined;
       }
       const matched = await audience.matchingAt(nowIso, among);
@@ -384,6 +388,8 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
         if (before === 0) newCustomers += 1;
         entries[customer.index] = before + 1;
         lastEnteredMs[customer.index] = endMs;
+        if (reentry.mode !== 'always')
+          enterableFromMs[customer.index] = mayEnterAgainFromMs(reentry, new Date(endMs));
         entered += 1;
         inRun[customer.index] = 1;
         const run: MachineRun = {
