@@ -136,6 +136,7 @@ try {
   }
   for (const o of report.outcomes) console.log(`  outcome ${o.outcome}: ${o.runs}`);
 } finally {
-  await handle.close();
-  await drop?.();
+  // Dropping the bench's own database closes its pool first; a reused or kept one is only closed.
+  if (drop) await drop();
+  else await handle.close();
 }
