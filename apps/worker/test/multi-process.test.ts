@@ -101,9 +101,9 @@ describe('two workers and two APIs on one Temporal and one PostgreSQL', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'wakeflow-multi-'));
     await onServer(`create database "${database}"`);
+    // Port 0: free ports picked by the dev stack, which tries again if one is taken before the server binds it.
     temporalServer = await startTemporalDevServer({
-      port: await getFreePort(),
-      uiPort: await getFreePort(),
+      port: 0,
       headless: true,
       dbFile: path.join(dir, 'temporal.db'),
       logFile: path.join(dir, 'temporal.log'),
