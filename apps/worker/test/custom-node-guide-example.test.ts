@@ -10,11 +10,9 @@ import { z } from 'zod';
 import { WorkflowFailedError } from '@temporalio/client';
 import { planSchema, type JourneyGraphInput, type Plan } from '@wakeflow/journey';
 import { customers, journeyVersions } from '@wakeflow/db';
-import { createNodeServices } from '@wakeflow/catalog';
 import { checkPlanCompatibility, createBuiltinCatalog, type NodeCatalog } from '@wakeflow/nodes';
 import { defineNode } from '@wakeflow/nodes/spec';
-import { createJourneyWorker } from '@wakeflow/temporal';
-import { createJourneyBench, workflowBundle, type JourneyBench } from '@wakeflow/testing';
+import { createJourneyBench, type JourneyBench } from '@wakeflow/testing';
 import { tagBySpend } from '@wakeflow/custom-nodes';
 
 const guideUrl = new URL('../../../docs/custom-nodes.md', import.meta.url);
@@ -105,23 +103,7 @@ describe('the guide’s example on the bench', () => {
     if (!started.started) throw new Error(started.reason);
     // runUntil shuts the worker down when the promise settles: a new worker for every run. A worker with another
     // catalog is what a deploy of a new node version looks like to plans already published.
-    const worker = catalog
-      ? await createJourneyWorker({
-          connection: bench.env.nativeConnection,
-          workspaceId: 'test',
-          db: bench.database.db,
-          catalog,
-          services: createNodeServices({
-            db: bench.database.db,
-            publicUrl: 'http://127.0.0.1:3999',
-            logger: { info: () => undefined, warn: () => undefined },
-          }),
-          workflowBundle: await workflowBundle(),
-          // As the bench's own workers: a cache, and a sticky timeout that skipped time never reaches.
-          maxCachedWorkflows: 1_000,
-          stickyQueueScheduleToStartTimeout: '3650 days',
-        })
-      : await bench.newWorker();
+    const worker = await bench.newWorker(catalog ? { catalog } : {});
     const result = worker.runUntil(
       bench.env.client.workflow.getHandle(started.workflowId).result() as Promise<{ outcome: string }>,
     );

@@ -73,8 +73,11 @@ export interface JourneyBench {
   router: EventRouter;
   /** Drains the event outbox: kicked after every ingest; `event()` waits for it with `drainAll()`. */
   outbox: OutboxDrainer;
-  /** A worker like production's, caching up to `maxCachedWorkflows` runs (1,000 unless given). */
-  newWorker(options?: { maxCachedWorkflows?: number }): Promise<Worker>;
+  /**
+   * A worker like production's, caching up to `maxCachedWorkflows` runs (1,000 unless given); with `catalog`, one
+   * whose node kinds differ from the bench's (what a deploy of a new node version looks like to published plans).
+   */
+  newWorker(options?: { maxCachedWorkflows?: number; catalog?: NodeCatalog }): Promise<Worker>;
   /**
    * Runs a fresh worker until `fn` settles (a worker cannot run again after runUntil shuts it down). On the
    * time-skipping server `fn` gets 90 s: a run that hangs there fails its own test and the worker still shuts down,
@@ -143,12 +146,12 @@ export async function createJourneyBench(options: { timeSkipping?: boolean } = {
     logger: { info: () => undefined, warn: () => undefined },
   });
   const workflowBundle_ = await workflowBundle();
-  const newWorker = (workerOptions: { maxCachedWorkflows?: number } = {}) =>
+  const newWorker = (workerOptions: { maxCachedWorkflows?: number; catalog?: NodeCatalog } = {}) =>
     createJourneyWorker({
       connection: env.nativeConnection,
       workspaceId: TEST_WORKSPACE_ID,
       db,
-      catalog,
+      catalog: workerOptions.catalog ?? catalog,
       services,
       workflowBundle: workflowBundle_,
       extraActivities: createAudienceActivities({ db, runs: starter }),

@@ -25,7 +25,7 @@ export interface WorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
-  /** Workflows kept in memory between tasks; 0 replays every task from history (tests use it, see the bench). */
+  /** Workflows kept in memory between tasks; 0 replays every task from history. */
   maxCachedWorkflows?: number;
   /**
    * How long a task waits on this worker's sticky queue before the server hands it to any worker. The time-skipping
