@@ -164,8 +164,10 @@ export async function startTemporalDevServer(
   if (dbFile !== null) await mkdir(path.dirname(dbFile), { recursive: true });
   await mkdir(path.dirname(logFile), { recursive: true });
 
-  // With random ports another process can grab a port between picking and binding, so retry a few times.
-  const attempts = randomPorts ? 3 : 1;
+  // Another process can take a port between its pick and the server's bind: ours when they are random, and always
+  // the HTTP API port, which the CLI picks at random itself. Such a server exits at once: start it again, a few times
+  // (on fixed ports only then; one that did not answer in time is not retried).
+  const attempts = 3;
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let port = requestedPort;
@@ -224,6 +226,7 @@ export async function startTemporalDevServer(
       `Temporal dev server ${exited ? 'exited' : `did not answer on ${address} within ${Math.round(timeoutMs / 1000)}s`} ` +
         `(${cli} ${args.join(' ')}). Last lines of ${logFile}:\n${await fileTail(logFile)}`,
     );
+    if (!exited && !randomPorts) break;
   }
   throw lastError ?? new Error('Temporal dev server did not start');
 }

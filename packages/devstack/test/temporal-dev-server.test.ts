@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPortOpen } from '../src/ports.js';
+import { getFreePort, isPortOpen } from '../src/ports.js';
 import { startTemporalDevServer } from '../src/temporal-dev-server.js';
 
 let dir: string;
@@ -58,4 +58,15 @@ describe('temporal dev server', () => {
       expect(await isPortOpen(port)).toBe(false);
     },
   );
+
+  it('starts a server that exits at once again, on a fixed port too (a port lost to another process)', async () => {
+    const logFile = path.join(dir, 'exits.log');
+    const port = await getFreePort();
+    // An unknown flag makes the CLI exit at start, as a bind failure on its HTTP API port does.
+    await expect(
+      startTemporalDevServer({ port, headless: true, dbFile: null, logFile, extraArgs: ['--no-such-flag'] }),
+    ).rejects.toThrow(/exited/);
+    const starts = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line.startsWith('--- '));
+    expect(starts).toHaveLength(3);
+  });
 });

@@ -138,8 +138,8 @@ export async function startFaultStack(): Promise<FaultStack> {
     dbFile: path.join(dir, 'temporal.db'),
     logFile: path.join(dir, 'temporal.log'),
   };
-  // Port 0: the dev stack picks free ports and tries again if one is taken before the server binds it (the CLI also
-  // picks its HTTP API port at random; a CI run lost that race once). Restarts reuse the port the clients know.
+  // Port 0: the dev stack picks free ports (and starts the server again if one is taken before it binds it; a CI run
+  // lost that race once). Restarts reuse the port the clients know.
   let temporalServer: TemporalDevServer = await startTemporalDevServer({ ...temporalOptions, port: 0 });
   const temporalPort = Number(temporalServer.address.split(':').pop());
   const connection = await Connection.connect({ address: temporalServer.address });
@@ -191,15 +191,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       },
       // The client's gRPC channel reconnects by itself once the server listens again on the same port.
       start: async () => {
-        // The same port; the CLI's random HTTP API port can still be taken meanwhile, so a few tries.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            temporalServer = await startTemporalDevServer({ ...temporalOptions, port: temporalPort });
-            return;
-          } catch (error) {
-            if (attempt >= 3) throw error;
-          }
-        }
+        temporalServer = await startTemporalDevServer({ ...temporalOptions, port: temporalPort });
       },
     },
     api: {
