@@ -9,9 +9,11 @@
  *   installed there when the workspace has none.
  * BENCH_BACKTEST_FROM / BENCH_BACKTEST_TO: a window (default: the whole log), e.g. the last 30 days at 1M, where most
  *   customers enter at once.
+ * BENCH_BACKTEST_REPORT=<file>: write the report there as JSON (without its time), to compare two runs' reports.
  * BENCH_BACKTEST_COMPARE=1: also backtest with the trigger's SQL each day (how every backtest ran before the
  *   in-memory trigger), and check both reports are the same.
  */
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -111,6 +113,8 @@ try {
   console.log(
     `this process's CPU time ${run.cpuSeconds.toFixed(1)} s (the rest: PostgreSQL and waiting); rss before ${rssBefore.toFixed(0)} MiB, peak ${run.peakMiB.toFixed(0)} MiB`,
   );
+  if (process.env.BENCH_BACKTEST_REPORT)
+    writeFileSync(process.env.BENCH_BACKTEST_REPORT, `${JSON.stringify({ ...report, tookMs: 0 }, null, 1)}\n`);
   if (process.env.BENCH_BACKTEST_COMPARE === '1') {
     const before = await timed(false, span);
     const same = (r: BacktestReport) => ({ ...r, tookMs: 0, evaluation: { ...r.evaluation, method: '' } });
