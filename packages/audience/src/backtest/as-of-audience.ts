@@ -19,17 +19,25 @@
  *
  * Everything lives on one connection (a transaction of the caller's): temporary tables are per session.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Condition } from '@wakeflow/journey';
 import type { ChannelConsent, Database } from '@wakeflow/db';
 import type { AudienceSettings } from '../settings';
-import { eventKindColumns } from '../facts/event-kinds';
+import { eventKindColumns, eventKindSql, type EventKindSql } from '../facts/event-kinds';
 import { checkCondition, ConditionInvalidError, loadReferencedSegments } from '../segments/check';
 import { segmentWhere, type PreparedCondition } from '../segments/query';
 import { compileCondition, eventMatchSql } from '../segments/compile';
 import { AsOfFacts } from './as-of-facts';
 import { AsOfTrigger } from './as-of-trigger';
-import { foldFactEvents, type ClassifiedEvent, type FactDelta } from './fact-deltas';
+import {
+  EVENT_IS_ACTIVITY,
+  EVENT_IS_LOGIN,
+  EVENT_IS_PURCHASE,
+  FIRST_LEAF_BIT,
+  foldFactEvents,
+  type ClassifiedEvent,
+  type FactDelta,
+} from './fact-deltas';
 
 type Tx = Pick<Database, 'execute'>;
 
@@ -58,11 +66,10 @@ export async function prepareTrigger(
   return { condition, segments, settings };
 }
 
-/** An entrant: as-of last activity (for the dormancy stage); value tier, consent and addresses as of today. */
+/** An entrant's profile: value tier, consent and addresses as of today (the same at every entry). */
 export interface EntrantFacts {
   index: number;
   customerId: string;
-  lastActivityAt: string | null;
   valueTier: string | null;
   timezone: string;
   consent: ChannelConsent;
@@ -71,32 +78,24 @@ export interface EntrantFacts {
   pushToken: string | null;
 }
 
-interface EventRow extends Record<string, unknown> {
-  idx: number;
-  customer_id: string;
-  name: string;
-  event_id: string;
-  properties: Record<string, unknown> | null;
-  /** ms since the epoch: a number parses much faster than a timestamp, and the cursor reads every event. */
-  occurred_ms: number;
-  is_activity: boolean;
-  is_login: boolean;
-  is_purchase: boolean;
-  amount: string | number;
-  /** Whether each of the in-memory trigger's event leaves counts the event (`leaf_0`, `leaf_1`…). */
-  [leaf: `leaf_${number}`]: boolean;
+/** An entrant at one entry: the profile, and the last activity as of the entry (for the dormancy stage). */
+export interface Entrant {
+  customer: EntrantFacts;
+  /** ms since the epoch; NaN: no activity yet. */
+  lastActivityMs: number;
 }
 
-/** An event read by the backtest cursor: classified for the facts, with what a journey run sees of it. */
+/**
+ * An event read by the backtest cursor: classified for the facts, and what a journey run sees of it. The cursor
+ * reads every event of the log, and most no run hears: those come as numbers only (the strings are null), and
+ * the rows are used as they arrive (the selected columns carry these names), not copied into other objects.
+ */
 export interface HistoryEvent extends ClassifiedEvent {
-  /** The customer's index in the backtest (1-based). */
-  index: number;
-  eventId: string;
-  name: string;
-  /** Empty before the backtest's start and for names no run hears (`heardNames`). */
-  properties: Record<string, unknown>;
-  /** For the in-memory trigger: whether each event leaf counts this event. */
-  leafMatches: boolean[];
+  /** The rest only for events a run may hear (of `heardNames`, from the backtest's start on); null otherwise. */
+  customerId: string | null;
+  eventId: string | null;
+  name: string | null;
+  properties: Record<string, unknown> | null;
 }
 
 /** The trigger evaluated in memory, with what it reads: as-of facts and when each customer came to exist. */
@@ -110,12 +109,37 @@ interface InMemory {
 /** An event's time in whole ms since the epoch, as a Date of it would hold (JavaScript drops the microseconds). */
 const OCCURRED_MS = sql`floor(extract(epoch from ev.occurred_at) * 1000)::float8`;
 
+/**
+ * The cursor's select list, in `HistoryEvent`'s names: the classification and the event leaves as the bits of
+ * one int4, the amount of purchases only, and the strings only for events a run may hear.
+ */
+function historyEventColumns(kind: EventKindSql, heard: SQL, leaves: readonly SQL[]): SQL {
+  const bit = (test: SQL, value: number) => sql`case when ${test} then ${value}::int else 0 end`;
+  const bits = [
+    bit(kind.isActivity, EVENT_IS_ACTIVITY),
+    bit(kind.isLogin, EVENT_IS_LOGIN),
+    bit(kind.isPurchase, EVENT_IS_PURCHASE),
+    ...leaves.map((leaf, slot) => bit(leaf, 1 << (FIRST_LEAF_BIT + slot))),
+  ];
+  return sql`p.idx as "index", ${OCCURRED_MS} as "occurredAtMs", (${sql.join(bits, sql` | `)}) as "kind",
+    case when ${kind.isPurchase} then (${kind.amount})::float8 end as "amount",
+    case when ${heard} then ev.customer_id end as "customerId",
+    case when ${heard} then ev.event_id end as "eventId",
+    case when ${heard} then ev.name end as "name",
+    case when ${heard} then ev.properties end as "properties"`;
+}
+
 /** Profile rows read at a time when the in-memory state is loaded. */
 const PROFILE_PAGE = 50_000;
 
 export class AsOfAudience {
   private readonly zones = new Map<string, string>();
   private readonly consents = new Map<string, ChannelConsent>();
+  /**
+   * Entrants' profiles by index, read once and kept: most entries are of customers who entered before (5.6M
+   * entries of 980k customers at 1M), and a profile does not change over a backtest.
+   */
+  private readonly profiles: (EntrantFacts | undefined)[];
 
   private constructor(
     private readonly tx: Tx,
@@ -125,7 +149,9 @@ export class AsOfAudience {
     private readonly memory: InMemory | null,
     /** Why the trigger is evaluated with SQL each day instead of in memory; null when in memory. */
     readonly sqlReason: string | null,
-  ) {}
+  ) {
+    this.profiles = new Array<EntrantFacts | undefined>(customers + 1).fill(undefined);
+  }
 
   /**
    * Copies the profiles of every customer of the workspace and opens a cursor over the events, in time order.
@@ -151,7 +177,7 @@ export class AsOfAudience {
     const heard = sql`ev.occurred_at >= ${startIso}::timestamptz ${
       input.heardNames ? sql`and ev.name = any(${sql.param(input.heardNames)}::text[])` : sql``
     }`;
-    const kinds = eventKindColumns(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` });
+    const kind = eventKindSql(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` });
     // The profile columns, copied once: the statements below read a small temporary table (with its own
     // statistics), not the workspace's customers. `idx` numbers the customers for the typed arrays.
     const created = await tx.execute(sql`create temporary table backtest_profiles on commit drop as
@@ -164,17 +190,17 @@ export class AsOfAudience {
     await tx.execute(sql`create unique index on backtest_profiles (id)`);
     await tx.execute(sql`analyze backtest_profiles`);
 
+    // The cursor's first page waits for PostgreSQL to sort the whole log (20M events at 1M customers): with the
+    // default 4 MB it merges many runs from disk; 256 MB for this transaction took that from ~55 s to ~35 s.
+    await tx.execute(sql`set local work_mem = '256MB'`);
     const facts = new AsOfFacts(customers);
     const planned =
       input.inMemory === false ? { unsupported: 'asked for' } : AsOfTrigger.plan(trigger, facts);
     if (planned instanceof AsOfTrigger) {
       const memory = await loadInMemory(tx, workspaceId, trigger, planned, facts, startIso);
-      const leaves = planned.eventLeaves.map(
-        (leaf, slot) => sql`, (${eventMatchSql(leaf)}) as ${sql.identifier(`leaf_${slot}`)}`,
-      );
+      const leaves = planned.eventLeaves.map((leaf) => eventMatchSql(leaf));
       await tx.execute(sql`declare backtest_events no scroll cursor for
-        select p.idx, ev.customer_id, ev.name, ev.event_id, case when ${heard} then ev.properties end as properties,
-          ${OCCURRED_MS} as occurred_ms, ${kinds} ${sql.join(leaves, sql``)}
+        select ${historyEventColumns(kind, heard, leaves)}
         from events ev join backtest_profiles p on p.id = ev.customer_id
         where ev.workspace_id = ${workspaceId}
         order by ev.occurred_at, ev.id`);
@@ -197,14 +223,13 @@ export class AsOfAudience {
           max(ev.occurred_at) filter (where k.is_purchase) as last_purchase,
           count(*) filter (where k.is_purchase)::int as purchases,
           coalesce(sum(k.amount) filter (where k.is_purchase), 0) as spend
-        from events ev, lateral (select ${kinds}) k
+        from events ev, lateral (select ${eventKindColumns(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` })}) k
         where ev.workspace_id = ${workspaceId} and ev.customer_id is not null and ev.occurred_at < ${startIso}::timestamptz
         group by ev.customer_id
       ) f on f.customer_id = p.id`);
     await tx.execute(sql`analyze backtest_facts`);
     await tx.execute(sql`declare backtest_events no scroll cursor for
-      select p.idx, ev.customer_id, ev.name, ev.event_id, case when ${heard} then ev.properties end as properties,
-        ${OCCURRED_MS} as occurred_ms, ${kinds}
+      select ${historyEventColumns(kind, heard, [])}
       from events ev join backtest_profiles p on p.id = ev.customer_id
       where ev.workspace_id = ${workspaceId} and ev.occurred_at >= ${startIso}::timestamptz
       order by ev.occurred_at, ev.id`);
@@ -213,27 +238,10 @@ export class AsOfAudience {
 
   /** The next page of events in time order; empty when the log is read to its end. */
   async nextEvents(pageSize: number): Promise<HistoryEvent[]> {
-    const rows = await this.tx.execute<EventRow>(
+    const rows = await this.tx.execute<HistoryEvent & Record<string, unknown>>(
       sql.raw(`fetch ${Math.floor(pageSize)} from backtest_events`),
     );
-    const leaves = (this.memory?.trigger.eventLeaves ?? []).map((_, slot) => `leaf_${slot}` as const);
-    return rows.rows.map((r) => {
-      const leafMatches: boolean[] = [];
-      for (const leaf of leaves) leafMatches.push(r[leaf] === true);
-      return {
-        index: r.idx,
-        customerId: r.customer_id,
-        eventId: r.event_id,
-        name: r.name,
-        properties: r.properties ?? {},
-        occurredAtMs: Number(r.occurred_ms),
-        isActivity: r.is_activity,
-        isLogin: r.is_login,
-        isPurchase: r.is_purchase,
-        amount: Number(r.amount),
-        leafMatches,
-      };
-    });
+    return rows.rows;
   }
 
   /** Moves the as-of facts (and the in-memory trigger's event counts) forward by events read from the cursor. */
@@ -241,8 +249,8 @@ export class AsOfAudience {
     if (this.memory) {
       const { facts, trigger } = this.memory;
       for (const e of events) {
-        facts.apply(e.index, e);
-        trigger.applyEvent(e.index, e.occurredAtMs, e.leafMatches);
+        facts.apply(e);
+        if (e.kind >>> FIRST_LEAF_BIT) trigger.applyEvent(e.index, e.occurredAtMs, e.kind >>> FIRST_LEAF_BIT);
       }
       return;
     }
@@ -260,15 +268,15 @@ export class AsOfAudience {
         last_purchase_at = greatest(f.last_purchase_at, d.last_purchase),
         purchase_count = f.purchase_count + d.purchases,
         total_spend = f.total_spend + d.spend
-      from unnest(${sql.param(deltas.map((d) => d.customerId))}::uuid[],
+      from unnest(${sql.param(deltas.map((d) => d.index))}::int[],
         ${sql.param(deltas.map((d) => iso(d.firstEventMs)))}::timestamptz[],
         ${sql.param(deltas.map((d) => iso(d.lastActivityMs)))}::timestamptz[],
         ${sql.param(deltas.map((d) => iso(d.lastLoginMs)))}::timestamptz[],
         ${sql.param(deltas.map((d) => iso(d.lastPurchaseMs)))}::timestamptz[],
         ${sql.param(deltas.map((d) => d.purchases))}::int[],
         ${sql.param(deltas.map((d) => d.spend.toFixed(2)))}::numeric[])
-        as d(customer_id, first_event, last_activity, last_login, last_purchase, purchases, spend)
-      where f.customer_id = d.customer_id`);
+        as d(idx, first_event, last_activity, last_login, last_purchase, purchases, spend)
+      where f.idx = d.idx`);
   }
 
   /**
@@ -276,7 +284,7 @@ export class AsOfAudience {
    * as-of facts. A customer exists from their sign-up, creation or first event, whichever is first.
    * `among`: only these indexes are asked about (those that could enter at all); all when absent.
    */
-  async matchingAt(nowIso: string, among?: readonly number[]): Promise<number[]> {
+  async matchingAt(nowIso: string, among?: ArrayLike<number>): Promise<number[]> {
     if (among?.length === 0) return [];
     if (this.memory) return this.matchingInMemory(Date.parse(nowIso), among);
     const where = segmentWhere(this.workspaceId, this.trigger, nowIso);
@@ -288,7 +296,7 @@ export class AsOfAudience {
           c.signed_up_at, c.rfm_recency, c.rfm_frequency, c.rfm_monetary, c.value_tier, c.rfm_computed_at,
           c.created_at, c.updated_at, f.idx
         -- Asked about a few: the trigger's conditions (its event lookups) run for them only.
-        from ${among ? sql`unnest(${sql.param(among)}::int[]) as asked(idx) join backtest_facts f on f.idx = asked.idx` : sql`backtest_facts f`}
+        from ${among ? sql`unnest(${sql.param(Array.from(among))}::int[]) as asked(idx) join backtest_facts f on f.idx = asked.idx` : sql`backtest_facts f`}
         join backtest_profiles c on c.idx = f.idx
         where c.workspace_id = ${this.workspaceId}
           and (f.first_event_at <= ${nowIso}::timestamptz or c.signed_up_at <= ${nowIso}::timestamptz
@@ -302,7 +310,7 @@ export class AsOfAudience {
     return rows.rows[0]?.matched ?? [];
   }
 
-  private matchingInMemory(nowMs: number, among: readonly number[] | undefined): number[] {
+  private matchingInMemory(nowMs: number, among: ArrayLike<number> | undefined): number[] {
     const { facts, trigger, signedUpMs, createdMs } = this.memory!;
     trigger.nowMs = nowMs;
     const matched: number[] = [];
@@ -312,51 +320,63 @@ export class AsOfAudience {
         facts.firstEventMs[index]! <= nowMs || signedUpMs[index]! <= nowMs || createdMs[index]! <= nowMs;
       if (exists && trigger.matches(index)) matched.push(index);
     };
-    if (among) for (const index of among) ask(index);
+    if (among) for (let k = 0; k < among.length; k++) ask(among[k]!);
     else for (let index = 1; index <= this.customers; index++) ask(index);
     return matched;
   }
 
-  /** Entrants by index: as-of last activity; value tier, consent and addresses as of today. */
-  async entrants(indexes: readonly number[]): Promise<EntrantFacts[]> {
+  /** Entrants by index, in the order asked: their profiles, and the last activity as of the instant reached. */
+  async entrants(indexes: readonly number[]): Promise<Entrant[]> {
     if (indexes.length === 0) return [];
+    await this.loadProfiles(indexes.filter((index) => this.profiles[index] === undefined));
+    let lastActivityMs: (index: number) => number;
+    if (this.memory) {
+      const { facts } = this.memory;
+      lastActivityMs = (index) => facts.lastActivityMs[index]!;
+    } else {
+      const rows = await this.tx.execute<{ idx: number; last_activity_ms: number | null }>(sql`
+        select f.idx, floor(extract(epoch from f.last_activity_at) * 1000)::float8 as last_activity_ms
+        from backtest_facts f where f.idx = any(${sql.param(indexes)}::int[])`);
+      const known = new Map(rows.rows.map((r) => [r.idx, r.last_activity_ms ?? Number.NaN]));
+      lastActivityMs = (index) => known.get(index) ?? Number.NaN;
+    }
+    return indexes.map((index) => ({
+      customer: this.profiles[index]!,
+      lastActivityMs: lastActivityMs(index),
+    }));
+  }
+
+  private async loadProfiles(indexes: readonly number[]): Promise<void> {
+    if (indexes.length === 0) return;
     const rows = await this.tx.execute<{
       idx: number;
       id: string;
-      last_activity_at: Date | null;
       value_tier: string | null;
       timezone: string;
-      consent: ChannelConsent;
+      consent: string;
       email: string | null;
       phone: string | null;
       push_token: string | null;
     }>(sql`
-      select p.idx, p.id, ${this.memory ? sql`null::timestamptz` : sql`f.last_activity_at`} as last_activity_at,
-        p.value_tier, p.timezone, p.consent, p.email, p.phone, p.push_token
-      from backtest_profiles p ${this.memory ? sql`` : sql`join backtest_facts f on f.idx = p.idx`}
-      where p.idx = any(${sql.param(indexes)}::int[]) order by p.idx`);
-    // Zones and consents repeat across customers: one copy each (a backtest keeps its entrants while they run).
-    const shared = <T>(values: Map<string, T>, key: string, value: T): T => {
-      const known = values.get(key);
-      if (known !== undefined) return known;
-      values.set(key, value);
-      return value;
+      select p.idx, p.id, p.value_tier, p.timezone, p.consent::text as consent, p.email, p.phone, p.push_token
+      from backtest_profiles p where p.idx = any(${sql.param(indexes)}::int[])`);
+    // Zones and consents repeat across customers: one copy each, the consent parsed once per distinct text.
+    const shared = <T>(values: Map<string, T>, key: string, make: (key: string) => T): T => {
+      let known = values.get(key);
+      if (known === undefined) values.set(key, (known = make(key)));
+      return known;
     };
-    return rows.rows.map((r) => ({
-      index: r.idx,
-      customerId: r.id,
-      lastActivityAt: this.memory
-        ? this.memory.facts.lastActivityIso(r.idx)
-        : r.last_activity_at
-          ? new Date(r.last_activity_at).toISOString()
-          : null,
-      valueTier: r.value_tier,
-      timezone: shared(this.zones, r.timezone, r.timezone),
-      consent: shared(this.consents, JSON.stringify(r.consent), r.consent),
-      email: r.email,
-      phone: r.phone,
-      pushToken: r.push_token,
-    }));
+    for (const r of rows.rows)
+      this.profiles[r.idx] = {
+        index: r.idx,
+        customerId: r.id,
+        valueTier: r.value_tier,
+        timezone: shared(this.zones, r.timezone, (zone) => zone),
+        consent: shared(this.consents, r.consent, (text) => JSON.parse(text) as ChannelConsent),
+        email: r.email,
+        phone: r.phone,
+        pushToken: r.push_token,
+      };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * one classified event at a time, the way ingest moves the stored facts (facts/apply-facts.ts): the latest such
  * event, counts and sums added. About 50 bytes a customer, whatever the number of events.
  */
-import type { ClassifiedEvent } from './fact-deltas';
+import { EVENT_IS_ACTIVITY, EVENT_IS_LOGIN, EVENT_IS_PURCHASE, type ClassifiedEvent } from './fact-deltas';
 
 const later = (current: number, at: number) => (Number.isNaN(current) || at > current ? at : current);
 
@@ -26,24 +26,19 @@ export class AsOfFacts {
     this.spendCents = new Float64Array(customers + 1);
   }
 
-  /** One event of the customer at `index`; events arrive in time order, but any order gives the same facts. */
-  apply(index: number, event: Omit<ClassifiedEvent, 'customerId'>): void {
+  /** One event of the customer at its index; events arrive in time order, but any order gives the same facts. */
+  apply(event: ClassifiedEvent): void {
+    const { index, kind } = event;
     const at = event.occurredAtMs;
     const first = this.firstEventMs[index]!;
     if (Number.isNaN(first) || at < first) this.firstEventMs[index] = at;
-    if (event.isActivity) this.lastActivityMs[index] = later(this.lastActivityMs[index]!, at);
-    if (event.isLogin) this.lastLoginMs[index] = later(this.lastLoginMs[index]!, at);
-    if (event.isPurchase) {
+    if (kind & EVENT_IS_ACTIVITY) this.lastActivityMs[index] = later(this.lastActivityMs[index]!, at);
+    if (kind & EVENT_IS_LOGIN) this.lastLoginMs[index] = later(this.lastLoginMs[index]!, at);
+    if (kind & EVENT_IS_PURCHASE) {
       this.lastPurchaseMs[index] = later(this.lastPurchaseMs[index]!, at);
       this.purchases[index] = this.purchases[index]! + 1;
       // In whole cents, as the spend column keeps it: sums of cents stay exact where sums of dollars would not.
-      this.spendCents[index] = this.spendCents[index]! + Math.round(event.amount * 100);
+      this.spendCents[index] = this.spendCents[index]! + Math.round((event.amount ?? 0) * 100);
     }
-  }
-
-  /** The last activity as an ISO instant, or null. */
-  lastActivityIso(index: number): string | null {
-    const at = this.lastActivityMs[index]!;
-    return Number.isNaN(at) ? null : new Date(at).toISOString();
   }
 }

@@ -26,6 +26,7 @@ import type { AudienceSettings } from '../settings';
 import { resolveField } from '../segments/fields';
 import type { PreparedCondition } from '../segments/query';
 import type { AsOfFacts } from './as-of-facts';
+import { MAX_EVENT_LEAVES } from './fact-deltas';
 
 const DAY_MS = 86_400_000;
 /** A "last N days" event leaf keeps count + 1 times per customer; above this, the SQL path is cheaper in memory. */
@@ -110,7 +111,7 @@ export class AsOfTrigger {
     this.test = build(this);
   }
 
-  /** The event leaves, in the order `applyEvent` takes their flags: the cursor selects each one's compiled match. */
+  /** The event leaves, in the order of `applyEvent`'s bits: the cursor selects each one's compiled match. */
   get eventLeaves(): readonly EventCondition[] {
     return this.events.map((e) => e.condition);
   }
@@ -207,6 +208,8 @@ export class AsOfTrigger {
     };
     const root = plan(prepared.condition, []);
     if (typeof root === 'string') return { unsupported: root };
+    if (events.length > MAX_EVENT_LEAVES)
+      return { unsupported: `more than ${MAX_EVENT_LEAVES} event conditions are evaluated in SQL` };
     return new AsOfTrigger(statics, events, root, facts.customers);
   }
 
@@ -217,10 +220,10 @@ export class AsOfTrigger {
     this.statics[slot] = bits;
   }
 
-  /** An event of the customer at `index`, with whether each event leaf counts it (`eventLeaves` order). */
-  applyEvent(index: number, atMs: number, leafMatches: readonly boolean[]): void {
+  /** An event of the customer at `index`, with bit `slot` set for each event leaf that counts it (`eventLeaves` order). */
+  applyEvent(index: number, atMs: number, leafBits: number): void {
     for (let slot = 0; slot < this.events.length; slot++) {
-      if (!leafMatches[slot]) continue;
+      if ((leafBits & (1 << slot)) === 0) continue;
       const state = this.events[slot]!;
       if (state.counts) {
         state.counts[index] = state.counts[index]! + 1;

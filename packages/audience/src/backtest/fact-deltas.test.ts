@@ -1,26 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { foldFactEvents, type ClassifiedEvent } from './fact-deltas';
+import {
+  EVENT_IS_ACTIVITY,
+  EVENT_IS_LOGIN,
+  EVENT_IS_PURCHASE,
+  FIRST_LEAF_BIT,
+  foldFactEvents,
+  type ClassifiedEvent,
+} from './fact-deltas';
 
-const event = (customerId: string, at: number, kind: Partial<ClassifiedEvent> = {}): ClassifiedEvent => ({
-  customerId,
+const event = (
+  index: number,
+  at: number,
+  kind = EVENT_IS_ACTIVITY,
+  amount: number | null = null,
+): ClassifiedEvent => ({
+  index,
   occurredAtMs: at,
-  isActivity: true,
-  isLogin: false,
-  isPurchase: false,
-  amount: 0,
-  ...kind,
+  kind,
+  amount,
 });
 
 describe('foldFactEvents (as-of facts of a backtest)', () => {
   it('moves last activity, login and purchase to the latest such event and adds up purchases and spend', () => {
     const [a, b] = foldFactEvents([
-      event('a', 300, { isLogin: true }),
-      event('a', 100, { isPurchase: true, amount: 10 }),
-      event('a', 200, { isPurchase: true, amount: 5.5 }),
-      event('b', 50, { isActivity: false }),
+      event(1, 300, EVENT_IS_ACTIVITY | EVENT_IS_LOGIN),
+      event(1, 100, EVENT_IS_ACTIVITY | EVENT_IS_PURCHASE, 10),
+      event(1, 200, EVENT_IS_ACTIVITY | EVENT_IS_PURCHASE | (1 << FIRST_LEAF_BIT), 5.5),
+      // Leaf bits are the trigger's business, not the facts'.
+      event(2, 50, 1 << FIRST_LEAF_BIT),
     ]);
     expect(a).toEqual({
-      customerId: 'a',
+      index: 1,
       firstEventMs: 100,
       lastActivityMs: 300,
       lastLoginMs: 300,
@@ -30,7 +40,7 @@ describe('foldFactEvents (as-of facts of a backtest)', () => {
     });
     // An event that is not activity moves nothing but the first-seen time.
     expect(b).toEqual({
-      customerId: 'b',
+      index: 2,
       firstEventMs: 50,
       lastActivityMs: null,
       lastLoginMs: null,

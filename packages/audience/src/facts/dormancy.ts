@@ -20,12 +20,14 @@ export type DormancyStage = (typeof dormancyStages)[number];
 const DAY_MS = 86_400_000;
 
 export function dormancyStageOf(
-  lastActivityAt: Date | string | null,
+  /** A time, or ms since the epoch (NaN: none, as null). */
+  lastActivityAt: Date | string | number | null,
   now: Date,
   settings: AudienceSettings,
 ): DormancyStage {
-  if (lastActivityAt === null) return 'never_active';
-  const days = (now.getTime() - new Date(lastActivityAt).getTime()) / DAY_MS;
+  if (lastActivityAt === null || Number.isNaN(lastActivityAt)) return 'never_active';
+  const lastMs = typeof lastActivityAt === 'number' ? lastActivityAt : new Date(lastActivityAt).getTime();
+  const days = (now.getTime() - lastMs) / DAY_MS;
   const [active, early, mid, late] = settings.dormancyStagesDays;
   if (days < active) return 'active';
   if (days < early) return 'dormant_1_3m';

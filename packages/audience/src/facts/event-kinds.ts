@@ -23,17 +23,35 @@ export function isActivitySql(settings: AudienceSettings, name: SQL): SQL {
     : sql`not (${name} = any(${names}::text[]))`;
 }
 
+/** How the workspace's fact definitions classify an event row, each as a SQL expression over its columns. */
+export interface EventKindSql {
+  isActivity: SQL;
+  isLogin: SQL;
+  isPurchase: SQL;
+  /** A purchase's amount; 0 otherwise. */
+  amount: SQL;
+}
+
 /**
- * The columns `is_activity, is_login, is_purchase, amount` (0 unless a purchase) for a select list. Without
- * refunds a negative amount counts as 0: ingest refuses them, this covers rows stored before it did.
+ * Each classification as an expression. Without refunds a negative amount counts as 0: ingest refuses them, this
+ * covers rows stored before it did.
  */
-export function eventKindColumns(settings: AudienceSettings, row: { name: SQL; properties: SQL }): SQL {
+export function eventKindSql(settings: AudienceSettings, row: { name: SQL; properties: SQL }): EventKindSql {
   const isPurchase = sql`${row.name} = any(${sql.param(settings.purchaseEvents)}::text[])`;
   const amount = jsonNumeric(
     sql`${row.properties} #> ${sql.param(settings.amountProperty.split('.'))}::text[]`,
   );
-  return sql`${isActivitySql(settings, row.name)} as is_activity,
-      ${row.name} = any(${sql.param(settings.loginEvents)}::text[]) as is_login,
-      ${isPurchase} as is_purchase,
-      case when ${isPurchase} then ${settings.allowRefunds ? sql`coalesce(${amount}, 0)` : sql`greatest(coalesce(${amount}, 0), 0)`} else 0 end as amount`;
+  return {
+    isActivity: isActivitySql(settings, row.name),
+    isLogin: sql`${row.name} = any(${sql.param(settings.loginEvents)}::text[])`,
+    isPurchase,
+    amount: sql`case when ${isPurchase} then ${settings.allowRefunds ? sql`coalesce(${amount}, 0)` : sql`greatest(coalesce(${amount}, 0), 0)`} else 0 end`,
+  };
+}
+
+/** The columns `is_activity, is_login, is_purchase, amount` (0 unless a purchase) for a select list. */
+export function eventKindColumns(settings: AudienceSettings, row: { name: SQL; properties: SQL }): SQL {
+  const kind = eventKindSql(settings, row);
+  return sql`${kind.isActivity} as is_activity, ${kind.isLogin} as is_login, ${kind.isPurchase} as is_purchase,
+      ${kind.amount} as amount`;
 }

@@ -67,7 +67,7 @@ export class BacktestInputError extends Error {
   }
 }
 
-interface Entrant extends EntrantInfo {
+interface RunningEntrant extends EntrantInfo {
   customer: EntrantFacts;
   /** The run's steps as the report has added them up so far. */
   tally: RunTally;
@@ -186,14 +186,20 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     if (lastAt.iso !== iso) lastAt = { iso, date: new Date(iso) };
     return lastAt.date;
   };
-  const decisions = new Map<string, SendDecision>();
+  // Interned by step (a step has one channel), decision and reason: maps of few keys, no key string built per
+  // call (a backtest at 1M customers judges ~20M sends).
+  const decisions = new Map<string, Map<SendDecisionKind, Map<string, SendDecision>>>();
   const sendDecision = (stepId: string, channel: string, decision: SendDecisionKind, reason?: string) => {
-    const key = `${stepId} ${channel} ${decision} ${reason ?? ''}`;
-    let known = decisions.get(key);
-    if (!known) decisions.set(key, (known = { stepId, channel, decision, ...(reason ? { reason } : {}) }));
+    let ofStep = decisions.get(stepId);
+    if (!ofStep) decisions.set(stepId, (ofStep = new Map()));
+    let ofKind = ofStep.get(decision);
+    if (!ofKind) ofStep.set(decision, (ofKind = new Map()));
+    let known = ofKind.get(reason ?? '');
+    if (!known)
+      ofKind.set(reason ?? '', (known = { stepId, channel, decision, ...(reason ? { reason } : {}) }));
     return known;
   };
-  const hooks: TrackedRunHooks<Entrant> = {
+  const hooks: TrackedRunHooks<RunningEntrant> = {
     stepRecorded: (step, run, entrant) => report.stepRecorded(run, entrant, entrant.tally, step),
     nextLocalTime: (request, entrant) =>
       nextLocalTime(
@@ -243,12 +249,16 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
 
   // Who is in a run, by customer index (set when the as-of audience is open).
   let inRun = new Uint8Array(0);
-  const tracker = new RunTracker<Entrant>(hooks, (finished) => {
+  const tracker = new RunTracker<RunningEntrant>(hooks, (finished) => {
     const { run, info, result, open } = finished;
     report.ended({ run, info, tally: info.tally, status: result.status, outcome: result.outcome, open });
     inRun[finished.info.customer.index] = 0;
     const { customerId } = finished.run;
-    const recent = finished.info.counted.filter((d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS);
+    const dispatched = finished.info.counted;
+    const recent =
+      dispatched.length === 0
+        ? dispatched
+        : dispatched.filter((d) => d.getTime() > finished.horizonMs - CAP_MEMORY_MS);
     if (recent.length) counted.set(customerId, recent);
     else counted.delete(customerId);
   });
@@ -269,6 +279,8 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     // their last entry: the daily pass below then reads one number a customer instead of asking the rule of each.
     const enterableFromMs = new Float64Array(audience.customers + 1);
     inRun = new Uint8Array(audience.customers + 1);
+    // The customers the daily pass asks about, refilled each day (a view of its first n, not a new array).
+    const amongBuffer = new Int32Array(audience.customers);
     // The holdout draw is a hash of the journey and the customer, the same at every entry: drawn once a customer.
     const drawn = new Uint8Array(audience.customers + 1);
     const holdoutOf = (customer: EntrantFacts) => {
@@ -316,13 +328,16 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
     };
     const route = (events: readonly HistoryEvent[]) => {
       for (const e of events) {
-        if (!listened.has(e.name) || inRun[e.index] === 0) continue;
-        tracker.addEvent(e.customerId, {
+        // Only events a run may hear carry their ids and name (the cursor's `heardNames`).
+        const { customerId, eventId, name } = e;
+        if (customerId === null || eventId === null || name === null) continue;
+        if (!listened.has(name) || inRun[e.index] === 0) continue;
+        tracker.addEvent(customerId, {
           atMs: e.occurredAtMs,
           event: {
-            eventId: e.eventId,
-            name: e.name,
-            properties: e.properties,
+            eventId,
+            name,
+            properties: e.properties ?? {},
             occurredAt: new Date(e.occurredAtMs).toISOString(),
           },
         });
@@ -363,19 +378,20 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
       // Who could enter if they matched: with re-entry 'once' or 'after', whether a customer matched matters only
       // to those the policy lets in and who are not in a run, so only they are asked about. With 'always', whether
       // a customer matched yesterday decides today, so everyone is.
-      let among: number[] | undefined;
+      let among: Int32Array | undefined;
       if (reentry.mode !== 'always') {
-        among = [];
+        let asked = 0;
         for (let index = 1; index <= audience.customers; index++)
-          if (inRun[index] === 0 && enterableFromMs[index]! <= endMs) among.push(index);
-        if (among.length > audience.customers / 2) among = undefined;
+          if (inRun[index] === 0 && enterableFromMs[index]! <= endMs) amongBuffer[asked++] = index;
+        among = asked > audience.customers / 2 ? undefined : amongBuffer.subarray(0, asked);
       }
       const matched = await audience.matchingAt(nowIso, among);
       const candidates = matched.filter(allows);
       for (const index of matched) lastMatchedDay[index] = day;
       let entered = 0;
       let newCustomers = 0;
-      for (const customer of await audience.entrants(candidates)) {
+      const today = dayOf(endMs);
+      for (const { customer, lastActivityMs } of await audience.entrants(candidates)) {
         // The rule every entry obeys, as the run starter applies it (a customer still in a run is refused).
         const last = entries[customer.index]
           ? {
@@ -399,16 +415,16 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
           plan: machinePlan,
         };
         tracker.start(run, endMs, {
-          day: dayOf(endMs),
-          dormancyStage: dormancyStageOf(customer.lastActivityAt, now, audienceSettings),
+          day: today,
+          dormancyStage: dormancyStageOf(lastActivityMs, now, audienceSettings),
           valueTier: customer.valueTier,
           decisions: [],
           tally: newRunTally(),
           customer,
-          counted: [...(counted.get(customer.customerId) ?? [])],
+          counted: counted.get(customer.customerId)?.slice() ?? [],
         });
       }
-      report.entered(dayOf(endMs), entered, newCustomers);
+      report.entered(today, entered, newCustomers);
       tracker.advanceTo(Math.min(endMs, nowMs));
     }
 

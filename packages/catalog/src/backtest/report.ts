@@ -96,7 +96,8 @@ export class BacktestReportBuilder {
   private readonly outcomes = new Map<string, number>();
   private readonly stepsReached = new Map<string, number>();
   private readonly messages = new Map<string, Map<SendDecisionKind, number>>();
-  private readonly skipReasons = new Map<string, number>();
+  /** Final skipped calls by decision (the backtest interns them: a few keys, not a string per message). */
+  private readonly skipped = new Map<SendDecision, number>();
   private readonly waits = new Map<
     string,
     { all: ReturnCounts; stage: Map<string, ReturnCounts>; tier: Map<string, ReturnCounts> }
@@ -151,13 +152,15 @@ export class BacktestReportBuilder {
     if (tally.waitingAt !== undefined && !open && goal && ended.outcome === goal.outcome)
       this.countReturn(tally.waitingAt, info, true);
     // Each messaging step counts once, as its last call was judged; earlier calls that deferred count as deferrals.
-    const lastCall = new Map<string, SendDecision>();
-    for (const decision of info.decisions) {
-      const previous = lastCall.get(decision.stepId);
-      if (previous) this.countMessage(previous, true);
-      lastCall.set(decision.stepId, decision);
+    // A run makes a few calls: a scan for a later call of the same step, no map per run.
+    const calls = info.decisions;
+    for (let i = 0; i < calls.length; i++) {
+      const decision = calls[i]!;
+      let superseded = false;
+      for (let later = i + 1; later < calls.length && !superseded; later++)
+        superseded = calls[later]!.stepId === decision.stepId;
+      this.countMessage(decision, superseded);
     }
-    for (const decision of lastCall.values()) this.countMessage(decision, false);
   }
 
   private countReturn(waitId: string, info: EntrantInfo, back: boolean): void {
@@ -166,15 +169,9 @@ export class BacktestReportBuilder {
       wait = { all: emptyCounts(), stage: new Map(), tier: new Map() };
       this.waits.set(waitId, wait);
     }
-    for (const g of [
-      wait.all,
-      groupOf(wait.stage, info.dormancyStage),
-      groupOf(wait.tier, info.valueTier ?? 'none'),
-    ]) {
-      g.reached += 1;
-      if (back) g.returned += 1;
-      else g.timedOut += 1;
-    }
+    count(wait.all, back);
+    count(groupOf(wait.stage, info.dormancyStage), back);
+    count(groupOf(wait.tier, info.valueTier ?? 'none'), back);
   }
 
   private countMessage(decision: SendDecision, superseded: boolean): void {
@@ -184,8 +181,7 @@ export class BacktestReportBuilder {
       this.messages.set(decision.channel, byKind);
     }
     bump(byKind, superseded ? 'deferred' : decision.decision);
-    if (!superseded && decision.decision === 'skipped')
-      bump(this.skipReasons, `${decision.channel}: ${decision.reason ?? 'skipped'}`);
+    if (!superseded && decision.decision === 'skipped') bump(this.skipped, decision);
   }
 
   build(context: ReportContext, tookMs: number): BacktestReport {
@@ -196,6 +192,9 @@ export class BacktestReportBuilder {
       returned: c.returned,
       rate: share(c.returned, c.reached),
     });
+    const skipReasons = new Map<string, number>();
+    for (const [decision, count] of this.skipped)
+      bump(skipReasons, `${decision.channel}: ${decision.reason ?? 'skipped'}`, count);
     let totalCostMicros = 0;
     const messages = [...this.messages.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -237,7 +236,7 @@ export class BacktestReportBuilder {
         share: share(runs, this.entries),
       })),
       messages,
-      skipReasons: [...this.skipReasons.entries()].map(([reason, count]) => ({ reason, count })),
+      skipReasons: [...skipReasons.entries()].map(([reason, count]) => ({ reason, count })),
       cost: { total: totalCostMicros / 1e6 },
       naturalReturn: [...this.waits.entries()].map(([stepId, w]) => {
         const step = label(stepId);
@@ -260,6 +259,12 @@ export class BacktestReportBuilder {
       tookMs,
     };
   }
+}
+
+function count(counts: ReturnCounts, back: boolean): void {
+  counts.reached += 1;
+  if (back) counts.returned += 1;
+  else counts.timedOut += 1;
 }
 
 function groupOf(map: Map<string, ReturnCounts>, key: string): ReturnCounts {
