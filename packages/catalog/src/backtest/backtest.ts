@@ -191,9 +191,9 @@ export async function runBacktest(db: Database, input: BacktestInput): Promise<B
   const decisions = new Map<string, Map<SendDecisionKind, Map<string, SendDecision>>>();
   const sendDecision = (stepId: string, channel: string, decision: SendDecisionKind, reason?: string) => {
     let ofStep = decisions.get(stepId);
-    if (!ofStep) decisions.set(stepId, (ofStep = new Map()));
+    if (!ofStep) decisions.set(stepId, (ofStep = new Map<SendDecisionKind, Map<string, SendDecision>>()));
     let ofKind = ofStep.get(decision);
-    if (!ofKind) ofStep.set(decision, (ofKind = new Map()));
+    if (!ofKind) ofStep.set(decision, (ofKind = new Map<string, SendDecision>()));
     let known = ofKind.get(reason ?? '');
     if (!known)
       ofKind.set(reason ?? '', (known = { stepId, channel, decision, ...(reason ? { reason } : {}) }));
