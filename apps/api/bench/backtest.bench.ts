@@ -114,7 +114,10 @@ try {
     `this process's CPU time ${run.cpuSeconds.toFixed(1)} s (the rest: PostgreSQL and waiting); rss before ${rssBefore.toFixed(0)} MiB, peak ${run.peakMiB.toFixed(0)} MiB`,
   );
   if (process.env.BENCH_BACKTEST_REPORT)
-    writeFileSync(process.env.BENCH_BACKTEST_REPORT, `${JSON.stringify({ ...report, tookMs: 0 }, null, 1)}\n`);
+    writeFileSync(
+      process.env.BENCH_BACKTEST_REPORT,
+      `${JSON.stringify({ ...report, tookMs: 0 }, null, 1)}\n`,
+    );
   if (process.env.BENCH_BACKTEST_COMPARE === '1') {
     const before = await timed(false, span);
     const same = (r: BacktestReport) => ({ ...r, tookMs: 0, evaluation: { ...r.evaluation, method: '' } });
