@@ -155,11 +155,19 @@ describe('fault suite: nothing lost, nothing twice', () => {
     });
   }
 
-  /** True once the run's wait has begun (asked of the workflow itself, through any outage). */
+  /**
+   * True once the run's wait has begun (asked of the workflow itself, through any outage) and is in its history
+   * (its timeout timer started). A query can answer from a worker's cached state whose workflow task the kill then
+   * loses: the task runs again later and the wait begins anew, after a login posted meanwhile, which is then older
+   * than the wait and does not count (CI once saw that: the run ended `still_dormant`).
+   */
   async function waitHasBegun(workflowId: string): Promise<void> {
     await until(`the wait of ${workflowId}`, async () => {
-      const state = await stack.temporal().workflow.getHandle(workflowId).query<RunState>(RUN_STATE_QUERY);
-      return state.currentStepId === 'w' && state.waitingFor?.kind === 'event' ? true : undefined;
+      const handle = stack.temporal().workflow.getHandle(workflowId);
+      const state = await handle.query<RunState>(RUN_STATE_QUERY);
+      if (state.currentStepId !== 'w' || state.waitingFor?.kind !== 'event') return undefined;
+      const history = await handle.fetchHistory();
+      return history.events?.some((e) => e.timerStartedEventAttributes) ? true : undefined;
     });
   }
 
