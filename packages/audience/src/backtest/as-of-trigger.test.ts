@@ -5,11 +5,12 @@ import { AsOfFacts } from './as-of-facts';
 import { AsOfTrigger } from './as-of-trigger';
 import { MAX_EVENT_LEAVES } from './fact-deltas';
 
-const loggedIn = (times: number): Condition => ({
+/** Logged in (ever) a number of times: `eq` to it, or at least (`gte`) it. */
+const loggedIn = (times: number, op: 'eq' | 'gte' = 'gte'): Condition => ({
   kind: 'event',
   event: 'login',
   window: { type: 'ever' },
-  count: { op: 'gte', value: times },
+  count: { op, value: times },
 });
 
 const planOf = (leaves: number) =>
@@ -31,11 +32,10 @@ describe('AsOfTrigger.plan', () => {
   });
 
   it('counts an event for the leaves whose bit is set, and only those', () => {
-    const logins = (op: 'eq', value: number): Condition => ({ ...loggedIn(0), count: { op, value } });
     // Exactly one event counted by the first leaf, and none by the second.
     const trigger = AsOfTrigger.plan(
       {
-        condition: { kind: 'and', conditions: [logins('eq', 1), logins('eq', 0)] },
+        condition: { kind: 'and', conditions: [loggedIn(1, 'eq'), loggedIn(0, 'eq')] },
         segments: new Map(),
         settings: defaultAudienceSettings,
       },
