@@ -106,8 +106,14 @@ interface InMemory {
   createdMs: Float64Array;
 }
 
-/** An event's time in whole ms since the epoch, as a Date of it would hold (JavaScript drops the microseconds). */
-const OCCURRED_MS = sql`floor(extract(epoch from ev.occurred_at) * 1000)::float8`;
+/**
+ * A timestamp in whole ms since the epoch, as a Date of it would hold (JavaScript drops the microseconds): a number
+ * parses much faster than a timestamp, and the cursor reads every event.
+ */
+const epochMs = (time: SQL) => sql`floor(extract(epoch from ${time}) * 1000)::float8`;
+
+/** The cursor's event row, as the fact definitions classify it. */
+const EVENT_ROW = { name: sql`ev.name`, properties: sql`ev.properties` };
 
 /**
  * The cursor's select list, in `HistoryEvent`'s names: the classification and the event leaves as the bits of
@@ -121,7 +127,7 @@ function historyEventColumns(kind: EventKindSql, heard: SQL, leaves: readonly SQ
     bit(kind.isPurchase, EVENT_IS_PURCHASE),
     ...leaves.map((leaf, slot) => bit(leaf, 1 << (FIRST_LEAF_BIT + slot))),
   ];
-  return sql`p.idx as "index", ${OCCURRED_MS} as "occurredAtMs", (${sql.join(bits, sql` | `)}) as "kind",
+  return sql`p.idx as "index", ${epochMs(sql`ev.occurred_at`)} as "occurredAtMs", (${sql.join(bits, sql` | `)}) as "kind",
     case when ${kind.isPurchase} then (${kind.amount})::float8 end as "amount",
     case when ${heard} then ev.customer_id end as "customerId",
     case when ${heard} then ev.event_id end as "eventId",
@@ -177,7 +183,7 @@ export class AsOfAudience {
     const heard = sql`ev.occurred_at >= ${startIso}::timestamptz ${
       input.heardNames ? sql`and ev.name = any(${sql.param(input.heardNames)}::text[])` : sql``
     }`;
-    const kind = eventKindSql(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` });
+    const kind = eventKindSql(trigger.settings, EVENT_ROW);
     // The profile columns, copied once: the statements below read a small temporary table (with its own
     // statistics), not the workspace's customers. `idx` numbers the customers for the typed arrays.
     const created = await tx.execute(sql`create temporary table backtest_profiles on commit drop as
@@ -223,7 +229,7 @@ export class AsOfAudience {
           max(ev.occurred_at) filter (where k.is_purchase) as last_purchase,
           count(*) filter (where k.is_purchase)::int as purchases,
           coalesce(sum(k.amount) filter (where k.is_purchase), 0) as spend
-        from events ev, lateral (select ${eventKindColumns(trigger.settings, { name: sql`ev.name`, properties: sql`ev.properties` })}) k
+        from events ev, lateral (select ${eventKindColumns(trigger.settings, EVENT_ROW)}) k
         where ev.workspace_id = ${workspaceId} and ev.customer_id is not null and ev.occurred_at < ${startIso}::timestamptz
         group by ev.customer_id
       ) f on f.customer_id = p.id`);
@@ -250,7 +256,8 @@ export class AsOfAudience {
       const { facts, trigger } = this.memory;
       for (const e of events) {
         facts.apply(e);
-        if (e.kind >>> FIRST_LEAF_BIT) trigger.applyEvent(e.index, e.occurredAtMs, e.kind >>> FIRST_LEAF_BIT);
+        const leafBits = e.kind >>> FIRST_LEAF_BIT;
+        if (leafBits) trigger.applyEvent(e.index, e.occurredAtMs, leafBits);
       }
       return;
     }
@@ -335,7 +342,7 @@ export class AsOfAudience {
       lastActivityMs = (index) => facts.lastActivityMs[index]!;
     } else {
       const rows = await this.tx.execute<{ idx: number; last_activity_ms: number | null }>(sql`
-        select f.idx, floor(extract(epoch from f.last_activity_at) * 1000)::float8 as last_activity_ms
+        select f.idx, ${epochMs(sql`f.last_activity_at`)} as last_activity_ms
         from backtest_facts f where f.idx = any(${sql.param(indexes)}::int[])`);
       const known = new Map(rows.rows.map((r) => [r.idx, r.last_activity_ms ?? Number.NaN]));
       lastActivityMs = (index) => known.get(index) ?? Number.NaN;

@@ -2,7 +2,7 @@
  * A day's worth of classified events folded into per-customer fact changes, the way ingest moves the stored facts
  * (facts/apply-facts.ts): last activity / login / purchase move forward to the latest such event, purchases and
  * spend add up. The classification (which event is activity, a login or a purchase, and its amount) is not made
- * here: the backtest's event cursor selects it with `eventKindColumns`, the one SQL definition ingest uses.
+ * here: the backtest's event cursor selects it with `eventKindSql`, the one SQL definition ingest uses.
  */
 
 /** The bits of `ClassifiedEvent.kind`: the classification, then one bit per in-memory event leaf. */
