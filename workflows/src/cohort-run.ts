@@ -33,6 +33,7 @@ import type {
   CohortControlSignal,
   CohortEventSignal,
   CohortMember,
+  CohortMemberRecords,
   CohortNodeAnswer,
   CohortNodeBatch,
   CohortRecords,
@@ -79,6 +80,15 @@ const NODE_CONCURRENCY = 16;
 
 const temporalFeatures: MachineFeatures = { has: (feature) => patched(feature) };
 
+/**
+ * Cohorts from this patch on keep each member's registration and step records and hand them to the member's next node
+ * batch (written before its node runs), to a write before its timer, or to its finish — as `journeyRun` does since
+ * `folded-bookkeeping` — instead of a bookkeeping transaction per command. Older histories keep theirs. Unlike a
+ * run, a cohort writes before every timer, short ones too: that write is one transaction for all the members whose
+ * timers start together, and it keeps every sleeping member's step shown where it is.
+ */
+const FOLDED_BOOKKEEPING = 'cohort-folded-bookkeeping';
+
 interface Member extends CohortMember {
   run: MachineRun;
   machine: JourneyMachineState;
@@ -92,6 +102,8 @@ interface Member extends CohortMember {
   controls: JourneyControl[];
   /** The run ended (finished, failed or cancelled) and its end is recorded. */
   done: boolean;
+  /** Folded bookkeeping: records not yet written (see `FOLDED_BOOKKEEPING`). */
+  unwritten?: CohortMemberRecords;
   /** Why the run fails; set once its end is being recorded. */
   failure?: string;
   path: string[];
@@ -107,6 +119,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult> {
   const { plan, workspaceId, journeyId, version } = input;
   const cohortWorkflowId = workflowInfo().workflowId;
+  const folded = patched(FOLDED_BOOKKEEPING);
   const outcomes: Record<string, number> = { ...input.finishedBefore };
   const members = new Map<string, Member>();
   const runOf = (m: CohortMember): MachineRun => ({
@@ -218,10 +231,17 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
   const count = (outcome: string) => {
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   };
-  const recordBatch = (records: RecordRows, owners: Member[]) => {
+  /** Writes the records of `owners`; those in `flushed` only had their folded records written before a timer. */
+  const recordBatch = (records: RecordRows, owners: Member[], flushed: ReadonlySet<Member>) => {
     launch(
       bookkeeping.recordCohort({ workspaceId, journeyId, version, cohortWorkflowId, ...records }).then(() => {
         for (const member of owners) {
+          member.unwritten = undefined;
+          if (flushed.has(member)) {
+            member.busy = false;
+            takeHeld(member);
+            continue;
+          }
           const { phase } = member.machine;
           if (member.failure === undefined && phase.kind !== 'finishing') {
             answer(member, { kind: 'recorded' });
@@ -237,7 +257,22 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
     );
   };
 
-  const nodeBatch = (stepId: string, owners: { member: Member; at: string; holdout: boolean }[]) => {
+  /** A member's folded records go with its next write. */
+  const addUnwritten = (records: RecordRows, member: Member): void => {
+    const { unwritten } = member;
+    if (!unwritten) return;
+    if (unwritten.registration)
+      records.registered.push({
+        runId: member.runId,
+        customerId: member.customerId,
+        entry: member.entry,
+        ...unwritten.registration,
+      });
+    for (const step of unwritten.steps) records.steps.push({ runId: member.runId, ...step });
+  };
+
+  type NodeOwner = { member: Member; at: string; holdout: boolean; records?: CohortMemberRecords };
+  const nodeBatch = (stepId: string, owners: NodeOwner[]) => {
     const step = plan.steps[stepId];
     if (step?.op !== 'activity') {
       // The machine only runs activity steps: a plan that says otherwise fails these runs, as it fails a run.
@@ -266,7 +301,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
       priority: plan.settings.priority,
       maximumAttempts: step.retry.maximumAttempts,
       concurrency: NODE_CONCURRENCY,
-      members: owners.map(({ member, at, holdout }) => ({
+      members: owners.map(({ member, at, holdout, records }) => ({
         runId: member.runId,
         customerId: member.customerId,
         entry: member.entry,
@@ -276,11 +311,14 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
           enteredAt: new Date(member.machine.enteredAtMs).toISOString(),
           steps: member.outputs,
         },
+        ...(records ? { records } : {}),
       })),
     };
     launch(
       node.executeCohortNode(batch).then(
         (answers) => {
+          // The batch wrote its members' records before their node ran.
+          for (const { member } of owners) member.unwritten = undefined;
           owners.forEach(({ member }, i) => nodeAnswered(member, step.id, answers[i]));
         },
         (error: unknown) => {
@@ -336,13 +374,15 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
       ended: [],
     };
     const recordOwners: Member[] = [];
-    const nodes = new Map<string, { member: Member; at: string; holdout: boolean }[]>();
+    const flushed = new Set<Member>();
+    const nodes = new Map<string, NodeOwner[]>();
     const resolving: { member: Member; request: Extract<MachineCommand, { kind: 'resolve_local_time' }> }[] =
       [];
     const at = new Date().toISOString();
     for (const member of members.values()) {
       if (member.busy || member.done) continue;
       if (member.failure !== undefined) {
+        addUnwritten(records, member);
         records.ended.push({
           runId: member.runId,
           status: 'failed',
@@ -356,8 +396,26 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
       for (let command = member.commands.shift(); command; command = member.commands.shift()) {
         if (command.kind === 'start_timer') {
           // A timer the machine already left behind (in the same transition) is dropped at once, as in journeyRun.
-          if (awaitsTimer(member.machine, command.timerId))
-            member.timer = { id: command.timerId, dueMs: Date.now() + command.ms };
+          if (!awaitsTimer(member.machine, command.timerId)) continue;
+          member.timer = { id: command.timerId, dueMs: Date.now() + command.ms };
+          if (!folded || !member.unwritten) continue;
+          // The member's records are written before it sleeps; the timer counts from now all the same.
+          addUnwritten(records, member);
+          recordOwners.push(member);
+          flushed.add(member);
+          member.busy = true;
+          break;
+        }
+        if (folded && (command.kind === 'register' || command.kind === 'record_step')) {
+          // Kept for the member's next write and acknowledged at once.
+          const unwritten = (member.unwritten ??= { steps: [] });
+          if (command.kind === 'register')
+            unwritten.registration = { startedAt: command.at, holdout: member.holdout };
+          else {
+            member.path.push(command.step.nodeId);
+            unwritten.steps.push(command.step);
+          }
+          answer(member, { kind: 'recorded' });
           continue;
         }
         member.busy = true;
@@ -378,6 +436,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
             recordOwners.push(member);
             break;
           case 'finish':
+            addUnwritten(records, member);
             records.finished.push({
               runId: member.runId,
               outcome: command.outcome,
@@ -387,6 +446,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
             recordOwners.push(member);
             break;
           case 'fail':
+            addUnwritten(records, member);
             member.failure = command.reason;
             records.ended.push({ runId: member.runId, status: 'failed', reason: command.reason, at });
             recordOwners.push(member);
@@ -396,7 +456,13 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
             break;
           case 'run_node': {
             const owners = nodes.get(command.stepId) ?? [];
-            owners.push({ member, at: command.at, holdout: command.holdout });
+            const { unwritten } = member;
+            owners.push({
+              member,
+              at: command.at,
+              holdout: command.holdout,
+              ...(unwritten ? { records: unwritten } : {}),
+            });
             nodes.set(command.stepId, owners);
             break;
           }
@@ -416,6 +482,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
           ended: of(records.ended),
         },
         owners,
+        flushed,
       );
       launched = true;
     }
@@ -428,6 +495,18 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
       launched = true;
     }
     return launched;
+  };
+
+  /** Writes the folded records of idle members now (before the cohort continues as new). */
+  const flush = (idle: Member[]): void => {
+    for (const part of chunks(idle, MAX_BATCH)) {
+      const records: RecordRows = { registered: [], steps: [], finished: [], ended: [] };
+      for (const member of part) {
+        member.busy = true;
+        addUnwritten(records, member);
+      }
+      recordBatch(records, part, new Set(part));
+    }
   };
 
   /** Idle members take what arrived for them; members whose timer is due fire it (after their events). */
@@ -470,6 +549,12 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
       if (open.length === 0 && inFlight === 0) return { outcomes, runs: (input.runsBefore ?? 0) + 1 };
       const info = workflowInfo();
       if (inFlight === 0 && (info.continueAsNewSuggested || info.historyLength >= historyLimit)) {
+        // Records still folded (a member on a short timer) are written first: the carried state holds none.
+        const unflushed = open.filter((m) => m.unwritten !== undefined);
+        if (unflushed.length > 0) {
+          flush(unflushed);
+          continue;
+        }
         const carried: CarriedCohortMember[] = open.map((m) => ({
           runId: m.runId,
           customerId: m.customerId,
@@ -499,22 +584,19 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
     const at = new Date().toISOString();
     const open = [...members.values()].filter((m) => !m.done);
     await CancellationScope.nonCancellable(async () => {
-      for (const part of chunks(open, MAX_BATCH))
-        await bookkeeping.recordCohort({
-          workspaceId,
-          journeyId,
-          version,
-          cohortWorkflowId,
-          registered: [],
-          steps: [],
-          finished: [],
-          ended: part.map((m) => ({
-            runId: m.runId,
-            status: 'cancelled' as const,
+      for (const part of chunks(open, MAX_BATCH)) {
+        const records: RecordRows = { registered: [], steps: [], finished: [], ended: [] };
+        for (const member of part) {
+          addUnwritten(records, member);
+          records.ended.push({
+            runId: member.runId,
+            status: 'cancelled',
             reason: 'The cohort was cancelled',
             at,
-          })),
-        });
+          });
+        }
+        await bookkeeping.recordCohort({ workspaceId, journeyId, version, cohortWorkflowId, ...records });
+      }
     });
     throw error;
   }

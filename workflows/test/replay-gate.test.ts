@@ -54,6 +54,11 @@ describe('replay gate', () => {
         'folded-bookkeeping-canonical-reactivated-early.json',
         'folded-bookkeeping-canonical-goal.json',
         'folded-bookkeeping-split-forced-arm.json',
+        // Cohorts with folded bookkeeping (patched 'cohort-folded-bookkeeping'): records ride on the node batches.
+        'cohort-folded-win-back.json',
+        'cohort-folded-stop-waiting.json',
+        'cohort-folded-continued-earlier-run.json',
+        'cohort-folded-continued-last-run.json',
       ]),
     );
   });

@@ -286,8 +286,8 @@ describe('cohort executor against per-customer runs', () => {
     const previousRunId =
       last.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
     expect(previousRunId).toBeTruthy();
-    await recordHistoryIfAsked(client, cohortIds[0]!, 'cohort-continued-last-run');
-    await recordHistoryIfAsked(client, cohortIds[0]!, 'cohort-continued-earlier-run', previousRunId);
+    await recordHistoryIfAsked(client, cohortIds[0]!, 'cohort-folded-continued-last-run');
+    await recordHistoryIfAsked(client, cohortIds[0]!, 'cohort-folded-continued-earlier-run', previousRunId);
 
     const single = await outcomesOf(bench, journeyId, 1);
     const cohort = await outcomesOf(bench, journeyId, 2);

@@ -85,7 +85,7 @@ describe('cohort executor', () => {
     const total = (outcome: string) => ended.reduce((n, r) => n + (r.outcomes[outcome] ?? 0), 0);
     expect(total('reactivated')).toBe(10);
     expect(total('still_dormant')).toBe(110);
-    await recordHistoryIfAsked(bench.env.client, cohorts[2]!, 'cohort-win-back');
+    await recordHistoryIfAsked(bench.env.client, cohorts[2]!, 'cohort-folded-win-back');
 
     const outcomes = await outcomesOf(bench, journeyId);
     expect(outcomes.size).toBe(120);
@@ -187,6 +187,6 @@ describe('cohort executor', () => {
       expect(o.path.at(-1)).toEqual({ nodeId: 'wait_return', outcome: o.outcome });
       expect(o.messages.map((m) => m.nodeId)).toEqual(['gift_email', 'gift_sms']);
     }
-    await recordHistoryIfAsked(bench.env.client, cohorts[1]!, 'cohort-stop-waiting');
+    await recordHistoryIfAsked(bench.env.client, cohorts[1]!, 'cohort-folded-stop-waiting');
   });
 });

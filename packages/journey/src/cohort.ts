@@ -76,6 +76,16 @@ export interface CohortRecords {
   ended: { runId: string; status: 'failed' | 'cancelled'; reason: string; at: string }[];
 }
 
+/**
+ * What a member's run has not had written yet (folded bookkeeping): its registration (when it began) and the steps it
+ * entered since its last write, in order. A node batch writes them before the node runs.
+ */
+export interface CohortMemberRecords {
+  /** The run's registration: when it began, and whether it entered in the journey's holdout. */
+  registration?: { startedAt: string; holdout: boolean };
+  steps: StepRecord[];
+}
+
 /** One activity step run for many members at once. */
 export interface CohortNodeBatch {
   workspaceId: string;
@@ -91,7 +101,12 @@ export interface CohortNodeBatch {
   maximumAttempts: number;
   /** Members whose node runs at once (the workflow sizes the batch's timeout by it). */
   concurrency: number;
-  members: (CohortMember & { holdout: boolean; at: string; context: RunContext })[];
+  members: (CohortMember & {
+    holdout: boolean;
+    at: string;
+    context: RunContext;
+    records?: CohortMemberRecords;
+  })[];
 }
 
 /** A member's answer: the node's result, or why the member's run fails (as a per-customer run would). */

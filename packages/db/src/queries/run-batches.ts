@@ -1,7 +1,8 @@
 /**
  * Run bookkeeping for many runs in one transaction (the cohort executor): the same rows and the same idempotent
- * writes as `registerRunRecord`, `recordRunStep`, `finishRunRecord` and `endRunRecord` in ./runs.ts, one statement
- * per kind for the whole batch. A retried batch changes nothing that already took effect.
+ * writes as `writeRunRecords` and `endRunRecord` in ./runs.ts, one statement per kind for the whole batch. A batch may
+ * carry several steps of a run (a cohort's folded bookkeeping). A retried batch changes nothing that already took
+ * effect.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
@@ -20,6 +21,7 @@ export interface RunBatchRecords {
     holdout: boolean;
     startedAt: Date;
   }[];
+  /** Steps entered, several per run allowed. */
   steps: {
     runId: string;
     nodeId: string;
@@ -33,6 +35,85 @@ export interface RunBatchRecords {
 }
 
 const iso = (d: Date) => d.toISOString();
+
+type BatchStep = RunBatchRecords['steps'][number];
+type BatchFinish = RunBatchRecords['finished'][number];
+
+/** The run-step and run writes a batch's steps and finishes come to (see `planStepWrites`). */
+export interface StepWritePlan {
+  /** Steps written before this batch that it leaves: the one before a run's first step here, or a run's last step. */
+  leftBefore: { runId: string; seq: number; at: Date; outcome: string | null }[];
+  /** Steps entered, each left already when the batch holds its successor or its run's finish. */
+  rows: {
+    runId: string;
+    nodeId: string;
+    seq: number;
+    at: Date;
+    leftAt: Date | null;
+    outcome: string | null;
+  }[];
+  /** Per run with steps here: the step it is at now, and the split arms it took (JSON, or null). */
+  runs: { runId: string; nodeId: string; arms: string | null; armHoldout: boolean }[];
+}
+
+/**
+ * What a batch's steps and finishes write, as `writeRunRecords` does for one run: a batch may hold several steps of a
+ * run (folded bookkeeping hands over every step entered since the run's last write), in any order.
+ */
+export function planStepWrites(steps: readonly BatchStep[], finished: readonly BatchFinish[]): StepWritePlan {
+  const byRun = new Map<string, BatchStep[]>();
+  for (const step of steps) {
+    const list = byRun.get(step.runId);
+    if (list) list.push(step);
+    else byRun.set(step.runId, [step]);
+  }
+  const finishOf = new Map(finished.map((f) => [f.runId, f]));
+  const plan: StepWritePlan = { leftBefore: [], rows: [], runs: [] };
+  for (const [runId, list] of byRun) {
+    list.sort((a, b) => a.seq - b.seq);
+    const finish = finishOf.get(runId);
+    const first = list[0]!;
+    if (first.seq > 0)
+      plan.leftBefore.push({
+        runId,
+        seq: first.seq - 1,
+        at: first.at,
+        outcome: first.previousOutcome ?? null,
+      });
+    list.forEach((step, i) => {
+      const next = list[i + 1];
+      const leaving = next
+        ? { at: next.at, outcome: next.previousOutcome ?? null }
+        : finish && finish.lastSeq === step.seq
+          ? { at: finish.at, outcome: finish.outcome }
+          : undefined;
+      plan.rows.push({
+        runId,
+        nodeId: step.nodeId,
+        seq: step.seq,
+        at: step.at,
+        leftAt: leaving?.at ?? null,
+        outcome: leaving?.outcome ?? null,
+      });
+    });
+    const arms = list.flatMap((step) => (step.splitArm ? [step.splitArm] : []));
+    plan.runs.push({
+      runId,
+      nodeId: list.at(-1)!.nodeId,
+      arms: arms.length ? JSON.stringify(Object.fromEntries(arms.map((a) => [a.stepId, a.arm]))) : null,
+      armHoldout: arms.some((a) => a.holdout),
+    });
+  }
+  for (const finish of finished)
+    if (!byRun.has(finish.runId))
+      plan.leftBefore.push({
+        runId: finish.runId,
+        seq: finish.lastSeq,
+        at: finish.at,
+        outcome: finish.outcome,
+      });
+  return plan;
+}
 
 export async function recordRunBatch(db: Database, batch: RunBatchRecords): Promise<void> {
   const { workspaceId } = batch;
@@ -62,47 +143,48 @@ export async function recordRunBatch(db: Database, batch: RunBatchRecords): Prom
         -- The starter wrote the rows first (entry limits count them at once); the run's own clock says when it began.
         on conflict (id) do update set started_at = excluded.started_at
           where runs.started_at is distinct from excluded.started_at`);
-    const { steps } = batch;
-    if (steps.length > 0) {
-      const left = steps.filter((s) => s.seq > 0);
-      if (left.length > 0)
-        await tx.execute(sql`
-          update run_steps s set left_at = v.at, outcome = v.outcome
-          from unnest(${sql.param(left.map((s) => s.runId))}::uuid[], ${sql.param(left.map((s) => s.seq - 1))}::int[],
-                      ${sql.param(left.map((s) => iso(s.at)))}::timestamptz[],
-                      ${sql.param(left.map((s) => s.previousOutcome ?? null))}::text[]) as v(run_id, seq, at, outcome)
-          where s.run_id = v.run_id and s.seq = v.seq and s.left_at is null`);
-      await tx.execute(sql`
-        insert into run_steps (workspace_id, run_id, node_id, seq, entered_at)
-        select ${workspaceId}, v.run_id, v.node_id, v.seq, v.at
-        from unnest(${sql.param(steps.map((s) => s.runId))}::uuid[], ${sql.param(steps.map((s) => s.nodeId))}::text[],
-                    ${sql.param(steps.map((s) => s.seq))}::int[], ${sql.param(steps.map((s) => iso(s.at)))}::timestamptz[])
-          as v(run_id, node_id, seq, at)
-        on conflict do nothing`);
-      await tx.execute(sql`
-        update runs r set current_node_id = v.node_id,
-          arms = case when v.arm_step is null then r.arms else r.arms || jsonb_build_object(v.arm_step, v.arm) end,
-          holdout = r.holdout or coalesce(v.arm_holdout, false)
-        from unnest(${sql.param(steps.map((s) => s.runId))}::uuid[], ${sql.param(steps.map((s) => s.nodeId))}::text[],
-                    ${sql.param(steps.map((s) => s.splitArm?.stepId ?? null))}::text[],
-                    ${sql.param(steps.map((s) => s.splitArm?.arm ?? null))}::text[],
-                    ${sql.param(steps.map((s) => s.splitArm?.holdout ?? null))}::boolean[])
-          as v(id, node_id, arm_step, arm, arm_holdout)
-        where r.id = v.id and r.workspace_id = ${workspaceId}`);
-    }
-    const { finished } = batch;
-    if (finished.length > 0) {
-      const ids = sql.param(finished.map((f) => f.runId));
-      const ats = sql.param(finished.map((f) => iso(f.at)));
-      const outcomes = sql.param(finished.map((f) => f.outcome));
+    const { steps, finished } = batch;
+    const plan = planStepWrites(steps, finished);
+    if (plan.leftBefore.length > 0) {
+      const left = plan.leftBefore;
       await tx.execute(sql`
         update run_steps s set left_at = v.at, outcome = v.outcome
-        from unnest(${ids}::uuid[], ${sql.param(finished.map((f) => f.lastSeq))}::int[], ${ats}::timestamptz[],
-                    ${outcomes}::text[]) as v(run_id, seq, at, outcome)
+        from unnest(${sql.param(left.map((l) => l.runId))}::uuid[], ${sql.param(left.map((l) => l.seq))}::int[],
+                    ${sql.param(left.map((l) => iso(l.at)))}::timestamptz[],
+                    ${sql.param(left.map((l) => l.outcome))}::text[]) as v(run_id, seq, at, outcome)
         where s.run_id = v.run_id and s.seq = v.seq and s.left_at is null`);
+    }
+    if (plan.rows.length > 0) {
+      const { rows } = plan;
+      await tx.execute(sql`
+        insert into run_steps (workspace_id, run_id, node_id, seq, entered_at, left_at, outcome)
+        select ${workspaceId}, v.run_id, v.node_id, v.seq, v.at, v.left_at, v.outcome
+        from unnest(${sql.param(rows.map((r) => r.runId))}::uuid[], ${sql.param(rows.map((r) => r.nodeId))}::text[],
+                    ${sql.param(rows.map((r) => r.seq))}::int[], ${sql.param(rows.map((r) => iso(r.at)))}::timestamptz[],
+                    ${sql.param(rows.map((r) => (r.leftAt ? iso(r.leftAt) : null)))}::timestamptz[],
+                    ${sql.param(rows.map((r) => r.outcome))}::text[])
+          as v(run_id, node_id, seq, at, left_at, outcome)
+        on conflict do nothing`);
+    }
+    if (plan.runs.length > 0) {
+      const moved = plan.runs;
+      await tx.execute(sql`
+        update runs r set
+          current_node_id = case when r.status = 'running' then v.node_id else r.current_node_id end,
+          arms = case when v.arms is null then r.arms else r.arms || v.arms::jsonb end,
+          holdout = r.holdout or v.arm_holdout
+        from unnest(${sql.param(moved.map((m) => m.runId))}::uuid[], ${sql.param(moved.map((m) => m.nodeId))}::text[],
+                    ${sql.param(moved.map((m) => m.arms))}::text[],
+                    ${sql.param(moved.map((m) => m.armHoldout))}::boolean[])
+          as v(id, node_id, arms, arm_holdout)
+        where r.id = v.id and r.workspace_id = ${workspaceId}`);
+    }
+    if (finished.length > 0) {
       await tx.execute(sql`
         update runs r set status = 'completed', outcome = v.outcome, ended_at = v.at, current_node_id = null
-        from unnest(${ids}::uuid[], ${ats}::timestamptz[], ${outcomes}::text[]) as v(id, at, outcome)
+        from unnest(${sql.param(finished.map((f) => f.runId))}::uuid[],
+                    ${sql.param(finished.map((f) => iso(f.at)))}::timestamptz[],
+                    ${sql.param(finished.map((f) => f.outcome))}::text[]) as v(id, at, outcome)
         where r.id = v.id and r.workspace_id = ${workspaceId}`);
     }
     const { ended } = batch;

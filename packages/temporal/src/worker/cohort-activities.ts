@@ -13,6 +13,7 @@ import {
   nextLocalTime,
   type CohortActivities,
   type CohortNodeAnswer,
+  type CohortRecords,
 } from '@wakeflow/journey';
 import { customers, recordRunBatch, type Database } from '@wakeflow/db';
 import type { NodeCatalog, NodePorts } from '@wakeflow/nodes';
@@ -73,32 +74,35 @@ export function createCohortActivities(deps: {
   pauseHoldMs?: number;
 }): CohortActivities {
   const { db, catalog, services, pauseHoldMs } = deps;
-  return {
-    async recordCohort(records) {
-      const { workspaceId, journeyId, version } = records;
-      await recordRunBatch(db, {
-        workspaceId,
-        journeyId,
-        version,
-        registered: records.registered.map((r) => ({
-          runId: r.runId,
-          workflowId: journeyRunWorkflowId({
-            workspaceId,
-            journeyId,
-            version,
-            customerId: r.customerId,
-            entry: r.entry,
-          }),
-          cohortWorkflowId: records.cohortWorkflowId,
+  const writeRecords = (records: CohortRecords) => {
+    const { workspaceId, journeyId, version } = records;
+    return recordRunBatch(db, {
+      workspaceId,
+      journeyId,
+      version,
+      registered: records.registered.map((r) => ({
+        runId: r.runId,
+        workflowId: journeyRunWorkflowId({
+          workspaceId,
+          journeyId,
+          version,
           customerId: r.customerId,
           entry: r.entry,
-          holdout: r.holdout,
-          startedAt: new Date(r.startedAt),
-        })),
-        steps: records.steps.map((s) => ({ ...s, at: new Date(s.at) })),
-        finished: records.finished.map((f) => ({ ...f, at: new Date(f.at) })),
-        ended: records.ended.map((e) => ({ ...e, at: new Date(e.at) })),
-      });
+        }),
+        cohortWorkflowId: records.cohortWorkflowId,
+        customerId: r.customerId,
+        entry: r.entry,
+        holdout: r.holdout,
+        startedAt: new Date(r.startedAt),
+      })),
+      steps: records.steps.map((s) => ({ ...s, at: new Date(s.at) })),
+      finished: records.finished.map((f) => ({ ...f, at: new Date(f.at) })),
+      ended: records.ended.map((e) => ({ ...e, at: new Date(e.at) })),
+    });
+  };
+  return {
+    async recordCohort(records) {
+      await writeRecords(records);
     },
 
     async executeCohortNode(batch) {
@@ -117,6 +121,23 @@ export function createCohortActivities(deps: {
       const done = () =>
         answers.map((a, i) => a ?? { error: `No answer for run ${batch.members[i]!.runId}` });
       if (pending.length === 0) return done();
+
+      // Folded bookkeeping: the steps that led the members here and this one are written first, in one transaction,
+      // as a run's `executeNode` writes its own; members an earlier attempt answered had theirs written then.
+      const records = pending.flatMap(({ member }) => (member.records ? [member] : []));
+      if (records.length > 0)
+        await writeRecords({
+          workspaceId,
+          journeyId,
+          version,
+          cohortWorkflowId: batch.cohortWorkflowId,
+          registered: records.flatMap(({ runId, customerId, entry, records: r }) =>
+            r?.registration ? [{ runId, customerId, entry, ...r.registration }] : [],
+          ),
+          steps: records.flatMap(({ runId, records: r }) => (r?.steps ?? []).map((s) => ({ runId, ...s }))),
+          finished: [],
+          ended: [],
+        });
 
       let step: PreparedNodeStep;
       try {
