@@ -7,11 +7,11 @@
  * Prints: time until every first touch (both messages of every customer) is recorded and handed to the provider,
  * customers/s; Temporal work per customer (history events, activities, timers, signals, workflow starts) for the
  * cohorts against BENCH_SINGLE_CUSTOMERS per-customer `journeyRun`s taken to the same point (waiting); worker memory
- * (this process's RSS: the worker runs here); and event → action latency for customers inside a cohort: logins
- * routed at BENCH_EVENT_RATE events/s for BENCH_EVENT_SECONDS, each timed from routing until its run has ended
- * (step recorded, run finished), observed every 25 ms.
+ * (this process's RSS: the worker runs here); and event → action latency for customers inside a cohort and for
+ * per-customer runs: logins routed at BENCH_EVENT_RATE events/s for BENCH_EVENT_SECONDS, each timed from routing
+ * until its run has ended (step recorded, run finished), observed every 25 ms.
  *
- * Env: BENCH_CUSTOMERS (10,000; 1,000,000 for the issue's figure), BENCH_SINGLE_CUSTOMERS (200), BENCH_SWEEP_PAGE
+ * Env: BENCH_CUSTOMERS (10,000; 1,000,000 for the issue's figure), BENCH_SINGLE_CUSTOMERS (1,000), BENCH_SWEEP_PAGE
  *      (1,000), WAKEFLOW_COHORT_SIZE (1,000), BENCH_EVENT_RATE (100), BENCH_EVENT_SECONDS (10),
  *      WORKER_MAX_ACTIVITIES (100), WORKER_MAX_WORKFLOW_TASKS (40), BENCH_WORK_SAMPLE (20: cohorts whose histories
  *      are counted, with each activity type's time scheduled → started → completed), BENCH_FIRST_TOUCH_LIMIT_S (1,800:
@@ -49,7 +49,7 @@ import {
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const N = env('BENCH_CUSTOMERS', 10_000);
-const SINGLE = env('BENCH_SINGLE_CUSTOMERS', 200);
+const SINGLE = env('BENCH_SINGLE_CUSTOMERS', 1_000);
 const PAGE = env('BENCH_SWEEP_PAGE', 1_000);
 const COHORT_SIZE = env('WAKEFLOW_COHORT_SIZE', 1_000);
 const EVENT_RATE = env('BENCH_EVENT_RATE', 100);
@@ -238,6 +238,66 @@ try {
       where journey_id = ${journeyId} and node_id in ('gift_email', 'gift_sms') and status <> 'pending'`);
     return (rows.rows[0]?.n ?? 0) / 2;
   };
+  /**
+   * Event → action: logins for customers waiting in the journey, routed at EVENT_RATE/s for EVENT_SECONDS (as many as
+   * wait, if fewer), each timed from routing until its run's exit is recorded (observed every 25 ms).
+   */
+  const eventToAction = async (journeyId: string, label: string) => {
+    const waiting = await db
+      .select({ customerId: runs.customerId })
+      .from(runs)
+      .where(and(eq(runs.journeyId, journeyId), eq(runs.status, 'running')))
+      .limit(EVENT_RATE * EVENT_SECONDS);
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const watcher = (async () => {
+      while (latencies.length < waiting.length) {
+        const pending = [...sentAt.keys()];
+        if (pending.length > 0) {
+          const ended = await db
+            .select({ customerId: runs.customerId })
+            .from(runs)
+            .where(
+              and(eq(runs.journeyId, journeyId), inArray(runs.customerId, pending), isNotNull(runs.endedAt)),
+            );
+          const now = performance.now();
+          for (const { customerId } of ended) {
+            const at = sentAt.get(customerId);
+            if (at === undefined) continue;
+            latencies.push(now - at);
+            sentAt.delete(customerId);
+          }
+        }
+        await sleep(25);
+      }
+    })();
+    const perTick = Math.max(1, Math.round(EVENT_RATE / 10));
+    const eventsBegan = performance.now();
+    for (let i = 0; i < waiting.length; i += perTick) {
+      const batch = waiting.slice(i, i + perTick);
+      const events: RoutableEvent[] = batch.map(({ customerId }) => ({
+        workspaceId: WS,
+        customerId,
+        eventId: `bench-login-${journeyId}-${customerId}`,
+        name: 'login',
+        properties: {},
+        occurredAt: new Date(),
+      }));
+      const now = performance.now();
+      for (const { customerId } of batch) sentAt.set(customerId, now);
+      await router.route(events);
+      const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
+      await sleep(Math.max(0, nextTick - performance.now()));
+    }
+    const offered = (waiting.length / ((performance.now() - eventsBegan) / 1000)).toFixed(0);
+    await Promise.race([watcher, sleep(120_000)]);
+    latencies.sort((a, b) => a - b);
+    const q = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+    console.log(
+      `event → action, ${label}: ${latencies.length} of ${waiting.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded)`,
+    );
+  };
   const sweep = (journeyId: string) =>
     client.workflow.execute('audienceSweep', {
       taskQueue: journeyTaskQueue(WS),
@@ -369,64 +429,7 @@ try {
       );
 
       // 2. Event → action for customers inside a cohort: logins at EVENT_RATE/s, each until its run ended.
-      const waiting = await db
-        .select({ customerId: runs.customerId })
-        .from(runs)
-        .where(and(eq(runs.journeyId, cohortJourney), eq(runs.status, 'running')))
-        .limit(EVENT_RATE * EVENT_SECONDS);
-      const sentAt = new Map<string, number>();
-      const latencies: number[] = [];
-      const watcher = (async () => {
-        while (latencies.length < waiting.length) {
-          const pending = [...sentAt.keys()];
-          if (pending.length > 0) {
-            const ended = await db
-              .select({ customerId: runs.customerId })
-              .from(runs)
-              .where(
-                and(
-                  eq(runs.journeyId, cohortJourney),
-                  inArray(runs.customerId, pending),
-                  isNotNull(runs.endedAt),
-                ),
-              );
-            const now = performance.now();
-            for (const { customerId } of ended) {
-              const at = sentAt.get(customerId);
-              if (at === undefined) continue;
-              latencies.push(now - at);
-              sentAt.delete(customerId);
-            }
-          }
-          await sleep(25);
-        }
-      })();
-      const perTick = Math.max(1, Math.round(EVENT_RATE / 10));
-      const eventsBegan = performance.now();
-      for (let i = 0; i < waiting.length; i += perTick) {
-        const batch = waiting.slice(i, i + perTick);
-        const events: RoutableEvent[] = batch.map(({ customerId }) => ({
-          workspaceId: WS,
-          customerId,
-          eventId: `bench-login-${customerId}`,
-          name: 'login',
-          properties: {},
-          occurredAt: new Date(),
-        }));
-        const now = performance.now();
-        for (const { customerId } of batch) sentAt.set(customerId, now);
-        await router.route(events);
-        const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
-        await sleep(Math.max(0, nextTick - performance.now()));
-      }
-      const offered = (waiting.length / ((performance.now() - eventsBegan) / 1000)).toFixed(0);
-      await Promise.race([watcher, sleep(120_000)]);
-      latencies.sort((a, b) => a - b);
-      const q = (p: number) =>
-        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-      console.log(
-        `event → action inside cohorts: ${latencies.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded)`,
-      );
+      await eventToAction(cohortJourney, 'inside cohorts');
 
       // 3. The per-customer path to the same point, for the comparison of Temporal work.
       const singleIds = await db.execute<{ id: string }>(sql`
@@ -449,6 +452,8 @@ try {
       console.log(
         `per-customer work per customer to the wait (${singles.length} journeyRuns): ${perCustomer(singleWork, singles.length)}; Temporal actions ${(actions(singleWork) / singles.length).toFixed(2)}`,
       );
+      // 4. Event → action for per-customer runs, at the same rate.
+      await eventToAction(singleJourney, 'per-customer runs');
       console.log(
         `cohort / per-customer: ${((actions(cohortWork) / members / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / members / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
       );

@@ -117,15 +117,12 @@ export function planStepWrites(steps: readonly BatchStep[], finished: readonly B
 
 export async function recordRunBatch(db: Database, batch: RunBatchRecords): Promise<void> {
   const { workspaceId } = batch;
+  const { registered, steps, finished, ended } = batch;
+  const plan = planStepWrites(steps, finished);
   await db.transaction(async (tx) => {
-    // One batch of a journey at a time: the analytics triggers fold a batch's steps into the journey's daily rollup
-    // rows, and two batches folding into the same rows in different orders would deadlock.
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`run-batch:${batch.journeyId}`}, 0))`,
-    );
-    // Every statement reads its rows from arrays (unnest): a multi-row VALUES of a thousand rows costs PostgreSQL more
-    // to parse and plan than the write itself, and these run under the journey's lock.
-    const { registered } = batch;
+    // First what folds into no shared analytics row: each run's own row (a batch's runs are its own). Every statement
+    // reads its rows from arrays (unnest): a multi-row VALUES of a thousand rows costs PostgreSQL more to parse and
+    // plan than the write itself.
     if (registered.length > 0)
       await tx.execute(sql`
         insert into runs (id, workspace_id, workflow_id, cohort_workflow_id, journey_id, version, customer_id, entry,
@@ -143,8 +140,40 @@ export async function recordRunBatch(db: Database, batch: RunBatchRecords): Prom
         -- The starter wrote the rows first (entry limits count them at once); the run's own clock says when it began.
         on conflict (id) do update set started_at = excluded.started_at
           where runs.started_at is distinct from excluded.started_at`);
-    const { steps, finished } = batch;
-    const plan = planStepWrites(steps, finished);
+    if (plan.runs.length > 0) {
+      // The step each run is at; its split arms follow under the lock (an arm moves the run's analytics).
+      const moved = plan.runs;
+      await tx.execute(sql`
+        update runs r set current_node_id = v.node_id
+        from unnest(${sql.param(moved.map((m) => m.runId))}::uuid[], ${sql.param(moved.map((m) => m.nodeId))}::text[])
+          as v(id, node_id)
+        where r.id = v.id and r.workspace_id = ${workspaceId} and r.status = 'running'
+          and r.current_node_id is distinct from v.node_id`);
+    }
+    if (finished.length > 0)
+      await tx.execute(sql`
+        update runs r set status = 'completed', outcome = v.outcome, ended_at = v.at, current_node_id = null
+        from unnest(${sql.param(finished.map((f) => f.runId))}::uuid[],
+                    ${sql.param(finished.map((f) => iso(f.at)))}::timestamptz[],
+                    ${sql.param(finished.map((f) => f.outcome))}::text[]) as v(id, at, outcome)
+        where r.id = v.id and r.workspace_id = ${workspaceId}`);
+    if (ended.length > 0)
+      // Only a run still running changes, as in `endRunRecord`.
+      await tx.execute(sql`
+        update runs r set status = v.status, ended_reason = v.reason, ended_at = v.at
+        from unnest(${sql.param(ended.map((e) => e.runId))}::uuid[], ${sql.param(ended.map((e) => e.status))}::text[],
+                    ${sql.param(ended.map((e) => e.reason))}::text[], ${sql.param(ended.map((e) => iso(e.at)))}::timestamptz[])
+          as v(id, status, reason, at)
+        where r.id = v.id and r.workspace_id = ${workspaceId} and r.status = 'running'`);
+
+    const armed = plan.runs.filter((m) => m.arms !== null || m.armHoldout);
+    if (plan.leftBefore.length === 0 && plan.rows.length === 0 && armed.length === 0) return;
+    // Then, one batch of a journey at a time, what the analytics triggers fold into the journey's rollup rows (steps
+    // reached and left by node, a run's arm): two batches folding into the same rows in different orders would
+    // deadlock. The lock is taken only now, so the runs' own rows above are written while other batches hold it.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`run-batch:${batch.journeyId}`}, 0))`,
+    );
     if (plan.leftBefore.length > 0) {
       const left = plan.leftBefore;
       await tx.execute(sql`
@@ -166,36 +195,14 @@ export async function recordRunBatch(db: Database, batch: RunBatchRecords): Prom
           as v(run_id, node_id, seq, at, left_at, outcome)
         on conflict do nothing`);
     }
-    if (plan.runs.length > 0) {
-      const moved = plan.runs;
+    if (armed.length > 0)
       await tx.execute(sql`
         update runs r set
-          current_node_id = case when r.status = 'running' then v.node_id else r.current_node_id end,
           arms = case when v.arms is null then r.arms else r.arms || v.arms::jsonb end,
           holdout = r.holdout or v.arm_holdout
-        from unnest(${sql.param(moved.map((m) => m.runId))}::uuid[], ${sql.param(moved.map((m) => m.nodeId))}::text[],
-                    ${sql.param(moved.map((m) => m.arms))}::text[],
-                    ${sql.param(moved.map((m) => m.armHoldout))}::boolean[])
-          as v(id, node_id, arms, arm_holdout)
+        from unnest(${sql.param(armed.map((m) => m.runId))}::uuid[], ${sql.param(armed.map((m) => m.arms))}::text[],
+                    ${sql.param(armed.map((m) => m.armHoldout))}::boolean[])
+          as v(id, arms, arm_holdout)
         where r.id = v.id and r.workspace_id = ${workspaceId}`);
-    }
-    if (finished.length > 0) {
-      await tx.execute(sql`
-        update runs r set status = 'completed', outcome = v.outcome, ended_at = v.at, current_node_id = null
-        from unnest(${sql.param(finished.map((f) => f.runId))}::uuid[],
-                    ${sql.param(finished.map((f) => iso(f.at)))}::timestamptz[],
-                    ${sql.param(finished.map((f) => f.outcome))}::text[]) as v(id, at, outcome)
-        where r.id = v.id and r.workspace_id = ${workspaceId}`);
-    }
-    const { ended } = batch;
-    if (ended.length > 0) {
-      // Only a run still running changes, as in `endRunRecord`.
-      await tx.execute(sql`
-        update runs r set status = v.status, ended_reason = v.reason, ended_at = v.at
-        from unnest(${sql.param(ended.map((e) => e.runId))}::uuid[], ${sql.param(ended.map((e) => e.status))}::text[],
-                    ${sql.param(ended.map((e) => e.reason))}::text[], ${sql.param(ended.map((e) => iso(e.at)))}::timestamptz[])
-          as v(id, status, reason, at)
-        where r.id = v.id and r.workspace_id = ${workspaceId} and r.status = 'running'`);
-    }
   });
 }
