@@ -35,21 +35,28 @@ export interface CohortSettings {
 }
 
 export const DEFAULT_COHORT_SETTINGS: CohortSettings = { threshold: 100, size: 1_000 };
+/**
+ * The most members a cohort may carry: a cohort continuing as new carries each open member's state (~0.8 KB for the
+ * canonical win-back, more with more steps' outputs), and Temporal refuses a payload over 2 MB (warning at 512 KB).
+ */
+export const MAX_COHORT_SIZE = 1_000;
 
 /** `WAKEFLOW_COHORT_THRESHOLD` (0 turns cohorts off) and `WAKEFLOW_COHORT_SIZE`, see docs/configuration.md. */
 export function cohortSettingsFromEnv(env: Record<string, string | undefined> = process.env): CohortSettings {
-  const read = (name: string, fallback: number, min: number): number => {
+  const read = (name: string, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${name} must be a whole number of at least ${min}, not “${raw}”`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(
+        `${name} must be a whole number of at least ${min}${max < Number.POSITIVE_INFINITY ? ` and at most ${max.toLocaleString('en-US')} (a cohort's carried state must fit Temporal's 2 MB payload limit)` : ''}, not “${raw}”`,
+      );
     return value;
   };
   const threshold = read('WAKEFLOW_COHORT_THRESHOLD', DEFAULT_COHORT_SETTINGS.threshold, 0);
   return {
     threshold: threshold === 0 ? Number.POSITIVE_INFINITY : threshold,
-    size: read('WAKEFLOW_COHORT_SIZE', DEFAULT_COHORT_SETTINGS.size, 1),
+    size: read('WAKEFLOW_COHORT_SIZE', DEFAULT_COHORT_SETTINGS.size, 1, MAX_COHORT_SIZE),
   };
 }
 
