@@ -466,3 +466,5 @@ try {
   await t.drop();
   await rm(dataDir, { recursive: true, force: true });
 }
+// Everything is closed, but the worker's runtime can keep the process alive: end it (as the admission path does).
+process.exit(0);
