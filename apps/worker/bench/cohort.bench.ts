@@ -244,10 +244,12 @@ try {
    */
   const eventToAction = async (journeyId: string, label: string) => {
     const waiting = await db
-      .select({ customerId: runs.customerId })
+      .select({ runId: runs.id, customerId: runs.customerId })
       .from(runs)
       .where(and(eq(runs.journeyId, journeyId), eq(runs.status, 'running')))
       .limit(EVENT_RATE * EVENT_SECONDS);
+    // Watched by run id (the primary key) every 25 ms: a watcher that scanned the journey's runs would itself load
+    // PostgreSQL in proportion to the journey's size.
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
     const watcher = (async () => {
@@ -255,17 +257,15 @@ try {
         const pending = [...sentAt.keys()];
         if (pending.length > 0) {
           const ended = await db
-            .select({ customerId: runs.customerId })
+            .select({ runId: runs.id })
             .from(runs)
-            .where(
-              and(eq(runs.journeyId, journeyId), inArray(runs.customerId, pending), isNotNull(runs.endedAt)),
-            );
+            .where(and(inArray(runs.id, pending), isNotNull(runs.endedAt)));
           const now = performance.now();
-          for (const { customerId } of ended) {
-            const at = sentAt.get(customerId);
+          for (const { runId } of ended) {
+            const at = sentAt.get(runId);
             if (at === undefined) continue;
             latencies.push(now - at);
-            sentAt.delete(customerId);
+            sentAt.delete(runId);
           }
         }
         await sleep(25);
@@ -284,7 +284,7 @@ try {
         occurredAt: new Date(),
       }));
       const now = performance.now();
-      for (const { customerId } of batch) sentAt.set(customerId, now);
+      for (const { runId } of batch) sentAt.set(runId, now);
       await router.route(events);
       const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
       await sleep(Math.max(0, nextTick - performance.now()));
