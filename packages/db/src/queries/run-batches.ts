@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
+import { planStepWrites, type RunFinishRow, type RunStepRow } from './runs';
 
 export interface RunBatchRecords {
   workspaceId: string;
@@ -22,98 +23,12 @@ export interface RunBatchRecords {
     startedAt: Date;
   }[];
   /** Steps entered, several per run allowed. */
-  steps: {
-    runId: string;
-    nodeId: string;
-    seq: number;
-    at: Date;
-    previousOutcome?: string;
-    splitArm?: { stepId: string; arm: string; holdout: boolean };
-  }[];
-  finished: { runId: string; outcome: string; at: Date; lastSeq: number }[];
+  steps: RunStepRow[];
+  finished: RunFinishRow[];
   ended: { runId: string; status: 'failed' | 'cancelled'; reason: string; at: Date }[];
 }
 
 const iso = (d: Date) => d.toISOString();
-
-type BatchStep = RunBatchRecords['steps'][number];
-type BatchFinish = RunBatchRecords['finished'][number];
-
-/** The run-step and run writes a batch's steps and finishes come to (see `planStepWrites`). */
-export interface StepWritePlan {
-  /** Steps written before this batch that it leaves: the one before a run's first step here, or a run's last step. */
-  leftBefore: { runId: string; seq: number; at: Date; outcome: string | null }[];
-  /** Steps entered, each left already when the batch holds its successor or its run's finish. */
-  rows: {
-    runId: string;
-    nodeId: string;
-    seq: number;
-    at: Date;
-    leftAt: Date | null;
-    outcome: string | null;
-  }[];
-  /** Per run with steps here: the step it is at now, and the split arms it took (JSON, or null). */
-  runs: { runId: string; nodeId: string; arms: string | null; armHoldout: boolean }[];
-}
-
-/**
- * What a batch's steps and finishes write, as `writeRunRecords` does for one run: a batch may hold several steps of a
- * run (folded bookkeeping hands over every step entered since the run's last write), in any order.
- */
-export function planStepWrites(steps: readonly BatchStep[], finished: readonly BatchFinish[]): StepWritePlan {
-  const byRun = new Map<string, BatchStep[]>();
-  for (const step of steps) {
-    const list = byRun.get(step.runId);
-    if (list) list.push(step);
-    else byRun.set(step.runId, [step]);
-  }
-  const finishOf = new Map(finished.map((f) => [f.runId, f]));
-  const plan: StepWritePlan = { leftBefore: [], rows: [], runs: [] };
-  for (const [runId, list] of byRun) {
-    list.sort((a, b) => a.seq - b.seq);
-    const finish = finishOf.get(runId);
-    const first = list[0]!;
-    if (first.seq > 0)
-      plan.leftBefore.push({
-        runId,
-        seq: first.seq - 1,
-        at: first.at,
-        outcome: first.previousOutcome ?? null,
-      });
-    list.forEach((step, i) => {
-      const next = list[i + 1];
-      const leaving = next
-        ? { at: next.at, outcome: next.previousOutcome ?? null }
-        : finish && finish.lastSeq === step.seq
-          ? { at: finish.at, outcome: finish.outcome }
-          : undefined;
-      plan.rows.push({
-        runId,
-        nodeId: step.nodeId,
-        seq: step.seq,
-        at: step.at,
-        leftAt: leaving?.at ?? null,
-        outcome: leaving?.outcome ?? null,
-      });
-    });
-    const arms = list.flatMap((step) => (step.splitArm ? [step.splitArm] : []));
-    plan.runs.push({
-      runId,
-      nodeId: list.at(-1)!.nodeId,
-      arms: arms.length ? JSON.stringify(Object.fromEntries(arms.map((a) => [a.stepId, a.arm]))) : null,
-      armHoldout: arms.some((a) => a.holdout),
-    });
-  }
-  for (const finish of finished)
-    if (!byRun.has(finish.runId))
-      plan.leftBefore.push({
-        runId: finish.runId,
-        seq: finish.lastSeq,
-        at: finish.at,
-        outcome: finish.outcome,
-      });
-  return plan;
-}
 
 export async function recordRunBatch(db: Database, batch: RunBatchRecords): Promise<void> {
   const { workspaceId } = batch;

@@ -36,6 +36,91 @@ export interface RunFinishWrite {
   status?: 'completed' | 'failed' | 'cancelled';
 }
 
+/** A step entered by a given run, and a given run's finish: rows of writes for many runs (./run-batches.ts). */
+export type RunStepRow = RunStepWrite & { runId: string };
+export type RunFinishRow = Omit<RunFinishWrite, 'status'> & { runId: string };
+
+/** The run-step and run writes that steps and finishes come to (see `planStepWrites`). */
+export interface StepWritePlan {
+  /** Steps written before that these leave: the one before a run's first step here, or a run's last step. */
+  leftBefore: { runId: string; seq: number; at: Date; outcome: string | null }[];
+  /** Steps entered, each left already when its successor or its run's finish is among them. */
+  rows: {
+    runId: string;
+    nodeId: string;
+    seq: number;
+    at: Date;
+    leftAt: Date | null;
+    outcome: string | null;
+  }[];
+  /** Per run with steps here: the step it is at now, and the split arms it took (JSON, or null). */
+  runs: { runId: string; nodeId: string; arms: string | null; armHoldout: boolean }[];
+}
+
+/**
+ * The one rule of step records: each step is left when the next one is entered, the last one by the run's finish (a
+ * run finishes at its last step); a run is at its last step entered and has taken the arms of its split steps. For
+ * one run's write (`writeRunRecords`) or many runs' (`recordRunBatch`, where a run may have several steps, in any
+ * order).
+ */
+export function planStepWrites(
+  steps: readonly RunStepRow[],
+  finished: readonly RunFinishRow[],
+): StepWritePlan {
+  const byRun = new Map<string, RunStepRow[]>();
+  for (const step of steps) {
+    const list = byRun.get(step.runId);
+    if (list) list.push(step);
+    else byRun.set(step.runId, [step]);
+  }
+  const finishOf = new Map(finished.map((f) => [f.runId, f]));
+  const plan: StepWritePlan = { leftBefore: [], rows: [], runs: [] };
+  for (const [runId, list] of byRun) {
+    list.sort((a, b) => a.seq - b.seq);
+    const finish = finishOf.get(runId);
+    const first = list[0]!;
+    if (first.seq > 0)
+      plan.leftBefore.push({
+        runId,
+        seq: first.seq - 1,
+        at: first.at,
+        outcome: first.previousOutcome ?? null,
+      });
+    list.forEach((step, i) => {
+      const next = list[i + 1];
+      const leaving = next
+        ? { at: next.at, outcome: next.previousOutcome ?? null }
+        : finish && finish.lastSeq === step.seq
+          ? { at: finish.at, outcome: finish.outcome }
+          : undefined;
+      plan.rows.push({
+        runId,
+        nodeId: step.nodeId,
+        seq: step.seq,
+        at: step.at,
+        leftAt: leaving?.at ?? null,
+        outcome: leaving?.outcome ?? null,
+      });
+    });
+    const arms = list.flatMap((step) => (step.splitArm ? [step.splitArm] : []));
+    plan.runs.push({
+      runId,
+      nodeId: list.at(-1)!.nodeId,
+      arms: arms.length ? JSON.stringify(Object.fromEntries(arms.map((a) => [a.stepId, a.arm]))) : null,
+      armHoldout: arms.some((a) => a.holdout),
+    });
+  }
+  for (const finish of finished)
+    if (!byRun.has(finish.runId))
+      plan.leftBefore.push({
+        runId: finish.runId,
+        seq: finish.lastSeq,
+        at: finish.at,
+        outcome: finish.outcome,
+      });
+  return plan;
+}
+
 /**
  * A run's bookkeeping since its last write, in one statement (so in one transaction, with one round trip): its
  * registration (first write only), the steps it entered in order, and its finish. Idempotent, so an activity retried
@@ -53,34 +138,21 @@ export async function writeRunRecords(
   },
 ): Promise<void> {
   const { runId, workspaceId, registration, steps, finish } = records;
-  const first = steps[0];
-  const last = steps.at(-1);
-  // Each step is left when the next one is entered, the last one by the finish (the run finishes at its last step).
-  const rows = steps.map((step, i) => {
-    const next = steps[i + 1];
-    const leaving = next
-      ? { at: next.at, outcome: next.previousOutcome ?? null }
-      : finish && finish.lastSeq === step.seq
-        ? { at: finish.at, outcome: finish.outcome }
-        : undefined;
-    return {
-      node_id: step.nodeId,
-      seq: step.seq,
-      entered_at: step.at.toISOString(),
-      left_at: leaving?.at.toISOString() ?? null,
-      outcome: leaving?.outcome ?? null,
-    };
-  });
-  // A step written before this batch that it leaves: the one before its first step, or the one the run finishes at.
-  const leftBefore =
-    first && first.seq > 0
-      ? { seq: first.seq - 1, at: first.at, outcome: first.previousOutcome ?? null }
-      : !first && finish
-        ? { seq: finish.lastSeq, at: finish.at, outcome: finish.outcome }
-        : undefined;
-  const arms = steps.flatMap((step) => (step.splitArm ? [step.splitArm] : []));
-  const armsTaken = JSON.stringify(Object.fromEntries(arms.map((a) => [a.stepId, a.arm])));
-  const holdoutArm = arms.some((a) => a.holdout);
+  const plan = planStepWrites(
+    steps.map((step) => ({ runId, ...step })),
+    finish ? [{ runId, ...finish }] : [],
+  );
+  const last = plan.runs[0];
+  const leftBefore = plan.leftBefore[0];
+  const rows = plan.rows.map((row) => ({
+    node_id: row.nodeId,
+    seq: row.seq,
+    entered_at: row.at.toISOString(),
+    left_at: row.leftAt?.toISOString() ?? null,
+    outcome: row.outcome,
+  }));
+  const armsTaken = last?.arms ?? '{}';
+  const holdoutArm = last?.armHoldout ?? false;
 
   const ctes = [
     ...(leftBefore
@@ -115,7 +187,7 @@ export async function writeRunRecords(
             sql`current_node_id = case when runs.status = 'running' then ${last.nodeId} else runs.current_node_id end`,
           ]
         : []),
-    ...(arms.length ? [sql`arms = runs.arms || ${armsTaken}::jsonb`] : []),
+    ...(last?.arms ? [sql`arms = runs.arms || ${armsTaken}::jsonb`] : []),
     ...(holdoutArm ? [sql`holdout = true`] : []),
   ];
   let change: SQL;
