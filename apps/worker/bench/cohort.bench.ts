@@ -13,7 +13,8 @@
  *
  * Env: BENCH_CUSTOMERS (10,000; 1,000,000 for the issue's figure), BENCH_SINGLE_CUSTOMERS (1,000), BENCH_SWEEP_PAGE
  *      (1,000), WAKEFLOW_COHORT_SIZE (1,000), BENCH_EVENT_RATE (100), BENCH_EVENT_SECONDS (10),
- *      WORKER_MAX_ACTIVITIES (100), WORKER_MAX_WORKFLOW_TASKS (40), BENCH_WORK_SAMPLE (20: cohorts whose histories
+ *      WORKER_MAX_ACTIVITIES (100), WORKER_MAX_WORKFLOW_TASKS (40), WORKER_MAX_CACHED_WORKFLOWS (the SDK's default, as
+ *      the worker's), BENCH_WORK_SAMPLE (20: cohorts whose histories
  *      are counted, with each activity type's time scheduled → started → completed), BENCH_FIRST_TOUCH_LIMIT_S (1,800:
  *      past it the rate so far is printed and the bench goes on), BENCH_ONLY=admission (the sweep and the cohort
  *      starter alone, no worker: time until every runs row is written and every cohort started).
@@ -230,6 +231,9 @@ try {
       extraActivities: createAudienceActivities({ db, runs: runStarter }),
       maxConcurrentActivityTaskExecutions: env('WORKER_MAX_ACTIVITIES', 100),
       maxConcurrentWorkflowTaskExecutions: env('WORKER_MAX_WORKFLOW_TASKS', 40),
+      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS
+        ? { maxCachedWorkflows: env('WORKER_MAX_CACHED_WORKFLOWS', 0) }
+        : {}),
     });
   /** Customers of a journey whose two first-touch messages are recorded and handed over (or skipped: holdout). */
   const firstTouched = async (journeyId: string) => {
