@@ -228,6 +228,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
   };
 
   type RecordRows = Omit<CohortRecords, 'workspaceId' | 'journeyId' | 'version' | 'cohortWorkflowId'>;
+  const noRecords = (): RecordRows => ({ registered: [], steps: [], finished: [], ended: [] });
   const count = (outcome: string) => {
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   };
@@ -367,12 +368,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
 
   /** Carries out what every idle member has to do now; returns whether anything was launched. */
   const dispatch = (): boolean => {
-    const records: RecordRows = {
-      registered: [],
-      steps: [],
-      finished: [],
-      ended: [],
-    };
+    const records = noRecords();
     const recordOwners: Member[] = [];
     const flushed = new Set<Member>();
     const nodes = new Map<string, NodeOwner[]>();
@@ -500,7 +496,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
   /** Writes the folded records of idle members now (before the cohort continues as new). */
   const flush = (idle: Member[]): void => {
     for (const part of chunks(idle, MAX_BATCH)) {
-      const records: RecordRows = { registered: [], steps: [], finished: [], ended: [] };
+      const records = noRecords();
       for (const member of part) {
         member.busy = true;
         addUnwritten(records, member);
@@ -585,7 +581,7 @@ export async function cohortRun(input: CohortRunInput): Promise<CohortRunResult>
     const open = [...members.values()].filter((m) => !m.done);
     await CancellationScope.nonCancellable(async () => {
       for (const part of chunks(open, MAX_BATCH)) {
-        const records: RecordRows = { registered: [], steps: [], finished: [], ended: [] };
+        const records = noRecords();
         for (const member of part) {
           addUnwritten(records, member);
           records.ended.push({

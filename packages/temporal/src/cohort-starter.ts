@@ -43,20 +43,29 @@ export const MAX_COHORT_SIZE = 1_000;
 
 /** `WAKEFLOW_COHORT_THRESHOLD` (0 turns cohorts off) and `WAKEFLOW_COHORT_SIZE`, see docs/configuration.md. */
 export function cohortSettingsFromEnv(env: Record<string, string | undefined> = process.env): CohortSettings {
-  const read = (name: string, fallback: number, min: number, max = Number.POSITIVE_INFINITY): number => {
+  /** A whole number of at least `min` (and at most `max`, for the reason given), or the fallback when unset. */
+  const read = (
+    name: string,
+    fallback: number,
+    min: number,
+    max?: { value: number; why: string },
+  ): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max)
-      throw new Error(
-        `${name} must be a whole number of at least ${min}${max < Number.POSITIVE_INFINITY ? ` and at most ${max.toLocaleString('en-US')} (a cohort's carried state must fit Temporal's 2 MB payload limit)` : ''}, not “${raw}”`,
-      );
+    if (!Number.isInteger(value) || value < min || (max && value > max.value)) {
+      const most = max ? ` and at most ${max.value.toLocaleString('en-US')} (${max.why})` : '';
+      throw new Error(`${name} must be a whole number of at least ${min}${most}, not “${raw}”`);
+    }
     return value;
   };
   const threshold = read('WAKEFLOW_COHORT_THRESHOLD', DEFAULT_COHORT_SETTINGS.threshold, 0);
   return {
     threshold: threshold === 0 ? Number.POSITIVE_INFINITY : threshold,
-    size: read('WAKEFLOW_COHORT_SIZE', DEFAULT_COHORT_SETTINGS.size, 1, MAX_COHORT_SIZE),
+    size: read('WAKEFLOW_COHORT_SIZE', DEFAULT_COHORT_SETTINGS.size, 1, {
+      value: MAX_COHORT_SIZE,
+      why: "a cohort's carried state must fit Temporal's 2 MB payload limit",
+    }),
   };
 }
 
