@@ -18,6 +18,9 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           environment: 'node',
+          // Vitest's default is one worker fewer than the cores: on a two-core machine, one. Pure tests load no
+          // services, so both cores take files (the unit phase 79 s → 52 s here).
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
       },
