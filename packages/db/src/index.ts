@@ -10,3 +10,4 @@ export * from './outage';
 export * from './queries/entry-counts';
 export * from './queries/rate-limits';
 export * from './queries/run-batches';
+export * from './row-ids';

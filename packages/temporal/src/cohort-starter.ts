@@ -8,7 +8,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   COHORT_RUN_WORKFLOW,
   entryRefusal,
@@ -21,7 +21,7 @@ import {
   type CohortRunInput,
   type EntryRefusal,
 } from '@wakeflow/journey';
-import { countEntries, runSummaries, runs, type Database } from '@wakeflow/db';
+import { countEntries, runSummaries, runs, timeOrderedUuid, type Database } from '@wakeflow/db';
 import type { StartRunRequest, StartRunResult } from './run-starter';
 import { findEnterableVersion } from './enterable-version';
 
@@ -160,7 +160,7 @@ export async function startRunsInCohorts(
         index,
         workflowId: journeyRunWorkflowId(key),
         member: {
-          runId: randomUUID(),
+          runId: timeOrderedUuid(),
           customerId: e.customerId,
           entry,
           holdout: isInHoldout(journeyId, e.customerId, plan.settings.holdoutPercent),

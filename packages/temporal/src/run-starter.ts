@@ -5,7 +5,6 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { randomUUID } from 'node:crypto';
 import {
   JOURNEY_RUN_WORKFLOW,
   reentryRefusal,
@@ -18,7 +17,7 @@ import {
   type EntryRefusal,
   type JourneyRunInput,
 } from '@wakeflow/journey';
-import { countEntries, runSummaries, runs, type Database } from '@wakeflow/db';
+import { countEntries, runSummaries, runs, timeOrderedUuid, type Database } from '@wakeflow/db';
 import {
   cohortSettingsFromEnv,
   startRunsInCohorts,
@@ -89,7 +88,7 @@ export function createRunStarter(deps: {
       type Admission =
         | { refusal: EntryRefusal | 'already_in_journey' | 'reentry_not_allowed' }
         | { refusal?: undefined; runId: string; inserted: boolean; entry: number };
-      const runId = randomUUID();
+      const runId = timeOrderedUuid();
       const admitted = await db.transaction(async (tx): Promise<Admission> => {
         await tx.execute(
           sql`select pg_advisory_xact_lock(hashtextextended(${`entries:${request.journeyId}`}, 0))`,

@@ -236,7 +236,10 @@ export const journeyVersions = pgTable(
 export const runs = pgTable(
   'runs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    /** Time-ordered (row-ids.ts): a cohort's runs are neighbours in every index keyed by run id. */
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`time_ordered_uuid()`),
     workspaceId: workspaceRef(),
     /** The run's business key: its own workflow's id, or (in a cohort) the key its messages are idempotent by. */
     workflowId: text('workflow_id').notNull(),
@@ -263,7 +266,9 @@ export const runs = pgTable(
   },
   (t) => [
     uniqueIndex('runs_workflow_id').on(t.workflowId),
-    uniqueIndex('runs_journey_version_customer_entry').on(t.journeyId, t.version, t.customerId, t.entry),
+    // Journey, then customer: the starters read a page's customers' past runs of a journey (any version) by this
+    // prefix. With the version second, that read walked every run of the journey (migration 0023).
+    uniqueIndex('runs_journey_customer_version_entry').on(t.journeyId, t.customerId, t.version, t.entry),
     index('runs_workspace_journey_status').on(t.workspaceId, t.journeyId, t.status),
     index('runs_customer').on(t.customerId),
   ],
@@ -287,7 +292,10 @@ export const runSteps = pgTable(
 export const messages = pgTable(
   'messages',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    /** Time-ordered (row-ids.ts): a batch's messages are neighbours in the primary key. */
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`time_ordered_uuid()`),
     workspaceId: workspaceRef(),
     /** Run + step: the same send retried or replayed finds its row instead of sending again. */
     idempotencyKey: text('idempotency_key').notNull(),
