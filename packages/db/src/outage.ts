@@ -52,3 +52,15 @@ export function isDatabaseOutage(error: unknown): boolean {
   for (const e of errorChain(error)) if (isDatabaseOutageError(e)) return true;
   return false;
 }
+
+/**
+ * Whether PostgreSQL rolled a transaction back because of another one (40P01 deadlock detected, 40001 serialization
+ * failure): nothing of it was written, and the same write may simply be made again.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  for (const e of errorChain(error)) {
+    const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+    if (code === '40P01' || code === '40001') return true;
+  }
+  return false;
+}

@@ -26,6 +26,24 @@ describe('throughOutage', () => {
     expect(clock.now()).toBe(250 + 500 + 1_000);
   });
 
+  it('writes again after PostgreSQL rolled the write back for another transaction (deadlock, serialization)', async () => {
+    const clock = virtualClock();
+    const codes = ['40P01', '40001'];
+    let calls = 0;
+    const result = await throughOutage(
+      async () => {
+        const code = codes[calls];
+        calls += 1;
+        if (code)
+          throw new Error('failed query', { cause: Object.assign(new Error('deadlock detected'), { code }) });
+        return 'recorded';
+      },
+      { deadlineMs: 10_000, ...clock },
+    );
+    expect(result).toBe('recorded');
+    expect(calls).toBe(3);
+  });
+
   it('gives up at the deadline with the outage error', async () => {
     const clock = virtualClock();
     await expect(
