@@ -84,6 +84,38 @@ interface Work {
 const msOf = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : 0;
 /** What Temporal recorded for these workflows (every run of each: a cohort may have continued as new). */
+const WORKFLOW_EXECUTION_COMPLETED = 2;
+const WORKFLOW_TASK_STARTED = 6;
+const WORKFLOW_TASK_COMPLETED = 7;
+
+/**
+ * Per-customer runs ended by a signal: from the (last) signal, how long until the worker started the workflow task
+ * that took it, how long that task ran, and how long until the workflow closed (means over the histories).
+ */
+async function afterSignal(client: Client, workflowIds: readonly string[]) {
+  let runs = 0;
+  let toTaskStartMs = 0;
+  let taskMs = 0;
+  let toCloseMs = 0;
+  for (const workflowId of workflowIds) {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const signalIndex = events.findLastIndex((e) => Number(e.eventType) === WORKFLOW_EXECUTION_SIGNALED);
+    const closed = events.at(-1);
+    if (signalIndex < 0 || Number(closed?.eventType) !== WORKFLOW_EXECUTION_COMPLETED) continue;
+    const after = events.slice(signalIndex);
+    const started = after.find((e) => Number(e.eventType) === WORKFLOW_TASK_STARTED);
+    const completed = after.find((e) => Number(e.eventType) === WORKFLOW_TASK_COMPLETED);
+    if (!started || !completed) continue;
+    const signalled = msOf(events[signalIndex]!.eventTime);
+    runs += 1;
+    toTaskStartMs += msOf(started.eventTime) - signalled;
+    taskMs += msOf(completed.eventTime) - msOf(started.eventTime);
+    toCloseMs += msOf(closed!.eventTime) - signalled;
+  }
+  const per = (ms: number) => (runs > 0 ? ms / runs : NaN);
+  return { runs, toTaskStartMs: per(toTaskStartMs), taskMs: per(taskMs), toCloseMs: per(toCloseMs) };
+}
+
 async function workOf(client: Client, workflowIds: readonly string[]): Promise<Work> {
   const work: Work = { events: 0, activities: 0, timers: 0, signals: 0, starts: 0, byActivity: new Map() };
   for (const workflowId of workflowIds) {
@@ -287,6 +319,7 @@ try {
       }
     })();
     const perTick = Math.max(1, Math.round(EVENT_RATE / 10));
+    const routeMs: number[] = [];
     const eventsBegan = performance.now();
     for (let i = 0; i < waiting.length; i += perTick) {
       const batch = waiting.slice(i, i + perTick);
@@ -301,6 +334,7 @@ try {
       const now = performance.now();
       for (const { runId } of batch) sentAt.set(runId, now);
       await router.route(events);
+      routeMs.push(performance.now() - now);
       const nextTick = eventsBegan + ((i + perTick) / EVENT_RATE) * 1000;
       await sleep(Math.max(0, nextTick - performance.now()));
     }
@@ -310,7 +344,7 @@ try {
     const q = (p: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
     console.log(
-      `event → action, ${label}: ${latencies.length} of ${waiting.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded)`,
+      `event → action, ${label}: ${latencies.length} of ${waiting.length} logins at ${offered} events/s, p50 ${fmt(q(0.5))} ms, p99 ${fmt(q(0.99))} ms, max ${fmt(q(1))} ms (routing until the run's exit is recorded); routing ${perTick} events took ${fmt(routeMs.reduce((a, b) => a + b, 0) / Math.max(1, routeMs.length))} ms on average, ${fmt(Math.max(0, ...routeMs))} ms at most`,
     );
   };
   const sweep = (journeyId: string) =>
@@ -472,8 +506,12 @@ try {
       console.log(
         `per-customer work per customer to the wait (${singles.length} journeyRuns): ${perCustomer(singleWork, singles.length)}; Temporal actions ${(actions(singleWork) / singles.length).toFixed(2)}`,
       );
-      // 4. Event → action for per-customer runs, at the same rate.
+      // 4. Event → action for per-customer runs, at the same rate, and where a sample's time went in Temporal.
       await eventToAction(singleJourney, 'per-customer runs');
+      const timing = await afterSignal(client, singles.slice(0, WORK_SAMPLE * 5));
+      console.log(
+        `  per-customer runs after the login's signal (${timing.runs} histories, means): ${fmt(timing.toTaskStartMs)} ms until the worker started the workflow task, ${fmt(timing.taskMs)} ms that task (the finish's write runs in it as a local activity), ${fmt(timing.toCloseMs)} ms until the workflow closed`,
+      );
       console.log(
         `cohort / per-customer: ${((actions(cohortWork) / members / (actions(singleWork) / singles.length)) * 100).toFixed(2)} % of the actions, ${((cohortWork.events / members / (singleWork.events / singles.length)) * 100).toFixed(2)} % of the history events`,
       );
