@@ -49,16 +49,18 @@ if (process.env.BENCH_POSTGRES === 'embedded') {
 } else if (process.env.BENCH_POSTGRES !== undefined) {
   throw new Error(`BENCH_POSTGRES=${process.env.BENCH_POSTGRES}: the only value is "embedded"`);
 }
-const teardown = await setup();
-await describeServer(process.env.WAKEFLOW_TEST_DATABASE_URL!);
-// Taken after the server is chosen, so each benchmark runs on the server described above. Benchmarks encrypt provider
-// secrets and sign links like the product: a throwaway key unless one is given.
-const env = {
-  ...process.env,
-  WAKEFLOW_SECRET_KEY: process.env.WAKEFLOW_SECRET_KEY ?? randomBytes(32).toString('hex'),
-};
+let teardown: (() => Promise<void>) | undefined;
 let failed = 0;
+// Inside the try: a cluster started above is stopped whatever fails after it.
 try {
+  teardown = await setup();
+  await describeServer(process.env.WAKEFLOW_TEST_DATABASE_URL!);
+  // Taken after the server is chosen, so each benchmark runs on the server described above. Benchmarks encrypt
+  // provider secrets and sign links like the product: a throwaway key unless one is given.
+  const env = {
+    ...process.env,
+    WAKEFLOW_SECRET_KEY: process.env.WAKEFLOW_SECRET_KEY ?? randomBytes(32).toString('hex'),
+  };
   for (const [name, file] of Object.entries(benches)) {
     if (only.length && !only.includes(name)) continue;
     console.log(`\n=== ${name} (${file}) ===`);
@@ -69,7 +71,7 @@ try {
     }
   }
 } finally {
-  await teardown();
+  await teardown?.();
   if (embedded) {
     await embedded.handle.stop();
     await rm(embedded.dir, { recursive: true, force: true });

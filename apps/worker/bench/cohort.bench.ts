@@ -72,6 +72,9 @@ const TIMER_STARTED = 17;
 const WORKFLOW_EXECUTION_SIGNALED = 26;
 const ACTIVITY_TASK_STARTED = 11;
 const ACTIVITY_TASK_COMPLETED = 12;
+const WORKFLOW_EXECUTION_COMPLETED = 2;
+const WORKFLOW_TASK_STARTED = 6;
+const WORKFLOW_TASK_COMPLETED = 7;
 interface Work {
   events: number;
   activities: number;
@@ -83,11 +86,6 @@ interface Work {
 }
 const msOf = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : 0;
-/** What Temporal recorded for these workflows (every run of each: a cohort may have continued as new). */
-const WORKFLOW_EXECUTION_COMPLETED = 2;
-const WORKFLOW_TASK_STARTED = 6;
-const WORKFLOW_TASK_COMPLETED = 7;
-
 /**
  * Per-customer runs ended by a signal: from the (last) signal, how long until the worker started the workflow task
  * that took it, how long that task ran, and how long until the workflow closed (means over the histories).
@@ -116,6 +114,7 @@ async function afterSignal(client: Client, workflowIds: readonly string[]) {
   return { runs, toTaskStartMs: per(toTaskStartMs), taskMs: per(taskMs), toCloseMs: per(toCloseMs) };
 }
 
+/** What Temporal recorded for these workflows (every run of each: a cohort may have continued as new). */
 async function workOf(client: Client, workflowIds: readonly string[]): Promise<Work> {
   const work: Work = { events: 0, activities: 0, timers: 0, signals: 0, starts: 0, byActivity: new Map() };
   for (const workflowId of workflowIds) {
@@ -400,20 +399,29 @@ try {
         );
       });
       sweeping.catch(() => undefined);
-      // Progress from the rollups; the exact count (skipped messages too) when they say done, or once a minute.
+      // Progress from the rollups, which count sent messages only. The exact count (skipped messages too) when they
+      // say done, when they did not move since the last poll (done but for skipped messages, or stalled), or once a
+      // minute: waiting for the minute alone made a finish show up to a minute late.
       const pollMs = Math.min(1_000, Math.max(250, N / 200));
       let touched = 0;
+      let lastSent = -1;
       let lastReport = performance.now();
       let lastExact = performance.now();
       const limitMs = FIRST_TOUCH_LIMIT_S * 1000;
       while (!(progress && touched >= progress.started) && performance.now() - began < limitMs) {
         await sleep(pollMs);
         peakRss = Math.max(peakRss, rssMiB());
-        touched = await firstTouchedSent(cohortJourney);
-        if ((progress && touched >= progress.started) || performance.now() - lastExact >= 60_000) {
+        const sent = await firstTouchedSent(cohortJourney);
+        touched = sent;
+        if (
+          (progress && sent >= progress.started) ||
+          sent === lastSent ||
+          performance.now() - lastExact >= 60_000
+        ) {
           lastExact = performance.now();
           touched = await firstTouched(cohortJourney);
         }
+        lastSent = sent;
         if (performance.now() - lastReport >= 30_000) {
           lastReport = performance.now();
           const elapsed = (lastReport - began) / 1000;
